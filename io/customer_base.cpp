@@ -1,0 +1,329 @@
+#include "io/customer_base.hpp"
+
+#include <cmath>
+#include <optional>
+
+#include "core/dates.hpp"
+#include "core/errors.hpp"
+#include "features/channel_kind.hpp"
+#include "mpi/comm.hpp"
+
+namespace engage::io {
+
+namespace {
+constexpr double kMaxAbsValue = 1e13;  // values are summed in hundredths in 64-bit integers
+
+std::string row_at(const std::string& file, const std::string& dataset, std::uint64_t row) {
+    return file + ": " + dataset + " row " + std::to_string(row) + " (0-based)";
+}
+}  // namespace
+
+std::vector<Channel> default_channels() {
+    using K = kernels::ChannelKind;
+    return {{"purchase", K::purchase},         {"login", K::usage},
+            {"support_ticket", K::support},    {"complaint", K::complaint},
+            {"nps_survey", K::survey},         {"review", K::review},
+            {"referral", K::referral},         {"event_attended", K::event},
+            {"community_post", K::community},  {"idea_submitted", K::idea},
+            {"idea_vote", K::idea_vote},       {"content_view", K::content},
+            {"social_mention", K::social},     {"cocreation", K::cocreation}};
+}
+
+struct CustomerBaseReader::Columns {
+    h5::Dataset id, acquisition_day, rm, region, business_unit, segment, offsets, time, channel, value;
+    std::optional<h5::Dataset> wallet;
+};
+
+CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string& path) {
+    file_ = std::make_unique<h5::File>(h5::File::open(comm, path));
+    const h5::File& f = *file_;
+    meta_.path = path;
+
+    const auto version = f.read_int_attribute("/", "schema_version");
+    if (!version)
+        throw DataError(path + ": root attribute schema_version is missing; this is not an Engage "
+                               "customer base (write one with `engage generate` or `engage import`)");
+    if (*version != kSchemaVersion)
+        throw DataError(path + ": schema_version " + std::to_string(*version) + ", this Engage reads " +
+                        std::to_string(kSchemaVersion) + "; convert the file or use a matching Engage");
+    const auto unit = f.read_string_attribute("/", "time_unit");
+    if (!unit || *unit != "seconds")
+        throw DataError(path + ": root attribute time_unit must be \"seconds\" (found " +
+                        (unit ? "\"" + *unit + "\"" : std::string("none")) + ")");
+    const auto epoch = f.read_string_attribute("/", "epoch");
+    const auto epoch_day = epoch ? parse_iso_date(*epoch) : std::nullopt;
+    if (!epoch_day)
+        throw DataError(path + ": root attribute epoch must be a date YYYY-MM-DD (found " +
+                        (epoch ? "\"" + *epoch + "\"" : std::string("none")) + ")");
+    meta_.epoch = *epoch;
+    meta_.epoch_unix_day = *epoch_day;
+
+    auto ds = [&](const char* p) { return f.dataset(p); };
+    cols_ = std::unique_ptr<Columns>(new Columns{
+        ds("/customers/id"), ds("/customers/acquisition_day"), ds("/customers/rm"),
+        ds("/customers/region"), ds("/customers/business_unit"), ds("/customers/segment"),
+        ds("/interactions/offsets"), ds("/interactions/time"), ds("/interactions/channel"),
+        ds("/interactions/value"), std::nullopt});
+    Columns& c = *cols_;
+    c.id.expect<std::uint64_t>();
+    c.acquisition_day.expect<std::int32_t>();
+    c.rm.expect<std::uint32_t>();
+    c.region.expect<std::uint32_t>();
+    c.business_unit.expect<std::uint32_t>();
+    c.segment.expect<std::uint8_t>();
+    c.offsets.expect<std::uint64_t>();
+    c.time.expect<std::int64_t>();
+    c.channel.expect<std::uint8_t>();
+    c.value.expect<double>();
+
+    meta_.customers = c.id.rows();
+    meta_.interactions = c.time.rows();
+    const std::string per_customer = "one per customer, like /customers/id";
+    for (const h5::Dataset* d : {&c.acquisition_day, &c.rm, &c.region, &c.business_unit, &c.segment})
+        d->expect_rows(meta_.customers, per_customer);
+    c.offsets.expect_rows(meta_.customers + 1, "customers + 1: the CSR offsets of /interactions");
+    const std::string per_interaction = "one per interaction, like /interactions/time";
+    c.channel.expect_rows(meta_.interactions, per_interaction);
+    c.value.expect_rows(meta_.interactions, per_interaction);
+    if (f.exists("/customers/wallet")) {
+        c.wallet = f.dataset("/customers/wallet");
+        c.wallet->expect<double>();
+        c.wallet->expect_rows(meta_.customers, per_customer);
+        meta_.has_wallet = true;
+    }
+    meta_.has_truth = f.exists("/truth/engagement");
+
+    const auto first = f.read_int_attribute("/interactions/time", "first_time");
+    const auto last = f.read_int_attribute("/interactions/time", "last_time");
+    if (!first || !last || *first < 0 || *last < *first)
+        throw DataError(path + ": /interactions/time needs integer attributes first_time <= last_time "
+                               "(seconds since the epoch, >= 0) giving the range of its values");
+    meta_.first_time = *first;
+    meta_.last_time = *last;
+
+    const auto names = f.read_strings("/channels/name");
+    const auto kinds = f.read_strings("/channels/kind");
+    h5::Dataset code = f.dataset("/channels/code");
+    code.expect<std::uint8_t>();
+    if (names.size() != kinds.size() || code.rows() != names.size())
+        throw DataError(path + ": /channels/code, /channels/name and /channels/kind must have the "
+                               "same length");
+    if (names.empty() || names.size() > std::size_t(kernels::kMaxChannels))
+        throw DataError(path + ": /channels holds " + std::to_string(names.size()) +
+                        " channels, expected 1 to " + std::to_string(kernels::kMaxChannels));
+    std::vector<std::uint8_t> codes(names.size());
+    code.read<std::uint8_t>(0, codes);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (codes[i] != i)
+            throw DataError(row_at(path, "/channels/code", i) + ": code " + std::to_string(codes[i]) +
+                            ", expected " + std::to_string(i) + " (codes are 0..n-1 in order)");
+        const auto kind = kernels::parse_kind(kinds[i]);
+        if (!kind) {
+            std::string allowed;
+            for (auto k : kernels::kChannelKindNames) allowed += (allowed.empty() ? "" : ", ") + std::string(k);
+            throw DataError(row_at(path, "/channels/kind", i) + ": unknown kind \"" + kinds[i] +
+                            "\"; allowed: " + allowed);
+        }
+        meta_.channels.push_back({names[i], *kind});
+    }
+    meta_.rm_names = f.read_strings("/customers/rm_names");
+    meta_.region_names = f.read_strings("/customers/region_names");
+    meta_.business_unit_names = f.read_strings("/customers/business_unit_names");
+    meta_.segment_names = f.read_strings("/customers/segment_names");
+    for (auto* names_of : {&meta_.rm_names, &meta_.region_names, &meta_.business_unit_names,
+                           &meta_.segment_names})
+        if (names_of->empty())
+            throw DataError(path + ": a name table under /customers is empty; every customer needs "
+                                   "a relationship manager, region, business unit and segment");
+}
+
+CustomerBaseReader::~CustomerBaseReader() = default;
+
+void CustomerBaseReader::read_offsets(std::uint64_t first, std::span<std::uint64_t> out) const {
+    cols_->offsets.read<std::uint64_t>(first, out);
+}
+
+void CustomerBaseReader::read_shard(std::uint64_t c0, std::uint64_t c1, CustomerShard& s) const {
+    const Columns& c = *cols_;
+    const std::string& file = meta_.path;
+    const std::uint64_t n = c1 - c0;
+    s.first_customer = c0;
+    auto fetch = [&](const h5::Dataset& d, auto& v, std::uint64_t first, std::uint64_t count) {
+        v.resize(count);
+        d.read(first, std::span(v));
+    };
+    // One id before the shard, to check the order across the shard boundary.
+    const std::uint64_t id0 = c0 > 0 ? c0 - 1 : 0;
+    fetch(c.id, s.id, id0, c1 - id0);
+    for (std::uint64_t i = 1; i < s.id.size(); ++i)
+        if (s.id[i] <= s.id[i - 1])
+            throw DataError(row_at(file, "/customers/id", id0 + i) + ": id " + std::to_string(s.id[i]) +
+                            (s.id[i] == s.id[i - 1] ? " duplicates" : " is smaller than") +
+                            " the previous id " + std::to_string(s.id[i - 1]) +
+                            "; ids must be unique and sorted ascending (sort the customers by id)");
+    if (c0 > 0) s.id.erase(s.id.begin());
+    fetch(c.acquisition_day, s.acquisition_day, c0, n);
+    fetch(c.rm, s.rm, c0, n);
+    fetch(c.region, s.region, c0, n);
+    fetch(c.business_unit, s.business_unit, c0, n);
+    fetch(c.segment, s.segment, c0, n);
+    if (c.wallet) fetch(*c.wallet, s.wallet, c0, n);
+    auto check_index = [&](const auto& v, const char* ds, std::size_t limit, const char* table) {
+        for (std::uint64_t i = 0; i < n; ++i)
+            if (v[i] >= limit)
+                throw DataError(row_at(file, ds, c0 + i) + ": " + std::to_string(v[i]) +
+                                " is not an index into " + table + " (0.." + std::to_string(limit - 1) + ")");
+    };
+    check_index(s.rm, "/customers/rm", meta_.rm_names.size(), "/customers/rm_names");
+    check_index(s.region, "/customers/region", meta_.region_names.size(), "/customers/region_names");
+    check_index(s.business_unit, "/customers/business_unit", meta_.business_unit_names.size(),
+                "/customers/business_unit_names");
+    check_index(s.segment, "/customers/segment", meta_.segment_names.size(), "/customers/segment_names");
+    for (std::uint64_t i = 0; i < s.wallet.size(); ++i)
+        if (std::isinf(s.wallet[i]) || s.wallet[i] < 0)
+            throw DataError(row_at(file, "/customers/wallet", c0 + i) + ": wallet " +
+                            std::to_string(s.wallet[i]) + "; expected a finite amount >= 0, or NaN "
+                            "where the wallet is unknown");
+
+    fetch(c.offsets, s.offsets, c0, n + 1);
+    if (c0 == 0 && s.offsets[0] != 0)
+        throw DataError(row_at(file, "/interactions/offsets", 0) + ": must be 0 (CSR offsets start at 0)");
+    for (std::uint64_t i = 1; i <= n; ++i)
+        if (s.offsets[i] < s.offsets[i - 1])
+            throw DataError(row_at(file, "/interactions/offsets", c0 + i) + ": " +
+                            std::to_string(s.offsets[i]) + " is below the previous offset " +
+                            std::to_string(s.offsets[i - 1]) + "; offsets must not decrease");
+    if (s.offsets[n] > meta_.interactions || (c1 == meta_.customers && s.offsets[n] != meta_.interactions))
+        throw DataError(row_at(file, "/interactions/offsets", c1) + ": " + std::to_string(s.offsets[n]) +
+                        ", but /interactions has " + std::to_string(meta_.interactions) +
+                        " rows; the last offset must equal the number of interactions");
+    s.first_interaction = s.offsets[0];
+    for (auto& o : s.offsets) o -= s.first_interaction;
+    const std::uint64_t m = s.offsets[n];
+    fetch(c.time, s.time, s.first_interaction, m);
+    fetch(c.channel, s.channel, s.first_interaction, m);
+    fetch(c.value, s.value, s.first_interaction, m);
+
+    const auto channels = meta_.channels.size();
+    for (std::uint64_t k = 0; k < n; ++k) {
+        for (std::uint64_t i = s.offsets[k]; i < s.offsets[k + 1]; ++i) {
+            const std::uint64_t row = s.first_interaction + i;
+            if (s.channel[i] >= channels)
+                throw DataError(row_at(file, "/interactions/channel", row) + ": code " +
+                                std::to_string(s.channel[i]) + " is not in /channels (codes 0.." +
+                                std::to_string(channels - 1) + "); fix the row or add the channel");
+            if (!std::isfinite(s.value[i]) || std::fabs(s.value[i]) > kMaxAbsValue)
+                throw DataError(row_at(file, "/interactions/value", row) + ": value " +
+                                std::to_string(s.value[i]) + "; expected a finite number of magnitude "
+                                "at most 1e13 (use 0 where an interaction has no value)");
+            if (s.time[i] < meta_.first_time || s.time[i] > meta_.last_time)
+                throw DataError(row_at(file, "/interactions/time", row) + ": time " +
+                                std::to_string(s.time[i]) + (s.time[i] < 0 ? " is before the epoch " + meta_.epoch + ", outside"
+                                                                          : " is outside")  +
+                                " the range first_time..last_time = " + std::to_string(meta_.first_time) +
+                                ".." + std::to_string(meta_.last_time) +
+                                " s declared by the file; times are seconds since the epoch, >= 0");
+            if (i > s.offsets[k] && s.time[i] < s.time[i - 1])
+                throw DataError(row_at(file, "/interactions/time", row) + ": time " +
+                                std::to_string(s.time[i]) + " is earlier than the previous interaction "
+                                "of customer " + std::to_string(s.id[k]) +
+                                "; sort interactions by customer, then time");
+        }
+    }
+}
+
+void CustomerBaseReader::close() {
+    cols_.reset();
+    if (file_) file_->close();
+}
+
+struct CustomerBaseWriter::Columns {
+    h5::Dataset id, acquisition_day, rm, region, business_unit, segment, wallet, offsets, time,
+        channel, value;
+    std::optional<h5::Dataset> engagement, churn_day;
+};
+
+CustomerBaseWriter::CustomerBaseWriter(const mpi::Comm& comm, const std::string& path,
+                                       const CustomerBaseMeta& meta, bool with_truth)
+    : comm_(comm), meta_(meta) {
+    file_ = std::make_unique<h5::File>(h5::File::create(comm, path));
+    h5::File& f = *file_;
+    const auto n = meta.customers, m = meta.interactions;
+    constexpr std::uint64_t kChunk = 1 << 16;
+    cols_ = std::unique_ptr<Columns>(new Columns{
+        f.create_column<std::uint64_t>("/customers/id", n, 1, kChunk),
+        f.create_column<std::int32_t>("/customers/acquisition_day", n, 1, kChunk),
+        f.create_column<std::uint32_t>("/customers/rm", n, 1, kChunk),
+        f.create_column<std::uint32_t>("/customers/region", n, 1, kChunk),
+        f.create_column<std::uint32_t>("/customers/business_unit", n, 1, kChunk),
+        f.create_column<std::uint8_t>("/customers/segment", n, 1, kChunk),
+        f.create_column<double>("/customers/wallet", n, 1, kChunk),
+        f.create_column<std::uint64_t>("/interactions/offsets", n + 1, 1, kChunk),
+        f.create_column<std::int64_t>("/interactions/time", m, 1, kChunk),
+        f.create_column<std::uint8_t>("/interactions/channel", m, 1, kChunk),
+        f.create_column<double>("/interactions/value", m, 1, kChunk),
+        std::nullopt, std::nullopt});
+    if (with_truth) {
+        cols_->engagement = f.create_column<double>("/truth/engagement", n, 1, kChunk);
+        cols_->churn_day = f.create_column<std::int32_t>("/truth/churn_day", n, 1, kChunk);
+    }
+    f.write_attribute("/", "schema_version", kSchemaVersion);
+    f.write_attribute("/", "time_unit", std::string("seconds"));
+    f.write_attribute("/", "epoch", meta.epoch);
+    std::vector<std::string> names, kinds;
+    for (const auto& c : meta.channels) {
+        names.push_back(c.name);
+        kinds.emplace_back(kernels::kind_name(c.kind));
+    }
+    f.write_strings("/channels/name", names);
+    f.write_strings("/channels/kind", kinds);
+    auto code = f.create_column<std::uint8_t>("/channels/code", names.size());
+    std::vector<std::uint8_t> codes;
+    if (comm.root())
+        for (std::size_t i = 0; i < names.size(); ++i) codes.push_back(std::uint8_t(i));
+    code.write<std::uint8_t>(0, codes);
+    f.write_strings("/customers/rm_names", meta.rm_names);
+    f.write_strings("/customers/region_names", meta.region_names);
+    f.write_strings("/customers/business_unit_names", meta.business_unit_names);
+    f.write_strings("/customers/segment_names", meta.segment_names);
+}
+
+CustomerBaseWriter::~CustomerBaseWriter() = default;
+
+void CustomerBaseWriter::write_customers(const CustomerShard& s, const std::vector<double>& engagement,
+                                         const std::vector<kernels::Day>& churn_day) {
+    Columns& c = *cols_;
+    const auto at = s.first_customer;
+    c.id.write<std::uint64_t>(at, s.id);
+    c.acquisition_day.write<std::int32_t>(at, s.acquisition_day);
+    c.rm.write<std::uint32_t>(at, s.rm);
+    c.region.write<std::uint32_t>(at, s.region);
+    c.business_unit.write<std::uint32_t>(at, s.business_unit);
+    c.segment.write<std::uint8_t>(at, s.segment);
+    c.wallet.write<double>(at, s.wallet);
+    if (c.engagement) c.engagement->write<double>(at, engagement);
+    if (c.churn_day) c.churn_day->write<std::int32_t>(at, churn_day);
+}
+
+void CustomerBaseWriter::write_interactions(const CustomerShard& s) {
+    Columns& c = *cols_;
+    std::vector<std::uint64_t> absolute(s.customers());
+    for (std::size_t i = 0; i < absolute.size(); ++i) absolute[i] = s.first_interaction + s.offsets[i];
+    c.offsets.write<std::uint64_t>(s.first_customer, absolute);
+    c.time.write<std::int64_t>(s.first_interaction, s.time);
+    c.channel.write<std::uint8_t>(s.first_interaction, s.channel);
+    c.value.write<double>(s.first_interaction, s.value);
+}
+
+void CustomerBaseWriter::finish(std::int64_t first_time, std::int64_t last_time) {
+    Columns& c = *cols_;
+    std::vector<std::uint64_t> last;
+    if (comm_.root()) last.push_back(meta_.interactions);
+    c.offsets.write<std::uint64_t>(meta_.customers, last);
+    file_->write_attribute("/interactions/time", "first_time", first_time);
+    file_->write_attribute("/interactions/time", "last_time", last_time);
+    cols_.reset();
+    file_->close();
+}
+
+}  // namespace engage::io

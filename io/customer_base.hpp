@@ -1,0 +1,110 @@
+#pragma once
+// The Engage customer-base file (docs/data-format.md): schema constants, the reader that
+// `engage score` uses and the writer that `engage generate` and `engage import` use.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "features/feature_pass.hpp"
+#include "io/h5/file.hpp"
+
+namespace engage::mpi { class Comm; }
+
+namespace engage::io {
+
+constexpr std::int64_t kSchemaVersion = 1;
+
+struct Channel {
+    std::string name;
+    kernels::ChannelKind kind;
+};
+// The default dictionary: code i is kernels::ChannelKind(i).
+std::vector<Channel> default_channels();
+
+struct CustomerBaseMeta {
+    std::string path;
+    std::uint64_t customers = 0;
+    std::uint64_t interactions = 0;
+    std::string epoch;                 // "YYYY-MM-DD": time 0
+    std::int64_t epoch_unix_day = 0;   // the epoch as days since 1970-01-01
+    std::int64_t first_time = 0;       // seconds since the epoch, attributes of /interactions/time
+    std::int64_t last_time = 0;
+    std::vector<Channel> channels;     // code = index
+    std::vector<std::string> rm_names, region_names, business_unit_names, segment_names;
+    bool has_wallet = false;
+    bool has_truth = false;
+};
+
+// The columns of a contiguous range of customers and all of their interactions.
+struct CustomerShard {
+    std::uint64_t first_customer = 0;
+    std::uint64_t first_interaction = 0;
+    std::vector<std::uint64_t> id;
+    std::vector<kernels::Day> acquisition_day;
+    std::vector<std::uint32_t> rm, region, business_unit;
+    std::vector<std::uint8_t> segment;
+    std::vector<double> wallet;              // empty when the file has no wallets
+    std::vector<std::uint64_t> offsets;      // customers + 1, relative to first_interaction
+    std::vector<std::int64_t> time;
+    std::vector<std::uint8_t> channel;
+    std::vector<double> value;
+
+    std::size_t customers() const noexcept { return id.size(); }
+    kernels::ShardView view() const noexcept {
+        return {offsets, acquisition_day, time, channel, value};
+    }
+};
+
+class CustomerBaseReader {
+public:
+    // Collective: opens the file and checks its schema (datasets, types, lengths, attributes,
+    // dictionaries); throws DataError or IoError naming what is wrong.
+    CustomerBaseReader(const mpi::Comm& comm, const std::string& path);
+    ~CustomerBaseReader();
+
+    const CustomerBaseMeta& meta() const noexcept { return meta_; }
+
+    // Independent: /interactions/offsets rows [first, first + out.size()).
+    void read_offsets(std::uint64_t first, std::span<std::uint64_t> out) const;
+
+    // Independent: customers [c0, c1) and their interactions, checked row by row (ids sorted
+    // and unique, offsets consistent, codes in range, values finite, times inside the file's
+    // range and sorted per customer). Throws DataError naming the dataset and row.
+    void read_shard(std::uint64_t c0, std::uint64_t c1, CustomerShard& out) const;
+
+    // Collective.
+    void close();
+
+private:
+    struct Columns;
+    CustomerBaseMeta meta_;
+    std::unique_ptr<h5::File> file_;
+    std::unique_ptr<Columns> cols_;
+};
+
+// Writes a customer base collectively: each rank writes its own contiguous customers and
+// interactions; every call is collective (a rank with nothing to write passes empty columns).
+class CustomerBaseWriter {
+public:
+    CustomerBaseWriter(const mpi::Comm& comm, const std::string& path, const CustomerBaseMeta& meta,
+                       bool with_truth);
+    ~CustomerBaseWriter();
+
+    void write_customers(const CustomerShard& s, const std::vector<double>& engagement,
+                         const std::vector<kernels::Day>& churn_day);
+    // Rows [s.first_interaction, ...) of the interaction columns and, for offsets, rows
+    // [s.first_customer, + customers) of /interactions/offsets (absolute values).
+    void write_interactions(const CustomerShard& s);
+    // Collective: the final row of /interactions/offsets and the time range attributes.
+    void finish(std::int64_t first_time, std::int64_t last_time);
+
+private:
+    struct Columns;
+    const mpi::Comm& comm_;
+    CustomerBaseMeta meta_;
+    std::unique_ptr<h5::File> file_;
+    std::unique_ptr<Columns> cols_;
+};
+
+}  // namespace engage::io

@@ -1,0 +1,41 @@
+#pragma once
+// customers.h5, the per-customer output of `engage score` (docs/data-format.md): one row per
+// customer of the input, in the input's order, written collectively in whole chunks.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "features/event.hpp"
+
+namespace engage::mpi { class Comm; }
+
+namespace engage::io {
+
+struct FeaturesFileInfo {
+    std::string input;        // the customer base scored
+    std::string as_of;        // YYYY-MM-DD
+    std::int64_t window_days = 0;
+    std::string engage_version;
+    std::vector<std::string> channel_names;
+};
+
+class FeaturesWriter {
+public:
+    // Collective. This rank appends the rows of a contiguous range of customers from `first`.
+    FeaturesWriter(const mpi::Comm& comm, const std::string& path, std::uint64_t customers,
+                   const FeaturesFileInfo& info, std::uint64_t first);
+    ~FeaturesWriter();
+
+    // Collective: appends the next rows of this rank (possibly none) and writes whole chunks.
+    void append(std::span<const std::uint64_t> ids, std::span<const kernels::CustomerFeatures> f);
+    // Collective: writes what remains and closes the file.
+    void close();
+
+private:
+    struct Columns;
+    std::unique_ptr<Columns> cols_;
+};
+
+}  // namespace engage::io

@@ -1,0 +1,102 @@
+#pragma once
+// An HDF5 file opened by every rank of a communicator through MPI-IO, and its datasets.
+// Opening, creating and closing are collective. Reads are independent (each rank reads its
+// own rows); writes are collective, because HDF5 writes through filters (shuffle, deflate)
+// only collectively: a rank with nothing to write still joins with an empty selection.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "io/h5/h5.hpp"
+
+namespace engage::mpi { class Comm; }
+
+namespace engage::io::h5 {
+
+class Dataset {
+public:
+    Dataset(Handle h, std::string file, std::string path, hid_t collective_xfer);
+
+    const std::string& path() const noexcept { return path_; }
+    std::uint64_t rows() const noexcept { return rows_; }
+    std::uint64_t cols() const noexcept { return cols_; }
+    int dimensions() const noexcept { return dims_; }
+
+    // Throws DataError naming the file and dataset unless the stored type is T's class, sign
+    // and size, and the dataset has `dims` dimensions.
+    template <class T> void expect(int dims = 1) const { expect_type(native_type<T>(), dims); }
+    // Throws DataError unless the dataset has `rows` rows.
+    void expect_rows(std::uint64_t rows, const std::string& why) const;
+
+    // Rows [first, first + out.size() / cols()) into out. Independent.
+    template <class T> void read(std::uint64_t first, std::span<T> out) const {
+        read_raw(native_type<T>(), first, out.size() / (cols_ ? cols_ : 1), out.data());
+    }
+    // Rows [first, first + data.size() / cols()). Collective: every rank calls, possibly empty.
+    template <class T> void write(std::uint64_t first, std::span<const T> data) {
+        write_raw(native_type<T>(), first, data.size() / (cols_ ? cols_ : 1), data.data());
+    }
+
+    void write_attribute(const std::string& name, const std::string& value);
+
+private:
+    void expect_type(hid_t type, int dims) const;
+    void read_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows, void* out) const;
+    void write_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows, const void* data);
+
+    Handle h_;
+    std::string file_, path_;
+    hid_t xfer_;
+    int dims_ = 1;
+    std::uint64_t rows_ = 0, cols_ = 1;
+};
+
+class File {
+public:
+    // Collective. Throws IoError when the file is missing or unreadable, DataError when it is
+    // not an HDF5 file.
+    static File open(const mpi::Comm& comm, const std::string& path);
+    // Collective. Creates or truncates.
+    static File create(const mpi::Comm& comm, const std::string& path);
+
+    const std::string& name() const noexcept { return name_; }
+    bool exists(const std::string& path) const;
+    // Throws DataError naming the missing dataset.
+    Dataset dataset(const std::string& path) const;
+
+    // Collective. A chunked, shuffle+deflate column of `rows` x `cols` elements of T.
+    template <class T>
+    Dataset create_column(const std::string& path, std::uint64_t rows, std::uint64_t cols = 1,
+                          std::uint64_t chunk_rows = 65536) {
+        return create_raw(native_type<T>(), path, rows, cols, chunk_rows);
+    }
+
+    // Collective: a fixed-length string dataset (rank 0's values; the same on every rank).
+    void write_strings(const std::string& path, const std::vector<std::string>& values);
+    std::vector<std::string> read_strings(const std::string& path) const;
+
+    // Collective (every rank writes the same value). On the root group when object is "/".
+    void write_attribute(const std::string& object, const std::string& name, const std::string& v);
+    void write_attribute(const std::string& object, const std::string& name, std::int64_t v);
+    std::optional<std::string> read_string_attribute(const std::string& object,
+                                                     const std::string& name) const;
+    std::optional<std::int64_t> read_int_attribute(const std::string& object,
+                                                   const std::string& name) const;
+
+    // Collective. Flushes and closes; a failure here throws (unlike the destructor).
+    void close();
+
+private:
+    File(Handle h, std::string name, Handle xfer, int rank);
+    Dataset create_raw(hid_t type, const std::string& path, std::uint64_t rows,
+                       std::uint64_t cols, std::uint64_t chunk_rows);
+
+    Handle h_;
+    std::string name_;
+    Handle xfer_;  // collective data transfer property list
+    int rank_ = 0;
+};
+
+}  // namespace engage::io::h5

@@ -1,0 +1,61 @@
+#include "io/output_dir.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/errors.hpp"
+#include "mpi/comm.hpp"
+
+namespace engage::io {
+
+namespace fs = std::filesystem;
+
+OutputDir::OutputDir(const mpi::Comm& comm, const std::string& dir) : comm_(comm), dir_(dir) {
+    std::string tmp;
+    comm.agree([&] {
+        if (!comm.root()) return;
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec || !fs::is_directory(dir))
+            throw IoError(dir + ": cannot create the output directory (" +
+                          (ec ? ec.message() : std::string("a file of that name exists")) +
+                          "); choose a writable path for --output");
+        tmp = dir + "/.engage-tmp-" + std::to_string(::getpid());
+        fs::remove_all(tmp, ec);
+        fs::create_directory(tmp, ec);
+        const std::string probe = tmp + "/.probe";
+        if (ec || !std::ofstream(probe).good())
+            throw IoError(dir + ": output directory is not writable (" +
+                          (ec ? ec.message() : std::string("permission denied")) +
+                          "); choose a writable path for --output or fix its permissions");
+        fs::remove(probe, ec);
+    });
+    comm.broadcast(tmp);
+    tmp_ = tmp;
+}
+
+OutputDir::~OutputDir() {
+    if (committed_ || !comm_.root() || tmp_.empty()) return;
+    std::error_code ec;
+    fs::remove_all(tmp_, ec);
+}
+
+void OutputDir::commit(const std::vector<std::string>& names) {
+    comm_.agree([&] {
+        if (!comm_.root()) return;
+        for (const auto& n : names) {
+            std::error_code ec;
+            fs::rename(staged(n), final_path(n), ec);
+            if (ec)
+                throw IoError(final_path(n) + ": cannot move the finished output into place (" +
+                              ec.message() + ")");
+        }
+        std::error_code ec;
+        fs::remove_all(tmp_, ec);
+    });
+    committed_ = true;
+}
+
+}  // namespace engage::io

@@ -1,0 +1,36 @@
+#pragma once
+// An output directory filled atomically: files are written into a hidden temporary directory
+// beside them and renamed into place only when the whole run has succeeded. On failure the
+// temporary directory is removed and earlier outputs at the same path stay as they were.
+#include <string>
+#include <vector>
+
+namespace engage::mpi { class Comm; }
+
+namespace engage::io {
+
+class OutputDir {
+public:
+    // Collective. Rank 0 creates `dir` (and parents) and a temporary directory inside it;
+    // throws IoError on every rank when that is not possible.
+    OutputDir(const mpi::Comm& comm, const std::string& dir);
+    // Rank 0 removes the temporary directory unless commit() succeeded.
+    ~OutputDir();
+    OutputDir(const OutputDir&) = delete;
+    OutputDir& operator=(const OutputDir&) = delete;
+
+    // Where to write `name` before the commit (the same path on every rank).
+    std::string staged(const std::string& name) const { return tmp_ + "/" + name; }
+    // Where `name` lands.
+    std::string final_path(const std::string& name) const { return dir_ + "/" + name; }
+
+    // Collective. Rank 0 renames every staged file into place.
+    void commit(const std::vector<std::string>& names);
+
+private:
+    const mpi::Comm& comm_;
+    std::string dir_, tmp_;
+    bool committed_ = false;
+};
+
+}  // namespace engage::io

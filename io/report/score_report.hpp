@@ -1,0 +1,38 @@
+#pragma once
+// The corporate report of `engage score` as one JSON document (report.json), and the CSV
+// tables printed from that same document, so both always carry the same numbers. Nothing in
+// it depends on how the run was executed (ranks, threads, timings: those go to run.json).
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "report/score_summary.hpp"
+
+namespace engage::io {
+
+struct CustomerBaseMeta;
+
+struct ScoreReportInfo {
+    std::string input;
+    std::string as_of;          // YYYY-MM-DD
+    std::string window_start;   // YYYY-MM-DD, first day of the scoring window
+    std::int64_t window_days = 0;
+    std::uint64_t shards = 0;
+};
+
+nlohmann::ordered_json build_score_report(const kernels::ScoreSummary& summary,
+                                          const CustomerBaseMeta& meta, const ScoreReportInfo& info);
+
+// Writes `report` (indented, newline-terminated) to path; throws IoError on failure.
+void write_json(const nlohmann::ordered_json& report, const std::string& path);
+
+// The CSV tables of a score report: file name -> content.
+struct CsvTable {
+    std::string name;
+    std::string content;
+};
+std::vector<CsvTable> score_report_tables(const nlohmann::ordered_json& report);
+
+void write_text(const std::string& content, const std::string& path);
+
+}  // namespace engage::io

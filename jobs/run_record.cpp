@@ -1,0 +1,66 @@
+#include "jobs/run_record.hpp"
+
+#include <omp.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "mpi/comm.hpp"
+
+namespace engage::jobs {
+
+int omp_threads() { return omp_get_max_threads(); }
+
+nlohmann::ordered_json run_record(const mpi::Comm& comm, const RunInfo& info, const PhaseTimer& timer,
+                                  const nlohmann::ordered_json& extra) {
+    nlohmann::ordered_json r;
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    const std::time_t now = std::time(nullptr);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    r["engage_version"] = info.version;
+    r["command"] = info.command_line;
+    r["finished_at"] = when;
+    r["host"] = host;
+    r["ranks"] = comm.size();
+    r["threads_per_rank"] = omp_threads();
+    nlohmann::ordered_json phases;
+    double total = 0;
+    for (const auto& [name, seconds] : timer.phases()) {
+        const double slowest = comm.max(seconds);
+        phases[name] = slowest;
+        total += slowest;
+    }
+    r["phase_seconds_slowest_rank"] = phases;
+    r["total_seconds"] = total;
+    r["peak_rss_bytes_max_rank"] = comm.max(std::int64_t(peak_rss_bytes()));
+    for (const auto& [k, v] : extra.items()) r[k] = v;
+    return r;
+}
+
+std::string timing_summary(const nlohmann::ordered_json& r) {
+    std::string out = "timing (slowest rank):\n";
+    char line[160];
+    const double total = r["total_seconds"].get<double>();
+    for (const auto& [name, s] : r["phase_seconds_slowest_rank"].items()) {
+        const double sec = s.get<double>();
+        std::snprintf(line, sizeof line, "  %-10s %8.3f s  %5.1f%%\n", name.c_str(), sec,
+                      total > 0 ? 100.0 * sec / total : 0.0);
+        out += line;
+    }
+    std::snprintf(line, sizeof line, "  %-10s %8.3f s   on %d ranks x %d threads, peak memory %.0f MB per rank\n",
+                  "total", total, r["ranks"].get<int>(), r["threads_per_rank"].get<int>(),
+                  double(r["peak_rss_bytes_max_rank"].get<std::int64_t>()) / 1e6);
+    out += line;
+    if (r.contains("throughput"))
+        for (const auto& [name, v] : r["throughput"].items()) {
+            std::snprintf(line, sizeof line, "  %s: %.3g\n", name.c_str(), v.get<double>());
+            out += line;
+        }
+    return out;
+}
+
+}  // namespace engage::jobs

@@ -1,0 +1,199 @@
+#include "jobs/score_job.hpp"
+
+#include <cstdio>
+#include <memory>
+
+#include "core/dates.hpp"
+#include "core/errors.hpp"
+#include "core/progress.hpp"
+#include "features/feature_pass.hpp"
+#include "io/customer_base.hpp"
+#include "io/features_file.hpp"
+#include "io/output_dir.hpp"
+#include "io/report/score_report.hpp"
+#include "mpi/comm.hpp"
+#include "report/score_summary.hpp"
+
+namespace engage::jobs {
+
+namespace {
+
+using kernels::Day;
+
+// Uncompressed bytes of one interaction: time (int64), channel (uint8), value (double).
+constexpr double kBytesPerInteraction = sizeof(std::int64_t) + sizeof(std::uint8_t) + sizeof(double);
+
+// The as-of day (days since the file's epoch), checked against the data's time range.
+Day resolve_as_of(const ScoreOptions& o, const io::CustomerBaseMeta& m) {
+    const Day first = day_of(m.first_time), last = day_of(m.last_time);
+    const std::string range = format_iso_date(m.epoch_unix_day + first) + " .. " +
+                              format_iso_date(m.epoch_unix_day + last);
+    if (o.as_of.empty()) return last;
+    const auto unix_day = parse_iso_date(o.as_of);
+    if (!unix_day)
+        throw ConfigError("--as-of " + o.as_of + ": expected a date YYYY-MM-DD");
+    const std::int64_t day = *unix_day - m.epoch_unix_day;
+    if (day < first || day > last)
+        throw ConfigError("--as-of " + o.as_of + " is outside the data of " + m.path + " (" + range +
+                          "); choose a date in that range");
+    return Day(day);
+}
+
+// Shard boundaries from /interactions/offsets, streamed by rank 0 in blocks and broadcast.
+std::vector<std::uint64_t> plan_shards(const mpi::Comm& comm, const io::CustomerBaseReader& in,
+                                       const partition::ShardLimits& limits) {
+    std::vector<std::uint64_t> bounds;
+    comm.agree([&] {
+        if (!comm.root()) return;
+        partition::ShardPlanner planner(limits);
+        const std::uint64_t n = in.meta().customers + 1;
+        std::vector<std::uint64_t> block(std::min<std::uint64_t>(n, 1u << 20));
+        for (std::uint64_t at = 0; at < n; at += block.size()) {
+            const auto len = std::min<std::uint64_t>(block.size(), n - at);
+            in.read_offsets(at, std::span(block.data(), len));
+            planner.feed(std::span<const std::uint64_t>(block.data(), len));
+        }
+        bounds = planner.finish();
+    });
+    comm.broadcast(bounds);
+    return bounds;
+}
+
+}  // namespace
+
+void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info) {
+    PhaseTimer timer({"open", "read", "compute", "write", "reduce", "report"});
+    const bool talk = comm.root() && !o.quiet;
+    std::unique_ptr<io::CustomerBaseReader> in;
+    std::unique_ptr<io::OutputDir> out;
+    kernels::FeatureContext ctx;
+    std::vector<std::int32_t> month_of;
+    std::vector<std::uint64_t> bounds;
+    {
+        auto t = timer.measure("open");
+        out = std::make_unique<io::OutputDir>(comm, o.output);
+        comm.agree([&] { in = std::make_unique<io::CustomerBaseReader>(comm, o.input); });
+        comm.agree([&] {
+            ctx.as_of = resolve_as_of(o, in->meta());
+            ctx.window_start = Day(ctx.as_of - o.window_days + 1);
+        });
+        for (Day d = ctx.window_start; d <= ctx.as_of; ++d)
+            month_of.push_back(month_index(in->meta().epoch_unix_day + d));
+        ctx.month_of = month_of.data();
+        bounds = plan_shards(comm, *in, o.shards);
+    }
+    const io::CustomerBaseMeta& meta = in->meta();
+    const std::size_t shards = bounds.size() - 1;
+    const auto [s0, s1] = partition::shards_of_rank(shards, comm.rank(), comm.size());
+    const std::int64_t rounds = comm.max(std::int64_t(s1 - s0));
+    const std::string as_of = format_iso_date(meta.epoch_unix_day + ctx.as_of);
+
+    kernels::ChannelKinds kinds{};
+    std::vector<std::string> channel_names;
+    for (std::size_t k = 0; k < meta.channels.size(); ++k) {
+        kinds[k] = meta.channels[k].kind;
+        channel_names.push_back(meta.channels[k].name);
+    }
+
+    std::unique_ptr<io::FeaturesWriter> writer;
+    comm.agree([&] {
+        writer = std::make_unique<io::FeaturesWriter>(
+            comm, out->staged("customers.h5"), meta.customers,
+            io::FeaturesFileInfo{o.input, as_of, o.window_days, info.version, channel_names},
+            bounds[s0]);
+    });
+
+    kernels::ScoreSummary summary(meta.business_unit_names.size());
+    io::CustomerShard shard;
+    std::vector<kernels::CustomerFeatures> features;
+    std::uint64_t read_interactions = 0;
+    Progress progress(talk, "score");
+    const std::uint64_t local_customers = bounds[s1] - bounds[s0];
+    std::uint64_t done_customers = 0;
+    for (std::int64_t r = 0; r < rounds; ++r) {
+        const bool mine = std::size_t(r) < s1 - s0;
+        const std::size_t s = s0 + std::size_t(r);
+        {
+            auto t = timer.measure("read");
+            comm.agree([&] {
+                if (mine) in->read_shard(bounds[s], bounds[s + 1], shard);
+            });
+        }
+        features.clear();
+        if (mine) {
+            auto t = timer.measure("compute");
+            features.resize(shard.customers());
+            kernels::ScoreFeatures::run(shard.view(), ctx, kinds, features);
+            for (std::size_t k = 0; k < features.size(); ++k)
+                summary.update(features[k], shard.business_unit[k]);
+            read_interactions += shard.time.size();
+            done_customers += shard.customers();
+        }
+        {
+            auto t = timer.measure("write");
+            const std::span<const std::uint64_t> ids =
+                mine ? std::span<const std::uint64_t>(shard.id) : std::span<const std::uint64_t>();
+            comm.agree([&] { writer->append(ids, features); });
+        }
+        progress.update(done_customers, local_customers, "customers");
+    }
+    {
+        auto t = timer.measure("write");
+        comm.agree([&] { writer->close(); });
+        comm.agree([&] { in->close(); });
+    }
+    {
+        auto t = timer.measure("reduce");
+        mpi::allreduce_state(comm, summary);
+    }
+
+    std::vector<std::string> names{"customers.h5", "report.json", "run.json"};
+    nlohmann::ordered_json report;
+    {
+        auto t = timer.measure("report");
+        comm.agree([&] {
+            if (!comm.root()) return;
+            report = io::build_score_report(
+                summary, meta,
+                {o.input, as_of, format_iso_date(meta.epoch_unix_day + ctx.window_start), o.window_days, shards});
+            io::write_json(report, out->staged("report.json"));
+            for (const auto& table : io::score_report_tables(report)) {
+                io::write_text(table.content, out->staged(table.name));
+                names.push_back(table.name);
+            }
+        });
+    }
+    const std::int64_t interactions = comm.sum(std::int64_t(read_interactions));
+    nlohmann::ordered_json extra;
+    extra["input"] = o.input;
+    extra["output"] = o.output;
+    extra["as_of"] = as_of;
+    extra["shards"] = shards;
+    auto record = run_record(comm, info, timer, extra);
+    const double read_s = record["phase_seconds_slowest_rank"]["read"].get<double>();
+    const double total_s = record["total_seconds"].get<double>();
+    record["throughput"] = {
+        {"interactions_per_second_end_to_end", total_s > 0 ? double(interactions) / total_s : 0.0},
+        {"interactions_per_second_read", read_s > 0 ? double(interactions) / read_s : 0.0},
+        {"uncompressed_read_MB_per_second",
+         read_s > 0 ? double(interactions) * kBytesPerInteraction / 1e6 / read_s : 0.0}};
+    comm.agree([&] {
+        if (comm.root()) io::write_json(record, out->staged("run.json"));
+    });
+    out->commit(names);
+
+    if (talk) {
+        const auto& c = report["corporate"];
+        std::printf("engage score: %s as of %s (window %lld days)\n", o.input.c_str(), as_of.c_str(),
+                    (long long)o.window_days);
+        std::printf("  customers %lld (acquired %lld, active in window %lld), interactions %lld, revenue %.2f\n",
+                    c["customers"].get<long long>(), c["acquired"].get<long long>(),
+                    c["active"].get<long long>(), c["interactions_total"].get<long long>(),
+                    c["revenue"].get<double>());
+        std::printf("  outputs in %s: customers.h5 report.json summary.csv features.csv channels.csv run.json\n",
+                    o.output.c_str());
+        std::printf("%s", timing_summary(record).c_str());
+    }
+}
+
+}  // namespace engage::jobs

@@ -1,0 +1,27 @@
+#pragma once
+// `engage score`: reads the customer base shard by shard, runs the feature kernels, writes
+// customers.h5 and reduces the corporate report (report.json, CSV tables) plus run.json.
+#include <cstdint>
+#include <string>
+
+#include "jobs/run_record.hpp"
+#include "partition/shard_plan.hpp"
+
+namespace engage::mpi { class Comm; }
+
+namespace engage::jobs {
+
+struct ScoreOptions {
+    std::string input;
+    std::string output;
+    std::string as_of;               // YYYY-MM-DD; empty: the last day with data
+    std::int64_t window_days = 365;  // the scoring window ends on the as-of date
+    partition::ShardLimits shards;
+    bool quiet = false;              // no progress lines or summary
+};
+
+// Collective. Throws engage::Error subclasses (the same on every rank) on failure; outputs
+// are then left as they were.
+void run_score(const mpi::Comm& comm, const ScoreOptions& options, const RunInfo& info);
+
+}  // namespace engage::jobs

@@ -1,0 +1,55 @@
+#pragma once
+// One interaction as the feature kernels see it, and the context of a scoring run.
+// Pure data: no I/O, no MPI; every quantity is an integer so that sums are exact and
+// independent of the order in which threads or ranks combine them.
+#include <array>
+#include <cstdint>
+
+namespace engage::kernels {
+
+using Day = std::int32_t;                 // days since the file's epoch
+constexpr Day kNoDay = -1;                // "never" in day-valued features
+constexpr int kMaxChannels = 32;          // channel codes are 0..kMaxChannels-1
+
+// What a channel means to the models; a file's channel dictionary maps each code to a kind.
+enum class ChannelKind : std::uint8_t {
+    purchase, usage, support, complaint, survey, review, referral, event,
+    community, idea, idea_vote, content, social, cocreation,
+};
+constexpr int kChannelKinds = 14;
+
+struct Event {
+    std::int64_t time;         // seconds since the epoch
+    Day day;                   // time / 86400
+    std::uint8_t channel;      // code in the channel dictionary
+    ChannelKind kind;
+    std::int64_t hundredths;   // value * 100, rounded: revenue in cents, a 0-10 score as 0-1000
+};
+
+// The as-of date and scoring window of a run, plus the customer being folded.
+struct FeatureContext {
+    Day as_of = 0;                         // last day included (events after it are ignored)
+    Day window_start = 0;                  // first day of the scoring window
+    const std::int32_t* month_of = nullptr;  // month index of each day window_start..as_of
+    Day acquisition_day = 0;               // of the customer being folded
+};
+
+// The per-customer features that `engage score` writes (see docs/metrics.md).
+struct CustomerFeatures {
+    std::int32_t tenure_days = -1;            // as_of - acquisition_day; -1: not yet acquired
+    std::int32_t recency_days = -1;           // as_of - last purchase day; -1: no purchase yet
+    std::int32_t last_interaction_days = -1;  // as_of - last interaction day; -1: none yet
+    std::uint32_t frequency = 0;              // purchases in the window
+    std::int64_t monetary_cents = 0;          // purchase revenue in the window
+    std::uint32_t interactions = 0;           // interactions of any channel in the window
+    std::uint32_t interactions_total = 0;     // interactions up to as_of
+    std::uint32_t breadth = 0;                // distinct channels used in the window
+    std::uint32_t active_weeks = 0;           // distinct 7-day periods (counted back from as_of)
+    std::uint32_t active_months = 0;          // distinct calendar months in the window
+    std::array<std::uint32_t, kMaxChannels> channel_count{};        // in the window
+    std::array<std::int64_t, kMaxChannels> channel_hundredths{};    // value sums in the window
+
+    bool operator==(const CustomerFeatures&) const = default;
+};
+
+}  // namespace engage::kernels

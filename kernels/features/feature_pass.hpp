@@ -1,0 +1,93 @@
+#pragma once
+// The one driver of the feature kernels: folds each customer's interactions through every
+// kernel in a single pass over memory, customers in parallel with OpenMP. Each customer is
+// computed by exactly one thread from its own events, so the result does not depend on the
+// number of threads.
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <tuple>
+#include <utility>
+
+#include "features/event.hpp"
+#include "features/feature_kernels.hpp"
+
+namespace engage::kernels {
+
+// A shard's columns in memory: customers [0, n) with interactions offsets[i]..offsets[i+1]
+// (offsets relative to the shard's first interaction).
+struct ShardView {
+    std::span<const std::uint64_t> offsets;       // n + 1
+    std::span<const Day> acquisition_day;         // n
+    std::span<const std::int64_t> time;           // offsets[n]
+    std::span<const std::uint8_t> channel;        // offsets[n]
+    std::span<const double> value;                // offsets[n]
+    std::size_t customers() const noexcept { return acquisition_day.size(); }
+};
+
+using ChannelKinds = std::array<ChannelKind, kMaxChannels>;
+
+inline Event make_event(const ShardView& v, std::size_t i, const ChannelKinds& kinds) noexcept {
+    const std::int64_t t = v.time[i];
+    const std::uint8_t ch = v.channel[i];
+    return Event{t, static_cast<Day>(t / 86400), ch, kinds[ch],
+                 static_cast<std::int64_t>(std::llround(v.value[i] * 100.0))};
+}
+
+template <class... Kernels>
+struct FeaturePass {
+    using States = std::tuple<typename Kernels::State...>;
+
+    // Folds events [begin, end) of one customer (time order) into fresh states.
+    static States fold(const ShardView& v, std::size_t begin, std::size_t end,
+                       const FeatureContext& c, const ChannelKinds& kinds) noexcept {
+        States s{};
+        for (std::size_t i = begin; i < end; ++i) {
+            const Event e = make_event(v, i, kinds);
+            if (e.day > c.as_of) break;  // sorted by time: nothing later counts
+            std::apply([&](auto&... st) { (Kernels::update(st, e, c), ...); }, s);
+        }
+        return s;
+    }
+
+    static void combine(States& into, const States& later) noexcept {
+        combine_impl(into, later, std::index_sequence_for<Kernels...>{});
+    }
+
+    static CustomerFeatures finalize(const States& s, const FeatureContext& c) noexcept {
+        CustomerFeatures out;
+        finalize_impl(s, c, out, std::index_sequence_for<Kernels...>{});
+        return out;
+    }
+
+    static CustomerFeatures customer(const ShardView& v, std::size_t k, FeatureContext c,
+                                     const ChannelKinds& kinds) noexcept {
+        c.acquisition_day = v.acquisition_day[k];
+        return finalize(fold(v, v.offsets[k], v.offsets[k + 1], c, kinds), c);
+    }
+
+    // Every customer of the shard, in parallel; out.size() == v.customers().
+    static void run(const ShardView& v, const FeatureContext& c, const ChannelKinds& kinds,
+                    std::span<CustomerFeatures> out) noexcept {
+        const auto n = static_cast<std::int64_t>(v.customers());
+#pragma omp parallel for schedule(dynamic, 256)
+        for (std::int64_t k = 0; k < n; ++k) out[k] = customer(v, std::size_t(k), c, kinds);
+    }
+
+private:
+    template <std::size_t... I>
+    static void combine_impl(States& a, const States& b, std::index_sequence<I...>) noexcept {
+        (Kernels::combine(std::get<I>(a), std::get<I>(b)), ...);
+    }
+    template <std::size_t... I>
+    static void finalize_impl(const States& s, const FeatureContext& c, CustomerFeatures& out,
+                              std::index_sequence<I...>) noexcept {
+        (Kernels::finalize(std::get<I>(s), c, out), ...);
+    }
+};
+
+// The feature set of `engage score`.
+using ScoreFeatures = FeaturePass<TenureKernel, RecencyKernel, ActivityKernel, ChannelMixKernel,
+                                  ActivePeriodsKernel>;
+
+}  // namespace engage::kernels

@@ -1,0 +1,91 @@
+#include "report/score_summary.hpp"
+
+#include <algorithm>
+#include <type_traits>
+
+namespace engage::kernels {
+
+// The flat views reinterpret these structs as arrays of int64: they must hold nothing else.
+static_assert(std::is_trivially_copyable_v<GroupSums> && sizeof(GroupSums) % 8 == 0);
+static_assert(std::is_trivially_copyable_v<GroupExtremes> && sizeof(GroupExtremes) % 8 == 0);
+static_assert(sizeof(DistributionSums) == (2 + LogHistogram::kBins) * 8);
+
+const char* feature_name(Feature f) noexcept {
+    static constexpr const char* names[kFeatures] = {
+        "tenure_days", "recency_days", "last_interaction_days", "frequency", "monetary",
+        "interactions", "interactions_total", "breadth", "active_weeks", "active_months"};
+    return names[int(f)];
+}
+
+std::int64_t feature_value(const CustomerFeatures& c, Feature f) noexcept {
+    switch (f) {
+    case Feature::tenure_days: return c.tenure_days;
+    case Feature::recency_days: return c.recency_days;
+    case Feature::last_interaction_days: return c.last_interaction_days;
+    case Feature::frequency: return c.frequency;
+    case Feature::monetary_cents: return c.monetary_cents;
+    case Feature::interactions: return c.interactions;
+    case Feature::interactions_total: return c.interactions_total;
+    case Feature::breadth: return c.breadth;
+    case Feature::active_weeks: return c.active_weeks;
+    case Feature::active_months: return c.active_months;
+    }
+    return -1;
+}
+
+ScoreSummary::ScoreSummary(std::size_t business_units)
+    : sums_(business_units + 1), extremes_(business_units + 1) {}
+
+void ScoreSummary::update(const CustomerFeatures& c, std::uint32_t business_unit) noexcept {
+    for (std::size_t g : {std::size_t(0), std::size_t(business_unit) + 1}) {
+        GroupSums& s = sums_[g];
+        ++s.customers;
+        if (c.tenure_days < 0) continue;  // not yet a customer on the as-of date
+        ++s.acquired;
+        s.active += c.interactions > 0;
+        s.purchasers += c.frequency > 0;
+        s.interactions_window += c.interactions;
+        s.interactions_total += c.interactions_total;
+        s.revenue_cents += c.monetary_cents;
+        for (int f = 0; f < kFeatures; ++f) {
+            const std::int64_t v = feature_value(c, Feature(f));
+            if (v < 0 && (f == int(Feature::recency_days) || f == int(Feature::last_interaction_days)))
+                continue;  // undefined for customers without a purchase / interaction
+            s.features[f].add(v);
+            extremes_[g].features[f].add(v);
+        }
+        for (int k = 0; k < kMaxChannels; ++k) {
+            s.channel_customers[k] += c.channel_count[k] > 0;
+            s.channel_interactions[k] += c.channel_count[k];
+            s.channel_hundredths[k] += c.channel_hundredths[k];
+        }
+    }
+}
+
+void ScoreSummary::combine(const ScoreSummary& other) noexcept {
+    auto a = sum_words();
+    auto b = other.sum_words();
+    for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+    auto x = max_words();
+    auto y = other.max_words();
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::max(x[i], y[i]);
+}
+
+std::span<std::int64_t> ScoreSummary::sum_words() noexcept {
+    return {reinterpret_cast<std::int64_t*>(sums_.data()), sums_.size() * sizeof(GroupSums) / 8};
+}
+
+std::span<std::int64_t> ScoreSummary::max_words() noexcept {
+    return {reinterpret_cast<std::int64_t*>(extremes_.data()),
+            extremes_.size() * sizeof(GroupExtremes) / 8};
+}
+
+std::span<const std::int64_t> ScoreSummary::sum_words() const noexcept {
+    return const_cast<ScoreSummary*>(this)->sum_words();
+}
+
+std::span<const std::int64_t> ScoreSummary::max_words() const noexcept {
+    return const_cast<ScoreSummary*>(this)->max_words();
+}
+
+}  // namespace engage::kernels

@@ -1,0 +1,131 @@
+#include "synth/synthetic_base.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "synth/rng.hpp"
+
+namespace engage::kernels {
+
+SynthHierarchy::SynthHierarchy(const SynthConfig& c)
+    : business_units(std::max(1u, c.business_units)),
+      regions(business_units * std::max(1u, c.regions_per_unit)),
+      rms(std::max<std::uint32_t>(
+          regions, std::uint32_t((c.customers + c.customers_per_rm - 1) / std::max(1u, c.customers_per_rm)))) {
+    rms = (rms + regions - 1) / regions * regions;  // the same number of RMs in every region
+}
+
+namespace {
+
+double normal(Rng& r) { return std::normal_distribution<double>(0.0, 1.0)(r); }
+double clamp(double x, double lo, double hi) { return std::min(hi, std::max(lo, x)); }
+
+// Relative rate of each channel kind (ChannelKind order) for a customer of engagement e.
+std::array<double, kChannelKinds> channel_weights(double e) {
+    return {0.26,                  // purchase
+            0.16 + 0.20 * e,       // usage (login)
+            0.05,                  // support
+            0.04 * (1 - e) * (1 - e),  // complaint
+            0.02,                  // survey
+            0.03 * e,              // review
+            0.012 * e * e,         // referral
+            0.02 * e,              // event
+            0.03 * e,              // community
+            0.006 * e,             // idea
+            0.02 * e,              // idea vote
+            0.15,                  // content
+            0.02 * e,              // social
+            0.004 * e * e};        // cocreation
+}
+
+double value_of(ChannelKind k, double e, std::uint8_t segment, Rng& r) {
+    switch (k) {
+    case ChannelKind::purchase: {
+        static constexpr double scale[3] = {1.0, 5.0, 25.0};
+        const double spend = 40.0 * scale[segment] * (0.5 + e) * std::exp(0.6 * normal(r));
+        return std::round(spend * 100.0) / 100.0;
+    }
+    case ChannelKind::survey:  // NPS answer 0-10
+        return std::round(clamp(3.0 + 7.0 * e + 1.6 * normal(r), 0.0, 10.0));
+    case ChannelKind::review:  // star rating 1-5
+        return std::round(clamp(1.3 + 3.7 * e + 0.8 * normal(r), 1.0, 5.0));
+    default: return 1.0;
+    }
+}
+
+}  // namespace
+
+SynthCustomer synth_customer(const SynthConfig& c, const SynthHierarchy& h, std::uint64_t i,
+                             SynthEvents* events) {
+    Rng r(c.seed, i);
+    SynthCustomer out{};
+    // Strictly increasing ids with gaps, as real customer numbers have.
+    out.id = 1000000 + 4 * i + (r() & 3);
+    out.rm = std::uint32_t(r() % h.rms);
+    out.region = out.rm / (h.rms / h.regions);
+    out.business_unit = out.region / (h.regions / h.business_units);
+    const double seg = r.uniform();
+    out.segment = seg < 0.70 ? 0 : (seg < 0.95 ? 1 : 2);
+
+    // Acquisitions grow over the years: density rising linearly across the history.
+    const double a = std::sqrt(0.25 + 0.75 * r.uniform());
+    out.acquisition_day = Day(std::floor((a - 0.5) / 0.5 * (c.history_days - 1)));
+    out.acquisition_day = std::clamp<Day>(out.acquisition_day, 0, c.history_days - 1);
+
+    const double z = normal(r);
+    out.engagement = 0.5 * std::erfc(-z / std::sqrt(2.0));  // Phi(z)
+
+    // Churn: exponential lifetime whose yearly hazard falls with engagement.
+    const double hazard_per_day = 0.45 * std::exp(-1.1 * z) / 365.0;
+    const double life = std::exponential_distribution<double>(hazard_per_day)(r);
+    const double end_day = out.acquisition_day + life;
+    out.churn_day = end_day < c.history_days ? Day(end_day) : -1;
+
+    // Heavy-tailed activity: lognormal in its own factor and in engagement.
+    const double activity = std::exp(1.1 * normal(r) + 0.9 * z);
+    const double mean_activity = std::exp((1.1 * 1.1 + 0.9 * 0.9) / 2.0);
+    const double span_days = std::max(1.0, std::min<double>(end_day, c.history_days) - out.acquisition_day);
+    // 0.32: the mean active share of the history under the acquisition and churn model above
+    // (measured on generated bases: mean interactions per customer ~ mean_interactions).
+    const double rate = c.mean_interactions / (0.32 * c.history_days) * activity / mean_activity;
+    const double expected = std::min(rate * span_days, double(c.max_interactions));
+    out.interactions = std::uint32_t(std::min<std::uint64_t>(
+        std::poisson_distribution<std::uint64_t>(expected)(r), c.max_interactions));
+
+    // Wallet known for 60 % of customers: yearly spend / share of wallet (share rises with e).
+    const bool known = r.uniform() < 0.6;
+    const double share = clamp(0.15 + 0.7 * out.engagement + 0.1 * normal(r), 0.05, 0.95);
+    static constexpr double yearly[3] = {400.0, 2000.0, 10000.0};
+    out.wallet = known ? std::round(yearly[out.segment] * (0.5 + out.engagement) / share)
+                       : std::numeric_limits<double>::quiet_NaN();
+
+    if (!events) return out;
+    // Times: sorted uniforms over the active span via normalised exponential spacings.
+    const std::int64_t start = std::int64_t(out.acquisition_day) * 86400;
+    const auto span_s = std::int64_t(span_days * 86400.0) - 1;
+    const auto weights = channel_weights(out.engagement);
+    std::array<double, kChannelKinds> cumulative{};
+    double total = 0;
+    for (int k = 0; k < kChannelKinds; ++k) cumulative[k] = total += weights[k];
+    const std::size_t n = out.interactions, base = events->time.size();
+    events->time.resize(base + n);
+    events->spacing.resize(n);
+    double acc = 0;
+    for (std::size_t k = 0; k < n; ++k) events->spacing[k] = acc += -std::log1p(-r.uniform());
+    const double norm = acc - std::log1p(-r.uniform());
+    for (std::size_t k = 0; k < n; ++k)
+        events->time[base + k] = start + std::int64_t(events->spacing[k] / norm * double(span_s));
+    for (std::size_t k = 0; k < n; ++k) {
+        const double u = r.uniform() * total;
+        int kind = 0;
+        while (kind < kChannelKinds - 1 && u >= cumulative[kind]) ++kind;
+        events->channel.push_back(std::uint8_t(kind));
+        events->value.push_back(value_of(ChannelKind(kind), out.engagement, out.segment, r));
+    }
+    return out;
+}
+
+}  // namespace engage::kernels

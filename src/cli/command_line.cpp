@@ -1,0 +1,156 @@
+#include "cli/command_line.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/dates.hpp"
+#include "core/errors.hpp"
+#include "core/version.hpp"
+
+namespace engage::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+const char* kUsage =
+    "usage: engage COMMAND [OPTIONS]\n"
+    "\n"
+    "Scores the engagement of every customer of a customer base (HDF5), on any number of MPI\n"
+    "ranks (mpirun -n N engage ...) and OpenMP threads (OMP_NUM_THREADS).\n"
+    "\n"
+    "commands:\n"
+    "  generate   write a synthetic customer base with planted ground truth\n"
+    "  score      compute per-customer features and the corporate report\n"
+    "\n"
+    "engage COMMAND --help lists a command's options; engage --version prints the version.\n"
+    "Exit codes: 0 success, 2 bad option or configuration, 3 invalid input data, 4 file system\n"
+    "error, 5 MPI error, 1 internal error.\n";
+
+std::string help_of(const std::string& command, const po::options_description& d) {
+    std::ostringstream out;
+    out << "usage: engage " << command << " [OPTIONS]\n\n" << d;
+    return out.str();
+}
+
+void require(const po::variables_map& vm, const char* name, const std::string& command) {
+    if (!vm.count(name))
+        throw ConfigError(std::string("engage ") + command + ": option --" + name +
+                          " is required; see engage " + command + " --help");
+}
+
+template <class T>
+void at_least(const char* option, T value, T minimum) {
+    if (value < minimum)
+        throw ConfigError(std::string("--") + option + " " + std::to_string(value) + ": must be at least " +
+                          std::to_string(minimum));
+}
+
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& d,
+                        const std::string& command) {
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(d).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw ConfigError(std::string("engage ") + command + ": " + e.what() + "; see engage " + command +
+                          " --help");
+    }
+    return vm;
+}
+
+Command parse_generate(const std::vector<std::string>& args) {
+    jobs::GenerateOptions o;
+    auto& s = o.synth;
+    po::options_description d("engage generate options");
+    d.add_options()
+        ("help,h", "show this help")
+        ("customers", po::value(&s.customers), "number of customers (required, >= 1)")
+        ("output", po::value(&o.output), "HDF5 file to write (required)")
+        ("seed", po::value(&s.seed)->default_value(s.seed), "random seed: the same seed gives the same file for any number of ranks")
+        ("mean-interactions", po::value(&s.mean_interactions)->default_value(s.mean_interactions), "target mean interactions per customer")
+        ("business-units", po::value(&s.business_units)->default_value(s.business_units), "business units")
+        ("regions-per-unit", po::value(&s.regions_per_unit)->default_value(s.regions_per_unit), "regions per business unit")
+        ("customers-per-rm", po::value(&s.customers_per_rm)->default_value(s.customers_per_rm), "customers per relationship manager")
+        ("history-days", po::value(&s.history_days)->default_value(s.history_days), "days of history from the epoch")
+        ("epoch", po::value(&o.epoch)->default_value(o.epoch), "date of day 0, YYYY-MM-DD")
+        ("quiet,q", po::bool_switch(&o.quiet), "no progress or summary");
+    const auto vm = parse(args, d, "generate");
+    if (vm.count("help")) return HelpRequest{help_of("generate", d)};
+    require(vm, "customers", "generate");
+    require(vm, "output", "generate");
+    at_least<std::uint64_t>("customers", s.customers, 1);
+    at_least<double>("mean-interactions", s.mean_interactions, 0.0);
+    at_least<std::uint32_t>("business-units", s.business_units, 1);
+    at_least<std::uint32_t>("regions-per-unit", s.regions_per_unit, 1);
+    at_least<std::uint32_t>("customers-per-rm", s.customers_per_rm, 1);
+    at_least<kernels::Day>("history-days", s.history_days, 1);
+    if (!parse_iso_date(o.epoch)) throw ConfigError("--epoch " + o.epoch + ": expected a date YYYY-MM-DD");
+    return o;
+}
+
+Command parse_score(const std::vector<std::string>& args) {
+    jobs::ScoreOptions o;
+    std::string config;
+    po::options_description cmd("engage score options");
+    cmd.add_options()
+        ("help,h", "show this help")
+        ("input", po::value(&o.input), "customer base to score (HDF5, docs/data-format.md; required)")
+        ("output", po::value(&o.output), "directory for customers.h5, report.json, CSV tables, run.json (required)")
+        ("config", po::value(&config), "configuration file of the options below (key = value); the command line wins")
+        ("quiet,q", po::bool_switch(&o.quiet), "no progress or summary");
+    po::options_description scoring("scoring options (command line or --config file)");
+    scoring.add_options()
+        ("as-of", po::value(&o.as_of), "score as of this date, YYYY-MM-DD, inside the data (default: its last day)")
+        ("window-days", po::value(&o.window_days)->default_value(o.window_days), "scoring window in days, ending on the as-of date")
+        ("shard-interactions", po::value(&o.shards.interactions)->default_value(o.shards.interactions), "interactions per shard (memory per rank ~ 17 bytes x this)")
+        ("shard-customers", po::value(&o.shards.customers)->default_value(o.shards.customers), "customers per shard at most");
+    po::options_description all;
+    all.add(cmd).add(scoring);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(all).run(), vm);
+        if (vm.count("config")) {
+            const std::string path = vm["config"].as<std::string>();
+            std::ifstream in(path);
+            if (!in) throw ConfigError("--config " + path + ": cannot open the configuration file");
+            try {
+                po::store(po::parse_config_file(in, scoring, false), vm);
+            } catch (const po::error& e) {
+                throw ConfigError(path + ": " + e.what() + "; the keys it may hold are those of the "
+                                  "scoring options in engage score --help (without the leading --)");
+            }
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw ConfigError(std::string("engage score: ") + e.what() + "; see engage score --help");
+    }
+    if (vm.count("help")) return HelpRequest{help_of("score", all)};
+    require(vm, "input", "score");
+    require(vm, "output", "score");
+    at_least<std::int64_t>("window-days", o.window_days, 1);
+    if (o.window_days > 36600) throw ConfigError("--window-days " + std::to_string(o.window_days) + ": at most 36600 (100 years)");
+    at_least<std::uint64_t>("shard-interactions", o.shards.interactions, 1);
+    at_least<std::uint64_t>("shard-customers", o.shards.customers, 1);
+    if (!o.as_of.empty() && !parse_iso_date(o.as_of))
+        throw ConfigError("--as-of " + o.as_of + ": expected a date YYYY-MM-DD");
+    return o;
+}
+
+}  // namespace
+
+Command parse_command_line(int argc, const char* const* argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help")
+        return HelpRequest{kUsage};
+    if (args[0] == "--version") return HelpRequest{std::string("engage ") + kVersion + "\n"};
+    const std::string command = args[0];
+    args.erase(args.begin());
+    if (command == "generate") return parse_generate(args);
+    if (command == "score") return parse_score(args);
+    throw ConfigError("unknown command \"" + command + "\"; commands: generate, score (see engage --help)");
+}
+
+}  // namespace engage::cli

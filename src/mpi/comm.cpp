@@ -1,0 +1,119 @@
+#include "mpi/comm.hpp"
+
+#include <climits>
+
+#include "core/errors.hpp"
+
+namespace engage::mpi {
+
+namespace {
+void check(int rc, const char* what) {
+    if (rc == MPI_SUCCESS) return;
+    char text[MPI_MAX_ERROR_STRING];
+    int len = 0;
+    MPI_Error_string(rc, text, &len);
+    throw MpiError(std::string("MPI error in ") + what + ": " + std::string(text, len));
+}
+
+// MPI counts are int: large spans go in pieces.
+template <class F>
+void in_pieces(std::size_t n, F&& f) {
+    constexpr std::size_t kPiece = std::size_t(1) << 28;
+    for (std::size_t at = 0; at < n; at += kPiece) f(at, int(std::min(kPiece, n - at)));
+}
+}  // namespace
+
+Environment::Environment(int& argc, char**& argv) {
+    int provided = 0;
+    check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+    // Errors come back as return codes, which check() turns into MpiError.
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+}
+
+Environment::~Environment() { MPI_Finalize(); }
+
+Comm::Comm(MPI_Comm c) : comm_(c) {
+    check(MPI_Comm_rank(c, &rank_), "MPI_Comm_rank");
+    check(MPI_Comm_size(c, &size_), "MPI_Comm_size");
+}
+
+Comm Comm::world() { return Comm(MPI_COMM_WORLD); }
+
+Comm Comm::self() { return Comm(MPI_COMM_SELF); }
+
+void Comm::barrier() const { check(MPI_Barrier(comm_), "MPI_Barrier"); }
+
+void Comm::allreduce_sum(std::span<std::int64_t> v) const {
+    in_pieces(v.size(), [&](std::size_t at, int n) {
+        check(MPI_Allreduce(MPI_IN_PLACE, v.data() + at, n, MPI_INT64_T, MPI_SUM, comm_),
+              "MPI_Allreduce(sum)");
+    });
+}
+
+void Comm::allreduce_max(std::span<std::int64_t> v) const {
+    in_pieces(v.size(), [&](std::size_t at, int n) {
+        check(MPI_Allreduce(MPI_IN_PLACE, v.data() + at, n, MPI_INT64_T, MPI_MAX, comm_),
+              "MPI_Allreduce(max)");
+    });
+}
+
+std::int64_t Comm::sum(std::int64_t v) const {
+    allreduce_sum({&v, 1});
+    return v;
+}
+
+std::int64_t Comm::max(std::int64_t v) const {
+    allreduce_max({&v, 1});
+    return v;
+}
+
+double Comm::max(double v) const {
+    check(MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_DOUBLE, MPI_MAX, comm_), "MPI_Allreduce(max)");
+    return v;
+}
+
+std::uint64_t Comm::exclusive_prefix_sum(std::uint64_t v) const {
+    std::uint64_t out = 0;
+    check(MPI_Exscan(&v, &out, 1, MPI_UINT64_T, MPI_SUM, comm_), "MPI_Exscan");
+    return rank_ == 0 ? 0 : out;
+}
+
+void Comm::broadcast(std::vector<std::uint64_t>& values, int root) const {
+    std::uint64_t n = values.size();
+    check(MPI_Bcast(&n, 1, MPI_UINT64_T, root, comm_), "MPI_Bcast");
+    values.resize(n);
+    in_pieces(n, [&](std::size_t at, int k) {
+        check(MPI_Bcast(values.data() + at, k, MPI_UINT64_T, root, comm_), "MPI_Bcast");
+    });
+}
+
+void Comm::broadcast(std::string& text, int root) const {
+    std::uint64_t n = text.size();
+    check(MPI_Bcast(&n, 1, MPI_UINT64_T, root, comm_), "MPI_Bcast");
+    text.resize(n);
+    check(MPI_Bcast(text.data(), int(n), MPI_CHAR, root, comm_), "MPI_Bcast");
+}
+
+void Comm::agree(const std::function<void()>& work) const {
+    int code = 0;
+    std::string message;
+    try {
+        work();
+    } catch (const Error& e) {
+        code = int(e.exit_code());
+        message = e.what();
+    } catch (const std::exception& e) {
+        code = int(ExitCode::internal);
+        message = std::string("internal error: ") + e.what();
+    }
+    // The lowest failing rank speaks for all: its rank wins a MIN over (failed ? rank : size).
+    int candidate = code != 0 ? rank_ : size_;
+    int speaker = size_;
+    check(MPI_Allreduce(&candidate, &speaker, 1, MPI_INT, MPI_MIN, comm_), "MPI_Allreduce(agree)");
+    if (speaker == size_) return;
+    check(MPI_Bcast(&code, 1, MPI_INT, speaker, comm_), "MPI_Bcast(agree)");
+    broadcast(message, speaker);
+    throw_error(ExitCode(code), message);
+}
+
+}  // namespace engage::mpi

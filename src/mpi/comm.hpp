@@ -1,0 +1,68 @@
+#pragma once
+// The MPI layer: the only code besides io/h5/file.cpp that calls MPI. Every function here is
+// collective over the communicator unless it says otherwise; every return code is checked.
+#include <mpi.h>
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace engage::mpi {
+
+// Initialises MPI (MPI_THREAD_FUNNELED: only the main thread calls MPI and HDF5) and finalises
+// it on destruction.
+class Environment {
+public:
+    Environment(int& argc, char**& argv);
+    ~Environment();
+    Environment(const Environment&) = delete;
+    Environment& operator=(const Environment&) = delete;
+};
+
+class Comm {
+public:
+    static Comm world();
+    // This process alone: for serial work such as a reference computation in a test.
+    static Comm self();
+
+    int rank() const noexcept { return rank_; }
+    int size() const noexcept { return size_; }
+    bool root() const noexcept { return rank_ == 0; }
+    MPI_Comm native() const noexcept { return comm_; }
+
+    void barrier() const;
+    // In-place sums and maxima of 64-bit integers over all ranks (exact, order independent).
+    void allreduce_sum(std::span<std::int64_t> values) const;
+    void allreduce_max(std::span<std::int64_t> values) const;
+    std::int64_t sum(std::int64_t v) const;
+    std::int64_t max(std::int64_t v) const;
+    double max(double v) const;
+    // Sum of v over the ranks before this one (0 on rank 0).
+    std::uint64_t exclusive_prefix_sum(std::uint64_t v) const;
+    void broadcast(std::vector<std::uint64_t>& values, int root = 0) const;
+    void broadcast(std::string& text, int root = 0) const;
+
+    // Runs `work` on every rank, then makes every rank agree on the outcome: if any rank threw,
+    // every rank throws the error of the lowest failing rank (same type, same text). Call it
+    // around each phase so that no rank enters a collective that another has abandoned.
+    void agree(const std::function<void()>& work) const;
+
+private:
+    explicit Comm(MPI_Comm c);
+    MPI_Comm comm_;
+    int rank_ = 0;
+    int size_ = 1;
+};
+
+// Reduces a mergeable state over all ranks in place. The state exposes its integer sums and
+// maxima as flat spans (sum_words(), max_words()); integer sums make the result exact and
+// independent of the reduction tree.
+template <class State>
+void allreduce_state(const Comm& comm, State& state) {
+    comm.allreduce_sum(state.sum_words());
+    comm.allreduce_max(state.max_words());
+}
+
+}  // namespace engage::mpi

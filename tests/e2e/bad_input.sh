@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# End-to-end bad-input tests: every bad input, option or path must end `engage` with the
+# documented exit code and one error line naming what is at fault, and leave earlier outputs
+# untouched (no .engage-tmp-* directory, no partial file).
+#   bash bad_input.sh ENGAGE_EXE CORRUPT_EXE MPIEXEC
+# The OMPI_* variables for mpirun as root come from the environment (ctest sets them).
+set -u
+if [ $# -ne 3 ]; then
+    echo "usage: bash bad_input.sh ENGAGE_EXE CORRUPT_EXE MPIEXEC" >&2
+    exit 2
+fi
+engage=$1 corrupt_exe=$2 mpiexec=$3
+export OMP_NUM_THREADS=1
+# Open MPI: a run without mpirun (a singleton) needs no orted helper; starts about twice as fast.
+export OMPI_MCA_ess_singleton_isolated=1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/engage-bad-input.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/out              # holds the "earlier outputs" every failing score run must leave alone
+base=$tmp/base.h5
+customers=300
+failures=0 cases=0
+
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+die() { echo "FATAL: $*"; exit 1; }
+
+# Fingerprint of the output directory: every path below it and every file's checksum.
+snapshot() { (cd "$out" && find . -mindepth 1 | LC_ALL=C sort && find . -type f -exec sha256sum {} + | LC_ALL=C sort); }
+
+# stderr without mpirun's own banners (the blocks between lines of dashes).
+engage_stderr() { awk '/^----------/ { skip = !skip; next } !skip' "$tmp/stderr"; }
+
+# expect CODE NAME PATTERN... -- COMMAND...
+# Runs COMMAND; checks its exit code, that stderr holds exactly one line "engage: error: ..."
+# containing every PATTERN (fixed strings), and that nothing was left behind.
+expect() {
+    local code=$1 name=$2 pats=() p rc why=""
+    shift 2
+    while [ "$1" != "--" ]; do pats+=("$1"); shift; done
+    shift
+    cases=$((cases + 1))
+    "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    rc=$?
+    [ "$rc" -eq "$code" ] || why+=" exit code $rc, expected $code;"
+    if [ "$code" -ne 0 ]; then
+        [ "$(engage_stderr | grep -c .)" -eq 1 ] || why+=" stderr is not exactly one line;"
+        engage_stderr | grep -q '^engage: error: ' || why+=" no 'engage: error:' line;"
+        for p in "${pats[@]}"; do
+            engage_stderr | grep -qF -- "$p" || why+=" message lacks \"$p\";"
+        done
+    fi
+    [ "$(snapshot)" = "$baseline" ] || why+=" earlier outputs in $out changed;"
+    [ -z "$(find "$tmp" -name '.engage-tmp-*' -o -name '*.tmp-*')" ] || why+=" temporary files left behind;"
+    if [ -n "$why" ]; then
+        fail "$name:$why"
+        sed 's/^/    stderr| /' "$tmp/stderr"
+    else
+        echo "ok   $name (exit $rc)"
+    fi
+}
+
+# A copy of the good base broken by engage_corrupt: corrupted NAME MODE DATASET [ROW VALUE]
+corrupted() {
+    local f=$tmp/$1.h5
+    cp "$base" "$f" && "$corrupt_exe" "$2" "$f" "${@:3}" || die "engage_corrupt $* failed"
+}
+value_at() { "$corrupt_exe" get "$base" "$1" "$2" || die "engage_corrupt get $* failed"; }
+score1() { "$engage" score --output "$out" -q "$@"; }
+score2() { timeout 60 "$mpiexec" --bind-to none -n 2 "$engage" score --output "$out" -q "$@"; }
+
+start=$(date +%s.%N)
+"$engage" generate --customers "$customers" --seed 7 --output "$base" -q || die "engage generate failed"
+"$engage" score --input "$base" --output "$out" -q || die "engage score of the good base failed"
+baseline=$(snapshot)
+interactions=$(value_at /interactions/offsets "$customers")
+last_row=$((interactions - 1))
+
+# --- input files ---
+expect 4 missing_input "missing.h5" "no such file" -- score1 --input "$tmp/missing.h5"
+echo "customer_id,value" >"$tmp/text.csv"
+expect 3 not_hdf5 "text.csv" "not an HDF5 file" -- score1 --input "$tmp/text.csv"
+
+# --- schema ---
+corrupted no_value delete /interactions/value
+expect 3 missing_dataset "no_value.h5" "/interactions/value" "is missing" -- score1 --input "$tmp/no_value.h5"
+corrupted float_channel retype /interactions/channel
+expect 3 wrong_type "float_channel.h5" "/interactions/channel" "32-bit float" "8-bit unsigned integer" -- score1 --input "$tmp/float_channel.h5"
+corrupted short_segment shorten /customers/segment
+expect 3 wrong_length "short_segment.h5" "/customers/segment" "299 rows, expected 300" -- score1 --input "$tmp/short_segment.h5"
+
+# --- values ---
+corrupted ids_unsorted set /customers/id 17 5
+expect 3 ids_not_sorted "ids_unsorted.h5" "/customers/id row 17 (0-based)" "smaller than the previous id" -- score1 --input "$tmp/ids_unsorted.h5"
+corrupted ids_dup set /customers/id 17 "$(value_at /customers/id 16)"
+expect 3 ids_duplicated "ids_dup.h5" "/customers/id row 17 (0-based)" "duplicates the previous id" -- score1 --input "$tmp/ids_dup.h5"
+corrupted offsets_down set /interactions/offsets 5 0
+expect 3 offset_decreases "offsets_down.h5" "/interactions/offsets row 5 (0-based)" "below the previous offset" -- score1 --input "$tmp/offsets_down.h5"
+corrupted offsets_last set /interactions/offsets "$customers" $((interactions + 1))
+expect 3 last_offset "offsets_last.h5" "/interactions/offsets row $customers (0-based)" "last offset must equal the number of interactions" -- score1 --input "$tmp/offsets_last.h5"
+corrupted channel_14 set /interactions/channel 17 14
+expect 3 channel_out_of_range "channel_14.h5" "/interactions/channel row 17 (0-based)" "code 14 is not in /channels" -- score1 --input "$tmp/channel_14.h5"
+corrupted value_nan set /interactions/value 17 nan
+expect 3 nan_value "value_nan.h5" "/interactions/value row 17 (0-based)" "value nan" -- score1 --input "$tmp/value_nan.h5"
+corrupted value_inf set /interactions/value 18 -inf
+expect 3 infinite_value "value_inf.h5" "/interactions/value row 18 (0-based)" "value -inf" -- score1 --input "$tmp/value_inf.h5"
+corrupted time_negative set /interactions/time 19 -5
+expect 3 time_before_epoch "time_negative.h5" "/interactions/time row 19 (0-based)" "time -5 is before the epoch" -- score1 --input "$tmp/time_negative.h5"
+
+# --- the same data errors at 2 ranks, 6 shards: all ranks agree, one message, no hang ---
+expect 3 missing_dataset_2ranks "no_value.h5" "/interactions/value" "is missing" -- score2 --input "$tmp/no_value.h5"
+expect 3 nan_value_2ranks_rank0 "value_nan.h5" "/interactions/value row 17 (0-based)" "value nan" -- score2 --input "$tmp/value_nan.h5" --shard-customers 50
+corrupted ids_unsorted_late set /customers/id 250 5
+expect 3 ids_not_sorted_2ranks_rank1 "ids_unsorted_late.h5" "/customers/id row 250 (0-based)" -- score2 --input "$tmp/ids_unsorted_late.h5" --shard-customers 50
+corrupted value_inf_last set /interactions/value "$last_row" inf
+expect 3 infinite_value_2ranks_rank1 "value_inf_last.h5" "/interactions/value row $last_row (0-based)" "value inf" -- score2 --input "$tmp/value_inf_last.h5" --shard-customers 50
+
+# --- options and configuration ---
+expect 2 unknown_option "--frobnicate" -- score1 --input "$base" --frobnicate
+expect 2 malformed_window "--window-days" "abc" -- score1 --input "$base" --window-days abc
+expect 2 malformed_as_of "--as-of 2024-13-45" "YYYY-MM-DD" -- score1 --input "$base" --as-of 2024-13-45
+expect 2 as_of_before_data "--as-of 1990-01-01" "outside the data" "base.h5" -- score1 --input "$base" --as-of 1990-01-01
+expect 2 as_of_after_data "--as-of 2100-01-01" "outside the data" "base.h5" -- score1 --input "$base" --as-of 2100-01-01
+printf 'window-days = 90\nfrobnicate = 1\n' >"$tmp/bad.cfg"
+expect 2 config_unknown_key "bad.cfg" "frobnicate" -- score1 --input "$base" --config "$tmp/bad.cfg"
+
+# --- paths ---
+echo "a regular file" >"$tmp/afile"
+expect 4 output_not_writable "afile/out" "--output" -- "$engage" score --input "$base" --output "$tmp/afile/out" -q
+[ "$(cat "$tmp/afile")" = "a regular file" ] || fail "output_not_writable: $tmp/afile was modified"
+expect 4 generate_missing_dir "nodir" "--output" -- "$engage" generate --customers 10 --output "$tmp/nodir/base.h5" -q
+[ ! -e "$tmp/nodir" ] || fail "generate_missing_dir: $tmp/nodir was created"
+expect 2 generate_zero_customers "--customers 0" -- "$engage" generate --customers 0 --output "$tmp/zero.h5" -q
+[ -z "$(find "$tmp" -name 'zero.h5*')" ] || fail "generate_zero_customers: a file was written"
+
+# --- more ranks than customers: must succeed, with the 1-rank results ---
+"$engage" generate --customers 3 --output "$tmp/three.h5" -q || die "engage generate --customers 3 failed"
+expect 0 three_customers_1rank -- "$engage" score --input "$tmp/three.h5" --output "$tmp/three-1" -q
+expect 0 three_customers_4ranks -- timeout 60 "$mpiexec" --bind-to none -n 4 "$engage" score --input "$tmp/three.h5" --output "$tmp/three-4" -q
+for f in report.json summary.csv features.csv channels.csv; do
+    cmp -s "$tmp/three-1/$f" "$tmp/three-4/$f" || fail "three_customers_4ranks: $f differs from the 1-rank run"
+done
+
+echo "$cases cases, $failures failures, $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
+[ "$failures" -eq 0 ]

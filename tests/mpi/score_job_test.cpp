@@ -1,0 +1,138 @@
+// The whole scoring job at 1-4 ranks against a serial reference computed on rank 0 from the
+// same file: per-customer features and the report must be equal exactly.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/dates.hpp"
+#include "io/customer_base.hpp"
+#include "io/h5/file.hpp"
+#include "io/report/score_report.hpp"
+#include "jobs/generate_job.hpp"
+#include "jobs/score_job.hpp"
+#include "mpi/comm.hpp"
+#include "partition/shard_plan.hpp"
+
+namespace engage {
+namespace {
+
+std::string shared_temp_dir(const mpi::Comm& comm) {
+    std::string dir;
+    if (comm.root()) {
+        std::string pattern = ::testing::TempDir() + "/engage_mpi_XXXXXX";
+        dir = ::mkdtemp(pattern.data());
+    }
+    comm.broadcast(dir);
+    return dir;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+TEST(ScoreJob, EqualsTheSerialReference) {
+    const auto comm = mpi::Comm::world();
+    const std::string dir = shared_temp_dir(comm);
+    const jobs::RunInfo info{"test", "test"};
+
+    jobs::GenerateOptions g;
+    g.synth.customers = 1500;
+    g.synth.mean_interactions = 40;
+    g.synth.seed = 11;
+    g.output = dir + "/base.h5";
+    g.quiet = true;
+    jobs::run_generate(comm, g, info);
+
+    jobs::ScoreOptions s;
+    s.input = g.output;
+    s.output = dir + "/out";
+    s.window_days = 180;
+    s.shards = {4000, 200};  // many small shards, so that every rank gets several
+    s.quiet = true;
+    jobs::run_score(comm, s, info);
+
+    if (comm.root()) {
+        const auto self = mpi::Comm::self();
+        io::CustomerBaseReader in(self, s.input);
+        const auto& meta = in.meta();
+        io::CustomerShard all;
+        in.read_shard(0, meta.customers, all);
+
+        kernels::FeatureContext ctx;
+        ctx.as_of = day_of(meta.last_time);
+        ctx.window_start = ctx.as_of - kernels::Day(s.window_days) + 1;
+        std::vector<std::int32_t> months;
+        for (auto d = ctx.window_start; d <= ctx.as_of; ++d) months.push_back(month_index(meta.epoch_unix_day + d));
+        ctx.month_of = months.data();
+        kernels::ChannelKinds kinds{};
+        for (std::size_t k = 0; k < meta.channels.size(); ++k) kinds[k] = meta.channels[k].kind;
+        std::vector<kernels::CustomerFeatures> f(meta.customers);
+        kernels::ScoreFeatures::run(all.view(), ctx, kinds, f);
+        kernels::ScoreSummary summary(meta.business_unit_names.size());
+        for (std::size_t k = 0; k < f.size(); ++k) summary.update(f[k], all.business_unit[k]);
+
+        std::vector<std::uint64_t> offsets(meta.customers + 1);
+        in.read_offsets(0, offsets);
+        partition::ShardPlanner planner(s.shards);
+        planner.feed(offsets);
+        const auto shards = planner.finish().size() - 1;
+        EXPECT_GT(shards, 8u);
+        const std::string as_of = format_iso_date(meta.epoch_unix_day + ctx.as_of);
+        const auto report = io::build_score_report(
+            summary, meta,
+            {s.input, as_of, format_iso_date(meta.epoch_unix_day + ctx.window_start), s.window_days, shards});
+        EXPECT_EQ(slurp(s.output + "/report.json"), report.dump(2) + "\n");
+        for (const auto& table : io::score_report_tables(report))
+            EXPECT_EQ(slurp(s.output + "/" + table.name), table.content) << table.name;
+
+        auto out = io::h5::File::open(self, s.output + "/customers.h5");
+        std::vector<std::uint32_t> frequency(meta.customers), weeks(meta.customers);
+        std::vector<std::uint64_t> ids(meta.customers);
+        out.dataset("/features/frequency").read<std::uint32_t>(0, frequency);
+        out.dataset("/features/active_weeks").read<std::uint32_t>(0, weeks);
+        out.dataset("/customers/id").read<std::uint64_t>(0, ids);
+        std::size_t mismatches = 0;
+        for (std::size_t k = 0; k < f.size(); ++k)
+            mismatches += frequency[k] != f[k].frequency || weeks[k] != f[k].active_weeks || ids[k] != all.id[k];
+        EXPECT_EQ(mismatches, 0u);
+        EXPECT_GT(summary.sums(0).purchasers, 100);
+        out.close();
+        in.close();
+        std::filesystem::remove_all(dir);
+    }
+    comm.barrier();
+}
+
+// Fewer shards (and customers) than ranks: ranks without work still join every collective.
+TEST(ScoreJob, MoreRanksThanCustomers) {
+    const auto comm = mpi::Comm::world();
+    const std::string dir = shared_temp_dir(comm);
+    const jobs::RunInfo info{"test", "test"};
+    jobs::GenerateOptions g;
+    g.synth.customers = 2;
+    g.output = dir + "/tiny.h5";
+    g.quiet = true;
+    jobs::run_generate(comm, g, info);
+    jobs::ScoreOptions s;
+    s.input = g.output;
+    s.output = dir + "/out";
+    s.quiet = true;
+    s.shards = {1, 1};  // one shard per customer
+    jobs::run_score(comm, s, info);
+    if (comm.root()) {
+        const std::string report = slurp(s.output + "/report.json");
+        EXPECT_NE(report.find("\"customers\": 2,"), std::string::npos) << report.substr(0, 600);
+        EXPECT_NE(report.find("\"shards\": 2"), std::string::npos);
+        std::filesystem::remove_all(dir);
+    }
+    comm.barrier();
+}
+
+}  // namespace
+}  // namespace engage

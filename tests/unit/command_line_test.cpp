@@ -1,0 +1,79 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "cli/command_line.hpp"
+#include "core/errors.hpp"
+
+namespace engage::cli {
+namespace {
+
+Command parse(std::vector<std::string> args) {
+    args.insert(args.begin(), "engage");
+    std::vector<const char*> argv;
+    for (auto& a : args) argv.push_back(a.c_str());
+    return parse_command_line(int(argv.size()), argv.data());
+}
+
+std::string error_of(std::vector<std::string> args) {
+    try {
+        parse(std::move(args));
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+TEST(CommandLine, ParsesScoreOptions) {
+    const auto c = parse({"score", "--input", "a.h5", "--output", "out", "--as-of", "2024-01-31",
+                          "--window-days", "90"});
+    const auto& o = std::get<jobs::ScoreOptions>(c);
+    EXPECT_EQ(o.input, "a.h5");
+    EXPECT_EQ(o.output, "out");
+    EXPECT_EQ(o.as_of, "2024-01-31");
+    EXPECT_EQ(o.window_days, 90);
+}
+
+TEST(CommandLine, ParsesGenerateOptions) {
+    const auto c = parse({"generate", "--customers", "1000", "--seed", "7", "--output", "x.h5"});
+    const auto& o = std::get<jobs::GenerateOptions>(c);
+    EXPECT_EQ(o.synth.customers, 1000u);
+    EXPECT_EQ(o.synth.seed, 7u);
+    EXPECT_EQ(o.output, "x.h5");
+}
+
+TEST(CommandLine, HelpForEveryCommand) {
+    EXPECT_NE(std::get<HelpRequest>(parse({})).text.find("commands:"), std::string::npos);
+    EXPECT_NE(std::get<HelpRequest>(parse({"score", "--help"})).text.find("--window-days"), std::string::npos);
+    EXPECT_NE(std::get<HelpRequest>(parse({"generate", "--help"})).text.find("--customers"), std::string::npos);
+}
+
+TEST(CommandLine, ErrorsNameTheOptionAtFault) {
+    EXPECT_NE(error_of({"frobnicate"}).find("unknown command \"frobnicate\""), std::string::npos);
+    EXPECT_NE(error_of({"score", "--input", "a", "--output", "o", "--frobnicate"}).find("frobnicate"), std::string::npos);
+    EXPECT_NE(error_of({"score", "--output", "o"}).find("--input is required"), std::string::npos);
+    EXPECT_NE(error_of({"score", "--input", "a", "--output", "o", "--window-days", "abc"}).find("window-days"), std::string::npos);
+    EXPECT_NE(error_of({"score", "--input", "a", "--output", "o", "--window-days", "0"}).find("at least 1"), std::string::npos);
+    EXPECT_NE(error_of({"score", "--input", "a", "--output", "o", "--as-of", "2024-02-30"}).find("--as-of 2024-02-30"), std::string::npos);
+    EXPECT_NE(error_of({"generate", "--customers", "0", "--output", "x"}).find("--customers 0"), std::string::npos);
+    EXPECT_NE(error_of({"score", "--input", "a", "--output", "o", "--config", "/nonexistent.cfg"}).find("/nonexistent.cfg"), std::string::npos);
+}
+
+TEST(CommandLine, ConfigFileSetsScoringOptionsAndTheCommandLineWins) {
+    const std::string path = ::testing::TempDir() + "/engage_cli_test.cfg";
+    std::ofstream(path) << "# scoring\nwindow-days = 120\nas-of = 2023-06-30\n";
+    const auto c = parse({"score", "--input", "a", "--output", "o", "--config", path, "--window-days", "30"});
+    const auto& o = std::get<jobs::ScoreOptions>(c);
+    EXPECT_EQ(o.window_days, 30);
+    EXPECT_EQ(o.as_of, "2023-06-30");
+
+    std::ofstream(path) << "window-dayz = 120\n";
+    const std::string e = error_of({"score", "--input", "a", "--output", "o", "--config", path});
+    EXPECT_NE(e.find(path), std::string::npos) << e;
+    EXPECT_NE(e.find("window-dayz"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace engage::cli
