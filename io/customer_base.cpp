@@ -31,7 +31,7 @@ std::vector<Channel> default_channels() {
 
 struct CustomerBaseReader::Columns {
     h5::Dataset id, acquisition_day, rm, region, business_unit, segment, offsets, time, channel, value;
-    std::optional<h5::Dataset> wallet;
+    std::optional<h5::Dataset> wallet, truth, truth_churn;
 };
 
 CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string& path) {
@@ -63,7 +63,7 @@ CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string&
         ds("/customers/id"), ds("/customers/acquisition_day"), ds("/customers/rm"),
         ds("/customers/region"), ds("/customers/business_unit"), ds("/customers/segment"),
         ds("/interactions/offsets"), ds("/interactions/time"), ds("/interactions/channel"),
-        ds("/interactions/value"), std::nullopt});
+        ds("/interactions/value"), std::nullopt, std::nullopt, std::nullopt});
     Columns& c = *cols_;
     c.id.expect<std::uint64_t>();
     c.acquisition_day.expect<std::int32_t>();
@@ -92,6 +92,14 @@ CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string&
         meta_.has_wallet = true;
     }
     meta_.has_truth = f.exists("/truth/engagement");
+    if (meta_.has_truth) {
+        c.truth = f.dataset("/truth/engagement");
+        c.truth->expect<double>();
+        c.truth->expect_rows(meta_.customers, per_customer);
+        c.truth_churn = f.dataset("/truth/churn_day");
+        c.truth_churn->expect<std::int32_t>();
+        c.truth_churn->expect_rows(meta_.customers, per_customer);
+    }
 
     const auto first = f.read_int_attribute("/interactions/time", "first_time");
     const auto last = f.read_int_attribute("/interactions/time", "last_time");
@@ -168,6 +176,8 @@ void CustomerBaseReader::read_shard(std::uint64_t c0, std::uint64_t c1, Customer
     fetch(c.business_unit, s.business_unit, c0, n);
     fetch(c.segment, s.segment, c0, n);
     if (c.wallet) fetch(*c.wallet, s.wallet, c0, n);
+    if (c.truth) fetch(*c.truth, s.truth, c0, n);
+    if (c.truth_churn) fetch(*c.truth_churn, s.truth_churn, c0, n);
     auto check_index = [&](const auto& v, const char* ds, std::size_t limit, const char* table) {
         for (std::uint64_t i = 0; i < n; ++i)
             if (v[i] >= limit)

@@ -49,10 +49,12 @@ struct CustomerShard {
     std::vector<std::int64_t> time;
     std::vector<std::uint8_t> channel;
     std::vector<double> value;
+    std::vector<double> truth;               // /truth/engagement; empty when the file has none
+    std::vector<kernels::Day> truth_churn;   // /truth/churn_day; empty when the file has none
 
     std::size_t customers() const noexcept { return id.size(); }
     kernels::ShardView view() const noexcept {
-        return {offsets, acquisition_day, time, channel, value};
+        return {offsets, acquisition_day, time, channel, value, wallet};
     }
 };
 

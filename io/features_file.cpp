@@ -1,121 +1,116 @@
 #include "io/features_file.hpp"
 
-#include <optional>
-
-#include "io/h5/appender.hpp"
+#include "io/h5/column_set.hpp"
 #include "mpi/comm.hpp"
 
 namespace engage::io {
 
 namespace {
 constexpr std::uint64_t kChunkRows = 16384;
-}
+using kernels::CustomerFeatures;
+using kernels::ScoredCustomer;
+constexpr std::uint8_t kNotAcquired = 255;  // tier of a customer not yet acquired
+}  // namespace
 
 struct FeaturesWriter::Columns {
     explicit Columns(h5::File f) : file(std::move(f)) {}
     h5::File file;
-    std::vector<h5::Dataset> ds;  // stable storage: the appenders point into it
-    std::optional<h5::AlignedAppender<std::uint64_t>> id;
-    std::optional<h5::AlignedAppender<std::int32_t>> tenure, recency, last_interaction;
-    std::optional<h5::AlignedAppender<std::uint32_t>> frequency, interactions, interactions_total,
-        breadth, weeks, months, channel_count;
-    std::optional<h5::AlignedAppender<double>> monetary, channel_value;
-    std::size_t channels = 0;
-    // Scratch columns, reused across appends.
-    std::vector<std::int32_t> i32;
-    std::vector<std::uint32_t> u32;
-    std::vector<double> f64;
+    h5::ColumnSet<std::uint64_t> ids;
+    h5::ColumnSet<CustomerFeatures> features;
+    h5::ColumnSet<ScoredCustomer> scores;
 };
 
-FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path,
-                               std::uint64_t customers, const FeaturesFileInfo& info,
-                               std::uint64_t first)
+FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, std::uint64_t customers,
+                               const FeaturesFileInfo& info, std::uint64_t first)
     : cols_(std::make_unique<Columns>(h5::File::create(comm, path))) {
     Columns& c = *cols_;
     h5::File& f = c.file;
     const std::uint64_t n = customers, k = info.channel_names.size();
-    c.channels = k;
-    c.ds.reserve(16);
-    auto make = [&](auto tag, const char* name, std::uint64_t cols = 1) -> h5::Dataset& {
-        using T = decltype(tag);
-        c.ds.push_back(f.create_column<T>(name, n, cols, kChunkRows));
-        return c.ds.back();
+    c.ids.add<std::uint64_t>(f, "/customers/id", n, first, kChunkRows, 1,
+                             [](const std::uint64_t& id, std::uint64_t* o) { *o = id; });
+
+    // One scalar feature column: `get` maps a row to its value.
+    auto feature = [&]<class T>(const char* name, T (*get)(const CustomerFeatures&)) {
+        c.features.add<T>(f, std::string("/features/") + name, n, first, kChunkRows, 1,
+                          [get](const CustomerFeatures& r, T* o) { *o = get(r); });
     };
-    c.id.emplace(make(std::uint64_t{}, "/customers/id"), first, kChunkRows);
-    c.tenure.emplace(make(std::int32_t{}, "/features/tenure_days"), first, kChunkRows);
-    c.recency.emplace(make(std::int32_t{}, "/features/recency_days"), first, kChunkRows);
-    c.last_interaction.emplace(make(std::int32_t{}, "/features/last_interaction_days"), first, kChunkRows);
-    c.frequency.emplace(make(std::uint32_t{}, "/features/frequency"), first, kChunkRows);
-    c.monetary.emplace(make(double{}, "/features/monetary"), first, kChunkRows);
-    c.interactions.emplace(make(std::uint32_t{}, "/features/interactions"), first, kChunkRows);
-    c.interactions_total.emplace(make(std::uint32_t{}, "/features/interactions_total"), first, kChunkRows);
-    c.breadth.emplace(make(std::uint32_t{}, "/features/breadth"), first, kChunkRows);
-    c.weeks.emplace(make(std::uint32_t{}, "/features/active_weeks"), first, kChunkRows);
-    c.months.emplace(make(std::uint32_t{}, "/features/active_months"), first, kChunkRows);
-    c.channel_count.emplace(make(std::uint32_t{}, "/features/channel_count", k), first, kChunkRows);
-    c.channel_value.emplace(make(double{}, "/features/channel_value", k), first, kChunkRows);
+    using F = const CustomerFeatures&;
+    feature("tenure_days", +[](F r) { return r.tenure_days; });
+    feature("recency_days", +[](F r) { return r.recency_days; });
+    feature("last_interaction_days", +[](F r) { return r.last_interaction_days; });
+    feature("frequency", +[](F r) { return r.frequency; });
+    feature("monetary", +[](F r) { return double(r.monetary_cents) / 100.0; });
+    feature("interactions", +[](F r) { return r.interactions; });
+    feature("interactions_total", +[](F r) { return r.interactions_total; });
+    feature("breadth", +[](F r) { return r.breadth; });
+    feature("active_weeks", +[](F r) { return r.active_weeks; });
+    feature("active_months", +[](F r) { return r.active_months; });
+    c.features.add<std::uint32_t>(f, "/features/channel_count", n, first, kChunkRows, k,
+                                  [k](F r, std::uint32_t* o) { std::copy_n(r.channel_count.begin(), k, o); });
+    c.features.add<double>(f, "/features/channel_value", n, first, kChunkRows, k, [k](F r, double* o) {
+        for (std::size_t j = 0; j < k; ++j) o[j] = double(r.channel_hundredths[j]) / 100.0;
+    });
+    // The raw engagement signals at the as-of date.
+    auto signal = [&]<class T>(const char* name, T (*get)(const CustomerFeatures&)) {
+        c.features.add<T>(f, std::string("/signals/") + name, n, first, kChunkRows, 1,
+                          [get](const CustomerFeatures& r, T* o) { *o = get(r); });
+    };
+    signal("usage_breadth", +[](F r) { return r.engagement_now.usage_breadth; });
+    signal("usage_depth", +[](F r) { return r.engagement_now.usage_depth; });
+    signal("usage_regularity", +[](F r) { return r.engagement_now.usage_regularity; });
+    signal("sentiment", +[](F r) { return r.engagement_now.sentiment; });
+    signal("involvement", +[](F r) { return r.engagement_now.involvement; });
+    signal("advocacy", +[](F r) { return r.engagement_now.advocacy; });
+    signal("share_of_wallet", +[](F r) { return r.engagement_now.share_of_wallet; });
+    signal("last_nps", +[](F r) { return r.engagement_now.last_nps; });
+    signal("complaints", +[](F r) { return r.engagement_now.complaints; });
+
+    using S = const ScoredCustomer&;
+    auto score = [&]<class T>(const char* name, T (*get)(const ScoredCustomer&)) {
+        c.scores.add<T>(f, std::string("/engagement/") + name, n, first, kChunkRows, 1,
+                        [get](const ScoredCustomer& r, T* o) { *o = get(r); });
+    };
+    score("composite", +[](S r) { return r.now.composite; });
+    score("tier", +[](S r) { return r.now.acquired ? std::uint8_t(r.now.tier) : kNotAcquired; });
+    score("composite_previous", +[](S r) { return r.previous.composite; });
+    score("tier_previous", +[](S r) { return r.previous.acquired ? std::uint8_t(r.previous.tier) : kNotAcquired; });
+    c.scores.add<double>(f, "/engagement/dimensions", n, first, kChunkRows, kernels::kDimensions,
+                         [](S r, double* o) { std::copy(r.now.dimension.begin(), r.now.dimension.end(), o); });
+
+    std::vector<std::string> tiers(std::begin(kernels::kTierNames), std::end(kernels::kTierNames));
+    std::vector<std::string> dims(std::begin(kernels::kDimensionNames), std::end(kernels::kDimensionNames));
     f.write_strings("/channels/name", info.channel_names);
+    f.write_strings("/engagement/tier_names", tiers);
+    f.write_strings("/engagement/dimension_names", dims);
     f.write_attribute("/", "input", info.input);
     f.write_attribute("/", "as_of", info.as_of);
+    f.write_attribute("/", "previous_as_of", info.previous_as_of);
     f.write_attribute("/", "window_days", info.window_days);
     f.write_attribute("/", "engage_version", info.engage_version);
 }
 
 FeaturesWriter::~FeaturesWriter() = default;
 
-void FeaturesWriter::append(std::span<const std::uint64_t> ids,
-                            std::span<const kernels::CustomerFeatures> f) {
+void FeaturesWriter::append(std::span<const std::uint64_t> ids, std::span<const CustomerFeatures> f) {
     Columns& c = *cols_;
-    c.id->append(ids);
-    auto column = [&](auto& appender, auto& scratch, auto get) {
-        scratch.resize(f.size());
-        for (std::size_t i = 0; i < f.size(); ++i) scratch[i] = get(f[i]);
-        appender->append(scratch);
-        appender->write_whole_chunks();
-    };
-    using F = kernels::CustomerFeatures;
-    column(c.tenure, c.i32, [](const F& x) { return x.tenure_days; });
-    column(c.recency, c.i32, [](const F& x) { return x.recency_days; });
-    column(c.last_interaction, c.i32, [](const F& x) { return x.last_interaction_days; });
-    column(c.frequency, c.u32, [](const F& x) { return x.frequency; });
-    column(c.monetary, c.f64, [](const F& x) { return double(x.monetary_cents) / 100.0; });
-    column(c.interactions, c.u32, [](const F& x) { return x.interactions; });
-    column(c.interactions_total, c.u32, [](const F& x) { return x.interactions_total; });
-    column(c.breadth, c.u32, [](const F& x) { return x.breadth; });
-    column(c.weeks, c.u32, [](const F& x) { return x.active_weeks; });
-    column(c.months, c.u32, [](const F& x) { return x.active_months; });
-    const std::size_t k = c.channels;
-    c.u32.resize(f.size() * k);
-    c.f64.resize(f.size() * k);
-    for (std::size_t i = 0; i < f.size(); ++i)
-        for (std::size_t j = 0; j < k; ++j) {
-            c.u32[i * k + j] = f[i].channel_count[j];
-            c.f64[i * k + j] = double(f[i].channel_hundredths[j]) / 100.0;
-        }
-    c.channel_count->append(c.u32);
-    c.channel_count->write_whole_chunks();
-    c.channel_value->append(c.f64);
-    c.channel_value->write_whole_chunks();
-    c.id->write_whole_chunks();
+    c.ids.append(ids);
+    c.features.append(f);
+    c.ids.write_whole_chunks();
+    c.features.write_whole_chunks();
+}
+
+void FeaturesWriter::write_scores(std::span<const ScoredCustomer> scores) {
+    cols_->scores.append(scores);
+    cols_->scores.write_all();
 }
 
 void FeaturesWriter::close() {
     Columns& c = *cols_;
-    c.id->write_all();
-    c.tenure->write_all();
-    c.recency->write_all();
-    c.last_interaction->write_all();
-    c.frequency->write_all();
-    c.monetary->write_all();
-    c.interactions->write_all();
-    c.interactions_total->write_all();
-    c.breadth->write_all();
-    c.weeks->write_all();
-    c.months->write_all();
-    c.channel_count->write_all();
-    c.channel_value->write_all();
-    c.id.reset();
-    c.ds.clear();
+    c.ids.write_all();
+    c.features.write_all();
+    c.ids.close();
+    c.features.close();
+    c.scores.close();
     c.file.close();
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // customers.h5, the per-customer output of `engage score` (docs/data-format.md): one row per
-// customer of the input, in the input's order, written collectively in whole chunks.
+// customer of the input, in the input's order, written collectively in whole chunks. The
+// features are appended shard by shard; the engagement scores, which need the whole base's
+// percentiles, are written once at the end.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "features/event.hpp"
+#include "report/engagement_summary.hpp"
 
 namespace engage::mpi { class Comm; }
 
@@ -16,6 +19,7 @@ namespace engage::io {
 struct FeaturesFileInfo {
     std::string input;        // the customer base scored
     std::string as_of;        // YYYY-MM-DD
+    std::string previous_as_of;
     std::int64_t window_days = 0;
     std::string engage_version;
     std::vector<std::string> channel_names;
@@ -30,6 +34,8 @@ public:
 
     // Collective: appends the next rows of this rank (possibly none) and writes whole chunks.
     void append(std::span<const std::uint64_t> ids, std::span<const kernels::CustomerFeatures> f);
+    // Collective, once: the engagement scores of all of this rank's customers.
+    void write_scores(std::span<const kernels::ScoredCustomer> scores);
     // Collective: writes what remains and closes the file.
     void close();
 

@@ -1,5 +1,6 @@
 #include "jobs/score_job.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <memory>
 
@@ -10,7 +11,9 @@
 #include "io/customer_base.hpp"
 #include "io/features_file.hpp"
 #include "io/output_dir.hpp"
+#include "io/report/engagement_report.hpp"
 #include "io/report/score_report.hpp"
+#include "jobs/engagement_stage.hpp"
 #include "mpi/comm.hpp"
 #include "report/score_summary.hpp"
 
@@ -59,27 +62,69 @@ std::vector<std::uint64_t> plan_shards(const mpi::Comm& comm, const io::Customer
     return bounds;
 }
 
+// The tables of the scoring window: month index and recency decay of every day in it.
+struct WindowTables {
+    std::vector<std::int32_t> month_of;
+    std::vector<double> decay;
+};
+
+WindowTables window_tables(const kernels::FeatureContext& c, std::int64_t epoch_unix_day, double half_life) {
+    WindowTables t;
+    for (Day d = c.window_start; d <= c.as_of; ++d) t.month_of.push_back(month_index(epoch_unix_day + d));
+    for (Day k = 0; k <= c.as_of - c.window_start; ++k) t.decay.push_back(std::exp2(-double(k) / half_life));
+    return t;
+}
+
+void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohmann::ordered_json& report,
+                   const nlohmann::ordered_json& record) {
+    const auto& c = report["corporate"];
+    std::printf("engage score: %s as of %s (window %lld days)\n", o.input.c_str(), as_of.c_str(),
+                (long long)o.window_days);
+    std::printf("  customers %lld (acquired %lld, active in window %lld), interactions %lld, revenue %.2f\n",
+                c["customers"].get<long long>(), c["acquired"].get<long long>(), c["active"].get<long long>(),
+                c["interactions_total"].get<long long>(), c["revenue"].get<double>());
+    const auto& e = report["engagement"]["corporate"];
+    std::printf("  engagement: mean score %.1f (was %.1f on %s), NPS %+.1f, share of wallet %.1f%%\n",
+                e["mean_score"].get<double>(), e["trend"]["mean_score_previous"].get<double>(),
+                report["engagement"]["previous_as_of"].get<std::string>().c_str(), e["nps"]["nps"].get<double>(),
+                100.0 * e["share_of_wallet"]["share"].get<double>());
+    std::printf("  tiers:");
+    for (int t = 0; t < kernels::kTiers; ++t)
+        std::printf(" %s %.1f%%%s", kernels::kTierNames[t], 100.0 * e["tier_shares"][kernels::kTierNames[t]].get<double>(),
+                    t + 1 < kernels::kTiers ? "," : "\n");
+    std::printf("  revenue at risk (not engaged + actively disengaged): %.2f\n", e["revenue_at_risk"].get<double>());
+    if (report["engagement"].contains("validation")) {
+        const auto& v = report["engagement"]["validation"]["spearman_composite_vs_planted_engagement"];
+        if (!v.is_null()) std::printf("  validation: Spearman(composite, planted engagement) = %.3f\n", v.get<double>());
+    }
+    std::printf("  outputs in %s: customers.h5 report.json summary.csv features.csv channels.csv engagement.csv "
+                "tier_migration.csv run.json\n",
+                o.output.c_str());
+    std::printf("%s", timing_summary(record).c_str());
+}
+
 }  // namespace
 
 void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info) {
-    PhaseTimer timer({"open", "read", "compute", "write", "reduce", "report"});
+    PhaseTimer timer({"open", "read", "compute", "write", "engagement", "reduce", "report"});
     const bool talk = comm.root() && !o.quiet;
     std::unique_ptr<io::CustomerBaseReader> in;
     std::unique_ptr<io::OutputDir> out;
     kernels::FeatureContext ctx;
-    std::vector<std::int32_t> month_of;
+    WindowTables tables;
     std::vector<std::uint64_t> bounds;
     {
         auto t = timer.measure("open");
         out = std::make_unique<io::OutputDir>(comm, o.output);
         comm.agree([&] { in = std::make_unique<io::CustomerBaseReader>(comm, o.input); });
-        comm.agree([&] {
-            ctx.as_of = resolve_as_of(o, in->meta());
-            ctx.window_start = Day(ctx.as_of - o.window_days + 1);
-        });
-        for (Day d = ctx.window_start; d <= ctx.as_of; ++d)
-            month_of.push_back(month_index(in->meta().epoch_unix_day + d));
-        ctx.month_of = month_of.data();
+        comm.agree([&] { ctx.as_of = resolve_as_of(o, in->meta()); });
+        ctx.window_start = Day(ctx.as_of - o.window_days + 1);
+        ctx.engagement = &o.engagement;
+        ctx.previous_as_of = ctx.as_of - o.engagement.trend_days;
+        ctx.previous_window_start = Day(ctx.previous_as_of - o.window_days + 1);
+        tables = window_tables(ctx, in->meta().epoch_unix_day, o.engagement.half_life_days);
+        ctx.month_of = tables.month_of.data();
+        ctx.decay = tables.decay.data();
         bounds = plan_shards(comm, *in, o.shards);
     }
     const io::CustomerBaseMeta& meta = in->meta();
@@ -87,6 +132,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     const auto [s0, s1] = partition::shards_of_rank(shards, comm.rank(), comm.size());
     const std::int64_t rounds = comm.max(std::int64_t(s1 - s0));
     const std::string as_of = format_iso_date(meta.epoch_unix_day + ctx.as_of);
+    const std::string previous_as_of = format_iso_date(meta.epoch_unix_day + ctx.previous_as_of);
 
     kernels::ChannelKinds kinds{};
     std::vector<std::string> channel_names;
@@ -99,17 +145,19 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     comm.agree([&] {
         writer = std::make_unique<io::FeaturesWriter>(
             comm, out->staged("customers.h5"), meta.customers,
-            io::FeaturesFileInfo{o.input, as_of, o.window_days, info.version, channel_names},
+            io::FeaturesFileInfo{o.input, as_of, previous_as_of, o.window_days, info.version, channel_names},
             bounds[s0]);
     });
 
+    // The streaming pass: shard by shard, features and the engagement records.
     kernels::ScoreSummary summary(meta.business_unit_names.size());
+    std::vector<kernels::EngagementRecord> records;
+    records.reserve(bounds[s1] - bounds[s0]);
     io::CustomerShard shard;
     std::vector<kernels::CustomerFeatures> features;
     std::uint64_t read_interactions = 0;
     Progress progress(talk, "score");
     const std::uint64_t local_customers = bounds[s1] - bounds[s0];
-    std::uint64_t done_customers = 0;
     for (std::int64_t r = 0; r < rounds; ++r) {
         const bool mine = std::size_t(r) < s1 - s0;
         const std::size_t s = s0 + std::size_t(r);
@@ -124,10 +172,11 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
             auto t = timer.measure("compute");
             features.resize(shard.customers());
             kernels::ScoreFeatures::run(shard.view(), ctx, kinds, features);
-            for (std::size_t k = 0; k < features.size(); ++k)
-                summary.update(features[k], shard.business_unit[k]);
+            for (std::size_t k = 0; k < features.size(); ++k) summary.update(features[k], shard.business_unit[k]);
+            kernels::collect_records(features, shard.business_unit, shard.region, shard.rm, shard.wallet,
+                                     shard.truth, shard.truth_churn, ctx.as_of, std::int32_t(o.window_days),
+                                     records);
             read_interactions += shard.time.size();
-            done_customers += shard.customers();
         }
         {
             auto t = timer.measure("write");
@@ -135,16 +184,24 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
                 mine ? std::span<const std::uint64_t>(shard.id) : std::span<const std::uint64_t>();
             comm.agree([&] { writer->append(ids, features); });
         }
-        progress.update(done_customers, local_customers, "customers");
-    }
-    {
-        auto t = timer.measure("write");
-        comm.agree([&] { writer->close(); });
-        comm.agree([&] { in->close(); });
+        progress.update(records.size(), local_customers, "customers");
     }
     {
         auto t = timer.measure("reduce");
         mpi::allreduce_state(comm, summary);
+    }
+    std::unique_ptr<EngagementResult> engagement;
+    {
+        auto t = timer.measure("engagement");
+        engagement = std::make_unique<EngagementResult>(run_engagement_model(
+            comm, records, o.engagement, meta.business_unit_names.size(), meta.region_names.size(),
+            meta.rm_names.size()));
+    }
+    {
+        auto t = timer.measure("write");
+        comm.agree([&] { writer->write_scores(engagement->scored); });
+        comm.agree([&] { writer->close(); });
+        comm.agree([&] { in->close(); });
     }
 
     std::vector<std::string> names{"customers.h5", "report.json", "run.json"};
@@ -156,8 +213,12 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
             report = io::build_score_report(
                 summary, meta,
                 {o.input, as_of, format_iso_date(meta.epoch_unix_day + ctx.window_start), o.window_days, shards});
+            report["engagement"] = io::engagement_report(engagement->summary, engagement->truth, o.engagement,
+                                                         meta, as_of, previous_as_of);
             io::write_json(report, out->staged("report.json"));
-            for (const auto& table : io::score_report_tables(report)) {
+            auto tables = io::score_report_tables(report);
+            for (auto& t : io::engagement_tables(report["engagement"])) tables.push_back(std::move(t));
+            for (const auto& table : tables) {
                 io::write_text(table.content, out->staged(table.name));
                 names.push_back(table.name);
             }
@@ -181,19 +242,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         if (comm.root()) io::write_json(record, out->staged("run.json"));
     });
     out->commit(names);
-
-    if (talk) {
-        const auto& c = report["corporate"];
-        std::printf("engage score: %s as of %s (window %lld days)\n", o.input.c_str(), as_of.c_str(),
-                    (long long)o.window_days);
-        std::printf("  customers %lld (acquired %lld, active in window %lld), interactions %lld, revenue %.2f\n",
-                    c["customers"].get<long long>(), c["acquired"].get<long long>(),
-                    c["active"].get<long long>(), c["interactions_total"].get<long long>(),
-                    c["revenue"].get<double>());
-        std::printf("  outputs in %s: customers.h5 report.json summary.csv features.csv channels.csv run.json\n",
-                    o.output.c_str());
-        std::printf("%s", timing_summary(record).c_str());
-    }
+    if (talk) print_summary(o, as_of, report, record);
 }
 
 }  // namespace engage::jobs

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "engagement/engagement_config.hpp"
 #include "jobs/run_record.hpp"
 #include "partition/shard_plan.hpp"
 
@@ -17,6 +18,7 @@ struct ScoreOptions {
     std::string as_of;               // YYYY-MM-DD; empty: the last day with data
     std::int64_t window_days = 365;  // the scoring window ends on the as-of date
     partition::ShardLimits shards;
+    kernels::EngagementConfig engagement;  // the engagement model (--config, docs/engagement.cfg)
     bool quiet = false;              // no progress lines or summary
 };
 

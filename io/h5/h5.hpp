@@ -62,6 +62,7 @@ Handle string_type(std::size_t size);
 
 // The HDF5 memory type of a C++ column element.
 template <class T> hid_t native_type();
+template <> inline hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }
 template <> inline hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
 template <> inline hid_t native_type<std::uint16_t>() { return H5T_NATIVE_UINT16; }
 template <> inline hid_t native_type<std::uint32_t>() { return H5T_NATIVE_UINT32; }

@@ -5,6 +5,7 @@
 #include "core/errors.hpp"
 #include "features/channel_kind.hpp"
 #include "io/customer_base.hpp"
+#include "io/report/csv.hpp"
 
 namespace engage::io {
 
@@ -60,23 +61,6 @@ json group(const kernels::ScoreSummary& summary, std::size_t g, const std::strin
                             {"value", in_units(s.channel_hundredths[k])}});
     out["channels"] = channels;
     return out;
-}
-
-std::string csv_field(const json& v) {
-    if (v.is_string()) {
-        const auto s = v.get<std::string>();
-        if (s.find_first_of(",\"\n") == std::string::npos) return s;
-        std::string q = "\"";
-        for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-        return q + "\"";
-    }
-    return v.is_null() ? "" : v.dump();
-}
-
-std::string csv_row(std::initializer_list<json> fields) {
-    std::string line;
-    for (const auto& f : fields) line += (line.empty() ? "" : ",") + csv_field(f);
-    return line + "\n";
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // Pure data: no I/O, no MPI; every quantity is an integer so that sums are exact and
 // independent of the order in which threads or ranks combine them.
 #include <array>
+#include <bit>
 #include <cstdint>
 
 namespace engage::kernels {
@@ -26,12 +27,48 @@ struct Event {
     std::int64_t hundredths;   // value * 100, rounded: revenue in cents, a 0-10 score as 0-1000
 };
 
+struct EngagementConfig;
+
 // The as-of date and scoring window of a run, plus the customer being folded.
 struct FeatureContext {
     Day as_of = 0;                         // last day included (events after it are ignored)
     Day window_start = 0;                  // first day of the scoring window
     const std::int32_t* month_of = nullptr;  // month index of each day window_start..as_of
-    Day acquisition_day = 0;               // of the customer being folded
+    // The engagement model: its parameters, the decay table decay[k] = 0.5^(k / half-life)
+    // for k = 0 .. window days + trend days, and the earlier date of the trend.
+    const EngagementConfig* engagement = nullptr;
+    const double* decay = nullptr;
+    Day previous_as_of = 0;
+    Day previous_window_start = 0;
+    // The customer being folded.
+    Day acquisition_day = 0;
+    double wallet = 0.0;                   // yearly category spend; NaN when unknown
+};
+
+// The raw engagement signals of one customer at one date (docs/metrics.md, "Engagement
+// model"). Unknown values are NaN.
+struct EngagementSignals {
+    bool acquired = false;          // acquired on or before the date
+    double usage_breadth = 0;       // distinct usage channels in the window
+    double usage_depth = 0;         // decayed, weighted usage interactions in the window
+    double usage_regularity = 0;    // 1 when not overdue against the customer's own cadence
+    double sentiment = 0;           // decayed weighted mean of signals in [-1, 1]; NaN: no signal
+    double involvement = 0;         // decayed, weighted involvement interactions
+    double advocacy = 0;            // decayed, weighted advocacy interactions
+    double share_of_wallet = 0;     // yearly spend / wallet in [0, 1]; NaN: wallet unknown
+    std::int8_t last_nps = -1;      // last survey answer 0-10 in the window; -1: none
+    std::uint32_t complaints = 0;   // in the window
+    bool falling = false;           // fewer interactions in the last trend period than the one before
+
+    // Bitwise equality of every field, so that two NaN (unknown) values compare equal.
+    bool operator==(const EngagementSignals& o) const noexcept {
+        auto same = [](double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); };
+        return acquired == o.acquired && same(usage_breadth, o.usage_breadth) &&
+               same(usage_depth, o.usage_depth) && same(usage_regularity, o.usage_regularity) &&
+               same(sentiment, o.sentiment) && same(involvement, o.involvement) &&
+               same(advocacy, o.advocacy) && same(share_of_wallet, o.share_of_wallet) &&
+               last_nps == o.last_nps && complaints == o.complaints && falling == o.falling;
+    }
 };
 
 // The per-customer features that `engage score` writes (see docs/metrics.md).
@@ -48,6 +85,8 @@ struct CustomerFeatures {
     std::uint32_t active_months = 0;          // distinct calendar months in the window
     std::array<std::uint32_t, kMaxChannels> channel_count{};        // in the window
     std::array<std::int64_t, kMaxChannels> channel_hundredths{};    // value sums in the window
+    EngagementSignals engagement_now;        // at the as-of date
+    EngagementSignals engagement_previous;   // one trend period earlier
 
     bool operator==(const CustomerFeatures&) const = default;
 };

@@ -5,11 +5,13 @@
 // number of threads.
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <tuple>
 #include <utility>
 
 #include "features/event.hpp"
+#include "engagement/engagement_kernel.hpp"
 #include "features/feature_kernels.hpp"
 
 namespace engage::kernels {
@@ -22,6 +24,7 @@ struct ShardView {
     std::span<const std::int64_t> time;           // offsets[n]
     std::span<const std::uint8_t> channel;        // offsets[n]
     std::span<const double> value;                // offsets[n]
+    std::span<const double> wallet;               // n, or empty when no wallets are known
     std::size_t customers() const noexcept { return acquisition_day.size(); }
 };
 
@@ -63,6 +66,7 @@ struct FeaturePass {
     static CustomerFeatures customer(const ShardView& v, std::size_t k, FeatureContext c,
                                      const ChannelKinds& kinds) noexcept {
         c.acquisition_day = v.acquisition_day[k];
+        c.wallet = v.wallet.empty() ? std::numeric_limits<double>::quiet_NaN() : v.wallet[k];
         return finalize(fold(v, v.offsets[k], v.offsets[k + 1], c, kinds), c);
     }
 
@@ -88,6 +92,6 @@ private:
 
 // The feature set of `engage score`.
 using ScoreFeatures = FeaturePass<TenureKernel, RecencyKernel, ActivityKernel, ChannelMixKernel,
-                                  ActivePeriodsKernel>;
+                                  ActivePeriodsKernel, EngagementKernel>;
 
 }  // namespace engage::kernels

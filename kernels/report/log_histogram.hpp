@@ -1,8 +1,9 @@
 #pragma once
-// A mergeable histogram of non-negative integers: exact below 64, then 32 logarithmic
-// sub-buckets per power of two (HdrHistogram's layout with 5 significant bits), so a quantile
-// read back from it is within 1/64 (1.6 %) of the exact value. Counts are integers: merging
-// histograms from any number of threads or ranks gives the same bins.
+// A mergeable histogram of integers: magnitudes exact below 64, then 32 logarithmic sub-buckets
+// per power of two (HdrHistogram's layout with 5 significant bits), so a quantile read back
+// from it is within 1/64 (1.6 %) of the exact value for magnitudes below 2^48. Negative values
+// (refunds can make a revenue negative) have buckets of their own. Counts are integers:
+// merging histograms from any number of threads or ranks gives the same bins.
 #include <array>
 #include <bit>
 #include <cmath>
@@ -43,12 +44,14 @@ struct LogHistogram {
 struct DistributionSums {
     std::int64_t count = 0;
     std::int64_t total = 0;
-    std::array<std::int64_t, LogHistogram::kBins> bins{};
+    std::array<std::int64_t, LogHistogram::kBins> bins{};           // v >= 0, by v
+    std::array<std::int64_t, LogHistogram::kBins> negative_bins{};  // v < 0, by -v
 
     void add(std::int64_t v) noexcept {
         ++count;
         total += v;
-        ++bins[LogHistogram::bin(v)];
+        if (v >= 0) ++bins[LogHistogram::bin(v)];
+        else ++negative_bins[LogHistogram::bin(-v)];
     }
 };
 
@@ -66,16 +69,14 @@ inline double quantile(const DistributionSums& s, const DistributionExtremes& x,
     if (s.count == 0) return 0.0;
     auto rank = std::int64_t(std::ceil(q * double(s.count)));
     if (rank < 1) rank = 1;
+    const double lo = double(-x.neg_min), hi = double(x.max);
+    auto clamped = [&](double v) { return v < lo ? lo : (v > hi ? hi : v); };
     std::int64_t seen = 0;
-    for (int b = 0; b < LogHistogram::kBins; ++b) {
-        seen += s.bins[b];
-        if (seen >= rank) {
-            const double v = LogHistogram::representative(b);
-            const double lo = double(-x.neg_min), hi = double(x.max);
-            return v < lo ? lo : (v > hi ? hi : v);
-        }
-    }
-    return double(x.max);
+    for (int b = LogHistogram::kBins - 1; b >= 0; --b)  // the most negative first
+        if ((seen += s.negative_bins[b]) >= rank) return clamped(-LogHistogram::representative(b));
+    for (int b = 0; b < LogHistogram::kBins; ++b)
+        if ((seen += s.bins[b]) >= rank) return clamped(LogHistogram::representative(b));
+    return hi;
 }
 
 }  // namespace engage::kernels

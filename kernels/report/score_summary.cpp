@@ -8,7 +8,7 @@ namespace engage::kernels {
 // The flat views reinterpret these structs as arrays of int64: they must hold nothing else.
 static_assert(std::is_trivially_copyable_v<GroupSums> && sizeof(GroupSums) % 8 == 0);
 static_assert(std::is_trivially_copyable_v<GroupExtremes> && sizeof(GroupExtremes) % 8 == 0);
-static_assert(sizeof(DistributionSums) == (2 + LogHistogram::kBins) * 8);
+static_assert(sizeof(DistributionSums) == (2 + 2 * LogHistogram::kBins) * 8);
 
 const char* feature_name(Feature f) noexcept {
     static constexpr const char* names[kFeatures] = {

@@ -25,33 +25,43 @@ double clamp(double x, double lo, double hi) { return std::min(hi, std::max(lo, 
 
 // Relative rate of each channel kind (ChannelKind order) for a customer of engagement e.
 std::array<double, kChannelKinds> channel_weights(double e) {
+    const double e2 = e * e;
     return {0.26,                  // purchase
             0.16 + 0.20 * e,       // usage (login)
             0.05,                  // support
             0.04 * (1 - e) * (1 - e),  // complaint
             0.02,                  // survey
             0.03 * e,              // review
-            0.012 * e * e,         // referral
-            0.02 * e,              // event
-            0.03 * e,              // community
-            0.006 * e,             // idea
-            0.02 * e,              // idea vote
+            0.015 * e2,            // referral
+            0.03 * e2,             // event
+            0.04 * e2,             // community
+            0.008 * e2,            // idea
+            0.03 * e2,             // idea vote
             0.15,                  // content
-            0.02 * e,              // social
-            0.004 * e * e};        // cocreation
+            0.03 * e2,             // social
+            0.005 * e2};           // cocreation
+}
+
+// Median purchase value by engagement and segment (consumer, small business, enterprise).
+double median_purchase(double e, std::uint8_t segment) {
+    static constexpr double scale[3] = {1.0, 5.0, 25.0};
+    return 40.0 * scale[segment] * (0.5 + e);
+}
+constexpr double kPurchaseSigma = 0.6;  // lognormal spread of purchase values
+double mean_purchase(double e, std::uint8_t segment) {
+    return median_purchase(e, segment) * std::exp(kPurchaseSigma * kPurchaseSigma / 2.0);
 }
 
 double value_of(ChannelKind k, double e, std::uint8_t segment, Rng& r) {
     switch (k) {
     case ChannelKind::purchase: {
-        static constexpr double scale[3] = {1.0, 5.0, 25.0};
-        const double spend = 40.0 * scale[segment] * (0.5 + e) * std::exp(0.6 * normal(r));
+        const double spend = median_purchase(e, segment) * std::exp(kPurchaseSigma * normal(r));
         return std::round(spend * 100.0) / 100.0;
     }
     case ChannelKind::survey:  // NPS answer 0-10
-        return std::round(clamp(3.0 + 7.0 * e + 1.6 * normal(r), 0.0, 10.0));
+        return std::round(clamp(3.0 + 7.0 * e + 1.0 * normal(r), 0.0, 10.0));
     case ChannelKind::review:  // star rating 1-5
-        return std::round(clamp(1.3 + 3.7 * e + 0.8 * normal(r), 1.0, 5.0));
+        return std::round(clamp(1.3 + 3.7 * e + 0.5 * normal(r), 1.0, 5.0));
     default: return 1.0;
     }
 }
@@ -85,8 +95,8 @@ SynthCustomer synth_customer(const SynthConfig& c, const SynthHierarchy& h, std:
     out.churn_day = end_day < c.history_days ? Day(end_day) : -1;
 
     // Heavy-tailed activity: lognormal in its own factor and in engagement.
-    const double activity = std::exp(1.1 * normal(r) + 0.9 * z);
-    const double mean_activity = std::exp((1.1 * 1.1 + 0.9 * 0.9) / 2.0);
+    const double activity = std::exp(0.6 * normal(r) + 1.3 * z);
+    const double mean_activity = std::exp((0.6 * 0.6 + 1.3 * 1.3) / 2.0);
     const double span_days = std::max(1.0, std::min<double>(end_day, c.history_days) - out.acquisition_day);
     // 0.32: the mean active share of the history under the acquisition and churn model above
     // (measured on generated bases: mean interactions per customer ~ mean_interactions).
@@ -95,18 +105,21 @@ SynthCustomer synth_customer(const SynthConfig& c, const SynthHierarchy& h, std:
     out.interactions = std::uint32_t(std::min<std::uint64_t>(
         std::poisson_distribution<std::uint64_t>(expected)(r), c.max_interactions));
 
-    // Wallet known for 60 % of customers: yearly spend / share of wallet (share rises with e).
+    // Wallet known for 60 % of customers: the customer's expected yearly spend with us divided
+    // by its share of wallet, which rises with engagement.
     const bool known = r.uniform() < 0.6;
     const double share = clamp(0.15 + 0.7 * out.engagement + 0.1 * normal(r), 0.05, 0.95);
-    static constexpr double yearly[3] = {400.0, 2000.0, 10000.0};
-    out.wallet = known ? std::round(yearly[out.segment] * (0.5 + out.engagement) / share)
-                       : std::numeric_limits<double>::quiet_NaN();
+    const auto weights = channel_weights(out.engagement);
+    double total_weight = 0;
+    for (double w : weights) total_weight += w;
+    const double purchases_per_year = rate * 365.0 * weights[int(ChannelKind::purchase)] / total_weight;
+    const double yearly_spend = purchases_per_year * mean_purchase(out.engagement, out.segment);
+    out.wallet = known ? std::round(std::max(1.0, yearly_spend / share)) : std::numeric_limits<double>::quiet_NaN();
 
     if (!events) return out;
     // Times: sorted uniforms over the active span via normalised exponential spacings.
     const std::int64_t start = std::int64_t(out.acquisition_day) * 86400;
     const auto span_s = std::int64_t(span_days * 86400.0) - 1;
-    const auto weights = channel_weights(out.engagement);
     std::array<double, kChannelKinds> cumulative{};
     double total = 0;
     for (int k = 0; k < kChannelKinds; ++k) cumulative[k] = total += weights[k];

@@ -1,5 +1,7 @@
 #include "cli/command_line.hpp"
 
+#include "cli/engagement_options.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <fstream>
@@ -107,17 +109,22 @@ Command parse_score(const std::vector<std::string>& args) {
         ("window-days", po::value(&o.window_days)->default_value(o.window_days), "scoring window in days, ending on the as-of date")
         ("shard-interactions", po::value(&o.shards.interactions)->default_value(o.shards.interactions), "interactions per shard (memory per rank ~ 17 bytes x this)")
         ("shard-customers", po::value(&o.shards.customers)->default_value(o.shards.customers), "customers per shard at most");
+    add_engagement_options(scoring);
     po::options_description all;
     all.add(cmd).add(scoring);
-    po::variables_map vm;
+    po::variables_map vm, command_line;  // command_line: what the command line alone set, for messages
     try {
         po::store(po::command_line_parser(args).options(all).run(), vm);
+        command_line = vm;
         if (vm.count("config")) {
             const std::string path = vm["config"].as<std::string>();
             std::ifstream in(path);
             if (!in) throw ConfigError("--config " + path + ": cannot open the configuration file");
             try {
                 po::store(po::parse_config_file(in, scoring, false), vm);
+            } catch (const po::unknown_option& e) {
+                throw ConfigError(path + ": unknown key \"" + e.get_option_name() + "\"; " +
+                                  known_keys(scoring, e.get_option_name()));
             } catch (const po::error& e) {
                 throw ConfigError(path + ": " + e.what() + "; the keys it may hold are those of the "
                                   "scoring options in engage score --help (without the leading --)");
@@ -136,6 +143,7 @@ Command parse_score(const std::vector<std::string>& args) {
     at_least<std::uint64_t>("shard-customers", o.shards.customers, 1);
     if (!o.as_of.empty() && !parse_iso_date(o.as_of))
         throw ConfigError("--as-of " + o.as_of + ": expected a date YYYY-MM-DD");
+    o.engagement = engagement_config(vm, command_line, config, o.window_days);
     return o;
 }
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <bit>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -10,7 +12,9 @@
 #include "core/dates.hpp"
 #include "io/customer_base.hpp"
 #include "io/h5/file.hpp"
+#include "io/report/engagement_report.hpp"
 #include "io/report/score_report.hpp"
+#include "jobs/engagement_stage.hpp"
 #include "jobs/generate_job.hpp"
 #include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
@@ -70,12 +74,24 @@ TEST(ScoreJob, EqualsTheSerialReference) {
         std::vector<std::int32_t> months;
         for (auto d = ctx.window_start; d <= ctx.as_of; ++d) months.push_back(month_index(meta.epoch_unix_day + d));
         ctx.month_of = months.data();
+        const kernels::EngagementConfig model;
+        std::vector<double> decay;
+        for (int k = 0; k < s.window_days; ++k) decay.push_back(std::exp2(-k / model.half_life_days));
+        ctx.engagement = &model;
+        ctx.decay = decay.data();
+        ctx.previous_as_of = ctx.as_of - model.trend_days;
+        ctx.previous_window_start = ctx.previous_as_of - kernels::Day(s.window_days) + 1;
         kernels::ChannelKinds kinds{};
         for (std::size_t k = 0; k < meta.channels.size(); ++k) kinds[k] = meta.channels[k].kind;
         std::vector<kernels::CustomerFeatures> f(meta.customers);
         kernels::ScoreFeatures::run(all.view(), ctx, kinds, f);
         kernels::ScoreSummary summary(meta.business_unit_names.size());
         for (std::size_t k = 0; k < f.size(); ++k) summary.update(f[k], all.business_unit[k]);
+        std::vector<kernels::EngagementRecord> records;
+        kernels::collect_records(f, all.business_unit, all.region, all.rm, all.wallet, all.truth, all.truth_churn,
+                                 ctx.as_of, std::int32_t(s.window_days), records);
+        const auto engagement = jobs::run_engagement_model(self, records, model, meta.business_unit_names.size(),
+                                                           meta.region_names.size(), meta.rm_names.size());
 
         std::vector<std::uint64_t> offsets(meta.customers + 1);
         in.read_offsets(0, offsets);
@@ -84,22 +100,35 @@ TEST(ScoreJob, EqualsTheSerialReference) {
         const auto shards = planner.finish().size() - 1;
         EXPECT_GT(shards, 8u);
         const std::string as_of = format_iso_date(meta.epoch_unix_day + ctx.as_of);
-        const auto report = io::build_score_report(
+        auto report = io::build_score_report(
             summary, meta,
             {s.input, as_of, format_iso_date(meta.epoch_unix_day + ctx.window_start), s.window_days, shards});
+        report["engagement"] = io::engagement_report(engagement.summary, engagement.truth, model, meta, as_of,
+                                                     format_iso_date(meta.epoch_unix_day + ctx.previous_as_of));
         EXPECT_EQ(slurp(s.output + "/report.json"), report.dump(2) + "\n");
-        for (const auto& table : io::score_report_tables(report))
+        auto tables = io::score_report_tables(report);
+        for (auto& t : io::engagement_tables(report["engagement"])) tables.push_back(std::move(t));
+        EXPECT_EQ(tables.size(), 5u);
+        for (const auto& table : tables)
             EXPECT_EQ(slurp(s.output + "/" + table.name), table.content) << table.name;
 
         auto out = io::h5::File::open(self, s.output + "/customers.h5");
         std::vector<std::uint32_t> frequency(meta.customers), weeks(meta.customers);
         std::vector<std::uint64_t> ids(meta.customers);
+        std::vector<double> composite(meta.customers);
+        std::vector<std::uint8_t> tier(meta.customers);
         out.dataset("/features/frequency").read<std::uint32_t>(0, frequency);
         out.dataset("/features/active_weeks").read<std::uint32_t>(0, weeks);
         out.dataset("/customers/id").read<std::uint64_t>(0, ids);
+        out.dataset("/engagement/composite").read<double>(0, composite);
+        out.dataset("/engagement/tier").read<std::uint8_t>(0, tier);
         std::size_t mismatches = 0;
-        for (std::size_t k = 0; k < f.size(); ++k)
-            mismatches += frequency[k] != f[k].frequency || weeks[k] != f[k].active_weeks || ids[k] != all.id[k];
+        for (std::size_t k = 0; k < f.size(); ++k) {
+            const auto& e = engagement.scored[k].now;
+            mismatches += frequency[k] != f[k].frequency || weeks[k] != f[k].active_weeks || ids[k] != all.id[k] ||
+                          std::bit_cast<std::uint64_t>(composite[k]) != std::bit_cast<std::uint64_t>(e.composite) ||
+                          tier[k] != std::uint8_t(e.tier);
+        }
         EXPECT_EQ(mismatches, 0u);
         EXPECT_GT(summary.sums(0).purchasers, 100);
         out.close();

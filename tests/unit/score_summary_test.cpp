@@ -55,6 +55,20 @@ TEST(LogHistogram, QuantilesAreExactForSmallValuesAndWithinOneSixtyFourthAbove) 
     }
 }
 
+TEST(LogHistogram, NegativeValuesHaveTheirOwnBuckets) {
+    DistributionSums s;
+    DistributionExtremes x;
+    for (std::int64_t v : {-15000, -150, 0, 0, 20}) {
+        s.add(v);
+        x.add(v);
+    }
+    EXPECT_NEAR(quantile(s, x, 0.2), -15000.0, 15000.0 / 64);  // 1st of 5
+    EXPECT_NEAR(quantile(s, x, 0.4), -150.0, 150.0 / 64);
+    EXPECT_EQ(quantile(s, x, 0.6), 0.0);
+    EXPECT_EQ(quantile(s, x, 1.0), 20.0);
+    EXPECT_EQ(s.total, -15130);
+}
+
 CustomerFeatures customer(std::int32_t tenure, std::int32_t recency, std::uint32_t frequency,
                           std::int64_t cents, std::uint32_t interactions) {
     CustomerFeatures c;

@@ -1,0 +1,64 @@
+#pragma once
+// A set of output columns filled from rows of type Row: each column is a dataset plus how to
+// extract its value(s) from a row. Appending rows converts them column by column and writes
+// whole chunks (AlignedAppender). Collective calls.
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "io/h5/appender.hpp"
+
+namespace engage::io::h5 {
+
+template <class Row>
+class ColumnSet {
+public:
+    // A column of `width` values of T per row; get(row, out) writes them to out[0 .. width).
+    template <class T>
+    void add(File& f, const std::string& path, std::uint64_t rows, std::uint64_t first_row,
+             std::uint64_t chunk_rows, std::uint64_t width, std::function<void(const Row&, T*)> get) {
+        columns_.push_back(std::make_unique<Column<T>>(f, path, rows, first_row, chunk_rows, width, std::move(get)));
+    }
+    void append(std::span<const Row> rows) {
+        for (auto& c : columns_) c->append(rows);
+    }
+    void write_whole_chunks() {
+        for (auto& c : columns_) c->write_whole_chunks();
+    }
+    void write_all() {
+        for (auto& c : columns_) c->write_all();
+    }
+    void close() { columns_.clear(); }
+
+private:
+    struct Base {
+        virtual ~Base() = default;
+        virtual void append(std::span<const Row> rows) = 0;
+        virtual void write_whole_chunks() = 0;
+        virtual void write_all() = 0;
+    };
+    template <class T>
+    struct Column final : Base {
+        Column(File& f, const std::string& path, std::uint64_t rows, std::uint64_t first_row,
+               std::uint64_t chunk_rows, std::uint64_t width, std::function<void(const Row&, T*)> g)
+            : ds(f.create_column<T>(path, rows, width, chunk_rows)), out(ds, first_row, chunk_rows),
+              width(width), get(std::move(g)) {}
+        void append(std::span<const Row> rows) override {
+            scratch.resize(rows.size() * width);
+            for (std::size_t i = 0; i < rows.size(); ++i) get(rows[i], scratch.data() + i * width);
+            out.append(scratch);
+        }
+        void write_whole_chunks() override { out.write_whole_chunks(); }
+        void write_all() override { out.write_all(); }
+        Dataset ds;
+        AlignedAppender<T> out;
+        std::uint64_t width;
+        std::function<void(const Row&, T*)> get;
+        std::vector<T> scratch;
+    };
+    std::vector<std::unique_ptr<Base>> columns_;
+};
+
+}  // namespace engage::io::h5

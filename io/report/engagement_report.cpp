@@ -1,0 +1,135 @@
+#include "io/report/engagement_report.hpp"
+
+#include "io/customer_base.hpp"
+#include "io/report/csv.hpp"
+
+namespace engage::io {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+using namespace kernels;
+
+double ratio(std::int64_t a, std::int64_t b) { return b == 0 ? 0.0 : double(a) / double(b); }
+
+json tier_counts(const std::array<std::int64_t, kTiers>& t) {
+    json out;
+    for (int i = 0; i < kTiers; ++i) out[kTierNames[i]] = t[i];
+    return out;
+}
+
+json group_json(const EngagementGroup& g, const std::string& name, bool with_migration) {
+    json out;
+    out["name"] = name;
+    out["customers"] = g.customers;
+    out["tiers"] = tier_counts(g.tiers);
+    json shares;
+    for (int i = 0; i < kTiers; ++i) shares[kTierNames[i]] = ratio(g.tiers[i], g.customers);
+    out["tier_shares"] = shares;
+    out["mean_score"] = ratio(g.score_milli, g.customers) / 1000.0;
+    out["median_score"] = median_points(g);
+    json dims;
+    for (int d = 0; d < kDimensions; ++d)
+        dims[kDimensionNames[d]] = {{"customers", g.dimension_known[d]},
+                                    {"mean", ratio(g.dimension_milli[d], g.dimension_known[d]) / 1000.0}};
+    out["dimensions"] = dims;
+    const std::int64_t respondents = g.promoters + g.passives + g.detractors;
+    out["nps"] = {{"respondents", respondents},
+                  {"promoters", g.promoters},
+                  {"passives", g.passives},
+                  {"detractors", g.detractors},
+                  {"nps", 100.0 * ratio(g.promoters - g.detractors, respondents)}};
+    out["revenue"] = double(g.revenue_cents) / 100.0;
+    out["revenue_at_risk"] = double(g.revenue_at_risk_cents) / 100.0;
+    out["share_of_wallet"] = {{"customers", g.wallet_customers},
+                              {"share", ratio(g.wallet_spend_cents, g.wallet_cents)}};
+    json trend;
+    trend["customers_previous"] = g.customers_previous;
+    trend["mean_score_previous"] = ratio(g.score_milli_previous, g.customers_previous) / 1000.0;
+    trend["change"] = ratio(g.score_milli, g.customers) / 1000.0 - ratio(g.score_milli_previous, g.customers_previous) / 1000.0;
+    trend["tiers_previous"] = tier_counts(g.tiers_previous);
+    if (with_migration) {
+        json m = json::array();
+        for (int from = 0; from < kTiers; ++from) {
+            json row = json::array();
+            for (int to = 0; to < kTiers; ++to) row.push_back(g.migration[from * kTiers + to]);
+            m.push_back(row);
+        }
+        trend["migration_from_previous_to_now"] = m;
+    }
+    out["trend"] = trend;
+    return out;
+}
+
+json level_json(const EngagementSummary& s, Level level, const std::vector<std::string>& names,
+                std::int64_t min_size) {
+    const SuppressedLevel sl = suppress_small_groups(s, level, min_size);
+    json groups = json::array();
+    const bool migration = level == Level::business_unit;
+    for (std::size_t g : sl.kept) groups.push_back(group_json(s.group(level, g), names[g], migration));
+    json out;
+    out["groups"] = groups;
+    out["suppressed_groups"] = sl.other_groups;
+    out["other"] = sl.other_shown ? group_json(sl.other, "other (" + std::to_string(sl.other_groups) + " groups)", migration)
+                                  : json();
+    return out;
+}
+
+}  // namespace
+
+json engagement_report(const EngagementSummary& summary, const RankCorrelation& truth,
+                       const EngagementConfig& config, const CustomerBaseMeta& meta, const std::string& as_of,
+                       const std::string& previous_as_of) {
+    json r;
+    r["as_of"] = as_of;
+    r["previous_as_of"] = previous_as_of;
+    json weights;
+    for (int d = 0; d < kDimensions; ++d) weights[kDimensionNames[d]] = config.dimension_weight[d];
+    r["model"] = {{"dimension_weights", weights},
+                  {"fully_engaged_min", config.fully_engaged_min},
+                  {"engaged_min", config.engaged_min},
+                  {"half_life_days", config.half_life_days},
+                  {"trend_days", config.trend_days},
+                  {"min_group_size", config.min_group_size}};
+    r["corporate"] = group_json(summary.group(Level::corporate, 0), "corporate", true);
+    const auto min = std::int64_t(config.min_group_size);
+    r["business_units"] = level_json(summary, Level::business_unit, meta.business_unit_names, min);
+    r["regions"] = level_json(summary, Level::region, meta.region_names, min);
+    r["relationship_managers"] = level_json(summary, Level::relationship_manager, meta.rm_names, min);
+    if (truth.count() > 0) {
+        const double rho = truth.rho();
+        r["validation"] = {{"customers", truth.count()},
+                           {"spearman_composite_vs_planted_engagement", std::isnan(rho) ? json() : json(rho)}};
+    }
+    return r;
+}
+
+std::vector<CsvTable> engagement_tables(const json& e) {
+    std::string rows =
+        "level,group,customers,fully_engaged,engaged,not_engaged,actively_disengaged,mean_score,"
+        "median_score,nps,nps_respondents,revenue,revenue_at_risk,share_of_wallet,wallet_customers,"
+        "customers_previous,mean_score_previous,score_change\n";
+    std::string migration = "scope,group,from_tier,to_tier,customers\n";
+    auto row = [&](const char* level, const json& g) {
+        const json& t = g["tiers"];
+        rows += csv_row({level, g["name"], g["customers"], t["fully_engaged"], t["engaged"], t["not_engaged"],
+                         t["actively_disengaged"], g["mean_score"], g["median_score"], g["nps"]["nps"],
+                         g["nps"]["respondents"], g["revenue"], g["revenue_at_risk"], g["share_of_wallet"]["share"],
+                         g["share_of_wallet"]["customers"], g["trend"]["customers_previous"],
+                         g["trend"]["mean_score_previous"], g["trend"]["change"]});
+        if (!g["trend"].contains("migration_from_previous_to_now")) return;
+        const json& m = g["trend"]["migration_from_previous_to_now"];
+        for (int from = 0; from < kTiers; ++from)
+            for (int to = 0; to < kTiers; ++to)
+                migration += csv_row({level, g["name"], kTierNames[from], kTierNames[to], m[from][to]});
+    };
+    row("corporate", e["corporate"]);
+    for (const char* level : {"business_units", "regions", "relationship_managers"}) {
+        const std::string singular = std::string(level).substr(0, std::string(level).size() - 1);
+        for (const auto& g : e[level]["groups"]) row(singular.c_str(), g);
+        if (!e[level]["other"].is_null()) row(singular.c_str(), e[level]["other"]);
+    }
+    return {{"engagement.csv", rows}, {"tier_migration.csv", migration}};
+}
+
+}  // namespace engage::io

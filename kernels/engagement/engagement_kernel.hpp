@@ -1,0 +1,134 @@
+#pragma once
+// The engagement signals of a customer (docs/metrics.md, "Engagement model"), folded in the
+// same pass as the other features at two dates at once: the as-of date and one trend period
+// earlier. Sums are in double but per customer, in event order, so they do not depend on
+// ranks or threads.
+#include <bit>
+#include <cmath>
+#include <limits>
+
+#include "engagement/engagement_config.hpp"
+#include "features/event.hpp"
+
+namespace engage::kernels {
+
+// What one date needs of the events up to it.
+struct SignalAccumulator {
+    std::uint32_t usage_channels = 0;  // bit c: channel c (feeding usage) used in the window
+    double usage_depth = 0, involvement = 0, advocacy = 0;
+    double sentiment_sum = 0, sentiment_weight = 0;
+    std::int64_t spend_cents = 0;      // purchases in the window
+    Day first_active = kNoDay, last_active = kNoDay;
+    std::uint32_t active_days = 0;     // distinct days with an interaction, up to the date
+    std::int8_t last_nps = -1;
+    std::uint32_t complaints = 0;
+    std::uint32_t recent = 0, earlier = 0;  // interactions in the last and the previous trend period
+
+    // Sentiment signal of one interaction in [-1, 1] (docs/metrics.md): NPS class of a survey
+    // answer, a review's stars around 3, -1 for a complaint.
+    static double sentiment_signal(const Event& e) noexcept {
+        const double v = double(e.hundredths) / 100.0;
+        switch (e.kind) {
+        case ChannelKind::survey: return v >= 9 ? 1.0 : (v >= 7 ? 0.0 : -1.0);
+        case ChannelKind::review: return std::fmax(-1.0, std::fmin(1.0, (v - 3.0) / 2.0));
+        case ChannelKind::complaint: return -1.0;
+        default: return 0.0;
+        }
+    }
+
+    void add(const Event& e, Day as_of, Day window_start, const FeatureContext& c) noexcept {
+        if (last_active != e.day) {
+            if (active_days == 0) first_active = e.day;
+            ++active_days;
+            last_active = e.day;
+        }
+        const std::int32_t trend = c.engagement->trend_days;
+        if (e.day > as_of - trend) ++recent;
+        else if (e.day > as_of - 2 * trend) ++earlier;
+        if (e.day < window_start) return;
+        const EngagementConfig& m = *c.engagement;
+        const double w = m.kind_weight[int(e.kind)] * c.decay[as_of - e.day];
+        if (m.feeds(e.kind, Dimension::usage)) {
+            usage_channels |= 1u << e.channel;
+            usage_depth += w;
+        }
+        if (m.feeds(e.kind, Dimension::sentiment)) {
+            sentiment_sum += w * sentiment_signal(e);
+            sentiment_weight += w;
+        }
+        if (m.feeds(e.kind, Dimension::involvement)) involvement += w;
+        if (m.feeds(e.kind, Dimension::advocacy)) advocacy += w;
+        if (e.kind == ChannelKind::purchase) spend_cents += e.hundredths;
+        if (e.kind == ChannelKind::survey) last_nps = std::int8_t(std::lround(double(e.hundredths) / 100.0));
+        if (e.kind == ChannelKind::complaint) ++complaints;
+    }
+
+    void append(const SignalAccumulator& later) noexcept {
+        usage_channels |= later.usage_channels;
+        usage_depth += later.usage_depth;
+        involvement += later.involvement;
+        advocacy += later.advocacy;
+        sentiment_sum += later.sentiment_sum;
+        sentiment_weight += later.sentiment_weight;
+        spend_cents += later.spend_cents;
+        if (later.active_days > 0) {
+            if (active_days == 0) first_active = later.first_active;
+            active_days += later.active_days - (later.first_active == last_active ? 1u : 0u);
+            last_active = later.last_active;
+        }
+        if (later.last_nps >= 0) last_nps = later.last_nps;
+        complaints += later.complaints;
+        recent += later.recent;
+        earlier += later.earlier;
+    }
+
+    EngagementSignals finalize(Day as_of, Day window_start, const FeatureContext& c) const noexcept {
+        constexpr double unknown = std::numeric_limits<double>::quiet_NaN();
+        EngagementSignals s;
+        s.acquired = c.acquisition_day <= as_of;
+        s.usage_breadth = double(std::popcount(usage_channels));
+        s.usage_depth = usage_depth;
+        // Regularity against the customer's own cadence: overdue ratio = days since the last
+        // interaction / usual gap between active days (the window when seen on one day only).
+        const double window_days = double(as_of - window_start + 1);
+        if (active_days > 0) {
+            const double usual_gap = active_days >= 2
+                                         ? double(last_active - first_active) / double(active_days - 1)
+                                         : window_days;
+            const double overdue = double(as_of - last_active) / std::fmax(usual_gap, 1.0);
+            s.usage_regularity = overdue <= 1.0 ? 1.0 : 1.0 / overdue;
+        }
+        s.sentiment = sentiment_weight > 0 ? sentiment_sum / sentiment_weight : unknown;
+        s.involvement = involvement;
+        s.advocacy = advocacy;
+        s.share_of_wallet = std::isnan(c.wallet) || c.wallet <= 0
+                                ? unknown
+                                : std::fmin(1.0, double(spend_cents) / 100.0 * (365.0 / window_days) / c.wallet);
+        s.last_nps = last_nps;
+        s.complaints = complaints;
+        s.falling = recent < earlier;
+        return s;
+    }
+};
+
+struct EngagementKernel {
+    struct State {
+        SignalAccumulator now, previous;
+    };
+    static void update(State& s, const Event& e, const FeatureContext& c) noexcept {
+        if (!c.engagement) return;
+        s.now.add(e, c.as_of, c.window_start, c);
+        if (e.day <= c.previous_as_of) s.previous.add(e, c.previous_as_of, c.previous_window_start, c);
+    }
+    static void combine(State& into, const State& later) noexcept {
+        into.now.append(later.now);
+        into.previous.append(later.previous);
+    }
+    static void finalize(const State& s, const FeatureContext& c, CustomerFeatures& out) noexcept {
+        if (!c.engagement) return;
+        out.engagement_now = s.now.finalize(c.as_of, c.window_start, c);
+        out.engagement_previous = s.previous.finalize(c.previous_as_of, c.previous_window_start, c);
+    }
+};
+
+}  // namespace engage::kernels

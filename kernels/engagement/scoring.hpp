@@ -1,0 +1,68 @@
+#pragma once
+// From percentile ranks to dimension scores, the composite and the tier (docs/metrics.md,
+// "Engagement model"). Pure functions of one customer's keys and the global histograms.
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include "engagement/engagement_config.hpp"
+#include "engagement/percentile.hpp"
+
+namespace engage::kernels {
+
+// Series of the metric histograms: 7 metrics at the as-of date, then 7 one period earlier.
+constexpr int kMetricSeries = 2 * kMetrics;
+using MetricHistograms = KeyHistograms<kMetricSeries>;
+constexpr int series_of(int date, Metric m) noexcept { return date * kMetrics + int(m); }
+
+// Flags of a customer at one date that the tiers need besides the score.
+struct TierEvidence {
+    bool negative = false;  // negative sentiment or a complaint in the window
+    bool falling = false;   // fewer interactions in the last trend period than in the one before
+};
+
+inline TierEvidence tier_evidence(const EngagementSignals& s) noexcept {
+    return {(!std::isnan(s.sentiment) && s.sentiment < 0) || s.complaints > 0, s.falling};
+}
+
+struct EngagementScore {
+    bool acquired = false;
+    std::array<double, kDimensions> dimension{};  // 0-100; NaN where unknown
+    double composite = 0;                          // 0-100
+    Tier tier = Tier::not_engaged;
+};
+
+inline EngagementScore score_customer(const MetricKeys& k, const TierEvidence& ev, int date,
+                                      const MetricHistograms& h, const EngagementConfig& cfg) noexcept {
+    constexpr double unknown = std::numeric_limits<double>::quiet_NaN();
+    EngagementScore s;
+    s.acquired = k.known != 0;
+    if (!s.acquired) {
+        s.dimension.fill(unknown);
+        s.composite = unknown;
+        return s;
+    }
+    auto pct = [&](Metric m) { return k.is_known(m) ? h.percentile(series_of(date, m), k.key[int(m)]) : unknown; };
+    // Usage: breadth, depth and regularity weigh equally.
+    s.dimension[int(Dimension::usage)] =
+        (pct(Metric::usage_breadth) + pct(Metric::usage_depth) + pct(Metric::usage_regularity)) / 3.0;
+    s.dimension[int(Dimension::sentiment)] = pct(Metric::sentiment);
+    s.dimension[int(Dimension::involvement)] = pct(Metric::involvement);
+    s.dimension[int(Dimension::advocacy)] = pct(Metric::advocacy);
+    s.dimension[int(Dimension::competitive)] = pct(Metric::share_of_wallet);
+    // Composite: weighted mean over the dimensions that are known for this customer.
+    double sum = 0, weight = 0;
+    for (int d = 0; d < kDimensions; ++d) {
+        if (std::isnan(s.dimension[d])) continue;
+        sum += cfg.dimension_weight[d] * s.dimension[d];
+        weight += cfg.dimension_weight[d];
+    }
+    s.composite = weight > 0 ? sum / weight : 0.0;
+    if (s.composite >= cfg.fully_engaged_min) s.tier = Tier::fully_engaged;
+    else if (s.composite >= cfg.engaged_min) s.tier = Tier::engaged;
+    else if (ev.negative && ev.falling) s.tier = Tier::actively_disengaged;
+    else s.tier = Tier::not_engaged;
+    return s;
+}
+
+}  // namespace engage::kernels

@@ -1,0 +1,87 @@
+#include "report/engagement_summary.hpp"
+
+#include <cmath>
+#include <type_traits>
+
+namespace engage::kernels {
+
+static_assert(std::is_trivially_copyable_v<EngagementGroup> && sizeof(EngagementGroup) % 8 == 0);
+
+void EngagementGroup::add(const ScoredCustomer& c) noexcept {
+    if (!c.now.acquired) return;
+    ++customers;
+    ++tiers[int(c.now.tier)];
+    score_milli += std::llround(c.now.composite * 1000.0);
+    ++score_points[std::size_t(std::lround(c.now.composite))];
+    for (int d = 0; d < kDimensions; ++d) {
+        if (std::isnan(c.now.dimension[d])) continue;
+        dimension_milli[d] += std::llround(c.now.dimension[d] * 1000.0);
+        ++dimension_known[d];
+    }
+    if (c.previous.acquired) {
+        ++customers_previous;
+        ++tiers_previous[int(c.previous.tier)];
+        ++migration[int(c.previous.tier) * kTiers + int(c.now.tier)];
+        score_milli_previous += std::llround(c.previous.composite * 1000.0);
+    }
+    // NPS classes (Reichheld 2003): promoters 9-10, passives 7-8, detractors 0-6.
+    if (c.last_nps >= 9) ++promoters;
+    else if (c.last_nps >= 7) ++passives;
+    else if (c.last_nps >= 0) ++detractors;
+    revenue_cents += c.revenue_cents;
+    if (c.now.tier == Tier::not_engaged || c.now.tier == Tier::actively_disengaged)
+        revenue_at_risk_cents += c.revenue_cents;
+    if (c.wallet_cents > 0) {
+        ++wallet_customers;
+        wallet_spend_cents += std::min(c.yearly_spend_cents, c.wallet_cents);
+        wallet_cents += c.wallet_cents;
+    }
+}
+
+void EngagementGroup::merge(const EngagementGroup& g) noexcept {
+    auto* a = reinterpret_cast<std::int64_t*>(this);
+    const auto* b = reinterpret_cast<const std::int64_t*>(&g);
+    for (std::size_t i = 0; i < sizeof(EngagementGroup) / 8; ++i) a[i] += b[i];
+}
+
+EngagementSummary::EngagementSummary(std::size_t business_units, std::size_t regions, std::size_t rms) {
+    offset_ = {0, 1, 1 + business_units, 1 + business_units + regions, 1 + business_units + regions + rms};
+    groups_.resize(offset_[kLevels]);
+}
+
+void EngagementSummary::update(const ScoredCustomer& c) noexcept {
+    groups_[0].add(c);
+    groups_[offset_[int(Level::business_unit)] + c.business_unit].add(c);
+    groups_[offset_[int(Level::region)] + c.region].add(c);
+    groups_[offset_[int(Level::relationship_manager)] + c.rm].add(c);
+}
+
+std::span<std::int64_t> EngagementSummary::sum_words() noexcept {
+    return {reinterpret_cast<std::int64_t*>(groups_.data()), groups_.size() * sizeof(EngagementGroup) / 8};
+}
+
+int median_points(const EngagementGroup& g) noexcept {
+    if (g.customers == 0) return -1;
+    const std::int64_t rank = (g.customers + 1) / 2;
+    std::int64_t seen = 0;
+    for (int p = 0; p <= 100; ++p)
+        if ((seen += g.score_points[p]) >= rank) return p;
+    return 100;
+}
+
+SuppressedLevel suppress_small_groups(const EngagementSummary& s, Level level, std::int64_t min_size) {
+    SuppressedLevel out;
+    for (std::size_t g = 0; g < s.groups(level); ++g) {
+        const EngagementGroup& grp = s.group(level, g);
+        if (grp.customers >= min_size) {
+            out.kept.push_back(g);
+        } else if (grp.customers > 0) {
+            out.other.merge(grp);
+            ++out.other_groups;
+        }
+    }
+    out.other_shown = out.other_groups > 0 && out.other.customers >= min_size;
+    return out;
+}
+
+}  // namespace engage::kernels

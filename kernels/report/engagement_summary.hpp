@@ -1,0 +1,79 @@
+#pragma once
+// Engagement at every level of the hierarchy (corporate, business unit, region, relationship
+// manager) as one mergeable integer state: tier mix, score sums and histogram, NPS, revenue,
+// revenue at risk, share of wallet and the tier migration of the trend.
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "engagement/engagement_config.hpp"
+#include "engagement/scoring.hpp"
+
+namespace engage::kernels {
+
+enum class Level : int { corporate, business_unit, region, relationship_manager };
+constexpr int kLevels = 4;
+constexpr const char* kLevelNames[kLevels] = {"corporate", "business_unit", "region", "relationship_manager"};
+
+// What the summary needs of one scored customer.
+struct ScoredCustomer {
+    std::uint32_t business_unit = 0, region = 0, rm = 0;
+    EngagementScore now, previous;
+    std::int8_t last_nps = -1;            // -1: no survey answer in the window
+    std::int64_t revenue_cents = 0;       // purchases in the window
+    std::int64_t wallet_cents = -1;       // yearly wallet; -1: unknown
+    std::int64_t yearly_spend_cents = 0;  // purchases in the window, per 365 days
+};
+
+struct EngagementGroup {
+    std::int64_t customers = 0;           // acquired by the as-of date
+    std::int64_t customers_previous = 0;  // acquired one trend period earlier
+    std::array<std::int64_t, kTiers> tiers{};
+    std::array<std::int64_t, kTiers> tiers_previous{};
+    std::array<std::int64_t, kTiers * kTiers> migration{};  // [from previous tier][to tier now]
+    std::int64_t score_milli = 0;                          // sum of round(1000 * composite)
+    std::int64_t score_milli_previous = 0;
+    std::array<std::int64_t, 101> score_points{};          // customers per rounded composite 0-100
+    std::array<std::int64_t, kDimensions> dimension_milli{};
+    std::array<std::int64_t, kDimensions> dimension_known{};
+    std::int64_t promoters = 0, passives = 0, detractors = 0;
+    std::int64_t revenue_cents = 0, revenue_at_risk_cents = 0;
+    std::int64_t wallet_customers = 0, wallet_spend_cents = 0, wallet_cents = 0;
+
+    void add(const ScoredCustomer& c) noexcept;
+    void merge(const EngagementGroup& g) noexcept;
+};
+
+class EngagementSummary {
+public:
+    EngagementSummary(std::size_t business_units, std::size_t regions, std::size_t rms);
+
+    void update(const ScoredCustomer& c) noexcept;
+    // Group g of a level (0 for the corporation).
+    const EngagementGroup& group(Level level, std::size_t g) const noexcept { return groups_[offset_[int(level)] + g]; }
+    std::size_t groups(Level level) const noexcept { return offset_[int(level) + 1] - offset_[int(level)]; }
+
+    std::span<std::int64_t> sum_words() noexcept;
+    std::span<std::int64_t> max_words() noexcept { return {}; }
+
+private:
+    std::array<std::size_t, kLevels + 1> offset_{};
+    std::vector<EngagementGroup> groups_;
+};
+
+// Median of the rounded composite (points 0-100) by nearest rank; -1 for an empty group.
+int median_points(const EngagementGroup& g) noexcept;
+
+// Groups of one level with at least `min_size` customers, and the rest folded into one "other"
+// group (reported only when it also reaches `min_size`), so that no row describes fewer
+// customers than that. `kept` lists the indices of the groups shown on their own.
+struct SuppressedLevel {
+    std::vector<std::size_t> kept;
+    EngagementGroup other;
+    std::int64_t other_groups = 0;
+    bool other_shown = false;
+};
+SuppressedLevel suppress_small_groups(const EngagementSummary& s, Level level, std::int64_t min_size);
+
+}  // namespace engage::kernels
