@@ -27,7 +27,7 @@ for n in "${sizes[@]}"; do
     mpirun --bind-to none -n "$ranks" -x OMP_NUM_THREADS=1 "$engage" score --input "$base" --output "$out" -q
     r="$out/run.json"
     interactions=$(value "$out/report.json" "r['data']['interactions']")
-    echo "$n,$interactions,$mb,$ranks,1,$(value "$r" "round(r['total_seconds'],3)"),$(value "$r" "round(r['throughput']['interactions_per_second_end_to_end'])"),$(value "$r" "round(r['throughput']['uncompressed_read_MB_per_second'])"),$(value "$r" "round(r['peak_rss_bytes_max_rank']/1e6)"),$(value "$r" "round(r['phase_seconds_slowest_rank']['read'],3)"),$(value "$r" "round(r['phase_seconds_slowest_rank']['compute'],3)"),$(value "$r" "round(r['phase_seconds_slowest_rank']['write'],3)")" >> "$csv"
+    echo "$n,$interactions,$mb,$ranks,1,$(value "$r" "round(r['wall_seconds'],3)"),$(value "$r" "round(r['throughput']['interactions_per_second_end_to_end'])"),$(value "$r" "round(r['throughput']['uncompressed_read_MB_per_second'])"),$(value "$r" "round(r['peak_rss_bytes_max_rank']/1e6)"),$(value "$r" "round(r['phase_seconds_slowest_rank']['read'],3)"),$(value "$r" "round(r['phase_seconds_slowest_rank']['compute'],3)"),$(value "$r" "round(r['phase_seconds_slowest_rank']['write'],3)")" >> "$csv"
   done
 done
 python3 - "$csv" <<'PY'

@@ -42,7 +42,7 @@ CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string&
     const auto version = f.read_int_attribute("/", "schema_version");
     if (!version)
         throw DataError(path + ": root attribute schema_version is missing; this is not an Engage "
-                               "customer base (write one with `engage generate` or `engage import`)");
+                               "customer base (see docs/data-format.md; `engage generate` writes one)");
     if (*version != kSchemaVersion)
         throw DataError(path + ": schema_version " + std::to_string(*version) + ", this Engage reads " +
                         std::to_string(kSchemaVersion) + "; convert the file or use a matching Engage");

@@ -1,6 +1,6 @@
 #pragma once
 // The Engage customer-base file (docs/data-format.md): schema constants, the reader that
-// `engage score` uses and the writer that `engage generate` and `engage import` use.
+// `engage score` uses and the writer that `engage generate` uses.
 #include <cstdint>
 #include <memory>
 #include <string>

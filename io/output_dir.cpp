@@ -17,6 +17,11 @@ OutputDir::OutputDir(const mpi::Comm& comm, const std::string& dir) : comm_(comm
     comm.agree([&] {
         if (!comm.root()) return;
         std::error_code ec;
+        // Remember which directories this run creates, to remove them again if it fails.
+        for (fs::path p = fs::absolute(dir, ec); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+            created_.push_back(p.string());
+            if (p == p.parent_path()) break;
+        }
         fs::create_directories(dir, ec);
         if (ec || !fs::is_directory(dir))
             throw IoError(dir + ": cannot create the output directory (" +
@@ -37,9 +42,10 @@ OutputDir::OutputDir(const mpi::Comm& comm, const std::string& dir) : comm_(comm
 }
 
 OutputDir::~OutputDir() {
-    if (committed_ || !comm_.root() || tmp_.empty()) return;
+    if (committed_ || !comm_.root()) return;
     std::error_code ec;
-    fs::remove_all(tmp_, ec);
+    if (!tmp_.empty()) fs::remove_all(tmp_, ec);
+    for (const auto& d : created_) fs::remove(d, ec);  // innermost first; only while empty
 }
 
 void OutputDir::commit(const std::vector<std::string>& names) {

@@ -1,7 +1,9 @@
 #pragma once
 // An output directory filled atomically: files are written into a hidden temporary directory
 // beside them and renamed into place only when the whole run has succeeded. On failure the
-// temporary directory is removed and earlier outputs at the same path stay as they were.
+// temporary directory is removed, and so are the directories the run created, and earlier
+// outputs at the same path stay as they were. Files are renamed one by one: a run killed in the
+// middle of the commit can leave new and earlier files side by side (run.json is moved last).
 #include <string>
 #include <vector>
 
@@ -30,6 +32,7 @@ public:
 private:
     const mpi::Comm& comm_;
     std::string dir_, tmp_;
+    std::vector<std::string> created_;  // directories this run created, innermost first (rank 0)
     bool committed_ = false;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "core/errors.hpp"
 #include "mpi/comm.hpp"
@@ -45,6 +46,16 @@ Handle memory_space(int dims, std::uint64_t rows, std::uint64_t cols) {
 }
 
 bool is_variable_string(hid_t type) { return H5Tis_variable_str(type) > 0; }
+
+// A memory string type like `stored` (variable or fixed `width`), in its character set: h5py
+// writes UTF-8 by default, and HDF5 does not convert between ASCII and UTF-8.
+Handle memory_string_type(hid_t stored, bool variable, std::size_t width) {
+    Handle mem{checked(H5Tcopy(H5T_C_S1), "H5Tcopy"), H5Tclose};
+    checked_status(H5Tset_size(mem.id(), variable ? H5T_VARIABLE : width), "H5Tset_size");
+    if (!variable) checked_status(H5Tset_strpad(mem.id(), H5T_STR_NULLPAD), "H5Tset_strpad");
+    checked_status(H5Tset_cset(mem.id(), H5Tget_cset(stored)), "H5Tset_cset");
+    return mem;
+}
 
 }  // namespace
 
@@ -120,12 +131,14 @@ File File::open(const mpi::Comm& comm, const std::string& path) {
         throw IoError(path + ": no such file; check the path given to --input");
     if (std::filesystem::is_directory(path, ec))
         throw IoError(path + ": is a directory, expected an HDF5 file (--input)");
+    if (!std::ifstream(path, std::ios::binary).good())
+        throw IoError(path + ": cannot be read (permissions?); check the file given to --input");
     Handle fapl = file_access(comm);
     const htri_t ok = H5Fis_hdf5(path.c_str());  // H5Fis_accessible arrived only in HDF5 1.12
     H5Eclear2(H5E_DEFAULT);
     if (ok <= 0)
         throw DataError(path + ": not an HDF5 file (or unreadable); give the file written by "
-                               "`engage generate` or `engage import` (see docs/data-format.md)");
+                               "`engage generate` (see docs/data-format.md)");
     Handle f{checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.id()), "opening " + path), H5Fclose};
     return File(std::move(f), path, collective_xfer(), comm.rank());
 }
@@ -163,16 +176,18 @@ Dataset File::dataset(const std::string& path) const {
 
 Dataset File::create_raw(hid_t type, const std::string& path, std::uint64_t rows,
                          std::uint64_t cols, std::uint64_t chunk_rows) {
-    Handle space = cols > 1 ? dataspace_2d(rows, cols) : dataspace_1d(rows);
+    // An empty dataset cannot have a chunk of its own fixed size: it gets an unlimited
+    // maximum and chunks of one row.
+    const hsize_t dims[2] = {rows, cols};
+    const hsize_t max_dims[2] = {rows > 0 ? rows : H5S_UNLIMITED, cols};
+    Handle space{checked(H5Screate_simple(cols > 1 ? 2 : 1, dims, max_dims), "H5Screate_simple"), H5Sclose};
     Handle lcpl = plist(H5P_LINK_CREATE);
     checked_status(H5Pset_create_intermediate_group(lcpl.id(), 1), "H5Pset_create_intermediate_group");
     Handle dcpl = plist(H5P_DATASET_CREATE);
-    if (rows > 0) {
-        const hsize_t chunk[2] = {std::min<std::uint64_t>(chunk_rows, rows), cols};
-        checked_status(H5Pset_chunk(dcpl.id(), cols > 1 ? 2 : 1, chunk), "H5Pset_chunk");
-        checked_status(H5Pset_shuffle(dcpl.id()), "H5Pset_shuffle");
-        checked_status(H5Pset_deflate(dcpl.id(), 1), "H5Pset_deflate");
-    }
+    const hsize_t chunk[2] = {std::max<std::uint64_t>(1, std::min<std::uint64_t>(chunk_rows, rows)), cols};
+    checked_status(H5Pset_chunk(dcpl.id(), cols > 1 ? 2 : 1, chunk), "H5Pset_chunk");
+    checked_status(H5Pset_shuffle(dcpl.id()), "H5Pset_shuffle");
+    checked_status(H5Pset_deflate(dcpl.id(), 1), "H5Pset_deflate");
     // Parallel HDF5 requires space allocated at creation for filtered datasets; no fill.
     checked_status(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
     Handle d{checked(H5Dcreate2(h_.id(), path.c_str(), type, space.id(), lcpl.id(), dcpl.id(),
@@ -216,8 +231,7 @@ std::vector<std::string> File::read_strings(const std::string& path) const {
     std::vector<std::string> out(n);
     if (n == 0) return out;
     if (is_variable_string(stored.id())) {
-        Handle mem{checked(H5Tcopy(H5T_C_S1), "H5Tcopy"), H5Tclose};
-        checked_status(H5Tset_size(mem.id(), H5T_VARIABLE), "H5Tset_size");
+        Handle mem = memory_string_type(stored.id(), true, 0);
         std::vector<char*> ptrs(n, nullptr);
         checked_status(H5Dread(d.id(), mem.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
                        "reading " + path);
@@ -228,7 +242,7 @@ std::vector<std::string> File::read_strings(const std::string& path) const {
         return out;
     }
     const std::size_t width = H5Tget_size(stored.id());
-    Handle mem = string_type(width);
+    Handle mem = memory_string_type(stored.id(), false, width);
     std::vector<char> buf(n * width);
     checked_status(H5Dread(d.id(), mem.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()),
                    "reading " + path);
@@ -272,8 +286,7 @@ std::optional<std::string> File::read_string_attribute(const std::string& object
         throw DataError(name_ + ": attribute " + name + " of " + object + " holds " +
                         describe_type(stored.id()) + ", expected a string");
     if (is_variable_string(stored.id())) {
-        Handle mem{checked(H5Tcopy(H5T_C_S1), "H5Tcopy"), H5Tclose};
-        checked_status(H5Tset_size(mem.id(), H5T_VARIABLE), "H5Tset_size");
+        Handle mem = memory_string_type(stored.id(), true, 0);
         char* p = nullptr;
         checked_status(H5Aread(a.id(), mem.id(), &p), "reading attribute " + name);
         std::string out = p ? p : "";
@@ -281,7 +294,7 @@ std::optional<std::string> File::read_string_attribute(const std::string& object
         return out;
     }
     const std::size_t width = H5Tget_size(stored.id());
-    Handle mem = string_type(width);
+    Handle mem = memory_string_type(stored.id(), false, width);
     std::string buf(width, '\0');
     checked_status(H5Aread(a.id(), mem.id(), buf.data()), "reading attribute " + name);
     buf.resize(strnlen(buf.data(), width));

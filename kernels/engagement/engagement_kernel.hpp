@@ -1,8 +1,8 @@
 #pragma once
 // The engagement signals of a customer (docs/metrics.md, "Engagement model"), folded in the
 // same pass as the other features at two dates at once: the as-of date and one trend period
-// earlier. Sums are in double but per customer, in event order, so they do not depend on
-// ranks or threads.
+// earlier. Weighted sums are kept in fixed point (units of 2^-32) as 64-bit integers, so that
+// they are exact and combine in any order to the same bits.
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -12,11 +12,14 @@
 
 namespace engage::kernels {
 
+// Fixed-point weights: 2^32 units per interaction of weight 1.
+constexpr double kWeightUnit = 4294967296.0;
+
 // What one date needs of the events up to it.
 struct SignalAccumulator {
     std::uint32_t usage_channels = 0;  // bit c: channel c (feeding usage) used in the window
-    double usage_depth = 0, involvement = 0, advocacy = 0;
-    double sentiment_sum = 0, sentiment_weight = 0;
+    std::int64_t usage_depth = 0, involvement = 0, advocacy = 0;  // fixed point
+    std::int64_t sentiment_sum = 0, sentiment_weight = 0;        // fixed point
     std::int64_t spend_cents = 0;      // purchases in the window
     Day first_active = kNoDay, last_active = kNoDay;
     std::uint32_t active_days = 0;     // distinct days with an interaction, up to the date
@@ -47,13 +50,13 @@ struct SignalAccumulator {
         else if (e.day > as_of - 2 * trend) ++earlier;
         if (e.day < window_start) return;
         const EngagementConfig& m = *c.engagement;
-        const double w = m.kind_weight[int(e.kind)] * c.decay[as_of - e.day];
+        const auto w = std::int64_t(std::llround(m.kind_weight[int(e.kind)] * c.decay[as_of - e.day] * kWeightUnit));
         if (m.feeds(e.kind, Dimension::usage)) {
             usage_channels |= 1u << e.channel;
             usage_depth += w;
         }
         if (m.feeds(e.kind, Dimension::sentiment)) {
-            sentiment_sum += w * sentiment_signal(e);
+            sentiment_sum += std::llround(double(w) * sentiment_signal(e));
             sentiment_weight += w;
         }
         if (m.feeds(e.kind, Dimension::involvement)) involvement += w;
@@ -87,7 +90,7 @@ struct SignalAccumulator {
         EngagementSignals s;
         s.acquired = c.acquisition_day <= as_of;
         s.usage_breadth = double(std::popcount(usage_channels));
-        s.usage_depth = usage_depth;
+        s.usage_depth = double(usage_depth) / kWeightUnit;
         // Regularity against the customer's own cadence: overdue ratio = days since the last
         // interaction / usual gap between active days (the window when seen on one day only).
         const double window_days = double(as_of - window_start + 1);
@@ -98,9 +101,9 @@ struct SignalAccumulator {
             const double overdue = double(as_of - last_active) / std::fmax(usual_gap, 1.0);
             s.usage_regularity = overdue <= 1.0 ? 1.0 : 1.0 / overdue;
         }
-        s.sentiment = sentiment_weight > 0 ? sentiment_sum / sentiment_weight : unknown;
-        s.involvement = involvement;
-        s.advocacy = advocacy;
+        s.sentiment = sentiment_weight > 0 ? double(sentiment_sum) / double(sentiment_weight) : unknown;
+        s.involvement = double(involvement) / kWeightUnit;
+        s.advocacy = double(advocacy) / kWeightUnit;
         s.share_of_wallet = std::isnan(c.wallet) || c.wallet <= 0
                                 ? unknown
                                 : std::fmin(1.0, double(spend_cents) / 100.0 * (365.0 / window_days) / c.wallet);

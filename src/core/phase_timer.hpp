@@ -32,10 +32,13 @@ public:
     // The declared phases, in order, with their accumulated seconds.
     const std::vector<std::pair<std::string, double>>& phases() const noexcept { return phases_; }
     double seconds(const std::string& phase) const;
+    // Wall-clock seconds since construction.
+    double elapsed() const { return std::chrono::duration<double>(clock::now() - start_).count(); }
 
 private:
     using clock = std::chrono::steady_clock;
     std::vector<std::pair<std::string, double>> phases_;
+    clock::time_point start_ = clock::now();
 };
 
 // Peak resident memory of this process in bytes (getrusage).

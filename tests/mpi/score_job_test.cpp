@@ -138,6 +138,38 @@ TEST(ScoreJob, EqualsTheSerialReference) {
     comm.barrier();
 }
 
+// The composite score recovers the engagement planted by the generator (issue 3: Spearman's
+// rho >= 0.8), with the same value at every rank count.
+TEST(ScoreJob, RecoversPlantedEngagement) {
+    const auto comm = mpi::Comm::world();
+    const std::string dir = shared_temp_dir(comm);
+    const jobs::RunInfo info{"test", "test"};
+    jobs::GenerateOptions g;
+    g.synth.customers = 20000;
+    g.synth.seed = 1;
+    g.output = dir + "/base.h5";
+    g.quiet = true;
+    jobs::run_generate(comm, g, info);
+    jobs::ScoreOptions s;
+    s.input = g.output;
+    s.output = dir + "/out";
+    s.quiet = true;
+    jobs::run_score(comm, s, info);
+    if (comm.root()) {
+        const auto report = nlohmann::json::parse(slurp(s.output + "/report.json"));
+        const auto& v = report["engagement"]["validation"];
+        EXPECT_EQ(v["customers"].get<int>(), 20000);
+        const double rho = v["spearman_composite_vs_planted_engagement"].get<double>();
+        EXPECT_GE(rho, 0.8);
+        // Both ends of the tier scale are populated.
+        const auto& tiers = report["engagement"]["corporate"]["tiers"];
+        EXPECT_GT(tiers["fully_engaged"].get<int>(), 1000);
+        EXPECT_GT(tiers["actively_disengaged"].get<int>(), 0);
+        std::filesystem::remove_all(dir);
+    }
+    comm.barrier();
+}
+
 // Fewer shards (and customers) than ranks: ranks without work still join every collective.
 TEST(ScoreJob, MoreRanksThanCustomers) {
     const auto comm = mpi::Comm::world();

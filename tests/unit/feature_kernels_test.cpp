@@ -28,7 +28,7 @@ struct TinyShard {
         }
         offsets.push_back(time.size());
     }
-    ShardView view() const { return {offsets, acquisition, time, channel, value}; }
+    ShardView view() const { return {offsets, acquisition, time, channel, value, {}}; }
 };
 
 ChannelKinds identity_kinds() {

@@ -1,0 +1,174 @@
+// The engagement signals, scores and tiers on hand-checked customers (docs/metrics.md).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "engagement/engagement_pass.hpp"
+#include "features/feature_pass.hpp"
+
+namespace engage::kernels {
+namespace {
+
+using K = ChannelKind;
+
+// One customer's events as (day, kind, value); channel code = kind.
+struct Customer {
+    std::vector<std::uint64_t> offsets{0};
+    std::vector<Day> acquisition{0};
+    std::vector<std::int64_t> time;
+    std::vector<std::uint8_t> channel;
+    std::vector<double> value;
+    std::vector<double> wallet;
+    Customer(std::vector<std::tuple<Day, K, double>> events, double wallet_value) : wallet{wallet_value} {
+        for (auto [d, k, v] : events) {
+            time.push_back(std::int64_t(d) * 86400);
+            channel.push_back(std::uint8_t(k));
+            value.push_back(v);
+        }
+        offsets.push_back(time.size());
+    }
+    ShardView view() const { return {offsets, acquisition, time, channel, value, wallet}; }
+};
+
+struct Model {
+    EngagementConfig config;
+    std::vector<double> decay;
+    std::vector<std::int32_t> months;
+    FeatureContext ctx;
+    Model(Day as_of, Day window_days) {
+        for (Day k = 0; k < window_days; ++k) decay.push_back(std::exp2(-double(k) / config.half_life_days));
+        months.assign(window_days, 0);
+        ctx.as_of = as_of;
+        ctx.window_start = as_of - window_days + 1;
+        ctx.month_of = months.data();
+        ctx.engagement = &config;
+        ctx.decay = decay.data();
+        ctx.previous_as_of = as_of - config.trend_days;
+        ctx.previous_window_start = ctx.previous_as_of - window_days + 1;
+    }
+    CustomerFeatures features(const Customer& c) const {
+        ChannelKinds kinds{};
+        for (int i = 0; i < kChannelKinds; ++i) kinds[i] = ChannelKind(i);
+        return ScoreFeatures::customer(c.view(), 0, ctx, kinds);
+    }
+};
+
+constexpr double kUnknownWallet = std::numeric_limits<double>::quiet_NaN();
+
+TEST(EngagementSignals, HandCheckedCustomer) {
+    // As of day 1000, a 365-day window, half-life 90 days: an event 90 days back weighs half.
+    const Model m(1000, 365);
+    const Customer c({{910, K::complaint, 1},   // sentiment -1 at weight 1 x 0.5
+                      {910, K::idea, 1},        // involvement 3 x 0.5
+                      {1000, K::survey, 10},    // promoter: sentiment +1 at weight 1 x 1
+                      {1000, K::event, 1},      // involvement 2
+                      {1000, K::referral, 1},   // advocacy 3
+                      {1000, K::purchase, 500}},
+                     1000.0);
+    const auto s = m.features(c).engagement_now;
+    EXPECT_TRUE(s.acquired);
+    EXPECT_DOUBLE_EQ(s.sentiment, (1.0 - 0.5) / (1.0 + 0.5));
+    EXPECT_DOUBLE_EQ(s.involvement, 2.0 + 1.5);
+    EXPECT_DOUBLE_EQ(s.advocacy, 3.0);
+    EXPECT_DOUBLE_EQ(s.usage_breadth, 1.0);   // purchases only
+    EXPECT_DOUBLE_EQ(s.usage_depth, 1.0);     // one purchase today, weight 1
+    EXPECT_DOUBLE_EQ(s.share_of_wallet, 0.5); // 500 a year of a 1000 wallet
+    EXPECT_EQ(s.last_nps, 10);
+    EXPECT_EQ(s.complaints, 1u);
+    EXPECT_DOUBLE_EQ(s.usage_regularity, 1.0);  // active today
+    // One trend period (90 days) earlier only the complaint and the idea had happened.
+    const auto p = m.features(c).engagement_previous;
+    EXPECT_DOUBLE_EQ(p.sentiment, -1.0);
+    EXPECT_DOUBLE_EQ(p.involvement, 3.0);
+    EXPECT_TRUE(std::isnan(p.share_of_wallet) == false);
+    EXPECT_DOUBLE_EQ(p.share_of_wallet, 0.0);
+}
+
+TEST(EngagementSignals, CasualButLoyalCustomerIsNotOverdue) {
+    // Reorders every 180 days; last order 100 days ago: within its own cadence.
+    const Model m(1000, 365);
+    const Customer loyal({{280, K::purchase, 50}, {460, K::purchase, 50}, {640, K::purchase, 50},
+                          {820, K::purchase, 50}, {900, K::purchase, 50}},
+                         kUnknownWallet);
+    // Bought every 20 days, then nothing for 100 days: five times its usual gap.
+    const Customer lapsed({{820, K::purchase, 50}, {840, K::purchase, 50}, {860, K::purchase, 50},
+                           {880, K::purchase, 50}, {900, K::purchase, 50}},
+                          kUnknownWallet);
+    const auto a = m.features(loyal).engagement_now;
+    const auto b = m.features(lapsed).engagement_now;
+    EXPECT_DOUBLE_EQ(a.usage_regularity, 1.0);       // overdue ratio 100 / 155 < 1
+    EXPECT_DOUBLE_EQ(b.usage_regularity, 20.0 / 100.0);
+    EXPECT_FALSE(tier_evidence(a).negative);         // no complaint, no bad answer
+}
+
+TEST(EngagementSignals, UnknownWalletAndNoSentimentAreUnknownNotZero) {
+    const Model m(1000, 365);
+    const Customer c({{990, K::purchase, 80}}, kUnknownWallet);
+    const auto s = m.features(c).engagement_now;
+    EXPECT_TRUE(std::isnan(s.share_of_wallet));
+    EXPECT_TRUE(std::isnan(s.sentiment));
+    const MetricKeys k = metric_keys(s);
+    EXPECT_FALSE(k.is_known(Metric::share_of_wallet));
+    EXPECT_FALSE(k.is_known(Metric::sentiment));
+    EXPECT_TRUE(k.is_known(Metric::usage_depth));
+}
+
+TEST(EngagementSignals, CombineOfAnySplitEqualsOneFold) {
+    const Model m(1000, 365);
+    const Customer c({{600, K::purchase, 20}, {700, K::survey, 3}, {700, K::review, 5}, {905, K::usage, 1},
+                      {905, K::usage, 1}, {950, K::complaint, 1}, {999, K::purchase, 9}},
+                     300.0);
+    ChannelKinds kinds{};
+    for (int i = 0; i < kChannelKinds; ++i) kinds[i] = ChannelKind(i);
+    FeatureContext ctx = m.ctx;
+    ctx.wallet = 300.0;
+    const auto whole = ScoreFeatures::finalize(ScoreFeatures::fold(c.view(), 0, 7, ctx, kinds), ctx);
+    for (std::size_t cut = 0; cut <= 7; ++cut) {
+        auto a = ScoreFeatures::fold(c.view(), 0, cut, ctx, kinds);
+        ScoreFeatures::combine(a, ScoreFeatures::fold(c.view(), cut, 7, ctx, kinds));
+        EXPECT_EQ(ScoreFeatures::finalize(a, ctx), whole) << "split at " << cut;
+    }
+}
+
+TEST(EngagementScore, CompositeIsTheWeightedMeanOfKnownDimensionsAndTiersFollowThresholds) {
+    // Two customers, one metric value each: percentiles 25 and 75 for every known metric.
+    MetricHistograms h;
+    EngagementSignals low, high;
+    low.acquired = high.acquired = true;
+    low.sentiment = -0.5;
+    high.sentiment = 0.5;
+    low.share_of_wallet = std::nan("");   // unknown: the composite ignores the dimension
+    high.share_of_wallet = 0.9;
+    low.usage_depth = 1;
+    high.usage_depth = 10;
+    low.usage_breadth = 1;
+    high.usage_breadth = 3;
+    low.usage_regularity = 0.2;
+    high.usage_regularity = 1;
+    low.involvement = 0;
+    high.involvement = 5;
+    low.advocacy = 0;
+    high.advocacy = 2;
+    const MetricKeys kl = metric_keys(low), kh = metric_keys(high);
+    for (const auto& k : {kl, kh})
+        for (int i = 0; i < kMetrics; ++i)
+            if (k.is_known(Metric(i))) h.add(series_of(0, Metric(i)), k.key[i]);
+    h.finalize();
+    const EngagementConfig cfg;
+    const auto a = score_customer(kl, {true, true}, 0, h, cfg);
+    const auto b = score_customer(kh, {false, false}, 0, h, cfg);
+    EXPECT_DOUBLE_EQ(a.dimension[int(Dimension::usage)], 25.0);
+    EXPECT_TRUE(std::isnan(a.dimension[int(Dimension::competitive)]));
+    EXPECT_DOUBLE_EQ(b.dimension[int(Dimension::competitive)], 50.0);  // alone among known wallets
+    EXPECT_DOUBLE_EQ(a.composite, 25.0);  // every known dimension at 25
+    const double w = 0.30 + 0.20 + 0.15 + 0.15 + 0.20;
+    EXPECT_DOUBLE_EQ(b.composite, (0.80 * 75.0 + 0.20 * 50.0) / w);
+    EXPECT_EQ(a.tier, Tier::actively_disengaged);  // low score, negative sentiment, falling
+    EXPECT_EQ(b.tier, Tier::engaged);              // 70: engaged (>= 50), not fully (< 75)
+    EXPECT_EQ(score_customer(kl, {true, false}, 0, h, cfg).tier, Tier::not_engaged);  // not falling
+    EXPECT_EQ(score_customer(kl, {false, true}, 0, h, cfg).tier, Tier::not_engaged);  // not negative
+}
+
+}  // namespace
+}  // namespace engage::kernels

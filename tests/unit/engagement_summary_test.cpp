@@ -1,0 +1,87 @@
+// Hierarchy summaries: group figures on hand-checked customers and the suppression of small groups.
+#include <gtest/gtest.h>
+
+#include "report/engagement_summary.hpp"
+
+namespace engage::kernels {
+namespace {
+
+ScoredCustomer customer(std::uint32_t rm, double composite, Tier tier, std::int8_t nps, std::int64_t revenue,
+                        std::int64_t wallet = -1, std::int64_t spend = 0) {
+    ScoredCustomer c;
+    c.rm = rm;
+    c.region = rm / 2;
+    c.business_unit = 0;
+    c.now.acquired = true;
+    c.now.composite = composite;
+    c.now.tier = tier;
+    c.now.dimension.fill(composite);
+    c.previous = c.now;
+    c.previous.tier = Tier::engaged;
+    c.last_nps = nps;
+    c.revenue_cents = revenue;
+    c.wallet_cents = wallet;
+    c.yearly_spend_cents = spend;
+    return c;
+}
+
+TEST(EngagementSummary, GroupFiguresOnHandCheckedCustomers) {
+    EngagementSummary s(1, 2, 4);
+    s.update(customer(0, 80, Tier::fully_engaged, 10, 10000, 100000, 50000));
+    s.update(customer(0, 60, Tier::engaged, 8, 5000));
+    s.update(customer(1, 30, Tier::not_engaged, 3, 2000, 40000, 10000));
+    s.update(customer(1, 10, Tier::actively_disengaged, -1, 700));
+    ScoredCustomer prospect;  // not yet acquired: counts nowhere
+    s.update(prospect);
+    const EngagementGroup& g = s.group(Level::corporate, 0);
+    EXPECT_EQ(g.customers, 4);
+    EXPECT_EQ(g.tiers, (std::array<std::int64_t, 4>{1, 1, 1, 1}));
+    EXPECT_EQ(g.score_milli, 180000);
+    EXPECT_EQ(median_points(g), 30);             // nearest rank 2 of 10, 30, 60, 80
+    EXPECT_EQ(g.promoters, 1);
+    EXPECT_EQ(g.passives, 1);
+    EXPECT_EQ(g.detractors, 1);                 // the fourth gave no answer
+    EXPECT_EQ(g.revenue_cents, 17700);
+    EXPECT_EQ(g.revenue_at_risk_cents, 2700);   // the two low tiers
+    EXPECT_EQ(g.wallet_customers, 2);
+    EXPECT_EQ(g.wallet_spend_cents, 60000);
+    EXPECT_EQ(g.wallet_cents, 140000);
+    EXPECT_EQ(g.migration[int(Tier::engaged) * kTiers + int(Tier::fully_engaged)], 1);
+    EXPECT_EQ(g.tiers_previous[int(Tier::engaged)], 4);
+    EXPECT_EQ(s.group(Level::relationship_manager, 1).customers, 2);
+    EXPECT_EQ(s.group(Level::region, 0).customers, 4);  // rms 0 and 1 are region 0
+    EXPECT_EQ(s.group(Level::relationship_manager, 3).customers, 0);
+}
+
+TEST(EngagementSummary, SmallGroupsAreFoldedIntoOtherAndOtherHiddenWhenSmall) {
+    EngagementSummary s(1, 4, 8);
+    const int sizes[8] = {12, 3, 10, 0, 4, 2, 25, 1};
+    for (std::uint32_t rm = 0; rm < 8; ++rm)
+        for (int k = 0; k < sizes[rm]; ++k) s.update(customer(rm, 50, Tier::engaged, -1, 100));
+    const SuppressedLevel rms = suppress_small_groups(s, Level::relationship_manager, 10);
+    EXPECT_EQ(rms.kept, (std::vector<std::size_t>{0, 2, 6}));
+    EXPECT_EQ(rms.other_groups, 4);             // 3, 4, 2 and 1 customers; the empty one is not a group
+    EXPECT_EQ(rms.other.customers, 10);
+    EXPECT_TRUE(rms.other_shown);
+    EXPECT_EQ(rms.other.revenue_cents, 1000);
+    const SuppressedLevel strict = suppress_small_groups(s, Level::relationship_manager, 11);
+    EXPECT_EQ(strict.kept, (std::vector<std::size_t>{0, 6}));
+    EXPECT_EQ(strict.other.customers, 20);
+    EXPECT_TRUE(strict.other_shown);
+    const SuppressedLevel tiny = suppress_small_groups(s, Level::relationship_manager, 26);
+    EXPECT_TRUE(tiny.kept.empty());
+    EXPECT_EQ(tiny.other.customers, 57);
+    EXPECT_TRUE(tiny.other_shown);
+    // Regions: 0 = rms 0,1 (15), 1 = rms 2,3 (10), 2 = rms 4,5 (6), 3 = rms 6,7 (26).
+    const SuppressedLevel regions = suppress_small_groups(s, Level::region, 11);
+    EXPECT_EQ(regions.kept, (std::vector<std::size_t>{0, 3}));
+    EXPECT_EQ(regions.other.customers, 16);
+    const SuppressedLevel lonely = suppress_small_groups(s, Level::region, 16);
+    EXPECT_EQ(lonely.kept, (std::vector<std::size_t>{3}));
+    EXPECT_EQ(lonely.other.customers, 31);
+    const SuppressedLevel hidden = suppress_small_groups(s, Level::region, 27);
+    EXPECT_FALSE(hidden.other_shown && hidden.other.customers < 27);
+}
+
+}  // namespace
+}  // namespace engage::kernels
