@@ -50,32 +50,33 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
     c.features.add<double>(f, "/features/channel_value", n, first, kChunkRows, k, [k](F r, double* o) {
         for (std::size_t j = 0; j < k; ++j) o[j] = double(r.channel_hundredths[j]) / 100.0;
     });
-    // The raw engagement signals at the as-of date.
+    // The raw signals an analyst cannot rebuild from the features above (regularity against the
+    // customer's own cadence, sentiment, share of wallet, the last NPS answer) at the as-of
+    // date, and below the scores, in single precision (seven significant digits are plenty for
+    // a score) and uncompressed: deflate gains little on them and costs as much as the rest
+    // of the file together.
+    constexpr auto plain = h5::File::Compression::none;
     auto signal = [&]<class T>(const char* name, T (*get)(const CustomerFeatures&)) {
         c.features.add<T>(f, std::string("/signals/") + name, n, first, kChunkRows, 1,
-                          [get](const CustomerFeatures& r, T* o) { *o = get(r); });
+                          [get](const CustomerFeatures& r, T* o) { *o = get(r); }, plain);
     };
-    signal("usage_breadth", +[](F r) { return r.engagement_now.usage_breadth; });
-    signal("usage_depth", +[](F r) { return r.engagement_now.usage_depth; });
-    signal("usage_regularity", +[](F r) { return r.engagement_now.usage_regularity; });
-    signal("sentiment", +[](F r) { return r.engagement_now.sentiment; });
-    signal("involvement", +[](F r) { return r.engagement_now.involvement; });
-    signal("advocacy", +[](F r) { return r.engagement_now.advocacy; });
-    signal("share_of_wallet", +[](F r) { return r.engagement_now.share_of_wallet; });
+    signal("usage_regularity", +[](F r) { return float(r.engagement_now.usage_regularity); });
+    signal("sentiment", +[](F r) { return float(r.engagement_now.sentiment); });
+    signal("share_of_wallet", +[](F r) { return float(r.engagement_now.share_of_wallet); });
     signal("last_nps", +[](F r) { return r.engagement_now.last_nps; });
-    signal("complaints", +[](F r) { return r.engagement_now.complaints; });
 
     using S = const ScoredCustomer&;
     auto score = [&]<class T>(const char* name, T (*get)(const ScoredCustomer&)) {
         c.scores.add<T>(f, std::string("/engagement/") + name, n, first, kChunkRows, 1,
-                        [get](const ScoredCustomer& r, T* o) { *o = get(r); });
+                        [get](const ScoredCustomer& r, T* o) { *o = get(r); }, plain);
     };
-    score("composite", +[](S r) { return r.now.composite; });
+    score("composite", +[](S r) { return float(r.now.composite); });
     score("tier", +[](S r) { return r.now.acquired ? std::uint8_t(r.now.tier) : kNotAcquired; });
-    score("composite_previous", +[](S r) { return r.previous.composite; });
+    score("composite_previous", +[](S r) { return float(r.previous.composite); });
     score("tier_previous", +[](S r) { return r.previous.acquired ? std::uint8_t(r.previous.tier) : kNotAcquired; });
-    c.scores.add<double>(f, "/engagement/dimensions", n, first, kChunkRows, kernels::kDimensions,
-                         [](S r, double* o) { std::copy(r.now.dimension.begin(), r.now.dimension.end(), o); });
+    c.scores.add<float>(f, "/engagement/dimensions", n, first, kChunkRows, kernels::kDimensions,
+                        [](S r, float* o) { std::copy(r.now.dimension.begin(), r.now.dimension.end(), o); },
+                        plain);
 
     std::vector<std::string> tiers(std::begin(kernels::kTierNames), std::end(kernels::kTierNames));
     std::vector<std::string> dims(std::begin(kernels::kDimensionNames), std::end(kernels::kDimensionNames));

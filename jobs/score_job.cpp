@@ -62,16 +62,17 @@ std::vector<std::uint64_t> plan_shards(const mpi::Comm& comm, const io::Customer
     return bounds;
 }
 
-// The tables of the scoring window: month index and recency decay of every day in it.
+// The tables of the scoring window: month index of every day in it and the engagement weights.
 struct WindowTables {
     std::vector<std::int32_t> month_of;
-    std::vector<double> decay;
+    std::vector<std::int64_t> weights;
 };
 
-WindowTables window_tables(const kernels::FeatureContext& c, std::int64_t epoch_unix_day, double half_life) {
+WindowTables window_tables(const kernels::FeatureContext& c, std::int64_t epoch_unix_day,
+                           const kernels::EngagementConfig& model) {
     WindowTables t;
     for (Day d = c.window_start; d <= c.as_of; ++d) t.month_of.push_back(month_index(epoch_unix_day + d));
-    for (Day k = 0; k <= c.as_of - c.window_start; ++k) t.decay.push_back(std::exp2(-double(k) / half_life));
+    t.weights = kernels::engagement_weights(model, c.as_of - c.window_start + 1);
     return t;
 }
 
@@ -84,13 +85,20 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
                 c["customers"].get<long long>(), c["acquired"].get<long long>(), c["active"].get<long long>(),
                 c["interactions_total"].get<long long>(), c["revenue"].get<double>());
     const auto& e = report["engagement"]["corporate"];
-    std::printf("  engagement: mean score %.1f (was %.1f on %s), NPS %+.1f, share of wallet %.1f%%\n",
-                e["mean_score"].get<double>(), e["trend"]["mean_score_previous"].get<double>(),
-                report["engagement"]["previous_as_of"].get<std::string>().c_str(), e["nps"]["nps"].get<double>(),
-                100.0 * e["share_of_wallet"]["share"].get<double>());
+    // Numbers that may be undefined (null in the report) print as n/a.
+    auto num = [](const nlohmann::ordered_json& v, const char* format, double scale = 1.0) {
+        if (v.is_null()) return std::string("n/a");
+        char buf[32];
+        std::snprintf(buf, sizeof buf, format, v.get<double>() * scale);
+        return std::string(buf);
+    };
+    std::printf("  engagement: mean score %s (was %s on %s), NPS %s, share of wallet %s\n",
+                num(e["mean_score"], "%.1f").c_str(), num(e["trend"]["mean_score_previous"], "%.1f").c_str(),
+                report["engagement"]["previous_as_of"].get<std::string>().c_str(),
+                num(e["nps"]["nps"], "%+.1f").c_str(), num(e["share_of_wallet"]["share"], "%.1f%%", 100.0).c_str());
     std::printf("  tiers:");
     for (int t = 0; t < kernels::kTiers; ++t)
-        std::printf(" %s %.1f%%%s", kernels::kTierNames[t], 100.0 * e["tier_shares"][kernels::kTierNames[t]].get<double>(),
+        std::printf(" %s %s%s", kernels::kTierNames[t], num(e["tier_shares"][kernels::kTierNames[t]], "%.1f%%", 100.0).c_str(),
                     t + 1 < kernels::kTiers ? "," : "\n");
     std::printf("  revenue at risk (not engaged + actively disengaged): %.2f\n", e["revenue_at_risk"].get<double>());
     if (report["engagement"].contains("validation")) {
@@ -122,9 +130,9 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         ctx.engagement = &o.engagement;
         ctx.previous_as_of = ctx.as_of - o.engagement.trend_days;
         ctx.previous_window_start = Day(ctx.previous_as_of - o.window_days + 1);
-        tables = window_tables(ctx, in->meta().epoch_unix_day, o.engagement.half_life_days);
+        tables = window_tables(ctx, in->meta().epoch_unix_day, o.engagement);
         ctx.month_of = tables.month_of.data();
-        ctx.decay = tables.decay.data();
+        ctx.weights = tables.weights.data();
         bounds = plan_shards(comm, *in, o.shards);
     }
     const io::CustomerBaseMeta& meta = in->meta();
@@ -212,7 +220,8 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
             if (!comm.root()) return;
             report = io::build_score_report(
                 summary, meta,
-                {o.input, as_of, format_iso_date(meta.epoch_unix_day + ctx.window_start), o.window_days, shards});
+                {o.input, as_of, format_iso_date(meta.epoch_unix_day + ctx.window_start), o.window_days, shards,
+                 std::int64_t(o.engagement.min_group_size)});
             report["engagement"] = io::engagement_report(engagement->summary, engagement->truth, o.engagement,
                                                          meta, as_of, previous_as_of);
             io::write_json(report, out->staged("report.json"));

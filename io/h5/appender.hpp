@@ -20,6 +20,11 @@ public:
         : ds_(&ds), next_(first_row), chunk_(chunk_rows), width_(ds.cols()) {}
 
     void append(std::span<const T> rows) { pending_.insert(pending_.end(), rows.begin(), rows.end()); }
+    // Appends n values and returns where to write them.
+    T* grow(std::size_t n) {
+        pending_.resize(pending_.size() + n);
+        return pending_.data() + pending_.size() - n;
+    }
 
     // Collective: writes the pending rows up to the last whole-chunk boundary.
     void write_whole_chunks() {
@@ -27,8 +32,11 @@ public:
         const std::uint64_t end = (next_ + rows) / chunk_ * chunk_;
         write_rows(end > next_ ? end - next_ : 0);
     }
-    // Collective: writes everything pending.
-    void write_all() { write_rows(pending_.size() / width_); }
+    // Collective: writes everything pending and releases the buffer.
+    void write_all() {
+        write_rows(pending_.size() / width_);
+        std::vector<T>().swap(pending_);
+    }
 
 private:
     void write_rows(std::uint64_t rows) {

@@ -18,8 +18,10 @@ public:
     // A column of `width` values of T per row; get(row, out) writes them to out[0 .. width).
     template <class T>
     void add(File& f, const std::string& path, std::uint64_t rows, std::uint64_t first_row,
-             std::uint64_t chunk_rows, std::uint64_t width, std::function<void(const Row&, T*)> get) {
-        columns_.push_back(std::make_unique<Column<T>>(f, path, rows, first_row, chunk_rows, width, std::move(get)));
+             std::uint64_t chunk_rows, std::uint64_t width, std::function<void(const Row&, T*)> get,
+             File::Compression compression = File::Compression::deflate) {
+        columns_.push_back(std::make_unique<Column<T>>(f, path, rows, first_row, chunk_rows, width, std::move(get),
+                                                       compression));
     }
     void append(std::span<const Row> rows) {
         for (auto& c : columns_) c->append(rows);
@@ -42,13 +44,13 @@ private:
     template <class T>
     struct Column final : Base {
         Column(File& f, const std::string& path, std::uint64_t rows, std::uint64_t first_row,
-               std::uint64_t chunk_rows, std::uint64_t width, std::function<void(const Row&, T*)> g)
-            : ds(f.create_column<T>(path, rows, width, chunk_rows)), out(ds, first_row, chunk_rows),
+               std::uint64_t chunk_rows, std::uint64_t width, std::function<void(const Row&, T*)> g,
+               File::Compression compression)
+            : ds(f.create_column<T>(path, rows, width, chunk_rows, compression)), out(ds, first_row, chunk_rows),
               width(width), get(std::move(g)) {}
         void append(std::span<const Row> rows) override {
-            scratch.resize(rows.size() * width);
-            for (std::size_t i = 0; i < rows.size(); ++i) get(rows[i], scratch.data() + i * width);
-            out.append(scratch);
+            T* dst = out.grow(rows.size() * width);
+            for (std::size_t i = 0; i < rows.size(); ++i) get(rows[i], dst + i * width);
         }
         void write_whole_chunks() override { out.write_whole_chunks(); }
         void write_all() override { out.write_all(); }
@@ -56,7 +58,6 @@ private:
         AlignedAppender<T> out;
         std::uint64_t width;
         std::function<void(const Row&, T*)> get;
-        std::vector<T> scratch;
     };
     std::vector<std::unique_ptr<Base>> columns_;
 };

@@ -175,7 +175,7 @@ Dataset File::dataset(const std::string& path) const {
 }
 
 Dataset File::create_raw(hid_t type, const std::string& path, std::uint64_t rows,
-                         std::uint64_t cols, std::uint64_t chunk_rows) {
+                         std::uint64_t cols, std::uint64_t chunk_rows, Compression c) {
     // An empty dataset cannot have a chunk of its own fixed size: it gets an unlimited
     // maximum and chunks of one row.
     const hsize_t dims[2] = {rows, cols};
@@ -186,8 +186,10 @@ Dataset File::create_raw(hid_t type, const std::string& path, std::uint64_t rows
     Handle dcpl = plist(H5P_DATASET_CREATE);
     const hsize_t chunk[2] = {std::max<std::uint64_t>(1, std::min<std::uint64_t>(chunk_rows, rows)), cols};
     checked_status(H5Pset_chunk(dcpl.id(), cols > 1 ? 2 : 1, chunk), "H5Pset_chunk");
-    checked_status(H5Pset_shuffle(dcpl.id()), "H5Pset_shuffle");
-    checked_status(H5Pset_deflate(dcpl.id(), 1), "H5Pset_deflate");
+    if (c == Compression::deflate) {
+        checked_status(H5Pset_shuffle(dcpl.id()), "H5Pset_shuffle");
+        checked_status(H5Pset_deflate(dcpl.id(), 1), "H5Pset_deflate");
+    }
     // Parallel HDF5 requires space allocated at creation for filtered datasets; no fill.
     checked_status(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
     Handle d{checked(H5Dcreate2(h_.id(), path.c_str(), type, space.id(), lcpl.id(), dcpl.id(),

@@ -66,11 +66,15 @@ public:
     // Throws DataError naming the missing dataset.
     Dataset dataset(const std::string& path) const;
 
-    // Collective. A chunked, shuffle+deflate column of `rows` x `cols` elements of T.
+    // How a column is stored: shuffle + deflate, or plain chunks for data that does not
+    // compress (scores in floating point), which cost as much to deflate as they save.
+    enum class Compression { deflate, none };
+
+    // Collective. A chunked column of `rows` x `cols` elements of T.
     template <class T>
     Dataset create_column(const std::string& path, std::uint64_t rows, std::uint64_t cols = 1,
-                          std::uint64_t chunk_rows = 65536) {
-        return create_raw(native_type<T>(), path, rows, cols, chunk_rows);
+                          std::uint64_t chunk_rows = 65536, Compression c = Compression::deflate) {
+        return create_raw(native_type<T>(), path, rows, cols, chunk_rows, c);
     }
 
     // Collective: a fixed-length string dataset (rank 0's values; the same on every rank).
@@ -91,7 +95,7 @@ public:
 private:
     File(Handle h, std::string name, Handle xfer, int rank);
     Dataset create_raw(hid_t type, const std::string& path, std::uint64_t rows,
-                       std::uint64_t cols, std::uint64_t chunk_rows);
+                       std::uint64_t cols, std::uint64_t chunk_rows, Compression c);
 
     Handle h_;
     std::string name_;

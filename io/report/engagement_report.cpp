@@ -10,7 +10,8 @@ namespace {
 using json = nlohmann::ordered_json;
 using namespace kernels;
 
-double ratio(std::int64_t a, std::int64_t b) { return b == 0 ? 0.0 : double(a) / double(b); }
+// a / b, or null (undefined) when nobody is behind the denominator.
+json ratio(std::int64_t a, std::int64_t b, double scale = 1.0) { return b == 0 ? json() : json(double(a) / double(b) * scale); }
 
 json tier_counts(const std::array<std::int64_t, kTiers>& t) {
     json out;
@@ -26,27 +27,31 @@ json group_json(const EngagementGroup& g, const std::string& name, bool with_mig
     json shares;
     for (int i = 0; i < kTiers; ++i) shares[kTierNames[i]] = ratio(g.tiers[i], g.customers);
     out["tier_shares"] = shares;
-    out["mean_score"] = ratio(g.score_milli, g.customers) / 1000.0;
+    out["mean_score"] = ratio(g.score_milli, g.customers, 1e-3);
     out["median_score"] = median_points(g);
     json dims;
     for (int d = 0; d < kDimensions; ++d)
         dims[kDimensionNames[d]] = {{"customers", g.dimension_known[d]},
-                                    {"mean", ratio(g.dimension_milli[d], g.dimension_known[d]) / 1000.0}};
+                                    {"mean", ratio(g.dimension_milli[d], g.dimension_known[d], 1e-3)}};
     out["dimensions"] = dims;
     const std::int64_t respondents = g.promoters + g.passives + g.detractors;
     out["nps"] = {{"respondents", respondents},
                   {"promoters", g.promoters},
                   {"passives", g.passives},
                   {"detractors", g.detractors},
-                  {"nps", 100.0 * ratio(g.promoters - g.detractors, respondents)}};
+                  {"nps", ratio(g.promoters - g.detractors, respondents, 100.0)}};
     out["revenue"] = double(g.revenue_cents) / 100.0;
     out["revenue_at_risk"] = double(g.revenue_at_risk_cents) / 100.0;
     out["share_of_wallet"] = {{"customers", g.wallet_customers},
                               {"share", ratio(g.wallet_spend_cents, g.wallet_cents)}};
     json trend;
     trend["customers_previous"] = g.customers_previous;
-    trend["mean_score_previous"] = ratio(g.score_milli_previous, g.customers_previous) / 1000.0;
-    trend["change"] = ratio(g.score_milli, g.customers) / 1000.0 - ratio(g.score_milli_previous, g.customers_previous) / 1000.0;
+    trend["mean_score_previous"] = ratio(g.score_milli_previous, g.customers_previous, 1e-3);
+    // The change of the mean score; both means are over the customers acquired at each date.
+    trend["change"] = g.customers && g.customers_previous
+                          ? json(double(g.score_milli) / double(g.customers) / 1000.0 -
+                                 double(g.score_milli_previous) / double(g.customers_previous) / 1000.0)
+                          : json();
     trend["tiers_previous"] = tier_counts(g.tiers_previous);
     if (with_migration) {
         json m = json::array();

@@ -6,6 +6,7 @@
 #include "features/channel_kind.hpp"
 #include "io/customer_base.hpp"
 #include "io/report/csv.hpp"
+#include "report/suppression.hpp"
 
 namespace engage::io {
 
@@ -33,10 +34,8 @@ json distribution(const kernels::DistributionSums& s, const kernels::Distributio
     return d;
 }
 
-json group(const kernels::ScoreSummary& summary, std::size_t g, const std::string& name,
+json group(const kernels::GroupSums& s, const kernels::GroupExtremes& x, const std::string& name,
            const CustomerBaseMeta& meta) {
-    const auto& s = summary.sums(g);
-    const auto& x = summary.extremes(g);
     json out;
     out["name"] = name;
     out["customers"] = s.customers;
@@ -80,11 +79,22 @@ json build_score_report(const kernels::ScoreSummary& summary, const CustomerBase
                  {"relationship_managers", meta.rm_names.size()},
                  {"epoch", meta.epoch},
                  {"shards", info.shards}};
-    r["corporate"] = group(summary, 0, "corporate", meta);
+    r["corporate"] = group(summary.sums(0), summary.extremes(0), "corporate", meta);
+    // Business units below the minimum group size are folded into one "other" row.
+    std::vector<std::int64_t> sizes;
+    for (std::size_t u = 0; u < meta.business_unit_names.size(); ++u) sizes.push_back(summary.sums(u + 1).customers);
+    const kernels::SuppressionPlan plan = kernels::plan_suppression(sizes, info.min_group_size);
     json units = json::array();
-    for (std::size_t u = 0; u < meta.business_unit_names.size(); ++u)
-        units.push_back(group(summary, u + 1, meta.business_unit_names[u], meta));
+    for (std::size_t u : plan.kept)
+        units.push_back(group(summary.sums(u + 1), summary.extremes(u + 1), meta.business_unit_names[u], meta));
+    if (plan.other_shown) {
+        std::vector<std::size_t> groups;
+        for (std::size_t u : plan.folded) groups.push_back(u + 1);
+        const auto [sums, extremes] = summary.merged(groups);
+        units.push_back(group(sums, extremes, "other (" + std::to_string(plan.folded.size()) + " business units)", meta));
+    }
     r["business_units"] = units;
+    r["suppressed_business_units"] = plan.folded.size();
     return r;
 }
 

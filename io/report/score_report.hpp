@@ -18,6 +18,7 @@ struct ScoreReportInfo {
     std::string window_start;   // YYYY-MM-DD, first day of the scoring window
     std::int64_t window_days = 0;
     std::uint64_t shards = 0;
+    std::int64_t min_group_size = 1;  // smaller business units are folded into "other"
 };
 
 nlohmann::ordered_json build_score_report(const kernels::ScoreSummary& summary,

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "engagement/engagement_config.hpp"
 #include "features/event.hpp"
@@ -14,6 +15,18 @@ namespace engage::kernels {
 
 // Fixed-point weights: 2^32 units per interaction of weight 1.
 constexpr double kWeightUnit = 4294967296.0;
+
+// The weight of an interaction of kind k and age a days (0 .. window_days - 1), in fixed
+// point: kind weight x 0.5^(a / half-life), at index k * window_days + a. Computed once per run
+// so that the fold does integer additions only.
+inline std::vector<std::int64_t> engagement_weights(const EngagementConfig& m, Day window_days) {
+    std::vector<std::int64_t> w(std::size_t(kChannelKinds) * std::size_t(window_days));
+    for (int k = 0; k < kChannelKinds; ++k)
+        for (Day a = 0; a < window_days; ++a)
+            w[std::size_t(k) * std::size_t(window_days) + std::size_t(a)] =
+                std::llround(m.kind_weight[k] * std::exp2(-double(a) / m.half_life_days) * kWeightUnit);
+    return w;
+}
 
 // What one date needs of the events up to it.
 struct SignalAccumulator {
@@ -39,31 +52,37 @@ struct SignalAccumulator {
         }
     }
 
-    void add(const Event& e, Day as_of, Day window_start, const FeatureContext& c) noexcept {
+    // One interaction (in time order, on or before as_of). `weights` is the weight row of the
+    // interaction's kind by age in days; `feeds` the kind's dimension bits.
+    void add(const Event& e, Day as_of, Day window_start, const std::int64_t* weights, std::uint8_t feeds,
+             std::int32_t trend) noexcept {
         if (last_active != e.day) {
             if (active_days == 0) first_active = e.day;
             ++active_days;
             last_active = e.day;
         }
-        const std::int32_t trend = c.engagement->trend_days;
-        if (e.day > as_of - trend) ++recent;
-        else if (e.day > as_of - 2 * trend) ++earlier;
+        const Day age = as_of - e.day;
+        recent += age < trend;
+        earlier += age >= trend && age < 2 * trend;
         if (e.day < window_start) return;
-        const EngagementConfig& m = *c.engagement;
-        const auto w = std::int64_t(std::llround(m.kind_weight[int(e.kind)] * c.decay[as_of - e.day] * kWeightUnit));
-        if (m.feeds(e.kind, Dimension::usage)) {
+        const std::int64_t w = weights[age];
+        constexpr auto bit = EngagementConfig::bit;
+        if (feeds & bit(Dimension::usage)) {
             usage_channels |= 1u << e.channel;
             usage_depth += w;
         }
-        if (m.feeds(e.kind, Dimension::sentiment)) {
+        if (feeds & bit(Dimension::involvement)) involvement += w;
+        if (feeds & bit(Dimension::advocacy)) advocacy += w;
+        if (feeds & bit(Dimension::sentiment)) {
             sentiment_sum += std::llround(double(w) * sentiment_signal(e));
             sentiment_weight += w;
         }
-        if (m.feeds(e.kind, Dimension::involvement)) involvement += w;
-        if (m.feeds(e.kind, Dimension::advocacy)) advocacy += w;
-        if (e.kind == ChannelKind::purchase) spend_cents += e.hundredths;
-        if (e.kind == ChannelKind::survey) last_nps = std::int8_t(std::lround(double(e.hundredths) / 100.0));
-        if (e.kind == ChannelKind::complaint) ++complaints;
+        switch (e.kind) {
+        case ChannelKind::purchase: spend_cents += e.hundredths; break;
+        case ChannelKind::survey: last_nps = std::int8_t(std::lround(double(e.hundredths) / 100.0)); break;
+        case ChannelKind::complaint: ++complaints; break;
+        default: break;
+        }
     }
 
     void append(const SignalAccumulator& later) noexcept {
@@ -92,12 +111,13 @@ struct SignalAccumulator {
         s.usage_breadth = double(std::popcount(usage_channels));
         s.usage_depth = double(usage_depth) / kWeightUnit;
         // Regularity against the customer's own cadence: overdue ratio = days since the last
-        // interaction / usual gap between active days (the window when seen on one day only).
+        // interaction / usual gap between active days. A customer seen on one day only has no
+        // cadence yet: it is expected back within one trend period.
         const double window_days = double(as_of - window_start + 1);
         if (active_days > 0) {
             const double usual_gap = active_days >= 2
                                          ? double(last_active - first_active) / double(active_days - 1)
-                                         : window_days;
+                                         : double(c.engagement->trend_days);
             const double overdue = double(as_of - last_active) / std::fmax(usual_gap, 1.0);
             s.usage_regularity = overdue <= 1.0 ? 1.0 : 1.0 / overdue;
         }
@@ -106,7 +126,7 @@ struct SignalAccumulator {
         s.advocacy = double(advocacy) / kWeightUnit;
         s.share_of_wallet = std::isnan(c.wallet) || c.wallet <= 0
                                 ? unknown
-                                : std::fmin(1.0, double(spend_cents) / 100.0 * (365.0 / window_days) / c.wallet);
+                                : std::fmax(0.0, std::fmin(1.0, double(spend_cents) / 100.0 * (365.0 / window_days) / c.wallet));
         s.last_nps = last_nps;
         s.complaints = complaints;
         s.falling = recent < earlier;
@@ -120,8 +140,12 @@ struct EngagementKernel {
     };
     static void update(State& s, const Event& e, const FeatureContext& c) noexcept {
         if (!c.engagement) return;
-        s.now.add(e, c.as_of, c.window_start, c);
-        if (e.day <= c.previous_as_of) s.previous.add(e, c.previous_as_of, c.previous_window_start, c);
+        const EngagementConfig& m = *c.engagement;
+        const std::int64_t* weights = c.weights + std::ptrdiff_t(int(e.kind) * (c.as_of - c.window_start + 1));
+        const std::uint8_t feeds = m.dimensions_of_kind[int(e.kind)];
+        s.now.add(e, c.as_of, c.window_start, weights, feeds, m.trend_days);
+        if (e.day <= c.previous_as_of)
+            s.previous.add(e, c.previous_as_of, c.previous_window_start, weights, feeds, m.trend_days);
     }
     static void combine(State& into, const State& later) noexcept {
         into.now.append(later.now);

@@ -82,24 +82,24 @@ public:
     std::span<std::int64_t> sum_words() noexcept { return counts_; }
     std::span<std::int64_t> max_words() noexcept { return {}; }
 
-    // Prefix sums for ranks (call once the histograms are complete).
+    // Mid-ranks for every key (call once the histograms are complete).
     void finalize() {
-        below_.assign(counts_.size(), 0);
+        midrank2_.assign(counts_.size(), 0);
         totals_.fill(0);
         for (int s = 0; s < Series; ++s) {
             std::int64_t running = 0;
             for (int k = 0; k < kKeys; ++k) {
-                below_[std::size_t(s) * kKeys + k] = running;
-                running += counts_[std::size_t(s) * kKeys + k];
+                const std::int64_t n = counts_[std::size_t(s) * kKeys + k];
+                midrank2_[std::size_t(s) * kKeys + k] = 2 * running + n;
+                running += n;
             }
             totals_[s] = running;
         }
     }
     std::int64_t count(int series) const noexcept { return totals_[series]; }
-    // Twice the mid-rank (an integer): 2 * below + equal - 1 + 1 = 2 * below + equal.
+    // Twice the mid-rank, an integer: 2 * below + equal.
     std::int64_t twice_midrank(int series, std::uint16_t key) const noexcept {
-        const std::size_t i = std::size_t(series) * kKeys + key;
-        return 2 * below_[i] + counts_[i];
+        return midrank2_[std::size_t(series) * kKeys + key];
     }
     // Percentile rank 0-100: 100 * (below + equal / 2) / n.
     double percentile(int series, std::uint16_t key) const noexcept {
@@ -107,7 +107,7 @@ public:
         return n == 0 ? 0.0 : 50.0 * double(twice_midrank(series, key)) / double(n);
     }
 private:
-    std::vector<std::int64_t> counts_, below_;
+    std::vector<std::int64_t> counts_, midrank2_;
     std::array<std::int64_t, Series> totals_{};
 };
 

@@ -34,10 +34,11 @@ struct FeatureContext {
     Day as_of = 0;                         // last day included (events after it are ignored)
     Day window_start = 0;                  // first day of the scoring window
     const std::int32_t* month_of = nullptr;  // month index of each day window_start..as_of
-    // The engagement model: its parameters, the decay table decay[k] = 0.5^(k / half-life)
-    // for k = 0 .. window days + trend days, and the earlier date of the trend.
+    // The engagement model: its parameters, its fixed-point weight of an interaction of kind k
+    // and age a days, weights[k * window days + a] (engagement_weights()), and the earlier
+    // date of the trend.
     const EngagementConfig* engagement = nullptr;
-    const double* decay = nullptr;
+    const std::int64_t* weights = nullptr;
     Day previous_as_of = 0;
     Day previous_window_start = 0;
     // The customer being folded.

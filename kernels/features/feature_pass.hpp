@@ -30,11 +30,17 @@ struct ShardView {
 
 using ChannelKinds = std::array<ChannelKind, kMaxChannels>;
 
+// value * 100 rounded half away from zero, inline (llround is a library call, and this runs
+// once per interaction). Validated values are finite and at most 1e13 in magnitude.
+inline std::int64_t hundredths(double value) noexcept {
+    const double x = value * 100.0;
+    return x >= 0 ? std::int64_t(x + 0.5) : -std::int64_t(0.5 - x);
+}
+
 inline Event make_event(const ShardView& v, std::size_t i, const ChannelKinds& kinds) noexcept {
     const std::int64_t t = v.time[i];
     const std::uint8_t ch = v.channel[i];
-    return Event{t, static_cast<Day>(t / 86400), ch, kinds[ch],
-                 static_cast<std::int64_t>(std::llround(v.value[i] * 100.0))};
+    return Event{t, static_cast<Day>(t / 86400), ch, kinds[ch], hundredths(v.value[i])};
 }
 
 template <class... Kernels>

@@ -70,17 +70,14 @@ int median_points(const EngagementGroup& g) noexcept {
 }
 
 SuppressedLevel suppress_small_groups(const EngagementSummary& s, Level level, std::int64_t min_size) {
+    std::vector<std::int64_t> sizes(s.groups(level));
+    for (std::size_t g = 0; g < sizes.size(); ++g) sizes[g] = s.group(level, g).customers;
+    const SuppressionPlan plan = plan_suppression(sizes, min_size);
     SuppressedLevel out;
-    for (std::size_t g = 0; g < s.groups(level); ++g) {
-        const EngagementGroup& grp = s.group(level, g);
-        if (grp.customers >= min_size) {
-            out.kept.push_back(g);
-        } else if (grp.customers > 0) {
-            out.other.merge(grp);
-            ++out.other_groups;
-        }
-    }
-    out.other_shown = out.other_groups > 0 && out.other.customers >= min_size;
+    out.kept = plan.kept;
+    for (std::size_t g : plan.folded) out.other.merge(s.group(level, g));
+    out.other_groups = std::int64_t(plan.folded.size());
+    out.other_shown = plan.other_shown;
     return out;
 }
 

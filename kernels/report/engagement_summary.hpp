@@ -9,6 +9,7 @@
 
 #include "engagement/engagement_config.hpp"
 #include "engagement/scoring.hpp"
+#include "report/suppression.hpp"
 
 namespace engage::kernels {
 
@@ -65,9 +66,8 @@ private:
 // Median of the rounded composite (points 0-100) by nearest rank; -1 for an empty group.
 int median_points(const EngagementGroup& g) noexcept;
 
-// Groups of one level with at least `min_size` customers, and the rest folded into one "other"
-// group (reported only when it also reaches `min_size`), so that no row describes fewer
-// customers than that. `kept` lists the indices of the groups shown on their own.
+// The groups of one level after suppression (report/suppression.hpp): `kept` lists the
+// groups shown on their own, `other` is the sum of the folded ones.
 struct SuppressedLevel {
     std::vector<std::size_t> kept;
     EngagementGroup other;

@@ -71,6 +71,19 @@ void ScoreSummary::combine(const ScoreSummary& other) noexcept {
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::max(x[i], y[i]);
 }
 
+std::pair<GroupSums, GroupExtremes> ScoreSummary::merged(std::span<const std::size_t> groups) const noexcept {
+    std::pair<GroupSums, GroupExtremes> out;
+    auto* sums = reinterpret_cast<std::int64_t*>(&out.first);
+    auto* maxima = reinterpret_cast<std::int64_t*>(&out.second);
+    for (std::size_t g : groups) {
+        const auto* a = reinterpret_cast<const std::int64_t*>(&sums_[g]);
+        const auto* b = reinterpret_cast<const std::int64_t*>(&extremes_[g]);
+        for (std::size_t i = 0; i < sizeof(GroupSums) / 8; ++i) sums[i] += a[i];
+        for (std::size_t i = 0; i < sizeof(GroupExtremes) / 8; ++i) maxima[i] = std::max(maxima[i], b[i]);
+    }
+    return out;
+}
+
 std::span<std::int64_t> ScoreSummary::sum_words() noexcept {
     return {reinterpret_cast<std::int64_t*>(sums_.data()), sums_.size() * sizeof(GroupSums) / 8};
 }

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "features/event.hpp"
@@ -51,6 +52,9 @@ public:
     std::size_t groups() const noexcept { return sums_.size(); }
     const GroupSums& sums(std::size_t g) const noexcept { return sums_[g]; }
     const GroupExtremes& extremes(std::size_t g) const noexcept { return extremes_[g]; }
+
+    // The sum of several groups, e.g. the "other" row of suppressed groups.
+    std::pair<GroupSums, GroupExtremes> merged(std::span<const std::size_t> groups) const noexcept;
 
     // Flat views for the all-reduce: combine the first by sum, the second by maximum.
     std::span<std::int64_t> sum_words() noexcept;

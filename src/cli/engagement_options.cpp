@@ -176,7 +176,7 @@ void add_engagement_options(po::options_description& d) {
             "dimensions " + std::string(kChannelKindNames[k]) + " feeds: usage sentiment involvement advocacy, or none");
     for (int k = 0; k < kChannelKinds; ++k)
         add(key_in("kind-weight", kChannelKindNames[k]), number_text(def.kind_weight[k]),
-            "weight of one " + std::string(kChannelKindNames[k]) + " interaction (>= 0)");
+            "weight of one " + std::string(kChannelKindNames[k]) + " interaction (0 to 1000)");
     for (int d = 0; d < kDimensions; ++d)
         add(key_in("dimension-weight", kDimensionNames[d]), number_text(def.dimension_weight[d]),
             "weight of " + std::string(kDimensionNames[d]) + " in the composite (>= 0, not all zero)");
@@ -202,7 +202,9 @@ EngagementConfig engagement_config(const po::variables_map& vm, const po::variab
                                                "an integer >= 1"));
     for (int k = 0; k < kChannelKinds; ++k) {
         c.dimensions_of_kind[k] = r.dimensions(key_in("dimensions", kChannelKindNames[k]));
-        c.kind_weight[k] = r.number(key_in("kind-weight", kChannelKindNames[k]), 0.0, false, kMax, "a number >= 0");
+        // At most 1000: weights are summed in 64-bit fixed point (2^32 units per weight 1).
+        c.kind_weight[k] = r.number(key_in("kind-weight", kChannelKindNames[k]), 0.0, false, 1000.0,
+                                    "a number from 0 to 1000");
     }
     std::vector<std::string> weight_keys;
     bool any_weight = false;

@@ -75,10 +75,9 @@ TEST(ScoreJob, EqualsTheSerialReference) {
         for (auto d = ctx.window_start; d <= ctx.as_of; ++d) months.push_back(month_index(meta.epoch_unix_day + d));
         ctx.month_of = months.data();
         const kernels::EngagementConfig model;
-        std::vector<double> decay;
-        for (int k = 0; k < s.window_days; ++k) decay.push_back(std::exp2(-k / model.half_life_days));
+        const auto weights = kernels::engagement_weights(model, kernels::Day(s.window_days));
         ctx.engagement = &model;
-        ctx.decay = decay.data();
+        ctx.weights = weights.data();
         ctx.previous_as_of = ctx.as_of - model.trend_days;
         ctx.previous_window_start = ctx.previous_as_of - kernels::Day(s.window_days) + 1;
         kernels::ChannelKinds kinds{};
@@ -102,7 +101,8 @@ TEST(ScoreJob, EqualsTheSerialReference) {
         const std::string as_of = format_iso_date(meta.epoch_unix_day + ctx.as_of);
         auto report = io::build_score_report(
             summary, meta,
-            {s.input, as_of, format_iso_date(meta.epoch_unix_day + ctx.window_start), s.window_days, shards});
+            {s.input, as_of, format_iso_date(meta.epoch_unix_day + ctx.window_start), s.window_days, shards,
+             std::int64_t(model.min_group_size)});
         report["engagement"] = io::engagement_report(engagement.summary, engagement.truth, model, meta, as_of,
                                                      format_iso_date(meta.epoch_unix_day + ctx.previous_as_of));
         EXPECT_EQ(slurp(s.output + "/report.json"), report.dump(2) + "\n");
@@ -115,18 +115,18 @@ TEST(ScoreJob, EqualsTheSerialReference) {
         auto out = io::h5::File::open(self, s.output + "/customers.h5");
         std::vector<std::uint32_t> frequency(meta.customers), weeks(meta.customers);
         std::vector<std::uint64_t> ids(meta.customers);
-        std::vector<double> composite(meta.customers);
+        std::vector<float> composite(meta.customers);
         std::vector<std::uint8_t> tier(meta.customers);
         out.dataset("/features/frequency").read<std::uint32_t>(0, frequency);
         out.dataset("/features/active_weeks").read<std::uint32_t>(0, weeks);
         out.dataset("/customers/id").read<std::uint64_t>(0, ids);
-        out.dataset("/engagement/composite").read<double>(0, composite);
+        out.dataset("/engagement/composite").read<float>(0, composite);
         out.dataset("/engagement/tier").read<std::uint8_t>(0, tier);
         std::size_t mismatches = 0;
         for (std::size_t k = 0; k < f.size(); ++k) {
             const auto& e = engagement.scored[k].now;
             mismatches += frequency[k] != f[k].frequency || weeks[k] != f[k].active_weeks || ids[k] != all.id[k] ||
-                          std::bit_cast<std::uint64_t>(composite[k]) != std::bit_cast<std::uint64_t>(e.composite) ||
+                          std::bit_cast<std::uint32_t>(composite[k]) != std::bit_cast<std::uint32_t>(float(e.composite)) ||
                           tier[k] != std::uint8_t(e.tier);
         }
         EXPECT_EQ(mismatches, 0u);

@@ -182,10 +182,13 @@ TEST(EngagementConfig, EveryErrorNamesTheKeyTheValueAndWhatIsAllowed) {
 
     const auto non_numeric = error_of("[kind-weight]\nreview = heavy\n");
     EXPECT_TRUE(mentions(non_numeric.message, {"kind-weight.review = heavy", non_numeric.path, "not a number",
-                                               "allowed: a number >= 0"}));
+                                               "allowed: a number from 0 to 1000"}));
 
     const auto negative = error_of("[kind-weight]\nsocial = -1\n");
-    EXPECT_TRUE(mentions(negative.message, {"kind-weight.social = -1", negative.path, "allowed: a number >= 0"}));
+    EXPECT_TRUE(mentions(negative.message, {"kind-weight.social = -1", negative.path, "allowed: a number from 0 to 1000"}));
+
+    const auto huge = error_of("[kind-weight]\nsocial = 5000\n");
+    EXPECT_TRUE(mentions(huge.message, {"kind-weight.social = 5000", huge.path, "allowed: a number from 0 to 1000"}));
 
     const auto not_finite = error_of("[dimension-weight]\nusage = nan\n");
     EXPECT_TRUE(mentions(not_finite.message, {"dimension-weight.usage = nan", not_finite.path, "not a finite number",

@@ -33,17 +33,17 @@ struct Customer {
 
 struct Model {
     EngagementConfig config;
-    std::vector<double> decay;
+    std::vector<std::int64_t> weights;
     std::vector<std::int32_t> months;
     FeatureContext ctx;
     Model(Day as_of, Day window_days) {
-        for (Day k = 0; k < window_days; ++k) decay.push_back(std::exp2(-double(k) / config.half_life_days));
+        weights = engagement_weights(config, window_days);
         months.assign(window_days, 0);
         ctx.as_of = as_of;
         ctx.window_start = as_of - window_days + 1;
         ctx.month_of = months.data();
         ctx.engagement = &config;
-        ctx.decay = decay.data();
+        ctx.weights = weights.data();
         ctx.previous_as_of = as_of - config.trend_days;
         ctx.previous_window_start = ctx.previous_as_of - window_days + 1;
     }

@@ -79,8 +79,23 @@ TEST(EngagementSummary, SmallGroupsAreFoldedIntoOtherAndOtherHiddenWhenSmall) {
     const SuppressedLevel lonely = suppress_small_groups(s, Level::region, 16);
     EXPECT_EQ(lonely.kept, (std::vector<std::size_t>{3}));
     EXPECT_EQ(lonely.other.customers, 31);
-    const SuppressedLevel hidden = suppress_small_groups(s, Level::region, 27);
-    EXPECT_FALSE(hidden.other_shown && hidden.other.customers < 27);
+    const SuppressedLevel everything = suppress_small_groups(s, Level::region, 58);
+    EXPECT_TRUE(everything.kept.empty());
+    EXPECT_EQ(everything.other.customers, 57);
+    EXPECT_FALSE(everything.other_shown);  // the whole base below the minimum: nothing to show
+}
+
+TEST(Suppression, TooSmallOtherRowTakesTheSmallestShownGroups) {
+    // 3 alone would be recoverable as the total minus 12 and 20: 12 joins it (secondary).
+    const std::vector<std::int64_t> sizes{12, 3, 20, 0};
+    const SuppressionPlan p = plan_suppression(sizes, 10);
+    EXPECT_EQ(p.kept, (std::vector<std::size_t>{2}));
+    EXPECT_EQ(p.folded, (std::vector<std::size_t>{0, 1}));
+    EXPECT_TRUE(p.other_shown);
+    const SuppressionPlan none = plan_suppression(sizes, 3);
+    EXPECT_EQ(none.kept, (std::vector<std::size_t>{0, 1, 2}));
+    EXPECT_TRUE(none.folded.empty());
+    EXPECT_FALSE(none.other_shown);
 }
 
 }  // namespace

@@ -41,7 +41,9 @@ TEST(SyntheticBase, EventsAreSortedInsideTheActiveSpanAndIdsIncrease) {
         if (!e.time.empty()) {
             ASSERT_GE(e.time.front(), std::int64_t(s.acquisition_day) * 86400);
             ASSERT_LT(e.time.back(), std::int64_t(c.history_days) * 86400);
-            if (s.churn_day >= 0) ASSERT_LE(e.time.back() / 86400, s.churn_day);
+            if (s.churn_day >= 0) {
+                ASSERT_LE(e.time.back() / 86400, s.churn_day);
+            }
         }
         ASSERT_LT(s.business_unit, h.business_units);
         ASSERT_EQ(s.region / (h.regions / h.business_units), s.business_unit);
