@@ -138,14 +138,12 @@ TEST(ScoreJob, EqualsTheSerialReference) {
     comm.barrier();
 }
 
-// The composite score recovers the engagement planted by the generator (issue 3: Spearman's
-// rho >= 0.8), with the same value at every rank count.
-TEST(ScoreJob, RecoversPlantedEngagement) {
-    const auto comm = mpi::Comm::world();
-    const std::string dir = shared_temp_dir(comm);
+// Generates a base of `customers` (seed 1) in `dir` and scores it; returns report.json on rank 0.
+std::string generate_and_score(const mpi::Comm& comm, const std::string& dir, std::uint64_t customers,
+                               partition::ShardLimits shards = {}) {
     const jobs::RunInfo info{"test", "test"};
     jobs::GenerateOptions g;
-    g.synth.customers = 20000;
+    g.synth.customers = customers;
     g.synth.seed = 1;
     g.output = dir + "/base.h5";
     g.quiet = true;
@@ -154,13 +152,22 @@ TEST(ScoreJob, RecoversPlantedEngagement) {
     s.input = g.output;
     s.output = dir + "/out";
     s.quiet = true;
+    s.shards = shards;
     jobs::run_score(comm, s, info);
+    return comm.root() ? slurp(s.output + "/report.json") : std::string();
+}
+
+// The composite score recovers the engagement planted by the generator (issue 3: Spearman's
+// rho >= 0.8), with the same value at every rank count.
+TEST(ScoreJob, RecoversPlantedEngagement) {
+    const auto comm = mpi::Comm::world();
+    const std::string dir = shared_temp_dir(comm);
+    const std::string text = generate_and_score(comm, dir, 20000);
     if (comm.root()) {
-        const auto report = nlohmann::json::parse(slurp(s.output + "/report.json"));
+        const auto report = nlohmann::json::parse(text);
         const auto& v = report["engagement"]["validation"];
         EXPECT_EQ(v["customers"].get<int>(), 20000);
-        const double rho = v["spearman_composite_vs_planted_engagement"].get<double>();
-        EXPECT_GE(rho, 0.8);
+        EXPECT_GE(v["spearman_composite_vs_planted_engagement"].get<double>(), 0.8);
         // Both ends of the tier scale are populated.
         const auto& tiers = report["engagement"]["corporate"]["tiers"];
         EXPECT_GT(tiers["fully_engaged"].get<int>(), 1000);
@@ -174,20 +181,8 @@ TEST(ScoreJob, RecoversPlantedEngagement) {
 TEST(ScoreJob, MoreRanksThanCustomers) {
     const auto comm = mpi::Comm::world();
     const std::string dir = shared_temp_dir(comm);
-    const jobs::RunInfo info{"test", "test"};
-    jobs::GenerateOptions g;
-    g.synth.customers = 2;
-    g.output = dir + "/tiny.h5";
-    g.quiet = true;
-    jobs::run_generate(comm, g, info);
-    jobs::ScoreOptions s;
-    s.input = g.output;
-    s.output = dir + "/out";
-    s.quiet = true;
-    s.shards = {1, 1};  // one shard per customer
-    jobs::run_score(comm, s, info);
+    const std::string report = generate_and_score(comm, dir, 2, {1, 1});  // one shard per customer
     if (comm.root()) {
-        const std::string report = slurp(s.output + "/report.json");
         EXPECT_NE(report.find("\"customers\": 2,"), std::string::npos) << report.substr(0, 600);
         EXPECT_NE(report.find("\"shards\": 2"), std::string::npos);
         std::filesystem::remove_all(dir);
