@@ -18,6 +18,7 @@ struct FeaturesWriter::Columns {
     h5::ColumnSet<std::uint64_t> ids;
     h5::ColumnSet<CustomerFeatures> features;
     h5::ColumnSet<ScoredCustomer> scores;
+    h5::ColumnSet<kernels::RetentionPrediction> retention;
 };
 
 FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, std::uint64_t customers,
@@ -78,6 +79,18 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
                         [](S r, float* o) { std::copy(r.now.dimension.begin(), r.now.dimension.end(), o); },
                         plain);
 
+    if (info.retention) {
+        using R = const kernels::RetentionPrediction&;
+        auto prediction = [&](const char* name, float (*get)(const kernels::RetentionPrediction&)) {
+            c.retention.add<float>(f, std::string("/retention/") + name, n, first, kChunkRows, 1,
+                                   [get](R r, float* o) { *o = get(r); }, plain);
+        };
+        prediction("p_alive", +[](R r) { return r.p_alive; });
+        prediction("expected_transactions", +[](R r) { return r.expected_transactions; });
+        prediction("expected_spend", +[](R r) { return r.expected_spend; });
+        prediction("clv", +[](R r) { return r.clv; });
+    }
+
     std::vector<std::string> tiers(std::begin(kernels::kTierNames), std::end(kernels::kTierNames));
     std::vector<std::string> dims(std::begin(kernels::kDimensionNames), std::end(kernels::kDimensionNames));
     f.write_strings("/channels/name", info.channel_names);
@@ -105,6 +118,11 @@ void FeaturesWriter::write_scores(std::span<const ScoredCustomer> scores) {
     cols_->scores.write_all();
 }
 
+void FeaturesWriter::write_retention(std::span<const kernels::RetentionPrediction> predictions) {
+    cols_->retention.append(predictions);
+    cols_->retention.write_all();
+}
+
 void FeaturesWriter::close() {
     Columns& c = *cols_;
     c.ids.write_all();
@@ -112,6 +130,7 @@ void FeaturesWriter::close() {
     c.ids.close();
     c.features.close();
     c.scores.close();
+    c.retention.close();
     c.file.close();
 }
 

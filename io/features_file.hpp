@@ -11,6 +11,7 @@
 
 #include "features/event.hpp"
 #include "report/engagement_summary.hpp"
+#include "retention/retention_prediction.hpp"
 
 namespace engage::mpi { class Comm; }
 
@@ -23,6 +24,7 @@ struct FeaturesFileInfo {
     std::int64_t window_days = 0;
     std::string engage_version;
     std::vector<std::string> channel_names;
+    bool retention = false;   // with the /retention group of the retention study
 };
 
 class FeaturesWriter {
@@ -36,6 +38,8 @@ public:
     void append(std::span<const std::uint64_t> ids, std::span<const kernels::CustomerFeatures> f);
     // Collective, once: the engagement scores of all of this rank's customers.
     void write_scores(std::span<const kernels::ScoredCustomer> scores);
+    // Collective, once, only with FeaturesFileInfo::retention: this rank's predictions.
+    void write_retention(std::span<const kernels::RetentionPrediction> predictions);
     // Collective: writes what remains and closes the file.
     void close();
 

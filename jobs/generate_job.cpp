@@ -1,16 +1,15 @@
 #include "jobs/generate_job.hpp"
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <limits>
 
 #include "core/errors.hpp"
 #include "core/progress.hpp"
 #include "io/customer_base.hpp"
+#include "io/staged_file.hpp"
 #include "mpi/comm.hpp"
 
 namespace engage::jobs {
@@ -73,27 +72,9 @@ void run_generate(const mpi::Comm& comm, const GenerateOptions& o, const RunInfo
     meta.interactions = std::uint64_t(comm.sum(std::int64_t(mine)));
 
     // Written under a temporary name, renamed when complete.
-    std::string tmp = o.output + ".tmp-" + std::to_string(::getpid());
-    comm.broadcast(tmp);
+    io::StagedFile file(comm, o.output);
     std::unique_ptr<io::CustomerBaseWriter> writer;
-    comm.agree([&] {
-        const auto parent = std::filesystem::path(o.output).parent_path();
-        std::error_code ec;
-        if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
-            throw IoError(o.output + ": directory " + parent.string() + " does not exist; create it or "
-                                     "choose another --output");
-    });
-    // On failure, no partial file is left behind (an earlier file at `output` is untouched).
-    struct RemoveUnlessDone {
-        const mpi::Comm& comm;
-        const std::string& path;
-        bool done = false;
-        ~RemoveUnlessDone() {
-            std::error_code ec;
-            if (!done && comm.root()) std::filesystem::remove(path, ec);
-        }
-    } cleanup{comm, tmp};
-    comm.agree([&] { writer = std::make_unique<io::CustomerBaseWriter>(comm, tmp, meta, true); });
+    comm.agree([&] { writer = std::make_unique<io::CustomerBaseWriter>(comm, file.staged(), meta, true); });
 
     Progress progress(comm.root() && !o.quiet, "generate");
     const std::int64_t rounds = comm.max(std::int64_t(b1 - b0));
@@ -171,13 +152,7 @@ void run_generate(const mpi::Comm& comm, const GenerateOptions& o, const RunInfo
             writer->finish(meta.interactions ? first : 0, meta.interactions ? last : 0);
         });
         writer.reset();
-        comm.agree([&] {
-            if (!comm.root()) return;
-            std::error_code ec;
-            std::filesystem::rename(tmp, o.output, ec);
-            if (ec) throw IoError(o.output + ": cannot move the finished file into place (" + ec.message() + ")");
-        });
-        cleanup.done = true;
+        file.commit();
     }
     const auto record = run_record(comm, info, timer, nlohmann::ordered_json::object());
     if (comm.root() && !o.quiet) {

@@ -13,7 +13,9 @@
 #include "io/output_dir.hpp"
 #include "io/report/engagement_report.hpp"
 #include "io/report/score_report.hpp"
+#include "io/report/retention_report.hpp"
 #include "jobs/engagement_stage.hpp"
+#include "jobs/retention_stage.hpp"
 #include "mpi/comm.hpp"
 #include "report/score_summary.hpp"
 
@@ -114,7 +116,7 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
 }  // namespace
 
 void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info) {
-    PhaseTimer timer({"open", "read", "compute", "write", "engagement", "reduce", "report"});
+    PhaseTimer timer({"open", "read", "compute", "write", "engagement", "retention", "reduce", "report"});
     const bool talk = comm.root() && !o.quiet;
     std::unique_ptr<io::CustomerBaseReader> in;
     std::unique_ptr<io::OutputDir> out;
@@ -125,7 +127,15 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         auto t = timer.measure("open");
         out = std::make_unique<io::OutputDir>(comm, o.output);
         comm.agree([&] { in = std::make_unique<io::CustomerBaseReader>(comm, o.input); });
-        comm.agree([&] { ctx.as_of = resolve_as_of(o, in->meta()); });
+        comm.agree([&] {
+            ctx.as_of = resolve_as_of(o, in->meta());
+            const Day last = day_of(in->meta().last_time);
+            if (o.retention.enabled && ctx.as_of + o.retention.holdout_days > last)
+                throw ConfigError("--holdout-days " + std::to_string(o.retention.holdout_days) + " after --as-of " +
+                                  format_iso_date(in->meta().epoch_unix_day + ctx.as_of) + " goes past the data (last day " +
+                                  format_iso_date(in->meta().epoch_unix_day + last) +
+                                  "); choose an earlier --as-of or fewer holdout days");
+        });
         ctx.window_start = Day(ctx.as_of - o.window_days + 1);
         ctx.engagement = &o.engagement;
         ctx.previous_as_of = ctx.as_of - o.engagement.trend_days;
@@ -153,7 +163,8 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     comm.agree([&] {
         writer = std::make_unique<io::FeaturesWriter>(
             comm, out->staged("customers.h5"), meta.customers,
-            io::FeaturesFileInfo{o.input, as_of, previous_as_of, o.window_days, info.version, channel_names},
+            io::FeaturesFileInfo{o.input, as_of, previous_as_of, o.window_days, info.version, channel_names,
+                                 o.retention.enabled},
             bounds[s0]);
     });
 
@@ -161,6 +172,12 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     kernels::ScoreSummary summary(meta.business_unit_names.size());
     std::vector<kernels::EngagementRecord> records;
     records.reserve(bounds[s1] - bounds[s0]);
+    // The retention study: purchase histories and the cohort matrix (groups: business units).
+    const Day holdout_end = ctx.as_of + o.retention.holdout_days;
+    kernels::CohortRetention cohorts({o.retention.cohort_unit, meta.epoch_unix_day, day_of(meta.first_time), ctx.as_of,
+                                      o.retention.cohort_periods, false},
+                                     meta.business_unit_names.size());
+    std::vector<kernels::PurchaseHistory> histories;
     io::CustomerShard shard;
     std::vector<kernels::CustomerFeatures> features;
     std::uint64_t read_interactions = 0;
@@ -184,6 +201,9 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
             kernels::collect_records(features, shard.business_unit, shard.region, shard.rm, shard.wallet,
                                      shard.truth, shard.truth_churn, ctx.as_of, std::int32_t(o.window_days),
                                      records);
+            if (o.retention.enabled)
+                kernels::append_histories(shard.view(), kinds, shard.business_unit, ctx.as_of, holdout_end,
+                                          o.retention.churn_days, cohorts, histories);
             read_interactions += shard.time.size();
         }
         {
@@ -205,9 +225,17 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
             comm, records, o.engagement, meta.business_unit_names.size(), meta.region_names.size(),
             meta.rm_names.size()));
     }
+    std::unique_ptr<RetentionResult> retention;
+    if (o.retention.enabled) {
+        auto t = timer.measure("retention");
+        mpi::allreduce_state(comm, cohorts);
+        retention = std::make_unique<RetentionResult>(
+            run_retention_model(comm, histories, engagement->scored, o.retention));
+    }
     {
         auto t = timer.measure("write");
         comm.agree([&] { writer->write_scores(engagement->scored); });
+        if (retention) comm.agree([&] { writer->write_retention(retention->predictions); });
         comm.agree([&] { writer->close(); });
         comm.agree([&] { in->close(); });
     }
@@ -224,9 +252,18 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
                  std::int64_t(o.engagement.min_group_size)});
             report["engagement"] = io::engagement_report(engagement->summary, engagement->truth, o.engagement,
                                                          meta, as_of, previous_as_of);
+            if (retention) {
+                const RetentionResult& rr = *retention;
+                report["retention"] = io::retention_report(
+                    {&rr.bg_nbd, &rr.pareto_nbd, &rr.gamma_gamma, rr.calibrated, rr.repeaters, rr.holdout_actual,
+                     rr.holdout_bg_nbd, rr.holdout_pareto_nbd, &rr.survival, &cohorts},
+                    o.retention, meta, as_of, format_iso_date(meta.epoch_unix_day + holdout_end));
+            }
             io::write_json(report, out->staged("report.json"));
             auto tables = io::score_report_tables(report);
             for (auto& t : io::engagement_tables(report["engagement"])) tables.push_back(std::move(t));
+            if (retention)
+                for (auto& t : io::retention_tables(report["retention"])) tables.push_back(std::move(t));
             for (const auto& table : tables) {
                 io::write_text(table.content, out->staged(table.name));
                 names.push_back(table.name);

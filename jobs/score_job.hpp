@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engagement/engagement_config.hpp"
+#include "retention/retention_config.hpp"
 #include "jobs/run_record.hpp"
 #include "partition/shard_plan.hpp"
 
@@ -19,6 +20,7 @@ struct ScoreOptions {
     std::int64_t window_days = 365;  // the scoring window ends on the as-of date
     partition::ShardLimits shards;
     kernels::EngagementConfig engagement;  // the engagement model (--config, docs/engagement.cfg)
+    kernels::RetentionConfig retention;            // the retention study (--retention)
     bool quiet = false;              // no progress lines or summary
 };
 

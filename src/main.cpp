@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
                        [&](const engage::cli::HelpRequest& h) { if (comm.root()) std::fputs(h.text.c_str(), stdout); },
                        [&](const engage::jobs::GenerateOptions& o) { engage::jobs::run_generate(comm, o, info); },
                        [&](const engage::jobs::ScoreOptions& o) { engage::jobs::run_score(comm, o, info); },
+                       [&](const engage::jobs::ImportOptions& o) { engage::jobs::run_import(comm, o, info); },
                    },
                    command);
         return 0;

@@ -26,6 +26,7 @@ const char* kUsage =
     "commands:\n"
     "  generate   write a synthetic customer base with planted ground truth\n"
     "  score      compute per-customer features and the corporate report\n"
+    "  import     convert a transaction log (CSV or text) into a customer base\n"
     "\n"
     "engage COMMAND --help lists a command's options; engage --version prints the version.\n"
     "Exit codes: 0 success, 2 bad option or configuration, 3 invalid input data, 4 file system\n"
@@ -110,6 +111,18 @@ Command parse_score(const std::vector<std::string>& args) {
         ("shard-interactions", po::value(&o.shards.interactions)->default_value(o.shards.interactions), "interactions per shard (memory per rank ~ 17 bytes x this)")
         ("shard-customers", po::value(&o.shards.customers)->default_value(o.shards.customers), "customers per shard at most");
     add_engagement_options(scoring);
+    auto& rt = o.retention;
+    std::string cohort_unit = "month";
+    po::options_description retention("retention study (command line or --config file); the as-of date ends the calibration period");
+    retention.add_options()
+        ("retention", po::bool_switch(&rt.enabled), "fit BG/NBD, Pareto/NBD and Gamma-Gamma, Kaplan-Meier by tier, cohort retention")
+        ("holdout-days", po::value(&rt.holdout_days)->default_value(rt.holdout_days), "compare predicted and actual repeat transactions over this many days after the as-of date (0: no holdout)")
+        ("churn-days", po::value(&rt.churn_days)->default_value(rt.churn_days), "non-contractual churn: this many days without an interaction")
+        ("cohort", po::value(&cohort_unit)->default_value(cohort_unit), "acquisition cohorts by week, month or quarter")
+        ("cohort-periods", po::value(&rt.cohort_periods)->default_value(rt.cohort_periods), "periods since acquisition in the cohort matrix")
+        ("horizon-weeks", po::value(&rt.horizon_weeks)->default_value(rt.horizon_weeks), "horizon of expected transactions and CLV, in weeks")
+        ("discount-rate", po::value(&rt.annual_discount_rate)->default_value(rt.annual_discount_rate), "yearly discount rate of the CLV");
+    scoring.add(retention);
     po::options_description all;
     all.add(cmd).add(scoring);
     po::variables_map vm, command_line;  // command_line: what the command line alone set, for messages
@@ -144,6 +157,53 @@ Command parse_score(const std::vector<std::string>& args) {
     if (!o.as_of.empty() && !parse_iso_date(o.as_of))
         throw ConfigError("--as-of " + o.as_of + ": expected a date YYYY-MM-DD");
     o.engagement = engagement_config(vm, command_line, config, o.window_days);
+    const auto unit = kernels::parse_cohort_unit(cohort_unit);
+    if (!unit) throw ConfigError("--cohort " + cohort_unit + ": allowed: week, month, quarter");
+    rt.cohort_unit = *unit;
+    at_least<std::int32_t>("holdout-days", rt.holdout_days, 0);
+    at_least<std::int32_t>("churn-days", rt.churn_days, 1);
+    at_least<std::int32_t>("cohort-periods", rt.cohort_periods, 1);
+    at_least<std::int32_t>("horizon-weeks", rt.horizon_weeks, 1);
+    if (!(rt.annual_discount_rate >= 0 && rt.annual_discount_rate < 10))
+        throw ConfigError("--discount-rate " + std::to_string(rt.annual_discount_rate) + ": allowed: 0 to 10 (a yearly rate, 0.1 = 10 %)");
+    return o;
+}
+
+Command parse_import(const std::vector<std::string>& args) {
+    jobs::ImportOptions o;
+    auto& c = o.csv;
+    std::string separator = "auto", header = "auto", date_format = "auto";
+    po::options_description d("engage import options");
+    d.add_options()
+        ("help,h", "show this help")
+        ("transactions", po::value(&o.transactions), "transaction log to read: one row per transaction with customer id, date, amount and optionally channel (required)")
+        ("output", po::value(&o.output), "customer base to write, HDF5 (required; replaced only when the import succeeds)")
+        ("separator", po::value(&separator)->default_value(separator), "auto, comma, semicolon, tab or whitespace (auto: guessed from the first data line)")
+        ("header", po::value(&header)->default_value(header), "auto, yes or no (auto: a first line whose date field is not a date is a header)")
+        ("id-column", po::value(&c.id_column)->default_value(c.id_column), "customer id column: field number (1 = first) or header name; ids are whole numbers (00042 is 42)")
+        ("date-column", po::value(&c.date_column)->default_value(c.date_column), "date column: field number or header name")
+        ("amount-column", po::value(&c.amount_column)->default_value(c.amount_column), "amount column: field number or header name")
+        ("channel-column", po::value(&c.channel_column), "channel column (optional): channel names of the default dictionary or kind names; without it every row is a purchase")
+        ("date-format", po::value(&date_format)->default_value(date_format), "auto (YYYYMMDD or YYYY-MM-DD), YYYYMMDD, YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY")
+        ("merge-same-day", po::bool_switch(&o.merge_same_day), "sum each customer's purchases of one day into one purchase (the CDNOW convention); rows of other channels are kept")
+        ("epoch", po::value(&o.epoch), "day 0 of the times, YYYY-MM-DD, on or before the first transaction (default: January 1st of its year)")
+        ("quiet,q", po::bool_switch(&o.quiet), "no progress or summary (bad rows are still reported)");
+    const auto vm = parse(args, d, "import");
+    if (vm.count("help")) return HelpRequest{help_of("import", d)};
+    require(vm, "transactions", "import");
+    require(vm, "output", "import");
+    const auto sep = io::parse_separator(separator);
+    if (!sep) throw ConfigError("--separator " + separator + ": expected auto, comma, semicolon, tab or whitespace");
+    c.separator = *sep;
+    const auto head = io::parse_header_mode(header);
+    if (!head) throw ConfigError("--header " + header + ": expected auto, yes or no");
+    c.header = *head;
+    const auto format = io::parse_date_format(date_format);
+    if (!format)
+        throw ConfigError("--date-format " + date_format + ": expected auto, YYYYMMDD, YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY");
+    c.date_format = *format;
+    io::check_columns(c);
+    if (!o.epoch.empty() && !parse_iso_date(o.epoch)) throw ConfigError("--epoch " + o.epoch + ": expected a date YYYY-MM-DD");
     return o;
 }
 
@@ -158,7 +218,8 @@ Command parse_command_line(int argc, const char* const* argv) {
     args.erase(args.begin());
     if (command == "generate") return parse_generate(args);
     if (command == "score") return parse_score(args);
-    throw ConfigError("unknown command \"" + command + "\"; commands: generate, score (see engage --help)");
+    if (command == "import") return parse_import(args);
+    throw ConfigError("unknown command \"" + command + "\"; commands: generate, score, import (see engage --help)");
 }
 
 }  // namespace engage::cli

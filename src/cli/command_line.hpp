@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "jobs/generate_job.hpp"
+#include "jobs/import_job.hpp"
 #include "jobs/score_job.hpp"
 
 namespace engage::cli {
@@ -14,7 +15,7 @@ struct HelpRequest {
     std::string text;
 };
 
-using Command = std::variant<HelpRequest, jobs::GenerateOptions, jobs::ScoreOptions>;
+using Command = std::variant<HelpRequest, jobs::GenerateOptions, jobs::ScoreOptions, jobs::ImportOptions>;
 
 // Throws ConfigError naming the option or key at fault and how to fix it.
 Command parse_command_line(int argc, const char* const* argv);

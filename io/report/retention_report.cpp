@@ -1,0 +1,145 @@
+#include "io/report/retention_report.hpp"
+
+#include <cmath>
+#include <numeric>
+
+#include "core/dates.hpp"
+#include "engagement/engagement_config.hpp"
+#include "io/customer_base.hpp"
+#include "io/report/csv.hpp"
+#include "survival/kaplan_meier.hpp"
+#include "survival/log_rank.hpp"
+
+namespace engage::io {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+using namespace kernels;
+
+json number(double v) { return std::isfinite(v) ? json(v) : json(); }
+json day(const std::optional<std::int32_t>& d) { return d ? json(*d) : json(); }
+
+json fit_json(const char* model, std::initializer_list<std::pair<const char*, double>> params, double ll,
+              int evaluations, int status) {
+    json p;
+    for (const auto& [name, value] : params) p[name] = value;
+    return {{"model", model}, {"parameters", p}, {"log_likelihood", ll}, {"evaluations", evaluations},
+            {"converged", status > 0}};
+}
+
+json curve_json(const KaplanMeierCurve& c, const char* group) {
+    json rows = json::array();
+    for (const auto& r : c.rows)
+        rows.push_back({{"days", r.time}, {"at_risk", r.at_risk}, {"events", r.events}, {"censored", r.censored},
+                        {"survival", number(r.survival)}, {"lower", number(r.lower)}, {"upper", number(r.upper)}});
+    json at;
+    for (int d : {30, 90, 180, 365}) at[std::to_string(d)] = number(c.survival_at(d));
+    return {{"group", group},
+            {"customers", c.subjects},
+            {"churned", c.events},
+            {"median_days", {{"estimate", day(c.median.time)}, {"lower", day(c.median.lower)}, {"upper", day(c.median.upper)}}},
+            {"survival_at_days", at},
+            {"table", rows}};
+}
+
+json cohort_json(const CohortRetention& cohorts, std::span<const std::size_t> groups) {
+    const CohortTable t = cohorts.table(CohortEntry::first_time, groups);
+    json rows = json::array();
+    for (std::int32_t c = 0; c < t.cohorts; ++c) {
+        json classic = json::array(), rolling = json::array(), counts = json::array();
+        for (std::int32_t k = 0; k < t.periods; ++k) {
+            classic.push_back(t.observed(c, k) ? number(t.rate(c, k)) : json());
+            rolling.push_back(t.observed(c, k) ? number(t.rolling_rate(c, k)) : json());
+            counts.push_back(t.observed(c, k) ? json(t.active[std::size_t(c) * t.periods + k]) : json());
+        }
+        rows.push_back({{"cohort", format_iso_date(t.cohort_start_unix_day(c))}, {"customers", t.size[c]},
+                        {"active", counts}, {"retention", classic}, {"rolling_retention", rolling}});
+    }
+    json mean = json::array(), mean_rolling = json::array();
+    for (std::int32_t k = 0; k < t.periods; ++k) {
+        mean.push_back(number(t.mean_rate(k)));
+        mean_rolling.push_back(number(t.mean_rolling_rate(k)));
+    }
+    return {{"cohorts", rows}, {"mean_weighted_by_size", mean}, {"mean_rolling_weighted_by_size", mean_rolling}};
+}
+
+}  // namespace
+
+json retention_report(const RetentionReportInput& in, const kernels::RetentionConfig& o, const CustomerBaseMeta& meta,
+                      const std::string& calibration_end, const std::string& holdout_end) {
+    json r;
+    r["calibration_end"] = calibration_end;
+    r["holdout_end"] = o.holdout_days > 0 ? json(holdout_end) : json();
+    r["conventions"] = "weeks; the first purchase is the trial; purchases on one day are one transaction";
+    r["customers_with_a_purchase"] = in.calibrated;
+    r["customers_with_repeat_purchases"] = in.repeaters;
+    const auto& bg = *in.bg_nbd;
+    const auto& pn = *in.pareto_nbd;
+    const auto& gg = *in.gamma_gamma;
+    r["models"] = {
+        fit_json("bg_nbd", {{"r", bg.params.r}, {"alpha", bg.params.alpha}, {"a", bg.params.a}, {"b", bg.params.b}},
+                 bg.log_likelihood, bg.evaluations, bg.nlopt_status),
+        fit_json("pareto_nbd", {{"r", pn.params.r}, {"alpha", pn.params.alpha}, {"s", pn.params.s}, {"beta", pn.params.beta}},
+                 pn.log_likelihood, pn.evaluations, pn.nlopt_status),
+        fit_json("gamma_gamma", {{"p", gg.params.p}, {"q", gg.params.q}, {"gamma", gg.params.gamma}}, gg.log_likelihood,
+                 gg.evaluations, gg.nlopt_status)};
+    if (o.holdout_days > 0)
+        r["holdout"] = {{"days", o.holdout_days},
+                        {"actual_repeat_transactions", in.holdout_actual},
+                        {"predicted_bg_nbd", in.holdout_bg_nbd},
+                        {"predicted_pareto_nbd", in.holdout_pareto_nbd}};
+    r["predictions"] = {{"horizon_weeks", o.horizon_weeks}, {"annual_discount_rate", o.annual_discount_rate}};
+
+    json curves = json::array();
+    std::vector<std::size_t> tiers;
+    for (int t = 0; t < kTiers; ++t) {
+        curves.push_back(curve_json(kaplan_meier(*in.survival, std::size_t(t)), kTierNames[t]));
+        if (in.survival->subjects(std::size_t(t)) > 0) tiers.push_back(std::size_t(t));
+    }
+    json survival;
+    survival["churn"] = "no interaction for " + std::to_string(o.churn_days) + " days (non-contractual)";
+    survival["by_tier"] = curves;
+    if (tiers.size() >= 2) {
+        const LogRankTest lr = log_rank(*in.survival, tiers);
+        survival["log_rank"] = {{"chi_square", number(lr.chi_square)},
+                                {"degrees_of_freedom", lr.degrees_of_freedom},
+                                {"p_value", number(lr.p_value)}};
+    }
+    r["survival"] = survival;
+
+    json cohorts;
+    cohorts["unit"] = std::string(cohort_unit_name(o.cohort_unit));
+    std::vector<std::size_t> all(meta.business_unit_names.size());
+    std::iota(all.begin(), all.end(), 0);
+    cohorts["corporate"] = cohort_json(*in.cohorts, all);
+    json units = json::array();
+    for (std::size_t u = 0; u < all.size(); ++u) {
+        json one = cohort_json(*in.cohorts, std::span<const std::size_t>(&u, 1));
+        one["business_unit"] = meta.business_unit_names[u];
+        units.push_back(one);
+    }
+    cohorts["business_units"] = units;
+    r["cohorts"] = cohorts;
+    return r;
+}
+
+std::vector<CsvTable> retention_tables(const json& r) {
+    std::string survival = "tier,days,at_risk,events,censored,survival,lower,upper\n";
+    for (const auto& c : r["survival"]["by_tier"])
+        for (const auto& row : c["table"])
+            survival += csv_row({c["group"], row["days"], row["at_risk"], row["events"], row["censored"],
+                                 row["survival"], row["lower"], row["upper"]});
+    std::string cohorts = "scope,cohort,customers,period,active,retention,rolling_retention\n";
+    auto add = [&](const std::string& scope, const json& table) {
+        for (const auto& c : table["cohorts"])
+            for (std::size_t k = 0; k < c["retention"].size(); ++k)
+                cohorts += csv_row({scope, c["cohort"], c["customers"], k, c["active"][k], c["retention"][k],
+                                    c["rolling_retention"][k]});
+    };
+    add("corporate", r["cohorts"]["corporate"]);
+    for (const auto& u : r["cohorts"]["business_units"]) add(u["business_unit"].get<std::string>(), u);
+    return {{"survival.csv", survival}, {"cohort_retention.csv", cohorts}};
+}
+
+}  // namespace engage::io

@@ -1,0 +1,38 @@
+#pragma once
+// The retention section of report.json (buy-till-you-die fits, holdout comparison, Kaplan-Meier
+// by engagement tier with the log-rank test, cohort retention) and its CSV tables
+// (cohort_retention.csv, survival.csv), printed from one JSON document.
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "cohort/cohort_retention.hpp"
+#include "io/report/score_report.hpp"
+#include "retention/retention_config.hpp"
+#include "retention/bg_nbd.hpp"
+#include "retention/gamma_gamma.hpp"
+#include "retention/pareto_nbd.hpp"
+#include "survival/survival_counts.hpp"
+
+namespace engage::io {
+
+struct CustomerBaseMeta;
+
+struct RetentionReportInput {
+    const kernels::BgNbdFit* bg_nbd;
+    const kernels::ParetoNbdFit* pareto_nbd;
+    const kernels::GammaGammaFit* gamma_gamma;
+    std::int64_t calibrated, repeaters;
+    double holdout_actual, holdout_bg_nbd, holdout_pareto_nbd;
+    const kernels::SurvivalCounts* survival;  // groups: engagement tiers
+    const kernels::CohortRetention* cohorts;  // groups: business units
+};
+
+nlohmann::ordered_json retention_report(const RetentionReportInput& in, const kernels::RetentionConfig& o,
+                                        const CustomerBaseMeta& meta, const std::string& calibration_end,
+                                        const std::string& holdout_end);
+
+std::vector<CsvTable> retention_tables(const nlohmann::ordered_json& retention);
+
+}  // namespace engage::io

@@ -1,0 +1,482 @@
+#include "io/transactions_csv.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <limits>
+
+#include "core/dates.hpp"
+#include "core/errors.hpp"
+#include "features/channel_kind.hpp"
+
+namespace engage::io {
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return out;
+}
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A field value as it appears in a message: quoted, and cut short when long.
+std::string shown(std::string_view v) {
+    constexpr std::size_t kMax = 40;
+    return "\"" + std::string(v.substr(0, kMax)) + (v.size() > kMax ? "...\"" : "\"");
+}
+
+char separator_char(Separator s) {
+    switch (s) {
+        case Separator::comma: return ',';
+        case Separator::semicolon: return ';';
+        case Separator::tab: return '\t';
+        default: return ' ';
+    }
+}
+
+// Splits one line into fields. Whitespace: runs of spaces and tabs separate, no quoting.
+// Otherwise: one character separates; a field may be double-quoted ("" is a quote inside);
+// unquoted fields are trimmed. Returns false when the quotes are malformed.
+bool split(std::string_view line, Separator sep, std::vector<std::string>& out) {
+    out.clear();
+    if (sep == Separator::whitespace) {
+        std::size_t i = 0;
+        while (true) {
+            while (i < line.size() && is_blank(line[i])) ++i;
+            if (i == line.size()) return true;
+            const std::size_t b = i;
+            while (i < line.size() && !is_blank(line[i])) ++i;
+            out.emplace_back(line.substr(b, i - b));
+        }
+    }
+    const char sc = separator_char(sep);
+    std::size_t i = 0;
+    while (true) {
+        while (i < line.size() && line[i] != sc && is_blank(line[i])) ++i;
+        std::string field;
+        if (i < line.size() && line[i] == '"') {
+            ++i;
+            while (true) {
+                if (i == line.size()) return false;  // no closing quote on this line
+                if (line[i] == '"') {
+                    if (i + 1 < line.size() && line[i + 1] == '"') {
+                        field += '"';
+                        i += 2;
+                        continue;
+                    }
+                    ++i;
+                    break;
+                }
+                field += line[i++];
+            }
+            while (i < line.size() && line[i] != sc && is_blank(line[i])) ++i;
+            if (i < line.size() && line[i] != sc) return false;  // text after the closing quote
+        } else {
+            const std::size_t b = i;
+            while (i < line.size() && line[i] != sc) ++i;
+            field = std::string(trim(line.substr(b, i - b)));
+        }
+        out.push_back(std::move(field));
+        if (i == line.size()) return true;
+        ++i;  // the separator
+    }
+}
+
+// The separator of a line: the most frequent of comma, semicolon and tab outside quotes
+// (ties in that order), whitespace when there is none.
+Separator sniff(std::string_view line) {
+    std::size_t comma = 0, semicolon = 0, tab = 0;
+    bool quoted = false;
+    for (char c : line) {
+        if (c == '"') quoted = !quoted;
+        if (quoted) continue;
+        comma += c == ',';
+        semicolon += c == ';';
+        tab += c == '\t';
+    }
+    if (comma == 0 && semicolon == 0 && tab == 0) return Separator::whitespace;
+    if (comma >= semicolon && comma >= tab) return Separator::comma;
+    return semicolon >= tab ? Separator::semicolon : Separator::tab;
+}
+
+std::optional<std::int64_t> unix_day(int y, int m, int d) {
+    const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{unsigned(m)},
+                                          std::chrono::day{unsigned(d)}};
+    if (!ymd.ok()) return std::nullopt;
+    return std::chrono::sys_days{ymd}.time_since_epoch().count();
+}
+
+int digits_value(std::string_view s) {
+    int v = 0;
+    for (char c : s) v = v * 10 + (c - '0');
+    return v;
+}
+
+// D/M/YYYY or M/D/YYYY with one- or two-digit day and month.
+std::optional<std::int64_t> parse_slashed(std::string_view s, bool day_first) {
+    const auto a = s.find('/');
+    const auto b = a == std::string_view::npos ? a : s.find('/', a + 1);
+    if (b == std::string_view::npos) return std::nullopt;
+    const auto p = s.substr(0, a), q = s.substr(a + 1, b - a - 1), y = s.substr(b + 1);
+    if (!all_digits(p) || !all_digits(q) || !all_digits(y) || p.size() > 2 || q.size() > 2 || y.size() != 4)
+        return std::nullopt;
+    const int first = digits_value(p), second = digits_value(q);
+    return day_first ? unix_day(digits_value(y), second, first) : unix_day(digits_value(y), first, second);
+}
+
+std::optional<std::int64_t> parse_date(std::string_view s, DateFormat f) {
+    const bool compact = s.size() == 8 && all_digits(s);
+    switch (f) {
+        case DateFormat::automatic:
+            return compact ? unix_day(digits_value(s.substr(0, 4)), digits_value(s.substr(4, 2)),
+                                      digits_value(s.substr(6, 2)))
+                           : parse_iso_date(s);
+        case DateFormat::yyyymmdd:
+            if (!compact) return std::nullopt;
+            return unix_day(digits_value(s.substr(0, 4)), digits_value(s.substr(4, 2)), digits_value(s.substr(6, 2)));
+        case DateFormat::iso: return parse_iso_date(s);
+        case DateFormat::dmy: return parse_slashed(s, true);
+        case DateFormat::mdy: return parse_slashed(s, false);
+    }
+    return std::nullopt;
+}
+
+std::string date_expectation(DateFormat f) {
+    return f == DateFormat::automatic ? "YYYYMMDD or YYYY-MM-DD (or set --date-format)"
+                                      : std::string(date_format_name(f));
+}
+
+// Channel names of the default dictionary and kind names, lower case, to their code.
+std::optional<std::uint8_t> channel_code(std::string_view text) {
+    static const std::vector<Channel> channels = default_channels();
+    const std::string key = lower(text);
+    for (std::size_t i = 0; i < channels.size(); ++i)
+        if (channels[i].name == key || kernels::kind_name(channels[i].kind) == key) return std::uint8_t(i);
+    return std::nullopt;
+}
+
+std::string channel_names() {
+    std::string s;
+    for (const auto& c : default_channels()) s += (s.empty() ? "" : ", ") + c.name;
+    return s;
+}
+
+struct Column {
+    const char* option;        // "id-column"
+    const std::string* spec;   // as given
+    std::size_t index = 0;     // 0-based, once resolved
+};
+
+// The parse of the rows once the layout is known.
+class RowParser {
+public:
+    RowParser(const TransactionsCsvOptions& o, ParsedTransactions& out, std::size_t id, std::size_t date,
+              std::size_t amount, std::optional<std::size_t> channel)
+        : o_(o), out_(out), id_(id), date_(date), amount_(amount), channel_(channel) {}
+
+    void row(std::uint64_t line, std::string_view text) {
+        ++out_.data_lines;
+        if (!split(text, out_.separator, fields_)) return bad(line, "unbalanced or misplaced double quotes");
+        if (fields_.size() != out_.fields)
+            return bad(line, "expected " + std::to_string(out_.fields) + " fields, found " +
+                                 std::to_string(fields_.size()));
+        Transaction t;
+        t.line = line;
+        const std::string_view id = fields_[id_];
+        if (id.empty()) return bad(line, "the customer id is empty");
+        if (!all_digits(id)) return bad(line, "customer id " + shown(id) + " is not a whole number >= 0");
+        if (std::from_chars(id.data(), id.data() + id.size(), t.id).ec != std::errc())
+            return bad(line, "customer id " + shown(id) + " is too large (at most 2^64 - 1)");
+        const std::string_view date = fields_[date_];
+        const auto day = parse_date(date, o_.date_format);
+        if (!day) return bad(line, "date " + shown(date) + " is not a date " + date_expectation(o_.date_format));
+        t.unix_day = *day;
+        std::string_view amount = fields_[amount_];
+        if (!amount.empty() && amount.front() == '+') amount.remove_prefix(1);
+        const auto [end, ec] = std::from_chars(amount.data(), amount.data() + amount.size(), t.amount);
+        if (amount.empty() || ec == std::errc::invalid_argument || end != amount.data() + amount.size())
+            return bad(line, "amount " + shown(fields_[amount_]) + " is not a number");
+        if (ec == std::errc::result_out_of_range || std::isinf(t.amount) || std::fabs(t.amount) > kMaxAmount)
+            return bad(line, "amount " + shown(fields_[amount_]) + " is beyond +-1e13, the largest the file holds");
+        if (std::isnan(t.amount)) return bad(line, "amount " + shown(fields_[amount_]) + " is not finite");
+        if (channel_) {
+            const auto code = channel_code(fields_[*channel_]);
+            if (!code)
+                return bad(line, "unknown channel " + shown(fields_[*channel_]) + "; expected one of " +
+                                     channel_names() + " or a channel kind");
+            t.channel = *code;
+        }
+        out_.rows.push_back(t);
+    }
+
+private:
+    void bad(std::uint64_t line, std::string reason) {
+        if (out_.bad.size() < kMaxReportedBadRows) out_.bad.push_back({line, std::move(reason)});
+        ++out_.bad_rows;
+    }
+
+    const TransactionsCsvOptions& o_;
+    ParsedTransactions& out_;
+    std::size_t id_, date_, amount_;
+    std::optional<std::size_t> channel_;
+    std::vector<std::string> fields_;
+};
+
+}  // namespace
+
+std::optional<Separator> parse_separator(std::string_view t) {
+    const std::string s = lower(t);
+    if (s == "auto") return Separator::sniff;
+    if (s == "comma") return Separator::comma;
+    if (s == "semicolon") return Separator::semicolon;
+    if (s == "tab") return Separator::tab;
+    if (s == "whitespace") return Separator::whitespace;
+    return std::nullopt;
+}
+
+std::optional<HeaderMode> parse_header_mode(std::string_view t) {
+    const std::string s = lower(t);
+    if (s == "auto") return HeaderMode::detect;
+    if (s == "yes") return HeaderMode::yes;
+    if (s == "no") return HeaderMode::no;
+    return std::nullopt;
+}
+
+std::optional<DateFormat> parse_date_format(std::string_view t) {
+    const std::string s = lower(t);
+    if (s == "auto") return DateFormat::automatic;
+    if (s == "yyyymmdd") return DateFormat::yyyymmdd;
+    if (s == "yyyy-mm-dd") return DateFormat::iso;
+    if (s == "dd/mm/yyyy") return DateFormat::dmy;
+    if (s == "mm/dd/yyyy") return DateFormat::mdy;
+    return std::nullopt;
+}
+
+std::string_view separator_name(Separator s) noexcept {
+    switch (s) {
+        case Separator::sniff: return "auto";
+        case Separator::comma: return "comma";
+        case Separator::semicolon: return "semicolon";
+        case Separator::tab: return "tab";
+        case Separator::whitespace: return "whitespace";
+    }
+    return "?";
+}
+
+std::string_view date_format_name(DateFormat f) noexcept {
+    switch (f) {
+        case DateFormat::automatic: return "auto";
+        case DateFormat::yyyymmdd: return "YYYYMMDD";
+        case DateFormat::iso: return "YYYY-MM-DD";
+        case DateFormat::dmy: return "DD/MM/YYYY";
+        case DateFormat::mdy: return "MM/DD/YYYY";
+    }
+    return "?";
+}
+
+void check_columns(const TransactionsCsvOptions& o) {
+    const std::pair<const char*, const std::string*> cols[] = {
+        {"id-column", &o.id_column}, {"date-column", &o.date_column}, {"amount-column", &o.amount_column},
+        {"channel-column", &o.channel_column}};
+    for (const auto& [option, spec] : cols) {
+        if (spec == &o.channel_column && spec->empty()) continue;
+        const auto t = trim(*spec);
+        if (t.empty())
+            throw ConfigError(std::string("--") + option + " is empty; give a field number (1 = first) or a header name");
+        if (all_digits(t) && t.find_first_not_of('0') == std::string_view::npos)
+            throw ConfigError(std::string("--") + option + " " + *spec + ": field numbers start at 1");
+        if (all_digits(t) && t.size() > 6)
+            throw ConfigError(std::string("--") + option + " " + *spec + ": field number too large");
+    }
+    for (std::size_t a = 0; a < 4; ++a)
+        for (std::size_t b = a + 1; b < 4; ++b)
+            if (!cols[a].second->empty() && !cols[b].second->empty() &&
+                lower(trim(*cols[a].second)) == lower(trim(*cols[b].second)))
+                throw ConfigError(std::string("--") + cols[a].first + " and --" + cols[b].first + " are both " +
+                                  *cols[a].second + "; each must name a different column");
+}
+
+ParsedTransactions parse_transactions(std::istream& in, const std::string& name, const TransactionsCsvOptions& o,
+                                      const std::function<void(std::uint64_t)>& progress) {
+    check_columns(o);
+    ParsedTransactions out;
+    std::uint64_t line_no = 0, bytes = 0;
+    std::string line;
+    auto next = [&]() -> bool {
+        if (!std::getline(in, line)) return false;
+        ++line_no;
+        bytes += line.size() + 1;
+        if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (progress && line_no % 65536 == 0) progress(bytes);
+        return true;
+    };
+    // The first two non-empty lines decide the layout; later lines stream through.
+    std::vector<std::pair<std::uint64_t, std::string>> head;
+    while (head.size() < 2 && next())
+        if (!trim(line).empty()) head.emplace_back(line_no, line);
+    if (head.empty()) return out;
+
+    Column cols[] = {{"id-column", &o.id_column}, {"date-column", &o.date_column},
+                     {"amount-column", &o.amount_column}, {"channel-column", &o.channel_column}};
+    const bool with_channel = !o.channel_column.empty();
+    const std::size_t ncols = with_channel ? 4 : 3;
+    const bool by_name = std::any_of(cols, cols + ncols, [](const Column& c) { return !all_digits(trim(*c.spec)); });
+    if (by_name && o.header == HeaderMode::no)
+        throw ConfigError("--header no, but a column is given by name (" +
+                          std::string(std::find_if(cols, cols + ncols, [](const Column& c) {
+                                          return !all_digits(trim(*c.spec));
+                                      })->option) +
+                          "); give field numbers or use --header yes");
+
+    // The separator of the first data line: the second non-empty line unless there is surely
+    // no header (in a file with a header or not, the second line is a data line when it exists).
+    if (o.separator != Separator::sniff) {
+        out.separator = o.separator;
+    } else {
+        const bool second = o.header != HeaderMode::no && head.size() > 1;
+        out.separator = sniff(head[second ? 1 : 0].second);
+    }
+
+    std::vector<std::string> first;
+    const bool first_ok = split(head[0].second, out.separator, first);
+    bool header = o.header == HeaderMode::yes || by_name;
+    if (o.header == HeaderMode::detect && !by_name) {
+        // A first line whose date field does not parse is a header.
+        const std::size_t d = std::stoull(std::string(trim(o.date_column))) - 1;
+        header = first_ok && (d >= first.size() || !parse_date(first[d], o.date_format));
+    }
+    // The first line sets the number of fields, header or not: it must split.
+    if (!first_ok)
+        throw DataError(name + ": line " + std::to_string(head[0].first) + ", the first line, which sets the "
+                        "columns, has unbalanced or misplaced double quotes; fix that line");
+
+    out.fields = first.size();
+    for (std::size_t k = 0; k < ncols; ++k) {
+        Column& c = cols[k];
+        const auto spec = trim(*c.spec);
+        if (all_digits(spec)) {
+            c.index = std::stoull(std::string(spec)) - 1;
+            if (c.index >= out.fields)
+                throw ConfigError(name + ": --" + c.option + " " + std::string(spec) + " asks for field " +
+                                  std::string(spec) + ", but line " + std::to_string(head[0].first) + " has " +
+                                  std::to_string(out.fields) + " fields (" + std::string(separator_name(out.separator)) +
+                                  "-separated); choose a field from 1 to " + std::to_string(out.fields) +
+                                  " or set --separator");
+            continue;
+        }
+        const auto it = std::find_if(first.begin(), first.end(),
+                                     [&](const std::string& f) { return lower(trim(f)) == lower(spec); });
+        if (it == first.end()) {
+            std::string names;
+            for (const auto& f : first) names += (names.empty() ? "" : ", ") + f;
+            throw ConfigError(name + ": --" + c.option + " " + std::string(spec) + ": no such column in the header (line " +
+                              std::to_string(head[0].first) + ": " + names + ", " +
+                              std::string(separator_name(out.separator)) + "-separated); give a header name or a field number");
+        }
+        c.index = std::size_t(it - first.begin());
+    }
+    for (std::size_t a = 0; a < ncols; ++a)
+        for (std::size_t b = a + 1; b < ncols; ++b)
+            if (cols[a].index == cols[b].index)
+                throw ConfigError("--" + std::string(cols[a].option) + " " + *cols[a].spec + " and --" + cols[b].option +
+                                  " " + *cols[b].spec + " are the same column (field " +
+                                  std::to_string(cols[a].index + 1) + "); each must name a different column");
+
+    RowParser rows(o, out, cols[0].index, cols[1].index, cols[2].index,
+                   with_channel ? std::optional<std::size_t>(cols[3].index) : std::nullopt);
+    if (header) out.header_line = head[0].first;
+    for (std::size_t k = header ? 1 : 0; k < head.size(); ++k) rows.row(head[k].first, head[k].second);
+    while (next())
+        if (!trim(line).empty()) rows.row(line_no, line);
+    if (in.bad()) throw IoError(name + ": read error after line " + std::to_string(line_no));
+    if (progress) progress(bytes);
+    return out;
+}
+
+ParsedTransactions read_transactions(const std::string& path, const TransactionsCsvOptions& o,
+                                     const std::function<void(std::uint64_t)>& progress) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw IoError(path + ": cannot open the transaction file; check the path given to --transactions");
+    return parse_transactions(in, path, o, progress);
+}
+
+ImportedBase build_customer_base(std::vector<Transaction> rows, bool merge_same_day,
+                                 std::optional<std::int64_t> epoch_unix_day) {
+    // Stable: rows of one customer and day keep their file order.
+    std::stable_sort(rows.begin(), rows.end(), [](const Transaction& a, const Transaction& b) {
+        return a.id != b.id ? a.id < b.id : a.unix_day < b.unix_day;
+    });
+    if (rows.empty()) throw DataError("no transactions to import");
+    ImportedBase out;
+    const auto [lo, hi] = std::minmax_element(rows.begin(), rows.end(), [](const Transaction& a, const Transaction& b) {
+        return a.unix_day < b.unix_day;
+    });
+    out.first_unix_day = lo->unix_day;
+    out.last_unix_day = hi->unix_day;
+    if (epoch_unix_day) {
+        if (*epoch_unix_day > out.first_unix_day)
+            throw ConfigError("--epoch " + format_iso_date(*epoch_unix_day) + " is after the earliest transaction date " +
+                              format_iso_date(out.first_unix_day) + "; choose " + format_iso_date(out.first_unix_day) +
+                              " or earlier, or leave --epoch out");
+        out.epoch_unix_day = *epoch_unix_day;
+    } else {
+        const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{out.first_unix_day}}};
+        out.epoch_unix_day = std::chrono::sys_days{ymd.year() / 1 / 1}.time_since_epoch().count();
+    }
+
+    CustomerShard& s = out.shard;
+    s.offsets.push_back(0);
+    const std::uint8_t purchase = 0;  // code of kind purchase in default_channels()
+    for (std::size_t i = 0; i < rows.size();) {
+        const std::uint64_t id = rows[i].id;
+        s.id.push_back(id);
+        s.acquisition_day.push_back(kernels::Day(rows[i].unix_day - out.epoch_unix_day));
+        for (; i < rows.size() && rows[i].id == id;) {
+            // One day of this customer: with merging, its purchases add up in the first one.
+            const std::int64_t day = rows[i].unix_day;
+            std::optional<std::size_t> first_purchase;
+            for (; i < rows.size() && rows[i].id == id && rows[i].unix_day == day; ++i) {
+                const Transaction& t = rows[i];
+                if (merge_same_day && t.channel == purchase && first_purchase) {
+                    s.value[*first_purchase] += t.amount;
+                    ++out.merged_rows;
+                    continue;
+                }
+                if (t.channel == purchase) first_purchase = s.value.size();
+                s.time.push_back((day - out.epoch_unix_day) * kSecondsPerDay);
+                s.channel.push_back(t.channel);
+                s.value.push_back(t.amount);
+            }
+            if (first_purchase && std::fabs(s.value[*first_purchase]) > kMaxAmount)
+                throw DataError("customer " + std::to_string(id) + ", " + format_iso_date(day) +
+                                ": the merged purchases of the day add up to more than 1e13 in magnitude; "
+                                "import without --merge-same-day or correct the amounts");
+        }
+        s.offsets.push_back(s.time.size());
+    }
+    const std::size_t n = s.id.size();
+    s.rm.assign(n, 0);
+    s.region.assign(n, 0);
+    s.business_unit.assign(n, 0);
+    s.segment.assign(n, 0);
+    s.wallet.assign(n, std::numeric_limits<double>::quiet_NaN());
+    return out;
+}
+
+}  // namespace engage::io

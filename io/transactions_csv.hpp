@@ -1,0 +1,105 @@
+#pragma once
+// Transaction logs in CSV or whitespace-separated text (customer id, date, amount, optional
+// channel), as `engage import` reads them, and their conversion to the columns of a customer
+// base (docs/data-format.md). Serial code: no MPI, no HDF5.
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/customer_base.hpp"
+
+namespace engage::io {
+
+enum class Separator { sniff, comma, semicolon, tab, whitespace };
+enum class HeaderMode { detect, yes, no };
+// automatic accepts YYYYMMDD and YYYY-MM-DD, told apart by the shape of each field.
+enum class DateFormat { automatic, yyyymmdd, iso, dmy, mdy };
+
+// From the spelling of the command line (`auto`, `comma`, ...); nullopt when unknown.
+std::optional<Separator> parse_separator(std::string_view text);
+std::optional<HeaderMode> parse_header_mode(std::string_view text);
+std::optional<DateFormat> parse_date_format(std::string_view text);  // case-insensitive
+std::string_view separator_name(Separator s) noexcept;
+std::string_view date_format_name(DateFormat f) noexcept;
+
+struct TransactionsCsvOptions {
+    Separator separator = Separator::sniff;
+    HeaderMode header = HeaderMode::detect;
+    // A column is a 1-based field number ("2") or a header name (case-insensitive, and the file
+    // must then have a header). An empty channel column: every row is a purchase.
+    std::string id_column = "1";
+    std::string date_column = "2";
+    std::string amount_column = "3";
+    std::string channel_column;
+    DateFormat date_format = DateFormat::automatic;
+};
+
+// Throws ConfigError when a column is empty, a number is 0, or two columns are the same number.
+void check_columns(const TransactionsCsvOptions& options);
+
+// One good row of the file.
+struct Transaction {
+    std::uint64_t id = 0;         // numeric customer id ("00042" is 42)
+    std::int64_t unix_day = 0;    // the date, in days since 1970-01-01
+    double amount = 0;            // finite, |amount| <= kMaxAmount
+    std::uint8_t channel = 0;     // code in default_channels() (0: purchase)
+    std::uint64_t line = 0;       // 1-based line number in the file
+};
+
+// A skipped row: its 1-based line number and why.
+struct BadRow {
+    std::uint64_t line = 0;
+    std::string reason;
+};
+
+struct ParsedTransactions {
+    std::vector<Transaction> rows;   // in file order
+    std::vector<BadRow> bad;         // the first kMaxReportedBadRows bad rows
+    std::uint64_t bad_rows = 0;      // all of them
+    std::uint64_t data_lines = 0;    // non-empty lines after the header: rows.size() + bad_rows
+    std::uint64_t header_line = 0;   // 1-based line of the header; 0 when there is none
+    Separator separator = Separator::whitespace;  // the one used (sniffed or given)
+    std::size_t fields = 0;          // fields per row: the header's, or the first data line's
+};
+
+constexpr std::size_t kMaxReportedBadRows = 10;
+constexpr double kMaxAmount = 1e13;  // the customer-base bound on |value|
+
+// Parses a whole transaction log. `name` is the file name used in messages. Empty lines are
+// ignored; CR before LF and a UTF-8 byte-order mark are dropped. Fields of comma, semicolon and
+// tab files are trimmed and may be double-quoted ("" inside quotes is one quote). Bad rows are
+// counted and skipped. Throws ConfigError when the columns do not fit the file (a name not in
+// the header, a name without a header, a number beyond the first line's fields). `progress`,
+// if set, is called now and then with the bytes read so far.
+ParsedTransactions parse_transactions(std::istream& in, const std::string& name,
+                                      const TransactionsCsvOptions& options,
+                                      const std::function<void(std::uint64_t)>& progress = {});
+
+// The same for a file; throws IoError when it cannot be opened or read.
+ParsedTransactions read_transactions(const std::string& path, const TransactionsCsvOptions& options,
+                                     const std::function<void(std::uint64_t)>& progress = {});
+
+// The columns of a customer base built from good rows.
+struct ImportedBase {
+    CustomerShard shard;               // every customer, sorted by id; interactions by customer, time
+    std::int64_t epoch_unix_day = 0;   // day 0 of the times
+    std::uint64_t merged_rows = 0;     // rows folded into another row of the same customer and day
+    std::int64_t first_unix_day = 0;   // earliest and latest transaction date
+    std::int64_t last_unix_day = 0;
+};
+
+// Sorts the rows by customer id and date (file order kept within a day) and, with
+// `merge_same_day`, folds each customer's purchase rows of one day into the first of them
+// (amounts summed; rows of other channels are kept as they are). acquisition_day is each
+// customer's first date; time is the start of the day in seconds since the epoch; rm, region,
+// business unit and segment are 0; wallet is NaN (unknown). The epoch defaults to January 1st
+// of the earliest date's year. Throws ConfigError when `epoch_unix_day` is after the earliest
+// date and DataError when a merged amount exceeds kMaxAmount. `rows` must not be empty.
+ImportedBase build_customer_base(std::vector<Transaction> rows, bool merge_same_day,
+                                 std::optional<std::int64_t> epoch_unix_day);
+
+}  // namespace engage::io

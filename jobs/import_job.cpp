@@ -1,0 +1,147 @@
+#include "jobs/import_job.hpp"
+
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "core/dates.hpp"
+#include "core/errors.hpp"
+#include "core/progress.hpp"
+#include "io/customer_base.hpp"
+#include "io/staged_file.hpp"
+#include "mpi/comm.hpp"
+
+namespace engage::jobs {
+
+namespace {
+
+// An imported file carries no hierarchy: one relationship manager, region and business unit
+// that hold every customer, and one segment.
+io::CustomerBaseMeta imported_meta(const std::string& epoch) {
+    io::CustomerBaseMeta m;
+    m.epoch = epoch;
+    m.channels = io::default_channels();
+    m.rm_names = {"unassigned"};
+    m.region_names = {"all"};
+    m.business_unit_names = {"all"};
+    m.segment_names = {"unknown"};
+    m.has_wallet = true;  // NaN for every customer: unknown
+    return m;
+}
+
+// Rank 0: the first bad rows with their line numbers, then how many more.
+void report_bad_rows(const std::string& file, const io::ParsedTransactions& p) {
+    for (const auto& b : p.bad)
+        std::fprintf(stderr, "engage import: %s: line %llu: %s; row skipped\n", file.c_str(),
+                     (unsigned long long)b.line, b.reason.c_str());
+    if (p.bad_rows > p.bad.size())
+        std::fprintf(stderr, "engage import: %s: %llu more bad rows skipped\n", file.c_str(),
+                     (unsigned long long)(p.bad_rows - p.bad.size()));
+}
+
+std::string column_list(const io::TransactionsCsvOptions& c) {
+    std::string s = "id " + c.id_column + ", date " + c.date_column + ", amount " + c.amount_column;
+    return c.channel_column.empty() ? s : s + ", channel " + c.channel_column;
+}
+
+}  // namespace
+
+void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& info) {
+    PhaseTimer timer({"parse", "build", "write"});
+    const bool talk = comm.root() && !o.quiet;
+    io::StagedFile file(comm, o.output);  // checks the directory before any parsing
+
+    // Rank 0 reads the whole log; the others wait for its verdict.
+    io::ParsedTransactions parsed;
+    {
+        auto t = timer.measure("parse");
+        comm.agree([&] {
+            if (!comm.root()) return;
+            std::error_code ec;
+            const auto size = std::filesystem::file_size(o.transactions, ec);
+            Progress progress(talk, "import");
+            parsed = io::read_transactions(o.transactions, o.csv, [&](std::uint64_t bytes) {
+                progress.update(bytes, ec ? bytes : size, "bytes");
+            });
+            report_bad_rows(o.transactions, parsed);
+            if (parsed.data_lines == 0)
+                throw DataError(o.transactions + ": no data rows (the file is empty or holds only a header); "
+                                                 "give a file with one transaction per line");
+            if (parsed.rows.empty())
+                throw DataError(o.transactions + ": none of its " + std::to_string(parsed.data_lines) +
+                                " data rows could be imported (reasons above); check --separator (" +
+                                std::string(io::separator_name(parsed.separator)) + "), --header, the columns (" +
+                                column_list(o.csv) + ") and --date-format against the file");
+        });
+    }
+
+    io::ImportedBase base;
+    std::vector<std::uint64_t> shape(5);  // customers, interactions, epoch day, first and last time
+    {
+        auto t = timer.measure("build");
+        comm.agree([&] {
+            if (!comm.root()) return;
+            std::optional<std::int64_t> epoch;
+            if (!o.epoch.empty()) {
+                epoch = parse_iso_date(o.epoch);
+                if (!epoch) throw ConfigError("--epoch " + o.epoch + ": expected a date YYYY-MM-DD");
+            }
+            base = io::build_customer_base(std::move(parsed.rows), o.merge_same_day, epoch);
+            parsed.rows = {};
+            const auto& s = base.shard;
+            shape = {s.customers(), s.time.size(), std::uint64_t(base.epoch_unix_day),
+                     std::uint64_t(s.time.empty() ? 0 : (base.first_unix_day - base.epoch_unix_day) * kSecondsPerDay),
+                     std::uint64_t(s.time.empty() ? 0 : (base.last_unix_day - base.epoch_unix_day) * kSecondsPerDay)};
+        });
+        comm.broadcast(shape);
+    }
+
+    io::CustomerBaseMeta meta = imported_meta(format_iso_date(std::int64_t(shape[2])));
+    meta.customers = shape[0];
+    meta.interactions = shape[1];
+    io::CustomerShard& s = base.shard;  // rank 0: everything; the others: nothing, placed at the end
+    s.first_customer = comm.root() ? 0 : meta.customers;
+    s.first_interaction = comm.root() ? 0 : meta.interactions;
+    {
+        auto t = timer.measure("write");
+        std::unique_ptr<io::CustomerBaseWriter> writer;
+        comm.agree([&] { writer = std::make_unique<io::CustomerBaseWriter>(comm, file.staged(), meta, false); });
+        comm.agree([&] {
+            writer->write_customers(s, {}, {});
+            writer->write_interactions(s);
+        });
+        comm.agree([&] { writer->finish(std::int64_t(shape[3]), std::int64_t(shape[4])); });
+        writer.reset();
+        file.commit();
+    }
+
+    nlohmann::ordered_json extra;
+    extra["customers"] = meta.customers;
+    extra["interactions"] = meta.interactions;
+    const auto record = run_record(comm, info, timer, extra);
+    if (talk) {
+        const std::uint64_t rows = parsed.data_lines;
+        std::printf("engage import: %s -> %s\n", o.transactions.c_str(), o.output.c_str());
+        std::printf("  %llu customers, %llu interactions from %llu transaction rows (%llu merged into same-day "
+                    "purchases, %llu bad rows skipped)\n",
+                    (unsigned long long)meta.customers, (unsigned long long)meta.interactions,
+                    (unsigned long long)rows, (unsigned long long)base.merged_rows,
+                    (unsigned long long)parsed.bad_rows);
+        std::printf("  dates %s to %s, epoch %s\n", format_iso_date(base.first_unix_day).c_str(),
+                    format_iso_date(base.last_unix_day).c_str(), meta.epoch.c_str());
+        std::printf("  read as %s-separated, %s, columns %s, dates %s%s\n",
+                    std::string(io::separator_name(parsed.separator)).c_str(),
+                    parsed.header_line ? ("header on line " + std::to_string(parsed.header_line)).c_str()
+                                       : "no header",
+                    column_list(o.csv).c_str(), std::string(io::date_format_name(o.csv.date_format)).c_str(),
+                    o.merge_same_day ? ", same-day purchases merged" : "");
+        std::printf("%s", timing_summary(record).c_str());
+    }
+    if (comm.root() && parsed.bad_rows)
+        std::fprintf(stderr, "engage import: %s: skipped %llu of %llu data rows (bad rows above)\n",
+                     o.transactions.c_str(), (unsigned long long)parsed.bad_rows,
+                     (unsigned long long)parsed.data_lines);
+}
+
+}  // namespace engage::jobs

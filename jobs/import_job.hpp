@@ -1,0 +1,32 @@
+#pragma once
+// `engage import`: a transaction log (CSV or whitespace-separated text: customer id, date,
+// amount, optional channel) converted into a customer base (docs/data-format.md). Rank 0 parses
+// the file; every rank then takes part in the collective write, so the command runs on any
+// number of ranks and gives the same file. A log carries no hierarchy: every customer gets the
+// relationship manager "unassigned", the region "all", the business unit "all", the segment
+// "unknown" and an unknown wallet (NaN); acquisition_day is the customer's first transaction day.
+#include <string>
+
+#include "io/transactions_csv.hpp"
+#include "jobs/run_record.hpp"
+
+namespace engage::mpi { class Comm; }
+
+namespace engage::jobs {
+
+struct ImportOptions {
+    std::string transactions;        // the transaction log to read
+    std::string output;              // the customer base to write (HDF5)
+    io::TransactionsCsvOptions csv;  // separator, header, columns, date format
+    bool merge_same_day = false;     // one purchase per customer and day, amounts summed
+    std::string epoch;               // YYYY-MM-DD; empty: January 1st of the earliest date's year
+    bool quiet = false;              // no progress or summary (bad rows are still reported)
+};
+
+// Collective. Bad rows are reported on stderr (rank 0) and skipped. Throws DataError when no row
+// is good, IoError when the log cannot be read or the output written, ConfigError when the
+// options do not fit the file. Writes to a temporary name beside `output` and renames it when
+// complete: on failure no partial file is left and an earlier file at `output` is untouched.
+void run_import(const mpi::Comm& comm, const ImportOptions& options, const RunInfo& info);
+
+}  // namespace engage::jobs

@@ -1,0 +1,137 @@
+#include "retention/pareto_nbd.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "retention/hypergeometric.hpp"
+#include "retention/log_space.hpp"
+
+namespace engage::kernels {
+namespace {
+
+using btyd::lgamma;
+
+// ln A0, where (Fader & Hardie 2005 note, the likelihood with the Gauss hypergeometric
+// function), with m = max(alpha, beta), n = min(alpha, beta), c = r + s + x:
+//   alpha >= beta: A0 = 2F1(c, s + 1; c + 1; (alpha - beta)/(alpha + t_x)) / (alpha + t_x)^c
+//                     - 2F1(c, s + 1; c + 1; (alpha - beta)/(alpha + T))   / (alpha + T)^c
+//   alpha <  beta: the same with beta for alpha and r + x for s + 1.
+// The powers overflow for very frequent customers, and the 2F1 terms grow like (1 - z)^(-c),
+// so each term is taken in logs after Euler's transformation (A&S 15.3.3), with
+// 1 - z = (n + y) / (m + y):
+//   2F1(c, B; c + 1; z) = (1 - z)^(1 - B) 2F1(1, c + 1 - B; c + 1; z),
+// a series of positive terms whose ratios never exceed z (hyp2f1_one_b_c).
+// With `grad`, d ln A0 / d(r, alpha, s, beta) by the chain rule through B, the series
+// parameters b' = c + 1 - B and c + 1, z and the logarithms.
+double log_a0(const ParetoNbdParams& p, const RfmSummary& s, double* grad) noexcept {
+    if (s.t_x >= s.T) return -std::numeric_limits<double>::infinity();  // A0 = integral over an empty range
+    const bool alpha_ge = p.alpha >= p.beta;
+    const double m = alpha_ge ? p.alpha : p.beta, n = alpha_ge ? p.beta : p.alpha;
+    const int im = alpha_ge ? 1 : 3, in = alpha_ge ? 3 : 1;  // gradient slots of m and n
+    const int iB = alpha_ge ? 2 : 0, ib = alpha_ge ? 0 : 2;  // B = s + 1 or r + x; b' = r + x or s + 1
+    const double c = p.r + p.s + s.x;
+    const double big_b = alpha_ge ? p.s + 1 : p.r + s.x;
+    const double series_b = c + 1 - big_b;
+    auto log_term = [&](double y, double* d) {
+        const double log_m = std::log(m + y);
+        const double log_one_minus_z = std::log(n + y) - log_m;
+        const double z = (m - n) / (m + y);
+        if (!d) return (1 - big_b) * log_one_minus_z + std::log(hyp2f1_one_b_c(series_b, c + 1, z)) - c * log_m;
+        const Hyp2f1Derivatives h = hyp2f1_one_b_c_derivatives(series_b, c + 1, z);
+        const double sb = h.d_b / h.value, sc = h.d_c / h.value, sz = h.d_z / h.value;
+        d[0] = d[1] = d[2] = d[3] = 0;
+        d[iB] -= log_one_minus_z;             // d(1 - B) = -dB
+        d[ib] += sb;                          // d b' = 1 in r (alpha >= beta) or s
+        d[0] += sc - log_m;                   // c + 1 and c grow with r and s
+        d[2] += sc - log_m;
+        d[im] += (1 - big_b) * (-1 / (m + y)) + sz * (n + y) / ((m + y) * (m + y)) - c / (m + y);
+        d[in] += (1 - big_b) / (n + y) - sz / (m + y);
+        return (1 - big_b) * log_one_minus_z + std::log(h.value) - c * log_m;
+    };
+    double d1[4], d2[4];
+    const double u1 = log_term(s.t_x, grad ? d1 : nullptr), u2 = log_term(s.T, grad ? d2 : nullptr);
+    if (grad) {  // ln A0 = u1 + ln(1 - e^(u2 - u1)): d = (du1 - rho du2) / (1 - rho), rho = e^(u2 - u1)
+        const double rho = std::exp(u2 - u1);
+        for (int i = 0; i < 4; ++i) grad[i] = (d1[i] - rho * d2[i]) / (1 - rho);
+    }
+    return btyd::log_sub_exp(u1, u2);
+}
+
+// ln L = ln G(r + x) - ln G(r) + r ln alpha + s ln beta
+//        + ln[ (alpha + T)^-(r + x) (beta + T)^-s + s / (r + s + x) A0 ],
+// the bracket's two terms being "alive at T" and "died in (t_x, T]". With `grad`, the
+// gradient d ln L / d(r, alpha, s, beta) (digamma for the log-gamma terms; the bracket's
+// terms weighted by their shares of it).
+double log_likelihood_impl(const ParetoNbdParams& p, const RfmSummary& s, double* grad) noexcept {
+    const double rx = p.r + s.x, rsx = p.r + p.s + s.x;
+    const double log_at = std::log(p.alpha + s.T), log_bt = std::log(p.beta + s.T);
+    const double head = lgamma(rx) - lgamma(p.r) + p.r * std::log(p.alpha) + p.s * std::log(p.beta);
+    const double alive_to_T = -rx * log_at - p.s * log_bt;
+    double d_a0[4] = {0, 0, 0, 0};
+    const double log_a0_value = log_a0(p, s, grad ? d_a0 : nullptr);
+    const double died = std::log(p.s) - std::log(rsx) + log_a0_value;
+    if (grad) {
+        const double w_died = died == -std::numeric_limits<double>::infinity()
+                                  ? 0.0 : btyd::inverse_one_plus_exp(alive_to_T - died);
+        const double w_alive = 1 - w_died;
+        const double d_alive[4] = {-log_at, -rx / (p.alpha + s.T), -log_bt, -p.s / (p.beta + s.T)};
+        const double d_died[4] = {-1 / rsx + d_a0[0], d_a0[1], 1 / p.s - 1 / rsx + d_a0[2], d_a0[3]};
+        const double d_head[4] = {btyd::digamma(rx) - btyd::digamma(p.r) + std::log(p.alpha), p.r / p.alpha,
+                                  std::log(p.beta), p.s / p.beta};
+        for (int i = 0; i < 4; ++i) grad[i] = d_head[i] + w_alive * d_alive[i] + (w_died > 0 ? w_died * d_died[i] : 0.0);
+    }
+    return head + btyd::log_add_exp(alive_to_T, died);
+}
+
+struct PerCustomer {
+    ParetoNbdParams p;
+    double operator()(const RfmSummary& s, double* grad) const noexcept { return log_likelihood_impl(p, s, grad); }
+};
+
+}  // namespace
+
+double pareto_nbd_log_likelihood(const ParetoNbdParams& p, const RfmSummary& s) noexcept {
+    return log_likelihood_impl(p, s, nullptr);
+}
+
+double pareto_nbd_log_likelihood_gradient(const ParetoNbdParams& p, const RfmSummary& s, double* gradient) noexcept {
+    return log_likelihood_impl(p, s, gradient);
+}
+
+void pareto_nbd_add_log_likelihood(const ParetoNbdParams& p, std::span<const RfmGroup> groups,
+                                   ExactSum& value, std::span<ExactSum> gradient) {
+    sum_over_groups<4>(groups, PerCustomer{p}, value, gradient);
+}
+
+ParetoNbdFit fit_pareto_nbd(std::span<const RfmGroup> local_groups, const AllReduceWords& allreduce,
+                            const FitOptions& options, const ParetoNbdParams& start) {
+    const double start_values[4] = {start.r, start.alpha, start.s, start.beta};
+    const LocalLogLikelihood local{
+        [&](std::span<const double> v, ExactSum& value, std::span<ExactSum> gradient) {
+            pareto_nbd_add_log_likelihood({v[0], v[1], v[2], v[3]}, local_groups, value, gradient);
+        },
+        true, customer_count<RfmSummary>(local_groups)};
+    const FitResult fit = maximise_log_likelihood(local, start_values, allreduce, options);
+    return {{fit.params[0], fit.params[1], fit.params[2], fit.params[3]}, fit.log_likelihood,
+            fit.evaluations, fit.nlopt_status};
+}
+
+double pareto_nbd_p_alive(const ParetoNbdParams& p, const RfmSummary& s) noexcept {
+    // The odds of "died" to "alive at T", both terms of the likelihood above, in logs.
+    const double log_odds = std::log(p.s) - std::log(p.r + p.s + s.x) +
+                            (p.r + s.x) * std::log(p.alpha + s.T) + p.s * std::log(p.beta + s.T) +
+                            log_a0(p, s, nullptr);
+    return btyd::inverse_one_plus_exp(log_odds);
+}
+
+double pareto_nbd_expected_transactions(const ParetoNbdParams& p, const RfmSummary& s, double t) noexcept {
+    if (t <= 0) return 0.0;
+    // [1 - ((beta+T)/(beta+T+t))^(s-1)] / (s - 1) = L * (-expm1(-y) / y), L = ln(1 + t/(beta+T)),
+    // y = (s - 1) L; the factor is 1 at y = 0, which gives the s = 1 limit without a branch cut.
+    const double big_l = std::log1p(t / (p.beta + s.T));
+    const double y = (p.s - 1) * big_l;
+    const double factor = y == 0 ? big_l : big_l * (-std::expm1(-y) / y);
+    return (p.r + s.x) * (p.beta + s.T) / (p.alpha + s.T) * factor * pareto_nbd_p_alive(p, s);
+}
+
+}  // namespace engage::kernels

@@ -1,0 +1,20 @@
+#pragma once
+// Parameters of the retention study that `engage score --retention` runs with the scoring: the
+// as-of date is the end of the calibration period (docs/metrics.md, "Retention").
+#include <cstdint>
+
+#include "cohort/cohort_calendar.hpp"
+
+namespace engage::kernels {
+
+struct RetentionConfig {
+    bool enabled = false;
+    std::int32_t holdout_days = 0;      // repeat transactions counted in (as-of, as-of + holdout]
+    std::int32_t churn_days = 90;       // non-contractual churn: this many days without interaction
+    CohortUnit cohort_unit = CohortUnit::month;
+    std::int32_t cohort_periods = 12;
+    std::int32_t horizon_weeks = 52;    // expected transactions and CLV over this horizon
+    double annual_discount_rate = 0.10; // CLV discounting
+};
+
+}  // namespace engage::kernels

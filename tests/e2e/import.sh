@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# End-to-end test of `engage import` on the real CDNOW transaction logs (../shared/data/cdnow,
+# README.md there): the measured counts and dollar total of the README, the same file at 1 and
+# 3 ranks, `engage score` on the result, and the importer's bad-row and error cases.
+#   bash import.sh ENGAGE_EXE MPIEXEC SHARED_DATA_DIR
+# The OMPI_* variables for mpirun as root come from the environment (ctest sets them).
+set -u
+if [ $# -ne 3 ]; then
+    echo "usage: bash import.sh ENGAGE_EXE MPIEXEC SHARED_DATA_DIR" >&2
+    exit 2
+fi
+engage=$1 mpiexec=$2 data=$3
+if [ ! -d "$data" ]; then
+    echo "import: skipped, no CDNOW data directory at $data"
+    exit 0
+fi
+export OMP_NUM_THREADS=1
+# Open MPI: a run without mpirun (a singleton) needs no orted helper; starts about twice as fast.
+export OMPI_MCA_ess_singleton_isolated=1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/engage-import.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+failures=0 checks=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { echo "ok   $*"; }
+check() { # NAME CONDITION-COMMAND...
+    local name=$1
+    shift
+    checks=$((checks + 1))
+    if "$@"; then ok "$name"; else fail "$name"; fi
+}
+run() { # RANKS ARGS...: engage on RANKS ranks (1: without mpirun); output in $tmp/stdout, $tmp/stderr
+    local n=$1
+    shift
+    if [ "$n" -eq 1 ]; then
+        timeout 120 "$engage" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    else
+        timeout 120 "$mpiexec" --bind-to none -n "$n" "$engage" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    fi
+}
+# The length of a 1-D dataset, from h5ls.
+rows() { h5ls "$1/$2" | sed -n 's/.*Dataset {\([0-9]*\)\(\/[0-9A-Za-z]*\)\?}.*/\1/p'; }
+# An integer attribute of /interactions/time.
+time_attr() { h5dump -a "/interactions/time/$2" "$1" | sed -n 's/^ *(0): \([0-9-]*\).*/\1/p'; }
+# A number of the corporate block of report.json (the first occurrence of the key after it).
+corporate() { awk -v key="\"$2\":" '/"corporate": \{/ { on = 1 } on && $1 == key { v = $2; sub(/,$/, "", v); print v; exit }' "$1"; }
+# stderr without mpirun's own banners (the blocks between lines of dashes).
+engage_stderr() { awk '/^----------/ { skip = !skip; next } !skip' "$tmp/stderr"; }
+equal() { [ "$1" = "$2" ] || { echo "    got \"$1\", expected \"$2\""; return 1; }; }
+leftovers() { [ -z "$(find "$tmp" -name '*.tmp-*')" ]; }
+
+start=$(date +%s.%N)
+sample=(--transactions "$data/CDNOW_sample.txt" --id-column 2 --date-column 3 --amount-column 5)
+master=(--transactions "$data/CDNOW_master.txt" --id-column 1 --date-column 2 --amount-column 4)
+
+# --- CDNOW_sample.txt: whitespace, CRLF, no header, zero-padded ids ---
+run 1 import "${sample[@]}" --merge-same-day --output "$tmp/sample1.h5" || fail "import of the sample (1 rank) failed"
+cp "$tmp/stdout" "$tmp/sample1.out"
+check "sample: 2357 customers" equal "$(rows "$tmp/sample1.h5" /customers/id)" 2357
+check "sample: 6696 interactions after same-day merging" equal "$(rows "$tmp/sample1.h5" /interactions/time)" 6696
+check "sample: offsets = customers + 1" equal "$(rows "$tmp/sample1.h5" /interactions/offsets)" 2358
+check "sample: 223 rows merged, 0 skipped" grep -q "from 6919 transaction rows (223 merged into same-day purchases, 0 bad rows skipped)" "$tmp/sample1.out"
+check "sample: dates 1997-01-01 to 1998-06-30" grep -q "dates 1997-01-01 to 1998-06-30, epoch 1997-01-01" "$tmp/sample1.out"
+check "sample: first_time 0 (1997-01-01)" equal "$(time_attr "$tmp/sample1.h5" first_time)" 0
+check "sample: last_time 545 days (1998-06-30)" equal "$(time_attr "$tmp/sample1.h5" last_time)" $((545 * 86400))
+check "sample: no /truth" bash -c "! h5ls '$tmp/sample1.h5/truth' >/dev/null 2>&1"
+# Zero-padded ids are numbers: the sample ids are 1..2357, in order.
+ids() { h5dump -d /customers/id -y -w 0 "$1" | grep -E '^ *[0-9]' | tr -d ' ' | tr ',' '\n' | grep .; }
+check "sample: ids 1..2357 in order" equal "$(ids "$tmp/sample1.h5" | awk 'NR != $1 { bad = 1 } END { print bad ? "not 1..N" : NR }')" 2357
+
+run 3 import "${sample[@]}" --merge-same-day --output "$tmp/sample3.h5" || fail "import of the sample (3 ranks) failed"
+check "sample: 3 ranks give the same file as 1 rank" h5diff "$tmp/sample1.h5" "$tmp/sample3.h5"
+
+# cdnowElog.csv holds the same rows as CSV with a header: columns by name give the same file.
+run 1 import --transactions "$data/cdnowElog.csv" --id-column sampleid --date-column date \
+    --amount-column sales --merge-same-day --output "$tmp/elog.h5" -q || fail "import of cdnowElog.csv failed"
+check "cdnowElog.csv (header names, comma) gives the same file as CDNOW_sample.txt" h5diff "$tmp/sample1.h5" "$tmp/elog.h5"
+
+run 1 import "${sample[@]}" --output "$tmp/unmerged.h5" -q || fail "import of the sample without merging failed"
+check "sample without merging: 6919 interactions" equal "$(rows "$tmp/unmerged.h5" /interactions/time)" 6919
+
+# The whole history in one window: the README's total dollar value, at 2 ranks.
+run 2 score --input "$tmp/sample1.h5" --output "$tmp/score" --as-of 1998-06-30 --window-days 546 -q \
+    || { fail "engage score of the imported sample at 2 ranks failed"; sed 's/^/    stderr| /' "$tmp/stderr"; }
+check "score: revenue 244091.94" equal "$(corporate "$tmp/score/report.json" revenue)" 244091.94
+check "score: 2357 customers" equal "$(corporate "$tmp/score/report.json" customers)" 2357
+check "score: 6696 interactions in the window" equal "$(corporate "$tmp/score/report.json" interactions_window)" 6696
+check "score: run.json records 2 ranks" grep -q '"ranks": 2' "$tmp/score/run.json"
+
+# --- CDNOW_master.txt: a header line, 69,659 rows ---
+run 1 import "${master[@]}" --merge-same-day --output "$tmp/master.h5" || fail "import of the master file failed"
+check "master: header detected" grep -q "header on line 1" "$tmp/stdout"
+check "master: 23570 customers" equal "$(rows "$tmp/master.h5" /customers/id)" 23570
+check "master: 67591 interactions after same-day merging" equal "$(rows "$tmp/master.h5" /interactions/time)" 67591
+run 1 score --input "$tmp/master.h5" --output "$tmp/score-master" --as-of 1998-06-30 --window-days 546 -q \
+    || fail "engage score of the imported master file failed"
+check "master: revenue 2500315.63" equal "$(corporate "$tmp/score-master/report.json" revenue)" 2500315.63
+
+# --- bad rows and errors ---
+{
+    printf 'customer;date;amount\r\n'
+    printf '1;1997-01-01;10.00\r\n'   # 2
+    printf '1;1997-02-30;5\r\n'       # 3 not a date
+    printf '2;1997-01-05;abc\r\n'     # 4 not a number
+    printf '\r\n'                     # 5 blank: ignored
+    printf '3;1997-01-06\r\n'         # 6 two fields
+    printf '2;1997-01-07;inf\r\n'     # 7 not finite
+    printf '2;1997-01-07;4.50\r\n'    # 8
+} >"$tmp/few.csv"
+run 1 import --transactions "$tmp/few.csv" --output "$tmp/few.h5"
+rc=$?
+checks=$((checks + 1))
+why=""
+[ "$rc" -eq 0 ] || why+=" exit code $rc, expected 0;"
+for line in 3 4 6 7; do
+    engage_stderr | grep -q "few.csv: line $line: .*row skipped" || why+=" stderr does not name line $line;"
+done
+engage_stderr | grep -q "line 5" && why+=" the blank line 5 was reported;"
+engage_stderr | grep -q "skipped 4 of 6 data rows" || why+=" no count of skipped rows;"
+grep -q "4 bad rows skipped" "$tmp/stdout" || why+=" summary lacks the skipped rows;"
+[ "$(rows "$tmp/few.h5" /customers/id 2>/dev/null)" = 2 ] || why+=" expected 2 customers;"
+if [ -z "$why" ]; then ok "a few bad rows: skipped and named by line, exit 0"; else fail "a few bad rows:$why"; sed 's/^/    stderr| /' "$tmp/stderr"; fi
+
+# More than 10 bad rows: the first 10 by line, then a count of the rest.
+{ echo "1,1997-01-01,1"; for i in $(seq 2 14); do echo "$i,1997-01-01,x$i"; done; } >"$tmp/many.csv"
+run 1 import --transactions "$tmp/many.csv" --output "$tmp/many.h5"
+rc=$?
+check "13 bad rows: exit 0" equal "$rc" 0
+check "13 bad rows: lines 2-11 named" equal "$(engage_stderr | grep -c 'many.csv: line [0-9]*: amount')" 10
+check "13 bad rows: then '3 more bad rows skipped'" bash -c "grep -q 'many.csv: 3 more bad rows skipped' '$tmp/stderr'"
+
+# expect RANKS CODE NAME PATTERN... -- ARGS...: engage import on RANKS ranks fails with CODE, one
+# error line holding every PATTERN, and leaves no temporary file.
+expect() {
+    local ranks=$1 code=$2 name=$3 pats=() p rc why=""
+    shift 3
+    while [ "$1" != "--" ]; do pats+=("$1"); shift; done
+    shift
+    checks=$((checks + 1))
+    run "$ranks" import "$@"
+    rc=$?
+    [ "$rc" -eq "$code" ] || why+=" exit code $rc, expected $code;"
+    [ "$(engage_stderr | grep -c '^engage: error: ')" -eq 1 ] || why+=" not exactly one 'engage: error:' line;"
+    for p in "${pats[@]}"; do
+        engage_stderr | grep '^engage: error: ' | grep -qF -- "$p" || why+=" message lacks \"$p\";"
+    done
+    leftovers || why+=" temporary files left behind;"
+    if [ -n "$why" ]; then fail "$name:$why"; sed 's/^/    stderr| /' "$tmp/stderr"; else ok "$name (exit $rc)"; fi
+}
+
+printf 'id,date,amount\n1,1997-13-01,1\n2,19970101,x\n3\n' >"$tmp/allbad.csv"
+expect 2 3 "only bad rows (2 ranks): exit 3, no output file" "allbad.csv" "none of its 3 data rows" -- \
+    --transactions "$tmp/allbad.csv" --output "$tmp/allbad.h5"
+check "only bad rows: no output file" test ! -e "$tmp/allbad.h5"
+check "only bad rows: lines named before the error" bash -c "grep -q 'allbad.csv: line 4: expected 3 fields, found 1' '$tmp/stderr'"
+# An earlier file at the output path survives a failed import.
+cp "$tmp/few.h5" "$tmp/keep.h5"
+before=$(sha256sum <"$tmp/keep.h5")
+expect 1 3 "only bad rows over an earlier file" "allbad.csv" -- --transactions "$tmp/allbad.csv" --output "$tmp/keep.h5"
+check "only bad rows: the earlier file is untouched" equal "$(sha256sum <"$tmp/keep.h5")" "$before"
+printf 'id,date,amount\n' >"$tmp/header-only.csv"
+expect 1 3 "header only: exit 3" "header-only.csv" "no data rows" -- --transactions "$tmp/header-only.csv" --output "$tmp/x.h5"
+expect 1 4 "missing file: exit 4" "$tmp/missing.csv" "--transactions" -- --transactions "$tmp/missing.csv" --output "$tmp/x.h5"
+expect 1 2 "unknown --separator: exit 2" "--separator pipe" "whitespace" -- \
+    --transactions "$tmp/few.csv" --output "$tmp/x.h5" --separator pipe
+expect 1 2 "unknown header name: exit 2" "--id-column custid" "customer, date, amount" -- \
+    --transactions "$tmp/few.csv" --output "$tmp/x.h5" --id-column custid
+expect 1 2 "--epoch after the first transaction: exit 2" "--epoch 1997-02-01" "1997-01-01" -- \
+    --transactions "$tmp/few.csv" --output "$tmp/x.h5" --epoch 1997-02-01
+expect 1 2 "unknown --date-format: exit 2" "--date-format YY/MM/DD" -- \
+    --transactions "$tmp/few.csv" --output "$tmp/x.h5" --date-format YY/MM/DD
+expect 1 2 "--id-column 0: exit 2" "--id-column 0" -- --transactions "$tmp/few.csv" --output "$tmp/x.h5" --id-column 0
+expect 1 4 "output directory missing: exit 4" "does not exist" -- "${sample[@]}" --output "$tmp/no/such/dir/x.h5"
+check "failed imports leave no file" test ! -e "$tmp/x.h5"
+
+elapsed=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+echo "import: $((checks - failures)) of $checks checks passed in ${elapsed} s"
+[ "$failures" -eq 0 ]

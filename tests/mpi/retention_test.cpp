@@ -1,0 +1,93 @@
+// The retention study on the real CDNOW data (issue 4): from the raw CDNOW_sample.txt imported
+// with `engage import`, the published fits to their printed digits and the holdout count, at
+// every rank count (Fader, Hardie & Lee 2005; ../shared/data/cdnow/README.md).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "jobs/import_job.hpp"
+#include "jobs/score_job.hpp"
+#include "mpi/comm.hpp"
+
+namespace engage {
+namespace {
+
+const std::string kCdnow = std::string(ENGAGE_SHARED_DIR) + "/data/cdnow";
+
+std::string shared_temp_dir(const mpi::Comm& comm) {
+    std::string dir;
+    if (comm.root()) {
+        std::string pattern = ::testing::TempDir() + "/engage_retention_XXXXXX";
+        dir = ::mkdtemp(pattern.data());
+    }
+    comm.broadcast(dir);
+    return dir;
+}
+
+double rounded(double v, int digits) { return std::round(v * std::pow(10.0, digits)) / std::pow(10.0, digits); }
+
+TEST(Retention, ReproducesThePublishedCdnowFitsFromTheRawSample) {
+    if (!std::filesystem::exists(kCdnow + "/CDNOW_sample.txt")) GTEST_SKIP() << kCdnow << " is missing";
+    const auto comm = mpi::Comm::world();
+    const std::string dir = shared_temp_dir(comm);
+    const jobs::RunInfo info{"test", "test"};
+    jobs::ImportOptions im;
+    im.transactions = kCdnow + "/CDNOW_sample.txt";
+    im.output = dir + "/sample.h5";
+    im.csv.id_column = "2";  // the sample's own customer ids
+    im.csv.date_column = "3";
+    im.csv.amount_column = "5";
+    im.merge_same_day = true;
+    im.quiet = true;
+    jobs::run_import(comm, im, info);
+
+    jobs::ScoreOptions s;
+    s.input = im.output;
+    s.output = dir + "/out";
+    s.as_of = "1997-09-30";        // the end of the calibration period
+    s.retention.enabled = true;
+    s.retention.holdout_days = 273; // 1997-10-01 .. 1998-06-30: 39 weeks
+    s.quiet = true;
+    jobs::run_score(comm, s, info);
+    if (comm.root()) {
+        std::ifstream in(s.output + "/report.json");
+        std::stringstream text;
+        text << in.rdbuf();
+        const auto r = nlohmann::json::parse(text.str())["retention"];
+        EXPECT_EQ(r["customers_with_a_purchase"].get<int>(), 2357);
+        EXPECT_EQ(r["customers_with_repeat_purchases"].get<int>(), 946);
+        const auto& bg = r["models"][0];
+        const auto& pn = r["models"][1];
+        const auto& gg = r["models"][2];
+        ASSERT_EQ(bg["model"], "bg_nbd");
+        EXPECT_EQ(rounded(bg["parameters"]["r"].get<double>(), 3), 0.243);
+        EXPECT_EQ(rounded(bg["parameters"]["alpha"].get<double>(), 3), 4.414);
+        EXPECT_EQ(rounded(bg["parameters"]["a"].get<double>(), 3), 0.793);
+        EXPECT_EQ(rounded(bg["parameters"]["b"].get<double>(), 3), 2.426);
+        EXPECT_EQ(rounded(bg["log_likelihood"].get<double>(), 1), -9582.4);
+        ASSERT_EQ(pn["model"], "pareto_nbd");
+        EXPECT_EQ(rounded(pn["parameters"]["r"].get<double>(), 3), 0.553);
+        EXPECT_EQ(rounded(pn["parameters"]["alpha"].get<double>(), 3), 10.578);
+        EXPECT_EQ(rounded(pn["parameters"]["s"].get<double>(), 3), 0.606);
+        EXPECT_NEAR(pn["parameters"]["beta"].get<double>(), 11.669, 0.05);  // weakly determined
+        EXPECT_EQ(rounded(pn["log_likelihood"].get<double>(), 1), -9595.0);
+        ASSERT_EQ(gg["model"], "gamma_gamma");
+        EXPECT_EQ(rounded(gg["parameters"]["p"].get<double>(), 2), 6.25);
+        EXPECT_EQ(rounded(gg["parameters"]["q"].get<double>(), 2), 3.74);
+        EXPECT_EQ(rounded(gg["parameters"]["gamma"].get<double>(), 2), 15.44);
+        EXPECT_EQ(r["holdout"]["actual_repeat_transactions"].get<double>(), 1882.0);
+        EXPECT_GT(r["holdout"]["predicted_bg_nbd"].get<double>(), 1000.0);
+        // Kaplan-Meier by tier, with a log-rank test between the tiers present.
+        EXPECT_LT(r["survival"]["log_rank"]["p_value"].get<double>(), 0.01);
+        std::filesystem::remove_all(dir);
+    }
+    comm.barrier();
+}
+
+}  // namespace
+}  // namespace engage

@@ -1,0 +1,301 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "core/dates.hpp"
+#include "core/errors.hpp"
+#include "io/transactions_csv.hpp"
+
+namespace engage::io {
+
+namespace {
+
+ParsedTransactions parse(const std::string& text, TransactionsCsvOptions o = {}) {
+    std::istringstream in(text);
+    return parse_transactions(in, "t.csv", o);
+}
+
+TransactionsCsvOptions columns(std::string id, std::string date, std::string amount, std::string channel = "") {
+    TransactionsCsvOptions o;
+    o.id_column = std::move(id);
+    o.date_column = std::move(date);
+    o.amount_column = std::move(amount);
+    o.channel_column = std::move(channel);
+    return o;
+}
+
+std::int64_t day(const char* iso) { return *parse_iso_date(iso); }
+
+std::vector<std::uint64_t> lines_of(const ParsedTransactions& p) {
+    std::vector<std::uint64_t> v;
+    for (const auto& b : p.bad) v.push_back(b.line);
+    return v;
+}
+
+Transaction tx(std::uint64_t id, const char* date, double amount, std::uint8_t channel = 0) {
+    Transaction t;
+    t.id = id;
+    t.unix_day = day(date);
+    t.amount = amount;
+    t.channel = channel;
+    return t;
+}
+
+}  // namespace
+
+TEST(TransactionsCsv, SniffsEachSeparatorFromTheFirstDataLine) {
+    for (const auto& [text, sep] : std::vector<std::pair<std::string, Separator>>{
+             {"1,2021-03-04,9.5\n", Separator::comma},
+             {"1;2021-03-04;9.5\n", Separator::semicolon},
+             {"1\t2021-03-04\t9.5\n", Separator::tab},
+             {"  1   2021-03-04   9.5\n", Separator::whitespace}}) {
+        const auto p = parse(text);
+        EXPECT_EQ(p.separator, sep) << text;
+        ASSERT_EQ(p.rows.size(), 1u) << text;
+        EXPECT_EQ(p.rows[0].id, 1u);
+        EXPECT_EQ(p.rows[0].unix_day, day("2021-03-04"));
+        EXPECT_EQ(p.rows[0].amount, 9.5);
+        EXPECT_EQ(p.rows[0].line, 1u);
+        EXPECT_EQ(p.header_line, 0u);
+        EXPECT_EQ(p.fields, 3u);
+    }
+    // The first data line decides (line 2 when line 1 may be a header); separators inside quotes
+    // do not count.
+    const auto p = parse("id;date;amount\n7;\"2021-01-02\";\"1,5\"\n");
+    EXPECT_EQ(p.separator, Separator::semicolon);
+    EXPECT_EQ(p.header_line, 1u);
+    EXPECT_EQ(p.rows.size(), 0u);  // "1,5" is not a number (amounts use a decimal point)
+    EXPECT_EQ(p.bad_rows, 1u);
+}
+
+TEST(TransactionsCsv, QuotedAndTrimmedFields) {
+    const auto p = parse("\"customer, id\",\"date\",\"amount\"\n \"0042\" , 2021-01-05 ,\"12.25\"\n");
+    EXPECT_EQ(p.header_line, 1u);
+    ASSERT_EQ(p.rows.size(), 1u);
+    EXPECT_EQ(p.rows[0].id, 42u);
+    EXPECT_EQ(p.rows[0].amount, 12.25);
+    const auto bad = parse("3,2021-01-05,5\n1,2021-01-05,\"3\n2,2021-01-05,\"4\"x\n");
+    EXPECT_EQ(bad.rows.size(), 1u);
+    EXPECT_EQ(lines_of(bad), (std::vector<std::uint64_t>{2, 3}));
+    EXPECT_NE(bad.bad[0].reason.find("quotes"), std::string::npos);
+    // The first line sets the columns: when it cannot be split, nothing can be read.
+    EXPECT_THROW(parse("1,2021-01-05,\"3\n3,2021-01-05,5\n"), DataError);
+}
+
+TEST(TransactionsCsv, GivenSeparatorWinsAndColumnsMustFit) {
+    TransactionsCsvOptions o;
+    o.separator = Separator::tab;
+    const auto p = parse("1\t2021-03-04\t9.5\n1\t2021-03-04 x\t9.5\n", o);
+    EXPECT_EQ(p.separator, Separator::tab);
+    EXPECT_EQ(p.rows.size(), 1u);
+    EXPECT_EQ(lines_of(p), std::vector<std::uint64_t>{2});  // "2021-03-04 x" is not a date
+    // Sniffing picks tab whenever a line holds one; runs of blanks and tabs need --separator whitespace.
+    o.separator = Separator::whitespace;
+    EXPECT_EQ(parse("  1   2021-03-04 \t 9.5\n", o).rows.size(), 1u);
+    o.separator = Separator::comma;
+    try {
+        parse("1 2021-03-04 9.5\n", o);
+        FAIL() << "expected ConfigError";
+    } catch (const ConfigError& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("--date-column 2"), std::string::npos) << m;
+        EXPECT_NE(m.find("has 1 fields"), std::string::npos) << m;
+    }
+}
+
+TEST(TransactionsCsv, DetectsHeaderByItsDateField) {
+    const auto with = parse("customer,date,amount\n5,20210101,1\n");
+    EXPECT_EQ(with.header_line, 1u);
+    EXPECT_EQ(with.data_lines, 1u);
+    ASSERT_EQ(with.rows.size(), 1u);
+    EXPECT_EQ(with.rows[0].line, 2u);
+    const auto without = parse("5,20210101,1\n6,20210102,2\n");
+    EXPECT_EQ(without.header_line, 0u);
+    EXPECT_EQ(without.rows.size(), 2u);
+    // Blank lines before the header are skipped; the header is the first non-empty line.
+    const auto blank = parse("\n  \nid,day,value\n\n5,2021-01-01,1\n");
+    EXPECT_EQ(blank.header_line, 3u);
+    ASSERT_EQ(blank.rows.size(), 1u);
+    EXPECT_EQ(blank.rows[0].line, 5u);
+}
+
+TEST(TransactionsCsv, ForcedHeaderModes) {
+    TransactionsCsvOptions o;
+    o.header = HeaderMode::yes;
+    const auto yes = parse("5,20210101,1\n6,20210102,2\n", o);  // the first line is taken as the header
+    EXPECT_EQ(yes.header_line, 1u);
+    ASSERT_EQ(yes.rows.size(), 1u);
+    EXPECT_EQ(yes.rows[0].id, 6u);
+    o.header = HeaderMode::no;
+    const auto no = parse("customer,date,amount\n5,20210101,1\n", o);  // the header is a bad row
+    EXPECT_EQ(no.header_line, 0u);
+    EXPECT_EQ(no.rows.size(), 1u);
+    EXPECT_EQ(lines_of(no), std::vector<std::uint64_t>{1});
+}
+
+TEST(TransactionsCsv, ColumnsByHeaderName) {
+    // cdnowElog.csv: masterid,sampleid,date,cds,sales
+    const std::string elog = "masterid,sampleid,date,cds,sales\n4,1,19970101,2,29.33\n18,2,19970101,1,11.77\n";
+    const auto p = parse(elog, columns("SampleID", "date", "sales"));
+    EXPECT_EQ(p.header_line, 1u);
+    ASSERT_EQ(p.rows.size(), 2u);
+    EXPECT_EQ(p.rows[1].id, 2u);
+    EXPECT_EQ(p.rows[1].amount, 11.77);
+    EXPECT_THROW(parse(elog, columns("customer", "date", "sales")), ConfigError);
+    auto o = columns("sampleid", "date", "sales");
+    o.header = HeaderMode::no;
+    EXPECT_THROW(parse(elog, o), ConfigError);
+    EXPECT_THROW(parse(elog, columns("sampleid", "3", "date")), ConfigError);  // two names for one column
+}
+
+TEST(TransactionsCsv, CheckColumnsRejectsZeroEmptyAndDuplicates) {
+    EXPECT_NO_THROW(check_columns(columns("2", "3", "5")));
+    EXPECT_THROW(check_columns(columns("0", "3", "5")), ConfigError);
+    EXPECT_THROW(check_columns(columns("", "3", "5")), ConfigError);
+    EXPECT_THROW(check_columns(columns("2", "3", "3")), ConfigError);
+    EXPECT_THROW(check_columns(columns("id", "date", "amount", "ID")), ConfigError);
+    EXPECT_THROW(check_columns(columns("1", "2", "99999999999999999999999")), ConfigError);
+}
+
+TEST(TransactionsCsv, DateFormats) {
+    auto o = columns("1", "2", "3");
+    const auto automatic = parse("1 19970101 1\n1 1997-01-02 1\n1 02/01/1997 1\n", o);
+    ASSERT_EQ(automatic.rows.size(), 2u);
+    EXPECT_EQ(automatic.rows[0].unix_day, day("1997-01-01"));
+    EXPECT_EQ(automatic.rows[1].unix_day, day("1997-01-02"));
+    EXPECT_EQ(lines_of(automatic), std::vector<std::uint64_t>{3});
+    o.date_format = DateFormat::dmy;
+    const auto dmy = parse("1 02/01/1997 1\n1 31/12/1997 1\n1 1/2/1997 1\n1 12/31/1997 1\n", o);
+    ASSERT_EQ(dmy.rows.size(), 3u);
+    EXPECT_EQ(dmy.rows[0].unix_day, day("1997-01-02"));
+    EXPECT_EQ(dmy.rows[1].unix_day, day("1997-12-31"));
+    EXPECT_EQ(dmy.rows[2].unix_day, day("1997-02-01"));
+    EXPECT_EQ(lines_of(dmy), std::vector<std::uint64_t>{4});
+    o.date_format = DateFormat::mdy;
+    const auto mdy = parse("1 02/01/1997 1\n1 12/31/1997 1\n", o);
+    ASSERT_EQ(mdy.rows.size(), 2u);
+    EXPECT_EQ(mdy.rows[0].unix_day, day("1997-02-01"));
+    EXPECT_EQ(mdy.rows[1].unix_day, day("1997-12-31"));
+    o.date_format = DateFormat::yyyymmdd;
+    const auto compact = parse("1 20240229 1\n1 20230229 1\n1 2024-02-29 1\n", o);
+    ASSERT_EQ(compact.rows.size(), 1u);
+    EXPECT_EQ(compact.rows[0].unix_day, day("2024-02-29"));
+    EXPECT_EQ(lines_of(compact), (std::vector<std::uint64_t>{2, 3}));
+    EXPECT_EQ(parse_date_format("dd/mm/yyyy"), DateFormat::dmy);
+    EXPECT_EQ(parse_date_format("YYYY-MM-DD"), DateFormat::iso);
+    EXPECT_FALSE(parse_date_format("YY-MM-DD"));
+}
+
+TEST(TransactionsCsv, CrlfByteOrderMarkAndMissingFinalNewline) {
+    const auto p = parse("\xEF\xBB\xBFid,date,amount\r\n00007,2021-01-01,1.5\r\n\r\n8,2021-01-02,2\r\n9,2021-01-03,3");
+    EXPECT_EQ(p.header_line, 1u);
+    EXPECT_EQ(p.bad_rows, 0u);
+    ASSERT_EQ(p.rows.size(), 3u);
+    EXPECT_EQ(p.rows[0].id, 7u);
+    EXPECT_EQ(p.rows[2].amount, 3.0);
+    EXPECT_EQ(p.rows[2].line, 5u);
+    // CDNOW_sample.txt: leading blanks, runs of spaces, CRLF, zero-padded ids.
+    const auto cdnow = parse(" 00004 0001 19970101  2   29.33\r\n 00004 0001 19970118  2   29.73\r\n",
+                             columns("2", "3", "5"));
+    EXPECT_EQ(cdnow.separator, Separator::whitespace);
+    ASSERT_EQ(cdnow.rows.size(), 2u);
+    EXPECT_EQ(cdnow.rows[1].id, 1u);
+    EXPECT_EQ(cdnow.rows[1].amount, 29.73);
+}
+
+TEST(TransactionsCsv, ReportsBadRowsWithLineNumbers) {
+    std::string text = "id,date,amount,channel\n";
+    text += "1,2021-01-01,5,purchase\n";        // 2 good
+    text += "x1,2021-01-01,5,purchase\n";       // 3 id not a number
+    text += "1,2021-13-01,5,purchase\n";        // 4 not a date
+    text += "1,2021-01-01,abc,purchase\n";      // 5 amount not a number
+    text += "1,2021-01-01,NaN,purchase\n";      // 6 not finite
+    text += "1,2021-01-01,2e13,purchase\n";     // 7 out of range
+    text += "1,2021-01-01,5,telepathy\n";       // 8 unknown channel
+    text += "1,2021-01-01,5\n";                 // 9 wrong field count
+    text += "\n";                               // 10 blank: not a row
+    text += "2,2021-01-01,1,LOGIN\n";           // 11 good (names are case-insensitive)
+    text += "3,2021-01-01,-2.5,support\n";      // 12 good (a kind name; negative amounts are allowed)
+    text += "99999999999999999999,2021-01-01,1,purchase\n";  // 13 id beyond 64 bits
+    text += ",2021-01-01,1,purchase\n";         // 14 empty id
+    for (int i = 0; i < 5; ++i) text += "1,2021-01-01,5,purchase,extra\n";  // 15-19 field count
+    const auto p = parse(text, columns("id", "date", "amount", "channel"));
+    EXPECT_EQ(p.data_lines, 17u);
+    EXPECT_EQ(p.rows.size(), 3u);
+    EXPECT_EQ(p.bad_rows, 14u);
+    EXPECT_EQ(lines_of(p), (std::vector<std::uint64_t>{3, 4, 5, 6, 7, 8, 9, 13, 14, 15}));
+    EXPECT_NE(p.bad[0].reason.find("\"x1\""), std::string::npos);
+    EXPECT_NE(p.bad[1].reason.find("not a date"), std::string::npos);
+    EXPECT_NE(p.bad[2].reason.find("not a number"), std::string::npos);
+    EXPECT_NE(p.bad[3].reason.find("not finite"), std::string::npos);
+    EXPECT_NE(p.bad[4].reason.find("1e13"), std::string::npos);
+    EXPECT_NE(p.bad[5].reason.find("unknown channel \"telepathy\""), std::string::npos);
+    EXPECT_NE(p.bad[6].reason.find("expected 4 fields, found 3"), std::string::npos);
+    EXPECT_NE(p.bad[7].reason.find("too large"), std::string::npos);
+    EXPECT_NE(p.bad[8].reason.find("empty"), std::string::npos);
+    EXPECT_EQ(p.rows[1].channel, 1u);  // login
+    EXPECT_EQ(p.rows[2].channel, 2u);  // support_ticket
+    EXPECT_EQ(p.rows[2].amount, -2.5);
+}
+
+TEST(TransactionsCsv, EmptyInputHasNoDataLines) {
+    EXPECT_EQ(parse("").data_lines, 0u);
+    EXPECT_EQ(parse("\n\r\n  \n").data_lines, 0u);
+    const auto header_only = parse("id,date,amount\n");
+    EXPECT_EQ(header_only.header_line, 1u);
+    EXPECT_EQ(header_only.data_lines, 0u);
+}
+
+TEST(TransactionsCsv, MissingFileIsAnIoError) {
+    EXPECT_THROW(read_transactions("/nonexistent/engage/t.csv", {}), IoError);
+}
+
+TEST(CustomerBaseBuild, SortsByNumericIdAndDateKeepingFileOrderWithinADay) {
+    std::vector<Transaction> rows{tx(10, "2021-03-01", 1), tx(9, "2021-02-01", 2), tx(10, "2021-01-05", 3),
+                                  tx(10, "2021-03-01", 4), tx(9, "2021-02-01", 5)};
+    const auto b = build_customer_base(rows, false, std::nullopt);
+    const auto& s = b.shard;
+    EXPECT_EQ(b.epoch_unix_day, day("2021-01-01"));
+    EXPECT_EQ(b.first_unix_day, day("2021-01-05"));
+    EXPECT_EQ(b.last_unix_day, day("2021-03-01"));
+    EXPECT_EQ(b.merged_rows, 0u);
+    EXPECT_EQ(s.id, (std::vector<std::uint64_t>{9, 10}));
+    EXPECT_EQ(s.acquisition_day, (std::vector<kernels::Day>{31, 4}));
+    EXPECT_EQ(s.offsets, (std::vector<std::uint64_t>{0, 2, 5}));
+    EXPECT_EQ(s.value, (std::vector<double>{2, 5, 3, 1, 4}));
+    EXPECT_EQ(s.time, (std::vector<std::int64_t>{31 * 86400, 31 * 86400, 4 * 86400, 59 * 86400, 59 * 86400}));
+    EXPECT_EQ(s.channel, (std::vector<std::uint8_t>{0, 0, 0, 0, 0}));
+    ASSERT_EQ(s.wallet.size(), 2u);
+    EXPECT_TRUE(std::isnan(s.wallet[0]) && std::isnan(s.wallet[1]));
+    EXPECT_EQ(s.business_unit, (std::vector<std::uint32_t>{0, 0}));
+    EXPECT_EQ(s.segment, (std::vector<std::uint8_t>{0, 0}));
+}
+
+TEST(CustomerBaseBuild, MergesSameDayPurchasesOnly) {
+    // Customer 1: two purchases and a login on one day, one purchase the next day.
+    std::vector<Transaction> rows{tx(1, "2021-01-02", 1.25), tx(1, "2021-01-02", 1, 1), tx(1, "2021-01-03", 7),
+                                  tx(1, "2021-01-02", 2.5), tx(2, "2021-01-02", 4), tx(2, "2021-01-02", 0)};
+    const auto b = build_customer_base(rows, true, std::nullopt);
+    const auto& s = b.shard;
+    EXPECT_EQ(b.merged_rows, 2u);
+    EXPECT_EQ(s.offsets, (std::vector<std::uint64_t>{0, 3, 4}));
+    EXPECT_EQ(s.value, (std::vector<double>{3.75, 1, 7, 4}));
+    EXPECT_EQ(s.channel, (std::vector<std::uint8_t>{0, 1, 0, 0}));
+    EXPECT_EQ(s.time, (std::vector<std::int64_t>{86400, 86400, 2 * 86400, 86400}));
+    const auto unmerged = build_customer_base(rows, false, std::nullopt);
+    EXPECT_EQ(unmerged.shard.value, (std::vector<double>{1.25, 1, 2.5, 7, 4, 0}));
+}
+
+TEST(CustomerBaseBuild, Epoch) {
+    std::vector<Transaction> rows{tx(1, "1997-03-25", 1), tx(2, "1998-06-30", 1)};
+    EXPECT_EQ(build_customer_base(rows, false, std::nullopt).epoch_unix_day, day("1997-01-01"));
+    const auto b = build_customer_base(rows, false, day("1997-03-25"));
+    EXPECT_EQ(b.shard.acquisition_day, (std::vector<kernels::Day>{0, 462}));
+    EXPECT_THROW(build_customer_base(rows, false, day("1997-03-26")), ConfigError);
+    std::vector<Transaction> huge{tx(1, "2021-01-01", 9e12), tx(1, "2021-01-01", 9e12)};
+    EXPECT_THROW(build_customer_base(huge, true, std::nullopt), DataError);
+    EXPECT_NO_THROW(build_customer_base(huge, false, std::nullopt));
+}
+
+}  // namespace engage::io
