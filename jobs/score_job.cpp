@@ -173,6 +173,18 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     std::vector<kernels::EngagementRecord> records;
     records.reserve(bounds[s1] - bounds[s0]);
     // The retention study: purchase histories and the cohort matrix (groups: business units).
+    kernels::RetentionConfig retention_config = o.retention;
+    comm.agree([&] {
+        if (retention_config.cancel_channel.empty()) return;
+        for (std::size_t k = 0; k < meta.channels.size(); ++k)
+            if (meta.channels[k].name == retention_config.cancel_channel) retention_config.cancel_code = int(k);
+        if (retention_config.cancel_code < 0) {
+            std::string names;
+            for (const auto& c : meta.channels) names += (names.empty() ? "" : ", ") + c.name;
+            throw ConfigError("--cancel-channel " + retention_config.cancel_channel + ": not a channel of " + o.input +
+                              "; its channels: " + names);
+        }
+    });
     const Day holdout_end = ctx.as_of + o.retention.holdout_days;
     kernels::CohortRetention cohorts({o.retention.cohort_unit, meta.epoch_unix_day, day_of(meta.first_time), ctx.as_of,
                                       o.retention.cohort_periods, false},
@@ -203,7 +215,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
                                      records);
             if (o.retention.enabled)
                 kernels::append_histories(shard.view(), kinds, shard.business_unit, ctx.as_of, holdout_end,
-                                          o.retention.churn_days, cohorts, histories);
+                                          o.retention.churn_days, retention_config.cancel_code, cohorts, histories);
             read_interactions += shard.time.size();
         }
         {
@@ -230,7 +242,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         auto t = timer.measure("retention");
         mpi::allreduce_state(comm, cohorts);
         retention = std::make_unique<RetentionResult>(
-            run_retention_model(comm, histories, engagement->scored, o.retention));
+            run_retention_model(comm, histories, engagement->scored, retention_config));
     }
     {
         auto t = timer.measure("write");
@@ -257,7 +269,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
                 report["retention"] = io::retention_report(
                     {&rr.bg_nbd, &rr.pareto_nbd, &rr.gamma_gamma, rr.calibrated, rr.repeaters, rr.holdout_actual,
                      rr.holdout_bg_nbd, rr.holdout_pareto_nbd, &rr.survival, &cohorts},
-                    o.retention, meta, as_of, format_iso_date(meta.epoch_unix_day + holdout_end));
+                    retention_config, meta, as_of, format_iso_date(meta.epoch_unix_day + holdout_end));
             }
             io::write_json(report, out->staged("report.json"));
             auto tables = io::score_report_tables(report);

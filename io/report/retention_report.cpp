@@ -43,8 +43,8 @@ json curve_json(const KaplanMeierCurve& c, const char* group) {
             {"table", rows}};
 }
 
-json cohort_json(const CohortRetention& cohorts, std::span<const std::size_t> groups) {
-    const CohortTable t = cohorts.table(CohortEntry::first_time, groups);
+json cohort_json(const CohortRetention& cohorts, std::span<const std::size_t> groups, CohortEntry entry) {
+    const CohortTable t = cohorts.table(entry, groups);
     json rows = json::array();
     for (std::int32_t c = 0; c < t.cohorts; ++c) {
         json classic = json::array(), rolling = json::array(), counts = json::array();
@@ -98,7 +98,8 @@ json retention_report(const RetentionReportInput& in, const kernels::RetentionCo
         if (in.survival->subjects(std::size_t(t)) > 0) tiers.push_back(std::size_t(t));
     }
     json survival;
-    survival["churn"] = "no interaction for " + std::to_string(o.churn_days) + " days (non-contractual)";
+    survival["churn"] = o.cancel_code >= 0 ? "first interaction on channel " + o.cancel_channel + " (contractual)"
+                                           : "no interaction for " + std::to_string(o.churn_days) + " days (non-contractual)";
     survival["by_tier"] = curves;
     if (tiers.size() >= 2) {
         const LogRankTest lr = log_rank(*in.survival, tiers);
@@ -112,10 +113,13 @@ json retention_report(const RetentionReportInput& in, const kernels::RetentionCo
     cohorts["unit"] = std::string(cohort_unit_name(o.cohort_unit));
     std::vector<std::size_t> all(meta.business_unit_names.size());
     std::iota(all.begin(), all.end(), 0);
-    cohorts["corporate"] = cohort_json(*in.cohorts, all);
+    cohorts["entry"] = "first_time: each customer in its acquisition cohort; recurring: in the cohort of every "
+                       "period it was active";
+    cohorts["corporate"] = cohort_json(*in.cohorts, all, CohortEntry::first_time);
+    cohorts["corporate_recurring"] = cohort_json(*in.cohorts, all, CohortEntry::recurring);
     json units = json::array();
     for (std::size_t u = 0; u < all.size(); ++u) {
-        json one = cohort_json(*in.cohorts, std::span<const std::size_t>(&u, 1));
+        json one = cohort_json(*in.cohorts, std::span<const std::size_t>(&u, 1), CohortEntry::first_time);
         one["business_unit"] = meta.business_unit_names[u];
         units.push_back(one);
     }
@@ -138,6 +142,7 @@ std::vector<CsvTable> retention_tables(const json& r) {
                                     c["rolling_retention"][k]});
     };
     add("corporate", r["cohorts"]["corporate"]);
+    add("corporate_recurring", r["cohorts"]["corporate_recurring"]);
     for (const auto& u : r["cohorts"]["business_units"]) add(u["business_unit"].get<std::string>(), u);
     return {{"survival.csv", survival}, {"cohort_retention.csv", cohorts}};
 }

@@ -22,18 +22,21 @@ struct PurchaseHistory {
     std::optional<SurvivalTime> survival;  // non-contractual churn as of the calibration end
 };
 
-// Customer k of the shard. Activity for the survival time is any interaction; a customer is
-// churned after `inactive_days` without one (kernels/survival/churn.hpp).
+// Customer k of the shard. Its survival time (kernels/survival/churn.hpp) is contractual when
+// `cancel_code` >= 0 (churn on the first interaction on that channel), otherwise
+// non-contractual: churned after `inactive_days` without any interaction.
 inline PurchaseHistory purchase_history(const ShardView& v, std::size_t k, const ChannelKinds& kinds,
                                         Day calibration_end, Day holdout_end, std::int32_t inactive_days,
-                                        std::vector<Day>& activity_scratch) {
+                                        int cancel_code, std::vector<Day>& activity_scratch) {
     PurchaseHistory h;
     Day first = kNoDay, last_repeat = kNoDay, day = kNoDay;
     std::int64_t repeat_cents = 0;
     std::uint32_t repeats = 0, holdout = 0;
+    std::optional<Day> cancelled;
     activity_scratch.clear();
     for (std::size_t i = v.offsets[k]; i < v.offsets[k + 1]; ++i) {
         const Event e = make_event(v, i, kinds);
+        if (e.channel == cancel_code && !cancelled && e.day >= v.acquisition_day[k]) cancelled = e.day;
         if (e.day <= calibration_end && (activity_scratch.empty() || activity_scratch.back() != e.day))
             activity_scratch.push_back(e.day);
         if (e.kind != ChannelKind::purchase) continue;
@@ -49,7 +52,9 @@ inline PurchaseHistory purchase_history(const ShardView& v, std::size_t k, const
             holdout += new_day;
         }
     }
-    h.survival = non_contractual_churn(activity_scratch, v.acquisition_day[k], calibration_end, inactive_days);
+    h.survival = cancel_code >= 0
+                     ? contractual_churn(cancelled, v.acquisition_day[k], calibration_end)
+                     : non_contractual_churn(activity_scratch, v.acquisition_day[k], calibration_end, inactive_days);
     if (first == kNoDay || first > calibration_end) return h;
     h.calibrated = true;
     h.rfm = {double(repeats), repeats ? double(last_repeat - first) / 7.0 : 0.0, double(calibration_end - first) / 7.0};
@@ -61,11 +66,12 @@ inline PurchaseHistory purchase_history(const ShardView& v, std::size_t k, const
 // Every customer of a shard: appends its history and enters it in the cohort matrix (group:
 // its business unit), with its interactions up to the calibration end.
 inline void append_histories(const ShardView& v, const ChannelKinds& kinds, std::span<const std::uint32_t> group,
-                             Day calibration_end, Day holdout_end, std::int32_t inactive_days,
+                             Day calibration_end, Day holdout_end, std::int32_t inactive_days, int cancel_code,
                              CohortRetention& cohorts, std::vector<PurchaseHistory>& out) {
     std::vector<Day> activity;
     for (std::size_t k = 0; k < v.customers(); ++k) {
-        out.push_back(purchase_history(v, k, kinds, calibration_end, holdout_end, inactive_days, activity));
+        out.push_back(
+            purchase_history(v, k, kinds, calibration_end, holdout_end, inactive_days, cancel_code, activity));
         cohorts.update(group[k], v.acquisition_day[k], activity);
     }
 }

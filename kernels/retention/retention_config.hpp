@@ -2,6 +2,7 @@
 // Parameters of the retention study that `engage score --retention` runs with the scoring: the
 // as-of date is the end of the calibration period (docs/metrics.md, "Retention").
 #include <cstdint>
+#include <string>
 
 #include "cohort/cohort_calendar.hpp"
 
@@ -11,6 +12,8 @@ struct RetentionConfig {
     bool enabled = false;
     std::int32_t holdout_days = 0;      // repeat transactions counted in (as-of, as-of + holdout]
     std::int32_t churn_days = 90;       // non-contractual churn: this many days without interaction
+    std::string cancel_channel;         // contractual churn: the first interaction on this channel
+    int cancel_code = -1;               // its code in the file's dictionary (-1: non-contractual)
     CohortUnit cohort_unit = CohortUnit::month;
     std::int32_t cohort_periods = 12;
     std::int32_t horizon_weeks = 52;    // expected transactions and CLV over this horizon

@@ -4,6 +4,7 @@
 // same summary are fitted once with a count (Fader, Hardie & Lee 2005, Marketing Science
 // 24(2), section 4: the CDNOW sample has 2,357 customers but far fewer distinct summaries).
 #include <algorithm>
+#include <cmath>
 #include <compare>
 #include <cstdint>
 #include <span>
@@ -71,6 +72,23 @@ std::vector<Grouped<Summary>> merge_groups(std::span<const Grouped<Summary>> a,
         }
     }
     return out;
+}
+
+// Why a summary cannot enter a fit, or nullptr: x a whole number >= 0, 0 <= t_x <= T, all
+// finite, and t_x = 0 when x = 0. For the caller's input check, identical on every rank.
+inline const char* rfm_summary_problem(const RfmSummary& s) noexcept {
+    if (!(std::isfinite(s.x) && std::isfinite(s.t_x) && std::isfinite(s.T))) return "x, t_x and T must be finite";
+    if (s.x < 0 || s.x != std::floor(s.x)) return "x must be a whole number of repeat transactions, at least 0";
+    if (s.t_x < 0 || s.t_x > s.T) return "the recency t_x must lie in [0, T]";
+    if (s.x == 0 && s.t_x != 0) return "t_x must be 0 when x = 0";
+    return nullptr;
+}
+
+// The same for the Gamma-Gamma input: x a whole number >= 1, m > 0, finite.
+inline const char* spend_summary_problem(const SpendSummary& s) noexcept {
+    if (!(std::isfinite(s.x) && s.x >= 1 && s.x == std::floor(s.x))) return "x must be a whole number, at least 1";
+    if (!(std::isfinite(s.m) && s.m > 0)) return "the mean transaction value m must be positive and finite";
+    return nullptr;
 }
 
 // Total number of customers in a list of groups.

@@ -118,6 +118,7 @@ Command parse_score(const std::vector<std::string>& args) {
         ("retention", po::bool_switch(&rt.enabled), "fit BG/NBD, Pareto/NBD and Gamma-Gamma, Kaplan-Meier by tier, cohort retention")
         ("holdout-days", po::value(&rt.holdout_days)->default_value(rt.holdout_days), "compare predicted and actual repeat transactions over this many days after the as-of date (0: no holdout)")
         ("churn-days", po::value(&rt.churn_days)->default_value(rt.churn_days), "non-contractual churn: this many days without an interaction")
+        ("cancel-channel", po::value(&rt.cancel_channel), "contractual churn instead: a customer churns on its first interaction on this channel (a name in /channels/name)")
         ("cohort", po::value(&cohort_unit)->default_value(cohort_unit), "acquisition cohorts by week, month or quarter")
         ("cohort-periods", po::value(&rt.cohort_periods)->default_value(rt.cohort_periods), "periods since acquisition in the cohort matrix")
         ("horizon-weeks", po::value(&rt.horizon_weeks)->default_value(rt.horizon_weeks), "horizon of expected transactions and CLV, in weeks")
