@@ -30,7 +30,7 @@ RetentionResult run_retention_model(const mpi::Comm& comm, std::span<const kerne
         if (h.rfm.x > 0 && h.mean_repeat_value > 0) spend.push_back({h.rfm.x, h.mean_repeat_value});
     }
     r.calibrated = comm.sum(std::int64_t(rfm.size()));
-    r.repeaters = comm.sum(std::int64_t(spend.size()));
+    r.gamma_gamma_customers = comm.sum(std::int64_t(spend.size()));
     mpi::allreduce_state(comm, r.survival);
     comm.allreduce_sum(holdout.sum_words());
     r.holdout_actual = holdout.value();
@@ -46,15 +46,19 @@ RetentionResult run_retention_model(const mpi::Comm& comm, std::span<const kerne
     // Holdout predictions and per-customer outputs.
     const double holdout_weeks = double(o.holdout_days) / 7.0;
     const double weekly_rate = std::pow(1.0 + o.annual_discount_rate, 1.0 / 52.0) - 1.0;
-    ExactSum predicted_bg, predicted_pareto;
     constexpr float unknown = std::numeric_limits<float>::quiet_NaN();
     r.predictions.assign(histories.size(), {unknown, unknown, unknown, unknown});
-    for (std::size_t i = 0; i < histories.size(); ++i) {
+    // Per customer in parallel (each by one thread); the holdout totals are then summed exactly.
+    std::vector<double> holdout_bg(histories.size(), 0.0), holdout_pareto(histories.size(), 0.0);
+    const auto n = std::int64_t(histories.size());
+#pragma omp parallel for schedule(dynamic, 1024)
+    for (std::int64_t j = 0; j < n; ++j) {
+        const auto i = std::size_t(j);
         const PurchaseHistory& h = histories[i];
         if (!h.calibrated) continue;
         if (o.holdout_days > 0) {
-            predicted_bg.add(bg_nbd_expected_transactions(r.bg_nbd.params, h.rfm, holdout_weeks));
-            predicted_pareto.add(pareto_nbd_expected_transactions(r.pareto_nbd.params, h.rfm, holdout_weeks));
+            holdout_bg[i] = bg_nbd_expected_transactions(r.bg_nbd.params, h.rfm, holdout_weeks);
+            holdout_pareto[i] = pareto_nbd_expected_transactions(r.pareto_nbd.params, h.rfm, holdout_weeks);
         }
         const double spend_per_transaction =
             gamma_gamma_expected_spend(r.gamma_gamma.params, h.rfm.x, h.rfm.x > 0 ? h.mean_repeat_value : 0.0);
@@ -63,6 +67,11 @@ RetentionResult run_retention_model(const mpi::Comm& comm, std::span<const kerne
             float(bg_nbd_expected_transactions(r.bg_nbd.params, h.rfm, double(o.horizon_weeks))),
             float(spend_per_transaction),
             float(bg_nbd_clv(r.bg_nbd.params, h.rfm, spend_per_transaction, o.horizon_weeks, weekly_rate))};
+    }
+    ExactSum predicted_bg, predicted_pareto;
+    for (std::size_t i = 0; i < histories.size(); ++i) {
+        predicted_bg.add(holdout_bg[i]);
+        predicted_pareto.add(holdout_pareto[i]);
     }
     comm.allreduce_sum(predicted_bg.sum_words());
     comm.allreduce_sum(predicted_pareto.sum_words());

@@ -25,7 +25,7 @@ struct RetentionResult {
     kernels::ParetoNbdFit pareto_nbd{};
     kernels::GammaGammaFit gamma_gamma{};
     std::int64_t calibrated = 0;     // customers with a first purchase by the calibration end
-    std::int64_t repeaters = 0;      // of which with repeat transactions (Gamma-Gamma's customers)
+    std::int64_t gamma_gamma_customers = 0;  // with repeat transactions of positive mean value
     double holdout_actual = 0, holdout_bg_nbd = 0, holdout_pareto_nbd = 0;  // repeat transactions
     kernels::SurvivalCounts survival;  // groups: engagement tiers at the as-of date
     std::vector<kernels::RetentionPrediction> predictions;  // this rank's customers, in order

@@ -107,9 +107,21 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
         const auto& v = report["engagement"]["validation"]["spearman_composite_vs_planted_engagement"];
         if (!v.is_null()) std::printf("  validation: Spearman(composite, planted engagement) = %.3f\n", v.get<double>());
     }
+    if (report.contains("retention")) {
+        const auto& r = report["retention"];
+        const auto& bg = r["models"][0];
+        std::printf("  retention: BG/NBD r %.3f alpha %.3f a %.3f b %.3f (log-likelihood %.1f) over %lld customers",
+                    bg["parameters"]["r"].get<double>(), bg["parameters"]["alpha"].get<double>(),
+                    bg["parameters"]["a"].get<double>(), bg["parameters"]["b"].get<double>(),
+                    bg["log_likelihood"].get<double>(), r["customers_with_a_purchase"].get<long long>());
+        if (r.contains("holdout"))
+            std::printf("; holdout repeat transactions %.0f actual, %.1f predicted", r["holdout"]["actual_repeat_transactions"].get<double>(),
+                        r["holdout"]["predicted_bg_nbd"].get<double>());
+        std::printf("\n");
+    }
     std::printf("  outputs in %s: customers.h5 report.json summary.csv features.csv channels.csv engagement.csv "
-                "tier_migration.csv run.json\n",
-                o.output.c_str());
+                "tier_migration.csv%s run.json\n",
+                o.output.c_str(), report.contains("retention") ? " survival.csv cohort_retention.csv" : "");
     std::printf("%s", timing_summary(record).c_str());
 }
 
@@ -267,7 +279,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
             if (retention) {
                 const RetentionResult& rr = *retention;
                 report["retention"] = io::retention_report(
-                    {&rr.bg_nbd, &rr.pareto_nbd, &rr.gamma_gamma, rr.calibrated, rr.repeaters, rr.holdout_actual,
+                    {&rr.bg_nbd, &rr.pareto_nbd, &rr.gamma_gamma, rr.calibrated, rr.gamma_gamma_customers, rr.holdout_actual,
                      rr.holdout_bg_nbd, rr.holdout_pareto_nbd, &rr.survival, &cohorts},
                     retention_config, meta, as_of, format_iso_date(meta.epoch_unix_day + holdout_end));
             }

@@ -73,7 +73,7 @@ json retention_report(const RetentionReportInput& in, const kernels::RetentionCo
     r["holdout_end"] = o.holdout_days > 0 ? json(holdout_end) : json();
     r["conventions"] = "weeks; the first purchase is the trial; purchases on one day are one transaction";
     r["customers_with_a_purchase"] = in.calibrated;
-    r["customers_with_repeat_purchases"] = in.repeaters;
+    r["gamma_gamma_customers"] = in.gamma_gamma_customers;  // repeat purchases of positive mean value
     const auto& bg = *in.bg_nbd;
     const auto& pn = *in.pareto_nbd;
     const auto& gg = *in.gamma_gamma;

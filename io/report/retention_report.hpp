@@ -23,7 +23,7 @@ struct RetentionReportInput {
     const kernels::BgNbdFit* bg_nbd;
     const kernels::ParetoNbdFit* pareto_nbd;
     const kernels::GammaGammaFit* gamma_gamma;
-    std::int64_t calibrated, repeaters;
+    std::int64_t calibrated, gamma_gamma_customers;
     double holdout_actual, holdout_bg_nbd, holdout_pareto_nbd;
     const kernels::SurvivalCounts* survival;  // groups: engagement tiers
     const kernels::CohortRetention* cohorts;  // groups: business units

@@ -15,7 +15,7 @@ namespace engage::kernels {
 // successive terms, (b + k) / (c + k) * z, never exceeds z, so the tail after a term t is at
 // most t * z / (1 - z). Summation stops when that bound is below 2^-53 of the partial sum
 // (a rigorous relative truncation error below 1.2e-16). Returns NaN for arguments outside the
-// domain or when more than 10^6 terms would be needed (z within about 4e-5 of 1).
+// domain or when more than 10^5 terms would be needed (z above about 0.9996).
 double hyp2f1_one_b_c(double b, double c, double z) noexcept;
 
 // The same with its partial derivatives in b, c and z (term-wise: d t_k / db = t_k

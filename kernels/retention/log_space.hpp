@@ -19,9 +19,11 @@ using MathPolicy = boost::math::policies::policy<
 inline double lgamma(double x) noexcept { return boost::math::lgamma(x, MathPolicy()); }
 inline double digamma(double x) noexcept { return boost::math::digamma(x, MathPolicy()); }
 
-// log(e^u + e^v), exact for u or v = -inf.
+// log(e^u + e^v), exact for u or v = -inf; NaN if either is NaN (std::fmax would drop a NaN,
+// turning a failed term into a finite likelihood the optimiser could climb).
 inline double log_add_exp(double u, double v) noexcept {
-    const double hi = std::fmax(u, v), lo = std::fmin(u, v);
+    if (std::isnan(u) || std::isnan(v)) return std::numeric_limits<double>::quiet_NaN();
+    const double hi = u > v ? u : v, lo = u > v ? v : u;
     if (hi == -std::numeric_limits<double>::infinity()) return hi;
     return hi + std::log1p(std::exp(lo - hi));
 }

@@ -5,13 +5,15 @@
 //
 // Every evaluation sums the local log-likelihood into an ExactSum, hands its words to the
 // caller's `allreduce` (an MPI_SUM all-reduce of int64 in the MPI layer; empty = serial),
-// then reads value(). All ranks therefore see bit-identical objective values, and NLopt's
-// derivative-free algorithms are deterministic functions of those values and the start point.
+// then reads value() (the gradient, where the model has one, travels in the same all-reduce).
+// All ranks therefore see bit-identical objective values and gradients, and NLopt's
+// algorithms (L-BFGS, Nelder-Mead, Subplex) are deterministic functions of those values and
+// the start point: the path, the optimum and the evaluation count do not depend on the number
+// of ranks or threads.
 #include <array>
 #include <cstdint>
 #include <functional>
 #include <span>
-#include <string>
 #include <vector>
 
 #include "stats/exact_sum.hpp"

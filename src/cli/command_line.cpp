@@ -122,7 +122,7 @@ Command parse_score(const std::vector<std::string>& args) {
         ("cohort", po::value(&cohort_unit)->default_value(cohort_unit), "acquisition cohorts by week, month or quarter")
         ("cohort-periods", po::value(&rt.cohort_periods)->default_value(rt.cohort_periods), "periods since acquisition in the cohort matrix")
         ("horizon-weeks", po::value(&rt.horizon_weeks)->default_value(rt.horizon_weeks), "horizon of expected transactions and CLV, in weeks")
-        ("discount-rate", po::value(&rt.annual_discount_rate)->default_value(rt.annual_discount_rate), "yearly discount rate of the CLV");
+        ("discount-rate", po::value(&rt.annual_discount_rate)->default_value(rt.annual_discount_rate, "0.1"), "yearly discount rate of the CLV");
     scoring.add(retention);
     po::options_description all;
     all.add(cmd).add(scoring);
@@ -158,6 +158,11 @@ Command parse_score(const std::vector<std::string>& args) {
     if (!o.as_of.empty() && !parse_iso_date(o.as_of))
         throw ConfigError("--as-of " + o.as_of + ": expected a date YYYY-MM-DD");
     o.engagement = engagement_config(vm, command_line, config, o.window_days);
+    if (!rt.enabled)
+        for (const char* option : {"holdout-days", "churn-days", "cancel-channel", "cohort", "cohort-periods",
+                                   "horizon-weeks", "discount-rate"})
+            if (vm.count(option) && !vm[option].defaulted())
+                throw ConfigError(std::string("--") + option + " is an option of the retention study; add --retention");
     const auto unit = kernels::parse_cohort_unit(cohort_unit);
     if (!unit) throw ConfigError("--cohort " + cohort_unit + ": allowed: week, month, quarter");
     rt.cohort_unit = *unit;

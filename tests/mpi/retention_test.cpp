@@ -60,7 +60,7 @@ TEST(Retention, ReproducesThePublishedCdnowFitsFromTheRawSample) {
         text << in.rdbuf();
         const auto r = nlohmann::json::parse(text.str())["retention"];
         EXPECT_EQ(r["customers_with_a_purchase"].get<int>(), 2357);
-        EXPECT_EQ(r["customers_with_repeat_purchases"].get<int>(), 946);
+        EXPECT_EQ(r["gamma_gamma_customers"].get<int>(), 946);
         const auto& bg = r["models"][0];
         const auto& pn = r["models"][1];
         const auto& gg = r["models"][2];

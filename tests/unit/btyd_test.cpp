@@ -116,6 +116,30 @@ const CdnowFits& cdnow() {
     return fits;
 }
 
+// A published value to its printed digits: within half a unit of the last printed decimal.
+#define EXPECT_PRINTED(actual, printed, decimals) EXPECT_NEAR(actual, printed, 0.5 * std::pow(10.0, -(decimals)))
+
+// FHL 2005 (Marketing Science), CDNOW: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4.
+void expect_published(const BgNbdFit& f) {
+    EXPECT_GT(f.nlopt_status, 0);
+    EXPECT_PRINTED(f.params.r, 0.243, 3);
+    EXPECT_PRINTED(f.params.alpha, 4.414, 3);
+    EXPECT_PRINTED(f.params.a, 0.793, 3);
+    EXPECT_PRINTED(f.params.b, 2.426, 3);
+    EXPECT_PRINTED(f.log_likelihood, -9582.4, 1);
+}
+
+// Fader & Hardie 2005 note, CDNOW: r = 0.553, alpha = 10.578, s = 0.606, beta = 11.669, LL = -9595.0.
+// beta is weakly determined (the likelihood is flat along it; BTYD's own fit prints 11.656).
+void expect_published(const ParetoNbdFit& f) {
+    EXPECT_GT(f.nlopt_status, 0);
+    EXPECT_PRINTED(f.log_likelihood, -9595.0, 1);
+    EXPECT_PRINTED(f.params.r, 0.553, 3);
+    EXPECT_PRINTED(f.params.alpha, 10.578, 3);
+    EXPECT_PRINTED(f.params.s, 0.606, 3);
+    EXPECT_NEAR(f.params.beta, 11.669, 0.05);
+}
+
 // Checks an analytic gradient against central differences (h = 1e-6 relative) of `value`,
 // a function of the parameter array.
 template <std::size_t N, class Value>
@@ -215,7 +239,9 @@ TEST(Hypergeometric, MatchesClosedFormsAndBoostPfq) {
         const double boost = boost::math::hypergeometric_pFq({k.a, k.b}, {k.c}, k.z);
         const double ours = k.a == 1 ? hyp2f1_one_b_c(k.b, k.c, k.z) : hyp2f1_series(k.a, k.b, k.c, k.z);
         EXPECT_NEAR(ours, boost, 4e-15 * std::fabs(boost)) << k.a << " " << k.b << " " << k.c << " " << k.z;
-        if (k.a == 1) EXPECT_EQ(hyp2f1_one_b_c_derivatives(k.b, k.c, k.z).value, ours);
+        if (k.a == 1) {
+            EXPECT_EQ(hyp2f1_one_b_c_derivatives(k.b, k.c, k.z).value, ours);
+        }
     }
     EXPECT_TRUE(std::isnan(hyp2f1_series(1, 1, 2, 1.0)));
 }
@@ -318,6 +344,9 @@ TEST(Btyd, VeryFrequentCustomersStayFinite) {
             EXPECT_LT(pa_bg, 1e-100);  // silent for 40 weeks after buying 50 a week: gone
         }
     }
+    // Beyond the 2F1 series' reach (beta / alpha = 10^7 with t_x = 0) the likelihood is NaN,
+    // never a finite wrong value an optimiser could climb.
+    EXPECT_TRUE(std::isnan(pareto_nbd_log_likelihood({0.5, 1e-3, 0.6, 1e4}, {0, 0, 30})));
 }
 
 TEST(Btyd, ExpectedTransactionsMatchTheTextbookForms) {
@@ -379,12 +408,7 @@ TEST(CdnowReference, BgNbdReproducesFaderHardieLee2005) {
     const BgNbdParams& p = f.bg.params;
     std::printf("BG/NBD r=%.6f alpha=%.6f a=%.6f b=%.6f LL=%.6f (%d evaluations, %.3f s)\n", p.r, p.alpha, p.a, p.b,
                 f.bg.log_likelihood, f.bg.evaluations, f.seconds[0]);
-    EXPECT_GT(f.bg.nlopt_status, 0);
-    EXPECT_NEAR(p.r, 0.243, 0.0005);
-    EXPECT_NEAR(p.alpha, 4.414, 0.0005);
-    EXPECT_NEAR(p.a, 0.793, 0.0005);
-    EXPECT_NEAR(p.b, 2.426, 0.0005);
-    EXPECT_NEAR(f.bg.log_likelihood, -9582.4, 0.05);
+    expect_published(f.bg);
 }
 
 TEST(CdnowReference, ParetoNbdReproducesTheFaderHardieNote) {
@@ -393,12 +417,7 @@ TEST(CdnowReference, ParetoNbdReproducesTheFaderHardieNote) {
     const ParetoNbdParams& p = f.pnbd.params;
     std::printf("Pareto/NBD r=%.6f alpha=%.6f s=%.6f beta=%.6f LL=%.6f (%d evaluations, %.3f s)\n", p.r, p.alpha,
                 p.s, p.beta, f.pnbd.log_likelihood, f.pnbd.evaluations, f.seconds[1]);
-    EXPECT_GT(f.pnbd.nlopt_status, 0);
-    EXPECT_NEAR(f.pnbd.log_likelihood, -9595.0, 0.05);
-    EXPECT_NEAR(p.r, 0.553, 0.0005);
-    EXPECT_NEAR(p.alpha, 10.578, 0.0005);
-    EXPECT_NEAR(p.s, 0.606, 0.0005);
-    EXPECT_NEAR(p.beta, 11.669, 0.05);  // weakly determined: BTYD's own fit prints 11.656
+    expect_published(f.pnbd);
 }
 
 TEST(CdnowReference, GammaGammaReproducesFaderHardie2013) {
@@ -408,9 +427,9 @@ TEST(CdnowReference, GammaGammaReproducesFaderHardie2013) {
     std::printf("Gamma-Gamma p=%.6f q=%.6f gamma=%.6f LL=%.6f (%d evaluations, %.3f s)\n", g.p, g.q, g.gamma,
                 f.gg.log_likelihood, f.gg.evaluations, f.seconds[2]);
     EXPECT_GT(f.gg.nlopt_status, 0);
-    EXPECT_NEAR(g.p, 6.25, 0.005);
-    EXPECT_NEAR(g.q, 3.74, 0.005);
-    EXPECT_NEAR(g.gamma, 15.44, 0.005);
+    EXPECT_PRINTED(g.p, 6.25, 2);
+    EXPECT_PRINTED(g.q, 3.74, 2);
+    EXPECT_PRINTED(g.gamma, 15.44, 2);
 }
 
 TEST(CdnowReference, RoundedSummaryFileGivesTheSameFits) {
@@ -418,21 +437,13 @@ TEST(CdnowReference, RoundedSummaryFileGivesTheSameFits) {
     SKIP_WITHOUT_CDNOW(rows);
     ASSERT_EQ(rows.size(), 2357u);
     const auto groups = grouped(rfm_of(rows));
-    const BgNbdFit bg = fit_bg_nbd(groups);
-    const ParetoNbdFit pn = fit_pareto_nbd(groups);
+    expect_published(fit_bg_nbd(groups));
+    expect_published(fit_pareto_nbd(groups));
+    // With the rounded zbar gamma is 15.448: the published 15.44 needs the unrounded m_x.
     const GammaGammaFit gg = fit_gamma_gamma(grouped(spend_of(rows)));
-    EXPECT_NEAR(bg.params.r, 0.243, 0.0005);
-    EXPECT_NEAR(bg.params.alpha, 4.414, 0.0005);
-    EXPECT_NEAR(bg.params.a, 0.793, 0.0005);
-    EXPECT_NEAR(bg.params.b, 2.426, 0.0005);
-    EXPECT_NEAR(bg.log_likelihood, -9582.4, 0.05);
-    EXPECT_NEAR(pn.log_likelihood, -9595.0, 0.05);
-    EXPECT_NEAR(pn.params.r, 0.553, 0.0005);
-    EXPECT_NEAR(pn.params.s, 0.606, 0.0005);
-    // With the rounded zbar gamma is 15.448; the published 15.44 needs the unrounded m_x.
-    EXPECT_NEAR(gg.params.p, 6.25, 0.005);
-    EXPECT_NEAR(gg.params.q, 3.74, 0.005);
-    EXPECT_NEAR(gg.params.gamma, 15.448, 0.005);
+    EXPECT_PRINTED(gg.params.p, 6.25, 2);
+    EXPECT_PRINTED(gg.params.q, 3.74, 2);
+    EXPECT_PRINTED(gg.params.gamma, 15.448, 3);
 }
 
 TEST(CdnowReference, HoldoutPredictionMatchesTheLiterature) {
@@ -452,8 +463,8 @@ TEST(CdnowReference, HoldoutPredictionMatchesTheLiterature) {
     std::printf("holdout (39 weeks): actual %.0f, BG/NBD %.1f (%+.4f), Pareto/NBD %.1f (%+.4f); "
                 "BG/NBD unconditional %.1f\n", actual, bg, (bg - actual) / actual, pn, (pn - actual) / actual,
                 unconditional);
-    EXPECT_NEAR((bg - actual) / actual, -0.121, 0.0005);
-    EXPECT_NEAR((pn - actual) / actual, -0.115, 0.0005);
+    EXPECT_PRINTED((bg - actual) / actual, -0.121, 3);
+    EXPECT_PRINTED((pn - actual) / actual, -0.115, 3);
 }
 
 TEST(CdnowReference, SameOptimumFromOtherAlgorithmsAndStarts) {
@@ -463,12 +474,14 @@ TEST(CdnowReference, SameOptimumFromOtherAlgorithmsAndStarts) {
     nm.algorithm = FitAlgorithm::nelder_mead;
     EXPECT_NEAR(fit_bg_nbd(f.groups, {}, nm).log_likelihood, f.bg.log_likelihood, 1e-6);
     EXPECT_NEAR(fit_pareto_nbd(f.groups, {}, nm).log_likelihood, f.pnbd.log_likelihood, 1e-6);
-    EXPECT_NEAR(fit_gamma_gamma(f.spend_groups, {}, nm).params.gamma, 15.44, 0.005);
+    EXPECT_PRINTED(fit_gamma_gamma(f.spend_groups, {}, nm).params.gamma, 15.44, 2);
     for (double s : {0.01, 100.0}) {
         const BgNbdFit bg = fit_bg_nbd(f.groups, {}, {}, {s, s, s, s});
-        const ParetoNbdFit pn = fit_pareto_nbd(f.groups, {}, {}, {s, s, s, s});
         EXPECT_NEAR(bg.log_likelihood, f.bg.log_likelihood, 1e-6) << s;
         EXPECT_NEAR(bg.params.b, f.bg.params.b, 1e-4) << s;
+        // Pareto/NBD from 10x either way (far starts probe alpha / beta ratios beyond the 2F1
+        // series' reach, where evaluations are NaN and slow; see hypergeometric.hpp).
+        const ParetoNbdFit pn = fit_pareto_nbd(f.groups, {}, {}, {s < 1 ? 0.1 : 10, 1, 1, s < 1 ? 10 : 0.1});
         EXPECT_NEAR(pn.log_likelihood, f.pnbd.log_likelihood, 1e-6) << s;
     }
 }
@@ -513,18 +526,14 @@ TEST(CdnowReference, FitsAreIdenticalOnOneToFourRanks) {
         SCOPED_TRACE(testing::Message() << parts << " ranks");
         const auto bg = fit_on_ranks<BgNbdFit>(customers, parts, [](auto g, auto& r) { return fit_bg_nbd(g, r); });
         const auto pn = fit_on_ranks<ParetoNbdFit>(customers, parts, [](auto g, auto& r) { return fit_pareto_nbd(g, r); });
+        auto key = [](const auto& fit, const auto& p) {  // every bit of the result
+            return std::vector<double>{p.r, p.alpha, fit.log_likelihood, double(fit.evaluations)};
+        };
         for (int k = 0; k < parts; ++k) {
-            EXPECT_EQ(bg[k].params.r, f.bg.params.r);
-            EXPECT_EQ(bg[k].params.alpha, f.bg.params.alpha);
-            EXPECT_EQ(bg[k].params.a, f.bg.params.a);
-            EXPECT_EQ(bg[k].params.b, f.bg.params.b);
-            EXPECT_EQ(bg[k].log_likelihood, f.bg.log_likelihood);
-            EXPECT_EQ(bg[k].evaluations, f.bg.evaluations);
-            EXPECT_EQ(pn[k].params.r, f.pnbd.params.r);
-            EXPECT_EQ(pn[k].params.alpha, f.pnbd.params.alpha);
-            EXPECT_EQ(pn[k].params.s, f.pnbd.params.s);
-            EXPECT_EQ(pn[k].params.beta, f.pnbd.params.beta);
-            EXPECT_EQ(pn[k].log_likelihood, f.pnbd.log_likelihood);
+            EXPECT_EQ(key(bg[k], bg[k].params), key(f.bg, f.bg.params));
+            EXPECT_EQ(std::make_pair(bg[k].params.a, bg[k].params.b), std::make_pair(f.bg.params.a, f.bg.params.b));
+            EXPECT_EQ(key(pn[k], pn[k].params), key(f.pnbd, f.pnbd.params));
+            EXPECT_EQ(std::make_pair(pn[k].params.s, pn[k].params.beta), std::make_pair(f.pnbd.params.s, f.pnbd.params.beta));
         }
     }
 }
