@@ -74,8 +74,7 @@ inline void collect_records(std::span<const CustomerFeatures> f, std::span<const
 inline void add_keys(std::span<const EngagementRecord> records, MetricHistograms& h) noexcept {
     for (const auto& r : records)
         for (int m = 0; m < kMetrics; ++m) {
-            if (r.now.is_known(Metric(m))) h.add(series_of(0, Metric(m)), r.now.key[m]);
-            if (r.previous.is_known(Metric(m))) h.add(series_of(1, Metric(m)), r.previous.key[m]);
+            if (r.now.is_known(Metric(m))) h.add(series_of(Metric(m)), r.now.key[m]);
         }
 }
 
@@ -85,8 +84,8 @@ inline ScoredCustomer score_record(const EngagementRecord& r, const MetricHistog
     c.business_unit = r.business_unit;
     c.region = r.region;
     c.rm = r.rm;
-    c.now = score_customer(r.now, r.evidence_now, 0, h, cfg);
-    c.previous = score_customer(r.previous, r.evidence_previous, 1, h, cfg);
+    c.now = score_customer(r.now, r.evidence_now, h, cfg);
+    c.previous = score_customer(r.previous, r.evidence_previous, h, cfg);
     c.last_nps = r.last_nps;
     c.revenue_cents = r.revenue_cents;
     c.wallet_cents = r.wallet_cents;

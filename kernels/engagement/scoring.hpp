@@ -10,10 +10,12 @@
 
 namespace engage::kernels {
 
-// Series of the metric histograms: 7 metrics at the as-of date, then 7 one period earlier.
-constexpr int kMetricSeries = 2 * kMetrics;
-using MetricHistograms = KeyHistograms<kMetricSeries>;
-constexpr int series_of(int date, Metric m) noexcept { return date * kMetrics + int(m); }
+// The metric histograms of the customer base at the as-of date, one series per metric. Both
+// dates are scored against them: the same yardstick, so that the trend shows whether
+// engagement moved, which percentiles taken at each date separately (centred on 50 at every
+// date) could not.
+using MetricHistograms = KeyHistograms<kMetrics>;
+constexpr int series_of(Metric m) noexcept { return int(m); }
 
 // Flags of a customer at one date that the tiers need besides the score.
 struct TierEvidence {
@@ -32,8 +34,8 @@ struct EngagementScore {
     Tier tier = Tier::not_engaged;
 };
 
-inline EngagementScore score_customer(const MetricKeys& k, const TierEvidence& ev, int date,
-                                      const MetricHistograms& h, const EngagementConfig& cfg) noexcept {
+inline EngagementScore score_customer(const MetricKeys& k, const TierEvidence& ev, const MetricHistograms& h,
+                                      const EngagementConfig& cfg) noexcept {
     constexpr double unknown = std::numeric_limits<double>::quiet_NaN();
     EngagementScore s;
     s.acquired = k.known != 0;
@@ -42,7 +44,7 @@ inline EngagementScore score_customer(const MetricKeys& k, const TierEvidence& e
         s.composite = unknown;
         return s;
     }
-    auto pct = [&](Metric m) { return k.is_known(m) ? h.percentile(series_of(date, m), k.key[int(m)]) : unknown; };
+    auto pct = [&](Metric m) { return k.is_known(m) ? h.percentile(series_of(m), k.key[int(m)]) : unknown; };
     // Usage: breadth, depth and regularity weigh equally.
     s.dimension[int(Dimension::usage)] =
         (pct(Metric::usage_breadth) + pct(Metric::usage_depth) + pct(Metric::usage_regularity)) / 3.0;

@@ -153,11 +153,11 @@ TEST(EngagementScore, CompositeIsTheWeightedMeanOfKnownDimensionsAndTiersFollowT
     const MetricKeys kl = metric_keys(low), kh = metric_keys(high);
     for (const auto& k : {kl, kh})
         for (int i = 0; i < kMetrics; ++i)
-            if (k.is_known(Metric(i))) h.add(series_of(0, Metric(i)), k.key[i]);
+            if (k.is_known(Metric(i))) h.add(series_of(Metric(i)), k.key[i]);
     h.finalize();
     const EngagementConfig cfg;
-    const auto a = score_customer(kl, {true, true}, 0, h, cfg);
-    const auto b = score_customer(kh, {false, false}, 0, h, cfg);
+    const auto a = score_customer(kl, {true, true}, h, cfg);
+    const auto b = score_customer(kh, {false, false}, h, cfg);
     EXPECT_DOUBLE_EQ(a.dimension[int(Dimension::usage)], 25.0);
     EXPECT_TRUE(std::isnan(a.dimension[int(Dimension::competitive)]));
     EXPECT_DOUBLE_EQ(b.dimension[int(Dimension::competitive)], 50.0);  // alone among known wallets
@@ -166,8 +166,8 @@ TEST(EngagementScore, CompositeIsTheWeightedMeanOfKnownDimensionsAndTiersFollowT
     EXPECT_DOUBLE_EQ(b.composite, (0.80 * 75.0 + 0.20 * 50.0) / w);
     EXPECT_EQ(a.tier, Tier::actively_disengaged);  // low score, negative sentiment, falling
     EXPECT_EQ(b.tier, Tier::engaged);              // 70: engaged (>= 50), not fully (< 75)
-    EXPECT_EQ(score_customer(kl, {true, false}, 0, h, cfg).tier, Tier::not_engaged);  // not falling
-    EXPECT_EQ(score_customer(kl, {false, true}, 0, h, cfg).tier, Tier::not_engaged);  // not negative
+    EXPECT_EQ(score_customer(kl, {true, false}, h, cfg).tier, Tier::not_engaged);  // not falling
+    EXPECT_EQ(score_customer(kl, {false, true}, h, cfg).tier, Tier::not_engaged);  // not negative
 }
 
 }  // namespace
