@@ -13,6 +13,7 @@
 #include "jobs/import_job.hpp"
 #include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
+#include "root_checks.hpp"
 
 namespace engage {
 namespace {
@@ -54,7 +55,7 @@ TEST(Retention, ReproducesThePublishedCdnowFitsFromTheRawSample) {
     s.retention.holdout_days = 273; // 1997-10-01 .. 1998-06-30: 39 weeks
     s.quiet = true;
     jobs::run_score(comm, s, info);
-    if (comm.root()) {
+    testing_support::on_root(comm, [&] {
         std::ifstream in(s.output + "/report.json");
         std::stringstream text;
         text << in.rdbuf();
@@ -85,7 +86,7 @@ TEST(Retention, ReproducesThePublishedCdnowFitsFromTheRawSample) {
         // Kaplan-Meier by tier, with a log-rank test between the tiers present.
         EXPECT_LT(r["survival"]["log_rank"]["p_value"].get<double>(), 0.01);
         std::filesystem::remove_all(dir);
-    }
+    });
     comm.barrier();
 }
 

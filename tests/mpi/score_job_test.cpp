@@ -18,6 +18,7 @@
 #include "jobs/generate_job.hpp"
 #include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
+#include "root_checks.hpp"
 #include "partition/shard_plan.hpp"
 
 namespace engage {
@@ -61,7 +62,7 @@ TEST(ScoreJob, EqualsTheSerialReference) {
     s.quiet = true;
     jobs::run_score(comm, s, info);
 
-    if (comm.root()) {
+    testing_support::on_root(comm, [&] {
         const auto self = mpi::Comm::self();
         io::CustomerBaseReader in(self, s.input);
         const auto& meta = in.meta();
@@ -134,7 +135,7 @@ TEST(ScoreJob, EqualsTheSerialReference) {
         out.close();
         in.close();
         std::filesystem::remove_all(dir);
-    }
+    });
     comm.barrier();
 }
 
@@ -163,7 +164,7 @@ TEST(ScoreJob, RecoversPlantedEngagement) {
     const auto comm = mpi::Comm::world();
     const std::string dir = shared_temp_dir(comm);
     const std::string text = generate_and_score(comm, dir, 20000);
-    if (comm.root()) {
+    testing_support::on_root(comm, [&] {
         const auto report = nlohmann::json::parse(text);
         const auto& v = report["engagement"]["validation"];
         EXPECT_EQ(v["customers"].get<int>(), 20000);
@@ -173,7 +174,7 @@ TEST(ScoreJob, RecoversPlantedEngagement) {
         EXPECT_GT(tiers["fully_engaged"].get<int>(), 1000);
         EXPECT_GT(tiers["actively_disengaged"].get<int>(), 0);
         std::filesystem::remove_all(dir);
-    }
+    });
     comm.barrier();
 }
 
@@ -182,11 +183,11 @@ TEST(ScoreJob, MoreRanksThanCustomers) {
     const auto comm = mpi::Comm::world();
     const std::string dir = shared_temp_dir(comm);
     const std::string report = generate_and_score(comm, dir, 2, {1, 1});  // one shard per customer
-    if (comm.root()) {
+    testing_support::on_root(comm, [&] {
         EXPECT_NE(report.find("\"customers\": 2,"), std::string::npos) << report.substr(0, 600);
         EXPECT_NE(report.find("\"shards\": 2"), std::string::npos);
         std::filesystem::remove_all(dir);
-    }
+    });
     comm.barrier();
 }
 
