@@ -6,30 +6,17 @@
 
 #include "engagement/engagement_pass.hpp"
 #include "features/feature_pass.hpp"
+#include "tiny_shard.hpp"
 
 namespace engage::kernels {
 namespace {
 
 using K = ChannelKind;
 
-// One customer's events as (day, kind, value); channel code = kind.
-struct Customer {
-    std::vector<std::uint64_t> offsets{0};
-    std::vector<Day> acquisition{0};
-    std::vector<std::int64_t> time;
-    std::vector<std::uint8_t> channel;
-    std::vector<double> value;
-    std::vector<double> wallet;
-    Customer(std::vector<std::tuple<Day, K, double>> events, double wallet_value) : wallet{wallet_value} {
-        for (auto [d, k, v] : events) {
-            time.push_back(std::int64_t(d) * 86400);
-            channel.push_back(std::uint8_t(k));
-            value.push_back(v);
-        }
-        offsets.push_back(time.size());
-    }
-    ShardView view() const { return {offsets, acquisition, time, channel, value, wallet}; }
-};
+// One customer acquired on day 0, with a yearly wallet (NaN: unknown).
+testing_support::TinyShard customer(const testing_support::Events& events, double wallet) {
+    return testing_support::TinyShard().add(0, events, wallet);
+}
 
 struct Model {
     EngagementConfig config;
@@ -47,10 +34,8 @@ struct Model {
         ctx.previous_as_of = as_of - config.trend_days;
         ctx.previous_window_start = ctx.previous_as_of - window_days + 1;
     }
-    CustomerFeatures features(const Customer& c) const {
-        ChannelKinds kinds{};
-        for (int i = 0; i < kChannelKinds; ++i) kinds[i] = ChannelKind(i);
-        return ScoreFeatures::customer(c.view(), 0, ctx, kinds);
+    CustomerFeatures features(const testing_support::TinyShard& c) const {
+        return ScoreFeatures::customer(c.view(), 0, ctx, testing_support::identity_kinds());
     }
 };
 
@@ -59,7 +44,7 @@ constexpr double kUnknownWallet = std::numeric_limits<double>::quiet_NaN();
 TEST(EngagementSignals, HandCheckedCustomer) {
     // As of day 1000, a 365-day window, half-life 90 days: an event 90 days back weighs half.
     const Model m(1000, 365);
-    const Customer c({{910, K::complaint, 1},   // sentiment -1 at weight 1 x 0.5
+    const auto c = customer({{910, K::complaint, 1},   // sentiment -1 at weight 1 x 0.5
                       {910, K::idea, 1},        // involvement 3 x 0.5
                       {1000, K::survey, 10},    // promoter: sentiment +1 at weight 1 x 1
                       {1000, K::event, 1},      // involvement 2
@@ -88,11 +73,11 @@ TEST(EngagementSignals, HandCheckedCustomer) {
 TEST(EngagementSignals, CasualButLoyalCustomerIsNotOverdue) {
     // Reorders every 180 days; last order 100 days ago: within its own cadence.
     const Model m(1000, 365);
-    const Customer loyal({{280, K::purchase, 50}, {460, K::purchase, 50}, {640, K::purchase, 50},
+    const auto loyal = customer({{280, K::purchase, 50}, {460, K::purchase, 50}, {640, K::purchase, 50},
                           {820, K::purchase, 50}, {900, K::purchase, 50}},
                          kUnknownWallet);
     // Bought every 20 days, then nothing for 100 days: five times its usual gap.
-    const Customer lapsed({{820, K::purchase, 50}, {840, K::purchase, 50}, {860, K::purchase, 50},
+    const auto lapsed = customer({{820, K::purchase, 50}, {840, K::purchase, 50}, {860, K::purchase, 50},
                            {880, K::purchase, 50}, {900, K::purchase, 50}},
                           kUnknownWallet);
     const auto a = m.features(loyal).engagement_now;
@@ -104,7 +89,7 @@ TEST(EngagementSignals, CasualButLoyalCustomerIsNotOverdue) {
 
 TEST(EngagementSignals, UnknownWalletAndNoSentimentAreUnknownNotZero) {
     const Model m(1000, 365);
-    const Customer c({{990, K::purchase, 80}}, kUnknownWallet);
+    const auto c = customer({{990, K::purchase, 80}}, kUnknownWallet);
     const auto s = m.features(c).engagement_now;
     EXPECT_TRUE(std::isnan(s.share_of_wallet));
     EXPECT_TRUE(std::isnan(s.sentiment));
@@ -116,11 +101,10 @@ TEST(EngagementSignals, UnknownWalletAndNoSentimentAreUnknownNotZero) {
 
 TEST(EngagementSignals, CombineOfAnySplitEqualsOneFold) {
     const Model m(1000, 365);
-    const Customer c({{600, K::purchase, 20}, {700, K::survey, 3}, {700, K::review, 5}, {905, K::usage, 1},
+    const auto c = customer({{600, K::purchase, 20}, {700, K::survey, 3}, {700, K::review, 5}, {905, K::usage, 1},
                       {905, K::usage, 1}, {950, K::complaint, 1}, {999, K::purchase, 9}},
                      300.0);
-    ChannelKinds kinds{};
-    for (int i = 0; i < kChannelKinds; ++i) kinds[i] = ChannelKind(i);
+    const ChannelKinds kinds = testing_support::identity_kinds();
     FeatureContext ctx = m.ctx;
     ctx.wallet = 300.0;
     const auto whole = ScoreFeatures::finalize(ScoreFeatures::fold(c.view(), 0, 7, ctx, kinds), ctx);

@@ -6,36 +6,15 @@
 
 #include "core/dates.hpp"
 #include "features/feature_pass.hpp"
+#include "tiny_shard.hpp"
 
 namespace engage::kernels {
 namespace {
 
 constexpr std::int64_t kEpoch = 18628;  // 2021-01-01 as days since 1970-01-01
 
-// A shard built from (day, channel, value) triples per customer; channel i has kind i.
-struct TinyShard {
-    std::vector<std::uint64_t> offsets{0};
-    std::vector<Day> acquisition;
-    std::vector<std::int64_t> time;
-    std::vector<std::uint8_t> channel;
-    std::vector<double> value;
-    void add(Day acquired, std::vector<std::tuple<Day, ChannelKind, double>> events) {
-        acquisition.push_back(acquired);
-        for (auto [d, k, v] : events) {
-            time.push_back(std::int64_t(d) * 86400 + 3600);
-            channel.push_back(std::uint8_t(k));
-            value.push_back(v);
-        }
-        offsets.push_back(time.size());
-    }
-    ShardView view() const { return {offsets, acquisition, time, channel, value, {}}; }
-};
-
-ChannelKinds identity_kinds() {
-    ChannelKinds k{};
-    for (int i = 0; i < kChannelKinds; ++i) k[i] = ChannelKind(i);
-    return k;
-}
+using testing_support::identity_kinds;
+using testing_support::TinyShard;
 
 struct Window {
     std::vector<std::int32_t> months;

@@ -4,39 +4,24 @@
 #include <vector>
 
 #include "retention/purchase_history.hpp"
+#include "tiny_shard.hpp"
 
 namespace engage::kernels {
 namespace {
 
-struct OneCustomer {
-    std::vector<std::uint64_t> offsets{0};
-    std::vector<Day> acquisition{10};
-    std::vector<std::int64_t> time;
-    std::vector<std::uint8_t> channel;
-    std::vector<double> value;
-    OneCustomer(std::vector<std::tuple<Day, ChannelKind, double>> events) {
-        for (auto [d, k, v] : events) {
-            time.push_back(std::int64_t(d) * 86400 + 60);
-            channel.push_back(std::uint8_t(k));
-            value.push_back(v);
-        }
-        offsets.push_back(time.size());
-    }
-    ShardView view() const { return {offsets, acquisition, time, channel, value, {}}; }
-};
-
-ChannelKinds identity() {
-    ChannelKinds k{};
-    for (int i = 0; i < kChannelKinds; ++i) k[i] = ChannelKind(i);
-    return k;
+// One customer acquired on day 10.
+testing_support::TinyShard one_customer(const testing_support::Events& events) {
+    return testing_support::TinyShard().add(10, events);
 }
+
+ChannelKinds identity() { return testing_support::identity_kinds(); }
 
 using K = ChannelKind;
 
 TEST(PurchaseHistory, CdnowConventionsByHand) {
     // Trial on day 10 (two purchases, one transaction), repeats on days 24 (two rows: one
     // transaction of 30) and 38; calibration ends on day 80; holdout to day 120 holds day 100.
-    const OneCustomer c({{10, K::purchase, 5}, {10, K::purchase, 7}, {24, K::purchase, 10}, {24, K::purchase, 20},
+    const auto c = one_customer({{10, K::purchase, 5}, {10, K::purchase, 7}, {24, K::purchase, 10}, {24, K::purchase, 20},
                          {30, K::content, 1}, {38, K::purchase, 12}, {100, K::purchase, 9}, {130, K::purchase, 9}});
     std::vector<Day> scratch;
     const auto h = purchase_history(c.view(), 0, identity(), 80, 120, 30, -1, scratch);
@@ -53,7 +38,7 @@ TEST(PurchaseHistory, CdnowConventionsByHand) {
 }
 
 TEST(PurchaseHistory, ContractualChurnOnTheCancelChannelAndCustomersWithoutPurchases) {
-    const OneCustomer c({{12, K::content, 1}, {50, K::complaint, 1}, {60, K::content, 1}});
+    const auto c = one_customer({{12, K::content, 1}, {50, K::complaint, 1}, {60, K::content, 1}});
     std::vector<Day> scratch;
     const auto h = purchase_history(c.view(), 0, identity(), 80, 80, 30, int(K::complaint), scratch);
     EXPECT_FALSE(h.calibrated);  // never bought: not in the BTYD fits
