@@ -12,6 +12,7 @@
 #include "io/features_file.hpp"
 #include "io/output_dir.hpp"
 #include "io/report/engagement_report.hpp"
+#include "io/report/html_report.hpp"
 #include "io/report/score_report.hpp"
 #include "io/report/retention_report.hpp"
 #include "jobs/engagement_stage.hpp"
@@ -120,7 +121,7 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
         std::printf("\n");
     }
     std::printf("  outputs in %s: customers.h5 report.json summary.csv features.csv channels.csv engagement.csv "
-                "tier_migration.csv%s run.json\n",
+                "tier_migration.csv%s report.html run.json\n",
                 o.output.c_str(), report.contains("retention") ? " survival.csv cohort_retention.csv" : "");
     std::printf("%s", timing_summary(record).c_str());
 }
@@ -309,8 +310,11 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         {"uncompressed_read_MB_per_second",
          read_s > 0 ? double(interactions) * kBytesPerInteraction / 1e6 / read_s : 0.0}};
     comm.agree([&] {
-        if (comm.root()) io::write_json(record, out->staged("run.json"));
+        if (!comm.root()) return;
+        io::write_text(io::html_report(report, record), out->staged("report.html"));
+        io::write_json(record, out->staged("run.json"));
     });
+    names.push_back("report.html");
     names.push_back("run.json");  // last: a run.json beside the results means they are complete
     out->commit(names);
     if (talk) print_summary(o, as_of, report, record);
