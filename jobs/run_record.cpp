@@ -11,11 +11,33 @@
 
 namespace engage::jobs {
 
+namespace {
+// This rank's traffic (mpi::Traffic), reduced: the largest and mean bytes per rank, and the calls.
+nlohmann::ordered_json communication(const mpi::Comm& comm) {
+    const mpi::Traffic t = comm.traffic();  // a copy: the reductions below count too
+    std::int64_t most[] = {t.bytes_sent, t.allreduce_bytes, t.broadcast_bytes, t.collectives, t.allreduce_calls,
+                           t.broadcast_calls};
+    std::int64_t total = t.bytes_sent;
+    comm.allreduce_max(most);
+    comm.allreduce_sum({&total, 1});
+    nlohmann::ordered_json c;
+    c["bytes_sent_per_rank_max"] = most[0];
+    c["bytes_sent_per_rank_mean"] = double(total) / comm.size();
+    c["allreduce_bytes_per_rank_max"] = most[1];
+    c["broadcast_bytes_max_rank"] = most[2];
+    c["collectives"] = most[3];
+    c["allreduce_calls"] = most[4];
+    c["broadcast_calls"] = most[5];
+    return c;
+}
+}  // namespace
+
 int omp_threads() { return omp_get_max_threads(); }
 
 nlohmann::ordered_json run_record(const mpi::Comm& comm, const RunInfo& info, const PhaseTimer& timer,
                                   const nlohmann::ordered_json& extra) {
     nlohmann::ordered_json r;
+    const auto traffic = communication(comm);
     char host[256] = "";
     gethostname(host, sizeof host - 1);
     const std::time_t now = std::time(nullptr);
@@ -38,6 +60,7 @@ nlohmann::ordered_json run_record(const mpi::Comm& comm, const RunInfo& info, co
     r["phase_seconds_sum"] = total;
     r["wall_seconds"] = comm.max(timer.elapsed());
     r["peak_rss_bytes_max_rank"] = comm.max(std::int64_t(peak_rss_bytes()));
+    r["communication"] = traffic;
     for (const auto& [k, v] : extra.items()) r[k] = v;
     return r;
 }
@@ -56,6 +79,13 @@ std::string timing_summary(const nlohmann::ordered_json& r) {
                   "wall", total, r["ranks"].get<int>(), r["threads_per_rank"].get<int>(),
                   double(r["peak_rss_bytes_max_rank"].get<std::int64_t>()) / 1e6);
     out += line;
+    if (r.contains("communication")) {
+        const auto& c = r["communication"];
+        std::snprintf(line, sizeof line, "  communication: %.2f MB sent per rank (largest), %lld collective calls\n",
+                      double(c["bytes_sent_per_rank_max"].get<std::int64_t>()) / 1e6,
+                      (long long)c["collectives"].get<std::int64_t>());
+        out += line;
+    }
     if (r.contains("throughput"))
         for (const auto& [name, v] : r["throughput"].items()) {
             std::snprintf(line, sizeof line, "  %s: %.3g\n", name.c_str(), v.get<double>());

@@ -16,8 +16,9 @@ struct RunInfo {
     std::string version;
 };
 
-// Collective: gathers the slowest rank's time per phase and the peak memory of every rank.
-// `work` maps a phase to the units it processed (e.g. read -> interactions) for throughput.
+// Collective: gathers the slowest rank's time per phase, the peak memory of every rank and the
+// bytes each rank sent through `comm`'s collectives so far ("communication"; counted before
+// run_record's own reductions). `extra` adds fields (input, output, ...).
 nlohmann::ordered_json run_record(const mpi::Comm& comm, const RunInfo& info, const PhaseTimer& timer,
                                   const nlohmann::ordered_json& extra);
 

@@ -37,16 +37,35 @@ Comm::Comm(MPI_Comm c) : comm_(c) {
     check(MPI_Comm_size(c, &size_), "MPI_Comm_size");
 }
 
+void Comm::count_allreduce(std::size_t bytes) const {
+    ++traffic_->collectives;
+    ++traffic_->allreduce_calls;
+    traffic_->bytes_sent += std::int64_t(bytes);
+    traffic_->allreduce_bytes += std::int64_t(bytes);
+}
+
+void Comm::count_broadcast(std::size_t bytes, int root) const {
+    ++traffic_->collectives;
+    ++traffic_->broadcast_calls;
+    if (rank_ != root) return;
+    traffic_->bytes_sent += std::int64_t(bytes);
+    traffic_->broadcast_bytes += std::int64_t(bytes);
+}
+
 Comm Comm::world() { return Comm(MPI_COMM_WORLD); }
 
 Comm Comm::self() { return Comm(MPI_COMM_SELF); }
 
-void Comm::barrier() const { check(MPI_Barrier(comm_), "MPI_Barrier"); }
+void Comm::barrier() const {
+    check(MPI_Barrier(comm_), "MPI_Barrier");
+    ++traffic_->collectives;
+}
 
 void Comm::allreduce_sum(std::span<std::int64_t> v) const {
     in_pieces(v.size(), [&](std::size_t at, int n) {
         check(MPI_Allreduce(MPI_IN_PLACE, v.data() + at, n, MPI_INT64_T, MPI_SUM, comm_),
               "MPI_Allreduce(sum)");
+        count_allreduce(std::size_t(n) * sizeof(std::int64_t));
     });
 }
 
@@ -54,6 +73,7 @@ void Comm::allreduce_max(std::span<std::int64_t> v) const {
     in_pieces(v.size(), [&](std::size_t at, int n) {
         check(MPI_Allreduce(MPI_IN_PLACE, v.data() + at, n, MPI_INT64_T, MPI_MAX, comm_),
               "MPI_Allreduce(max)");
+        count_allreduce(std::size_t(n) * sizeof(std::int64_t));
     });
 }
 
@@ -69,29 +89,36 @@ std::int64_t Comm::max(std::int64_t v) const {
 
 double Comm::max(double v) const {
     check(MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_DOUBLE, MPI_MAX, comm_), "MPI_Allreduce(max)");
+    count_allreduce(sizeof v);
     return v;
 }
 
 std::uint64_t Comm::exclusive_prefix_sum(std::uint64_t v) const {
     std::uint64_t out = 0;
     check(MPI_Exscan(&v, &out, 1, MPI_UINT64_T, MPI_SUM, comm_), "MPI_Exscan");
+    ++traffic_->collectives;
+    traffic_->bytes_sent += std::int64_t(sizeof v);
     return rank_ == 0 ? 0 : out;
 }
 
 void Comm::broadcast(std::vector<std::uint64_t>& values, int root) const {
     std::uint64_t n = values.size();
     check(MPI_Bcast(&n, 1, MPI_UINT64_T, root, comm_), "MPI_Bcast");
+    count_broadcast(sizeof n, root);
     values.resize(n);
     in_pieces(n, [&](std::size_t at, int k) {
         check(MPI_Bcast(values.data() + at, k, MPI_UINT64_T, root, comm_), "MPI_Bcast");
+        count_broadcast(std::size_t(k) * sizeof(std::uint64_t), root);
     });
 }
 
 void Comm::broadcast(std::string& text, int root) const {
     std::uint64_t n = text.size();
     check(MPI_Bcast(&n, 1, MPI_UINT64_T, root, comm_), "MPI_Bcast");
+    count_broadcast(sizeof n, root);
     text.resize(n);
     check(MPI_Bcast(text.data(), int(n), MPI_CHAR, root, comm_), "MPI_Bcast");
+    count_broadcast(n, root);
 }
 
 void Comm::agree(const std::function<void()>& work) const {
@@ -110,8 +137,10 @@ void Comm::agree(const std::function<void()>& work) const {
     int candidate = code != 0 ? rank_ : size_;
     int speaker = size_;
     check(MPI_Allreduce(&candidate, &speaker, 1, MPI_INT, MPI_MIN, comm_), "MPI_Allreduce(agree)");
+    count_allreduce(sizeof candidate);
     if (speaker == size_) return;
     check(MPI_Bcast(&code, 1, MPI_INT, speaker, comm_), "MPI_Bcast(agree)");
+    count_broadcast(sizeof code, speaker);
     broadcast(message, speaker);
     throw_error(ExitCode(code), message);
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -19,6 +20,20 @@ public:
     ~Environment();
     Environment(const Environment&) = delete;
     Environment& operator=(const Environment&) = delete;
+};
+
+// What this rank handed to collective calls made through a Comm: the payload it contributes,
+// independent of the algorithm MPI picks (a ring all-reduce of n bytes moves about 2n per rank on
+// the wire; here it counts n). An all-reduce or scan counts its buffer on every rank, a broadcast
+// counts its buffer on the root only, a barrier counts a call and no bytes. MPI-IO traffic inside
+// HDF5 (io/h5/file.cpp) does not go through Comm and is not counted.
+struct Traffic {
+    std::int64_t collectives = 0;      // every collective call (MPI_Allreduce, MPI_Bcast, ...)
+    std::int64_t bytes_sent = 0;       // their payload bytes from this rank
+    std::int64_t allreduce_calls = 0;  // the all-reduces among them (agree's included)
+    std::int64_t allreduce_bytes = 0;
+    std::int64_t broadcast_calls = 0;  // the broadcasts among them (on every rank)
+    std::int64_t broadcast_bytes = 0;  // bytes broadcast from this rank as the root
 };
 
 class Comm {
@@ -49,9 +64,16 @@ public:
     // around each phase so that no rank enters a collective that another has abandoned.
     void agree(const std::function<void()>& work) const;
 
+    // This rank's collective traffic through this Comm and its copies since it was created
+    // (local, not collective; plain counters, updated by the main thread only).
+    const Traffic& traffic() const noexcept { return *traffic_; }
+
 private:
     explicit Comm(MPI_Comm c);
+    void count_allreduce(std::size_t bytes) const;
+    void count_broadcast(std::size_t bytes, int root) const;
     MPI_Comm comm_;
+    std::shared_ptr<Traffic> traffic_ = std::make_shared<Traffic>();
     int rank_ = 0;
     int size_ = 1;
 };
