@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# The sbatch scripts of cluster/slurm on a real single-node Slurm: munged, slurmctld and slurmd
+# started here as background daemons, every file of theirs in a scratch folder (own munge key and
+# socket, own ports), stopped by their PID files at the end, pass or fail.
+#   - score.sbatch at 2 tasks x 2 threads: COMPLETED, exit code 0:0, run.json records 2 ranks x 2
+#     threads, report.json and the CSV tables byte-identical to `engage score` at 1 rank (mpirun);
+#   - score.sbatch stopped by the walltime-warning signal (USR1 to the batch shell) with a stand-in
+#     for engage that exits 75 like engage at a checkpoint: the job requeues itself, the rerun
+#     completes, and the outputs are the reference ones;
+#   - retention-study.sbatch as a 2-date array with %1: both tasks completed one after the other,
+#     each report byte-identical to its 1-rank run;
+#   - scaling-sweep.sbatch (cluster/scaling/sweep.sh through srun) at 1 and 2 ranks.
+# Usage: slurm.sh ENGAGE MPIEXEC SOURCE_DIR   (as root; .ci/setup installs Slurm and munge)
+#   ENGAGE_KEEP_SCRATCH=1 keeps the scratch folder (logs, outputs) for a look after the run.
+set -euo pipefail
+engage=$1
+mpiexec=$2
+slurm_scripts=$3/cluster/slurm
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+for cmd in munged munge unmunge slurmctld slurmd sbatch scontrol sinfo squeue scancel srun; do
+    command -v "$cmd" > /dev/null || fail "$cmd not found: this test needs the Debian packages" \
+        "slurmctld slurmd slurm-client munge; run .ci/setup, which installs them"
+done
+[ "$(id -u)" = 0 ] || fail "run as root: slurmd starts the job steps as the submitting user (CI runs" \
+    "as root; ctest -LE slurm leaves this test out)"
+
+scratch=$(mktemp -d /tmp/engage-slurm.XXXXXX)
+chmod 755 "$scratch" # munged wants every directory above its socket searchable by all
+export SLURM_CONF=$scratch/slurm.conf
+
+stop_daemons() { # slurmd first, so that no job step outlives it
+    local name pid i
+    for name in slurmd slurmctld munged; do
+        [ -s "$scratch/$name.pid" ] || continue
+        pid=$(cat "$scratch/$name.pid")
+        kill -TERM "$pid" 2> /dev/null || continue
+        for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
+        if kill -0 "$pid" 2> /dev/null; then
+            echo "$name ($pid) ignored TERM: killing it" >&2
+            kill -KILL "$pid"
+        fi
+    done
+}
+cleanup() {
+    local rc=$? i
+    set +e # every step runs, whatever the one before it returned
+    if [ -s "$scratch/slurmctld.pid" ]; then # jobs left by a failure end before their node goes
+        scancel --user=root 2> /dev/null || true
+        for ((i = 0; i < 50; i++)); do [ -z "$(squeue -h 2> /dev/null)" ] && break; sleep 0.2; done
+    fi
+    if [ "$rc" -ne 0 ]; then
+        for f in slurmctld.log slurmd.log munged.log; do
+            if [ -f "$scratch/$f" ]; then
+                echo "--- last lines of $f" >&2
+                tail -n 15 "$scratch/$f" >&2
+            fi
+        done
+    fi
+    stop_daemons
+    if pgrep -f "$scratch" > /dev/null; then
+        echo "FAIL: processes left running:" >&2
+        pgrep -af "$scratch" >&2
+        rc=1
+    fi
+    if [ -n "${ENGAGE_KEEP_SCRATCH:-}" ]; then echo "kept $scratch" >&2; else rm -rf "$scratch"; fi
+    exit "$rc"
+}
+trap cleanup EXIT
+
+free_port() { # a TCP port of 127.0.0.1 that nothing listens on
+    local port
+    while :; do
+        port=$((20000 + RANDOM % 20000))
+        [ "$port" != "${1:-}" ] || continue
+        (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null || { echo "$port"; return; }
+    done
+}
+
+# --- munge: a key and socket of our own, so that a system munged is neither needed nor disturbed
+dd if=/dev/urandom of="$scratch/munge.key" bs=1024 count=1 status=none
+chmod 400 "$scratch/munge.key"
+munged --socket="$scratch/munge.socket" --key-file="$scratch/munge.key" \
+    --pid-file="$scratch/munged.pid" --log-file="$scratch/munged.log" --seed-file="$scratch/munged.seed"
+munge -S "$scratch/munge.socket" -n | unmunge -S "$scratch/munge.socket" > /dev/null ||
+    fail "munged does not answer on $scratch/munge.socket"
+
+# --- slurm.conf (recipe: ../shared/docs/environment.md)
+ctld_port=$(free_port)
+slurmd_port=$(free_port "$ctld_port")
+mkdir -p "$scratch/state" "$scratch/spool"
+cat > "$SLURM_CONF" << EOF
+ClusterName=engagetest
+SlurmctldHost=$(hostname -s)(127.0.0.1)
+SlurmctldPort=$ctld_port
+SlurmdPort=$slurmd_port
+SlurmUser=root
+AuthType=auth/munge
+CredType=cred/munge
+AuthInfo=socket=$scratch/munge.socket
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+MpiDefault=pmix
+ReturnToService=2
+StateSaveLocation=$scratch/state
+SlurmdSpoolDir=$scratch/spool
+SlurmctldPidFile=$scratch/slurmctld.pid
+SlurmdPidFile=$scratch/slurmd.pid
+SlurmctldLogFile=$scratch/slurmctld.log
+SlurmdLogFile=$scratch/slurmd.log
+$(slurmd -C | head -n 1) NodeAddr=127.0.0.1 State=UNKNOWN
+PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+EOF
+slurmctld -f "$SLURM_CONF"
+slurmd -f "$SLURM_CONF"
+deadline=$((SECONDS + 60))
+until [ "$(sinfo -h -o %t 2> /dev/null)" = idle ]; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "the node is not idle after 60 s: sinfo says" \
+        "'$(sinfo -h -o %t 2>&1)'"
+    sleep 0.2
+done
+
+# --- helpers for jobs
+field() { # JOB KEY: a field of `scontrol show job` (of its first record, for an array)
+    local record values
+    record=$(scontrol show job "$1" 2> /dev/null) || true
+    values=$(tr ' ' '\n' <<< "$record" | sed -n "s/^$2=//p")
+    echo "${values%%$'\n'*}"
+}
+wait_job() { # JOB SECONDS: until the job has ended
+    local state deadline=$((SECONDS + $2))
+    while :; do
+        state=$(field "$1" JobState)
+        case $state in
+            COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY | PREEMPTED | BOOT_FAIL | DEADLINE) return ;;
+        esac
+        [ "$SECONDS" -lt "$deadline" ] ||
+            fail "job $1 is still ${state:-unknown} (Reason=$(field "$1" Reason)) after $2 s"
+        sleep 0.3
+    done
+}
+check_job() { # JOB LOG: COMPLETED with exit code 0:0, or the job's record and log
+    local state code
+    state=$(field "$1" JobState)
+    code=$(field "$1" ExitCode)
+    if [ "$state" != COMPLETED ] || [ "$code" != 0:0 ]; then
+        scontrol show job "$1" >&2
+        echo "--- $2" >&2
+        cat "$2" >&2 || true
+        fail "job $1: JobState=$state ExitCode=$code, expected COMPLETED and 0:0"
+    fi
+}
+same_outputs() { # REFERENCE_DIR DIR WHAT
+    local f
+    for f in report.json summary.csv features.csv channels.csv engagement.csv tier_migration.csv; do
+        cmp "$1/$f" "$2/$f" || fail "$3: $f differs from engage score at 1 rank"
+    done
+}
+reference() { # OUTPUT_DIR ARGS...: engage score at 1 rank under mpirun
+    local out=$1
+    shift
+    "$mpiexec" --bind-to none -n 1 "$engage" score --input base.h5 --output "$out" -q "$@"
+}
+
+cd "$scratch"
+"$mpiexec" -n 1 "$engage" generate --customers 3000 --mean-interactions 40 --seed 11 \
+    --output "$scratch/base.h5" -q
+# Small shards, so that the two ranks split the work.
+shards="--shard-interactions 5000 --shard-customers 200"
+# shellcheck disable=SC2086
+reference "$scratch/ref" $shards
+
+# --- the scoring job: 2 tasks x 2 threads on this 2-CPU node (--overcommit)
+job=$(sbatch --parsable --ntasks=2 --cpus-per-task=2 --overcommit --output="$scratch/score.log" \
+    --export="ALL,ENGAGE=$engage,ENGAGE_INPUT=base.h5,ENGAGE_OUTPUT=score,ENGAGE_ARGS=$shards" \
+    "$slurm_scripts/score.sbatch")
+wait_job "$job" 120
+check_job "$job" "$scratch/score.log"
+same_outputs "$scratch/ref" "$scratch/score" "score.sbatch at 2 tasks x 2 threads"
+grep -q '"ranks": 2,' score/run.json || fail "run.json does not record 2 ranks: $(cat score/run.json)"
+grep -q '"threads_per_rank": 2,' score/run.json ||
+    fail "run.json does not record 2 threads per rank (OMP_NUM_THREADS from --cpus-per-task)"
+echo "[$SECONDS s] score.sbatch: job $job COMPLETED 0:0, 2 ranks x 2 threads, outputs identical to 1 rank"
+
+# --- a required parameter missing: the job fails with exit code 2 and says what to pass
+job=$(sbatch --parsable --ntasks=1 --cpus-per-task=1 --output="$scratch/missing.log" \
+    --export="ALL,ENGAGE=$engage,ENGAGE_INPUT=base.h5" "$slurm_scripts/score.sbatch")
+wait_job "$job" 60
+state=$(field "$job" JobState) code=$(field "$job" ExitCode)
+[ "$state $code" = "FAILED 2:0" ] ||
+    fail "job $job without ENGAGE_OUTPUT: JobState=$state ExitCode=$code, expected FAILED and 2:0"
+grep -q "ENGAGE_OUTPUT is not set: the directory for the outputs. Pass it with sbatch --export=ALL,ENGAGE_OUTPUT=" \
+    missing.log || fail "missing.log does not say that ENGAGE_OUTPUT is missing: $(cat missing.log)"
+echo "[$SECONDS s] score.sbatch: job $job without ENGAGE_OUTPUT FAILED 2:0 and said so"
+
+# --- walltime warning -> exit 75 -> requeue -> resume. The stand-in answers TERM with 75 on the
+# first run (SLURM_RESTART_COUNT unset), as engage does at a checkpoint, and is engage afterwards.
+cat > "$scratch/engage-checkpoint" << EOF
+#!/bin/bash
+if [ -z "\${SLURM_RESTART_COUNT:-}" ]; then
+    trap 'exit 75' TERM
+    touch "$scratch/waiting.\$SLURM_PROCID"
+    for ((i = 0; i < 1200; i++)); do sleep 0.1; done
+    exit 1
+fi
+exec "$engage" "\$@"
+EOF
+chmod +x "$scratch/engage-checkpoint"
+job=$(sbatch --parsable --ntasks=2 --cpus-per-task=1 --overcommit --output="$scratch/requeue.log" \
+    --export="ALL,ENGAGE=$scratch/engage-checkpoint,ENGAGE_INPUT=base.h5,ENGAGE_OUTPUT=requeue,ENGAGE_ARGS=$shards" \
+    "$slurm_scripts/score.sbatch")
+deadline=$((SECONDS + 60))
+until [ -e waiting.0 ] && [ -e waiting.1 ]; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "the job's tasks did not start within 60 s: $(cat requeue.log)"
+    sleep 0.2
+done
+# What Slurm sends at --signal=B:USR1@300, five minutes before the walltime.
+scancel --batch --signal=USR1 "$job"
+deadline=$((SECONDS + 60))
+until [ "$(field "$job" Restarts)" = 1 ] && [ "$(field "$job" JobState)" = PENDING ]; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "job $job was not requeued within 60 s:" \
+        "$(scontrol show job "$job") $(cat requeue.log)"
+    sleep 0.2
+done
+# Slurm holds a requeued job back for two minutes (Reason=BeginTime): no need to wait for that here.
+scontrol update JobId="$job" StartTime=now
+wait_job "$job" 120
+check_job "$job" "$scratch/requeue.log"
+grep -q "exit 75): requeueing job $job" requeue.log || fail "requeue.log does not say why it requeued"
+same_outputs "$scratch/ref" "$scratch/requeue" "score.sbatch after a requeue"
+echo "[$SECONDS s] score.sbatch: job $job stopped on USR1 with exit 75, requeued itself, then COMPLETED 0:0"
+
+# --- a plain scancel cancels: the job does not requeue itself, although engage exits 75 on TERM
+rm -f waiting.0 waiting.1
+job=$(sbatch --parsable --ntasks=2 --cpus-per-task=1 --overcommit --output="$scratch/cancel.log" \
+    --export="ALL,ENGAGE=$scratch/engage-checkpoint,ENGAGE_INPUT=base.h5,ENGAGE_OUTPUT=cancel" \
+    "$slurm_scripts/score.sbatch")
+deadline=$((SECONDS + 60))
+until [ -e waiting.0 ] && [ -e waiting.1 ]; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "the job's tasks did not start within 60 s: $(cat cancel.log)"
+    sleep 0.2
+done
+scancel "$job"
+wait_job "$job" 60
+sleep 2 # a requeue, if the script asked for one, would show by now
+state=$(field "$job" JobState) restarts=$(field "$job" Restarts)
+[ "$state $restarts" = "CANCELLED 0" ] ||
+    fail "job $job after scancel: JobState=$state Restarts=$restarts, expected CANCELLED and 0: $(cat cancel.log)"
+echo "[$SECONDS s] score.sbatch: job $job CANCELLED by scancel, not requeued"
+
+# --- retention study: 2 dates, one task at a time
+printf '# as-of dates\n2025-03-31\n\n2025-06-30\n' > dates.txt
+job=$(sbatch --parsable --array=0-1%1 --ntasks=2 --cpus-per-task=1 --overcommit \
+    --output="$scratch/retention-%a.log" \
+    --export="ALL,ENGAGE=$engage,ENGAGE_INPUT=base.h5,ENGAGE_OUTPUT=study,ENGAGE_DATES_FILE=dates.txt,ENGAGE_HOLDOUT_DAYS=90" \
+    "$slurm_scripts/retention-study.sbatch")
+[ "$(field "$job" ArrayTaskThrottle)" = 1 ] || fail "array job $job is not limited to 1 task at a time"
+for i in 0 1; do
+    wait_job "${job}_$i" 180
+    check_job "${job}_$i" "$scratch/retention-$i.log"
+done
+start0=$(field "${job}_0" StartTime) end0=$(field "${job}_0" EndTime)
+start1=$(field "${job}_1" StartTime) end1=$(field "${job}_1" EndTime)
+[[ ! $start1 < $end0 || ! $start0 < $end1 ]] ||
+    fail "the array's tasks overlapped (%1): task 0 $start0..$end0, task 1 $start1..$end1"
+for date in 2025-03-31 2025-06-30; do
+    out=study/as-of-$date
+    grep -q "\"as_of\": \"$date\"" "$out/report.json" || fail "$out/report.json is not as of $date"
+    grep -q '"retention"' "$out/report.json" || fail "$out/report.json has no retention section"
+    [ -s "$out/survival.csv" ] || fail "$out/survival.csv is missing"
+    reference "$scratch/ref-$date" --retention --holdout-days 90 --as-of "$date"
+    cmp "$scratch/ref-$date/report.json" "$out/report.json" ||
+        fail "$out/report.json differs from engage score at 1 rank"
+done
+echo "[$SECONDS s] retention-study.sbatch: array $job, 2 dates one at a time, both COMPLETED 0:0, reports identical to 1 rank"
+
+# --- scaling sweep at 1 and 2 ranks (cluster/scaling/sweep.sh through srun)
+job=$(sbatch --parsable --output="$scratch/sweep.log" \
+    --export="ALL,ENGAGE=$engage,OUT=$scratch/sweep,RANKS=1 2,THREADS=1,MODES=strong,CUSTOMERS=2000,REPS=1,MODEL=0" \
+    "$slurm_scripts/scaling-sweep.sbatch")
+wait_job "$job" 240
+check_job "$job" "$scratch/sweep.log"
+for ranks in 1 2; do
+    grep -q "^strong,$ranks,1," sweep/runs.csv || fail "sweep/runs.csv has no run at $ranks ranks: $(cat sweep/runs.csv)"
+done
+echo "[$SECONDS s] scaling-sweep.sbatch: job $job COMPLETED 0:0, runs at 1 and 2 ranks"
