@@ -17,7 +17,7 @@ constexpr std::int32_t kMaxSurvivalDays = 11000;
 RetentionResult run_retention_model(const mpi::Comm& comm, std::span<const kernels::PurchaseHistory> histories,
                                     std::span<const kernels::ScoredCustomer> scored, const kernels::RetentionConfig& o) {
     using namespace kernels;
-    RetentionResult r{.survival = SurvivalCounts(kTiers, kMaxSurvivalDays), .predictions = {}};
+    RetentionResult r{.survival = SurvivalCounts(kTiers, kMaxSurvivalDays), .predictions = {}, .holdout_expected = {}};
     std::vector<RfmSummary> rfm;
     std::vector<SpendSummary> spend;
     ExactSum holdout;
@@ -77,6 +77,7 @@ RetentionResult run_retention_model(const mpi::Comm& comm, std::span<const kerne
     comm.allreduce_sum(predicted_pareto.sum_words());
     r.holdout_bg_nbd = predicted_bg.value();
     r.holdout_pareto_nbd = predicted_pareto.value();
+    r.holdout_expected = std::move(holdout_bg);
     return r;
 }
 

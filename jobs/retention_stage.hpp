@@ -29,6 +29,7 @@ struct RetentionResult {
     double holdout_actual = 0, holdout_bg_nbd = 0, holdout_pareto_nbd = 0;  // repeat transactions
     kernels::SurvivalCounts survival;  // groups: engagement tiers at the as-of date
     std::vector<kernels::RetentionPrediction> predictions;  // this rank's customers, in order
+    std::vector<double> holdout_expected;  // BG/NBD repeat transactions expected in the holdout, per customer
 };
 
 // Collective. `scored` gives each customer's tier (the Kaplan-Meier groups).

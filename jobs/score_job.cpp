@@ -1,7 +1,9 @@
 #include "jobs/score_job.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <list>
 #include <memory>
 
 #include "core/dates.hpp"
@@ -17,6 +19,8 @@
 #include "io/report/retention_report.hpp"
 #include "jobs/engagement_stage.hpp"
 #include "jobs/retention_stage.hpp"
+#include "jobs/study_stage.hpp"
+#include "io/report/study_report.hpp"
 #include "mpi/comm.hpp"
 #include "report/score_summary.hpp"
 
@@ -29,20 +33,38 @@ using kernels::Day;
 // Uncompressed bytes of one interaction: time (int64), channel (uint8), value (double).
 constexpr double kBytesPerInteraction = sizeof(std::int64_t) + sizeof(std::uint8_t) + sizeof(double);
 
-// The as-of day (days since the file's epoch), checked against the data's time range.
-Day resolve_as_of(const ScoreOptions& o, const io::CustomerBaseMeta& m) {
+// The days after a scoring date that the retention study observes (0 without a holdout).
+std::int32_t holdout_of(const ScoreOptions& o) { return o.retention.enabled ? o.retention.holdout_days : 0; }
+
+// A scoring date (days since the file's epoch) given as `option` `text`, checked against the
+// data's time range: with a holdout, the date plus the holdout must be in the data too.
+Day resolve_date(const std::string& option, const std::string& text, std::int32_t holdout,
+                 const io::CustomerBaseMeta& m) {
     const Day first = day_of(m.first_time), last = day_of(m.last_time);
-    const std::string range = format_iso_date(m.epoch_unix_day + first) + " .. " +
-                              format_iso_date(m.epoch_unix_day + last);
-    if (o.as_of.empty()) return last;
-    const auto unix_day = parse_iso_date(o.as_of);
-    if (!unix_day)
-        throw ConfigError("--as-of " + o.as_of + ": expected a date YYYY-MM-DD");
+    auto iso = [&](Day d) { return format_iso_date(m.epoch_unix_day + d); };
+    const auto unix_day = parse_iso_date(text);
+    if (!unix_day) throw ConfigError(option + " " + text + ": expected a date YYYY-MM-DD");
     const std::int64_t day = *unix_day - m.epoch_unix_day;
     if (day < first || day > last)
-        throw ConfigError("--as-of " + o.as_of + " is outside the data of " + m.path + " (" + range +
-                          "); choose a date in that range");
+        throw ConfigError(option + " " + text + " is outside the data of " + m.path + " (" + iso(first) + " .. " +
+                          iso(last) + "); choose a date in that range");
+    if (day + holdout > last)
+        throw ConfigError("--holdout-days " + std::to_string(holdout) + " after " + option + " " + text +
+                          " goes past the data (last day " + iso(last) + "); choose " + option + " " +
+                          iso(std::max(first, Day(last - holdout))) + " or earlier, or fewer holdout days");
     return Day(day);
+}
+
+// The as-of day: --as-of, or the last day with data (minus the holdout of a retention study).
+Day resolve_as_of(const ScoreOptions& o, const io::CustomerBaseMeta& m) {
+    const Day first = day_of(m.first_time), last = day_of(m.last_time);
+    const std::int32_t holdout = holdout_of(o);
+    if (!o.as_of.empty()) return resolve_date("--as-of", o.as_of, holdout, m);
+    if (last - holdout < first)
+        throw ConfigError("--holdout-days " + std::to_string(holdout) + " is longer than the data of " + m.path +
+                          " (" + format_iso_date(m.epoch_unix_day + first) + " .. " +
+                          format_iso_date(m.epoch_unix_day + last) + "); choose fewer holdout days");
+    return Day(last - holdout);
 }
 
 // Shard boundaries from /interactions/offsets, streamed by rank 0 in blocks and broadcast.
@@ -78,6 +100,29 @@ WindowTables window_tables(const kernels::FeatureContext& c, std::int64_t epoch_
     t.weights = kernels::engagement_weights(model, c.as_of - c.window_start + 1);
     return t;
 }
+
+// A scoring date's context: its window, trend date and tables.
+void init_context(kernels::FeatureContext& c, Day as_of, const ScoreOptions& o, std::int64_t epoch_unix_day,
+                  WindowTables& tables) {
+    c.as_of = as_of;
+    c.window_start = Day(as_of - o.window_days + 1);
+    c.engagement = &o.engagement;
+    c.previous_as_of = as_of - o.engagement.trend_days;
+    c.previous_window_start = Day(c.previous_as_of - o.window_days + 1);
+    tables = window_tables(c, epoch_unix_day, o.engagement);
+    c.month_of = tables.month_of.data();
+    c.weights = tables.weights.data();
+}
+
+// A further date of the backtest: scored in the same pass over the data as the as-of date, its
+// customers kept until the pass ends.
+struct BacktestDate {
+    kernels::FeatureContext ctx;
+    WindowTables tables;
+    std::vector<kernels::EngagementRecord> records;
+    std::vector<kernels::PurchaseHistory> histories;
+    std::vector<kernels::StudyOutcome> outcomes;
+};
 
 void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohmann::ordered_json& report,
                    const nlohmann::ordered_json& record) {
@@ -120,42 +165,60 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
                         r["holdout"]["predicted_bg_nbd"].get<double>());
         std::printf("\n");
     }
+    if (report.contains("study")) {
+        for (const auto& b : report["study"]["backtest"]) {
+            const auto& a = b["auc"];
+            std::printf("  backtest %s -> %s: %lld customers at risk, churn %s; AUC for staying: composite %s [%s, %s], "
+                        "recency %s\n",
+                        b["as_of"].get<std::string>().c_str(), b["horizon_end"].get<std::string>().c_str(),
+                        b["customers"].get<long long>(), num(b["churn_rate"], "%.1f%%", 100.0).c_str(),
+                        num(a["composite"]["auc"], "%.3f").c_str(), num(a["composite"]["ci_low"], "%.3f").c_str(),
+                        num(a["composite"]["ci_high"], "%.3f").c_str(), num(a["recency"]["auc"], "%.3f").c_str());
+        }
+        for (const auto& c : report["study"]["claims"]) {
+            const auto& g = c["groups"][0];
+            std::printf("  claim %s: %s [%s, %s] (published %+.0f%%)\n", c["claim"].get<std::string>().c_str(),
+                        num(g["value"], "%+.1f%%", 100.0).c_str(), num(g["ci_low"], "%+.1f%%", 100.0).c_str(),
+                        num(g["ci_high"], "%+.1f%%", 100.0).c_str(), 100.0 * c["reference"].get<double>());
+        }
+    }
     std::printf("  outputs in %s: customers.h5 report.json summary.csv features.csv channels.csv engagement.csv "
                 "tier_migration.csv%s report.html run.json\n",
-                o.output.c_str(), report.contains("retention") ? " survival.csv cohort_retention.csv" : "");
+                o.output.c_str(),
+                report.contains("study")       ? " survival.csv cohort_retention.csv backtest.csv lift.csv calibration.csv claims.csv correlations.csv"
+                : report.contains("retention") ? " survival.csv cohort_retention.csv"
+                                               : "");
     std::printf("%s", timing_summary(record).c_str());
 }
 
 }  // namespace
 
 void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info) {
-    PhaseTimer timer({"open", "read", "compute", "write", "engagement", "retention", "reduce", "report"});
+    PhaseTimer timer({"open", "read", "compute", "write", "engagement", "retention", "study", "reduce", "report"});
     const bool talk = comm.root() && !o.quiet;
     std::unique_ptr<io::CustomerBaseReader> in;
     std::unique_ptr<io::OutputDir> out;
     kernels::FeatureContext ctx;
     WindowTables tables;
+    std::list<BacktestDate> backtests;  // further dates of the backtest (not moved: contexts point into them)
     std::vector<std::uint64_t> bounds;
     {
         auto t = timer.measure("open");
         out = std::make_unique<io::OutputDir>(comm, o.output);
         comm.agree([&] { in = std::make_unique<io::CustomerBaseReader>(comm, o.input); });
+        std::vector<Day> extra;
         comm.agree([&] {
             ctx.as_of = resolve_as_of(o, in->meta());
-            const Day last = day_of(in->meta().last_time);
-            if (o.retention.enabled && ctx.as_of + o.retention.holdout_days > last)
-                throw ConfigError("--holdout-days " + std::to_string(o.retention.holdout_days) + " after --as-of " +
-                                  format_iso_date(in->meta().epoch_unix_day + ctx.as_of) + " goes past the data (last day " +
-                                  format_iso_date(in->meta().epoch_unix_day + last) +
-                                  "); choose an earlier --as-of or fewer holdout days");
+            for (const auto& d : o.backtest_as_of) extra.push_back(resolve_date("--backtest-as-of", d, holdout_of(o), in->meta()));
         });
-        ctx.window_start = Day(ctx.as_of - o.window_days + 1);
-        ctx.engagement = &o.engagement;
-        ctx.previous_as_of = ctx.as_of - o.engagement.trend_days;
-        ctx.previous_window_start = Day(ctx.previous_as_of - o.window_days + 1);
-        tables = window_tables(ctx, in->meta().epoch_unix_day, o.engagement);
-        ctx.month_of = tables.month_of.data();
-        ctx.weights = tables.weights.data();
+        std::sort(extra.begin(), extra.end());
+        extra.erase(std::unique(extra.begin(), extra.end()), extra.end());
+        std::erase(extra, ctx.as_of);
+        init_context(ctx, ctx.as_of, o, in->meta().epoch_unix_day, tables);
+        for (Day d : extra) {
+            auto& b = backtests.emplace_back();
+            init_context(b.ctx, d, o, in->meta().epoch_unix_day, b.tables);
+        }
         bounds = plan_shards(comm, *in, o.shards);
     }
     const io::CustomerBaseMeta& meta = in->meta();
@@ -203,6 +266,13 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
                                       o.retention.cohort_periods, false},
                                      meta.business_unit_names.size());
     std::vector<kernels::PurchaseHistory> histories;
+    // The study of outcomes over (T, T + holdout], at the as-of date and every backtest date.
+    const bool study = o.retention.enabled && o.retention.holdout_days > 0;
+    auto horizon = [&](Day as_of) {
+        return kernels::StudyHorizon{as_of, as_of + o.retention.holdout_days, o.retention.churn_days,
+                                     retention_config.cancel_code};
+    };
+    std::vector<kernels::StudyOutcome> outcomes;
     io::CustomerShard shard;
     std::vector<kernels::CustomerFeatures> features;
     std::uint64_t read_interactions = 0;
@@ -228,7 +298,19 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
                                      records);
             if (o.retention.enabled)
                 kernels::append_histories(shard.view(), kinds, shard.business_unit, ctx.as_of, holdout_end,
-                                          o.retention.churn_days, retention_config.cancel_code, cohorts, histories);
+                                          o.retention.churn_days, retention_config.cancel_code, &cohorts, histories);
+            if (study) kernels::append_outcomes(shard.view(), kinds, horizon(ctx.as_of), shard.truth_churn, outcomes);
+            for (auto& b : backtests) {
+                std::vector<kernels::CustomerFeatures> at_date(shard.customers());
+                kernels::ScoreFeatures::run(shard.view(), b.ctx, kinds, at_date);
+                kernels::collect_records(at_date, shard.business_unit, shard.region, shard.rm, shard.wallet,
+                                         shard.truth, shard.truth_churn, b.ctx.as_of, std::int32_t(o.window_days),
+                                         b.records);
+                kernels::append_histories(shard.view(), kinds, shard.business_unit, b.ctx.as_of,
+                                          b.ctx.as_of + o.retention.holdout_days, o.retention.churn_days,
+                                          retention_config.cancel_code, nullptr, b.histories);
+                kernels::append_outcomes(shard.view(), kinds, horizon(b.ctx.as_of), shard.truth_churn, b.outcomes);
+            }
             read_interactions += shard.time.size();
         }
         {
@@ -257,6 +339,33 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         retention = std::make_unique<RetentionResult>(
             run_retention_model(comm, histories, engagement->scored, retention_config));
     }
+    // The study: the as-of date, then every backtest date scored and fitted on its own data.
+    std::vector<io::StudyDate> study_dates;
+    StudyCorrelation correlation;
+    if (study) {
+        auto t = timer.measure("study");
+        const std::size_t units = meta.business_unit_names.size();
+        auto add_date = [&](Day as_of, const kernels::BacktestResult& result) {
+            study_dates.push_back({format_iso_date(meta.epoch_unix_day + as_of),
+                                   format_iso_date(meta.epoch_unix_day + as_of + o.retention.holdout_days), result});
+        };
+        const auto main = study_customers({records, engagement->scored, outcomes, histories, retention.get(),
+                                           o.retention.holdout_days});
+        add_date(ctx.as_of, run_backtest(comm, main, units));
+        correlation = run_correlation(comm, main, engagement->scored, units, meta.epoch_unix_day,
+                                      std::int64_t(o.engagement.min_group_size));
+        for (auto& b : backtests) {
+            const auto scored = run_engagement_model(comm, b.records, o.engagement, units, meta.region_names.size(),
+                                                     meta.rm_names.size());
+            const auto fitted = run_retention_model(comm, b.histories, scored.scored, retention_config);
+            const auto customers = study_customers({b.records, scored.scored, b.outcomes, b.histories, &fitted,
+                                                    o.retention.holdout_days});
+            add_date(b.ctx.as_of, run_backtest(comm, customers, units));
+            b = BacktestDate{};  // done with its customers
+        }
+        std::sort(study_dates.begin(), study_dates.end(),
+                  [](const io::StudyDate& a, const io::StudyDate& b) { return a.as_of < b.as_of; });
+    }
     {
         auto t = timer.measure("write");
         comm.agree([&] { writer->write_scores(engagement->scored); });
@@ -284,11 +393,29 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
                      rr.holdout_bg_nbd, rr.holdout_pareto_nbd, &rr.survival, &cohorts},
                     retention_config, meta, as_of, format_iso_date(meta.epoch_unix_day + holdout_end));
             }
+            if (study) {
+                const std::string churn =
+                    retention_config.cancel_code >= 0
+                        ? "contractual, the first interaction on channel " + retention_config.cancel_channel
+                        : "non-contractual, " + std::to_string(o.retention.churn_days) + " days without an interaction";
+                io::StudyReportInput in{study_dates, as_of, o.retention.holdout_days,
+                                        std::int64_t(o.engagement.min_group_size), churn, meta.has_truth};
+                in.correlation = correlation.result.get();
+                in.variables = kStudyVariableNames;
+                in.key_bits = kCorrelationKeyBits;
+                in.correlation_groups.emplace_back("corporate", "corporate");
+                for (const auto& b : meta.business_unit_names) in.correlation_groups.emplace_back("business_unit", b);
+                for (auto y = correlation.first_year; y <= correlation.last_year; ++y)
+                    in.correlation_groups.emplace_back("acquisition_year", std::to_string(y));
+                report["study"] = io::study_report(in, meta);
+            }
             io::write_json(report, out->staged("report.json"));
             auto tables = io::score_report_tables(report);
             for (auto& t : io::engagement_tables(report["engagement"])) tables.push_back(std::move(t));
             if (retention)
                 for (auto& t : io::retention_tables(report["retention"])) tables.push_back(std::move(t));
+            if (study)
+                for (auto& t : io::study_tables(report["study"])) tables.push_back(std::move(t));
             for (const auto& table : tables) {
                 io::write_text(table.content, out->staged(table.name));
                 names.push_back(table.name);

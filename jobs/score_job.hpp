@@ -3,6 +3,7 @@
 // customers.h5 and reduces the corporate report (report.json, CSV tables) plus run.json.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "engagement/engagement_config.hpp"
 #include "retention/retention_config.hpp"
@@ -21,6 +22,7 @@ struct ScoreOptions {
     partition::ShardLimits shards;
     kernels::EngagementConfig engagement;  // the engagement model (--config, docs/engagement.cfg)
     kernels::RetentionConfig retention;            // the retention study (--retention)
+    std::vector<std::string> backtest_as_of;       // further scoring dates of the backtest (YYYY-MM-DD)
     bool quiet = false;              // no progress lines or summary
 };
 

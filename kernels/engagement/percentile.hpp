@@ -97,6 +97,10 @@ public:
         }
     }
     std::int64_t count(int series) const noexcept { return totals_[series]; }
+    // The customers per key of one series.
+    std::span<const std::int64_t> counts(int series) const noexcept {
+        return {counts_.data() + std::size_t(series) * kKeys, std::size_t(kKeys)};
+    }
     // Twice the mid-rank, an integer: 2 * below + equal.
     std::int64_t twice_midrank(int series, std::uint16_t key) const noexcept {
         return midrank2_[std::size_t(series) * kKeys + key];

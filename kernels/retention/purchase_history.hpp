@@ -63,16 +63,16 @@ inline PurchaseHistory purchase_history(const ShardView& v, std::size_t k, const
     return h;
 }
 
-// Every customer of a shard: appends its history and enters it in the cohort matrix (group:
-// its business unit), with its interactions up to the calibration end.
+// Every customer of a shard: appends its history and, unless `cohorts` is null, enters it in
+// the cohort matrix (group: its business unit) with its interactions up to the calibration end.
 inline void append_histories(const ShardView& v, const ChannelKinds& kinds, std::span<const std::uint32_t> group,
                              Day calibration_end, Day holdout_end, std::int32_t inactive_days, int cancel_code,
-                             CohortRetention& cohorts, std::vector<PurchaseHistory>& out) {
+                             CohortRetention* cohorts, std::vector<PurchaseHistory>& out) {
     std::vector<Day> activity;
     for (std::size_t k = 0; k < v.customers(); ++k) {
         out.push_back(
             purchase_history(v, k, kinds, calibration_end, holdout_end, inactive_days, cancel_code, activity));
-        cohorts.update(group[k], v.acquisition_day[k], activity);
+        if (cohorts) cohorts->update(group[k], v.acquisition_day[k], activity);
     }
 }
 

@@ -20,24 +20,27 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <vector>
 
 namespace engage::kernels {
 
 __extension__ typedef unsigned __int128 ExactSumU128;  // GCC and Clang
 
-class ExactSum {
-public:
+// The arithmetic on one sum's words (kWords int64, see above), wherever they are stored.
+struct ExactSumWords {
     static constexpr int kFractionBits = 40;
     static constexpr int kLimbs = 4;             // 128 bits of fixed point
     static constexpr int kWords = kLimbs + 1;    // + the non-finite count
+    using Words = std::span<std::int64_t, kWords>;
+    using ConstWords = std::span<const std::int64_t, kWords>;
 
     // Adds `term` `multiplicity` times (multiplicity >= 0; it counts against the 2^31 capacity).
-    void add(double term, std::int64_t multiplicity = 1) noexcept {
+    static void add(Words w, double term, std::int64_t multiplicity = 1) noexcept {
         if (multiplicity == 0) return;
         const std::uint64_t bits = std::bit_cast<std::uint64_t>(term);
         const int biased = int((bits >> 52) & 0x7ff);
         if (biased == 0x7ff || !(std::fabs(term) < kMaxMagnitude)) {
-            w_[kLimbs] += multiplicity;
+            w[kLimbs] += multiplicity;
             return;
         }
         // |term| = mantissa * 2^exponent exactly (subnormals included).
@@ -59,33 +62,22 @@ public:
         }
         const std::int64_t sign = (bits >> 63) ? -multiplicity : multiplicity;
         for (int i = 0; i < kLimbs; ++i) {
-            w_[i] += sign * std::int64_t(std::uint64_t(fixed) & 0xffffffffu);
+            w[i] += sign * std::int64_t(std::uint64_t(fixed) & 0xffffffffu);
             fixed >>= 32;
         }
     }
 
-    // Adds the words of another partial sum (what an MPI_SUM all-reduce of the words does).
-    void combine(const ExactSum& other) noexcept {
-        for (int i = 0; i < kWords; ++i) w_[i] += other.w_[i];
-    }
-
-    // The words to all-reduce with MPI_SUM (MPI_INT64_T) before reading value().
-    std::span<std::int64_t> sum_words() noexcept { return w_; }
-    std::span<const std::int64_t> sum_words() const noexcept { return w_; }
-
-    std::int64_t non_finite_terms() const noexcept { return w_[kLimbs]; }
-
     // The total, rounded once to double from the exact integer; NaN if a term was non-finite
     // or out of range. A pure function of the words.
-    double value() const noexcept {
-        if (w_[kLimbs] != 0) return std::numeric_limits<double>::quiet_NaN();
+    static double value(ConstWords w) noexcept {
+        if (w[kLimbs] != 0) return std::numeric_limits<double>::quiet_NaN();
         // Normalise carries: limbs in [0, 2^32), the excess in a signed carry above 2^128.
         U128 low = 0;
         std::int64_t carry = 0;
         for (int i = 0; i < kLimbs; ++i) {
-            const std::int64_t w = w_[i] + carry;  // |w| < 2^63 - 2^32 by the capacity bound
-            const std::int64_t limb = w & 0xffffffff;
-            carry = (w - limb) >> 32;              // exact: w - limb is a multiple of 2^32
+            const std::int64_t v = w[i] + carry;  // |v| < 2^63 - 2^32 by the capacity bound
+            const std::int64_t limb = v & 0xffffffff;
+            carry = (v - limb) >> 32;              // exact: v - limb is a multiple of 2^32
             low |= static_cast<U128>(std::uint64_t(limb)) << (32 * i);
         }
         double total;
@@ -103,7 +95,52 @@ public:
 private:
     using U128 = ExactSumU128;
     static constexpr double kMaxMagnitude = 0x1.0p87;
+};
+
+// One exact sum.
+class ExactSum {
+public:
+    static constexpr int kFractionBits = ExactSumWords::kFractionBits;
+    static constexpr int kLimbs = ExactSumWords::kLimbs;
+    static constexpr int kWords = ExactSumWords::kWords;
+
+    void add(double term, std::int64_t multiplicity = 1) noexcept { ExactSumWords::add(w_, term, multiplicity); }
+
+    // Adds the words of another partial sum (what an MPI_SUM all-reduce of the words does).
+    void combine(const ExactSum& other) noexcept {
+        for (int i = 0; i < kWords; ++i) w_[i] += other.w_[i];
+    }
+
+    // The words to all-reduce with MPI_SUM (MPI_INT64_T) before reading value().
+    std::span<std::int64_t> sum_words() noexcept { return w_; }
+    std::span<const std::int64_t> sum_words() const noexcept { return w_; }
+
+    std::int64_t non_finite_terms() const noexcept { return w_[kLimbs]; }
+    double value() const noexcept { return ExactSumWords::value(w_); }
+
+private:
     std::array<std::int64_t, kWords> w_{};
+};
+
+// Many exact sums in one block of words, so that a single all-reduce combines them all.
+class ExactSums {
+public:
+    explicit ExactSums(std::size_t n = 0) : w_(n * ExactSum::kWords, 0) {}
+    std::size_t size() const noexcept { return w_.size() / ExactSum::kWords; }
+    void add(std::size_t i, double term, std::int64_t multiplicity = 1) noexcept {
+        ExactSumWords::add(words(i), term, multiplicity);
+    }
+    double value(std::size_t i) const noexcept {
+        return ExactSumWords::value(ExactSumWords::ConstWords(w_.data() + i * ExactSum::kWords, ExactSum::kWords));
+    }
+    std::span<std::int64_t> sum_words() noexcept { return w_; }
+    std::span<std::int64_t> max_words() noexcept { return {}; }
+
+private:
+    ExactSumWords::Words words(std::size_t i) noexcept {
+        return ExactSumWords::Words(w_.data() + i * ExactSum::kWords, ExactSum::kWords);
+    }
+    std::vector<std::int64_t> w_;
 };
 
 }  // namespace engage::kernels

@@ -113,10 +113,12 @@ Command parse_score(const std::vector<std::string>& args) {
     add_engagement_options(scoring);
     auto& rt = o.retention;
     std::string cohort_unit = "month";
+    std::vector<std::string> backtest_dates;
     po::options_description retention("retention study (command line or --config file); the as-of date ends the calibration period");
     retention.add_options()
         ("retention", po::bool_switch(&rt.enabled), "fit BG/NBD, Pareto/NBD and Gamma-Gamma, Kaplan-Meier by tier, cohort retention")
-        ("holdout-days", po::value(&rt.holdout_days)->default_value(rt.holdout_days), "compare predicted and actual repeat transactions over this many days after the as-of date (0: no holdout)")
+        ("holdout-days", po::value(&rt.holdout_days)->default_value(rt.holdout_days), "observe outcomes over this many days after the as-of date: predicted vs actual repeat transactions, backtest (AUC, lift, calibration), seed claims and correlations (0: no holdout; the default as-of date is then the last day with data minus the holdout)")
+        ("backtest-as-of", po::value(&backtest_dates)->composing(), "further scoring dates of the backtest, YYYY-MM-DD (repeat the option or separate by commas); each is scored on its own data and observed over the holdout after it, in the same pass over the data")
         ("churn-days", po::value(&rt.churn_days)->default_value(rt.churn_days), "non-contractual churn: this many days without an interaction")
         ("cancel-channel", po::value(&rt.cancel_channel), "contractual churn instead: a customer churns on its first interaction on this channel (a name in /channels/name)")
         ("cohort", po::value(&cohort_unit)->default_value(cohort_unit), "acquisition cohorts by week, month or quarter")
@@ -159,10 +161,23 @@ Command parse_score(const std::vector<std::string>& args) {
         throw ConfigError("--as-of " + o.as_of + ": expected a date YYYY-MM-DD");
     o.engagement = engagement_config(vm, command_line, config, o.window_days);
     if (!rt.enabled)
-        for (const char* option : {"holdout-days", "churn-days", "cancel-channel", "cohort", "cohort-periods",
-                                   "horizon-weeks", "discount-rate"})
+        for (const char* option : {"holdout-days", "backtest-as-of", "churn-days", "cancel-channel", "cohort",
+                                   "cohort-periods", "horizon-weeks", "discount-rate"})
             if (vm.count(option) && !vm[option].defaulted())
                 throw ConfigError(std::string("--") + option + " is an option of the retention study; add --retention");
+    for (const auto& list : backtest_dates) {
+        std::size_t at = 0;
+        while (at <= list.size()) {
+            const std::size_t comma = std::min(list.find(',', at), list.size());
+            const std::string date = list.substr(at, comma - at);
+            if (!parse_iso_date(date))
+                throw ConfigError("--backtest-as-of " + list + ": \"" + date + "\" is not a date YYYY-MM-DD");
+            o.backtest_as_of.push_back(date);
+            at = comma + 1;
+        }
+    }
+    if (!o.backtest_as_of.empty() && rt.holdout_days == 0)
+        throw ConfigError("--backtest-as-of needs --holdout-days: the backtest observes the days after each date");
     const auto unit = kernels::parse_cohort_unit(cohort_unit);
     if (!unit) throw ConfigError("--cohort " + cohort_unit + ": allowed: week, month, quarter");
     rt.cohort_unit = *unit;

@@ -76,6 +76,7 @@ start=$(date +%s.%N)
 baseline=$(snapshot)
 interactions=$(value_at /interactions/offsets "$customers")
 last_row=$((interactions - 1))
+last_day=$(sed -n 's/^  "as_of": "\([0-9-]*\)",$/\1/p' "$out/report.json")  # the default as-of: the last day
 
 # --- input files ---
 expect 4 missing_input "missing.h5" "no such file" -- score1 --input "$tmp/missing.h5"
@@ -122,6 +123,11 @@ expect 2 malformed_window "--window-days" "abc" -- score1 --input "$base" --wind
 expect 2 malformed_as_of "--as-of 2024-13-45" "YYYY-MM-DD" -- score1 --input "$base" --as-of 2024-13-45
 expect 2 as_of_before_data "--as-of 1990-01-01" "outside the data" "base.h5" -- score1 --input "$base" --as-of 1990-01-01
 expect 2 as_of_after_data "--as-of 2100-01-01" "outside the data" "base.h5" -- score1 --input "$base" --as-of 2100-01-01
+expect 2 backtest_without_holdout "--backtest-as-of needs --holdout-days" -- score1 --input "$base" --retention --backtest-as-of 2024-01-01
+expect 2 backtest_without_retention "--backtest-as-of" "add --retention" -- score1 --input "$base" --backtest-as-of 2024-01-01
+expect 2 backtest_malformed "--backtest-as-of 2024-01-01,2024-02-30" "\"2024-02-30\" is not a date" -- score1 --input "$base" --retention --holdout-days 30 --backtest-as-of 2024-01-01,2024-02-30
+expect 2 backtest_before_data "--backtest-as-of 1990-01-01" "outside the data" "base.h5" -- score1 --input "$base" --retention --holdout-days 30 --backtest-as-of 1990-01-01
+expect 2 holdout_past_data "--holdout-days 30 after --as-of" "goes past the data" "or earlier" -- score1 --input "$base" --retention --holdout-days 30 --as-of "$last_day"
 printf 'window-days = 90\nfrobnicate = 1\n' >"$tmp/bad.cfg"
 expect 2 config_unknown_key "bad.cfg" "frobnicate" -- score1 --input "$base" --config "$tmp/bad.cfg"
 

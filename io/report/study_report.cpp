@@ -1,0 +1,205 @@
+#include "io/report/study_report.hpp"
+
+#include <cmath>
+
+#include "io/customer_base.hpp"
+#include "io/report/csv.hpp"
+
+namespace engage::io {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+using namespace kernels;
+
+json number(double v) { return std::isfinite(v) ? json(v) : json(); }
+json ratio(double a, double b) { return b != 0 ? number(a / b) : json(); }
+
+json auc_json(const AucResult& a) {
+    return {{"auc", number(a.auc)}, {"ci_low", number(a.ci_low)}, {"ci_high", number(a.ci_high)},
+            {"se", number(a.se)}, {"retained", a.positives}, {"churned", a.negatives}};
+}
+
+json claim_json(const ClaimResult& r, const char* kind, const std::string& name) {
+    return {{"kind", kind}, {"name", name}, {"value", number(r.value)}, {"ci_low", number(r.ci_low)},
+            {"ci_high", number(r.ci_high)}, {"n", r.n}, {"n_reference", r.n_reference},
+            {"compared", number(r.compared)}, {"reference", number(r.reference)}, {"suppressed", r.suppressed}};
+}
+
+struct ClaimText {
+    const char* label;
+    const char* compared;   // what `compared` and `reference` are
+    double published;
+    const char* source;
+};
+constexpr ClaimText kClaimTexts[kClaims] = {
+    {"Revenue premium of fully engaged customers over the average customer",
+     "mean revenue over the horizon: fully engaged vs all customers", 0.23, "Gallup"},
+    {"Lower attrition of engaged customers (engaged and fully engaged) than of the others",
+     "churn rate over the horizon: engaged vs not engaged and actively disengaged", 0.63,
+     "Gallup, B2B customers"},
+    {"Higher share of wallet of engaged customers than of the others",
+     "mean share of wallet over the horizon: engaged vs the others", 0.55, "Gallup, B2B customers"},
+};
+
+json claims_json(const ClaimsState& claims, const CustomerBaseMeta& meta, std::int64_t min_group_size) {
+    json out = json::array();
+    for (int c = 0; c < kClaims; ++c) {
+        json groups = json::array();
+        groups.push_back(claim_json(claims.result(Claim(c), 0, min_group_size), "corporate", "corporate"));
+        for (std::size_t b = 0; b < meta.business_unit_names.size(); ++b)
+            groups.push_back(
+                claim_json(claims.result(Claim(c), 1 + b, min_group_size), "business_unit", meta.business_unit_names[b]));
+        out.push_back({{"claim", kClaimNames[c]}, {"label", kClaimTexts[c].label},
+                       {"compares", kClaimTexts[c].compared}, {"reference", kClaimTexts[c].published},
+                       {"source", kClaimTexts[c].source}, {"groups", std::move(groups)}});
+    }
+    return out;
+}
+
+json backtest_json(const StudyDate& d, bool planted, std::int64_t min_group_size, const CustomerBaseMeta& meta) {
+    const BacktestResult& r = d.result;
+    json b;
+    b["as_of"] = d.as_of;
+    b["horizon_end"] = d.horizon_end;
+    b["customers"] = r.at_risk;
+    b["churned"] = r.churned;
+    b["churn_rate"] = ratio(double(r.churned), double(r.at_risk));
+    json auc;
+    for (int p = 0; p < kPredictors; ++p) auc[kPredictorNames[p]] = auc_json(r.auc[0][p]);
+    b["auc"] = std::move(auc);
+    if (planted) {
+        json pa;
+        for (int p = 0; p < kPredictors; ++p) pa[kPredictorNames[p]] = auc_json(r.auc[1][p]);
+        b["auc_planted_churn"] = std::move(pa);
+    }
+    std::int64_t revenue_cents = 0;
+    for (int k = 0; k < kDeciles; ++k) revenue_cents += r.sums.decile(k).revenue_cents;
+    const double churn_rate = r.at_risk ? double(r.churned) / double(r.at_risk) : std::nan("");
+    const double revenue_per_customer = r.at_risk ? double(revenue_cents) / 100.0 / double(r.at_risk) : std::nan("");
+    json deciles = json::array();
+    for (int k = 0; k < kDeciles; ++k) {
+        const auto x = r.sums.decile(k);
+        const double rate = x.customers ? double(x.churned) / double(x.customers) : std::nan("");
+        const double per = x.customers ? double(x.revenue_cents) / 100.0 / double(x.customers) : std::nan("");
+        deciles.push_back({{"decile", k + 1}, {"customers", x.customers}, {"churned", x.churned},
+                           {"churn_rate", number(rate)}, {"revenue", double(x.revenue_cents) / 100.0},
+                           {"revenue_per_customer", number(per)}, {"churn_lift", number(rate / churn_rate)},
+                           {"revenue_lift", number(per / revenue_per_customer)}});
+    }
+    b["deciles"] = std::move(deciles);
+    json calibration = json::array();
+    for (int k = 0; k < kCalibrationBins; ++k) {
+        const auto x = r.sums.bin(k);
+        const double n = double(x.customers);
+        calibration.push_back({{"p_alive_from", k / double(kCalibrationBins)},
+                               {"p_alive_to", (k + 1) / double(kCalibrationBins)}, {"customers", x.customers},
+                               {"mean_p_alive", ratio(x.p_alive, n)}, {"observed_active_share", ratio(double(x.active), n)},
+                               {"mean_expected_transactions", ratio(x.expected, n)},
+                               {"mean_actual_transactions", ratio(x.actual, n)}});
+    }
+    b["calibration"] = std::move(calibration);
+    json claims;
+    for (int c = 0; c < kClaims; ++c)
+        claims[kClaimNames[c]] = claim_json(r.claims.result(Claim(c), 0, min_group_size), "corporate", "corporate");
+    b["claims"] = std::move(claims);
+    (void)meta;
+    return b;
+}
+
+json correlation_json(const StudyReportInput& in) {
+    const CorrelationResult& r = *in.correlation;
+    const int v = r.variables();
+    json c;
+    c["variables"] = json::array();
+    for (int i = 0; i < v; ++i) c["variables"].push_back(in.variables[std::size_t(i)]);
+    c["spearman_rank_keys"] = 1 << in.key_bits;
+    c["confidence"] = 0.95;
+    json groups = json::array();
+    for (int g = 0; g < r.groups(); ++g) {
+        json gj;
+        gj["kind"] = in.correlation_groups[std::size_t(g)].first;
+        gj["name"] = in.correlation_groups[std::size_t(g)].second;
+        gj["customers"] = r.cell(CorrelationMethod::pearson, g, 5, 5).n;  // the composite: known for all
+        for (auto [method, name] : {std::pair{CorrelationMethod::pearson, "pearson"}, {CorrelationMethod::spearman, "spearman"}}) {
+            json rows = json::array();
+            for (int i = 0; i < v; ++i) {
+                json row = json::array();
+                for (int j = 0; j < v; ++j) {
+                    const CorrelationCell& x = r.cell(method, g, i, j);
+                    row.push_back({{"n", x.n}, {"r", number(x.r)}, {"ci_low", number(x.ci_low)},
+                                   {"ci_high", number(x.ci_high)}, {"suppressed", x.suppressed}});
+                }
+                rows.push_back(std::move(row));
+            }
+            gj[name] = std::move(rows);
+        }
+        groups.push_back(std::move(gj));
+    }
+    c["groups"] = std::move(groups);
+    return c;
+}
+
+}  // namespace
+
+json study_report(const StudyReportInput& in, const CustomerBaseMeta& meta) {
+    json s;
+    s["as_of"] = in.as_of;
+    s["horizon_days"] = in.horizon_days;
+    for (const auto& d : in.dates)
+        if (d.as_of == in.as_of) s["horizon_end"] = d.horizon_end;
+    s["population"] = "customers at risk on the scoring date (acquired and not churned by it); outcomes over the "
+                      "horizon after it. Churn: " + in.churn_definition;
+    s["min_group_size"] = in.min_group_size;
+    if (in.correlation) s["correlation"] = correlation_json(in);
+    for (const auto& d : in.dates)
+        if (d.as_of == in.as_of) s["claims"] = claims_json(d.result.claims, meta, in.min_group_size);
+    json backtest = json::array();
+    for (const auto& d : in.dates) backtest.push_back(backtest_json(d, in.planted, in.min_group_size, meta));
+    s["backtest"] = std::move(backtest);
+    return s;
+}
+
+std::vector<CsvTable> study_tables(const json& s) {
+    std::string backtest = "as_of,horizon_end,outcome,predictor,retained,churned,auc,ci_low,ci_high,se\n";
+    std::string lift = "as_of,decile,customers,churned,churn_rate,revenue,revenue_per_customer,churn_lift,revenue_lift\n";
+    std::string calibration = "as_of,p_alive_from,p_alive_to,customers,mean_p_alive,observed_active_share,"
+                              "mean_expected_transactions,mean_actual_transactions\n";
+    for (const auto& b : s["backtest"]) {
+        for (const char* outcome : {"auc", "auc_planted_churn"}) {
+            if (!b.contains(outcome)) continue;
+            for (const auto& [predictor, a] : b[outcome].items())
+                backtest += csv_row({b["as_of"], b["horizon_end"], std::string(outcome) == "auc" ? "observed" : "planted",
+                                     predictor, a["retained"], a["churned"], a["auc"], a["ci_low"], a["ci_high"], a["se"]});
+        }
+        for (const auto& d : b["deciles"])
+            lift += csv_row({b["as_of"], d["decile"], d["customers"], d["churned"], d["churn_rate"], d["revenue"],
+                             d["revenue_per_customer"], d["churn_lift"], d["revenue_lift"]});
+        for (const auto& c : b["calibration"])
+            calibration += csv_row({b["as_of"], c["p_alive_from"], c["p_alive_to"], c["customers"], c["mean_p_alive"],
+                                    c["observed_active_share"], c["mean_expected_transactions"],
+                                    c["mean_actual_transactions"]});
+    }
+    std::string claims = "claim,kind,name,value,ci_low,ci_high,n,n_reference,compared,reference,suppressed,published,source\n";
+    for (const auto& c : s["claims"])
+        for (const auto& g : c["groups"])
+            claims += csv_row({c["claim"], g["kind"], g["name"], g["value"], g["ci_low"], g["ci_high"], g["n"],
+                               g["n_reference"], g["compared"], g["reference"], g["suppressed"], c["reference"],
+                               c["source"]});
+    std::string correlations = "kind,group,method,x,y,n,r,ci_low,ci_high,suppressed\n";
+    if (s.contains("correlation")) {
+        const auto& c = s["correlation"];
+        for (const auto& g : c["groups"])
+            for (const char* method : {"pearson", "spearman"})
+                for (std::size_t i = 0; i < c["variables"].size(); ++i)
+                    for (std::size_t j = i + 1; j < c["variables"].size(); ++j) {
+                        const auto& x = g[method][i][j];
+                        correlations += csv_row({g["kind"], g["name"], method, c["variables"][i], c["variables"][j], x["n"],
+                                                 x["r"], x["ci_low"], x["ci_high"], x["suppressed"]});
+                    }
+    }
+    return {{"backtest.csv", backtest},       {"lift.csv", lift}, {"calibration.csv", calibration},
+            {"claims.csv", claims}, {"correlations.csv", correlations}};
+}
+
+}  // namespace engage::io

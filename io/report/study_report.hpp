@@ -1,0 +1,44 @@
+#pragma once
+// The study section of report.json (backtests over the as-of dates, seed claims and the
+// correlation matrices) and its CSV tables (backtest.csv, lift.csv, calibration.csv,
+// claims.csv, correlations.csv), printed from one JSON document.
+#include <nlohmann/json.hpp>
+
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "io/report/score_report.hpp"
+#include "study/claims.hpp"
+#include "study/correlation.hpp"
+
+namespace engage::io {
+
+struct CustomerBaseMeta;
+
+struct StudyDate {
+    std::string as_of, horizon_end;  // YYYY-MM-DD
+    kernels::BacktestResult result;
+};
+
+struct StudyReportInput {
+    std::span<const StudyDate> dates;  // ascending
+    std::string as_of;                 // the run's as-of date, one of the dates
+    std::int32_t horizon_days = 0;
+    std::int64_t min_group_size = 1;
+    std::string churn_definition;      // in words, for the report's reader
+    bool planted = false;              // the input has planted truth: report the planted outcome too
+    // The correlations of the as-of date: its variables in matrix order, and per group its kind
+    // ("corporate", "business_unit", "acquisition_year") and name.
+    const kernels::CorrelationResult* correlation = nullptr;
+    std::span<const char* const> variables;
+    std::vector<std::pair<std::string, std::string>> correlation_groups;
+    int key_bits = 0;
+};
+
+nlohmann::ordered_json study_report(const StudyReportInput& in, const CustomerBaseMeta& meta);
+
+std::vector<CsvTable> study_tables(const nlohmann::ordered_json& study);
+
+}  // namespace engage::io
