@@ -1,0 +1,151 @@
+// "Hierarchy": business units, regions and relationship managers as sortable tables with trend
+// arrows. A level with many groups shows its top and bottom groups by mean score; every group is
+// in engagement.csv.
+#include <algorithm>
+
+#include "io/report/html/format.hpp"
+#include "io/report/html/json_path.hpp"
+#include "io/report/html/page.hpp"
+#include "io/report/html/palette.hpp"
+#include "io/report/html/sections.hpp"
+#include "io/report/html/svg.hpp"
+#include "io/report/html/table.hpp"
+#include "io/report/html/tiers.hpp"
+
+namespace engage::io::html {
+
+namespace {
+
+constexpr std::size_t kEnds = 10;           // top and bottom groups shown of a long level
+constexpr std::size_t kShowAllUpTo = 2 * kEnds + 5;
+
+// A 100 x 10 stacked bar of the group's tier shares (not a chart of its own: class "spark").
+std::string tier_spark(const json* g) {
+    std::string out = "<svg class=\"spark\" viewBox=\"0 0 100 10\" width=\"100\" height=\"10\" aria-hidden=\"true\">";
+    double acc = 0;
+    for (std::size_t t = 0; t < 4; ++t) {
+        const double s = number(at(g, {"tier_shares", kTierKeys[t]}));
+        if (!finite(s) || s <= 0) continue;
+        out += "<rect x=\"" + coord(acc * 100) + "\" y=\"0\" width=\"" + coord(s * 100) + "\" height=\"10\" fill=\"" +
+               tier_colour(t) + "\"/>";
+        acc += s;
+    }
+    return out + "</svg>";
+}
+
+std::vector<Column> columns(const std::string& name_header) {
+    return {{name_header},
+            {"customers", true, "customers acquired by the as-of date"},
+            {"mean score", true, "mean composite engagement score, 0-100"},
+            {"trend", true, "change of the mean score since the trend date"},
+            {"tier mix", false, "fully engaged, engaged, not engaged, actively disengaged"},
+            {"fully engaged", true},
+            {"actively disengaged", true},
+            {"NPS", true, "Net Promoter Score of the last survey answers in the window"},
+            {"share of wallet", true},
+            {"revenue", true, "purchase revenue in the window, currency units"},
+            {"revenue at risk", true, "revenue of not engaged and actively disengaged customers"}};
+}
+
+void add_row(Table& table, const json* g, bool other) {
+    auto cell = [&](std::initializer_list<std::string_view> path, std::string (*f)(double)) {
+        const double v = number(at(g, path));
+        return Cell{finite(v) ? f(v) : "n/a", v};
+    };
+    auto share = [](double v) { return percent(v); };
+    auto score = [](double v) { return fixed(v, 1); };
+    auto nps = [](double v) { return signed_fixed(v, 1); };
+    const double change = number(at(g, {"trend", "change"}));
+    table.row({{escape(text(at(g, {"name"})))},
+               cell({"customers"}, integer),
+               cell({"mean_score"}, score),
+               {trend_arrow(change, 0.5, 1), change},
+               {tier_spark(g)},
+               cell({"tier_shares", "fully_engaged"}, share),
+               cell({"tier_shares", "actively_disengaged"}, share),
+               cell({"nps", "nps"}, nps),
+               cell({"share_of_wallet", "share"}, share),
+               cell({"revenue"}, compact),
+               cell({"revenue_at_risk"}, compact)},
+              other ? "other" : "");
+}
+
+std::string level_table(const std::string& name, const std::string& header, const std::vector<const json*>& groups,
+                        const json* other) {
+    Table table(name, columns(header));
+    for (const json* g : groups) add_row(table, g, false);
+    if (other) add_row(table, other, true);
+    return table.str();
+}
+
+// The groups of `level` in report order; `other` is the folded small groups when shown.
+struct Level {
+    std::vector<const json*> groups;
+    const json* other = nullptr;
+    double suppressed = 0;
+};
+Level read_level(const json& report, const char* key) {
+    Level l;
+    const json* groups = at(report, {"engagement", key, "groups"});
+    if (groups && groups->is_array())
+        for (const json& g : *groups)
+            if (g.is_object()) l.groups.push_back(&g);
+    const json* other = at(report, {"engagement", key, "other"});
+    if (other && other->is_object()) l.other = other;
+    l.suppressed = number(at(report, {"engagement", key, "suppressed_groups"}));
+    return l;
+}
+
+// A level's tables: all groups when few, else the top and bottom kEnds by mean score (ties in
+// report order, so the choice is deterministic).
+std::string level_html(const Level& l, const std::string& table_name, const std::string& heading,
+                       const std::string& singular, const std::string& plural) {
+    if (l.groups.empty() && !l.other) return "";
+    std::string out = "<h3>" + heading + "</h3>\n";
+    if (l.groups.size() <= kShowAllUpTo) {
+        out += level_table(table_name, singular, l.groups, l.other);
+    } else {
+        std::vector<const json*> order = l.groups;
+        std::stable_sort(order.begin(), order.end(), [](const json* a, const json* b) {
+            const double x = number(at(a, {"mean_score"})), y = number(at(b, {"mean_score"}));
+            return (finite(x) ? x : -1e300) > (finite(y) ? y : -1e300);
+        });
+        const std::vector<const json*> top(order.begin(), order.begin() + kEnds);
+        std::vector<const json*> bottom(order.end() - kEnds, order.end());
+        std::reverse(bottom.begin(), bottom.end());
+        out += note("Showing the " + integer(double(kEnds)) + " highest and " + integer(double(kEnds)) +
+                    " lowest of " + integer(double(l.groups.size())) + " " + plural +
+                    " by mean engagement score. The full table, every business unit, region and relationship manager, "
+                    "is in <code>engagement.csv</code>.");
+        out += "<h3>Top " + integer(double(kEnds)) + "</h3>\n" + level_table(table_name + "-top", singular, top, nullptr);
+        out += "<h3>Bottom " + integer(double(kEnds)) + "</h3>\n" +
+               level_table(table_name + "-bottom", singular, bottom, nullptr);
+        if (l.other) out += level_table(table_name + "-other", singular, {}, l.other);
+    }
+    if (l.suppressed > 0)
+        out += note(integer(l.suppressed) + " " + plural + " below the minimum group size are folded into &ldquo;other&rdquo;" +
+                    (l.other ? "." : ", which is itself below it and not shown."));
+    return out;
+}
+
+}  // namespace
+
+std::string hierarchy_section(const json& report) {
+    const Level units = read_level(report, "business_units");
+    const Level regions = read_level(report, "regions");
+    const Level rms = read_level(report, "relationship_managers");
+    const std::string body = level_html(units, "business-units", "Business units", "business unit", "business units") +
+                             level_html(regions, "regions", "Regions", "region", "regions") +
+                             level_html(rms, "relationship-managers", "Relationship managers", "relationship manager",
+                                        "relationship managers");
+    if (body.empty()) return omitted("hierarchy", "Hierarchy", "No hierarchy groups in report.json's engagement section.");
+    return section("hierarchy", "Hierarchy: business units, regions, relationship managers",
+                   "Click a column header to sort. Trend: change of the mean score since " +
+                       date(text(at(report, {"engagement", "previous_as_of"}))) +
+                       " (&#9650; up, &#9660; down, &#9654; within &plusmn;0.5 points). Groups below " +
+                       or_na(at(report, {"engagement", "model", "min_group_size"}), integer) +
+                       " customers are not shown on their own.",
+                   body);
+}
+
+}  // namespace engage::io::html

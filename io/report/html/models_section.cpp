@@ -1,0 +1,90 @@
+// "Purchase models": the buy-till-you-die fits of report.json's retention.models and, with a
+// holdout, predicted against actual repeat purchases.
+#include <algorithm>
+
+#include "io/report/html/axes.hpp"
+#include "io/report/html/format.hpp"
+#include "io/report/html/json_path.hpp"
+#include "io/report/html/page.hpp"
+#include "io/report/html/palette.hpp"
+#include "io/report/html/sections.hpp"
+#include "io/report/html/table.hpp"
+
+namespace engage::io::html {
+
+namespace {
+
+std::string model_name(const std::string& key) {
+    if (key == "bg_nbd") return "BG/NBD";
+    if (key == "pareto_nbd") return "Pareto/NBD";
+    if (key == "gamma_gamma") return "Gamma-Gamma";
+    return escape(key);
+}
+
+std::string holdout_chart(const json& h) {
+    struct Bar {
+        std::string name;
+        double value;
+        const char* colour;
+    };
+    const std::vector<Bar> bars{{"actual", number(at(h, {"actual_repeat_transactions"})), okabe_ito::black},
+                                {"BG/NBD", number(at(h, {"predicted_bg_nbd"})), okabe_ito::blue},
+                                {"Pareto/NBD", number(at(h, {"predicted_pareto_nbd"})), okabe_ito::orange}};
+    double top = 0;
+    for (const Bar& b : bars)
+        if (finite(b.value)) top = std::max(top, b.value);
+    const Frame f{110, 10, 700, 3 * 34 - 8};
+    Svg svg("holdout", 960, f.bottom() + 48, "Repeat purchases in the holdout period: actual and predicted by each model");
+    const Ticks ticks = nice_ticks(0, top > 0 ? top * 1.05 : 1, 5);
+    const LinearScale x{0, ticks.hi(), f.left, f.right()};
+    axis_bottom(svg, f, x, ticks, compact, "repeat purchases in the holdout period", true);
+    const double actual = bars[0].value;
+    for (std::size_t i = 0; i < bars.size(); ++i) {
+        const Bar& b = bars[i];
+        const double y0 = f.top + 34 * double(i);
+        svg.text(f.left - 10, y0 + 17, b.name, "end");
+        if (!finite(b.value)) continue;
+        svg.rect(f.left, y0, x(b.value) - f.left, 24, b.colour, b.name + ": " + integer(b.value));
+        std::string value = integer(b.value);
+        if (i > 0 && actual > 0) value += " (" + signed_fixed((b.value / actual - 1) * 100, 1) + "% vs actual)";
+        svg.text(x(b.value) + 8, y0 + 17, value, "start", "value");
+    }
+    return svg.str();
+}
+
+}  // namespace
+
+std::string models_section(const json& report) {
+    const json* models = array(at(report, {"retention", "models"}));
+    if (!models)
+        return omitted("models", "Purchase models",
+                       "No retention study in this run: <code>engage score --retention</code> fits the purchase models.");
+    Table table("model-fits", {{"model"}, {"parameters"}, {"log-likelihood", true}, {"converged"}}, false);
+    for (const json& m : *models) {
+        std::string params;
+        if (const json* p = at(m, {"parameters"}); p && p->is_object())
+            for (const auto& [k, v] : p->items()) params += (params.empty() ? "" : ", ") + escape(k) + " " + fixed(number(v), 3);
+        const json* converged = at(m, {"converged"});
+        table.row({{model_name(text(at(m, {"model"})))},
+                   {params},
+                   {or_na(at(m, {"log_likelihood"}), [](double v) { return fixed(v, 1); }), number(at(m, {"log_likelihood"}))},
+                   {converged && converged->is_boolean() ? (converged->get<bool>() ? "yes" : "<strong>no</strong>") : "n/a"}});
+    }
+    std::string body = table.str();
+    const json* h = at(report, {"retention", "holdout"});
+    if (h && h->is_object())
+        body += figure(holdout_chart(*h),
+                       "Repeat purchases of the " + or_na(at(report, {"retention", "customers_with_a_purchase"}), integer) +
+                           " customers with a purchase by " + date(text(at(report, {"retention", "calibration_end"}))) +
+                           ", in the " + or_na(at(h, {"days"}), integer) + " days to " +
+                           date(text(at(report, {"retention", "holdout_end"}))) + ": actual and predicted.");
+    else
+        body += note("No holdout period in this run (<code>--holdout-days</code>): predictions are not checked here.");
+    return section("models", "Purchase models",
+                   "Buy-till-you-die models fitted on the purchases up to " +
+                       date(text(at(report, {"retention", "calibration_end"}))) + " (" +
+                       escape(text(at(report, {"retention", "conventions"}))) + ").",
+                   body);
+}
+
+}  // namespace engage::io::html

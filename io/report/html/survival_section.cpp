@@ -1,0 +1,169 @@
+// "Survival by tier": the Kaplan-Meier curves of report.json's retention.survival.by_tier, one per
+// engagement tier, with their 95% log-log bands, the at-risk counts under the time axis, and the
+// log-rank test.
+#include <algorithm>
+#include <cmath>
+
+#include "io/report/html/axes.hpp"
+#include "io/report/html/format.hpp"
+#include "io/report/html/json_path.hpp"
+#include "io/report/html/page.hpp"
+#include "io/report/html/palette.hpp"
+#include "io/report/html/sections.hpp"
+
+namespace engage::io::html {
+
+namespace {
+
+struct Curve {
+    std::string name;          // HTML label
+    std::string colour;
+    double customers = NAN;
+    std::vector<double> days, survival, lower, upper, at_risk;
+    std::string median;        // "median 242 days (234 to 248)" or "median not reached"
+};
+
+std::string days_or(const json* v, const char* otherwise) {
+    return v && v->is_number() ? integer(number(v)) : otherwise;
+}
+
+Curve read_curve(const json& c, std::size_t index) {
+    Curve k;
+    k.name = label(text(at(c, {"group"}), "group " + std::to_string(index + 1)));
+    k.colour = tier_colour(index);
+    k.customers = number(at(c, {"customers"}));
+    if (const json* table = array(at(c, {"table"})))
+        for (const json& row : *table) {
+            const double d = number(at(row, {"days"})), s = number(at(row, {"survival"}));
+            if (!finite(d) || !finite(s)) continue;
+            k.days.push_back(d);
+            k.survival.push_back(s);
+            k.lower.push_back(number(at(row, {"lower"})));
+            k.upper.push_back(number(at(row, {"upper"})));
+            k.at_risk.push_back(number(at(row, {"at_risk"})));
+        }
+    const json* m = at(c, {"median_days"});
+    const json* estimate = at(m, {"estimate"});
+    if (estimate && estimate->is_number())
+        k.median = "median " + integer(number(estimate)) + " days (95%: " + days_or(at(m, {"lower"}), "n/a") + " to " +
+                   days_or(at(m, {"upper"}), "not reached") + ")";
+    else
+        k.median = "median not reached";
+    return k;
+}
+
+// A step function from (0, 1) through (days[i], values[i]), as x/y pixel lists; stops before the
+// first non-finite value.
+void steps(const Curve& k, const std::vector<double>& values, const LinearScale& x, const LinearScale& y,
+           std::vector<double>& xs, std::vector<double>& ys) {
+    double prev = 1.0;
+    xs.push_back(x(0));
+    ys.push_back(y(1));
+    for (std::size_t i = 0; i < k.days.size(); ++i) {
+        if (!finite(values[i])) break;
+        xs.push_back(x(k.days[i]));
+        ys.push_back(y(prev));
+        xs.push_back(x(k.days[i]));
+        ys.push_back(y(values[i]));
+        prev = values[i];
+    }
+}
+
+// Customers at risk on the first churn day on or after `t` (the Kaplan-Meier table's n_j);
+// every customer at t = 0; NaN past the last churn day.
+double at_risk(const Curve& k, double t) {
+    if (t <= 0) return k.customers;
+    const auto it = std::lower_bound(k.days.begin(), k.days.end(), t);
+    return it == k.days.end() ? NAN : k.at_risk[std::size_t(it - k.days.begin())];
+}
+
+std::string survival_chart(const std::vector<Curve>& curves) {
+    double last = 0;
+    for (const Curve& k : curves)
+        if (!k.days.empty()) last = std::max(last, k.days.back());
+    const Ticks xt = nice_ticks(0, last > 0 ? last : 365, 8);
+    const double row = 18;
+    const Frame f{150, 50, 790, 300};
+    const double risk_top = f.bottom() + 66;
+    Svg svg("survival", 960, risk_top + row * double(curves.size()) + 12,
+            "Kaplan-Meier survival curves per engagement tier with 95% confidence bands");
+    const LinearScale x{0, xt.hi(), f.left, f.right()};
+    const LinearScale y{0, 1, f.bottom(), f.top};
+    axis_left(svg, f, y, nice_ticks(0, 1, 5), [](double v) { return percent(v, 0); }, "customers not churned");
+    svg.line(f.left, y(0.5), f.right(), y(0.5), kGrey, 1, "2 3");
+    svg.text(f.right() - 4, y(0.5) - 5, "median", "end", "small", kInkGrey);
+    for (const Curve& k : curves) {
+        if (k.days.empty()) continue;
+        std::vector<double> lx, ly, ux, uy;
+        steps(k, k.lower, x, y, lx, ly);
+        steps(k, k.upper, x, y, ux, uy);
+        const std::size_t n = std::min(lx.size(), ux.size());
+        if (n > 1) {
+            std::string band = polyline({ux.begin(), ux.begin() + long(n)}, {uy.begin(), uy.begin() + long(n)});
+            for (std::size_t i = n; i-- > 0;) band += " L" + coord(lx[i]) + " " + coord(ly[i]);
+            svg.path(band + " Z", k.colour, "none", 0, 0.18);
+        }
+    }
+    for (const Curve& k : curves) {
+        if (k.days.empty()) continue;
+        std::vector<double> xs, ys;
+        steps(k, k.survival, x, y, xs, ys);
+        svg.path(polyline(xs, ys), "none", k.colour, 2.2, 1, "", k.name + ": " + k.median);
+    }
+    std::vector<LegendItem> items;
+    for (const Curve& k : curves) items.push_back({k.name, k.colour, LegendItem::line});
+    items.push_back({"95% band", kGrey, LegendItem::band});
+    legend(svg, f.left, 18, items);
+    axis_bottom(svg, f, x, xt, integer, "days since acquisition", true);
+    // The at-risk table, aligned with the ticks.
+    svg.text(8, risk_top - 6, "customers at risk", "start", "strong small");
+    for (std::size_t i = 0; i < curves.size(); ++i) {
+        const Curve& k = curves[i];
+        const double ty = risk_top + row * double(i) + 10;
+        svg.rect(8, ty - 8, 8, 8, k.colour);
+        svg.text(22, ty, k.name, "start", "small");
+        for (double t : xt.values) {
+            const double n = at_risk(k, t);
+            svg.text(x(t), ty, finite(n) ? count(n) : "&ndash;", "middle", "value");
+        }
+    }
+    return svg.str();
+}
+
+std::string log_rank_text(const json* lr) {
+    if (!lr) return "";
+    const double p = number(at(lr, {"p_value"}));
+    return " Log-rank test of equal survival across tiers: &chi;&sup2; = " +
+           or_na(at(lr, {"chi_square"}), [](double v) { return v >= 1000 ? integer(v) : fixed(v, 1); }) + " on " +
+           or_na(at(lr, {"degrees_of_freedom"}), integer) + " degrees of freedom, p " +
+           (finite(p) ? (p < 0.001 ? std::string("&lt; 0.001") : "= " + fixed(p, 3)) : std::string("n/a")) + ".";
+}
+
+}  // namespace
+
+std::string survival_section(const json& report) {
+    const json* by_tier = array(at(report, {"retention", "survival", "by_tier"}));
+    if (!by_tier)
+        return omitted("survival", "Survival by engagement tier",
+                       "No retention study in this run: <code>engage score --retention</code> adds the Kaplan-Meier curves.");
+    std::vector<Curve> curves;
+    for (std::size_t i = 0; i < by_tier->size(); ++i) curves.push_back(read_curve((*by_tier)[i], i));
+    std::string medians = "<ul class=\"note\">";
+    for (const Curve& k : curves)
+        medians += "<li><span class=\"swatch\" style=\"background:" + k.colour + "\"></span>" + k.name + ": " +
+                   (finite(k.customers) ? integer(k.customers) : "n/a") + " customers, " +
+                   (k.days.empty() ? std::string("no churn observed") : k.median) + "</li>";
+    medians += "</ul>\n";
+    const std::string churn = escape(text(at(report, {"retention", "survival", "churn"}), "as configured"));
+    const std::string caption =
+        "Share of each tier's customers (tier on the as-of date) not yet churned, by days since acquisition; shaded: "
+        "95% log-log confidence band. Churn: " + churn + "." + log_rank_text(at(report, {"retention", "survival", "log_rank"})) +
+        " At risk: customers still observed on the first churn day on or after each tick (&ndash;: after the last "
+        "churn); every churn day is in <code>survival.csv</code>.";
+    return section("survival", "Survival by engagement tier",
+                   "How long customers of each tier stay before they churn. Curves that stay high belong to tiers that "
+                   "keep their customers.",
+                   figure(survival_chart(curves), caption) + medians);
+}
+
+}  // namespace engage::io::html

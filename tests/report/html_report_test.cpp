@@ -1,0 +1,300 @@
+// report.html read as text: every section and chart is there and drawn, key numbers appear
+// formatted for people, names are escaped, nothing refers to the network, absent data leaves a
+// one-line note, long hierarchies are cut to their top and bottom, and the page depends only on
+// report.json (apart from the run section).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <string>
+
+#include "io/report/html_report.hpp"
+
+namespace engage::io {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+const char* kTiers[] = {"fully_engaged", "engaged", "not_engaged", "actively_disengaged"};
+const std::string kEvil = "<script>alert(\"x\")</script> & Sons";
+
+// An engagement group of report.json's shape (docs/data-format.md, EGROUP).
+json group(const std::string& name, std::int64_t customers, double mean, double change, std::array<std::int64_t, 4> tiers,
+           double revenue) {
+    json g;
+    g["name"] = name;
+    g["customers"] = customers;
+    json t, s, prev;
+    for (int i = 0; i < 4; ++i) {
+        t[kTiers[i]] = tiers[i];
+        s[kTiers[i]] = double(tiers[i]) / double(customers);
+        prev[kTiers[i]] = tiers[i] - (i == 0 ? 10 : 0);
+    }
+    g["tiers"] = t;
+    g["tier_shares"] = s;
+    g["mean_score"] = mean;
+    g["median_score"] = int(mean);
+    g["nps"] = {{"respondents", 4704}, {"promoters", 2000}, {"passives", 1500}, {"detractors", 1204}, {"nps", 32.3}};
+    g["revenue"] = revenue;
+    g["revenue_at_risk"] = revenue * 0.0208;
+    g["share_of_wallet"] = {{"customers", 10406}, {"share", 0.467}};
+    g["trend"] = {{"customers_previous", customers - 100},
+                  {"mean_score_previous", mean - change},
+                  {"change", change},
+                  {"tiers_previous", prev}};
+    return g;
+}
+
+json km_curve(const char* tier, std::int64_t customers, double s1, double s2) {
+    return {{"group", tier},
+            {"customers", customers},
+            {"churned", 40},
+            {"median_days", {{"estimate", nullptr}, {"lower", nullptr}, {"upper", nullptr}}},
+            {"survival_at_days", {{"30", 1.0}, {"90", s1}, {"180", s2}, {"365", s2}}},
+            {"table",
+             {{{"days", 90}, {"at_risk", customers}, {"events", 20}, {"censored", 5}, {"survival", s1}, {"lower", s1 - 0.05}, {"upper", s1 + 0.03}},
+              {{"days", 200}, {"at_risk", customers - 25}, {"events", 20}, {"censored", 10}, {"survival", s2}, {"lower", s2 - 0.06}, {"upper", s2 + 0.04}}}}};
+}
+
+json engagement(std::size_t relationship_managers) {
+    json e;
+    e["as_of"] = "2025-06-30";
+    e["previous_as_of"] = "2025-04-01";
+    e["model"] = {{"fully_engaged_min", 75.0}, {"engaged_min", 50.0}, {"min_group_size", 10}};
+    e["corporate"] = group("corporate", 17425, 47.96, -0.44, {3009, 4338, 9717, 361}, 36195068.94);
+    e["corporate"]["trend"]["migration_from_previous_to_now"] = {{2497, 308, 0, 0}, {402, 3169, 479, 97}, {24, 481, 8203, 185}, {0, 65, 196, 79}};
+    e["business_units"] = {{"groups", {group("Consumer", 9000, 47.5, 1.2, {1500, 2200, 5100, 200}, 1.9e7),
+                                       group(kEvil, 8425, 48.4, -0.8, {1509, 2138, 4617, 161}, 1.7e7)}},
+                           {"suppressed_groups", 0},
+                           {"other", nullptr}};
+    e["regions"] = {{"groups", {group("North", 9000, 47.0, 0.1, {1500, 2200, 5100, 200}, 1.9e7),
+                                group("South", 8425, 49.0, 0.2, {1509, 2138, 4617, 161}, 1.7e7)}},
+                    {"suppressed_groups", 0},
+                    {"other", nullptr}};
+    json rms = json::array();
+    for (std::size_t i = 0; i < relationship_managers; ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "RM %03zu", i);
+        // Scores 40.0, 40.5, ...: RM 000 is the lowest and the last RM the highest.
+        rms.push_back(group(name, 200, 40.0 + 0.5 * double(i), 0.0, {40, 50, 100, 10}, 4e5));
+    }
+    e["relationship_managers"] = {{"groups", rms}, {"suppressed_groups", 3}, {"other", group("other (3 groups)", 12, 44.0, 0.0, {2, 3, 6, 1}, 1e3)}};
+    e["validation"] = {{"customers", 17425}, {"spearman_composite_vs_planted_engagement", 0.81}};
+    return e;
+}
+
+json retention() {
+    json r;
+    r["calibration_end"] = "2025-06-30";
+    r["holdout_end"] = "2025-12-27";
+    r["conventions"] = "weeks; the first purchase is the trial";
+    r["customers_with_a_purchase"] = 13736;
+    r["models"] = {{{"model", "bg_nbd"}, {"parameters", {{"r", 0.648}, {"alpha", 1.929}, {"a", 0.217}, {"b", 3.469}}}, {"log_likelihood", -517119.2}, {"evaluations", 19}, {"converged", true}},
+                   {{"model", "pareto_nbd"}, {"parameters", {{"r", 0.738}, {"alpha", 2.278}, {"s", 1.574}, {"beta", 229.662}}}, {"log_likelihood", -515943.7}, {"evaluations", 26}, {"converged", true}},
+                   {{"model", "gamma_gamma"}, {"parameters", {{"p", 2.496}, {"q", 1.705}, {"gamma", 48.079}}}, {"log_likelihood", -69252.3}, {"evaluations", 22}, {"converged", false}}};
+    r["holdout"] = {{"days", 180}, {"actual_repeat_transactions", 80805.0}, {"predicted_bg_nbd", 80313.1}, {"predicted_pareto_nbd", 78110.0}};
+    r["survival"] = {{"churn", "no interaction for 90 days (non-contractual)"},
+                     {"by_tier", {km_curve("fully_engaged", 3009, 0.99, 0.97), km_curve("engaged", 4338, 0.95, 0.90),
+                                  km_curve("not_engaged", 9717, 0.80, 0.50), km_curve("actively_disengaged", 361, 0.90, 0.70)}},
+                     {"log_rank", {{"chi_square", 11464.4}, {"degrees_of_freedom", 3}, {"p_value", 0.0}}}};
+    json cohorts = json::array();
+    cohorts.push_back({{"cohort", "2025-04-01"}, {"customers", 406}, {"active", {406, 288, 280}}, {"retention", {1.0, 0.709, 0.690}}, {"rolling_retention", {1.0, 0.8, 0.7}}});
+    cohorts.push_back({{"cohort", "2025-05-01"}, {"customers", 436}, {"active", {436, 279, nullptr}}, {"retention", {1.0, 0.640, nullptr}}, {"rolling_retention", {1.0, 0.7, nullptr}}});
+    cohorts.push_back({{"cohort", "2025-06-01"}, {"customers", 414}, {"active", {414, nullptr, nullptr}}, {"retention", {1.0, nullptr, nullptr}}, {"rolling_retention", {1.0, nullptr, nullptr}}});
+    r["cohorts"] = {{"unit", "month"}, {"corporate", {{"cohorts", cohorts}, {"mean_weighted_by_size", {1.0, 0.673, 0.690}}}}};
+    return r;
+}
+
+json study() {
+    std::ifstream in(std::string(ENGAGE_REPORT_FIXTURES) + "/study.json");
+    return json::parse(in);
+}
+
+json full_report(std::size_t relationship_managers = 30) {
+    json r;
+    r["report"] = "engage score";
+    r["input"] = "bases/<q3> & co.h5";
+    r["as_of"] = "2025-06-30";
+    r["window"] = {{"first_day", "2024-07-01"}, {"last_day", "2025-06-30"}, {"days", 365}};
+    r["data"] = {{"customers", 20000}, {"interactions", 1950722}};
+    r["corporate"] = {{"name", "corporate"}, {"purchasers", 9430}};
+    r["engagement"] = engagement(relationship_managers);
+    r["retention"] = retention();
+    r["study"] = study();
+    return r;
+}
+
+json run_record(int ranks) {
+    return {{"engage_version", "0.1.0"},
+            {"command", "engage score --input base.h5 --output out"},
+            {"finished_at", "2025-07-01T10:00:00Z"},
+            {"host", "node-1"},
+            {"ranks", ranks},
+            {"threads_per_rank", 2},
+            {"phase_seconds_slowest_rank", {{"open", 0.0056}, {"read", 0.36}, {"compute", 0.158}, {"report", 0.096}}},
+            {"wall_seconds", 3.98},
+            {"peak_rss_bytes_max_rank", 74883072},
+            {"input", "base.h5"},
+            {"output", "out"},
+            {"as_of", "2025-06-30"},
+            {"shards", 2}};
+}
+
+// The <svg> element of chart `name`, or "" when the page has none.
+std::string chart(const std::string& html, const std::string& name) {
+    const auto start = html.find("<svg class=\"chart\" data-chart=\"" + name + "\"");
+    if (start == std::string::npos) return "";
+    const auto end = html.find("</svg>", start);
+    return end == std::string::npos ? "" : html.substr(start, end + 6 - start);
+}
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+    return n;
+}
+
+// The rows of the table `name` (<tr> in its <tbody>).
+std::size_t table_rows(const std::string& html, const std::string& name) {
+    const auto start = html.find("data-table=\"" + name + "\"");
+    if (start == std::string::npos) return 0;
+    const auto body = html.find("<tbody>", start), end = html.find("</tbody>", start);
+    return occurrences(html.substr(body, end - body), "<tr");
+}
+
+TEST(HtmlReport, EveryChartIsPresentAndDrawn) {
+    const std::string html = html_report(full_report(), run_record(2));
+    // Shapes each chart must at least hold: bars, curves, cells, dots.
+    const std::pair<const char*, std::size_t> charts[] = {
+        {"tier-distribution", 8}, {"tier-mix", 12},       {"survival", 8},       {"cohort-heatmap", 8},
+        {"holdout", 3},           {"decile-lift", 20},    {"calibration", 9},    {"claims", 6},
+        {"correlation-spearman", 100}, {"correlation-pearson", 100}, {"backtest-trend", 8}, {"phase-timings", 4}};
+    for (const auto& [name, shapes] : charts) {
+        const std::string svg = chart(html, name);
+        ASSERT_FALSE(svg.empty()) << name;
+        EXPECT_GE(occurrences(svg, "<rect") + occurrences(svg, "<path") + occurrences(svg, "<circle"), shapes) << name;
+        EXPECT_NE(svg.find("viewBox=\"0 0 "), std::string::npos) << name;
+        EXPECT_NE(svg.find("axis-title"), std::string::npos) << name << ": every chart names its axes or scale";
+    }
+    EXPECT_EQ(occurrences(html, "<svg class=\"chart\""), std::size(charts));
+    for (const char* id : {"summary", "tiers", "business-units", "hierarchy", "survival", "cohorts", "models", "study", "run"})
+        EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
+    EXPECT_EQ(html.find("class=\"omitted\""), std::string::npos) << "no section is omitted when every part is present";
+    EXPECT_EQ(html.rfind("</html>\n"), html.size() - 8);
+}
+
+TEST(HtmlReport, KeyNumbersAreFormattedForPeople) {
+    const std::string html = html_report(full_report(), run_record(2));
+    for (const char* text : {"17,425",          // customers
+                             "48.0",            // mean score 47.96
+                             "17.3%",           // fully engaged share 3009 / 17425
+                             "+32.3",           // NPS
+                             "46.7%",           // share of wallet
+                             "36.2 M",          // revenue
+                             "753 k",           // revenue at risk 36195068.94 * 0.0208
+                             "30 Jun 2025", "1 Apr 2025",
+                             "80,805", "80,313 (\u22120.6% vs actual)",   // holdout
+                             "p &lt; 0.001", "&chi;&sup2; = 11,464",      // log-rank
+                             "71%", "64%",                                // cohort cells
+                             "2 MPI ranks &times; 2 OpenMP threads", "75 MB", "0.36 s"})
+        EXPECT_NE(html.find(text), std::string::npos) << text;
+    // -0.44 rounds to a flat arrow; +1.2 and -0.8 (the business units) get real arrows.
+    EXPECT_NE(html.find("\u25B6 \u22120.4"), std::string::npos);
+    EXPECT_NE(html.find("\u25B2 +1.2"), std::string::npos);
+    EXPECT_NE(html.find("\u25BC \u22120.8"), std::string::npos);
+    // The study fixture's null interval bound and the claims withheld for a small group.
+    EXPECT_NE(html.find("n/a to 0.67"), std::string::npos);
+    EXPECT_NE(html.find("withheld"), std::string::npos);
+    EXPECT_NE(html.find("<strong>no</strong>"), std::string::npos) << "the Gamma-Gamma fit did not converge";
+}
+
+TEST(HtmlReport, NamesAreEscaped) {
+    const std::string html = html_report(full_report(), run_record(2));
+    EXPECT_EQ(html.find(kEvil), std::string::npos);
+    EXPECT_EQ(html.find("<script>alert"), std::string::npos);
+    EXPECT_GE(occurrences(html, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons"), 3u)
+        << "in the tier-mix chart, its tooltip and the hierarchy table";
+    EXPECT_NE(html.find("bases/&lt;q3&gt; &amp; co.h5"), std::string::npos);
+    EXPECT_NE(html.find("Consumer &amp; &lt;Retail&gt;"), std::string::npos) << "a study group name";
+    // Two scripts of our own, nothing else.
+    EXPECT_EQ(occurrences(html, "<script"), 2u);
+}
+
+TEST(HtmlReport, NothingComesFromTheNetwork) {
+    const std::string html = html_report(full_report(), run_record(2));
+    for (const char* bad : {"http://", "https://", "//cdn", "src=", "@import", "url(", "<link", "<iframe", "<img"})
+        EXPECT_EQ(html.find(bad), std::string::npos) << bad;
+}
+
+TEST(HtmlReport, LongHierarchiesShowTheirTopAndBottom) {
+    const std::string html = html_report(full_report(30), run_record(2));
+    EXPECT_EQ(table_rows(html, "relationship-managers-top"), 10u);
+    EXPECT_EQ(table_rows(html, "relationship-managers-bottom"), 10u);
+    EXPECT_EQ(table_rows(html, "relationship-managers-other"), 1u);
+    const auto top = html.find("data-table=\"relationship-managers-top\"");
+    const auto bottom = html.find("data-table=\"relationship-managers-bottom\"");
+    EXPECT_LT(html.find(">RM 029<", top), bottom) << "the highest score heads the top table";
+    EXPECT_NE(html.find(">RM 000<", bottom), std::string::npos) << "the lowest heads the bottom table";
+    EXPECT_EQ(html.find(">RM 015<"), std::string::npos) << "the middle is left to engagement.csv";
+    EXPECT_NE(html.find("10 highest and 10 lowest of 30 relationship managers"), std::string::npos);
+    EXPECT_NE(html.find("<code>engagement.csv</code>"), std::string::npos);
+    EXPECT_NE(html.find("3 relationship managers below the minimum group size"), std::string::npos);
+    // A short level is shown whole, in one sortable table with numeric sort keys.
+    const std::string few = html_report(full_report(12), run_record(2));
+    EXPECT_EQ(table_rows(few, "relationship-managers"), 13u);  // 12 + other
+    EXPECT_EQ(few.find("relationship-managers-top"), std::string::npos);
+    EXPECT_NE(few.find("<table class=\"data sortable\" data-table=\"relationship-managers\">"), std::string::npos);
+    EXPECT_NE(few.find("<td class=\"num\" data-v=\"9000\">9,000</td>"), std::string::npos) << "sorts as a number";
+}
+
+TEST(HtmlReport, AbsentSectionsLeaveOneLineNotes) {
+    json report = full_report();
+    report.erase("retention");
+    report.erase("study");
+    const std::string html = html_report(report, run_record(2));
+    for (const char* id : {"survival", "cohorts", "models", "study"}) {
+        const auto at = html.find(std::string("<section id=\"") + id + "\" class=\"omitted\">");
+        ASSERT_NE(at, std::string::npos) << id;
+        const std::string part = html.substr(at, html.find("</section>", at) - at);
+        EXPECT_EQ(occurrences(part, "<p class=\"note\">"), 1u) << id;
+        EXPECT_NE(part.find("--retention"), std::string::npos) << id << ": the note says how to get the section";
+    }
+    for (const char* name : {"survival", "cohort-heatmap", "holdout", "decile-lift", "claims", "backtest-trend"})
+        EXPECT_TRUE(chart(html, name).empty()) << name;
+    EXPECT_FALSE(chart(html, "tier-distribution").empty());
+    EXPECT_EQ(html.find("Repeat purchases in the holdout"), std::string::npos);
+
+    // Nothing at all, and shapes that are not what the page expects: notes, never an exception.
+    std::string empty;
+    ASSERT_NO_THROW(empty = html_report(json::object(), json::object()));
+    EXPECT_EQ(occurrences(empty, "class=\"omitted\""), 8u);
+    EXPECT_EQ(occurrences(empty, "<svg class=\"chart\""), 0u);
+    json odd = full_report();
+    odd["engagement"]["corporate"]["tiers"] = "many";
+    odd["engagement"]["relationship_managers"]["groups"] = {1, "two", nullptr};
+    odd["retention"]["survival"]["by_tier"] = {{{"group", 7}, {"table", "none"}}};
+    odd["retention"]["cohorts"]["corporate"]["cohorts"] = {{{"retention", {"a", nullptr}}}};
+    odd["study"]["backtest"] = {{{"deciles", {{{"decile", "one"}}}}, {"auc", 3}}};
+    odd["study"]["claims"] = {{{"groups", {{{"value", "big"}}}}}};
+    odd["study"]["correlation"]["groups"][0]["spearman"] = {{1, 2}, "x"};
+    std::string shown;
+    ASSERT_NO_THROW(shown = html_report(odd, json::array()));
+    EXPECT_NE(shown.find("</html>"), std::string::npos);
+}
+
+TEST(HtmlReport, SameReportSamePageWhateverTheRun) {
+    const json report = full_report();
+    const std::string a = html_report(report, run_record(2));
+    EXPECT_EQ(a, html_report(report, run_record(2)));
+    const std::string b = html_report(report, run_record(4));
+    EXPECT_NE(a, b);
+    // Only the run section differs.
+    auto without_run = [](const std::string& html) {
+        const auto start = html.find("<section id=\"run\"");
+        return html.substr(0, start) + html.substr(html.find("</section>", start));
+    };
+    EXPECT_EQ(without_run(a), without_run(b));
+}
+
+}  // namespace
+}  // namespace engage::io
