@@ -20,7 +20,7 @@ PHASES = ["open", "read", "compute", "write", "reduce", "engagement", "report"]
 COLUMNS = (["mode", "ranks", "threads", "cores", "customers", "interactions", "shards", "reps", "wall_s",
             "interactions_per_s", "speedup", "efficiency"] + [p + "_s" for p in PHASES] +
            ["bytes_sent_per_rank_max", "bytes_sent_per_rank_mean", "allreduce_bytes_per_rank_max",
-            "allreduce_calls", "broadcast_bytes_max_rank", "collectives", "peak_rss_mb", "input_bytes", "output_bytes"])
+            "allreduce_calls", "broadcast_bytes_max_rank", "collectives", "peak_rss_mb", "input_bytes", "output_bytes", "others_cpu_share"])
 
 
 def medians(rows):

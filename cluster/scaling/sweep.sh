@@ -22,9 +22,17 @@
 #   SCORE_ARGS extra options for `engage score`, e.g. "--shard-interactions 65536"
 #   GEN_RANKS  ranks used to generate a missing base    (default: the largest of RANKS)
 #   MODEL      1 to run the model (cluster/scaling/model.py) after the sweep (default: 1)
+#   QUIET_MAX  on a shared machine launched with mpirun (not srun): the largest share of the node's
+#              CPU that other processes may use during a run, e.g. 0.1. The sweep waits (up to
+#              QUIET_WAIT seconds, default 900) for the node to be that quiet before each run, and
+#              repeats a run that others disturbed (up to 5 times, then keeps the last). Off when
+#              empty (default): under srun the ranks are not this script's children, so their CPU
+#              would count as "other".
+#   MODEL_ARGS options for model.py, e.g. "--ranks-per-node 64 --small-shards DIR/scaling.csv"
 # Writes to OUT: runs.csv (every run), scaling.csv (medians, speedup, efficiency, per-phase
-# seconds, bytes sent per rank, peak memory), allreduce.csv (the launcher's all-reduce latency and
-# bandwidth, when mpicc is found), model.csv and model.md (64-1024 ranks), scaling.svg.
+# seconds, bytes sent per rank, peak memory, others' share of the CPU during the run),
+# allreduce.csv (the launcher's all-reduce latency and bandwidth, when mpicc is found),
+# model.csv and model.md (64-1024 ranks), scaling.svg.
 # Needs bash, python3 (standard library only) and the MPI launcher; installs nothing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,7 +50,10 @@ DATA=${DATA:-$OUT/data}
 SEED=${SEED:-1}
 SCORE_ARGS=${SCORE_ARGS:-}
 MODEL=${MODEL:-1}
-GEN_RANKS=${GEN_RANKS:-$(printf '%s\n' $RANKS | sort -n | tail -1)}
+MODEL_ARGS=${MODEL_ARGS:-}
+read -r -a rank_list <<< "$RANKS"
+top=$(printf '%s\n' "${rank_list[@]}" | sort -n | tail -1)
+GEN_RANKS=${GEN_RANKS:-$top}
 
 fail() { echo "sweep.sh: $*" >&2; exit 2; }
 [ -x "$ENGAGE" ] || fail "ENGAGE=$ENGAGE is not an executable; build it (.ci/setup) or point ENGAGE at engage"
@@ -52,11 +63,12 @@ for v in $RANKS $THREADS $CUSTOMERS $WEAK_CUSTOMERS $REPS; do
 done
 for m in $MODES; do [[ $m == strong || $m == weak ]] || fail "MODES takes strong and/or weak; got '$m'"; done
 # Running as root on a workstation or container needs these; other MPIs and srun ignore them.
+# shellcheck disable=SC1091  # .ci/mpi-env: the Open MPI root/oversubscribe variables
 if [ "$(id -u)" = 0 ] && [ -f "$root/.ci/mpi-env" ]; then . "$root/.ci/mpi-env"; fi
 
 mkdir -p "$OUT" "$DATA"
 runs="$OUT/runs.csv"
-echo "mode,ranks,threads,customers,rep,wall_s,interactions,shards,open_s,read_s,compute_s,write_s,reduce_s,engagement_s,report_s,bytes_sent_per_rank_max,bytes_sent_per_rank_mean,allreduce_bytes_per_rank_max,allreduce_calls,broadcast_bytes_max_rank,collectives,peak_rss_bytes,input_bytes,output_bytes" > "$runs"
+echo "mode,ranks,threads,customers,rep,wall_s,interactions,shards,open_s,read_s,compute_s,write_s,reduce_s,engagement_s,report_s,bytes_sent_per_rank_max,bytes_sent_per_rank_mean,allreduce_bytes_per_rank_max,allreduce_calls,broadcast_bytes_max_rank,collectives,peak_rss_bytes,input_bytes,output_bytes,others_cpu_share" > "$runs"
 
 base_of() { # customers -> a generated base (reused when present)
   local n=$1 base="$DATA/base_$1_seed$SEED.h5"
@@ -68,16 +80,52 @@ base_of() { # customers -> a generated base (reused when present)
   echo "$base"
 }
 
+# Other work on this node (QUIET_MAX): the CPU seconds the whole node spent (/proc/stat) minus
+# those of this shell's finished children (the `times` builtin; mpirun waits for its ranks, so
+# theirs are included), over the node's cores x the elapsed time.
+QUIET_MAX=${QUIET_MAX:-}
+QUIET_WAIT=${QUIET_WAIT:-900}
+cores=$(getconf _NPROCESSORS_ONLN)
+hz=$(getconf CLK_TCK)
+node_cpu() { awk -v hz="$hz" '/^cpu /{printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz}' /proc/stat; }
+children_cpu() {
+  times > "$OUT/.times"  # in this shell: a subshell would start from zero
+  awk 'NR == 2 {split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.2f", u[1] * 60 + u[2] + s[1] * 60 + s[2]}' "$OUT/.times"
+}
+now() { date +%s.%N; }
+share() { awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" -v t="$5" -v n="$cores" 'BEGIN {printf "%.3f", ((b - a) - (d - c)) / (t * n)}'; }
+over() { awk -v x="$1" -v m="$QUIET_MAX" 'BEGIN {exit !(x > m)}'; }
+wait_quiet() {
+  local waited=0 a b x
+  while :; do
+    a=$(node_cpu); sleep 2; b=$(node_cpu)
+    x=$(share "$a" "$b" 0 0 2)
+    over "$x" "$QUIET_MAX" || return 0
+    [ "$waited" -ge "$QUIET_WAIT" ] && { echo "  node still busy ($x of its CPU), running anyway" >&2; return 0; }
+    [ "$waited" = 0 ] && echo "  waiting for a quiet node (others use $x of its CPU)" >&2
+    sleep 8; waited=$((waited + 10))
+  done
+}
+
 run_one() { # mode ranks threads customers rep
-  local mode=$1 ranks=$2 threads=$3 n=$4 rep=$5 base out="$OUT/score-out"
+  local mode=$1 ranks=$2 threads=$3 n=$4 rep=$5 base out="$OUT/score-out" others="" c0 c1 n0 n1 t0 t1
   base=$(base_of "$n")
-  echo "$mode: $ranks ranks x $threads threads, $n customers, run $((rep + 1))/$REPS" >&2
-  # shellcheck disable=SC2086  # MPIRUN and SCORE_ARGS are word lists
-  OMP_NUM_THREADS=$threads SRUN_CPUS_PER_TASK=$threads $MPIRUN -n "$ranks" "$ENGAGE" score --input "$base" \
-    --output "$out" -q $SCORE_ARGS
-  python3 - "$out" "$mode" "$ranks" "$threads" "$n" "$rep" "$base" >> "$runs" <<'PY'
+  for _ in 1 2 3 4 5; do
+    [ -n "$QUIET_MAX" ] && wait_quiet
+    echo "$mode: $ranks ranks x $threads threads, $n customers, run $((rep + 1))/$REPS" >&2
+    n0=$(node_cpu); c0=$(children_cpu); t0=$(now)
+    # shellcheck disable=SC2086  # MPIRUN and SCORE_ARGS are word lists
+    OMP_NUM_THREADS=$threads SRUN_CPUS_PER_TASK=$threads $MPIRUN -n "$ranks" "$ENGAGE" score --input "$base" \
+      --output "$out" -q $SCORE_ARGS
+    n1=$(node_cpu); c1=$(children_cpu); t1=$(now)
+    [ -z "$QUIET_MAX" ] && break
+    others=$(share "$n0" "$n1" "$c0" "$c1" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')")
+    over "$others" || break
+    echo "  other processes used $others of the node's CPU during the run (QUIET_MAX=$QUIET_MAX): again" >&2
+  done
+  python3 - "$out" "$mode" "$ranks" "$threads" "$n" "$rep" "$base" "$others" >> "$runs" <<'PY'
 import json, os, sys
-out, mode, ranks, threads, n, rep, base = sys.argv[1:]
+out, mode, ranks, threads, n, rep, base, others = sys.argv[1:]
 r = json.load(open(out + "/run.json"))
 p, c = r["phase_seconds_slowest_rank"], r["communication"]
 inter = json.load(open(out + "/report.json"))["data"]["interactions"]
@@ -88,7 +136,7 @@ print(",".join(str(x) for x in [mode, ranks, threads, n, rep, r["wall_seconds"],
       [p.get(k, 0.0) for k in ("open", "read", "compute", "write", "reduce", "engagement", "report")] +
       [c["bytes_sent_per_rank_max"], c["bytes_sent_per_rank_mean"], c["allreduce_bytes_per_rank_max"],
        c["allreduce_calls"], c["broadcast_bytes_max_rank"], c["collectives"], r["peak_rss_bytes_max_rank"],
-       os.path.getsize(base), os.path.getsize(out + "/customers.h5")]))
+       os.path.getsize(base), os.path.getsize(out + "/customers.h5"), others]))
 PY
 }
 
@@ -101,19 +149,23 @@ for mode in $MODES; do
     done
   done
 done
-rm -rf "$OUT/score-out"
+rm -rf "$OUT/score-out" "$OUT/.times"
 python3 "$here/scaling_table.py" "$runs" "$OUT/scaling.csv"
 
 # The launcher's own all-reduce cost, for the model's local numbers (skipped without mpicc).
 if command -v mpicc > /dev/null; then
   mpicc -O2 -o "$OUT/allreduce_bench" "$here/allreduce_bench.c"
-  top=$(printf '%s\n' $RANKS | sort -n | tail -1)
-  [ "$top" -lt 2 ] && top=2
-  OMP_NUM_THREADS=1 SRUN_CPUS_PER_TASK=1 $MPIRUN -n "$top" "$OUT/allreduce_bench" > "$OUT/allreduce.csv"
+  # shellcheck disable=SC2086
+  OMP_NUM_THREADS=1 SRUN_CPUS_PER_TASK=1 $MPIRUN -n "$((top < 2 ? 2 : top))" "$OUT/allreduce_bench" \
+    > "$OUT/allreduce.csv"
 fi
+plot=("$OUT/scaling.csv" "$OUT/scaling.svg")
 if [ "$MODEL" = 1 ]; then
-  python3 "$here/model.py" "$OUT/scaling.csv" --out "$OUT" \
-    $([ -f "$OUT/allreduce.csv" ] && echo --allreduce "$OUT/allreduce.csv")
+  args=("$OUT/scaling.csv" --out "$OUT")
+  [ -f "$OUT/allreduce.csv" ] && args+=(--allreduce "$OUT/allreduce.csv")
+  # shellcheck disable=SC2086  # MODEL_ARGS is a word list
+  python3 "$here/model.py" "${args[@]}" $MODEL_ARGS > /dev/null
+  plot+=(--model "$OUT/model.csv")
 fi
-python3 "$here/plot_svg.py" "$OUT/scaling.csv" "$OUT/scaling.svg" $([ -f "$OUT/model.csv" ] && echo --model "$OUT/model.csv")
+python3 "$here/plot_svg.py" "${plot[@]}"
 echo "results in $OUT: scaling.csv scaling.svg$([ -f "$OUT/model.md" ] && echo ' model.csv model.md')" >&2
