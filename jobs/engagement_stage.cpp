@@ -24,6 +24,8 @@ EngagementResult run_engagement_model(const mpi::Comm& comm, std::span<const ker
     kernels::summarise(records, r.scored, validation, r.summary, r.truth);
     mpi::allreduce_state(comm, r.summary);
     mpi::allreduce_state(comm, r.truth);
+    for (const auto& c : r.scored) r.score_by_tier.add(c);
+    mpi::allreduce_state(comm, r.score_by_tier);
     return r;
 }
 

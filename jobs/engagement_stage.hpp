@@ -15,6 +15,7 @@ struct EngagementResult {
     std::vector<kernels::ScoredCustomer> scored;  // this rank's customers, in order
     kernels::EngagementSummary summary;           // every level, all ranks combined
     kernels::RankCorrelation truth;               // composite vs /truth/engagement, all ranks
+    kernels::TierScoreHistogram score_by_tier;    // corporate, all ranks
 };
 
 // Collective.

@@ -183,7 +183,7 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
         }
     }
     std::printf("  outputs in %s: customers.h5 report.json summary.csv features.csv channels.csv engagement.csv "
-                "tier_migration.csv%s report.html run.json\n",
+                "tier_migration.csv score_distribution.csv%s report.html run.json\n",
                 o.output.c_str(),
                 report.contains("study")       ? " survival.csv cohort_retention.csv backtest.csv lift.csv calibration.csv claims.csv correlations.csv"
                 : report.contains("retention") ? " survival.csv cohort_retention.csv"
@@ -384,7 +384,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
                 summary, meta,
                 {o.input, as_of, format_iso_date(meta.epoch_unix_day + ctx.window_start), o.window_days, shards,
                  std::int64_t(o.engagement.min_group_size)});
-            report["engagement"] = io::engagement_report(engagement->summary, engagement->truth, o.engagement,
+            report["engagement"] = io::engagement_report(engagement->summary, engagement->score_by_tier, engagement->truth, o.engagement,
                                                          meta, as_of, previous_as_of);
             if (retention) {
                 const RetentionResult& rr = *retention;

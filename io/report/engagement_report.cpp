@@ -82,7 +82,8 @@ json level_json(const EngagementSummary& s, Level level, const std::vector<std::
 
 }  // namespace
 
-json engagement_report(const EngagementSummary& summary, const RankCorrelation& truth,
+json engagement_report(const EngagementSummary& summary, const TierScoreHistogram& score_by_tier,
+                       const RankCorrelation& truth,
                        const EngagementConfig& config, const CustomerBaseMeta& meta, const std::string& as_of,
                        const std::string& previous_as_of) {
     json r;
@@ -97,6 +98,14 @@ json engagement_report(const EngagementSummary& summary, const RankCorrelation& 
                   {"trend_days", config.trend_days},
                   {"min_group_size", config.min_group_size}};
     r["corporate"] = group_json(summary.group(Level::corporate, 0), "corporate", true);
+    json distribution;
+    distribution["scores"] = "customers per rounded composite score 0, 1, ..., 100, by tier at the as-of date";
+    for (int t = 0; t < kTiers; ++t) {
+        json counts = json::array();
+        for (int p = 0; p < TierScoreHistogram::kPoints; ++p) counts.push_back(score_by_tier.count(t, p));
+        distribution[kTierNames[t]] = std::move(counts);
+    }
+    r["corporate"]["score_distribution"] = std::move(distribution);
     const auto min = std::int64_t(config.min_group_size);
     r["business_units"] = level_json(summary, Level::business_unit, meta.business_unit_names, min);
     r["regions"] = level_json(summary, Level::region, meta.region_names, min);
@@ -110,6 +119,12 @@ json engagement_report(const EngagementSummary& summary, const RankCorrelation& 
 }
 
 std::vector<CsvTable> engagement_tables(const json& e) {
+    std::string distribution = "score";
+    for (const char* t : kTierNames) distribution += std::string(",") + t;
+    distribution += "\n";
+    const json& d = e["corporate"]["score_distribution"];
+    for (int p = 0; p < TierScoreHistogram::kPoints; ++p)
+        distribution += csv_row({p, d[kTierNames[0]][p], d[kTierNames[1]][p], d[kTierNames[2]][p], d[kTierNames[3]][p]});
     std::string rows =
         "level,group,customers,fully_engaged,engaged,not_engaged,actively_disengaged,mean_score,"
         "median_score,nps,nps_respondents,revenue,revenue_at_risk,share_of_wallet,wallet_customers,"
@@ -134,7 +149,7 @@ std::vector<CsvTable> engagement_tables(const json& e) {
         for (const auto& g : e[level]["groups"]) row(singular.c_str(), g);
         if (!e[level]["other"].is_null()) row(singular.c_str(), e[level]["other"]);
     }
-    return {{"engagement.csv", rows}, {"tier_migration.csv", migration}};
+    return {{"engagement.csv", rows}, {"tier_migration.csv", migration}, {"score_distribution.csv", distribution}};
 }
 
 }  // namespace engage::io

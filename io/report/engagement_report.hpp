@@ -17,6 +17,7 @@ namespace engage::io {
 struct CustomerBaseMeta;
 
 nlohmann::ordered_json engagement_report(const kernels::EngagementSummary& summary,
+                                         const kernels::TierScoreHistogram& score_by_tier,
                                          const kernels::RankCorrelation& truth,
                                          const kernels::EngagementConfig& config,
                                          const CustomerBaseMeta& meta, const std::string& as_of,

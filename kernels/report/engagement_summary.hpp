@@ -3,6 +3,7 @@
 // manager) as one mergeable integer state: tier mix, score sums and histogram, NPS, revenue,
 // revenue at risk, share of wallet and the tier migration of the trend.
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -61,6 +62,20 @@ public:
 private:
     std::array<std::size_t, kLevels + 1> offset_{};
     std::vector<EngagementGroup> groups_;
+};
+
+// The score distribution by tier at the as-of date, for the corporation: customers per
+// rounded composite score (0-100) and tier. A mergeable integer state.
+struct TierScoreHistogram {
+    static constexpr int kPoints = 101;
+    std::array<std::int64_t, kTiers * kPoints> counts{};
+    void add(const ScoredCustomer& c) noexcept {
+        if (c.now.acquired)
+            ++counts[std::size_t(c.now.tier) * kPoints + std::size_t(std::lround(c.now.composite))];
+    }
+    std::int64_t count(int tier, int point) const noexcept { return counts[std::size_t(tier) * kPoints + std::size_t(point)]; }
+    std::span<std::int64_t> sum_words() noexcept { return counts; }
+    std::span<std::int64_t> max_words() noexcept { return {}; }
 };
 
 // Median of the rounded composite (points 0-100) by nearest rank; -1 for an empty group.

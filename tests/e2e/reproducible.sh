@@ -24,7 +24,7 @@ for layout in "2 1" "3 1" "4 1" "1 2" "2 2"; do
     set -- $layout
     out="$tmp/r$1t$2"
     run "$1" "$2" score "${score_args[@]}" --output "$out"
-    for f in report.json summary.csv features.csv channels.csv engagement.csv tier_migration.csv; do
+    for f in report.json summary.csv features.csv channels.csv engagement.csv tier_migration.csv score_distribution.csv; do
         cmp "$tmp/ref/$f" "$out/$f" || fail "$f differs at $1 ranks x $2 threads"
     done
     h5diff "$tmp/ref/customers.h5" "$out/customers.h5" || fail "customers.h5 differs at $1 ranks x $2 threads"

@@ -17,7 +17,7 @@ args=(score --input "$tmp/master.h5" --as-of 1997-09-30 --retention --holdout-da
 OMP_NUM_THREADS=1 "$engage" "${args[@]}" --output "$tmp/r1"
 for n in 2 3 4; do
     OMP_NUM_THREADS=1 "$mpiexec" --bind-to none -n "$n" "$engage" "${args[@]}" --output "$tmp/r$n"
-    for f in report.json summary.csv features.csv channels.csv engagement.csv tier_migration.csv \
+    for f in report.json summary.csv features.csv channels.csv engagement.csv tier_migration.csv score_distribution.csv \
              survival.csv cohort_retention.csv backtest.csv lift.csv calibration.csv claims.csv \
              correlations.csv; do
         cmp "$tmp/r1/$f" "$tmp/r$n/$f" || fail "$f differs at $n ranks"

@@ -104,12 +104,12 @@ TEST(ScoreJob, EqualsTheSerialReference) {
             summary, meta,
             {s.input, as_of, format_iso_date(meta.epoch_unix_day + ctx.window_start), s.window_days, shards,
              std::int64_t(model.min_group_size)});
-        report["engagement"] = io::engagement_report(engagement.summary, engagement.truth, model, meta, as_of,
+        report["engagement"] = io::engagement_report(engagement.summary, engagement.score_by_tier, engagement.truth, model, meta, as_of,
                                                      format_iso_date(meta.epoch_unix_day + ctx.previous_as_of));
         EXPECT_EQ(slurp(s.output + "/report.json"), report.dump(2) + "\n");
         auto tables = io::score_report_tables(report);
         for (auto& t : io::engagement_tables(report["engagement"])) tables.push_back(std::move(t));
-        EXPECT_EQ(tables.size(), 5u);
+        EXPECT_EQ(tables.size(), 6u);
         for (const auto& table : tables)
             EXPECT_EQ(slurp(s.output + "/" + table.name), table.content) << table.name;
 

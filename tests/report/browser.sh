@@ -70,7 +70,7 @@ check() {
     echo "$name: $charts charts drawn, no console message; screenshot $artefacts/$name.png (1200 x $((height + 20)))"
 }
 
-base=(tier-distribution tier-mix survival cohort-heatmap holdout phase-timings)
+base=(score-distribution tier-distribution tier-mix survival cohort-heatmap holdout phase-timings)
 study=(decile-lift calibration claims correlation-spearman correlation-pearson backtest-trend)
 # The run's own page: with a study section in report.json (issue 5), its charts too.
 own=("${base[@]}")

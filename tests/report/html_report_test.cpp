@@ -63,6 +63,17 @@ json engagement(std::size_t relationship_managers) {
     e["model"] = {{"fully_engaged_min", 75.0}, {"engaged_min", 50.0}, {"min_group_size", 10}};
     e["corporate"] = group("corporate", 17425, 47.96, -0.44, {3009, 4338, 9717, 361}, 36195068.94);
     e["corporate"]["trend"]["migration_from_previous_to_now"] = {{2497, 308, 0, 0}, {402, 3169, 479, 97}, {24, 481, 8203, 185}, {0, 65, 196, 79}};
+    // The score distribution by tier: 100 customers on each point of each tier's range.
+    json distribution;
+    for (int t = 0; t < 4; ++t) {
+        json counts = json::array();
+        for (int p = 0; p <= 100; ++p) {
+            const int tier = p >= 75 ? 0 : p >= 50 ? 1 : 2;
+            counts.push_back(t == tier || (t == 3 && p < 50 && p % 5 == 0) ? 100 : 0);
+        }
+        distribution[kTiers[t]] = counts;
+    }
+    e["corporate"]["score_distribution"] = distribution;
     e["business_units"] = {{"groups", {group("Consumer", 9000, 47.5, 1.2, {1500, 2200, 5100, 200}, 1.9e7),
                                        group(kEvil, 8425, 48.4, -0.8, {1509, 2138, 4617, 161}, 1.7e7)}},
                            {"suppressed_groups", 0},
@@ -166,7 +177,7 @@ TEST(HtmlReport, EveryChartIsPresentAndDrawn) {
     const std::string html = html_report(full_report(), run_record(2));
     // Shapes each chart must at least hold: bars, curves, cells, dots.
     const std::pair<const char*, std::size_t> charts[] = {
-        {"tier-distribution", 8}, {"tier-mix", 12},       {"survival", 8},       {"cohort-heatmap", 8},
+        {"score-distribution", 110}, {"tier-distribution", 8}, {"tier-mix", 12},       {"survival", 8},       {"cohort-heatmap", 8},
         {"holdout", 3},           {"decile-lift", 20},    {"calibration", 9},    {"claims", 6},
         {"correlation-spearman", 100}, {"correlation-pearson", 100}, {"backtest-trend", 8}, {"phase-timings", 4}};
     for (const auto& [name, shapes] : charts) {

@@ -1,6 +1,7 @@
 // "Engagement tiers": customers per tier at the as-of date beside the same count at the trend
 // date, and the corporate tier migration between the two dates.
 #include <algorithm>
+#include <array>
 
 #include "io/report/html/axes.hpp"
 #include "io/report/html/format.hpp"
@@ -74,6 +75,57 @@ std::string distribution_chart(const json& report, const json& e) {
     return svg.str();
 }
 
+// Customers per rounded composite score (0-100), stacked by tier, with the tier thresholds:
+// engagement.corporate.score_distribution. Empty when report.json has none.
+std::string score_histogram(const json& report, const json& e) {
+    const json* d = at(e, {"score_distribution"});
+    if (!d) return "";
+    std::array<const json*, 4> counts{};
+    for (std::size_t t = 0; t < 4; ++t) {
+        counts[t] = array(at(d, {kTierKeys[t]}));
+        if (!counts[t] || counts[t]->size() != 101) return "";
+    }
+    double top = 0;
+    for (std::size_t p = 0; p <= 100; ++p) {
+        double sum = 0;
+        for (const json* c : counts) sum += number((*c)[p]);
+        top = std::max(top, sum);
+    }
+    const std::string as_of = date(text(at(report, {"engagement", "as_of"})));
+    Svg svg("score-distribution", 960, 300, "Customers per composite engagement score on " + as_of + ", by tier");
+    const Frame f{80, 34, 860, 210};
+    const Ticks yt = nice_ticks(0, top > 0 ? top * 1.05 : 1, 5);
+    const LinearScale y{0, yt.hi(), f.bottom(), f.top};
+    const LinearScale x{-0.5, 100.5, f.left, f.right()};
+    axis_left(svg, f, y, yt, compact, "customers");
+    Ticks xt;
+    xt.step = 10;
+    for (int v = 0; v <= 100; v += 10) xt.values.push_back(v);
+    axis_bottom(svg, f, x, xt, compact, "composite engagement score (0&ndash;100, rounded)");
+    std::vector<LegendItem> items;
+    for (std::size_t t = 0; t < 4; ++t) items.push_back({label(kTierKeys[t]), tier_colour(t), LegendItem::box});
+    legend(svg, f.left, 16, items);
+    const double w = x(1) - x(0);
+    for (std::size_t p = 0; p <= 100; ++p) {
+        double base = 0;
+        for (std::size_t t = 0; t < 4; ++t) {
+            const double n = number((*counts[t])[p]);
+            if (!(n > 0)) continue;
+            svg.rect(x(double(p)) - w / 2 + 0.5, y(base + n), std::max(w - 1, 0.5), y(base) - y(base + n), tier_colour(t),
+                     label(kTierKeys[t]) + ", score " + std::to_string(p) + ": " + integer(n) + " customers");
+            base += n;
+        }
+    }
+    for (const char* key : {"engaged_min", "fully_engaged_min"}) {
+        const double v = number(at(report, {"engagement", "model", key}));
+        if (!finite(v)) continue;
+        svg.line(x(v - 0.5), f.top, x(v - 0.5), f.bottom(), kInkGrey, 1, "4 3");
+        svg.text(x(v - 0.5) + 4, f.top + 12, std::string(key == std::string("engaged_min") ? "engaged" : "fully engaged") +
+                 " &ge; " + compact(v), "start", "small", kInkGrey);
+    }
+    return svg.str();
+}
+
 std::string migration_table(const json& e, const std::string& previous, const std::string& as_of) {
     const json* m = array(at(&e, {"trend", "migration_from_previous_to_now"}));
     if (!m || m->size() != 4) return "";
@@ -101,6 +153,14 @@ std::string migration_table(const json& e, const std::string& previous, const st
            note("Customers acquired by both dates: row = tier on " + previous + ", column = tier on " + as_of + ".");
 }
 
+std::string histogram_figure(const json& report, const json& e) {
+    const std::string chart = score_histogram(report, e);
+    if (chart.empty()) return "";
+    return figure(chart, "The score distribution: customers per composite score, coloured by their tier. Scores below the "
+                         "engaged threshold are not engaged, or actively disengaged when the customer is also unhappy and "
+                         "fading. Every count is in <code>score_distribution.csv</code>.");
+}
+
 }  // namespace
 
 std::string tier_section(const json& report) {
@@ -113,7 +173,8 @@ std::string tier_section(const json& report) {
         previous + " of the " + or_na(at(e, {"trend", "customers_previous"}), integer) + " customers acquired by then.";
     return section("tiers", "Engagement tiers",
                    "How many customers sit in each tier on " + as_of + ", and how that compares with " + previous + ".",
-                   figure(distribution_chart(report, *e), caption) + migration_table(*e, previous, as_of));
+                   histogram_figure(report, *e) + figure(distribution_chart(report, *e), caption) +
+                       migration_table(*e, previous, as_of));
 }
 
 }  // namespace engage::io::html
