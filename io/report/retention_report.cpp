@@ -28,7 +28,19 @@ json fit_json(const char* model, std::initializer_list<std::pair<const char*, do
             {"converged", status > 0}};
 }
 
-json curve_json(const KaplanMeierCurve& c, const char* group) {
+// Customers at risk (neither churned nor censored before the day) every 10 days from day 0 to
+// the last day with a customer: the at-risk counts printed under a survival chart.
+json at_risk_every_10_days(const SurvivalCounts& s, std::size_t group) {
+    json out = json::array();
+    std::int64_t left = s.subjects(group);
+    for (std::int32_t day = 0; day <= s.max_duration() && left > 0; ++day) {
+        if (day % 10 == 0) out.push_back(left);
+        left -= s.events(group, day) + s.censored(group, day);
+    }
+    return out;
+}
+
+json curve_json(const KaplanMeierCurve& c, const char* group, json at_risk) {
     json rows = json::array();
     for (const auto& r : c.rows)
         rows.push_back({{"days", r.time}, {"at_risk", r.at_risk}, {"events", r.events}, {"censored", r.censored},
@@ -40,6 +52,7 @@ json curve_json(const KaplanMeierCurve& c, const char* group) {
             {"churned", c.events},
             {"median_days", {{"estimate", day(c.median.time)}, {"lower", day(c.median.lower)}, {"upper", day(c.median.upper)}}},
             {"survival_at_days", at},
+            {"at_risk_every_10_days", std::move(at_risk)},
             {"table", rows}};
 }
 
@@ -94,7 +107,8 @@ json retention_report(const RetentionReportInput& in, const kernels::RetentionCo
     json curves = json::array();
     std::vector<std::size_t> tiers;
     for (int t = 0; t < kTiers; ++t) {
-        curves.push_back(curve_json(kaplan_meier(*in.survival, std::size_t(t)), kTierNames[t]));
+        curves.push_back(curve_json(kaplan_meier(*in.survival, std::size_t(t)), kTierNames[t],
+                                    at_risk_every_10_days(*in.survival, std::size_t(t))));
         if (in.survival->subjects(std::size_t(t)) > 0) tiers.push_back(std::size_t(t));
     }
     json survival;

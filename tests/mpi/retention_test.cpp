@@ -131,6 +131,18 @@ TEST(Retention, ReproducesThePublishedCdnowFitsFromTheRawSample) {
         EXPECT_GT(r["holdout"]["predicted_bg_nbd"].get<double>(), 1000.0);
         // Kaplan-Meier by tier, with a log-rank test between the tiers present.
         EXPECT_LT(r["survival"]["log_rank"]["p_value"].get<double>(), 0.01);
+        // At-risk counts every 10 days: everyone on day 0, then never more, and each one equal to the
+        // table's n_j on a churn day that falls on a multiple of 10 (nobody leaves between).
+        for (const auto& curve : r["survival"]["by_tier"]) {
+            const auto& every = curve["at_risk_every_10_days"];
+            if (curve["customers"].get<int>() == 0) continue;
+            EXPECT_EQ(every[0], curve["customers"]);
+            for (std::size_t i = 1; i < every.size(); ++i) EXPECT_LE(every[i].get<int>(), every[i - 1].get<int>());
+            for (const auto& row : curve["table"]) {
+                const int day = row["days"].get<int>();
+                if (day % 10 == 0 && std::size_t(day / 10) < every.size()) EXPECT_EQ(every[day / 10], row["at_risk"]);
+            }
+        }
         check_backtest_against_the_raw_file(nlohmann::json::parse(text.str())["study"]);
         std::filesystem::remove_all(dir);
     });

@@ -20,6 +20,7 @@ struct Curve {
     std::string colour;
     double customers = NAN;
     std::vector<double> days, survival, lower, upper, at_risk;
+    std::vector<double> at_risk_every_10_days;  // exact, when report.json has them
     std::string median;        // "median 242 days (234 to 248)" or "median not reached"
 };
 
@@ -42,6 +43,8 @@ Curve read_curve(const json& c, std::size_t index) {
             k.upper.push_back(number(at(row, {"upper"})));
             k.at_risk.push_back(number(at(row, {"at_risk"})));
         }
+    if (const json* every = array(at(c, {"at_risk_every_10_days"})))
+        for (const json& n : *every) k.at_risk_every_10_days.push_back(number(n));
     const json* m = at(c, {"median_days"});
     const json* estimate = at(m, {"estimate"});
     if (estimate && estimate->is_number())
@@ -69,9 +72,14 @@ void steps(const Curve& k, const std::vector<double>& values, const LinearScale&
     }
 }
 
-// Customers at risk on the first churn day on or after `t` (the Kaplan-Meier table's n_j);
-// every customer at t = 0; NaN past the last churn day.
+// Customers at risk on day `t`: exact from at_risk_every_10_days when `t` is a multiple of 10
+// (0 past the last customer); otherwise on the first churn day on or after `t` (the
+// Kaplan-Meier table's n_j), NaN past the last churn day.
 double at_risk(const Curve& k, double t) {
+    if (!k.at_risk_every_10_days.empty() && t >= 0 && std::fmod(t, 10.0) == 0) {
+        const auto i = std::size_t(t / 10);
+        return i < k.at_risk_every_10_days.size() ? k.at_risk_every_10_days[i] : 0.0;
+    }
     if (t <= 0) return k.customers;
     const auto it = std::lower_bound(k.days.begin(), k.days.end(), t);
     return it == k.days.end() ? NAN : k.at_risk[std::size_t(it - k.days.begin())];
@@ -158,8 +166,8 @@ std::string survival_section(const json& report) {
     const std::string caption =
         "Share of each tier's customers (tier on the as-of date) not yet churned, by days since acquisition; shaded: "
         "95% log-log confidence band. Churn: " + churn + "." + log_rank_text(at(report, {"retention", "survival", "log_rank"})) +
-        " At risk: customers still observed on the first churn day on or after each tick (&ndash;: after the last "
-        "churn); every churn day is in <code>survival.csv</code>.";
+        " At risk: customers not yet churned or censored on each day; every churn day is in "
+        "<code>survival.csv</code>.";
     return section("survival", "Survival by engagement tier",
                    "How long customers of each tier stay before they churn. Curves that stay high belong to tiers that "
                    "keep their customers.",
