@@ -16,21 +16,12 @@
 #include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
 #include "root_checks.hpp"
+#include "shared_files.hpp"
 
 namespace engage {
 namespace {
 
 const std::string kCdnow = std::string(ENGAGE_SHARED_DIR) + "/data/cdnow";
-
-std::string shared_temp_dir(const mpi::Comm& comm) {
-    std::string dir;
-    if (comm.root()) {
-        std::string pattern = ::testing::TempDir() + "/engage_retention_XXXXXX";
-        dir = ::mkdtemp(pattern.data());
-    }
-    comm.broadcast(dir);
-    return dir;
-}
 
 // The backtest of 1997-09-30 recomputed from the raw text, independently of the kernels: at risk =
 // a purchase in the 90 days up to the calibration end (churn after 90 days without one);
@@ -81,7 +72,7 @@ double rounded(double v, int digits) { return std::round(v * std::pow(10.0, digi
 TEST(Retention, ReproducesThePublishedCdnowFitsFromTheRawSample) {
     if (!std::filesystem::exists(kCdnow + "/CDNOW_sample.txt")) GTEST_SKIP() << kCdnow << " is missing";
     const auto comm = mpi::Comm::world();
-    const std::string dir = shared_temp_dir(comm);
+    const std::string dir = testing_support::shared_temp_dir(comm, "engage_retention");
     const jobs::RunInfo info{"test", "test"};
     jobs::ImportOptions im;
     im.transactions = kCdnow + "/CDNOW_sample.txt";

@@ -19,31 +19,17 @@
 #include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
 #include "root_checks.hpp"
+#include "shared_files.hpp"
 #include "partition/shard_plan.hpp"
 
 namespace engage {
 namespace {
 
-std::string shared_temp_dir(const mpi::Comm& comm) {
-    std::string dir;
-    if (comm.root()) {
-        std::string pattern = ::testing::TempDir() + "/engage_mpi_XXXXXX";
-        dir = ::mkdtemp(pattern.data());
-    }
-    comm.broadcast(dir);
-    return dir;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using testing_support::slurp;
 
 TEST(ScoreJob, EqualsTheSerialReference) {
     const auto comm = mpi::Comm::world();
-    const std::string dir = shared_temp_dir(comm);
+    const std::string dir = testing_support::shared_temp_dir(comm, "engage_mpi");
     const jobs::RunInfo info{"test", "test"};
 
     jobs::GenerateOptions g;
@@ -162,7 +148,7 @@ std::string generate_and_score(const mpi::Comm& comm, const std::string& dir, st
 // rho >= 0.8), with the same value at every rank count.
 TEST(ScoreJob, RecoversPlantedEngagement) {
     const auto comm = mpi::Comm::world();
-    const std::string dir = shared_temp_dir(comm);
+    const std::string dir = testing_support::shared_temp_dir(comm, "engage_mpi");
     const std::string text = generate_and_score(comm, dir, 20000);
     testing_support::on_root(comm, [&] {
         const auto report = nlohmann::json::parse(text);
@@ -181,7 +167,7 @@ TEST(ScoreJob, RecoversPlantedEngagement) {
 // Fewer shards (and customers) than ranks: ranks without work still join every collective.
 TEST(ScoreJob, MoreRanksThanCustomers) {
     const auto comm = mpi::Comm::world();
-    const std::string dir = shared_temp_dir(comm);
+    const std::string dir = testing_support::shared_temp_dir(comm, "engage_mpi");
     const std::string report = generate_and_score(comm, dir, 2, {1, 1});  // one shard per customer
     testing_support::on_root(comm, [&] {
         EXPECT_NE(report.find("\"customers\": 2,"), std::string::npos) << report.substr(0, 600);

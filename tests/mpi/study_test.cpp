@@ -13,25 +13,16 @@
 #include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
 #include "root_checks.hpp"
+#include "shared_files.hpp"
 
 namespace engage {
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using testing_support::slurp;
 
 TEST(Study, EqualsTheSerialRunAndTheScoreBeatsRecencyOnPlantedChurn) {
     const auto comm = mpi::Comm::world();
-    std::string dir;
-    if (comm.root()) {
-        std::string pattern = ::testing::TempDir() + "/engage_study_XXXXXX";
-        dir = ::mkdtemp(pattern.data());
-    }
-    comm.broadcast(dir);
+    const std::string dir = testing_support::shared_temp_dir(comm, "engage_study");
     const jobs::RunInfo info{"test", "test"};
     jobs::GenerateOptions g;
     g.synth.customers = 8000;
