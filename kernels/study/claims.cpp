@@ -10,15 +10,32 @@ bool engaged(Tier t) noexcept { return t == Tier::fully_engaged || t == Tier::en
 
 double z95() { return boost::math::quantile(boost::math::normal(), 0.975); }
 
-// Sample variance from n, the sum and the sum of squares; NaN below two values.
-double variance(std::int64_t n, double s, double q) noexcept {
-    if (n < 2) return std::nan("");
-    return std::fmax(0.0, (q - s * s / double(n)) / double(n - 1));
-}
+// A group's count, sum and sum of squares.
+struct Moments {
+    std::int64_t n;
+    double sum, sum2;
+    double mean() const noexcept { return sum / double(n); }
+    // Sample variance; NaN below two values.
+    double variance() const noexcept {
+        return n < 2 ? std::nan("") : std::fmax(0.0, (sum2 - sum * sum / double(n)) / double(n - 1));
+    }
+};
 
-// value = exp(log_ratio) - 1 with the interval exp(log_ratio +- z sd) - 1.
-void premium(ClaimResult& r, double log_ratio, double var_log) noexcept {
-    if (!std::isfinite(log_ratio)) return;
+// The premium of group a's mean over group b's, mean_a / mean_b - 1, with the delta method's
+// interval exp(log ratio +- z sd) - 1 (Oehlert 1992). `nested`: a is part of b, so that
+// Cov(mean_a, mean_b) = Var_a / n_b; otherwise the groups are independent.
+void mean_premium(ClaimResult& r, const Moments& a, const Moments& b, bool nested) noexcept {
+    r.n = a.n;
+    r.n_reference = b.n;
+    if (a.n == 0 || b.n == 0) return;
+    const double ma = a.mean(), mb = b.mean();
+    r.compared = ma;
+    r.reference = mb;
+    if (!(ma > 0 && mb > 0)) return;
+    const double va = a.variance(), vb = b.variance();
+    double var_log = va / (double(a.n) * ma * ma) + vb / (double(b.n) * mb * mb);
+    if (nested) var_log -= 2.0 * va / (double(b.n) * ma * mb);
+    const double log_ratio = std::log(ma / mb);
     r.value = std::expm1(log_ratio);
     if (!(var_log >= 0)) return;
     const double h = z95() * std::sqrt(var_log);
@@ -54,24 +71,11 @@ void ClaimsState::add(std::size_t g, const StudyCustomer& c) noexcept {
 ClaimResult ClaimsState::result(Claim claim, std::size_t g, std::int64_t min_group_size) const noexcept {
     ClaimResult r;
     switch (claim) {
-    case Claim::revenue_premium_fully_engaged: {
-        // Mean horizon revenue of the fully engaged over the mean of all customers at risk. The
-        // fully engaged are part of the average, so the delta method carries their covariance:
-        // Cov(mean_F, mean_all) = Var_F / n_all.
-        const std::int64_t nf = count(g, n_fully), na = count(g, n_all);
-        r.n = nf;
-        r.n_reference = na;
-        if (nf == 0 || na == 0) break;
-        const double mf = sum(g, rev_fully) / double(nf), ma = sum(g, rev_all) / double(na);
-        r.compared = mf;
-        r.reference = ma;
-        if (!(mf > 0 && ma > 0)) break;
-        const double vf = variance(nf, sum(g, rev_fully), sum(g, rev2_fully));
-        const double va = variance(na, sum(g, rev_all), sum(g, rev2_all));
-        const double var_log = vf / (double(nf) * mf * mf) + va / (double(na) * ma * ma) - 2.0 * vf / (double(na) * mf * ma);
-        premium(r, std::log(mf / ma), var_log);
+    case Claim::revenue_premium_fully_engaged:
+        // Mean horizon revenue of the fully engaged over that of all customers at risk (nested).
+        mean_premium(r, {count(g, n_fully), sum(g, rev_fully), sum(g, rev2_fully)},
+                     {count(g, n_all), sum(g, rev_all), sum(g, rev2_all)}, true);
         break;
-    }
     case Claim::attrition_reduction_engaged: {
         // 1 - relative risk of churn, engaged vs not engaged; Katz's log interval of the risk ratio.
         const std::int64_t ne = count(g, n_engaged), nn = count(g, n_not);
@@ -89,21 +93,11 @@ ClaimResult ClaimsState::result(Claim claim, std::size_t g, std::int64_t min_gro
         r.ci_high = -std::expm1(log_rr - h);
         break;
     }
-    case Claim::share_of_wallet_premium_engaged: {
+    case Claim::share_of_wallet_premium_engaged:
         // Mean share of wallet of the engaged over the others (independent groups).
-        const std::int64_t ne = count(g, n_sow_engaged), no = count(g, n_sow_other);
-        r.n = ne;
-        r.n_reference = no;
-        if (ne == 0 || no == 0) break;
-        const double me = sum(g, sow_engaged) / double(ne), mo = sum(g, sow_other) / double(no);
-        r.compared = me;
-        r.reference = mo;
-        if (!(me > 0 && mo > 0)) break;
-        const double ve = variance(ne, sum(g, sow_engaged), sum(g, sow2_engaged));
-        const double vo = variance(no, sum(g, sow_other), sum(g, sow2_other));
-        premium(r, std::log(me / mo), ve / (double(ne) * me * me) + vo / (double(no) * mo * mo));
+        mean_premium(r, {count(g, n_sow_engaged), sum(g, sow_engaged), sum(g, sow2_engaged)},
+                     {count(g, n_sow_other), sum(g, sow_other), sum(g, sow2_other)}, false);
         break;
-    }
     }
     if (r.n < min_group_size || r.n_reference < min_group_size) {
         r.suppressed = true;
