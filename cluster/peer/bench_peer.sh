@@ -19,6 +19,9 @@ customers=${CUSTOMERS:-1000000}
 reps=${REPS:-3}
 nproc=${NPROC:-$(nproc)}
 say() { echo "bench_peer: $*" >&2; }
+for v in customers reps nproc; do
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { say "${v^^}=${!v}: expected a whole number >= 1"; exit 2; }
+done
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"
@@ -87,7 +90,7 @@ for ((i = 1; i <= reps; i++)); do
       cpu_seconds: cpu.trim().split(/ +/).reduce((a, b) => a + Number(b), 0),
       interactions: report.data.interactions, peak_rss_bytes: run.peak_rss_bytes_max_rank * ranks,
       peak_rss_bytes_max_rank: run.peak_rss_bytes_max_rank, ranks: run.ranks,
-      threads: run.threads_per_rank, load_before: Number(load) }));' \
+      threads: run.threads_per_rank, phases: run.phase_seconds_slowest_rank, load_before: Number(load) }));' \
     "$work/engage_out" "$nproc" "$before" "$process" "$(cat "$work/cpu")" >> "$runs"
 
   before=$(load)

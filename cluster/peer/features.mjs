@@ -3,6 +3,7 @@
 // work cannot be skipped. Prints one JSON line: the query's seconds, DuckDB's settings, and the
 // process's peak resident memory (getrusage, as Engage's run.json measures its ranks).
 // Usage: node features.mjs DIR OUT.parquet THREADS [AS_OF_DAY] [WINDOW_DAYS]
+//   PROFILE=FILE writes DuckDB's operator timings of the query (JSON) to FILE.
 //   DIR holds interactions.parquet, customers.parquet and meta.json (export_base);
 //   AS_OF_DAY defaults to floor(last_time / 86400), Engage's default; WINDOW_DAYS to 365.
 import { existsSync, readFileSync } from 'node:fs';
@@ -93,6 +94,9 @@ const con = await db.connect();
 const settings = (await con.runAndReadAll(
   "SELECT current_setting('threads') AS threads, current_setting('memory_limit') AS memory_limit, version() AS version"))
   .getRowObjects()[0];
+if (process.env.PROFILE) {
+  await con.run(`SET enable_profiling = 'json'; SET profiling_output = '${q(process.env.PROFILE)}'`);
+}
 const rssBefore = process.memoryUsage().rss;
 const start = process.hrtime.bigint(), cpuStart = process.cpuUsage();
 const result = await con.run(query);

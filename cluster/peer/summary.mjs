@@ -38,6 +38,10 @@ console.log(`\nruns (s): Engage ${e.all}; DuckDB ${d.all}. Engage's s is run.jso
             `peak_rss_bytes_max_rank x ranks; DuckDB's s is the query (COPY ... TO parquet), its memory the ` +
             `node process's peak RSS. Process wall and CPU (user + system, children included): ` +
             `mpirun / node from start to exit; the ratios in those columns are DuckDB / Engage.`);
+const m = runs.filter((x) => x.side === 'engage').find((x) => x.seconds === e.seconds);
+console.log(`Engage's phases in its median run (slowest rank, s): ` +
+            ['read', 'compute', 'write', 'engagement', 'report'].map((p) => `${p} ${m.phases[p].toFixed(2)}`).join(', ') +
+            `. DuckDB's query used ${median(runs.filter((x) => x.side === 'duckdb').map((x) => x.query_cpu_seconds)).toFixed(2)} CPU s.`);
 console.log(`target ${ratio >= 5 && fraction < 1 ? 'met' : 'missed'}: Engage at ${ratio.toFixed(2)}x DuckDB's ` +
             `interactions/s with ${fraction.toFixed(2)} of its memory.`);
 console.log(consistency);
