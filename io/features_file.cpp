@@ -22,17 +22,20 @@ struct FeaturesWriter::Columns {
 };
 
 FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, std::uint64_t customers,
-                               const FeaturesFileInfo& info, std::uint64_t first)
-    : cols_(std::make_unique<Columns>(h5::File::create(comm, path))) {
+                               const FeaturesFileInfo& info, std::uint64_t first,
+                               std::optional<std::uint64_t> resume_at)
+    : cols_(std::make_unique<Columns>(resume_at ? h5::File::reopen(comm, path) : h5::File::create(comm, path))) {
     Columns& c = *cols_;
     h5::File& f = c.file;
     const std::uint64_t n = customers, k = info.channel_names.size();
-    c.ids.add<std::uint64_t>(f, "/customers/id", n, first, kChunkRows, 1,
+    // Where the appended columns continue; the scores are written from `first` at the end.
+    const std::uint64_t next = resume_at.value_or(first);
+    c.ids.add<std::uint64_t>(f, "/customers/id", n, next, kChunkRows, 1,
                              [](const std::uint64_t& id, std::uint64_t* o) { *o = id; });
 
     // One scalar feature column: `get` maps a row to its value.
     auto feature = [&]<class T>(const char* name, T (*get)(const CustomerFeatures&)) {
-        c.features.add<T>(f, std::string("/features/") + name, n, first, kChunkRows, 1,
+        c.features.add<T>(f, std::string("/features/") + name, n, next, kChunkRows, 1,
                           [get](const CustomerFeatures& r, T* o) { *o = get(r); });
     };
     using F = const CustomerFeatures&;
@@ -46,9 +49,9 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
     feature("breadth", +[](F r) { return r.breadth; });
     feature("active_weeks", +[](F r) { return r.active_weeks; });
     feature("active_months", +[](F r) { return r.active_months; });
-    c.features.add<std::uint32_t>(f, "/features/channel_count", n, first, kChunkRows, k,
+    c.features.add<std::uint32_t>(f, "/features/channel_count", n, next, kChunkRows, k,
                                   [k](F r, std::uint32_t* o) { std::copy_n(r.channel_count.begin(), k, o); });
-    c.features.add<double>(f, "/features/channel_value", n, first, kChunkRows, k, [k](F r, double* o) {
+    c.features.add<double>(f, "/features/channel_value", n, next, kChunkRows, k, [k](F r, double* o) {
         for (std::size_t j = 0; j < k; ++j) o[j] = double(r.channel_hundredths[j]) / 100.0;
     });
     // The raw signals an analyst cannot rebuild from the features above (regularity against the
@@ -58,7 +61,7 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
     // of the file together.
     constexpr auto plain = h5::File::Compression::none;
     auto signal = [&]<class T>(const char* name, T (*get)(const CustomerFeatures&)) {
-        c.features.add<T>(f, std::string("/signals/") + name, n, first, kChunkRows, 1,
+        c.features.add<T>(f, std::string("/signals/") + name, n, next, kChunkRows, 1,
                           [get](const CustomerFeatures& r, T* o) { *o = get(r); }, plain);
     };
     signal("usage_regularity", +[](F r) { return float(r.engagement_now.usage_regularity); });
@@ -91,6 +94,7 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
         prediction("clv", +[](R r) { return r.clv; });
     }
 
+    if (f.reopened()) return;  // the names and attributes below were written at creation
     std::vector<std::string> tiers(std::begin(kernels::kTierNames), std::end(kernels::kTierNames));
     std::vector<std::string> dims(std::begin(kernels::kDimensionNames), std::end(kernels::kDimensionNames));
     f.write_strings("/channels/name", info.channel_names);

@@ -5,6 +5,7 @@
 // percentiles, are written once at the end.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -30,8 +31,13 @@ struct FeaturesFileInfo {
 class FeaturesWriter {
 public:
     // Collective. This rank appends the rows of a contiguous range of customers from `first`.
+    // With `resume_at`, the file is not created but reopened: an earlier run with the same
+    // ranks wrote it and closed it at a checkpoint (jobs/score_checkpoint.hpp) with this rank's
+    // rows written up to `resume_at` (>= first), where append() continues; write_scores() and
+    // write_retention() still cover every row of the rank from `first`.
     FeaturesWriter(const mpi::Comm& comm, const std::string& path, std::uint64_t customers,
-                   const FeaturesFileInfo& info, std::uint64_t first);
+                   const FeaturesFileInfo& info, std::uint64_t first,
+                   std::optional<std::uint64_t> resume_at = std::nullopt);
     ~FeaturesWriter();
 
     // Collective: appends the next rows of this rank (possibly none) and writes whole chunks.
@@ -40,7 +46,8 @@ public:
     void write_scores(std::span<const kernels::ScoredCustomer> scores);
     // Collective, once, only with FeaturesFileInfo::retention: this rank's predictions.
     void write_retention(std::span<const kernels::RetentionPrediction> predictions);
-    // Collective: writes what remains and closes the file.
+    // Collective: writes what remains and closes the file. Also what a checkpoint calls after
+    // the last append() it keeps: every appended row is then in the file.
     void close();
 
 private:

@@ -60,6 +60,10 @@ void OutputDir::commit(const std::vector<std::string>& names) {
         }
         std::error_code ec;
         fs::remove_all(tmp_, ec);
+        // Staging directories of earlier runs that were killed (SIGKILL, a node lost) and could
+        // not clean up: their partial files would otherwise stay for ever.
+        for (const auto& e : fs::directory_iterator(dir_, ec))
+            if (e.path().filename().string().starts_with(".engage-tmp-")) fs::remove_all(e.path(), ec);
     });
     committed_ = true;
 }

@@ -4,6 +4,8 @@
 // temporary directory is removed, and so are the directories the run created, and earlier
 // outputs at the same path stay as they were. Files are renamed one by one: a run killed in the
 // middle of the commit can leave new and earlier files side by side (run.json is moved last).
+// A run killed outright (SIGKILL) leaves its temporary directory behind; the next successful
+// commit in the same directory removes it. Two runs must not write to one directory at once.
 #include <string>
 #include <vector>
 

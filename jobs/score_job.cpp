@@ -5,10 +5,12 @@
 #include <cstdio>
 #include <list>
 #include <memory>
+#include <optional>
 
 #include "core/dates.hpp"
 #include "core/errors.hpp"
 #include "core/progress.hpp"
+#include "core/stop_request.hpp"
 #include "features/feature_pass.hpp"
 #include "io/customer_base.hpp"
 #include "io/features_file.hpp"
@@ -19,6 +21,7 @@
 #include "io/report/retention_report.hpp"
 #include "jobs/engagement_stage.hpp"
 #include "jobs/retention_stage.hpp"
+#include "jobs/score_checkpoint.hpp"
 #include "jobs/study_stage.hpp"
 #include "io/report/study_report.hpp"
 #include "mpi/comm.hpp"
@@ -196,6 +199,7 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
 void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info) {
     PhaseTimer timer({"open", "read", "compute", "write", "engagement", "retention", "study", "reduce", "report"});
     const bool talk = comm.root() && !o.quiet;
+    const StopRequests stop_requests;  // SIGTERM, SIGUSR1: stop at the end of a round, resumable
     std::unique_ptr<io::CustomerBaseReader> in;
     std::unique_ptr<io::OutputDir> out;
     kernels::FeatureContext ctx;
@@ -235,13 +239,18 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         channel_names.push_back(meta.channels[k].name);
     }
 
+    // A checkpoint of this run, if any: the pass resumes after its rounds, appending to its customers.h5.
+    const ScoreCheckpoint checkpoint(comm, o, info.version, shards, out->staged("customers.h5"));
+    std::optional<std::uint64_t> resume_at;
+    if (checkpoint.rounds_done() > 0)
+        resume_at = bounds[s0 + std::min<std::size_t>(std::size_t(checkpoint.rounds_done()), s1 - s0)];
     std::unique_ptr<io::FeaturesWriter> writer;
     comm.agree([&] {
         writer = std::make_unique<io::FeaturesWriter>(
             comm, out->staged("customers.h5"), meta.customers,
             io::FeaturesFileInfo{o.input, as_of, previous_as_of, o.window_days, info.version, channel_names,
                                  o.retention.enabled},
-            bounds[s0]);
+            bounds[s0], resume_at);
     });
 
     // The streaming pass: shard by shard, features and the engagement records.
@@ -278,7 +287,15 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     std::uint64_t read_interactions = 0;
     Progress progress(talk, "score");
     const std::uint64_t local_customers = bounds[s1] - bounds[s0];
-    for (std::int64_t r = 0; r < rounds; ++r) {
+    PassState pass{&summary, &cohorts, {{&records, &histories, &outcomes}}};
+    for (auto& b : backtests) pass.dates.push_back({&b.records, &b.histories, &b.outcomes});
+    if (checkpoint.rounds_done() > 0) {
+        checkpoint.restore(pass);
+        if (talk)
+            std::fprintf(stderr, "engage score: resuming after round %lld of %lld, from %s\n",
+                         (long long)checkpoint.rounds_done(), (long long)rounds, checkpoint.path().c_str());
+    }
+    for (std::int64_t r = checkpoint.rounds_done(); r < rounds; ++r) {
         const bool mine = std::size_t(r) < s1 - s0;
         const std::size_t s = s0 + std::size_t(r);
         {
@@ -320,6 +337,10 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
             comm.agree([&] { writer->append(ids, features); });
         }
         progress.update(records.size(), local_customers, "customers");
+        if (const int signal = checkpoint.stop_requested()) {
+            comm.agree([&] { writer->close(); });
+            checkpoint.save_and_stop(pass, r + 1, rounds, out->staged("customers.h5"), signal);
+        }
     }
     {
         auto t = timer.measure("reduce");
@@ -444,6 +465,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     names.push_back("report.html");
     names.push_back("run.json");  // last: a run.json beside the results means they are complete
     out->commit(names);
+    checkpoint.remove();
     if (talk) print_summary(o, as_of, report, record);
 }
 

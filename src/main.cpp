@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
                    },
                    command);
         return 0;
+    } catch (const engage::Interrupted& e) {  // stopped on request at a checkpoint: not an error
+        if (comm.root()) std::fprintf(stderr, "engage: %s\n", e.what());
+        return int(e.exit_code());
     } catch (const engage::Error& e) {
         if (comm.root()) std::fprintf(stderr, "engage: error: %s\n", e.what());
         return int(e.exit_code());

@@ -16,6 +16,7 @@ template <class Row>
 class ColumnSet {
 public:
     // A column of `width` values of T per row; get(row, out) writes them to out[0 .. width).
+    // It is created, or opened when `f` was reopened (File::column).
     template <class T>
     void add(File& f, const std::string& path, std::uint64_t rows, std::uint64_t first_row,
              std::uint64_t chunk_rows, std::uint64_t width, std::function<void(const Row&, T*)> get,
@@ -46,7 +47,7 @@ private:
         Column(File& f, const std::string& path, std::uint64_t rows, std::uint64_t first_row,
                std::uint64_t chunk_rows, std::uint64_t width, std::function<void(const Row&, T*)> g,
                File::Compression compression)
-            : ds(f.create_column<T>(path, rows, width, chunk_rows, compression)), out(ds, first_row, chunk_rows),
+            : ds(f.column<T>(path, rows, width, chunk_rows, compression)), out(ds, first_row, chunk_rows),
               width(width), get(std::move(g)) {}
         void append(std::span<const Row> rows) override {
             T* dst = out.grow(rows.size() * width);

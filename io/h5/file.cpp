@@ -151,6 +151,24 @@ File File::create(const mpi::Comm& comm, const std::string& path) {
     return File(std::move(f), path, collective_xfer(), comm.rank());
 }
 
+File File::reopen(const mpi::Comm& comm, const std::string& path) {
+    Handle fapl = file_access(comm);
+    Handle f{checked(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.id()), "opening " + path + " for writing"),
+             H5Fclose};
+    File file(std::move(f), path, collective_xfer(), comm.rank());
+    file.reopened_ = true;
+    return file;
+}
+
+Dataset File::existing_column(const std::string& path, std::uint64_t rows, std::uint64_t cols) const {
+    Dataset d = dataset(path);
+    if (d.rows() != rows || d.cols() != cols)
+        throw DataError(name_ + ": dataset " + path + " has " + std::to_string(d.rows()) + " x " +
+                        std::to_string(d.cols()) + " elements, expected " + std::to_string(rows) + " x " +
+                        std::to_string(cols) + "; it was not written for this input");
+    return d;
+}
+
 bool File::exists(const std::string& path) const {
     // Check each level: H5Lexists fails (rather than answering false) below a missing group.
     std::string at;

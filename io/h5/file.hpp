@@ -60,6 +60,10 @@ public:
     static File open(const mpi::Comm& comm, const std::string& path);
     // Collective. Creates or truncates.
     static File create(const mpi::Comm& comm, const std::string& path);
+    // Collective. Opens a file that Engage created earlier for reading and writing (customers.h5
+    // kept by a checkpoint, jobs/score_checkpoint.hpp): its column() calls then open the
+    // existing datasets instead of creating them.
+    static File reopen(const mpi::Comm& comm, const std::string& path);
 
     const std::string& name() const noexcept { return name_; }
     bool exists(const std::string& path) const;
@@ -76,6 +80,16 @@ public:
                           std::uint64_t chunk_rows = 65536, Compression c = Compression::deflate) {
         return create_raw(native_type<T>(), path, rows, cols, chunk_rows, c);
     }
+
+    // Collective. create_column() in a new file; in a reopened file, the existing dataset,
+    // which must have `rows` x `cols` elements (DataError otherwise).
+    template <class T>
+    Dataset column(const std::string& path, std::uint64_t rows, std::uint64_t cols = 1,
+                   std::uint64_t chunk_rows = 65536, Compression c = Compression::deflate) {
+        if (!reopened_) return create_column<T>(path, rows, cols, chunk_rows, c);
+        return existing_column(path, rows, cols);
+    }
+    bool reopened() const noexcept { return reopened_; }
 
     // Collective: a fixed-length string dataset (rank 0's values; the same on every rank).
     void write_strings(const std::string& path, const std::vector<std::string>& values);
@@ -96,11 +110,13 @@ private:
     File(Handle h, std::string name, Handle xfer, int rank);
     Dataset create_raw(hid_t type, const std::string& path, std::uint64_t rows,
                        std::uint64_t cols, std::uint64_t chunk_rows, Compression c);
+    Dataset existing_column(const std::string& path, std::uint64_t rows, std::uint64_t cols) const;
 
     Handle h_;
     std::string name_;
     Handle xfer_;  // collective data transfer property list
     int rank_ = 0;
+    bool reopened_ = false;
 };
 
 }  // namespace engage::io::h5

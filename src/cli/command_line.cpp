@@ -30,7 +30,8 @@ const char* kUsage =
     "\n"
     "engage COMMAND --help lists a command's options; engage --version prints the version.\n"
     "Exit codes: 0 success, 2 bad option or configuration, 3 invalid input data, 4 file system\n"
-    "error, 5 MPI error, 1 internal error.\n";
+    "error, 5 MPI error, 1 internal error, 75 stopped on request (SIGTERM or SIGUSR1) at a\n"
+    "checkpoint: rerun the same command to resume (engage score).\n";
 
 std::string help_of(const std::string& command, const po::options_description& d) {
     std::ostringstream out;

@@ -14,6 +14,8 @@ enum class ExitCode : int {
     data = 3,      // the input file is readable but its content is invalid
     io = 4,        // a file cannot be opened, read or written
     mpi = 5,       // the MPI runtime failed
+    interrupted = 75,  // stopped on request (SIGTERM, SIGUSR1) at a checkpoint; rerun to resume
+                       // (75 is EX_TEMPFAIL of sysexits.h: try again later)
 };
 
 class Error : public std::runtime_error {
@@ -44,6 +46,14 @@ class MpiError : public Error {
 public:
     using Error::Error;
     ExitCode exit_code() const noexcept override { return ExitCode::mpi; }
+};
+
+// Not a failure: the job stopped on request after saving its progress (a checkpoint); the same
+// command resumes it. main() prints the message without "error".
+class Interrupted : public Error {
+public:
+    using Error::Error;
+    ExitCode exit_code() const noexcept override { return ExitCode::interrupted; }
 };
 
 // Rebuilds an error of the given exit code on another rank (errors cross ranks as code + text).

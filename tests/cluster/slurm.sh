@@ -4,9 +4,10 @@
 # socket, own ports), stopped by their PID files at the end, pass or fail.
 #   - score.sbatch at 2 tasks x 2 threads: COMPLETED, exit code 0:0, run.json records 2 ranks x 2
 #     threads, report.json and the CSV tables byte-identical to `engage score` at 1 rank (mpirun);
-#   - score.sbatch stopped by the walltime-warning signal (USR1 to the batch shell) with a stand-in
-#     for engage that exits 75 like engage at a checkpoint: the job requeues itself, the rerun
-#     completes, and the outputs are the reference ones;
+#   - score.sbatch stopped by the walltime-warning signal (USR1 to the batch shell) in the middle of
+#     engage's pass over the data: engage saves a checkpoint and exits 75, the job requeues itself,
+#     the rerun resumes from the checkpoint and completes, and the outputs are the reference ones;
+#   - a plain scancel of a job whose stand-in for engage exits 75 on TERM: not requeued;
 #   - retention-study.sbatch as a 2-date array with %1: both tasks completed one after the other,
 #     each report byte-identical to its 1-rank run;
 #   - scaling-sweep.sbatch (cluster/scaling/sweep.sh through srun) at 1 and 2 ranks.
@@ -197,45 +198,56 @@ grep -q "ENGAGE_OUTPUT is not set: the directory for the outputs. Pass it with s
     missing.log || fail "missing.log does not say that ENGAGE_OUTPUT is missing: $(cat missing.log)"
 echo "[$SECONDS s] score.sbatch: job $job without ENGAGE_OUTPUT FAILED 2:0 and said so"
 
-# --- walltime warning -> exit 75 -> requeue -> resume. The stand-in answers TERM with 75 on the
-# first run (SLURM_RESTART_COUNT unset), as engage does at a checkpoint, and is engage afterwards.
-cat > "$scratch/engage-checkpoint" << EOF
-#!/bin/bash
-if [ -z "\${SLURM_RESTART_COUNT:-}" ]; then
-    trap 'exit 75' TERM
-    touch "$scratch/waiting.\$SLURM_PROCID"
-    for ((i = 0; i < 1200; i++)); do sleep 0.1; done
-    exit 1
-fi
-exec "$engage" "\$@"
-EOF
-chmod +x "$scratch/engage-checkpoint"
+# --- walltime warning -> engage stops at a checkpoint (exit 75) -> requeue -> resume. A base and
+# shards (60,000 customers, 2 a shard: 15,000 rounds at 2 ranks) for a pass long enough that the
+# signal arrives in the middle of it; the signal is sent once the pass has started.
+"$mpiexec" -n 1 "$engage" generate --customers 60000 --mean-interactions 40 --seed 12 \
+    --output "$scratch/long.h5" -q
+long_args="--shard-customers 2"
+# shellcheck disable=SC2086
+"$mpiexec" --bind-to none -n 1 "$engage" score --input long.h5 --output "$scratch/ref-long" -q $long_args
 job=$(sbatch --parsable --ntasks=2 --cpus-per-task=1 --overcommit --output="$scratch/requeue.log" \
-    --export="ALL,ENGAGE=$scratch/engage-checkpoint,ENGAGE_INPUT=base.h5,ENGAGE_OUTPUT=requeue,ENGAGE_ARGS=$shards" \
+    --export="ALL,ENGAGE=$engage,ENGAGE_INPUT=long.h5,ENGAGE_OUTPUT=requeue,ENGAGE_ARGS=$long_args" \
     "$slurm_scripts/score.sbatch")
-deadline=$((SECONDS + 60))
-until [ -e waiting.0 ] && [ -e waiting.1 ]; do
-    [ "$SECONDS" -lt "$deadline" ] || fail "the job's tasks did not start within 60 s: $(cat requeue.log)"
-    sleep 0.2
+deadline=$((SECONDS + 120))
+until compgen -G "requeue/.engage-tmp-*/customers.h5" > /dev/null; do # the pass starts at once
+    [ "$SECONDS" -lt "$deadline" ] || fail "the job's pass did not start within 120 s: $(cat requeue.log)"
+    [ ! -e requeue/run.json ] || fail "the job finished before its pass was seen"
+    sleep 0.05
 done
 # What Slurm sends at --signal=B:USR1@300, five minutes before the walltime.
 scancel --batch --signal=USR1 "$job"
-deadline=$((SECONDS + 60))
+deadline=$((SECONDS + 120))
 until [ "$(field "$job" Restarts)" = 1 ] && [ "$(field "$job" JobState)" = PENDING ]; do
-    [ "$SECONDS" -lt "$deadline" ] || fail "job $job was not requeued within 60 s:" \
+    [ "$SECONDS" -lt "$deadline" ] || fail "job $job was not requeued within 120 s:" \
         "$(scontrol show job "$job") $(cat requeue.log)"
     sleep 0.2
 done
+grep -q "^engage: stopped on request (SIGTERM) after round [0-9]* of 15000 " requeue.log ||
+    fail "requeue.log does not show engage stopping at a checkpoint: $(cat requeue.log)"
+[ -s requeue/.engage-checkpoint/checkpoint.json ] || fail "no checkpoint in requeue/: $(ls -A requeue)"
+[ ! -e requeue/report.json ] || fail "the stopped job committed outputs"
 # Slurm holds a requeued job back for two minutes (Reason=BeginTime): no need to wait for that here.
 scontrol update JobId="$job" StartTime=now
-wait_job "$job" 120
+wait_job "$job" 180
 check_job "$job" "$scratch/requeue.log"
 grep -q "exit 75): requeueing job $job" requeue.log || fail "requeue.log does not say why it requeued"
-same_outputs "$scratch/ref" "$scratch/requeue" "score.sbatch after a requeue"
-echo "[$SECONDS s] score.sbatch: job $job stopped on USR1 with exit 75, requeued itself, then COMPLETED 0:0"
+grep -q "^engage score: resuming after round [0-9]* of 15000, from requeue/.engage-checkpoint" requeue.log ||
+    fail "the requeued job did not resume from the checkpoint: $(cat requeue.log)"
+same_outputs "$scratch/ref-long" "$scratch/requeue" "score.sbatch stopped, requeued and resumed"
+[ ! -e requeue/.engage-checkpoint ] || fail "the finished job left its checkpoint"
+echo "[$SECONDS s] score.sbatch: job $job stopped on USR1 at a checkpoint (exit 75), requeued itself, resumed, COMPLETED 0:0"
 
-# --- a plain scancel cancels: the job does not requeue itself, although engage exits 75 on TERM
-rm -f waiting.0 waiting.1
+# --- a plain scancel cancels: the job does not requeue itself, although engage exits 75 on TERM.
+# A stand-in for engage waits for TERM and answers 75, so that the job surely runs when cancelled.
+cat > "$scratch/engage-checkpoint" << EOF
+#!/bin/bash
+trap 'exit 75' TERM
+touch "$scratch/waiting.\$SLURM_PROCID"
+for ((i = 0; i < 1200; i++)); do sleep 0.1; done
+exit 1
+EOF
+chmod +x "$scratch/engage-checkpoint"
 job=$(sbatch --parsable --ntasks=2 --cpus-per-task=1 --overcommit --output="$scratch/cancel.log" \
     --export="ALL,ENGAGE=$scratch/engage-checkpoint,ENGAGE_INPUT=base.h5,ENGAGE_OUTPUT=cancel" \
     "$slurm_scripts/score.sbatch")

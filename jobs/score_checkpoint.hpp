@@ -1,0 +1,76 @@
+#pragma once
+// Checkpoint and restart of `engage score` (docs/architecture.md, "Checkpoint and restart").
+// When a stop is requested (SIGTERM or SIGUSR1, core/stop_request.hpp), the ranks agree at the
+// end of a round of the streaming pass to stop after it; each rank then saves the state the pass
+// has accumulated, customers.h5 is kept with every row of the finished shards, and the job exits
+// with code 75. The same command, run again with the same input, options and number of ranks,
+// finds the checkpoint, restores that state and carries on with the next round; its outputs are
+// those of a run that was never stopped.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engagement/engagement_pass.hpp"
+#include "io/checkpoint.hpp"
+#include "report/score_summary.hpp"
+#include "retention/purchase_history.hpp"
+#include "study/outcome.hpp"
+
+namespace engage::mpi { class Comm; }
+
+namespace engage::jobs {
+
+struct ScoreOptions;
+
+// The per-customer vectors that the pass appends to for one scoring date.
+struct PassDate {
+    std::vector<kernels::EngagementRecord>* records;
+    std::vector<kernels::PurchaseHistory>* histories;
+    std::vector<kernels::StudyOutcome>* outcomes;
+};
+
+// Everything the streaming pass accumulates on a rank: what a checkpoint saves.
+struct PassState {
+    kernels::ScoreSummary* summary;
+    kernels::CohortRetention* cohorts;
+    std::vector<PassDate> dates;  // the as-of date, then each backtest date in the job's order
+};
+
+class ScoreCheckpoint {
+public:
+    // Collective. Looks for the checkpoint of this run in its output directory. When there is
+    // one, copies its customers.h5 to `staged_features` (the checkpoint stays as it is until a
+    // later one replaces it or the job succeeds). Throws ConfigError when the checkpoint belongs
+    // to another input, other options or another number of ranks (io::CheckpointDir::find).
+    ScoreCheckpoint(const mpi::Comm& comm, const ScoreOptions& options, const std::string& engage_version,
+                    std::size_t shards, const std::string& staged_features);
+
+    // The checkpoint directory, DIR/.engage-checkpoint.
+    const std::string& path() const noexcept { return dir_.path(); }
+    // Rounds of the pass that the checkpoint holds; 0 for a fresh start.
+    std::int64_t rounds_done() const noexcept { return rounds_done_; }
+
+    // Collective, when rounds_done() > 0: this rank's state as the checkpoint saved it.
+    void restore(const PassState& state) const;
+
+    // Collective, at the end of a round: the signal that asked to stop, on any rank, or 0.
+    int stop_requested() const;
+
+    // Collective: saves this rank's state after `rounds_done` rounds of `rounds`, moves
+    // `staged_features` (customers.h5, closed, with every row appended so far) into the
+    // checkpoint, and throws Interrupted (exit code 75) on every rank.
+    [[noreturn]] void save_and_stop(const PassState& state, std::int64_t rounds_done, std::int64_t rounds,
+                                    const std::string& staged_features, int signal) const;
+
+    // Rank 0 removes the checkpoint once the outputs are committed (other ranks return).
+    void remove() const { dir_.remove(); }
+
+private:
+    const mpi::Comm& comm_;
+    io::CheckpointDir dir_;
+    io::CheckpointIdentity identity_;
+    std::size_t shards_;
+    std::int64_t rounds_done_ = 0;
+};
+
+}  // namespace engage::jobs

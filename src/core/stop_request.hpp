@@ -1,0 +1,24 @@
+#pragma once
+// Requests to stop a running job early and resume it later: SIGTERM (what `kill`, `scancel
+// --signal=TERM` and the batch scripts of cluster/slurm send) and SIGUSR1 (Slurm's warning
+// before the walltime, --signal=USR1@SECONDS). The handler only records the signal
+// (async-signal-safe); the job polls stop_signal() where it can stop cleanly, and the ranks
+// agree collectively on whether to stop (jobs/score_job.cpp).
+namespace engage {
+
+class StopRequests {
+public:
+    // Installs the handlers of SIGTERM and SIGUSR1; the destructor restores the earlier ones.
+    StopRequests();
+    ~StopRequests();
+    StopRequests(const StopRequests&) = delete;
+    StopRequests& operator=(const StopRequests&) = delete;
+
+    // The signal received by this process since the handlers were installed (the first one),
+    // or 0. Local, not collective.
+    static int stop_signal() noexcept;
+    // "SIGTERM", "SIGUSR1", or "a signal" for any other.
+    static const char* signal_name(int signal) noexcept;
+};
+
+}  // namespace engage
