@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """A model of `engage score`'s parallel efficiency at 64 to 1024 ranks, from measured costs.
 
-Usage: model.py SCALING.csv [--allreduce ALLREDUCE.csv] [--small-shards SMALL.csv] [--out DIR]
+Usage: model.py SCALING.csv... [--allreduce ALLREDUCE.csv] [--small-shards SMALL.csv...] [--out DIR]
                 [cluster assumptions...]
-  SCALING.csv   from sweep.sh (scaling_table.py): needs strong and/or weak rows at 1 thread
-  SMALL.csv     optional: the same strong base scored with smaller shards (sweep.sh with
-                SCORE_ARGS="--shard-interactions 65536" MODES=strong): gives the cost of a round
+  SCALING.csv   from sweep.sh (scaling_table.py), one or more: strong and/or weak rows, with
+                1 rank x 1 thread among them; the strong base is the largest one at 1 rank
+  SMALL.csv     optional: a base also in SCALING.csv, scored with smaller shards (sweep.sh with
+                SCORE_ARGS="--shard-interactions 65536" MODES=strong): the cost of a round
   ALLREDUCE.csv from allreduce_bench.c: the launcher's own all-reduce, fitted to the same cost
                 formula as a check on the measured machine (the "local" row of the assumptions)
 Writes DIR/model.csv (1..1024 ranks, for the plot) and DIR/model.md (64..1024 ranks, Markdown),
@@ -39,10 +40,10 @@ cluster's latency, bandwidth and file-system figures, which are assumptions (opt
   beta = ranks per node / link bandwidth (all ranks of a node cross its one link at once: the
       worst case of a flat algorithm; a hierarchical all-reduce would do better)
 
-Strong scaling keeps the measured strong base (C, interactions, S, W); the "small shards" variant
-has the shard count of SMALL.csv (or SHARD_FACTOR times more), each extra round costing what the
-1-rank runs of the two shard sizes differ by, per round. Weak scaling multiplies the weak base of 1 rank by p (C, interactions,
-S and the file sizes), so W per rank stays as measured at 1 rank.
+Strong scaling keeps the measured strong base (C, interactions, S, W). The "small shards" variant
+has as many times more shards as SMALL.csv has over the same base scored with the default, and
+each extra round costs what the 1-rank runs of the two shard sizes differ by, per round. Weak
+scaling multiplies the weak base of 1 rank by p (C, interactions, S, W and the file sizes).
 """
 import argparse
 import csv
@@ -58,7 +59,7 @@ def fit_line(xs, ys):
     """Least-squares y = a + b x; with one distinct x, a line through the origin."""
     if len(set(xs)) < 2:
         return 0.0, (sum(ys) / sum(xs) if sum(xs) else 0.0)
-    n, mx, my = len(xs), sum(xs) / len(xs), sum(ys) / len(ys)
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
     return my - b * mx, b
 
@@ -67,85 +68,100 @@ def log2up(p):
     return math.ceil(math.log2(p)) if p > 1 else 0
 
 
-class Costs:
-    """The measured quantities the model needs, from the 1-thread rows of SCALING.csv."""
-
-    def __init__(self, rows):
-        one = [r for r in rows if int(r["threads"]) == 1]
-        if not any(int(r["ranks"]) == 1 for r in one):
-            sys.exit("model.py: SCALING.csv needs runs at 1 rank x 1 thread (RANKS and THREADS include 1)")
-        for r in one:
+def read_rows(paths):
+    rows = []
+    for path in paths:
+        for r in csv.DictReader(open(path)):
+            r["ranks"], r["threads"], r["customers"], r["shards"] = (
+                int(r["ranks"]), int(r["threads"]), int(r["customers"]), int(r["shards"]))
             r["parallel"] = sum(float(r[k]) for k in PARALLEL)
             r["serial"] = float(r["wall_s"]) - r["parallel"]
-            r["rounds"] = math.ceil(int(r["shards"]) / int(r["ranks"]))
-        firsts = [r for r in one if int(r["ranks"]) == 1]
-        self.s0, self.s1 = fit_line([int(r["customers"]) for r in firsts], [r["serial"] for r in firsts])
-        self.b0, self.b1 = fit_line([int(r["customers"]) for r in one],
-                                    [int(r["allreduce_bytes_per_rank_max"]) for r in one])
-        a0, a1 = fit_line([r["rounds"] for r in one], [int(r["allreduce_calls"]) for r in one])
-        if len({r["rounds"] for r in one}) < 2:  # one round count measured: score_job's 2 agree() per round
-            a1 = 2.0
-            a0 = sum(int(r["allreduce_calls"]) - 2 * r["rounds"] for r in one) / len(one)
-        self.a0, self.a1 = a0, a1
-        self.bases = {}
-        for mode in ("strong", "weak"):
-            ref = [r for r in firsts if r["mode"] == mode]
-            if ref:
-                r = ref[0]
-                self.bases[mode] = {k: float(r[k]) for k in ("customers", "interactions", "shards",
-                                                             "input_bytes", "output_bytes")}
-                self.bases[mode]["W"] = r["parallel"]
-                self.bases[mode]["bcast_bytes"] = float(r["broadcast_bytes_max_rank"])
-                self.bases[mode]["wall1"] = float(r["wall_s"])
-        self.rows = one
+            r["rounds"] = math.ceil(r["shards"] / r["ranks"])
+            rows.append(r)
+    return rows
+
+
+def first_rank(rows):
+    return [r for r in rows if r["ranks"] == 1 and r["threads"] == 1]
+
+
+class Base:
+    """One base as measured at 1 rank x 1 thread; scaled(k) is k such bases side by side."""
+
+    KEYS = ("customers", "interactions", "shards", "input_bytes", "output_bytes", "broadcast_bytes_max_rank")
+
+    def __init__(self, row):
+        self.v = {k: float(row[k]) for k in self.KEYS}
+        self.v["W"] = row["parallel"]
+        self.v["wall"] = float(row["wall_s"])
+
+    def __getitem__(self, k):
+        return self.v[k]
+
+    def scaled(self, k):
+        b = Base.__new__(Base)
+        b.v = {key: (val * k if key != "wall" else val) for key, val in self.v.items()}
+        return b
+
+
+class Costs:
+    """Fits over the 1-thread rows: the serial part, the all-reduce bytes and the calls."""
+
+    def __init__(self, rows):
+        one = [r for r in rows if r["threads"] == 1]
+        firsts = first_rank(one)
+        if not firsts:
+            sys.exit("model.py: no run at 1 rank x 1 thread (RANKS and THREADS must include 1)")
+        self.s0, self.s1 = fit_line([r["customers"] for r in firsts], [r["serial"] for r in firsts])
+        self.b0, self.b1 = fit_line([r["customers"] for r in one], [int(r["allreduce_bytes_per_rank_max"]) for r in one])
+        if len({r["rounds"] for r in one}) >= 2:
+            self.a0, self.a1 = fit_line([r["rounds"] for r in one], [int(r["allreduce_calls"]) for r in one])
+        else:  # one round count measured: score_job's two agree() per round
+            self.a1 = 2.0
+            self.a0 = sum(int(r["allreduce_calls"]) - 2 * r["rounds"] for r in one) / len(one)
+
+
+def model(c, a, base, p, weak=False, shard_factor=1.0, round_s=0.0):
+    b = base.scaled(p) if weak else base
+    S = max(1, round(b["shards"] * shard_factor))
+    rounds = math.ceil(S / p)
+    W = b["W"] + round_s * (S - b["shards"])  # the extra rounds of smaller shards cost their overhead
+    parallel = W * rounds / S
+    io_floor = (b["input_bytes"] + b["output_bytes"]) / a.fs_bandwidth
+    serial = c.s0 + c.s1 * b["customers"]
+    calls = c.a0 + c.a1 * rounds
+    B = c.b0 + c.b1 * b["customers"]
+    beta = a.ranks_per_node / a.link_bandwidth if p > a.ranks_per_node else 1 / a.node_bandwidth
+    lat = calls * 2 * log2up(p) * a.alpha
+    bw = (p - 1) / p * B * (2 * beta + a.gamma)
+    bcast = log2up(p) * (4 * a.alpha + b["broadcast_bytes_max_rank"] * shard_factor * beta)
+    wall = serial + max(parallel, io_floor) + lat + bw + bcast
+    return {"ranks": p, "nodes": math.ceil(p / a.ranks_per_node), "customers": round(b["customers"]),
+            "interactions": round(b["interactions"]), "shards": S, "rounds": rounds, "parallel_s": parallel,
+            "io_floor_s": io_floor, "serial_s": serial, "allreduce_latency_s": lat, "allreduce_bandwidth_s": bw,
+            "broadcast_s": bcast, "allreduce_bytes_per_rank": round(B), "wall_s": wall}
 
 
 def allreduce_fit(path):
     """Local alpha and beta from allreduce_bench: t(n) = 2 log2(p) alpha + 2 (p-1)/p n beta."""
     pts = [(int(r["ranks"]), int(r["bytes"]), float(r["seconds"])) for r in csv.DictReader(open(path))]
     p = pts[0][0]
-    small = min(pts, key=lambda t: t[1])
-    alpha = small[2] / (2 * log2up(p))
+    alpha = min(pts, key=lambda t: t[1])[2] / (2 * log2up(p))
     big = [t for t in pts if t[1] >= 1 << 20]
     _, slope = fit_line([t[1] for t in big], [t[2] for t in big])
     return p, alpha, slope / (2 * (p - 1) / p), pts
 
 
-def model(c, a, mode, p, shard_factor=1.0, round_s=0.0):
-    b = c.bases[mode]
-    scale = p if mode == "weak" else 1
-    C, N = b["customers"] * scale, b["interactions"] * scale
-    S = max(1, round(b["shards"] * scale * shard_factor))
-    rounds = math.ceil(S / p)
-    W = b["W"] * scale + round_s * (S - b["shards"] * scale)  # extra rounds cost their overhead
-    parallel = W * rounds / S
-    io_floor = (b["input_bytes"] + b["output_bytes"]) * scale / a.fs_bandwidth
-    serial = c.s0 + c.s1 * C
-    calls = c.a0 + c.a1 * rounds
-    B = c.b0 + c.b1 * C
-    beta = a.ranks_per_node / a.link_bandwidth if p > a.ranks_per_node else 1 / a.node_bandwidth
-    lat = calls * 2 * log2up(p) * a.alpha if p > 1 else 0.0
-    bw = (p - 1) / p * B * (2 * beta + a.gamma)
-    bcast = log2up(p) * (4 * a.alpha + b["bcast_bytes"] * scale * shard_factor * beta)
-    wall = serial + max(parallel, io_floor) + lat + bw + bcast
-    return {"mode": mode + ("" if shard_factor == 1 else f" (shards x{shard_factor:g})"), "ranks": p,
-            "nodes": math.ceil(p / a.ranks_per_node), "customers": round(C), "interactions": round(N),
-            "shards": S, "rounds": rounds, "parallel_s": parallel, "io_floor_s": io_floor, "serial_s": serial,
-            "allreduce_latency_s": lat, "allreduce_bandwidth_s": bw, "broadcast_s": bcast,
-            "allreduce_bytes_per_rank": round(B), "wall_s": wall}
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("scaling")
-    ap.add_argument("--allreduce", help="allreduce.csv from allreduce_bench.c (local fit, reported)")
-    ap.add_argument("--small-shards", help="SCALING.csv of the strong base with smaller shards")
+    ap.add_argument("scaling", nargs="+")
+    ap.add_argument("--allreduce", help="allreduce.csv from allreduce_bench.c (local fit and check)")
+    ap.add_argument("--small-shards", nargs="+", default=[], help="SCALING.csv of a base with smaller shards")
     ap.add_argument("--out", default=".")
     ap.add_argument("--alpha", type=float, default=2e-6,
-                    help="seconds per message between nodes (InfiniBand HDR, MPI small-message latency "
-                         "~1 us plus switch hops and collective overhead; default 2e-6)")
-    ap.add_argument("--link-bandwidth", type=float, default=25e9,
-                    help="bytes/s of a node's link (HDR 200 Gb/s = 25e9)")
+                    help="seconds per message between nodes (InfiniBand HDR: MPI latency ~1 us, plus "
+                         "switch hops and collective overhead; default 2e-6)")
+    ap.add_argument("--link-bandwidth", type=float, default=25e9, help="bytes/s of a node's link (HDR: 25e9)")
     ap.add_argument("--node-bandwidth", type=float, default=10e9,
                     help="bytes/s between ranks of one node (shared memory; default 10e9)")
     ap.add_argument("--gamma", type=float, default=1e-10,
@@ -154,67 +170,92 @@ def main():
     ap.add_argument("--fs-bandwidth", type=float, default=20e9,
                     help="aggregate bytes/s of the parallel file system (default 20e9)")
     ap.add_argument("--shard-factor", type=float, default=16,
-                    help="the 'small shards' variant: this many times more shards (16: 2^16 interactions)")
+                    help="times more shards in the 'small shards' variant without --small-shards (16)")
     ap.add_argument("--round-seconds", type=float, default=None,
-                    help="cost of one more round of shards (agree + collective write); default: "
-                         "measured from strong runs at 1 and 2 ranks")
+                    help="cost of one more round of shards; default: from --small-shards, else 0")
     a = ap.parse_args()
-    rows = list(csv.DictReader(open(a.scaling)))
+    rows = read_rows(a.scaling)
     c = Costs(rows)
+    firsts = first_rank(rows)
+    bases = {}
+    for mode in ("strong", "weak"):
+        mine = [r for r in firsts if r["mode"] == mode]
+        if mine:
+            bases[mode] = Base(max(mine, key=lambda r: r["customers"]))
     lines = []
     say = lines.append
 
-    # The cost of a round: the same base at 1 rank, scored with two shard sizes.
-    if a.small_shards and "strong" in c.bases:
-        small = [r for r in csv.DictReader(open(a.small_shards))
-                 if int(r["ranks"]) == 1 and int(r["threads"]) == 1 and r["mode"] == "strong"]
-        if not small:
-            sys.exit(f"model.py: {a.small_shards} has no strong run at 1 rank x 1 thread")
-        b, r = c.bases["strong"], small[0]
-        if float(r["customers"]) != b["customers"]:
-            sys.exit(f"model.py: {a.small_shards} scored another base ({r['customers']} customers, not "
-                     f"{b['customers']:.0f})")
-        a.shard_factor = int(r["shards"]) / b["shards"]
-        extra = sum(float(r[k]) for k in PARALLEL) - b["W"]
+    small_rows = read_rows(a.small_shards) if a.small_shards else []
+    round_note = None
+    if small_rows:  # the cost of a round: one base at 1 rank with two shard sizes
+        pairs = [(s, d) for s in first_rank(small_rows) for d in firsts if d["customers"] == s["customers"]]
+        if not pairs:
+            sys.exit("model.py: --small-shards: no base of it was also scored with the default shards at 1 rank")
+        want = bases["strong"]["customers"] if "strong" in bases else 0
+        s, d = max(pairs, key=lambda sd: (sd[0]["customers"] == want, sd[0]["customers"]))
+        a.shard_factor = s["shards"] / d["shards"]
         if a.round_seconds is None:
-            a.round_seconds = max(0.0, extra / (int(r["shards"]) - b["shards"]))
+            a.round_seconds = max(0.0, (s["parallel"] - d["parallel"]) / (s["shards"] - d["shards"]))
+        round_note = (f"- smaller shards, {s['customers']:,} customers at 1 rank: {s['shards']} shards instead "
+                      f"of {d['shards']}, divisible work {s['parallel']:.3f} s instead of {d['parallel']:.3f} s: "
+                      f"{a.round_seconds * 1e3:.2f} ms per extra round")
     if a.round_seconds is None:
         a.round_seconds = 0.0
+
     say("## Measured inputs (1 thread per rank)\n")
-    for mode, b in c.bases.items():
+    for mode, b in bases.items():
         say(f"- {mode} base at 1 rank: {b['customers']:,.0f} customers, {b['interactions'] / 1e6:.1f} M interactions, "
             f"{b['shards']:.0f} shards; divisible work W = {b['W']:.3f} s "
-            f"({b['W'] / b['interactions'] * 1e9:.1f} ns per interaction), wall {b['wall1']:.3f} s")
-    say(f"- serial part (wall - divisible phases) = {c.s0:.3f} s + {c.s1 * 1e6:.3f} s per million customers")
-    say(f"- all-reduce bytes per rank = {c.b0 / 1e6:.2f} MB + {c.b1:.1f} bytes per customer; "
+            f"({b['W'] / b['interactions'] * 1e9:.1f} ns per interaction), wall {b['wall']:.3f} s")
+    say(f"- serial part (wall - divisible phases, at 1 rank) = {c.s0:.3f} s + {c.s1 * 1e6:.3f} s per million customers")
+    say(f"- all-reduced bytes per rank = {c.b0 / 1e6:.2f} MB + {c.b1:.2f} bytes per customer; "
         f"calls = {c.a0:.0f} + {c.a1:.2f} per round of shards")
+    if round_note:
+        say(round_note)
     local = None
     if a.allreduce and os.path.exists(a.allreduce):
         p, la, lb, pts = allreduce_fit(a.allreduce)
+        top = max(pts, key=lambda t: t[1])
+        say(f"- this machine's MPI_Allreduce at {p} ranks (allreduce_bench.c, shared memory): alpha {la * 1e6:.2f} us, "
+            f"beta {lb * 1e9:.3f} ns/byte ({1 / lb / 1e9:.2f} GB/s, reduction arithmetic included); "
+            f"{top[1] / 2**20:.0f} MiB take {top[2] * 1e3:.1f} ms")
         local = argparse.Namespace(**vars(a))
         local.alpha, local.node_bandwidth, local.gamma = la, 1 / lb, 0.0
         local.ranks_per_node, local.fs_bandwidth = 1 << 30, math.inf
-        say(f"- this machine's MPI_Allreduce at {p} ranks (allreduce_bench.c, shared memory): "
-            f"alpha {la * 1e6:.2f} us, beta {lb * 1e9:.3f} ns/byte ({1 / lb / 1e9:.2f} GB/s effective, "
-            f"arithmetic included); {max(pts, key=lambda t: t[1])[1] / 2**20:.0f} MiB take "
-            f"{max(pts, key=lambda t: t[1])[2] * 1e3:.1f} ms")
     say("\n## Assumptions for the cluster\n")
     say(f"- alpha {a.alpha * 1e6:.1f} us per message; link {a.link_bandwidth / 1e9:.0f} GB/s per node "
         f"(InfiniBand HDR), {a.ranks_per_node} ranks per node sharing it: beta "
         f"{a.ranks_per_node / a.link_bandwidth * 1e9:.2f} ns/byte per rank; inside a node "
         f"{a.node_bandwidth / 1e9:.0f} GB/s; gamma {a.gamma * 1e9:.2f} ns/byte")
     say(f"- parallel file system {a.fs_bandwidth / 1e9:.0f} GB/s aggregate; one thread per rank; "
-        f"small-shards variant: {a.shard_factor:g} x more shards at {a.round_seconds * 1e3:.1f} ms per extra round")
+        f"small-shards variant: {a.shard_factor:.1f} x more shards at {a.round_seconds * 1e3:.2f} ms per extra round")
+
+    if local:
+        say("\n## Check: the model with this machine's all-reduce against the measured runs\n")
+        say("| scaling | customers | ranks | shards | measured wall s | modelled wall s | of which all-reduces s |")
+        say("|---|---:|---:|---:|---:|---:|---:|")
+        for r in [r for r in rows + small_rows if r["ranks"] > 1 and r["threads"] == 1]:
+            weak = r["mode"] == "weak"
+            ref = [f for f in first_rank(small_rows if r in small_rows else rows)
+                   if f["mode"] == r["mode"] and (weak or f["customers"] == r["customers"])]
+            if not ref:
+                continue
+            m = model(c, local, Base(ref[0]), r["ranks"], weak)
+            say(f"| {r['mode']} | {r['customers']:,} | {r['ranks']} | {r['shards']} | {float(r['wall_s']):.3f} | "
+                f"{m['wall_s']:.3f} | {m['allreduce_latency_s'] + m['allreduce_bandwidth_s']:.3f} |")
 
     out = []
-    variants = [(m, 1.0) for m in ("strong", "weak") if m in c.bases]
-    if "strong" in c.bases:
-        variants.insert(1, ("strong", a.shard_factor))
-    for mode, f in variants:
-        base = model(c, a, mode, 1, f, a.round_seconds)
+    variants = []
+    if "strong" in bases:
+        variants += [("strong", bases["strong"], False, 1.0), (f"strong, {a.shard_factor:.0f}x smaller shards",
+                                                               bases["strong"], False, a.shard_factor)]
+    if "weak" in bases:
+        variants.append(("weak", bases["weak"], True, 1.0))
+    for name, base, weak, f in variants:
+        one = model(c, a, base, 1, weak, f, a.round_seconds)
         for p in RANKS:
-            m = model(c, a, mode, p, f, a.round_seconds)
-            m["speedup"] = base["wall_s"] / m["wall_s"] * (p if mode == "weak" else 1)
+            m = {"mode": name, **model(c, a, base, p, weak, f, a.round_seconds)}
+            m["speedup"] = one["wall_s"] / m["wall_s"] * (p if weak else 1)
             m["efficiency"] = m["speedup"] / p
             out.append(m)
     cols = list(out[0].keys())
@@ -223,17 +264,8 @@ def main():
         w.writerow(cols)
         for m in out:
             w.writerow([f"{m[k]:.6g}" if isinstance(m[k], float) else m[k] for k in cols])
-    if local:
-        say("\n## Check: the model on this machine (measured all-reduce cost) against the measured runs\n")
-        say("| scaling | ranks | measured wall s | modelled wall s | of which all-reduces s |")
-        say("|---|---:|---:|---:|---:|")
-        for r in c.rows:
-            if int(r["ranks"]) > 1 and r["mode"] in c.bases:
-                m = model(c, local, r["mode"], int(r["ranks"]))
-                say(f"| {r['mode']} | {r['ranks']} | {float(r['wall_s']):.3f} | {m['wall_s']:.3f} | "
-                    f"{m['allreduce_latency_s'] + m['allreduce_bandwidth_s']:.3f} |")
-    say("\n## Modelled runs\n")
-    say("| scaling | ranks (nodes) | customers | shards | serial s | parallel s | all-reduce s (latency + bandwidth) "
+    say("\n## Modelled runs (one thread per rank)\n")
+    say("| scaling | ranks (nodes) | customers | shards | serial s | parallel s | all-reduces s (latency + bandwidth) "
         "| MB all-reduced per rank | wall s | speedup | efficiency |")
     say("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for m in out:

@@ -25,7 +25,8 @@
 #   QUIET_MAX  on a shared machine launched with mpirun (not srun): the largest share of the node's
 #              CPU that other processes may use during a run, e.g. 0.1. The sweep waits (up to
 #              QUIET_WAIT seconds, default 900) for the node to be that quiet before each run, and
-#              repeats a run that others disturbed (up to 5 times, then keeps the last). Off when
+#              repeats a run that others disturbed (QUIET_TRIES times, default 5, then keeps the
+#              last, whose others_cpu_share in runs.csv and scaling.csv tells). Off when
 #              empty (default): under srun the ranks are not this script's children, so their CPU
 #              would count as "other".
 #   MODEL_ARGS options for model.py, e.g. "--ranks-per-node 64 --small-shards DIR/scaling.csv"
@@ -85,12 +86,13 @@ base_of() { # customers -> a generated base (reused when present)
 # theirs are included), over the node's cores x the elapsed time.
 QUIET_MAX=${QUIET_MAX:-}
 QUIET_WAIT=${QUIET_WAIT:-900}
+QUIET_TRIES=${QUIET_TRIES:-5}
 cores=$(getconf _NPROCESSORS_ONLN)
 hz=$(getconf CLK_TCK)
 node_cpu() { awk -v hz="$hz" '/^cpu /{printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz}' /proc/stat; }
-children_cpu() {
-  times > "$OUT/.times"  # in this shell: a subshell would start from zero
-  awk 'NR == 2 {split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.2f", u[1] * 60 + u[2] + s[1] * 60 + s[2]}' "$OUT/.times"
+# `times > FILE` must run in this shell, not in $(...): a subshell's children start from zero.
+children_cpu() { # FILE written by `times`
+  awk 'NR == 2 {split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.2f", u[1] * 60 + u[2] + s[1] * 60 + s[2]}' "$1"
 }
 now() { date +%s.%N; }
 share() { awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" -v t="$5" -v n="$cores" 'BEGIN {printf "%.3f", ((b - a) - (d - c)) / (t * n)}'; }
@@ -108,17 +110,18 @@ wait_quiet() {
 }
 
 run_one() { # mode ranks threads customers rep
-  local mode=$1 ranks=$2 threads=$3 n=$4 rep=$5 base out="$OUT/score-out" others="" c0 c1 n0 n1 t0 t1
+  local mode=$1 ranks=$2 threads=$3 n=$4 rep=$5 base out="$OUT/score-out" others="" try c0 c1 n0 n1 t0 t1
   base=$(base_of "$n")
-  for _ in 1 2 3 4 5; do
+  for ((try = 1; try <= QUIET_TRIES; try++)); do
     [ -n "$QUIET_MAX" ] && wait_quiet
     echo "$mode: $ranks ranks x $threads threads, $n customers, run $((rep + 1))/$REPS" >&2
-    n0=$(node_cpu); c0=$(children_cpu); t0=$(now)
+    times > "$OUT/.times0"; n0=$(node_cpu); t0=$(now)
     # shellcheck disable=SC2086  # MPIRUN and SCORE_ARGS are word lists
     OMP_NUM_THREADS=$threads SRUN_CPUS_PER_TASK=$threads $MPIRUN -n "$ranks" "$ENGAGE" score --input "$base" \
       --output "$out" -q $SCORE_ARGS
-    n1=$(node_cpu); c1=$(children_cpu); t1=$(now)
+    times > "$OUT/.times1"; n1=$(node_cpu); t1=$(now)
     [ -z "$QUIET_MAX" ] && break
+    c0=$(children_cpu "$OUT/.times0"); c1=$(children_cpu "$OUT/.times1")
     others=$(share "$n0" "$n1" "$c0" "$c1" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')")
     over "$others" || break
     echo "  other processes used $others of the node's CPU during the run (QUIET_MAX=$QUIET_MAX): again" >&2
@@ -149,7 +152,7 @@ for mode in $MODES; do
     done
   done
 done
-rm -rf "$OUT/score-out" "$OUT/.times"
+rm -rf "$OUT/score-out" "$OUT/.times0" "$OUT/.times1"
 python3 "$here/scaling_table.py" "$runs" "$OUT/scaling.csv"
 
 # The launcher's own all-reduce cost, for the model's local numbers (skipped without mpicc).
