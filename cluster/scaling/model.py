@@ -68,10 +68,17 @@ def log2up(p):
     return math.ceil(math.log2(p)) if p > 1 else 0
 
 
+def read_csv(path):
+    try:
+        return list(csv.DictReader(open(path)))
+    except OSError as e:
+        sys.exit(f"model.py: cannot read {path}: {e.strerror}; give a scaling.csv written by sweep.sh")
+
+
 def read_rows(paths):
     rows = []
     for path in paths:
-        for r in csv.DictReader(open(path)):
+        for r in read_csv(path):
             r["ranks"], r["threads"], r["customers"], r["shards"] = (
                 int(r["ranks"]), int(r["threads"]), int(r["customers"]), int(r["shards"]))
             r["parallel"] = sum(float(r[k]) for k in PARALLEL)
@@ -144,7 +151,7 @@ def model(c, a, base, p, weak=False, shard_factor=1.0, round_s=0.0):
 
 def allreduce_fit(path):
     """Local alpha and beta from allreduce_bench: t(n) = 2 log2(p) alpha + 2 (p-1)/p n beta."""
-    pts = [(int(r["ranks"]), int(r["bytes"]), float(r["seconds"])) for r in csv.DictReader(open(path))]
+    pts = [(int(r["ranks"]), int(r["bytes"]), float(r["seconds"])) for r in read_csv(path)]
     p = pts[0][0]
     alpha = min(pts, key=lambda t: t[1])[2] / (2 * log2up(p))
     big = [t for t in pts if t[1] >= 1 << 20]

@@ -3,11 +3,13 @@
 
 Usage: plot_svg.py SCALING.csv OUT.svg [--model MODEL.csv] [--title TEXT]
 Measured points (scaling_table.py) are solid lines with markers, one line per mode and threads per
-rank, at cores = ranks x threads; the model (model.py, one thread per rank) is dashed.
+rank, at cores = ranks x threads; the model (model.py, one thread per rank) is dashed, without
+markers.
 """
 import argparse
 import csv
 import math
+import sys
 from xml.sax.saxutils import escape
 
 COLORS = {"strong": "#1f77b4", "weak": "#d62728"}
@@ -22,8 +24,11 @@ def main():
     ap.add_argument("--model")
     ap.add_argument("--title", default="engage score: parallel efficiency")
     a = ap.parse_args()
-    rows = list(csv.DictReader(open(a.scaling)))
-    model = list(csv.DictReader(open(a.model))) if a.model else []
+    try:
+        rows = list(csv.DictReader(open(a.scaling)))
+        model = list(csv.DictReader(open(a.model))) if a.model else []
+    except OSError as e:
+        sys.exit(f"plot_svg.py: cannot read {e.filename}: {e.strerror}")
     most = max([int(r["cores"]) for r in rows] + [int(m["ranks"]) for m in model] + [2])
     xmax = 2 ** math.ceil(math.log2(most))
     ymax = max([1.1] + [float(r["efficiency"]) * 1.05 for r in rows])
@@ -71,7 +76,7 @@ def main():
     for (mode, threads), pts in sorted(series.items()):
         base = COLORS.get(mode, "#555")
         line(sorted(pts), base, "" if threads == 1 else "2,3", "circle" if threads == 1 else "square",
-             f"{mode}, measured, {threads} thread{'s' if threads > 1 else ''}/rank")
+             f"measured: {mode}, {threads} thread{'s' if threads > 1 else ''}/rank")
     variants = []
     for m in model:
         if m["mode"] not in variants:
@@ -79,7 +84,7 @@ def main():
     for i, v in enumerate(variants):
         pts = [(int(m["ranks"]), float(m["efficiency"])) for m in model if m["mode"] == v]
         color = COLORS.get(v, VARIANT_COLORS[i % len(VARIANT_COLORS)])
-        line(pts, color, "7,4", None, f"{v}, model, 1 thread/rank")
+        line(pts, color, "7,4", None, f"model: {v}")
     for i, (color, dash, marker, label) in enumerate(legend):
         ly = T + 10 + 20 * i
         lx = W - R + 15

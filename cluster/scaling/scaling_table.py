@@ -40,7 +40,10 @@ def medians(rows):
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    rows = list(csv.DictReader(open(sys.argv[1])))
+    try:
+        rows = list(csv.DictReader(open(sys.argv[1])))
+    except OSError as e:
+        sys.exit(f"scaling_table.py: cannot read {sys.argv[1]}: {e.strerror}")
     if not rows:
         sys.exit(f"scaling_table.py: {sys.argv[1]} has no runs")
     table = medians(rows)

@@ -162,7 +162,8 @@ if command -v mpicc > /dev/null; then
   OMP_NUM_THREADS=1 SRUN_CPUS_PER_TASK=1 $MPIRUN -n "$((top < 2 ? 2 : top))" "$OUT/allreduce_bench" \
     > "$OUT/allreduce.csv"
 fi
-plot=("$OUT/scaling.csv" "$OUT/scaling.svg")
+title="engage score: efficiency (strong: $CUSTOMERS customers; weak: $WEAK_CUSTOMERS per rank)"
+plot=("$OUT/scaling.csv" "$OUT/scaling.svg" --title "$title")
 if [ "$MODEL" = 1 ]; then
   args=("$OUT/scaling.csv" --out "$OUT")
   [ -f "$OUT/allreduce.csv" ] && args+=(--allreduce "$OUT/allreduce.csv")
