@@ -67,19 +67,17 @@ engage_requeue() {
             "same sbatch command to resume"
 }
 
-# engage_step ARGS...: runs `srun --mpi=pmix --kill-on-bad-exit=1 $ENGAGE_SRUN_ARGS $ENGAGE ARGS` and returns its exit
+# engage_step ARGS...: runs `srun --mpi=pmix $ENGAGE_SRUN_ARGS $ENGAGE ARGS` and returns its exit
 # code (the highest of the tasks'); requeues the job on 75.
 engage_step() {
     local pid rc=0
     trap engage_on_stop_request USR1
     engage_slurm_log "job $SLURM_JOB_ID on $SLURM_JOB_NODELIST: ${SLURM_NTASKS:-1} ranks x" \
-        "$OMP_NUM_THREADS threads: srun --mpi=pmix --kill-on-bad-exit=1 ${ENGAGE_SRUN_ARGS:+$ENGAGE_SRUN_ARGS }$ENGAGE $*"
+        "$OMP_NUM_THREADS threads: srun --mpi=pmix ${ENGAGE_SRUN_ARGS:+$ENGAGE_SRUN_ARGS }$ENGAGE $*"
     # srun runs in the background so that the trap runs as soon as the signal arrives (bash runs
     # traps between commands, and `wait` is interruptible).
     # shellcheck disable=SC2086  # ENGAGE_SRUN_ARGS is a list of options
-    # --kill-on-bad-exit: a task that dies ends the whole step at once, instead of leaving the
-    # other ranks waiting in a collective until the walltime.
-    srun --mpi=pmix --kill-on-bad-exit=1 ${ENGAGE_SRUN_ARGS:-} "$ENGAGE" "$@" &
+    srun --mpi=pmix ${ENGAGE_SRUN_ARGS:-} "$ENGAGE" "$@" &
     pid=$!
     wait "$pid" || rc=$?
     # A trap interrupts `wait` with 128 + the signal's number while srun still runs.
