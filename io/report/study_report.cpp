@@ -57,7 +57,7 @@ json claims_json(const ClaimsState& claims, const CustomerBaseMeta& meta, std::i
     return out;
 }
 
-json backtest_json(const StudyDate& d, bool planted, std::int64_t min_group_size, const CustomerBaseMeta& meta) {
+json backtest_json(const StudyDate& d, bool planted, std::int64_t min_group_size) {
     const BacktestResult& r = d.result;
     json b;
     b["as_of"] = d.as_of;
@@ -103,7 +103,6 @@ json backtest_json(const StudyDate& d, bool planted, std::int64_t min_group_size
     for (int c = 0; c < kClaims; ++c)
         claims[kClaimNames[c]] = claim_json(r.claims.result(Claim(c), 0, min_group_size), "corporate", "corporate");
     b["claims"] = std::move(claims);
-    (void)meta;
     return b;
 }
 
@@ -155,7 +154,7 @@ json study_report(const StudyReportInput& in, const CustomerBaseMeta& meta) {
     for (const auto& d : in.dates)
         if (d.as_of == in.as_of) s["claims"] = claims_json(d.result.claims, meta, in.min_group_size);
     json backtest = json::array();
-    for (const auto& d : in.dates) backtest.push_back(backtest_json(d, in.planted, in.min_group_size, meta));
+    for (const auto& d : in.dates) backtest.push_back(backtest_json(d, in.planted, in.min_group_size));
     s["backtest"] = std::move(backtest);
     return s;
 }

@@ -15,7 +15,6 @@
 #include "io/report/engagement_report.hpp"
 #include "io/report/score_report.hpp"
 #include "jobs/engagement_stage.hpp"
-#include "jobs/generate_job.hpp"
 #include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
 #include "root_checks.hpp"
@@ -32,16 +31,8 @@ TEST(ScoreJob, EqualsTheSerialReference) {
     const std::string dir = testing_support::shared_temp_dir(comm, "engage_mpi");
     const jobs::RunInfo info{"test", "test"};
 
-    jobs::GenerateOptions g;
-    g.synth.customers = 1500;
-    g.synth.mean_interactions = 40;
-    g.synth.seed = 11;
-    g.output = dir + "/base.h5";
-    g.quiet = true;
-    jobs::run_generate(comm, g, info);
-
     jobs::ScoreOptions s;
-    s.input = g.output;
+    s.input = testing_support::generated_base(comm, dir, 1500, 11, 40.0);
     s.output = dir + "/out";
     s.window_days = 180;
     s.shards = {4000, 200};  // many small shards, so that every rank gets several
@@ -129,14 +120,8 @@ TEST(ScoreJob, EqualsTheSerialReference) {
 std::string generate_and_score(const mpi::Comm& comm, const std::string& dir, std::uint64_t customers,
                                partition::ShardLimits shards = {}) {
     const jobs::RunInfo info{"test", "test"};
-    jobs::GenerateOptions g;
-    g.synth.customers = customers;
-    g.synth.seed = 1;
-    g.output = dir + "/base.h5";
-    g.quiet = true;
-    jobs::run_generate(comm, g, info);
     jobs::ScoreOptions s;
-    s.input = g.output;
+    s.input = testing_support::generated_base(comm, dir, customers, 1);
     s.output = dir + "/out";
     s.quiet = true;
     s.shards = shards;

@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "jobs/generate_job.hpp"
 #include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
 #include "root_checks.hpp"
@@ -24,15 +23,8 @@ TEST(Study, EqualsTheSerialRunAndTheScoreBeatsRecencyOnPlantedChurn) {
     const auto comm = mpi::Comm::world();
     const std::string dir = testing_support::shared_temp_dir(comm, "engage_study");
     const jobs::RunInfo info{"test", "test"};
-    jobs::GenerateOptions g;
-    g.synth.customers = 8000;
-    g.synth.seed = 5;
-    g.output = dir + "/base.h5";
-    g.quiet = true;
-    jobs::run_generate(comm, g, info);
-
     jobs::ScoreOptions s;
-    s.input = g.output;
+    s.input = testing_support::generated_base(comm, dir, 8000, 5);
     s.output = dir + "/out";
     s.shards = {20000, 300};  // many small shards, so that every rank gets several
     s.retention.enabled = true;

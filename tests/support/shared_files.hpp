@@ -1,6 +1,6 @@
 #pragma once
-// Files of an MPI test: a temporary directory that rank 0 creates and every rank knows, and a
-// whole file read back for byte-for-byte comparisons.
+// Files of an MPI test: a temporary directory that rank 0 creates and every rank knows, a
+// generated customer base in it, and a whole file read back for byte-for-byte comparisons.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "jobs/generate_job.hpp"
 #include "mpi/comm.hpp"
 
 namespace engage::testing_support {
@@ -21,6 +22,19 @@ inline std::string shared_temp_dir(const mpi::Comm& comm, const std::string& pre
     }
     comm.broadcast(dir);
     return dir;
+}
+
+// Collective: writes a generated customer base DIR/base.h5 and returns its path.
+inline std::string generated_base(const mpi::Comm& comm, const std::string& dir, std::uint64_t customers,
+                                  std::uint64_t seed, double mean_interactions = jobs::GenerateOptions{}.synth.mean_interactions) {
+    jobs::GenerateOptions g;
+    g.synth.customers = customers;
+    g.synth.seed = seed;
+    g.synth.mean_interactions = mean_interactions;
+    g.output = dir + "/base.h5";
+    g.quiet = true;
+    jobs::run_generate(comm, g, {"test", "test"});
+    return g.output;
 }
 
 inline std::string slurp(const std::string& path) {
