@@ -1,8 +1,8 @@
 #pragma once
 // customers.h5, the per-customer output of `engage score` (docs/data-format.md): one row per
 // customer of the input, in the input's order, written collectively in whole chunks. The
-// features are appended shard by shard; the engagement scores, which need the whole base's
-// percentiles, are written once at the end.
+// features are appended shard by shard in the pass; the engagement scores and predictions,
+// which need the whole base's percentiles and fits, block by block in the first sweep.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -40,12 +40,14 @@ public:
                    std::optional<std::uint64_t> resume_at = std::nullopt);
     ~FeaturesWriter();
 
-    // Collective: appends the next rows of this rank (possibly none) and writes whole chunks.
-    void append(std::span<const std::uint64_t> ids, std::span<const kernels::CustomerFeatures> f);
-    // Collective, once: the engagement scores of all of this rank's customers.
-    void write_scores(std::span<const kernels::ScoredCustomer> scores);
-    // Collective, once, only with FeaturesFileInfo::retention: this rank's predictions.
-    void write_retention(std::span<const kernels::RetentionPrediction> predictions);
+    // Collective: appends the next rows of this rank (possibly none) and, with `flush` (the same
+    // on every rank), writes the whole chunks pending.
+    void append(std::span<const std::uint64_t> ids, std::span<const kernels::CustomerFeatures> f, bool flush);
+    // Collective: the engagement scores of this rank's next customers (possibly none), from the
+    // rank's first; writes the whole chunks pending.
+    void append_scores(std::span<const kernels::ScoredCustomer> scores);
+    // Collective, only with FeaturesFileInfo::retention: the same for the predictions.
+    void append_retention(std::span<const kernels::RetentionPrediction> predictions);
     // Collective: writes what remains and closes the file. Also what a checkpoint calls after
     // the last append() it keeps: every appended row is then in the file.
     void close();

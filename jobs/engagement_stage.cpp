@@ -1,32 +1,82 @@
 #include "jobs/engagement_stage.hpp"
 
+#include "io/features_file.hpp"
+#include "io/report/engagement_report.hpp"
+#include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
 
 namespace engage::jobs {
 
-EngagementResult run_engagement_model(const mpi::Comm& comm, std::span<const kernels::EngagementRecord> records,
-                                      const kernels::EngagementConfig& config, std::size_t business_units,
-                                      std::size_t regions, std::size_t rms) {
-    auto metrics = std::make_unique<kernels::MetricHistograms>();
-    kernels::add_keys(records, *metrics);
-    mpi::allreduce_state(comm, *metrics);
-    metrics->finalize();
+EngagementStage::EngagementStage(DateContext& date)
+    : date_(date),
+      records_(date.run.spill<kernels::EngagementRecord>("records" + date.tag)),
+      metrics_(std::make_unique<kernels::MetricHistograms>()),
+      summary_(date.run.meta->business_unit_names.size(), date.run.meta->region_names.size(),
+               date.run.meta->rm_names.size()),
+      truth_(date.run.meta->has_truth) {}
 
-    EngagementResult r{std::vector<kernels::ScoredCustomer>(records.size()),
-                       kernels::EngagementSummary(business_units, regions, rms), {}};
-    kernels::score_all(records, *metrics, config, r.scored);
+void EngagementStage::fold(const io::CustomerShard& shard, std::int64_t) {
+    auto& records = date_.shard_records;
+    records.clear();
+    if (shard.customers() == 0) return;
+    kernels::collect_records(date_.features, shard.business_unit, shard.region, shard.rm, shard.wallet, shard.truth,
+                             shard.truth_churn, date_.ctx.as_of, std::int32_t(date_.run.options->window_days),
+                             records);
+    kernels::add_keys(records, *metrics_);
+    records_->append(records);
+}
 
-    kernels::ValidationHistograms validation;
-    kernels::add_validation_keys(records, r.scored, validation);
-    mpi::allreduce_state(comm, validation);
-    validation.finalize();
+void EngagementStage::finish(const mpi::Comm& comm, int step) {
+    if (step == 0) {
+        mpi::allreduce_state(comm, *metrics_);
+        metrics_->finalize();
+        validation_ = std::make_unique<kernels::ValidationHistograms>();
+    } else if (step == 1) {
+        // Only rank 0 reports: the summaries are reduced to it, not all-reduced.
+        mpi::reduce_state(comm, summary_);
+        mpi::reduce_state(comm, score_by_tier_);
+        if (truth_) {
+            mpi::allreduce_state(comm, *validation_);
+            validation_->finalize();
+        }
+    } else if (step == 2 && truth_) {
+        mpi::reduce_state(comm, truth_rho_);
+    }
+}
 
-    kernels::summarise(records, r.scored, validation, r.summary, r.truth);
-    mpi::allreduce_state(comm, r.summary);
-    mpi::allreduce_state(comm, r.truth);
-    for (const auto& c : r.scored) r.score_by_tier.add(c);
-    mpi::allreduce_state(comm, r.score_by_tier);
-    return r;
+void EngagementStage::sweep(int step, std::size_t block) {
+    if (step != 0 && !(step == 1 && truth_)) return;
+    const auto records = records_->block(block, scratch_);
+    date_.records = records;
+    date_.scored.resize(records.size());
+    kernels::score_all(records, *metrics_, date_.run.options->engagement, date_.scored);
+    if (step == 0) {
+        if (truth_) kernels::add_validation_keys(records, date_.scored, *validation_);
+        for (const auto& c : date_.scored) {
+            summary_.update(c);
+            score_by_tier_.add(c);
+        }
+        if (date_.main) date_.run.writer->append_scores(date_.scored);
+    } else {
+        kernels::correlate_with_truth(records, date_.scored, *validation_, truth_rho_);
+    }
+}
+
+void EngagementStage::report(ReportOutput& out) const {
+    if (!date_.main) return;
+    out.report["engagement"] = io::engagement_report(summary_, score_by_tier_, truth_rho_, date_.run.options->engagement,
+                                                     *date_.run.meta, date_.as_of, date_.previous_as_of);
+    for (auto& t : io::engagement_tables(out.report["engagement"])) out.tables.push_back(std::move(t));
+}
+
+void EngagementStage::save(io::StateWriter& out) const {
+    records_->save(out);
+    out.vector(std::as_const(*metrics_).sum_words());
+}
+
+void EngagementStage::restore(io::StateReader& in) {
+    records_->restore(in);
+    in.fixed(metrics_->sum_words());
 }
 
 }  // namespace engage::jobs

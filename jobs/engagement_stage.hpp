@@ -1,26 +1,40 @@
 #pragma once
-// The engagement model's collective steps after the feature pass: global percentile
-// histograms, scores, the validation against planted truth, and the hierarchy summary.
+// The engagement model as a stage (jobs/stage.hpp) of one scoring date: in the pass, each
+// customer's compact record is spilled and its metric keys counted; after it, the global
+// percentile histograms; in sweep 0 every block is scored (published for the later stages of the
+// date), summarised at every level of the hierarchy and, at the main date, written to
+// customers.h5; in sweep 1, only with planted truth, the rank correlation with it.
 #include <memory>
-#include <span>
-#include <vector>
 
-#include "engagement/engagement_pass.hpp"
-
-namespace engage::mpi { class Comm; }
+#include "jobs/date_context.hpp"
+#include "jobs/stage.hpp"
+#include "report/engagement_summary.hpp"
+#include "stats/rank_correlation.hpp"
 
 namespace engage::jobs {
 
-struct EngagementResult {
-    std::vector<kernels::ScoredCustomer> scored;  // this rank's customers, in order
-    kernels::EngagementSummary summary;           // every level, all ranks combined
-    kernels::RankCorrelation truth;               // composite vs /truth/engagement, all ranks
-    kernels::TierScoreHistogram score_by_tier;    // corporate, all ranks
-};
+class EngagementStage final : public Stage {
+public:
+    explicit EngagementStage(DateContext& date);
+    const char* phase() const noexcept override { return "engagement"; }
+    void fold(const io::CustomerShard& shard, std::int64_t round) override;
+    void finish(const mpi::Comm& comm, int step) override;
+    bool wants_sweep(int step) const noexcept override { return step == 0 || (step == 1 && truth_); }
+    void sweep(int step, std::size_t block) override;
+    void report(ReportOutput& out) const override;
+    void save(io::StateWriter& out) const override;
+    void restore(io::StateReader& in) override;
 
-// Collective.
-EngagementResult run_engagement_model(const mpi::Comm& comm, std::span<const kernels::EngagementRecord> records,
-                                      const kernels::EngagementConfig& config, std::size_t business_units,
-                                      std::size_t regions, std::size_t rms);
+private:
+    DateContext& date_;
+    std::unique_ptr<io::SpillStore<kernels::EngagementRecord>> records_;
+    std::vector<std::byte> scratch_;
+    std::unique_ptr<kernels::MetricHistograms> metrics_;
+    std::unique_ptr<kernels::ValidationHistograms> validation_;
+    kernels::EngagementSummary summary_;
+    kernels::RankCorrelation truth_rho_;
+    kernels::TierScoreHistogram score_by_tier_;
+    bool truth_ = false;  // the input has planted engagement: validate against it
+};
 
 }  // namespace engage::jobs

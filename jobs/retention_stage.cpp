@@ -3,53 +3,87 @@
 #include <cmath>
 #include <limits>
 
+#include "core/dates.hpp"
+#include "io/features_file.hpp"
+#include "io/report/retention_report.hpp"
+#include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
 #include "retention/clv.hpp"
-#include "stats/exact_sum.hpp"
 
 namespace engage::jobs {
 
 namespace {
 // Kaplan-Meier durations are counted by day up to this many days (about 30 years).
 constexpr std::int32_t kMaxSurvivalDays = 11000;
+}  // namespace
+
+RetentionStage::RetentionStage(DateContext& date)
+    : date_(date),
+      histories_(date.run.spill<kernels::PurchaseHistory>("histories" + date.tag)),
+      survival_(date.main ? kernels::kTiers : 0, kMaxSurvivalDays) {
+    const io::CustomerBaseMeta& m = *date.run.meta;
+    const auto& o = date.run.retention;
+    if (date.main)
+        cohorts_ = std::make_unique<kernels::CohortRetention>(
+            kernels::CohortConfig{o.cohort_unit, m.epoch_unix_day, day_of(m.first_time), date.ctx.as_of,
+                                  o.cohort_periods, false},
+            m.business_unit_names.size());
 }
 
-RetentionResult run_retention_model(const mpi::Comm& comm, std::span<const kernels::PurchaseHistory> histories,
-                                    std::span<const kernels::ScoredCustomer> scored, const kernels::RetentionConfig& o) {
-    using namespace kernels;
-    RetentionResult r{.survival = SurvivalCounts(kTiers, kMaxSurvivalDays), .predictions = {}, .holdout_expected = {}};
-    std::vector<RfmSummary> rfm;
-    std::vector<SpendSummary> spend;
-    ExactSum holdout;
-    for (std::size_t i = 0; i < histories.size(); ++i) {
-        const PurchaseHistory& h = histories[i];
-        if (h.survival && scored[i].now.acquired) r.survival.update(std::size_t(scored[i].now.tier), *h.survival);
+void RetentionStage::fold(const io::CustomerShard& shard, std::int64_t) {
+    if (shard.customers() == 0) return;
+    const auto& o = date_.run.retention;
+    const kernels::Day as_of = date_.ctx.as_of;
+    shard_.clear();
+    kernels::append_histories(shard.view(), date_.run.kinds, shard.business_unit, as_of, as_of + o.holdout_days,
+                              o.churn_days, o.cancel_code, cohorts_.get(), shard_);
+    for (const auto& h : shard_) {
         if (!h.calibrated) continue;
-        rfm.push_back(h.rfm);
-        holdout.add(h.holdout_transactions);
-        if (h.rfm.x > 0 && h.mean_repeat_value > 0) spend.push_back({h.rfm.x, h.mean_repeat_value});
+        ++counts_[0];
+        rfm_.add(h.rfm);
+        holdout_.add(h.holdout_transactions);
+        if (h.rfm.x > 0 && h.mean_repeat_value > 0) {
+            ++counts_[1];
+            spend_.add({h.rfm.x, h.mean_repeat_value});
+        }
     }
-    r.calibrated = comm.sum(std::int64_t(rfm.size()));
-    r.gamma_gamma_customers = comm.sum(std::int64_t(spend.size()));
-    mpi::allreduce_state(comm, r.survival);
-    comm.allreduce_sum(holdout.sum_words());
-    r.holdout_actual = holdout.value();
+    histories_->append(shard_);
+}
 
-    // Every rank fits on its own groups; the objective is all-reduced exactly at each step.
-    const AllReduceWords allreduce = [&](std::span<std::int64_t> w) { comm.allreduce_sum(w); };
-    const auto rfm_groups = group_summaries<RfmSummary>(rfm);
-    const auto spend_groups = group_summaries<SpendSummary>(spend);
-    r.bg_nbd = fit_bg_nbd(rfm_groups, allreduce);
-    r.pareto_nbd = fit_pareto_nbd(rfm_groups, allreduce);
-    r.gamma_gamma = fit_gamma_gamma(spend_groups, allreduce);
+void RetentionStage::finish(const mpi::Comm& comm, int step) {
+    if (step == 0) {
+        comm.allreduce_sum(counts_);
+        comm.allreduce_sum(holdout_.sum_words());
+        if (cohorts_) mpi::reduce_state(comm, *cohorts_);
+        // Every rank fits on its own groups; the objective is all-reduced exactly at each step.
+        const kernels::AllReduceWords allreduce = [&](std::span<std::int64_t> w) { comm.allreduce_sum(w); };
+        bg_nbd_ = kernels::fit_bg_nbd(rfm_.groups(), allreduce);
+        pareto_nbd_ = kernels::fit_pareto_nbd(rfm_.groups(), allreduce);
+        gamma_gamma_ = kernels::fit_gamma_gamma(spend_.groups(), allreduce);
+        rfm_.assign({});
+        spend_.assign({});
+    } else if (step == 1) {
+        if (date_.main) mpi::reduce_state(comm, survival_);
+        comm.reduce_sum(predicted_bg_.sum_words());
+        comm.reduce_sum(predicted_pareto_.sum_words());
+    }
+}
 
-    // Holdout predictions and per-customer outputs.
+void RetentionStage::sweep(int step, std::size_t block) {
+    if (step != 0) return;
+    using namespace kernels;
+    const auto histories = histories_->block(block, scratch_);
+    date_.histories = histories;
+    const RetentionConfig& o = date_.run.retention;
     const double holdout_weeks = double(o.holdout_days) / 7.0;
     const double weekly_rate = std::pow(1.0 + o.annual_discount_rate, 1.0 / 52.0) - 1.0;
     constexpr float unknown = std::numeric_limits<float>::quiet_NaN();
-    r.predictions.assign(histories.size(), {unknown, unknown, unknown, unknown});
+    auto& predictions = date_.predictions;
+    auto& expected = date_.holdout_expected;
+    predictions.assign(histories.size(), {unknown, unknown, unknown, unknown});
+    expected.assign(histories.size(), 0.0);
+    std::vector<double> expected_pareto(histories.size(), 0.0);
     // Per customer in parallel (each by one thread); the holdout totals are then summed exactly.
-    std::vector<double> holdout_bg(histories.size(), 0.0), holdout_pareto(histories.size(), 0.0);
     const auto n = std::int64_t(histories.size());
 #pragma omp parallel for schedule(dynamic, 1024)
     for (std::int64_t j = 0; j < n; ++j) {
@@ -57,28 +91,56 @@ RetentionResult run_retention_model(const mpi::Comm& comm, std::span<const kerne
         const PurchaseHistory& h = histories[i];
         if (!h.calibrated) continue;
         if (o.holdout_days > 0) {
-            holdout_bg[i] = bg_nbd_expected_transactions(r.bg_nbd.params, h.rfm, holdout_weeks);
-            holdout_pareto[i] = pareto_nbd_expected_transactions(r.pareto_nbd.params, h.rfm, holdout_weeks);
+            expected[i] = bg_nbd_expected_transactions(bg_nbd_.params, h.rfm, holdout_weeks);
+            expected_pareto[i] = pareto_nbd_expected_transactions(pareto_nbd_.params, h.rfm, holdout_weeks);
         }
         const double spend_per_transaction =
-            gamma_gamma_expected_spend(r.gamma_gamma.params, h.rfm.x, h.rfm.x > 0 ? h.mean_repeat_value : 0.0);
-        r.predictions[i] = {
-            float(bg_nbd_p_alive(r.bg_nbd.params, h.rfm)),
-            float(bg_nbd_expected_transactions(r.bg_nbd.params, h.rfm, double(o.horizon_weeks))),
+            gamma_gamma_expected_spend(gamma_gamma_.params, h.rfm.x, h.rfm.x > 0 ? h.mean_repeat_value : 0.0);
+        predictions[i] = {
+            float(bg_nbd_p_alive(bg_nbd_.params, h.rfm)),
+            float(bg_nbd_expected_transactions(bg_nbd_.params, h.rfm, double(o.horizon_weeks))),
             float(spend_per_transaction),
-            float(bg_nbd_clv(r.bg_nbd.params, h.rfm, spend_per_transaction, o.horizon_weeks, weekly_rate))};
+            float(bg_nbd_clv(bg_nbd_.params, h.rfm, spend_per_transaction, o.horizon_weeks, weekly_rate))};
     }
-    ExactSum predicted_bg, predicted_pareto;
     for (std::size_t i = 0; i < histories.size(); ++i) {
-        predicted_bg.add(holdout_bg[i]);
-        predicted_pareto.add(holdout_pareto[i]);
+        predicted_bg_.add(expected[i]);
+        predicted_pareto_.add(expected_pareto[i]);
+        if (date_.main && histories[i].survival && date_.scored[i].now.acquired)
+            survival_.update(std::size_t(date_.scored[i].now.tier), *histories[i].survival);
     }
-    comm.allreduce_sum(predicted_bg.sum_words());
-    comm.allreduce_sum(predicted_pareto.sum_words());
-    r.holdout_bg_nbd = predicted_bg.value();
-    r.holdout_pareto_nbd = predicted_pareto.value();
-    r.holdout_expected = std::move(holdout_bg);
-    return r;
+    if (date_.main) date_.run.writer->append_retention(predictions);
+}
+
+void RetentionStage::report(ReportOutput& out) const {
+    if (!date_.main) return;
+    out.report["retention"] = io::retention_report(
+        {&bg_nbd_, &pareto_nbd_, &gamma_gamma_, counts_[0], counts_[1], holdout_.value(), predicted_bg_.value(),
+         predicted_pareto_.value(), &survival_, cohorts_.get()},
+        date_.run.retention, *date_.run.meta, date_.as_of, date_.horizon_end);
+    for (auto& t : io::retention_tables(out.report["retention"])) out.tables.push_back(std::move(t));
+}
+
+void RetentionStage::save(io::StateWriter& out) const {
+    histories_->save(out);
+    out.vector(std::span<const std::int64_t>(counts_));
+    out.vector(holdout_.sum_words());
+    if (cohorts_) out.vector(std::as_const(*cohorts_).sum_words());
+    auto& self = const_cast<RetentionStage&>(*this);  // grouping the pending batch changes no result
+    out.vector(self.rfm_.groups());
+    out.vector(self.spend_.groups());
+}
+
+void RetentionStage::restore(io::StateReader& in) {
+    histories_->restore(in);
+    in.fixed(std::span<std::int64_t>(counts_));
+    in.fixed(holdout_.sum_words());
+    if (cohorts_) in.fixed(cohorts_->sum_words());
+    std::vector<kernels::RfmGroup> rfm;
+    std::vector<kernels::SpendGroup> spend;
+    in.vector(rfm);
+    in.vector(spend);
+    rfm_.assign(std::move(rfm));
+    spend_.assign(std::move(spend));
 }
 
 }  // namespace engage::jobs

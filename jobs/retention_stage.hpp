@@ -1,39 +1,51 @@
 #pragma once
-// The retention study's collective steps after the feature pass and the engagement model:
-// buy-till-you-die fits over all ranks' customers, per-customer predictions, Kaplan-Meier
-// curves by engagement tier with the log-rank test, and the cohort matrix.
+// The retention study's models as a stage (jobs/stage.hpp) of one scoring date. In the pass,
+// each customer's purchase history is spilled, its buy-till-you-die summary grouped with equal
+// ones and, at the main date, its activity entered in the cohort matrix. After it, BG/NBD,
+// Pareto/NBD and Gamma-Gamma are fitted across all ranks from the groups. In sweep 0 every
+// block gets its predictions (published for the study; written to customers.h5 at the main
+// date), the holdout expectations are summed exactly and, at the main date, the Kaplan-Meier
+// counts by engagement tier are taken (the tiers come from the engagement stage of the date).
 #include <memory>
-#include <span>
-#include <vector>
 
 #include "cohort/cohort_retention.hpp"
-#include "retention/retention_config.hpp"
-#include "report/engagement_summary.hpp"
+#include "jobs/date_context.hpp"
+#include "jobs/stage.hpp"
 #include "retention/bg_nbd.hpp"
 #include "retention/gamma_gamma.hpp"
+#include "retention/group_accumulator.hpp"
 #include "retention/pareto_nbd.hpp"
-#include "retention/purchase_history.hpp"
-#include "retention/retention_prediction.hpp"
+#include "stats/exact_sum.hpp"
 #include "survival/survival_counts.hpp"
-
-namespace engage::mpi { class Comm; }
 
 namespace engage::jobs {
 
-struct RetentionResult {
-    kernels::BgNbdFit bg_nbd{};
-    kernels::ParetoNbdFit pareto_nbd{};
-    kernels::GammaGammaFit gamma_gamma{};
-    std::int64_t calibrated = 0;     // customers with a first purchase by the calibration end
-    std::int64_t gamma_gamma_customers = 0;  // with repeat transactions of positive mean value
-    double holdout_actual = 0, holdout_bg_nbd = 0, holdout_pareto_nbd = 0;  // repeat transactions
-    kernels::SurvivalCounts survival;  // groups: engagement tiers at the as-of date
-    std::vector<kernels::RetentionPrediction> predictions;  // this rank's customers, in order
-    std::vector<double> holdout_expected;  // BG/NBD repeat transactions expected in the holdout, per customer
-};
+class RetentionStage final : public Stage {
+public:
+    explicit RetentionStage(DateContext& date);
+    const char* phase() const noexcept override { return "retention"; }
+    void fold(const io::CustomerShard& shard, std::int64_t round) override;
+    void finish(const mpi::Comm& comm, int step) override;
+    bool wants_sweep(int step) const noexcept override { return step == 0; }
+    void sweep(int step, std::size_t block) override;
+    void report(ReportOutput& out) const override;
+    void save(io::StateWriter& out) const override;
+    void restore(io::StateReader& in) override;
 
-// Collective. `scored` gives each customer's tier (the Kaplan-Meier groups).
-RetentionResult run_retention_model(const mpi::Comm& comm, std::span<const kernels::PurchaseHistory> histories,
-                                    std::span<const kernels::ScoredCustomer> scored, const kernels::RetentionConfig& o);
+private:
+    DateContext& date_;
+    std::unique_ptr<io::SpillStore<kernels::PurchaseHistory>> histories_;
+    std::vector<kernels::PurchaseHistory> shard_;
+    std::vector<std::byte> scratch_;
+    std::unique_ptr<kernels::CohortRetention> cohorts_;  // the main date only
+    kernels::GroupAccumulator<kernels::RfmSummary> rfm_;
+    kernels::GroupAccumulator<kernels::SpendSummary> spend_;
+    std::int64_t counts_[2] = {0, 0};  // calibrated customers, Gamma-Gamma customers
+    kernels::ExactSum holdout_, predicted_bg_, predicted_pareto_;
+    kernels::BgNbdFit bg_nbd_{};
+    kernels::ParetoNbdFit pareto_nbd_{};
+    kernels::GammaGammaFit gamma_gamma_{};
+    kernels::SurvivalCounts survival_;  // groups: engagement tiers at the main date
+};
 
 }  // namespace engage::jobs

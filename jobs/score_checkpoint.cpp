@@ -9,6 +9,7 @@
 #include "core/stop_request.hpp"
 #include "features/channel_kind.hpp"
 #include "jobs/score_job.hpp"
+#include "jobs/stage.hpp"
 #include "mpi/comm.hpp"
 
 namespace engage::jobs {
@@ -18,7 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // The layout of the rank files; raise it whenever what save_and_stop() writes changes.
-constexpr std::uint32_t kStateFormat = 1;
+constexpr std::uint32_t kStateFormat = 2;
 
 // Every digit of a double, so that any change of a parameter shows.
 std::string number(double v) {
@@ -114,29 +115,22 @@ ScoreCheckpoint::ScoreCheckpoint(const mpi::Comm& comm, const ScoreOptions& o, c
     });
 }
 
-void ScoreCheckpoint::restore(const PassState& state) const {
+void ScoreCheckpoint::restore(PassState state) const {
     comm_.agree([&] {
         io::StateReader in(dir_.file(rank_file(comm_.rank())), kStateFormat);
         const auto rank = in.value<std::int64_t>(), ranks = in.value<std::int64_t>(), done = in.value<std::int64_t>();
-        const auto dates = in.value<std::uint64_t>();
-        if (rank != comm_.rank() || ranks != comm_.size() || done != rounds_done_ || dates != state.dates.size())
+        const auto stages = in.value<std::uint64_t>();
+        if (rank != comm_.rank() || ranks != comm_.size() || done != rounds_done_ || stages != state.size())
             throw IoError(dir_.file(rank_file(comm_.rank())) + ": belongs to another run than " +
                           dir_.file("checkpoint.json") + "; remove " + dir_.path() + " to start afresh");
-        in.fixed(state.summary->sum_words());
-        in.fixed(state.summary->max_words());
-        in.fixed(state.cohorts->sum_words());
-        for (const PassDate& d : state.dates) {
-            in.vector(*d.records);
-            in.vector(*d.histories);
-            in.vector(*d.outcomes);
-        }
+        for (const auto& stage : state) stage->restore(in);
         in.close();
     });
 }
 
 int ScoreCheckpoint::stop_requested() const { return int(comm_.max(std::int64_t(StopRequests::stop_signal()))); }
 
-void ScoreCheckpoint::save_and_stop(const PassState& state, std::int64_t rounds_done, std::int64_t rounds,
+void ScoreCheckpoint::save_and_stop(PassState state, std::int64_t rounds_done, std::int64_t rounds,
                                     const std::string& staged_features, int signal) const {
     dir_.begin_save();
     comm_.agree([&] {
@@ -144,17 +138,8 @@ void ScoreCheckpoint::save_and_stop(const PassState& state, std::int64_t rounds_
         out.value(std::int64_t(comm_.rank()));
         out.value(std::int64_t(comm_.size()));
         out.value(rounds_done);
-        out.value(std::uint64_t(state.dates.size()));
-        const kernels::ScoreSummary& summary = *state.summary;
-        const kernels::CohortRetention& cohorts = *state.cohorts;
-        out.vector(summary.sum_words());
-        out.vector(summary.max_words());
-        out.vector(cohorts.sum_words());
-        for (const PassDate& d : state.dates) {
-            out.vector(*d.records);
-            out.vector(*d.histories);
-            out.vector(*d.outcomes);
-        }
+        out.value(std::uint64_t(state.size()));
+        for (const auto& stage : state) stage->save(out);
         out.close();
     });
     comm_.agree([&] {

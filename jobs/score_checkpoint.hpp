@@ -10,11 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "engagement/engagement_pass.hpp"
+#include <memory>
+#include <span>
+
 #include "io/checkpoint.hpp"
-#include "report/score_summary.hpp"
-#include "retention/purchase_history.hpp"
-#include "study/outcome.hpp"
 
 namespace engage::mpi { class Comm; }
 
@@ -22,19 +21,10 @@ namespace engage::jobs {
 
 struct ScoreOptions;
 
-// The per-customer vectors that the pass appends to for one scoring date.
-struct PassDate {
-    std::vector<kernels::EngagementRecord>* records;
-    std::vector<kernels::PurchaseHistory>* histories;
-    std::vector<kernels::StudyOutcome>* outcomes;
-};
+class Stage;
 
-// Everything the streaming pass accumulates on a rank: what a checkpoint saves.
-struct PassState {
-    kernels::ScoreSummary* summary;
-    kernels::CohortRetention* cohorts;
-    std::vector<PassDate> dates;  // the as-of date, then each backtest date in the job's order
-};
+// Everything the pass has accumulated on a rank: each stage's state (Stage::save).
+using PassState = std::span<const std::unique_ptr<Stage>>;
 
 class ScoreCheckpoint {
 public:
@@ -51,7 +41,7 @@ public:
     std::int64_t rounds_done() const noexcept { return rounds_done_; }
 
     // Collective, when rounds_done() > 0: this rank's state as the checkpoint saved it.
-    void restore(const PassState& state) const;
+    void restore(PassState state) const;
 
     // Collective, at the end of a round: the signal that asked to stop, on any rank, or 0.
     int stop_requested() const;
@@ -59,7 +49,7 @@ public:
     // Collective: saves this rank's state after `rounds_done` rounds of `rounds`, moves
     // `staged_features` (customers.h5, closed, with every row appended so far) into the
     // checkpoint, and throws Interrupted (exit code 75) on every rank.
-    [[noreturn]] void save_and_stop(const PassState& state, std::int64_t rounds_done, std::int64_t rounds,
+    [[noreturn]] void save_and_stop(PassState state, std::int64_t rounds_done, std::int64_t rounds,
                                     const std::string& staged_features, int signal) const;
 
     // Rank 0 removes the checkpoint once the outputs are committed (other ranks return).

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <list>
 #include <memory>
 #include <optional>
 
@@ -19,11 +18,8 @@
 #include "io/report/html_report.hpp"
 #include "io/report/score_report.hpp"
 #include "io/report/retention_report.hpp"
-#include "jobs/engagement_stage.hpp"
-#include "jobs/retention_stage.hpp"
 #include "jobs/score_checkpoint.hpp"
-#include "jobs/study_stage.hpp"
-#include "io/report/study_report.hpp"
+#include "jobs/score_stages.hpp"
 #include "mpi/comm.hpp"
 #include "report/score_summary.hpp"
 
@@ -90,42 +86,28 @@ std::vector<std::uint64_t> plan_shards(const mpi::Comm& comm, const io::Customer
     return bounds;
 }
 
-// The tables of the scoring window: month index of every day in it and the engagement weights.
-struct WindowTables {
-    std::vector<std::int32_t> month_of;
-    std::vector<std::int64_t> weights;
+// How the memory budget of a rank is shared (docs/architecture.md, "Memory per rank"): a
+// quarter for the sealed blocks of the spill stores, a sixteenth per scoring date for a sweep's
+// block of customers (about 600 bytes a customer and date), an eighth for the feature rows
+// pending a write; the rest for the shard, the histograms, the groups of the fits, MPI and HDF5.
+struct MemoryPlan {
+    std::uint64_t spill_bytes;
+    std::size_t block_rows;
+    std::int64_t flush_rounds;
 };
 
-WindowTables window_tables(const kernels::FeatureContext& c, std::int64_t epoch_unix_day,
-                           const kernels::EngagementConfig& model) {
-    WindowTables t;
-    for (Day d = c.window_start; d <= c.as_of; ++d) t.month_of.push_back(month_index(epoch_unix_day + d));
-    t.weights = kernels::engagement_weights(model, c.as_of - c.window_start + 1);
-    return t;
+MemoryPlan plan_memory(const ScoreOptions& o, std::size_t dates, std::size_t channels) {
+    constexpr std::uint64_t kSweepBytesPerCustomer = 600;
+    const std::uint64_t budget = o.memory_per_rank;
+    MemoryPlan p;
+    p.spill_bytes = budget / 4;
+    p.block_rows = std::size_t(std::clamp<std::uint64_t>(budget / 16 / (kSweepBytesPerCustomer * dates), 256,
+                                                         std::uint64_t(1) << 20));
+    const std::uint64_t row_bytes = 64 + 12 * channels;  // ids, features, signals of one customer
+    const std::uint64_t round_bytes = std::max<std::uint64_t>(1, std::min<std::uint64_t>(o.shards.customers, o.shards.interactions) * row_bytes);
+    p.flush_rounds = std::int64_t(std::max<std::uint64_t>(1, budget / 8 / round_bytes));
+    return p;
 }
-
-// A scoring date's context: its window, trend date and tables.
-void init_context(kernels::FeatureContext& c, Day as_of, const ScoreOptions& o, std::int64_t epoch_unix_day,
-                  WindowTables& tables) {
-    c.as_of = as_of;
-    c.window_start = Day(as_of - o.window_days + 1);
-    c.engagement = &o.engagement;
-    c.previous_as_of = as_of - o.engagement.trend_days;
-    c.previous_window_start = Day(c.previous_as_of - o.window_days + 1);
-    tables = window_tables(c, epoch_unix_day, o.engagement);
-    c.month_of = tables.month_of.data();
-    c.weights = tables.weights.data();
-}
-
-// A further date of the backtest: scored in the same pass over the data as the as-of date, its
-// customers kept until the pass ends.
-struct BacktestDate {
-    kernels::FeatureContext ctx;
-    WindowTables tables;
-    std::vector<kernels::EngagementRecord> records;
-    std::vector<kernels::PurchaseHistory> histories;
-    std::vector<kernels::StudyOutcome> outcomes;
-};
 
 void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohmann::ordered_json& report,
                    const nlohmann::ordered_json& record) {
@@ -196,48 +178,59 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
 
 }  // namespace
 
+
 void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info) {
     PhaseTimer timer({"open", "read", "compute", "write", "engagement", "retention", "study", "reduce", "report"});
     const bool talk = comm.root() && !o.quiet;
     const StopRequests stop_requests;  // SIGTERM, SIGUSR1: stop at the end of a round, resumable
     std::unique_ptr<io::CustomerBaseReader> in;
     std::unique_ptr<io::OutputDir> out;
-    kernels::FeatureContext ctx;
-    WindowTables tables;
-    std::list<BacktestDate> backtests;  // further dates of the backtest (not moved: contexts point into them)
+    Day as_of_day = 0;
+    std::vector<Day> extra;  // further dates of the backtest
     std::vector<std::uint64_t> bounds;
     {
         auto t = timer.measure("open");
         out = std::make_unique<io::OutputDir>(comm, o.output);
         comm.agree([&] { in = std::make_unique<io::CustomerBaseReader>(comm, o.input); });
-        std::vector<Day> extra;
         comm.agree([&] {
-            ctx.as_of = resolve_as_of(o, in->meta());
+            as_of_day = resolve_as_of(o, in->meta());
             for (const auto& d : o.backtest_as_of) extra.push_back(resolve_date("--backtest-as-of", d, holdout_of(o), in->meta()));
         });
         std::sort(extra.begin(), extra.end());
         extra.erase(std::unique(extra.begin(), extra.end()), extra.end());
-        std::erase(extra, ctx.as_of);
-        init_context(ctx, ctx.as_of, o, in->meta().epoch_unix_day, tables);
-        for (Day d : extra) {
-            auto& b = backtests.emplace_back();
-            init_context(b.ctx, d, o, in->meta().epoch_unix_day, b.tables);
-        }
+        std::erase(extra, as_of_day);
         bounds = plan_shards(comm, *in, o.shards);
     }
     const io::CustomerBaseMeta& meta = in->meta();
     const std::size_t shards = bounds.size() - 1;
     const auto [s0, s1] = partition::shards_of_rank(shards, comm.rank(), comm.size());
     const std::int64_t rounds = comm.max(std::int64_t(s1 - s0));
-    const std::string as_of = format_iso_date(meta.epoch_unix_day + ctx.as_of);
-    const std::string previous_as_of = format_iso_date(meta.epoch_unix_day + ctx.previous_as_of);
 
-    kernels::ChannelKinds kinds{};
+    RunContext run;
+    run.options = &o;
+    run.meta = &meta;
+    run.shards = shards;
+    run.rank = comm.rank();
+    run.retention = o.retention;
     std::vector<std::string> channel_names;
     for (std::size_t k = 0; k < meta.channels.size(); ++k) {
-        kinds[k] = meta.channels[k].kind;
+        run.kinds[k] = meta.channels[k].kind;
         channel_names.push_back(meta.channels[k].name);
     }
+    comm.agree([&] {
+        kernels::RetentionConfig& r = run.retention;
+        if (r.cancel_channel.empty()) return;
+        for (std::size_t k = 0; k < meta.channels.size(); ++k)
+            if (meta.channels[k].name == r.cancel_channel) r.cancel_code = int(k);
+        if (r.cancel_code < 0) {
+            std::string names;
+            for (const auto& c : meta.channels) names += (names.empty() ? "" : ", ") + c.name;
+            throw ConfigError("--cancel-channel " + r.cancel_channel + ": not a channel of " + o.input +
+                              "; its channels: " + names);
+        }
+    });
+    const std::string as_of = format_iso_date(meta.epoch_unix_day + as_of_day);
+    const std::string previous_as_of = format_iso_date(meta.epoch_unix_day + as_of_day - o.engagement.trend_days);
 
     // A checkpoint of this run, if any: the pass resumes after its rounds, appending to its customers.h5.
     const ScoreCheckpoint checkpoint(comm, o, info.version, shards, out->staged("customers.h5"));
@@ -253,44 +246,28 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
             bounds[s0], resume_at);
     });
 
-    // The streaming pass: shard by shard, features and the engagement records.
-    kernels::ScoreSummary summary(meta.business_unit_names.size());
-    std::vector<kernels::EngagementRecord> records;
-    records.reserve(bounds[s1] - bounds[s0]);
-    // The retention study: purchase histories and the cohort matrix (groups: business units).
-    kernels::RetentionConfig retention_config = o.retention;
-    comm.agree([&] {
-        if (retention_config.cancel_channel.empty()) return;
-        for (std::size_t k = 0; k < meta.channels.size(); ++k)
-            if (meta.channels[k].name == retention_config.cancel_channel) retention_config.cancel_code = int(k);
-        if (retention_config.cancel_code < 0) {
-            std::string names;
-            for (const auto& c : meta.channels) names += (names.empty() ? "" : ", ") + c.name;
-            throw ConfigError("--cancel-channel " + retention_config.cancel_channel + ": not a channel of " + o.input +
-                              "; its channels: " + names);
-        }
-    });
-    const Day holdout_end = ctx.as_of + o.retention.holdout_days;
-    kernels::CohortRetention cohorts({o.retention.cohort_unit, meta.epoch_unix_day, day_of(meta.first_time), ctx.as_of,
-                                      o.retention.cohort_periods, false},
-                                     meta.business_unit_names.size());
-    std::vector<kernels::PurchaseHistory> histories;
-    // The study of outcomes over (T, T + holdout], at the as-of date and every backtest date.
+    // The stages, with the rank's per-customer state in spill stores under the memory budget.
     const bool study = o.retention.enabled && o.retention.holdout_days > 0;
-    auto horizon = [&](Day as_of) {
-        return kernels::StudyHorizon{as_of, as_of + o.retention.holdout_days, o.retention.churn_days,
-                                     retention_config.cancel_code};
-    };
-    std::vector<kernels::StudyOutcome> outcomes;
+    const MemoryPlan memory = plan_memory(o, 1 + (study ? extra.size() : 0), meta.channels.size());
+    io::SpillBudget spill_budget(memory.spill_bytes);
+    run.writer = writer.get();
+    run.spill_budget = &spill_budget;
+    run.spill_dir = out->staged("");
+    run.spill_dir.pop_back();  // the staging directory, without its trailing slash
+    run.block_rows = memory.block_rows;
+    auto pipeline = make_score_stages(run, as_of_day, extra, memory.flush_rounds);
+    const auto& stages = pipeline->stages;
+
+    // The pass: shard by shard through every stage.
     io::CustomerShard shard;
-    std::vector<kernels::CustomerFeatures> features;
+    const io::CustomerShard none;
     std::uint64_t read_interactions = 0;
     Progress progress(talk, "score");
     const std::uint64_t local_customers = bounds[s1] - bounds[s0];
-    PassState pass{&summary, &cohorts, {{&records, &histories, &outcomes}}};
-    for (auto& b : backtests) pass.dates.push_back({&b.records, &b.histories, &b.outcomes});
+    std::uint64_t folded = 0;
     if (checkpoint.rounds_done() > 0) {
-        checkpoint.restore(pass);
+        checkpoint.restore(stages);
+        folded = resume_at.value_or(bounds[s0]) - bounds[s0];
         if (talk)
             std::fprintf(stderr, "engage score: resuming after round %lld of %lld, from %s\n",
                          (long long)checkpoint.rounds_done(), (long long)rounds, checkpoint.path().c_str());
@@ -304,152 +281,75 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
                 if (mine) in->read_shard(bounds[s], bounds[s + 1], shard);
             });
         }
-        features.clear();
+        const io::CustomerShard& current = mine ? shard : none;
+        for (const auto& stage : stages) {
+            auto t = timer.measure(stage->phase());
+            comm.agree([&] { stage->fold(current, r); });
+        }
         if (mine) {
-            auto t = timer.measure("compute");
-            features.resize(shard.customers());
-            kernels::ScoreFeatures::run(shard.view(), ctx, kinds, features);
-            for (std::size_t k = 0; k < features.size(); ++k) summary.update(features[k], shard.business_unit[k]);
-            kernels::collect_records(features, shard.business_unit, shard.region, shard.rm, shard.wallet,
-                                     shard.truth, shard.truth_churn, ctx.as_of, std::int32_t(o.window_days),
-                                     records);
-            if (o.retention.enabled)
-                kernels::append_histories(shard.view(), kinds, shard.business_unit, ctx.as_of, holdout_end,
-                                          o.retention.churn_days, retention_config.cancel_code, &cohorts, histories);
-            if (study) kernels::append_outcomes(shard.view(), kinds, horizon(ctx.as_of), shard.truth_churn, outcomes);
-            for (auto& b : backtests) {
-                std::vector<kernels::CustomerFeatures> at_date(shard.customers());
-                kernels::ScoreFeatures::run(shard.view(), b.ctx, kinds, at_date);
-                kernels::collect_records(at_date, shard.business_unit, shard.region, shard.rm, shard.wallet,
-                                         shard.truth, shard.truth_churn, b.ctx.as_of, std::int32_t(o.window_days),
-                                         b.records);
-                kernels::append_histories(shard.view(), kinds, shard.business_unit, b.ctx.as_of,
-                                          b.ctx.as_of + o.retention.holdout_days, o.retention.churn_days,
-                                          retention_config.cancel_code, nullptr, b.histories);
-                kernels::append_outcomes(shard.view(), kinds, horizon(b.ctx.as_of), shard.truth_churn, b.outcomes);
-            }
             read_interactions += shard.time.size();
+            folded += shard.customers();
         }
-        {
-            auto t = timer.measure("write");
-            const std::span<const std::uint64_t> ids =
-                mine ? std::span<const std::uint64_t>(shard.id) : std::span<const std::uint64_t>();
-            comm.agree([&] { writer->append(ids, features); });
-        }
-        progress.update(records.size(), local_customers, "customers");
+        progress.update(folded, local_customers, "customers");
         if (const int signal = checkpoint.stop_requested()) {
             comm.agree([&] { writer->close(); });
-            checkpoint.save_and_stop(pass, r + 1, rounds, out->staged("customers.h5"), signal);
+            checkpoint.save_and_stop(stages, r + 1, rounds, out->staged("customers.h5"), signal);
         }
     }
-    {
-        auto t = timer.measure("reduce");
-        mpi::allreduce_state(comm, summary);
-    }
-    std::unique_ptr<EngagementResult> engagement;
-    {
-        auto t = timer.measure("engagement");
-        engagement = std::make_unique<EngagementResult>(run_engagement_model(
-            comm, records, o.engagement, meta.business_unit_names.size(), meta.region_names.size(),
-            meta.rm_names.size()));
-    }
-    std::unique_ptr<RetentionResult> retention;
-    if (o.retention.enabled) {
-        auto t = timer.measure("retention");
-        mpi::allreduce_state(comm, cohorts);
-        retention = std::make_unique<RetentionResult>(
-            run_retention_model(comm, histories, engagement->scored, retention_config));
-    }
-    // The study: the as-of date, then every backtest date scored and fitted on its own data.
-    std::vector<io::StudyDate> study_dates;
-    StudyCorrelation correlation;
-    if (study) {
-        auto t = timer.measure("study");
-        const std::size_t units = meta.business_unit_names.size();
-        auto add_date = [&](Day as_of, const kernels::BacktestResult& result) {
-            study_dates.push_back({format_iso_date(meta.epoch_unix_day + as_of),
-                                   format_iso_date(meta.epoch_unix_day + as_of + o.retention.holdout_days), result});
-        };
-        const auto main = study_customers({records, engagement->scored, outcomes, histories, retention.get(),
-                                           o.retention.holdout_days});
-        add_date(ctx.as_of, run_backtest(comm, main, units));
-        correlation = run_correlation(comm, main, engagement->scored, units, meta.epoch_unix_day,
-                                      std::int64_t(o.engagement.min_group_size));
-        for (auto& b : backtests) {
-            const auto scored = run_engagement_model(comm, b.records, o.engagement, units, meta.region_names.size(),
-                                                     meta.rm_names.size());
-            const auto fitted = run_retention_model(comm, b.histories, scored.scored, retention_config);
-            const auto customers = study_customers({b.records, scored.scored, b.outcomes, b.histories, &fitted,
-                                                    o.retention.holdout_days});
-            add_date(b.ctx.as_of, run_backtest(comm, customers, units));
-            b = BacktestDate{};  // done with its customers
+
+    // The steps after the pass: each stage's collective finish, then a sweep over the rank's
+    // customers block by block while any stage asks for one.
+    const std::int64_t blocks =
+        comm.max(std::int64_t((local_customers + run.block_rows - 1) / run.block_rows));
+    for (int step = 0;; ++step) {
+        for (const auto& stage : stages) {
+            auto t = timer.measure(stage->phase());
+            comm.agree([&] { stage->finish(comm, step); });
         }
-        std::sort(study_dates.begin(), study_dates.end(),
-                  [](const io::StudyDate& a, const io::StudyDate& b) { return a.as_of < b.as_of; });
+        if (std::none_of(stages.begin(), stages.end(), [&](const auto& s) { return s->wants_sweep(step); })) break;
+        Progress sweep_progress(talk, "score: sweep " + std::to_string(step + 1));
+        for (std::int64_t b = 0; b < blocks; ++b) {
+            for (const auto& stage : stages) {
+                auto t = timer.measure(stage->phase());
+                comm.agree([&] { stage->sweep(step, std::size_t(b)); });
+            }
+            sweep_progress.update(std::uint64_t(b + 1), std::uint64_t(blocks), "blocks");
+        }
     }
     {
         auto t = timer.measure("write");
-        comm.agree([&] { writer->write_scores(engagement->scored); });
-        if (retention) comm.agree([&] { writer->write_retention(retention->predictions); });
         comm.agree([&] { writer->close(); });
         comm.agree([&] { in->close(); });
     }
 
     std::vector<std::string> names{"customers.h5", "report.json"};
-    nlohmann::ordered_json report;
+    ReportOutput result;
     {
         auto t = timer.measure("report");
         comm.agree([&] {
             if (!comm.root()) return;
-            report = io::build_score_report(
-                summary, meta,
-                {o.input, as_of, format_iso_date(meta.epoch_unix_day + ctx.window_start), o.window_days, shards,
-                 std::int64_t(o.engagement.min_group_size)});
-            report["engagement"] = io::engagement_report(engagement->summary, engagement->score_by_tier, engagement->truth, o.engagement,
-                                                         meta, as_of, previous_as_of);
-            if (retention) {
-                const RetentionResult& rr = *retention;
-                report["retention"] = io::retention_report(
-                    {&rr.bg_nbd, &rr.pareto_nbd, &rr.gamma_gamma, rr.calibrated, rr.gamma_gamma_customers, rr.holdout_actual,
-                     rr.holdout_bg_nbd, rr.holdout_pareto_nbd, &rr.survival, &cohorts},
-                    retention_config, meta, as_of, format_iso_date(meta.epoch_unix_day + holdout_end));
-            }
-            if (study) {
-                const std::string churn =
-                    retention_config.cancel_code >= 0
-                        ? "contractual, the first interaction on channel " + retention_config.cancel_channel
-                        : "non-contractual, " + std::to_string(o.retention.churn_days) + " days without an interaction";
-                io::StudyReportInput in{study_dates, as_of, o.retention.holdout_days,
-                                        std::int64_t(o.engagement.min_group_size), churn, meta.has_truth};
-                in.correlation = correlation.result.get();
-                in.variables = kStudyVariableNames;
-                in.key_bits = kCorrelationKeyBits;
-                in.correlation_groups.emplace_back("corporate", "corporate");
-                for (const auto& b : meta.business_unit_names) in.correlation_groups.emplace_back("business_unit", b);
-                for (auto y = correlation.first_year; y <= correlation.last_year; ++y)
-                    in.correlation_groups.emplace_back("acquisition_year", std::to_string(y));
-                report["study"] = io::study_report(in, meta);
-            }
-            io::write_json(report, out->staged("report.json"));
-            auto tables = io::score_report_tables(report);
-            for (auto& t : io::engagement_tables(report["engagement"])) tables.push_back(std::move(t));
-            if (retention)
-                for (auto& t : io::retention_tables(report["retention"])) tables.push_back(std::move(t));
-            if (study)
-                for (auto& t : io::study_tables(report["study"])) tables.push_back(std::move(t));
-            for (const auto& table : tables) {
+            for (const auto& stage : stages) stage->report(result);
+            io::write_json(result.report, out->staged("report.json"));
+            for (const auto& table : result.tables) {
                 io::write_text(table.content, out->staged(table.name));
                 names.push_back(table.name);
             }
         });
     }
+    pipeline.reset();  // its scratch files are gone before the commit
+    const nlohmann::ordered_json& report = result.report;
     const std::int64_t interactions = comm.sum(std::int64_t(read_interactions));
-    nlohmann::ordered_json extra;
-    extra["input"] = o.input;
-    extra["output"] = o.output;
-    extra["as_of"] = as_of;
-    extra["shards"] = shards;
-    auto record = run_record(comm, info, timer, extra);
+    std::int64_t spilled = std::int64_t(spill_budget.spilled());
+    spilled = comm.sum(spilled);
+    nlohmann::ordered_json extra_record;
+    extra_record["input"] = o.input;
+    extra_record["output"] = o.output;
+    extra_record["as_of"] = as_of;
+    extra_record["shards"] = shards;
+    extra_record["memory_per_rank_bytes"] = o.memory_per_rank;
+    extra_record["sweep_block_customers"] = run.block_rows;
+    extra_record["spilled_bytes_all_ranks"] = spilled;
+    auto record = run_record(comm, info, timer, extra_record);
     const double read_s = record["phase_seconds_slowest_rank"]["read"].get<double>();
     const double total_s = record["wall_seconds"].get<double>();
     record["throughput"] = {

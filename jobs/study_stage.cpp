@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <memory>
 
 #include "core/dates.hpp"
+#include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
 
 namespace engage::jobs {
@@ -23,8 +23,8 @@ std::vector<kernels::StudyCustomer> study_customers(const StudyInputs& in) {
         c.outcome = in.outcomes[i];
         c.calibrated = h.calibrated;
         if (h.calibrated) {
-            c.p_alive = in.retention->predictions[i].p_alive;
-            c.expected_holdout = in.retention->holdout_expected[i];
+            c.p_alive = in.predictions[i].p_alive;
+            c.expected_holdout = in.holdout_expected[i];
             c.actual_holdout = h.holdout_transactions;
         }
         // Share of wallet over the horizon: its revenue per 365 days over the yearly wallet.
@@ -44,9 +44,10 @@ std::int64_t acquisition_year(std::int64_t unix_day) {
 namespace {
 
 // The correlation variables of a customer at risk (NaN: unknown).
-std::array<double, kStudyVariables> study_values(const kernels::StudyCustomer& c, const kernels::ScoredCustomer& s) {
+std::array<double, kStudyVariables> study_values(const StudyRow& r) {
+    const kernels::StudyCustomer& c = r.customer;
     std::array<double, kStudyVariables> v;
-    for (int d = 0; d < kernels::kDimensions; ++d) v[std::size_t(d)] = s.now.dimension[std::size_t(d)];
+    for (int d = 0; d < kernels::kDimensions; ++d) v[std::size_t(d)] = r.dimensions[std::size_t(d)];
     v[5] = c.composite;
     v[6] = c.outcome.retained ? 1.0 : 0.0;
     v[7] = double(c.outcome.horizon_revenue_cents) / 100.0;
@@ -57,75 +58,144 @@ std::array<double, kStudyVariables> study_values(const kernels::StudyCustomer& c
 
 }  // namespace
 
-StudyCorrelation run_correlation(const mpi::Comm& comm, std::span<const kernels::StudyCustomer> customers,
-                                 std::span<const kernels::ScoredCustomer> scored, std::size_t business_units,
-                                 std::int64_t epoch_unix_day, std::int64_t min_group_size) {
-    using namespace kernels;
-    StudyCorrelation out;
-    out.business_units = business_units;
-    // Each customer at risk: its values and its acquisition year; then the years of all ranks.
-    std::vector<std::size_t> members;
-    std::vector<std::int64_t> years;
-    std::int64_t bounds[2] = {std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::min()};
-    for (std::size_t i = 0; i < customers.size(); ++i) {
-        const StudyCustomer& c = customers[i];
-        if (!c.acquired || !c.outcome.at_risk) continue;
-        members.push_back(i);
-        years.push_back(acquisition_year(epoch_unix_day + c.outcome.acquisition_day));
-        bounds[0] = std::max(bounds[0], -years.back());
-        bounds[1] = std::max(bounds[1], years.back());
-    }
-    comm.allreduce_max(bounds);
-    out.first_year = -bounds[0];
-    out.last_year = bounds[1];
-    if (out.last_year < out.first_year) out.first_year = out.last_year = 0;  // nobody at risk
+StudyStage::StudyStage(DateContext& date, std::shared_ptr<StudyDates> dates)
+    : date_(date), dates_(std::move(dates)),
+      outcomes_(date.run.spill<kernels::StudyOutcome>("outcomes" + date.tag)),
+      rows_(date.run.spill<StudyRow>("study" + date.tag)),
+      years_{std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::min()},
+      result_{.auc = {}, .sums = kernels::BacktestSums(),
+              .claims = kernels::ClaimsState(date.run.meta->business_unit_names.size())} {}
 
-    const CorrelationSpec spec{.variables = kStudyVariables, .groups = out.groups(), .min_group_size = min_group_size,
-                               .key_bits = kCorrelationKeyBits};
-    std::vector<std::array<double, kStudyVariables>> values(members.size());
-    std::vector<std::array<int, 3>> of(members.size());
-    for (std::size_t k = 0; k < members.size(); ++k) {
-        const StudyCustomer& c = customers[members[k]];
-        values[k] = study_values(c, scored[members[k]]);
-        of[k] = {0, int(1 + c.business_unit), int(1 + business_units + std::size_t(years[k] - out.first_year))};
-    }
-    // Three passes (ranges, moments and rank histograms, rank moments), each all-reduced.
-    CorrelationRanges ranges(spec);
-    for (std::size_t k = 0; k < values.size(); ++k) ranges.add(values[k], of[k]);
-    mpi::allreduce_state(comm, ranges);
-    const CorrelationGrid grid(ranges);
-    CorrelationMoments moments(grid);
-    for (std::size_t k = 0; k < values.size(); ++k) moments.add(values[k], of[k]);
-    mpi::allreduce_state(comm, moments);
-    const RankTables tables = moments.take_rank_tables();
-    RankMoments rank_moments(tables);
-    for (std::size_t k = 0; k < values.size(); ++k) rank_moments.add(values[k], of[k]);
-    mpi::allreduce_state(comm, rank_moments);
-    out.result = std::make_unique<CorrelationResult>(moments, rank_moments);
-    return out;
+int StudyStage::groups() const noexcept {
+    return int(1 + date_.run.meta->business_unit_names.size() + std::size_t(last_year_ - first_year_ + 1));
 }
 
-kernels::BacktestResult run_backtest(const mpi::Comm& comm, std::span<const kernels::StudyCustomer> customers,
-                            std::size_t business_units) {
-    using namespace kernels;
-    auto keys = std::make_unique<ChurnHistograms>();
-    add_churn_keys(customers, *keys);
-    mpi::allreduce_state(comm, *keys);
-    keys->finalize();
+std::array<int, 3> StudyStage::group_of(const kernels::StudyCustomer& c) const noexcept {
+    const std::int64_t year = acquisition_year(date_.run.meta->epoch_unix_day + c.outcome.acquisition_day);
+    return {0, int(1 + c.business_unit),
+            int(1 + date_.run.meta->business_unit_names.size() + std::size_t(year - first_year_))};
+}
 
-    BacktestResult r{.auc = {}, .sums = BacktestSums(), .claims = ClaimsState(business_units)};
-    for (int o = 0; o < 2; ++o)
-        for (int p = 0; p < kPredictors; ++p) r.auc[o][p] = churn_auc(*keys, o, Predictor(p));
-    r.at_risk = r.auc[0][0].positives + r.auc[0][0].negatives;
-    r.churned = r.auc[0][0].negatives;
-    for (const auto& c : customers) {
-        r.sums.add(c, *keys);
-        r.claims.add(c);
+void StudyStage::fold(const io::CustomerShard& shard, std::int64_t) {
+    if (shard.customers() == 0) return;
+    const auto& o = date_.run.retention;
+    const kernels::StudyHorizon horizon{date_.ctx.as_of, date_.ctx.as_of + o.holdout_days, o.churn_days,
+                                        o.cancel_code};
+    shard_.clear();
+    kernels::append_outcomes(shard.view(), date_.run.kinds, horizon, shard.truth_churn, shard_);
+    if (date_.main)  // the acquisition years of the customers at risk: the correlations' groups
+        for (std::size_t k = 0; k < shard_.size(); ++k) {
+            if (date_.shard_records[k].now.known == 0 || !shard_[k].at_risk) continue;
+            const std::int64_t y = acquisition_year(date_.run.meta->epoch_unix_day + shard_[k].acquisition_day);
+            years_[0] = std::max(years_[0], -y);
+            years_[1] = std::max(years_[1], y);
+        }
+    outcomes_->append(shard_);
+}
+
+void StudyStage::finish(const mpi::Comm& comm, int step) {
+    using namespace kernels;
+    if (step == 0) {
+        keys_ = std::make_unique<ChurnHistograms>();
+        if (!date_.main) return;
+        comm.allreduce_max(years_);
+        first_year_ = -years_[0];
+        last_year_ = years_[1];
+        if (last_year_ < first_year_) first_year_ = last_year_ = 0;  // nobody at risk
+        ranges_ = std::make_unique<CorrelationRanges>(
+            CorrelationSpec{.variables = kStudyVariables, .groups = groups(),
+                            .min_group_size = std::int64_t(date_.run.options->engagement.min_group_size),
+                            .key_bits = kCorrelationKeyBits});
+    } else if (step == 1) {
+        outcomes_->clear();
+        mpi::allreduce_state(comm, *keys_);
+        keys_->finalize();
+        for (int o = 0; o < 2; ++o)
+            for (int p = 0; p < kPredictors; ++p) result_.auc[o][p] = churn_auc(*keys_, o, Predictor(p));
+        result_.at_risk = result_.auc[0][0].positives + result_.auc[0][0].negatives;
+        result_.churned = result_.auc[0][0].negatives;
+        if (!date_.main) return;
+        mpi::allreduce_state(comm, *ranges_);
+        grid_ = std::make_unique<CorrelationGrid>(*ranges_);
+        moments_ = std::make_unique<CorrelationMoments>(*grid_);
+    } else if (step == 2) {
+        keys_.reset();
+        mpi::reduce_state(comm, result_.sums);
+        comm.reduce_sum(result_.claims.sum_words());
+        comm.reduce_sum(result_.claims.sum_words_exact());
+        if (!date_.main) {
+            rows_->clear();
+            if (comm.root()) dates_->push_back({date_.as_of, date_.horizon_end, std::move(result_)});
+            return;
+        }
+        mpi::allreduce_state(comm, *moments_);
+        rank_tables_ = std::make_unique<RankTables>(moments_->take_rank_tables());
+        rank_moments_ = std::make_unique<RankMoments>(*rank_tables_);
+    } else if (step == 3 && date_.main) {
+        rows_->clear();
+        mpi::reduce_state(comm, *rank_moments_);
+        correlation_ = std::make_unique<CorrelationResult>(*moments_, *rank_moments_);
+        if (comm.root()) dates_->push_back({date_.as_of, date_.horizon_end, std::move(result_)});
     }
-    mpi::allreduce_state(comm, r.sums);
-    comm.allreduce_sum(r.claims.sum_words());
-    comm.allreduce_sum(r.claims.sum_words_exact());
-    return r;
+}
+
+void StudyStage::sweep(int step, std::size_t block) {
+    using namespace kernels;
+    if (step == 0) {
+        const auto outcomes = outcomes_->block(block, scratch_);
+        const auto customers = study_customers({date_.records, date_.scored, outcomes, date_.histories,
+                                                date_.predictions, date_.holdout_expected,
+                                                date_.run.retention.holdout_days});
+        add_churn_keys(customers, *keys_);
+        std::vector<StudyRow> rows(customers.size());
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            rows[i].customer = customers[i];
+            rows[i].dimensions = date_.scored[i].now.dimension;
+            if (ranges_ && correlates(customers[i])) ranges_->add(study_values(rows[i]), group_of(customers[i]));
+        }
+        rows_->append(rows);
+        return;
+    }
+    const auto rows = rows_->block(block, scratch_);
+    for (const StudyRow& r : rows) {
+        if (step == 1) {
+            result_.sums.add(r.customer, *keys_);
+            result_.claims.add(r.customer);
+            if (moments_ && correlates(r.customer)) moments_->add(study_values(r), group_of(r.customer));
+        } else if (step == 2 && rank_moments_ && correlates(r.customer)) {
+            rank_moments_->add(study_values(r), group_of(r.customer));
+        }
+    }
+}
+
+void StudyStage::report(ReportOutput& out) const {
+    if (!date_.main) return;
+    const auto& o = date_.run.retention;
+    std::sort(dates_->begin(), dates_->end(), [](const io::StudyDate& a, const io::StudyDate& b) { return a.as_of < b.as_of; });
+    const std::string churn = o.cancel_code >= 0
+                                  ? "contractual, the first interaction on channel " + o.cancel_channel
+                                  : "non-contractual, " + std::to_string(o.churn_days) + " days without an interaction";
+    const io::CustomerBaseMeta& meta = *date_.run.meta;
+    io::StudyReportInput in{*dates_, date_.as_of, o.holdout_days,
+                            std::int64_t(date_.run.options->engagement.min_group_size), churn, meta.has_truth};
+    in.correlation = correlation_.get();
+    in.variables = kStudyVariableNames;
+    in.key_bits = kCorrelationKeyBits;
+    in.correlation_groups.emplace_back("corporate", "corporate");
+    for (const auto& b : meta.business_unit_names) in.correlation_groups.emplace_back("business_unit", b);
+    for (auto y = first_year_; y <= last_year_; ++y) in.correlation_groups.emplace_back("acquisition_year", std::to_string(y));
+    out.report["study"] = io::study_report(in, meta);
+    for (auto& t : io::study_tables(out.report["study"])) out.tables.push_back(std::move(t));
+}
+
+void StudyStage::save(io::StateWriter& out) const {
+    outcomes_->save(out);
+    out.vector(std::span<const std::int64_t>(years_));
+}
+
+void StudyStage::restore(io::StateReader& in) {
+    outcomes_->restore(in);
+    in.fixed(std::span<std::int64_t>(years_));
 }
 
 }  // namespace engage::jobs

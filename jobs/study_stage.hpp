@@ -1,20 +1,23 @@
 #pragma once
-// The retention study's outcome side, for one scoring date T and the horizon (T, T + H]: which
-// engagement goes with retention and revenue (correlations), whether the score predicts who
-// leaves (backtest: AUC, lift by decile, P(alive) calibration) and the seed claims. Collective
-// steps after the engagement model and the retention models of that date.
+// The retention study's outcome side as a stage (jobs/stage.hpp) of one scoring date T and the
+// horizon (T, T + H]: which engagement goes with retention and revenue (correlations, the main
+// date only), whether the score predicts who leaves (backtest: AUC, lift by decile, P(alive)
+// calibration) and the seed claims. In the pass each customer's outcome is spilled; in sweep 0
+// it is joined with the date's record, scores and predictions into a `StudyRow`, spilled again,
+// and the AUC histograms and correlation ranges are counted; sweep 1 takes the deciles,
+// calibration, claims and correlation moments; sweep 2 the rank moments.
 #include <array>
 #include <memory>
 #include <span>
 #include <vector>
 
-#include "engagement/engagement_pass.hpp"
-#include "jobs/retention_stage.hpp"
+#include "io/report/study_report.hpp"
+#include "jobs/date_context.hpp"
+#include "jobs/stage.hpp"
 #include "study/backtest.hpp"
 #include "study/claims.hpp"
 #include "study/correlation.hpp"
-
-namespace engage::mpi { class Comm; }
+#include "study/outcome.hpp"
 
 namespace engage::jobs {
 
@@ -24,7 +27,8 @@ struct StudyInputs {
     std::span<const kernels::ScoredCustomer> scored;
     std::span<const kernels::StudyOutcome> outcomes;
     std::span<const kernels::PurchaseHistory> histories;
-    const RetentionResult* retention;
+    std::span<const kernels::RetentionPrediction> predictions;
+    std::span<const double> holdout_expected;
     std::int32_t horizon_days;
 };
 
@@ -42,21 +46,49 @@ constexpr int kCorrelationKeyBits = 10;
 // The calendar year of a day counted from 1970-01-01.
 std::int64_t acquisition_year(std::int64_t unix_day);
 
-struct StudyCorrelation {
-    std::size_t business_units = 0;
-    std::int64_t first_year = 0, last_year = -1;  // acquisition years of the customers at risk
-    std::unique_ptr<kernels::CorrelationResult> result;
-    // Groups: 0 corporate, 1 + b business unit b, 1 + units + (y - first_year) acquisition year y.
-    int groups() const noexcept { return int(1 + business_units + std::size_t(last_year - first_year + 1)); }
+// One customer of the study at one date, as the sweeps after the first read it back.
+struct StudyRow {
+    kernels::StudyCustomer customer;
+    std::array<double, kernels::kDimensions> dimensions;  // the dimension scores at T
 };
 
-// Collective.
-StudyCorrelation run_correlation(const mpi::Comm& comm, std::span<const kernels::StudyCustomer> customers,
-                                 std::span<const kernels::ScoredCustomer> scored, std::size_t business_units,
-                                 std::int64_t epoch_unix_day, std::int64_t min_group_size);
+// The backtest of every date, filled by the study stages of all dates, reported by the main one.
+using StudyDates = std::vector<io::StudyDate>;
 
-// Collective.
-kernels::BacktestResult run_backtest(const mpi::Comm& comm, std::span<const kernels::StudyCustomer> customers,
-                            std::size_t business_units);
+class StudyStage final : public Stage {
+public:
+    StudyStage(DateContext& date, std::shared_ptr<StudyDates> dates);
+    const char* phase() const noexcept override { return "study"; }
+    void fold(const io::CustomerShard& shard, std::int64_t round) override;
+    void finish(const mpi::Comm& comm, int step) override;
+    bool wants_sweep(int step) const noexcept override { return step <= 1 || (step == 2 && date_.main); }
+    void sweep(int step, std::size_t block) override;
+    void report(ReportOutput& out) const override;
+    void save(io::StateWriter& out) const override;
+    void restore(io::StateReader& in) override;
+
+private:
+    // Groups of the correlations: 0 corporate, 1 + b business unit b, then acquisition years.
+    int groups() const noexcept;
+    std::array<int, 3> group_of(const kernels::StudyCustomer& c) const noexcept;
+    bool correlates(const kernels::StudyCustomer& c) const noexcept { return c.acquired && c.outcome.at_risk; }
+
+    DateContext& date_;
+    std::shared_ptr<StudyDates> dates_;
+    std::unique_ptr<io::SpillStore<kernels::StudyOutcome>> outcomes_;
+    std::unique_ptr<io::SpillStore<StudyRow>> rows_;
+    std::vector<kernels::StudyOutcome> shard_;
+    std::vector<std::byte> scratch_;
+    std::int64_t years_[2];  // -first and last acquisition year of the customers at risk (main date)
+    std::int64_t first_year_ = 0, last_year_ = -1;
+    std::unique_ptr<kernels::ChurnHistograms> keys_;
+    kernels::BacktestResult result_;
+    std::unique_ptr<kernels::CorrelationRanges> ranges_;
+    std::unique_ptr<kernels::CorrelationGrid> grid_;
+    std::unique_ptr<kernels::CorrelationMoments> moments_;
+    std::unique_ptr<kernels::RankTables> rank_tables_;
+    std::unique_ptr<kernels::RankMoments> rank_moments_;
+    std::unique_ptr<kernels::CorrelationResult> correlation_;
+};
 
 }  // namespace engage::jobs

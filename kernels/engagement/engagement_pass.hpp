@@ -1,7 +1,7 @@
 #pragma once
-// The engagement model after the feature pass, over compact per-customer records kept in
-// memory (about 100 bytes a customer): collect the metric keys, score every customer against
-// the global histograms, and summarise. The caller all-reduces the histograms between steps.
+// The engagement model after the feature pass, over compact per-customer records (88 bytes a
+// customer): collect the metric keys, score every customer against the global histograms, and
+// summarise. The caller reduces the histograms between steps (jobs/engagement_stage.cpp).
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -122,14 +122,14 @@ inline void add_validation_keys(std::span<const EngagementRecord> records,
     }
 }
 
-inline void summarise(std::span<const EngagementRecord> records, std::span<const ScoredCustomer> scored,
-                      const ValidationHistograms& v, EngagementSummary& s, RankCorrelation& rho) noexcept {
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        s.update(scored[i]);
+// The rank correlation of the composite with the planted engagement, once the validation
+// histograms are complete.
+inline void correlate_with_truth(std::span<const EngagementRecord> records, std::span<const ScoredCustomer> scored,
+                                 const ValidationHistograms& v, RankCorrelation& rho) noexcept {
+    for (std::size_t i = 0; i < records.size(); ++i)
         if (validated(records[i], scored[i]))
             rho.add(v.twice_midrank(0, composite_key(scored[i].now.composite)),
                     v.twice_midrank(1, truth_key(records[i].truth)));
-    }
 }
 
 }  // namespace engage::kernels

@@ -80,6 +80,7 @@ public:
     KeyHistograms() : counts_(std::size_t(Series) * kKeys, 0) {}
     void add(int series, std::uint16_t key) noexcept { ++counts_[std::size_t(series) * kKeys + key]; }
     std::span<std::int64_t> sum_words() noexcept { return counts_; }
+    std::span<const std::int64_t> sum_words() const noexcept { return counts_; }
     std::span<std::int64_t> max_words() noexcept { return {}; }
 
     // Mid-ranks for every key (call once the histograms are complete).

@@ -45,6 +45,31 @@ void require(const po::variables_map& vm, const char* name, const std::string& c
                           " is required; see engage " + command + " --help");
 }
 
+// A size in bytes: a whole number with an optional suffix K, M, G or T (powers of 1024), at
+// least 1M and at most 1P.
+std::uint64_t parse_memory(const char* option, const std::string& text) {
+    std::size_t used = 0;
+    unsigned long long n = 0;
+    try {
+        n = std::stoull(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    const std::string suffix = used ? text.substr(used) : "";
+    int shift = -1;
+    if (used && !text.empty() && text[0] != '-') {
+        if (suffix.empty()) shift = 0;
+        else if (suffix == "K" || suffix == "k") shift = 10;
+        else if (suffix == "M" || suffix == "m") shift = 20;
+        else if (suffix == "G" || suffix == "g") shift = 30;
+        else if (suffix == "T" || suffix == "t") shift = 40;
+    }
+    if (shift < 0 || n > (1ull << 50 >> shift) || (n << shift) < (1ull << 20))
+        throw ConfigError(std::string(option) + " " + text +
+                          ": expected a size from 1M to 1P, a whole number with an optional K, M, G or T (e.g. 512M, 2G)");
+    return std::uint64_t(n) << shift;
+}
+
 template <class T>
 void at_least(const char* option, T value, T minimum) {
     if (value < minimum)
@@ -98,6 +123,7 @@ Command parse_generate(const std::vector<std::string>& args) {
 Command parse_score(const std::vector<std::string>& args) {
     jobs::ScoreOptions o;
     std::string config;
+    std::string memory = "1G";
     po::options_description cmd("engage score options");
     cmd.add_options()
         ("help,h", "show this help")
@@ -110,7 +136,8 @@ Command parse_score(const std::vector<std::string>& args) {
         ("as-of", po::value(&o.as_of), "score as of this date, YYYY-MM-DD, inside the data (default: its last day)")
         ("window-days", po::value(&o.window_days)->default_value(o.window_days), "scoring window in days, ending on the as-of date")
         ("shard-interactions", po::value(&o.shards.interactions)->default_value(o.shards.interactions), "interactions per shard (memory per rank ~ 17 bytes x this)")
-        ("shard-customers", po::value(&o.shards.customers)->default_value(o.shards.customers), "customers per shard at most");
+        ("shard-customers", po::value(&o.shards.customers)->default_value(o.shards.customers), "customers per shard at most")
+        ("memory-per-rank", po::value(&memory)->default_value(memory), "memory a rank may hold, e.g. 512M, 1G, 4G; per-customer state beyond it goes to scratch files in the output directory (results do not change)");
     add_engagement_options(scoring);
     auto& rt = o.retention;
     std::string cohort_unit = "month";
@@ -158,6 +185,7 @@ Command parse_score(const std::vector<std::string>& args) {
     if (o.window_days > 36600) throw ConfigError("--window-days " + std::to_string(o.window_days) + ": at most 36600 (100 years)");
     at_least<std::uint64_t>("shard-interactions", o.shards.interactions, 1);
     at_least<std::uint64_t>("shard-customers", o.shards.customers, 1);
+    o.memory_per_rank = parse_memory("--memory-per-rank", memory);
     if (!o.as_of.empty() && !parse_iso_date(o.as_of))
         throw ConfigError("--as-of " + o.as_of + ": expected a date YYYY-MM-DD");
     o.engagement = engagement_config(vm, command_line, config, o.window_days);

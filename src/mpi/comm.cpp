@@ -77,6 +77,20 @@ void Comm::allreduce_max(std::span<std::int64_t> v) const {
     });
 }
 
+void Comm::reduce(std::span<std::int64_t> v, MPI_Op op, const char* what) const {
+    in_pieces(v.size(), [&](std::size_t at, int n) {
+        void* send = rank_ == 0 ? MPI_IN_PLACE : static_cast<void*>(v.data() + at);
+        check(MPI_Reduce(send, v.data() + at, n, MPI_INT64_T, op, 0, comm_), what);
+        ++traffic_->collectives;
+        ++traffic_->reduce_calls;
+        traffic_->bytes_sent += std::int64_t(n) * std::int64_t(sizeof(std::int64_t));
+        traffic_->reduce_bytes += std::int64_t(n) * std::int64_t(sizeof(std::int64_t));
+    });
+}
+
+void Comm::reduce_sum(std::span<std::int64_t> v) const { reduce(v, MPI_SUM, "MPI_Reduce(sum)"); }
+void Comm::reduce_max(std::span<std::int64_t> v) const { reduce(v, MPI_MAX, "MPI_Reduce(max)"); }
+
 std::int64_t Comm::sum(std::int64_t v) const {
     allreduce_sum({&v, 1});
     return v;

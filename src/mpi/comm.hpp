@@ -34,6 +34,8 @@ struct Traffic {
     std::int64_t allreduce_bytes = 0;
     std::int64_t broadcast_calls = 0;  // the broadcasts among them (on every rank)
     std::int64_t broadcast_bytes = 0;  // bytes broadcast from this rank as the root
+    std::int64_t reduce_calls = 0;     // the reductions to rank 0 among them
+    std::int64_t reduce_bytes = 0;
 };
 
 class Comm {
@@ -51,6 +53,9 @@ public:
     // In-place sums and maxima of 64-bit integers over all ranks (exact, order independent).
     void allreduce_sum(std::span<std::int64_t> values) const;
     void allreduce_max(std::span<std::int64_t> values) const;
+    // The same, to rank 0 only: the values of the other ranks are left unspecified.
+    void reduce_sum(std::span<std::int64_t> values) const;
+    void reduce_max(std::span<std::int64_t> values) const;
     std::int64_t sum(std::int64_t v) const;
     std::int64_t max(std::int64_t v) const;
     double max(double v) const;
@@ -71,6 +76,7 @@ public:
 private:
     explicit Comm(MPI_Comm c);
     void count_allreduce(std::size_t bytes) const;
+    void reduce(std::span<std::int64_t> values, MPI_Op op, const char* what) const;
     void count_broadcast(std::size_t bytes, int root) const;
     MPI_Comm comm_;
     std::shared_ptr<Traffic> traffic_ = std::make_shared<Traffic>();
@@ -85,6 +91,14 @@ template <class State>
 void allreduce_state(const Comm& comm, State& state) {
     comm.allreduce_sum(state.sum_words());
     comm.allreduce_max(state.max_words());
+}
+
+// The same to rank 0 only, for a state that only rank 0 reads (a report's summaries): the
+// other ranks' states are left unspecified.
+template <class State>
+void reduce_state(const Comm& comm, State& state) {
+    comm.reduce_sum(state.sum_words());
+    comm.reduce_max(state.max_words());
 }
 
 }  // namespace engage::mpi

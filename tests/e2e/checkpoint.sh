@@ -64,9 +64,11 @@ wait_for() { # LOG WHAT TEST...: polls TEST until it holds
     done
 }
 pass_started() { compgen -G "$1/.engage-tmp-*/customers.h5" > /dev/null; } # the pass follows at once
-# PID has written a whole chunk of customers.h5: creating the file writes about 35 KB, the first
-# whole chunk over 200 KB (its uncompressed /signals columns alone take 3 x 64 KB).
-chunk_written() { [ "$(awk '/^wchar:/ { print $2 }' "/proc/$1/io" 2> /dev/null || echo 0)" -gt 200000 ]; }
+# LOG N: a progress line of the pass (ENGAGE_PROGRESS_SECONDS=0: one per round) says that rank 0
+# has folded at least N customers.
+folded_at_least() {
+    awk -v n="$2" '/^score: .* customers on rank 0/ { sub(/^[^(]*\(/, ""); if ($1 + 0 >= n) found = 1 } END { exit !found }' "$1"
+}
 says() { grep -q "$2" "$1"; }
 stopped_after() { # LOG SIGNAL: the round of the stop message, checked to be inside the pass
     local line round rounds
@@ -152,9 +154,11 @@ echo "[$SECONDS s] 2 ranks: resumed after round $round2, outputs identical to th
 
 # --- (a) 1 rank, without mpirun; the run creates the output directory
 out=$tmp/out1
-start "$tmp/stop1r.log" "$engage" "${args[@]}" --output "$out"
+# Stopped once more than a whole chunk's customers are folded: a checkpoint writes every row
+# folded so far, so the resumed run appends to a file with whole chunks and an open one.
+start "$tmp/stop1r.log" env ENGAGE_PROGRESS_SECONDS=0 "$engage" "${args[@]}" --output "$out"
 rank=$(child_of "$job" engage)
-wait_for "$tmp/stop1r.log" "a whole chunk of customers.h5" chunk_written "$rank"
+wait_for "$tmp/stop1r.log" "16,400 customers folded" folded_at_least "$tmp/stop1r.log" 16400
 kill -TERM "$rank"
 finish "$tmp/stop1r.log"
 [ "$rc" -eq 75 ] || fail "1 rank stopped by SIGTERM: exit $rc, expected 75: $(cat "$tmp/stop1r.log")"

@@ -14,7 +14,7 @@
 #include "io/h5/file.hpp"
 #include "io/report/engagement_report.hpp"
 #include "io/report/score_report.hpp"
-#include "jobs/engagement_stage.hpp"
+#include "engagement/engagement_pass.hpp"
 #include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
 #include "root_checks.hpp"
@@ -25,6 +25,36 @@ namespace engage {
 namespace {
 
 using testing_support::slurp;
+
+// The engagement model over every customer in memory, serially: the reference that the job's
+// streamed stages (jobs/engagement_stage.cpp) must equal exactly.
+struct EngagementReference {
+    std::vector<kernels::ScoredCustomer> scored;
+    kernels::EngagementSummary summary;
+    kernels::RankCorrelation truth;
+    kernels::TierScoreHistogram score_by_tier;
+};
+
+EngagementReference engagement_reference(std::span<const kernels::EngagementRecord> records,
+                                         const kernels::EngagementConfig& config, const io::CustomerBaseMeta& meta) {
+    auto metrics = std::make_unique<kernels::MetricHistograms>();
+    kernels::add_keys(records, *metrics);
+    metrics->finalize();
+    EngagementReference r{std::vector<kernels::ScoredCustomer>(records.size()),
+                          kernels::EngagementSummary(meta.business_unit_names.size(), meta.region_names.size(),
+                                                     meta.rm_names.size()),
+                          {}, {}};
+    kernels::score_all(records, *metrics, config, r.scored);
+    kernels::ValidationHistograms validation;
+    kernels::add_validation_keys(records, r.scored, validation);
+    validation.finalize();
+    for (const auto& c : r.scored) {
+        r.summary.update(c);
+        r.score_by_tier.add(c);
+    }
+    kernels::correlate_with_truth(records, r.scored, validation, r.truth);
+    return r;
+}
 
 TEST(ScoreJob, EqualsTheSerialReference) {
     const auto comm = mpi::Comm::world();
@@ -67,8 +97,7 @@ TEST(ScoreJob, EqualsTheSerialReference) {
         std::vector<kernels::EngagementRecord> records;
         kernels::collect_records(f, all.business_unit, all.region, all.rm, all.wallet, all.truth, all.truth_churn,
                                  ctx.as_of, std::int32_t(s.window_days), records);
-        const auto engagement = jobs::run_engagement_model(self, records, model, meta.business_unit_names.size(),
-                                                           meta.region_names.size(), meta.rm_names.size());
+        const auto engagement = engagement_reference(records, model, meta);
 
         std::vector<std::uint64_t> offsets(meta.customers + 1);
         in.read_offsets(0, offsets);

@@ -1,0 +1,96 @@
+#include "io/spill_store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/errors.hpp"
+
+namespace engage::io {
+
+namespace {
+std::string why() { return std::strerror(errno); }
+}  // namespace
+
+SpillBytes::SpillBytes(std::string path, std::size_t row_bytes, std::size_t block_rows, SpillBudget& budget)
+    : path_(std::move(path)), row_bytes_(row_bytes), block_rows_(block_rows ? block_rows : 1), budget_(budget) {}
+
+SpillBytes::~SpillBytes() { clear(); }
+
+void SpillBytes::clear() {
+    for (const Sealed& s : sealed_)
+        if (!s.memory.empty()) budget_.release(s.bytes);
+    sealed_.clear();
+    std::vector<std::byte>().swap(tail_);
+    rows_ = 0;
+    file_bytes_ = 0;
+    if (fd_ >= 0) {
+        ::close(fd_);
+        ::unlink(path_.c_str());
+        fd_ = -1;
+    }
+}
+
+void SpillBytes::append(const void* rows, std::size_t n) {
+    const auto* p = static_cast<const std::byte*>(rows);
+    const std::size_t block_bytes = block_rows_ * row_bytes_;
+    while (n > 0) {
+        if (tail_.capacity() < block_bytes) tail_.reserve(block_bytes);
+        const std::size_t room = (block_bytes - tail_.size()) / row_bytes_;
+        const std::size_t take = std::min(room, n);
+        tail_.insert(tail_.end(), p, p + take * row_bytes_);
+        p += take * row_bytes_;
+        n -= take;
+        rows_ += take;
+        if (tail_.size() == block_bytes) seal();
+    }
+}
+
+void SpillBytes::seal() {
+    Sealed s;
+    s.bytes = tail_.size();
+    if (budget_.reserve(s.bytes)) {
+        s.memory = std::move(tail_);
+        tail_ = {};
+    } else {
+        if (fd_ < 0) {
+            fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+            if (fd_ < 0)
+                throw IoError(path_ + ": cannot create the scratch file for per-customer state (" + why() +
+                              "); make its directory writable, or give a larger --memory-per-rank");
+        }
+        s.offset = file_bytes_;
+        std::size_t done = 0;
+        while (done < s.bytes) {
+            const ssize_t w = ::pwrite(fd_, tail_.data() + done, s.bytes - done, off_t(s.offset + done));
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0)
+                throw IoError(path_ + ": cannot write per-customer state to the scratch file (" + why() +
+                              "); free space on its file system, or give a larger --memory-per-rank");
+            done += std::size_t(w);
+        }
+        file_bytes_ += s.bytes;
+        budget_.count_spill(s.bytes);
+        tail_.clear();
+    }
+    sealed_.push_back(std::move(s));
+}
+
+std::span<const std::byte> SpillBytes::block(std::size_t b, std::vector<std::byte>& scratch) const {
+    if (b == sealed_.size()) return tail_;
+    const Sealed& s = sealed_.at(b);
+    if (!s.memory.empty()) return s.memory;
+    scratch.resize(s.bytes);
+    std::size_t done = 0;
+    while (done < s.bytes) {
+        const ssize_t r = ::pread(fd_, scratch.data() + done, s.bytes - done, off_t(s.offset + done));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) throw IoError(path_ + ": cannot read per-customer state back from the scratch file (" + why() + ")");
+        done += std::size_t(r);
+    }
+    return scratch;
+}
+
+}  // namespace engage::io

@@ -1,0 +1,110 @@
+#pragma once
+// Per-customer rows of one rank kept between the pass and the sweeps of `engage score`
+// (docs/architecture.md, "Stages"): appended in the customers' order, read back block by block.
+// Sealed blocks stay in memory while the rank's spill allowance (`SpillBudget`) has room; the
+// others go to a scratch file of their own and are read back from it. Either way a reader gets
+// the same rows, so results do not depend on the memory budget. Local: no MPI.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "io/checkpoint.hpp"
+
+namespace engage::io {
+
+// The bytes that sealed blocks of all of a rank's spill stores may keep in memory.
+class SpillBudget {
+public:
+    explicit SpillBudget(std::uint64_t bytes) : allowance_(bytes) {}
+    bool reserve(std::uint64_t bytes) noexcept {
+        if (used_ + bytes > allowance_) return false;
+        used_ += bytes;
+        return true;
+    }
+    void release(std::uint64_t bytes) noexcept { used_ -= bytes; }
+    std::uint64_t allowance() const noexcept { return allowance_; }
+    std::uint64_t spilled() const noexcept { return spilled_; }  // bytes written to scratch files
+    void count_spill(std::uint64_t bytes) noexcept { spilled_ += bytes; }
+
+private:
+    std::uint64_t allowance_, used_ = 0, spilled_ = 0;
+};
+
+// Rows of `row_bytes` bytes in blocks of `block_rows` rows.
+class SpillBytes {
+public:
+    // `path`: the scratch file, created only when a block spills, removed by the destructor.
+    SpillBytes(std::string path, std::size_t row_bytes, std::size_t block_rows, SpillBudget& budget);
+    ~SpillBytes();
+    SpillBytes(const SpillBytes&) = delete;
+    SpillBytes& operator=(const SpillBytes&) = delete;
+
+    void append(const void* rows, std::size_t n);
+    std::uint64_t rows() const noexcept { return rows_; }
+    std::size_t block_rows() const noexcept { return block_rows_; }
+    std::size_t blocks() const noexcept { return std::size_t((rows_ + block_rows_ - 1) / block_rows_); }
+    // Block b (rows [b * block_rows, ...)): its bytes, read into `scratch` when spilled.
+    std::span<const std::byte> block(std::size_t b, std::vector<std::byte>& scratch) const;
+    // Drops every row and the scratch file.
+    void clear();
+
+private:
+    struct Sealed {
+        std::vector<std::byte> memory;  // empty when spilled
+        std::uint64_t offset = 0, bytes = 0;
+    };
+    void seal();
+    std::string path_;
+    std::size_t row_bytes_, block_rows_;
+    SpillBudget& budget_;
+    std::vector<Sealed> sealed_;
+    std::vector<std::byte> tail_;  // the block being filled
+    std::uint64_t rows_ = 0, file_bytes_ = 0;
+    int fd_ = -1;
+};
+
+template <class T>
+class SpillStore {
+    static_assert(std::is_trivially_copyable_v<T>);
+
+public:
+    SpillStore(std::string path, std::size_t block_rows, SpillBudget& budget)
+        : bytes_(std::move(path), sizeof(T), block_rows, budget) {}
+
+    void append(std::span<const T> rows) { bytes_.append(rows.data(), rows.size()); }
+    void append(const T& row) { bytes_.append(&row, 1); }
+    std::uint64_t size() const noexcept { return bytes_.rows(); }
+    std::size_t blocks() const noexcept { return bytes_.blocks(); }
+    std::size_t block_rows() const noexcept { return bytes_.block_rows(); }
+    // Block b's rows; empty past the last block. Valid until the next call with this scratch.
+    std::span<const T> block(std::size_t b, std::vector<std::byte>& scratch) const {
+        if (b >= blocks()) return {};
+        const auto raw = bytes_.block(b, scratch);
+        return {reinterpret_cast<const T*>(raw.data()), raw.size() / sizeof(T)};
+    }
+    void clear() { bytes_.clear(); }
+
+    // Checkpoint: the rows block by block (one vector each), then restored in the same order.
+    void save(StateWriter& out) const {
+        std::vector<std::byte> scratch;
+        out.value(std::uint64_t(blocks()));
+        for (std::size_t b = 0; b < blocks(); ++b) out.vector(block(b, scratch));
+    }
+    void restore(StateReader& in) {
+        clear();
+        const auto n = in.value<std::uint64_t>();
+        std::vector<T> rows;
+        for (std::uint64_t b = 0; b < n; ++b) {
+            in.vector(rows);
+            append(rows);
+        }
+    }
+
+private:
+    SpillBytes bytes_;
+};
+
+}  // namespace engage::io

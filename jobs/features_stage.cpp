@@ -1,0 +1,45 @@
+#include "jobs/features_stage.hpp"
+
+#include "io/features_file.hpp"
+#include "jobs/score_job.hpp"
+#include "mpi/comm.hpp"
+
+namespace engage::jobs {
+
+void FeaturesStage::fold(const io::CustomerShard& shard, std::int64_t) {
+    date_.features.resize(shard.customers());
+    if (shard.customers() > 0) kernels::ScoreFeatures::run(shard.view(), date_.ctx, date_.run.kinds, date_.features);
+}
+
+SummaryStage::SummaryStage(DateContext& date, std::int64_t flush_rounds)
+    : date_(date), flush_rounds_(std::max<std::int64_t>(1, flush_rounds)),
+      summary_(date.run.meta->business_unit_names.size()) {}
+
+void SummaryStage::fold(const io::CustomerShard& shard, std::int64_t round) {
+    for (std::size_t k = 0; k < shard.customers(); ++k) summary_.update(date_.features[k], shard.business_unit[k]);
+    date_.run.writer->append(shard.id, date_.features, (round + 1) % flush_rounds_ == 0);
+}
+
+void SummaryStage::finish(const mpi::Comm& comm, int step) {
+    if (step == 0) mpi::reduce_state(comm, summary_);
+}
+
+void SummaryStage::report(ReportOutput& out) const {
+    const ScoreOptions& o = *date_.run.options;
+    out.report = io::build_score_report(summary_, *date_.run.meta,
+                                        {o.input, date_.as_of, date_.window_start, o.window_days, date_.run.shards,
+                                         std::int64_t(o.engagement.min_group_size)});
+    out.tables = io::score_report_tables(out.report);
+}
+
+void SummaryStage::save(io::StateWriter& out) const {
+    out.vector(summary_.sum_words());
+    out.vector(summary_.max_words());
+}
+
+void SummaryStage::restore(io::StateReader& in) {
+    in.fixed(summary_.sum_words());
+    in.fixed(summary_.max_words());
+}
+
+}  // namespace engage::jobs

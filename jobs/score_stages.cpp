@@ -1,0 +1,52 @@
+#include "jobs/score_stages.hpp"
+
+#include "core/dates.hpp"
+#include "jobs/engagement_stage.hpp"
+#include "jobs/features_stage.hpp"
+#include "jobs/retention_stage.hpp"
+#include "jobs/score_job.hpp"
+#include "jobs/study_stage.hpp"
+
+namespace engage::jobs {
+
+DateContext::DateContext(const RunContext& r, kernels::Day day, bool is_main) : run(r), main(is_main) {
+    const ScoreOptions& o = *run.options;
+    const std::int64_t epoch = run.meta->epoch_unix_day;
+    ctx.as_of = day;
+    ctx.window_start = kernels::Day(day - o.window_days + 1);
+    ctx.engagement = &o.engagement;
+    ctx.previous_as_of = day - o.engagement.trend_days;
+    ctx.previous_window_start = kernels::Day(ctx.previous_as_of - o.window_days + 1);
+    for (kernels::Day d = ctx.window_start; d <= ctx.as_of; ++d) tables.month_of.push_back(month_index(epoch + d));
+    tables.weights = kernels::engagement_weights(o.engagement, ctx.as_of - ctx.window_start + 1);
+    ctx.month_of = tables.month_of.data();
+    ctx.weights = tables.weights.data();
+    as_of = format_iso_date(epoch + ctx.as_of);
+    previous_as_of = format_iso_date(epoch + ctx.previous_as_of);
+    window_start = format_iso_date(epoch + ctx.window_start);
+    horizon_end = format_iso_date(epoch + ctx.as_of + run.retention.holdout_days);
+    tag = main ? "" : "-" + as_of;
+}
+
+std::unique_ptr<ScoreStages> make_score_stages(const RunContext& run, kernels::Day as_of,
+                                               std::span<const kernels::Day> backtest_dates,
+                                               std::int64_t flush_rounds) {
+    auto s = std::make_unique<ScoreStages>();
+    const bool retention = run.retention.enabled;
+    const bool study = retention && run.retention.holdout_days > 0;
+    const auto dates = std::make_shared<StudyDates>();
+    auto add_date = [&](kernels::Day day, bool main) {
+        DateContext& d = s->dates.emplace_back(run, day, main);
+        s->stages.push_back(std::make_unique<FeaturesStage>(d));
+        if (main) s->stages.push_back(std::make_unique<SummaryStage>(d, flush_rounds));
+        s->stages.push_back(std::make_unique<EngagementStage>(d));
+        if (retention) s->stages.push_back(std::make_unique<RetentionStage>(d));
+        if (study) s->stages.push_back(std::make_unique<StudyStage>(d, dates));
+    };
+    add_date(as_of, true);
+    if (study)
+        for (kernels::Day d : backtest_dates) add_date(d, false);
+    return s;
+}
+
+}  // namespace engage::jobs

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The memory budget changes where per-customer state lives, never a result (issue 11): a tiny
+# --memory-per-rank forces the spill stores to scratch files and the sweeps into many small
+# blocks, and report.json, every CSV table and customers.h5 must still equal the run with the
+# default budget, at 1-4 ranks and 1-2 threads, with and without the retention study and a
+# backtest date. run.json says how much spilled (0 with the default budget on this small base).
+# Usage: memory_budget.sh ENGAGE MPIEXEC
+set -euo pipefail
+engage=$1
+mpiexec=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+run() { # ranks threads args...
+    local n=$1 t=$2; shift 2
+    OMP_NUM_THREADS=$t "$mpiexec" --bind-to none -n "$n" "$engage" "$@" -q
+}
+spilled() { sed -n 's/.*"spilled_bytes_all_ranks": \([0-9]*\).*/\1/p' "$1/run.json"; }
+same() { # REF OUT WHAT
+    local f
+    [ "$(cd "$1" && ls)" = "$(cd "$2" && ls)" ] || fail "$3: other files: $(ls "$2")"
+    for f in "$1"/report.json "$1"/*.csv; do
+        cmp "$f" "$2/${f##*/}" || fail "$3: ${f##*/} differs from the default budget"
+    done
+    h5diff "$1/customers.h5" "$2/customers.h5" || fail "$3: customers.h5 differs from the default budget"
+}
+
+run 1 1 generate --customers 20000 --seed 9 --mean-interactions 20 --output "$tmp/base.h5"
+plain=(score --input "$tmp/base.h5" --shard-customers 500)
+study=("${plain[@]}" --retention --holdout-days 120 --backtest-as-of 2025-03-31)
+for name in plain study; do
+    declare -n args=$name
+    run 1 1 "${args[@]}" --output "$tmp/$name-ref"
+    [ "$(spilled "$tmp/$name-ref")" = 0 ] || fail "$name: the default budget spilled on a small base"
+    for layout in "1 1" "2 2" "3 1" "4 1"; do
+        set -- $layout
+        out=$tmp/$name-$1x$2
+        run "$1" "$2" "${args[@]}" --memory-per-rank 1M --output "$out"
+        [ "$(spilled "$out")" -gt 0 ] || fail "$name at $1 x $2: --memory-per-rank 1M spilled nothing"
+        same "$tmp/$name-ref" "$out" "$name at $1 ranks x $2 threads, 1M per rank"
+        ls -A "$out" | grep -q '^\.' && fail "$name: left behind in $out: $(ls -A "$out")"
+    done
+    echo "memory_budget: $name: identical outputs with 1M per rank ($(spilled "$tmp/$name-1x1") bytes spilled at 1 rank)"
+done
