@@ -16,7 +16,7 @@ namespace {
 nlohmann::ordered_json communication(const mpi::Comm& comm) {
     const mpi::Traffic t = comm.traffic();  // a copy: the reductions below count too
     std::int64_t most[] = {t.bytes_sent, t.allreduce_bytes, t.broadcast_bytes, t.collectives, t.allreduce_calls,
-                           t.broadcast_calls, t.reduce_bytes, t.reduce_calls};
+                           t.broadcast_calls, t.reduce_bytes, t.reduce_calls, t.exchange_bytes, t.exchange_messages};
     std::int64_t total = t.bytes_sent;
     comm.allreduce_max(most);
     comm.allreduce_sum({&total, 1});
@@ -30,6 +30,8 @@ nlohmann::ordered_json communication(const mpi::Comm& comm) {
     c["broadcast_calls"] = most[5];
     c["reduce_bytes_per_rank_max"] = most[6];
     c["reduce_calls"] = most[7];
+    c["exchange_bytes_per_rank_max"] = most[8];
+    c["exchange_messages"] = most[9];
     return c;
 }
 }  // namespace

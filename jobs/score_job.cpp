@@ -20,6 +20,7 @@
 #include "io/report/retention_report.hpp"
 #include "jobs/score_checkpoint.hpp"
 #include "jobs/score_stages.hpp"
+#include "jobs/shard_plan.hpp"
 #include "mpi/comm.hpp"
 #include "report/score_summary.hpp"
 
@@ -64,26 +65,6 @@ Day resolve_as_of(const ScoreOptions& o, const io::CustomerBaseMeta& m) {
                           " (" + format_iso_date(m.epoch_unix_day + first) + " .. " +
                           format_iso_date(m.epoch_unix_day + last) + "); choose fewer holdout days");
     return Day(last - holdout);
-}
-
-// Shard boundaries from /interactions/offsets, streamed by rank 0 in blocks and broadcast.
-std::vector<std::uint64_t> plan_shards(const mpi::Comm& comm, const io::CustomerBaseReader& in,
-                                       const partition::ShardLimits& limits) {
-    std::vector<std::uint64_t> bounds;
-    comm.agree([&] {
-        if (!comm.root()) return;
-        partition::ShardPlanner planner(limits);
-        const std::uint64_t n = in.meta().customers + 1;
-        std::vector<std::uint64_t> block(std::min<std::uint64_t>(n, 1u << 20));
-        for (std::uint64_t at = 0; at < n; at += block.size()) {
-            const auto len = std::min<std::uint64_t>(block.size(), n - at);
-            in.read_offsets(at, std::span(block.data(), len));
-            planner.feed(std::span<const std::uint64_t>(block.data(), len));
-        }
-        bounds = planner.finish();
-    });
-    comm.broadcast(bounds);
-    return bounds;
 }
 
 // How the memory budget of a rank is shared (docs/architecture.md, "Memory per rank"): a
@@ -187,7 +168,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     std::unique_ptr<io::OutputDir> out;
     Day as_of_day = 0;
     std::vector<Day> extra;  // further dates of the backtest
-    std::vector<std::uint64_t> bounds;
+    ShardPlan plan;
     {
         auto t = timer.measure("open");
         out = std::make_unique<io::OutputDir>(comm, o.output);
@@ -199,12 +180,13 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         std::sort(extra.begin(), extra.end());
         extra.erase(std::unique(extra.begin(), extra.end()), extra.end());
         std::erase(extra, as_of_day);
-        bounds = plan_shards(comm, *in, o.shards);
+        plan = plan_shards_parallel(comm, *in, o.shards);
     }
     const io::CustomerBaseMeta& meta = in->meta();
-    const std::size_t shards = bounds.size() - 1;
-    const auto [s0, s1] = partition::shards_of_rank(shards, comm.rank(), comm.size());
-    const std::int64_t rounds = comm.max(std::int64_t(s1 - s0));
+    const std::size_t shards = plan.shards;
+    const std::size_t mine_count = plan.last - plan.first;  // this rank's shards
+    const std::vector<std::uint64_t>& bounds = plan.bounds;  // bounds[i]: first customer of shard first + i
+    const std::int64_t rounds = comm.max(std::int64_t(mine_count));
 
     RunContext run;
     run.options = &o;
@@ -236,14 +218,14 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     const ScoreCheckpoint checkpoint(comm, o, info.version, shards, out->staged("customers.h5"));
     std::optional<std::uint64_t> resume_at;
     if (checkpoint.rounds_done() > 0)
-        resume_at = bounds[s0 + std::min<std::size_t>(std::size_t(checkpoint.rounds_done()), s1 - s0)];
+        resume_at = bounds[std::min<std::size_t>(std::size_t(checkpoint.rounds_done()), mine_count)];
     std::unique_ptr<io::FeaturesWriter> writer;
     comm.agree([&] {
         writer = std::make_unique<io::FeaturesWriter>(
             comm, out->staged("customers.h5"), meta.customers,
             io::FeaturesFileInfo{o.input, as_of, previous_as_of, o.window_days, info.version, channel_names,
                                  o.retention.enabled},
-            bounds[s0], resume_at);
+            bounds.front(), resume_at);
     });
 
     // The stages, with the rank's per-customer state in spill stores under the memory budget.
@@ -263,18 +245,18 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     const io::CustomerShard none;
     std::uint64_t read_interactions = 0;
     Progress progress(talk, "score");
-    const std::uint64_t local_customers = bounds[s1] - bounds[s0];
+    const std::uint64_t local_customers = bounds.back() - bounds.front();
     std::uint64_t folded = 0;
     if (checkpoint.rounds_done() > 0) {
         checkpoint.restore(stages);
-        folded = resume_at.value_or(bounds[s0]) - bounds[s0];
+        folded = resume_at.value_or(bounds.front()) - bounds.front();
         if (talk)
             std::fprintf(stderr, "engage score: resuming after round %lld of %lld, from %s\n",
                          (long long)checkpoint.rounds_done(), (long long)rounds, checkpoint.path().c_str());
     }
     for (std::int64_t r = checkpoint.rounds_done(); r < rounds; ++r) {
-        const bool mine = std::size_t(r) < s1 - s0;
-        const std::size_t s = s0 + std::size_t(r);
+        const bool mine = std::size_t(r) < mine_count;
+        const std::size_t s = std::size_t(r);
         {
             auto t = timer.measure("read");
             comm.agree([&] {

@@ -1,5 +1,6 @@
 #include "mpi/comm.hpp"
 
+#include <algorithm>
 #include <climits>
 
 #include "core/errors.hpp"
@@ -133,6 +134,68 @@ void Comm::broadcast(std::string& text, int root) const {
     text.resize(n);
     check(MPI_Bcast(text.data(), int(n), MPI_CHAR, root, comm_), "MPI_Bcast");
     count_broadcast(n, root);
+}
+
+std::vector<std::uint64_t> Comm::allgather(std::uint64_t v) const {
+    std::vector<std::uint64_t> all(static_cast<std::size_t>(size_));
+    check(MPI_Allgather(&v, 1, MPI_UINT64_T, all.data(), 1, MPI_UINT64_T, comm_), "MPI_Allgather");
+    ++traffic_->collectives;
+    traffic_->bytes_sent += std::int64_t(sizeof v);
+    return all;
+}
+
+void Comm::exchange(std::span<const SendTo> sends, std::span<const ReceiveFrom> receives) const {
+    // One tag for every piece: MPI keeps messages between two ranks on one communicator and tag
+    // in the order they were sent (non-overtaking), so pieces match in order, and a piece over
+    // 2^28 words goes as several messages, received in the same order.
+    constexpr int kTag = 7001;
+    std::vector<MPI_Request> requests;
+    try {
+        for (const SendTo& s : sends)
+            in_pieces(s.words.size(), [&](std::size_t at, int n) {
+                MPI_Request q = MPI_REQUEST_NULL;
+                const int rc = MPI_Isend(s.words.data() + at, n, MPI_UINT64_T, s.rank, kTag, comm_, &q);
+                check(rc, "MPI_Isend(exchange)");
+                requests.push_back(q);
+                ++traffic_->exchange_messages;
+                traffic_->exchange_bytes += std::int64_t(n) * std::int64_t(sizeof(std::uint64_t));
+                traffic_->bytes_sent += std::int64_t(n) * std::int64_t(sizeof(std::uint64_t));
+            });
+    } catch (...) {
+        // A failed post: the sends already posted still reference the buffers, and their
+        // receivers may never come. Cancel them; a wait on a cancelled request is guaranteed to
+        // return (MPI 4.0, section 3.8.4), after which the buffers may go.
+        for (MPI_Request& r : requests) MPI_Cancel(&r);
+        MPI_Waitall(int(requests.size()), requests.data(), MPI_STATUSES_IGNORE);
+        throw;
+    }
+    // Receives one by one, each matched first (MPI_Mprobe) so that its length is known before it
+    // lands: Open MPI truncates a longer message without reporting it through MPI_Waitall. A
+    // piece of the wrong length is still received (into scratch), so that every send completes,
+    // and reported once all are done. The sends are all posted above: no blocking receive here
+    // can wait on a send that this rank has not started.
+    std::string mismatch;
+    std::vector<std::uint64_t> scratch;
+    for (const ReceiveFrom& r : receives)
+        in_pieces(r.words.size(), [&](std::size_t at, int n) {
+            MPI_Message message = MPI_MESSAGE_NULL;
+            MPI_Status status;
+            check(MPI_Mprobe(r.rank, kTag, comm_, &message, &status), "MPI_Mprobe(exchange)");
+            int got = 0;
+            check(MPI_Get_count(&status, MPI_UINT64_T, &got), "MPI_Get_count(exchange)");
+            std::uint64_t* into = r.words.data() + at;
+            if (got != n) {
+                if (mismatch.empty())
+                    mismatch = "exchange: a piece of " + std::to_string(got) + " words came from rank " +
+                               std::to_string(r.rank) + " where " + std::to_string(n) +
+                               " were expected; the pieces sent and received do not match";
+                scratch.resize(std::size_t(got));
+                into = scratch.data();
+            }
+            check(MPI_Mrecv(into, got, MPI_UINT64_T, &message, MPI_STATUS_IGNORE), "MPI_Mrecv(exchange)");
+        });
+    check(MPI_Waitall(int(requests.size()), requests.data(), MPI_STATUSES_IGNORE), "MPI_Waitall(exchange)");
+    if (!mismatch.empty()) throw MpiError(mismatch);
 }
 
 void Comm::agree(const std::function<void()>& work) const {

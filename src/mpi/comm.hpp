@@ -26,16 +26,29 @@ public:
 // independent of the algorithm MPI picks (a ring all-reduce of n bytes moves about 2n per rank on
 // the wire; here it counts n). An all-reduce or scan counts its buffer on every rank, a broadcast
 // counts its buffer on the root only, a barrier counts a call and no bytes. MPI-IO traffic inside
-// HDF5 (io/h5/file.cpp) does not go through Comm and is not counted.
+// HDF5 (io/h5/file.cpp) does not go through Comm and is not counted. A point-to-point `exchange`
+// counts the words this rank sends, once, in bytes_sent and in exchange_bytes.
 struct Traffic {
     std::int64_t collectives = 0;      // every collective call (MPI_Allreduce, MPI_Bcast, ...)
-    std::int64_t bytes_sent = 0;       // their payload bytes from this rank
+    std::int64_t bytes_sent = 0;       // their payload bytes from this rank, and its exchanges'
     std::int64_t allreduce_calls = 0;  // the all-reduces among them (agree's included)
     std::int64_t allreduce_bytes = 0;
     std::int64_t broadcast_calls = 0;  // the broadcasts among them (on every rank)
     std::int64_t broadcast_bytes = 0;  // bytes broadcast from this rank as the root
     std::int64_t reduce_calls = 0;     // the reductions to rank 0 among them
     std::int64_t reduce_bytes = 0;
+    std::int64_t exchange_messages = 0;  // point-to-point sends of `exchange` from this rank
+    std::int64_t exchange_bytes = 0;     // their payload bytes
+};
+
+// One piece of a point-to-point exchange (Comm::exchange): words to send to, or receive from, `rank`.
+struct SendTo {
+    int rank = 0;
+    std::span<const std::uint64_t> words;
+};
+struct ReceiveFrom {
+    int rank = 0;
+    std::span<std::uint64_t> words;
 };
 
 class Comm {
@@ -63,6 +76,18 @@ public:
     std::uint64_t exclusive_prefix_sum(std::uint64_t v) const;
     void broadcast(std::vector<std::uint64_t>& values, int root = 0) const;
     void broadcast(std::string& text, int root = 0) const;
+    // Every rank's `v`, in rank order (MPI_Allgather; 8 bytes sent per rank, 8 x size received).
+    std::vector<std::uint64_t> allgather(std::uint64_t v) const;
+
+    // Point-to-point exchange of 64-bit words: sends every `sends[i].words` to `sends[i].rank`
+    // (MPI_Isend, all posted first) and fills every `receives[j].words` from `receives[j].rank`
+    // (in order, MPI_Mprobe + MPI_Mrecv). Not a collective, but every rank that another sends to
+    // or receives from must call it in the same phase, and the pieces one rank sends to another
+    // must match, in order and length, the pieces that one receives from it (a missing piece
+    // waits forever; a piece of another length throws MpiError once every piece has arrived).
+    // Pieces to or from this rank itself are allowed. Returns when every piece has arrived and
+    // every send buffer is free.
+    void exchange(std::span<const SendTo> sends, std::span<const ReceiveFrom> receives) const;
 
     // Runs `work` on every rank, then makes every rank agree on the outcome: if any rank threw,
     // every rank throws the error of the lowest failing rank (same type, same text). Call it

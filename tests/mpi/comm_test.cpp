@@ -35,6 +35,41 @@ TEST(Comm, ExclusivePrefixSumAndBroadcast) {
     EXPECT_EQ(v, (std::vector<std::uint64_t>{3, 1, 4, 1, 5}));
 }
 
+TEST(Comm, AllgatherIsInRankOrder) {
+    const auto comm = Comm::world();
+    const std::vector<std::uint64_t> all = comm.allgather(std::uint64_t(10 * comm.rank() + 1));
+    ASSERT_EQ(all.size(), std::size_t(comm.size()));
+    for (int q = 0; q < comm.size(); ++q) EXPECT_EQ(all[q], std::uint64_t(10 * q + 1));
+}
+
+TEST(Comm, ExchangeMatchesPiecesInOrderIncludingToItself) {
+    const auto comm = Comm::world();
+    const int p = comm.size(), r = comm.rank(), next = (r + 1) % p, prev = (r + p - 1) % p;
+    // Two pieces to the next rank (lengths 3 and 1), then one to itself (length 2): at one rank all
+    // three go to itself, and are received in the order sent.
+    const std::vector<std::uint64_t> a{std::uint64_t(r), 100u + r, 200u + r}, b{300u + r}, self{7, 8};
+    std::vector<std::uint64_t> got_a(3), got_b(1), got_self(2);
+    const SendTo sends[] = {{next, a}, {next, b}, {r, self}};
+    const ReceiveFrom receives[] = {{prev, got_a}, {prev, got_b}, {r, got_self}};
+    const std::int64_t before = comm.traffic().exchange_bytes;
+    comm.exchange(sends, receives);
+    EXPECT_EQ(got_a, (std::vector<std::uint64_t>{std::uint64_t(prev), 100u + prev, 200u + prev}));
+    EXPECT_EQ(got_b, (std::vector<std::uint64_t>{300u + prev}));
+    EXPECT_EQ(got_self, self);
+    EXPECT_EQ(comm.traffic().exchange_bytes - before, 8 * 6);
+    comm.exchange({}, {});  // nothing to do: returns at once
+}
+
+TEST(Comm, ExchangeThrowsWhenPiecesDoNotMatch) {
+    const auto comm = Comm::world();  // each rank with itself only, so no rank waits on another
+    const std::vector<std::uint64_t> three{1, 2, 3}, one{4};
+    std::vector<std::uint64_t> two(2);
+    const SendTo longer[] = {{comm.rank(), three}}, shorter[] = {{comm.rank(), one}};
+    const ReceiveFrom receive[] = {{comm.rank(), two}};
+    EXPECT_THROW(comm.exchange(longer, receive), MpiError);
+    EXPECT_THROW(comm.exchange(shorter, receive), MpiError);
+}
+
 kernels::CustomerFeatures customer(int k) {
     kernels::CustomerFeatures c;
     c.tenure_days = k % 400 - 3;
