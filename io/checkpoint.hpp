@@ -104,6 +104,10 @@ public:
     }
     // Checks the end mark.
     void close();
+    // Throws the damaged-file error unless `ok` (a consistency check of what was read).
+    void check(bool ok, const std::string& why) const {
+        if (!ok) damaged(why);
+    }
 
 private:
     void raw(void* data, std::size_t bytes);

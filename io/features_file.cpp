@@ -23,13 +23,13 @@ struct FeaturesWriter::Columns {
 
 FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, std::uint64_t customers,
                                const FeaturesFileInfo& info, std::uint64_t first,
-                               std::optional<std::uint64_t> resume_at)
+                               std::optional<std::uint64_t> resume_at, std::optional<std::uint64_t> scores_at)
     : cols_(std::make_unique<Columns>(resume_at ? h5::File::reopen(comm, path) : h5::File::create(comm, path))) {
     Columns& c = *cols_;
     h5::File& f = c.file;
     const std::uint64_t n = customers, k = info.channel_names.size();
-    // Where the appended columns continue; the scores are written from `first` at the end.
-    const std::uint64_t next = resume_at.value_or(first);
+    // Where the appended columns continue.
+    const std::uint64_t next = resume_at.value_or(first), next_score = scores_at.value_or(first);
     // Every column is stored in plain chunks, without a filter: deflate compresses about 93 MB
     // of these columns a second per core here, a plain write goes at disk speed (0.4-1.5 GB/s;
     // docs/performance.md, "Writing at disk speed"), and at 100 M customers the difference is
@@ -74,21 +74,21 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
 
     using S = const ScoredCustomer&;
     auto score = [&]<class T>(const char* name, T (*get)(const ScoredCustomer&)) {
-        c.scores.add<T>(f, std::string("/engagement/") + name, n, first, kChunkRows, 1,
+        c.scores.add<T>(f, std::string("/engagement/") + name, n, next_score, kChunkRows, 1,
                         [get](const ScoredCustomer& r, T* o) { *o = get(r); }, plain);
     };
     score("composite", +[](S r) { return float(r.now.composite); });
     score("tier", +[](S r) { return r.now.acquired ? std::uint8_t(r.now.tier) : kNotAcquired; });
     score("composite_previous", +[](S r) { return float(r.previous.composite); });
     score("tier_previous", +[](S r) { return r.previous.acquired ? std::uint8_t(r.previous.tier) : kNotAcquired; });
-    c.scores.add<float>(f, "/engagement/dimensions", n, first, kChunkRows, kernels::kDimensions,
+    c.scores.add<float>(f, "/engagement/dimensions", n, next_score, kChunkRows, kernels::kDimensions,
                         [](S r, float* o) { std::copy(r.now.dimension.begin(), r.now.dimension.end(), o); },
                         plain);
 
     if (info.retention) {
         using R = const kernels::RetentionPrediction&;
         auto prediction = [&](const char* name, float (*get)(const kernels::RetentionPrediction&)) {
-            c.retention.add<float>(f, std::string("/retention/") + name, n, first, kChunkRows, 1,
+            c.retention.add<float>(f, std::string("/retention/") + name, n, next_score, kChunkRows, 1,
                                    [get](R r, float* o) { *o = get(r); }, plain);
         };
         prediction("p_alive", +[](R r) { return r.p_alive; });

@@ -33,11 +33,13 @@ public:
     // Collective. This rank appends the rows of a contiguous range of customers from `first`.
     // With `resume_at`, the file is not created but reopened: an earlier run with the same
     // ranks wrote it and closed it at a checkpoint (jobs/score_checkpoint.hpp) with this rank's
-    // rows written up to `resume_at` (>= first), where append() continues; write_scores() and
-    // write_retention() still cover every row of the rank from `first`.
+    // feature rows written up to `resume_at` (>= first), where append() continues, and its
+    // score and prediction rows up to `scores_at` (default: first), where append_scores() and
+    // append_retention() continue.
     FeaturesWriter(const mpi::Comm& comm, const std::string& path, std::uint64_t customers,
                    const FeaturesFileInfo& info, std::uint64_t first,
-                   std::optional<std::uint64_t> resume_at = std::nullopt);
+                   std::optional<std::uint64_t> resume_at = std::nullopt,
+                   std::optional<std::uint64_t> scores_at = std::nullopt);
     ~FeaturesWriter();
 
     // Collective: appends the next rows of this rank (possibly none) and, with `flush` (the same

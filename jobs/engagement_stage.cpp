@@ -11,6 +11,7 @@ EngagementStage::EngagementStage(DateContext& date)
     : date_(date),
       records_(date.run.spill<kernels::EngagementRecord>("records" + date.tag)),
       metrics_(std::make_unique<kernels::MetricHistograms>()),
+      validation_(std::make_unique<kernels::ValidationHistograms>()),
       summary_(date.run.meta->business_unit_names.size(), date.run.meta->region_names.size(),
                date.run.meta->rm_names.size()),
       truth_(date.run.meta->has_truth) {}
@@ -30,7 +31,6 @@ void EngagementStage::finish(const mpi::Comm& comm, int step) {
     if (step == 0) {
         mpi::allreduce_state(comm, *metrics_);
         metrics_->finalize();
-        validation_ = std::make_unique<kernels::ValidationHistograms>();
     } else if (step == 1) {
         // Only rank 0 reports: the summaries are reduced to it, not all-reduced.
         mpi::reduce_state(comm, summary_);
@@ -69,14 +69,24 @@ void EngagementStage::report(ReportOutput& out) const {
     for (auto& t : io::engagement_tables(out.report["engagement"])) out.tables.push_back(std::move(t));
 }
 
-void EngagementStage::save(io::StateWriter& out) const {
+void EngagementStage::save(io::StateWriter& out) {
     records_->save(out);
-    out.vector(std::as_const(*metrics_).sum_words());
+    save_words(out, *metrics_);
+    save_words(out, *validation_);
+    save_words(out, summary_);
+    save_words(out, score_by_tier_);
+    save_words(out, truth_rho_);
 }
 
-void EngagementStage::restore(io::StateReader& in) {
+void EngagementStage::restore(io::StateReader& in, int finished) {
     records_->restore(in);
-    in.fixed(metrics_->sum_words());
+    restore_words(in, *metrics_);
+    restore_words(in, *validation_);
+    restore_words(in, summary_);
+    restore_words(in, score_by_tier_);
+    restore_words(in, truth_rho_);
+    if (finished >= 1) metrics_->finalize();
+    if (finished >= 2 && truth_) validation_->finalize();
 }
 
 }  // namespace engage::jobs

@@ -22,8 +22,8 @@ public:
     bool wants_sweep(int step) const noexcept override { return step == 0 || (step == 1 && truth_); }
     void sweep(int step, std::size_t block) override;
     void report(ReportOutput& out) const override;
-    void save(io::StateWriter& out) const override;
-    void restore(io::StateReader& in) override;
+    void save(io::StateWriter& out) override;
+    void restore(io::StateReader& in, int finished) override;
 
 private:
     DateContext& date_;

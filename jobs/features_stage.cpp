@@ -32,14 +32,8 @@ void SummaryStage::report(ReportOutput& out) const {
     out.tables = io::score_report_tables(out.report);
 }
 
-void SummaryStage::save(io::StateWriter& out) const {
-    out.vector(summary_.sum_words());
-    out.vector(summary_.max_words());
-}
+void SummaryStage::save(io::StateWriter& out) { save_words(out, summary_); }
 
-void SummaryStage::restore(io::StateReader& in) {
-    in.fixed(summary_.sum_words());
-    in.fixed(summary_.max_words());
-}
+void SummaryStage::restore(io::StateReader& in, int) { restore_words(in, summary_); }
 
 }  // namespace engage::jobs

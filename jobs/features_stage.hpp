@@ -19,8 +19,8 @@ public:
     bool wants_sweep(int) const noexcept override { return false; }
     void sweep(int, std::size_t) override {}
     void report(ReportOutput&) const override {}
-    void save(io::StateWriter&) const override {}
-    void restore(io::StateReader&) override {}
+    void save(io::StateWriter&) override {}
+    void restore(io::StateReader&, int) override {}
 
 private:
     DateContext& date_;
@@ -36,8 +36,8 @@ public:
     bool wants_sweep(int) const noexcept override { return false; }
     void sweep(int, std::size_t) override {}
     void report(ReportOutput& out) const override;
-    void save(io::StateWriter& out) const override;
-    void restore(io::StateReader& in) override;
+    void save(io::StateWriter& out) override;
+    void restore(io::StateReader& in, int finished) override;
 
 private:
     DateContext& date_;

@@ -120,27 +120,38 @@ void RetentionStage::report(ReportOutput& out) const {
     for (auto& t : io::retention_tables(out.report["retention"])) out.tables.push_back(std::move(t));
 }
 
-void RetentionStage::save(io::StateWriter& out) const {
+void RetentionStage::save(io::StateWriter& out) {
     histories_->save(out);
     out.vector(std::span<const std::int64_t>(counts_));
-    out.vector(holdout_.sum_words());
-    if (cohorts_) out.vector(std::as_const(*cohorts_).sum_words());
-    auto& self = const_cast<RetentionStage&>(*this);  // grouping the pending batch changes no result
-    out.vector(self.rfm_.groups());
-    out.vector(self.spend_.groups());
+    out.vector(std::as_const(holdout_).sum_words());
+    if (cohorts_) save_words(out, *cohorts_);
+    out.vector(rfm_.groups());
+    out.vector(spend_.groups());
+    out.value(bg_nbd_);
+    out.value(pareto_nbd_);
+    out.value(gamma_gamma_);
+    out.vector(std::as_const(predicted_bg_).sum_words());
+    out.vector(std::as_const(predicted_pareto_).sum_words());
+    save_words(out, survival_);
 }
 
-void RetentionStage::restore(io::StateReader& in) {
+void RetentionStage::restore(io::StateReader& in, int) {
     histories_->restore(in);
     in.fixed(std::span<std::int64_t>(counts_));
     in.fixed(holdout_.sum_words());
-    if (cohorts_) in.fixed(cohorts_->sum_words());
+    if (cohorts_) restore_words(in, *cohorts_);
     std::vector<kernels::RfmGroup> rfm;
     std::vector<kernels::SpendGroup> spend;
     in.vector(rfm);
     in.vector(spend);
     rfm_.assign(std::move(rfm));
     spend_.assign(std::move(spend));
+    bg_nbd_ = in.value<kernels::BgNbdFit>();
+    pareto_nbd_ = in.value<kernels::ParetoNbdFit>();
+    gamma_gamma_ = in.value<kernels::GammaGammaFit>();
+    in.fixed(predicted_bg_.sum_words());
+    in.fixed(predicted_pareto_.sum_words());
+    restore_words(in, survival_);
 }
 
 }  // namespace engage::jobs

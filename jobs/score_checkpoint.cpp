@@ -65,6 +65,7 @@ io::CheckpointIdentity identity_of(const ScoreOptions& o, const std::string& ver
     add("--window-days", std::to_string(o.window_days));
     add("--shard-interactions", std::to_string(o.shards.interactions));
     add("--shard-customers", std::to_string(o.shards.customers));
+    add("--memory-per-rank", std::to_string(o.memory_per_rank));  // it sets the blocks of the sweeps
     const kernels::EngagementConfig& e = o.engagement;
     for (int k = 0; k < kernels::kChannelKinds; ++k) {
         const std::string kind(kernels::kChannelKindNames[k]);
@@ -115,7 +116,8 @@ ScoreCheckpoint::ScoreCheckpoint(const mpi::Comm& comm, const ScoreOptions& o, c
     });
 }
 
-void ScoreCheckpoint::restore(PassState state) const {
+Position ScoreCheckpoint::restore(PassState state) const {
+    Position at;
     comm_.agree([&] {
         io::StateReader in(dir_.file(rank_file(comm_.rank())), kStateFormat);
         const auto rank = in.value<std::int64_t>(), ranks = in.value<std::int64_t>(), done = in.value<std::int64_t>();
@@ -123,15 +125,19 @@ void ScoreCheckpoint::restore(PassState state) const {
         if (rank != comm_.rank() || ranks != comm_.size() || done != rounds_done_ || stages != state.size())
             throw IoError(dir_.file(rank_file(comm_.rank())) + ": belongs to another run than " +
                           dir_.file("checkpoint.json") + "; remove " + dir_.path() + " to start afresh");
-        for (const auto& stage : state) stage->restore(in);
+        at = in.value<Position>();
+        at.rounds = done;
+        for (std::size_t i = 0; i < state.size(); ++i) state[i]->restore(in, at.finished_by(i));
         in.close();
     });
+    return at;
 }
 
 int ScoreCheckpoint::stop_requested() const { return int(comm_.max(std::int64_t(StopRequests::stop_signal()))); }
 
-void ScoreCheckpoint::save_and_stop(PassState state, std::int64_t rounds_done, std::int64_t rounds,
+void ScoreCheckpoint::save_and_stop(PassState state, const Position& at, const std::string& where,
                                     const std::string& staged_features, int signal) const {
+    const std::int64_t rounds_done = at.rounds;
     dir_.begin_save();
     comm_.agree([&] {
         io::StateWriter out(dir_.pending_file(rank_file(comm_.rank())), kStateFormat);
@@ -139,6 +145,7 @@ void ScoreCheckpoint::save_and_stop(PassState state, std::int64_t rounds_done, s
         out.value(std::int64_t(comm_.size()));
         out.value(rounds_done);
         out.value(std::uint64_t(state.size()));
+        out.value(at);
         for (const auto& stage : state) stage->save(out);
         out.close();
     });
@@ -149,9 +156,8 @@ void ScoreCheckpoint::save_and_stop(PassState state, std::int64_t rounds_done, s
         if (ec) throw IoError(staged_features + ": cannot move it into the checkpoint (" + ec.message() + ")");
     });
     dir_.finish_save(identity_, rounds_done);
-    throw Interrupted("stopped on request (" + std::string(StopRequests::signal_name(signal)) + ") after round " +
-                      std::to_string(rounds_done) + " of " + std::to_string(rounds) + " of the pass over " +
-                      std::to_string(shards_) + " shards; its progress is saved in " + dir_.path() +
+    throw Interrupted("stopped on request (" + std::string(StopRequests::signal_name(signal)) + ") " + where +
+                      "; its progress is saved in " + dir_.path() +
                       " and no outputs were written (earlier outputs there are as they were). Rerun the same "
                       "command, with the same number of ranks, to resume");
 }

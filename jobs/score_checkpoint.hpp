@@ -23,8 +23,20 @@ struct ScoreOptions;
 
 class Stage;
 
-// Everything the pass has accumulated on a rank: each stage's state (Stage::save).
+// Everything a rank holds: each stage's state (Stage::save).
 using PassState = std::span<const std::unique_ptr<Stage>>;
+
+// Where a run stopped: after `rounds` rounds of the pass; then (step >= 0) in step `step`, after
+// `finished` stages had made their finish(step) call and, once all had, after `blocks` block
+// rounds of sweep `step`.
+struct Position {
+    std::int64_t rounds = 0;
+    int step = -1;
+    int finished = 0;
+    std::int64_t blocks = 0;
+    // How many finish() calls stage `i` had made.
+    int finished_by(std::size_t i) const noexcept { return step < 0 ? 0 : step + (int(i) < finished ? 1 : 0); }
+};
 
 class ScoreCheckpoint {
 public:
@@ -40,16 +52,17 @@ public:
     // Rounds of the pass that the checkpoint holds; 0 for a fresh start.
     std::int64_t rounds_done() const noexcept { return rounds_done_; }
 
-    // Collective, when rounds_done() > 0: this rank's state as the checkpoint saved it.
-    void restore(PassState state) const;
+    // Collective, when rounds_done() > 0: this rank's state as the checkpoint saved it, and
+    // where the run stopped.
+    Position restore(PassState state) const;
 
     // Collective, at the end of a round: the signal that asked to stop, on any rank, or 0.
     int stop_requested() const;
 
-    // Collective: saves this rank's state after `rounds_done` rounds of `rounds`, moves
-    // `staged_features` (customers.h5, closed, with every row appended so far) into the
-    // checkpoint, and throws Interrupted (exit code 75) on every rank.
-    [[noreturn]] void save_and_stop(PassState state, std::int64_t rounds_done, std::int64_t rounds,
+    // Collective: saves this rank's state at `at` (`where`: the same position in words for the
+    // message), moves `staged_features` (customers.h5, closed, with every row written so far)
+    // into the checkpoint, and throws Interrupted (exit code 75) on every rank.
+    [[noreturn]] void save_and_stop(PassState state, const Position& at, const std::string& where,
                                     const std::string& staged_features, int signal) const;
 
     // Rank 0 removes the checkpoint once the outputs are committed (other ranks return).

@@ -214,47 +214,64 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     const std::string as_of = format_iso_date(meta.epoch_unix_day + as_of_day);
     const std::string previous_as_of = format_iso_date(meta.epoch_unix_day + as_of_day - o.engagement.trend_days);
 
-    // A checkpoint of this run, if any: the pass resumes after its rounds, appending to its customers.h5.
-    const ScoreCheckpoint checkpoint(comm, o, info.version, shards, out->staged("customers.h5"));
-    std::optional<std::uint64_t> resume_at;
-    if (checkpoint.rounds_done() > 0)
-        resume_at = bounds[std::min<std::size_t>(std::size_t(checkpoint.rounds_done()), mine_count)];
-    std::unique_ptr<io::FeaturesWriter> writer;
-    comm.agree([&] {
-        writer = std::make_unique<io::FeaturesWriter>(
-            comm, out->staged("customers.h5"), meta.customers,
-            io::FeaturesFileInfo{o.input, as_of, previous_as_of, o.window_days, info.version, channel_names,
-                                 o.retention.enabled},
-            bounds.front(), resume_at);
-    });
-
     // The stages, with the rank's per-customer state in spill stores under the memory budget.
     const bool study = o.retention.enabled && o.retention.holdout_days > 0;
     const MemoryPlan memory = plan_memory(o, 1 + (study ? extra.size() : 0), meta.channels.size());
     io::SpillBudget spill_budget(memory.spill_bytes);
-    run.writer = writer.get();
     run.spill_budget = &spill_budget;
     run.spill_dir = out->staged("");
     run.spill_dir.pop_back();  // the staging directory, without its trailing slash
     run.block_rows = memory.block_rows;
     auto pipeline = make_score_stages(run, as_of_day, extra, memory.flush_rounds);
     const auto& stages = pipeline->stages;
+    const std::uint64_t first = bounds.front(), local_customers = bounds.back() - bounds.front();
+    const std::int64_t blocks = comm.max(std::int64_t((local_customers + run.block_rows - 1) / run.block_rows));
+
+    // A checkpoint of this run, if any: the stages' states and where it stopped. customers.h5 is
+    // reopened with every row the stopped run wrote, and appended to from there.
+    const ScoreCheckpoint checkpoint(comm, o, info.version, shards, out->staged("customers.h5"));
+    Position at;
+    std::optional<std::uint64_t> resume_at, scores_at;
+    if (checkpoint.rounds_done() > 0) {
+        at = checkpoint.restore(stages);
+        resume_at = bounds[std::min<std::size_t>(std::size_t(at.rounds), mine_count)];
+        const bool swept0 = at.step > 0 || (at.step == 0 && at.finished == int(stages.size()));
+        const std::int64_t done = at.step > 0 ? blocks : swept0 ? at.blocks : 0;
+        scores_at = first + std::min<std::uint64_t>(local_customers, std::uint64_t(done) * run.block_rows);
+        const std::string where =
+            at.step < 0 ? "after round " + std::to_string(at.rounds) + " of " + std::to_string(rounds)
+            : at.finished == int(stages.size())
+                ? "in sweep " + std::to_string(at.step + 1) + " after block " + std::to_string(at.blocks) + " of " +
+                      std::to_string(blocks)
+                : "in step " + std::to_string(at.step + 1) + " after " + std::to_string(at.finished) + " of its " +
+                      std::to_string(stages.size()) + " stage steps";
+        if (talk) std::fprintf(stderr, "engage score: resuming %s, from %s\n", where.c_str(), checkpoint.path().c_str());
+    }
+    std::unique_ptr<io::FeaturesWriter> writer;
+    comm.agree([&] {
+        writer = std::make_unique<io::FeaturesWriter>(
+            comm, out->staged("customers.h5"), meta.customers,
+            io::FeaturesFileInfo{o.input, as_of, previous_as_of, o.window_days, info.version, channel_names,
+                                 o.retention.enabled},
+            first, resume_at, scores_at);
+    });
+    run.writer = writer.get();
+    // At a point where the job can stop: when any rank was asked to, every rank saves and stops.
+    auto stop_point = [&](const Position& p, const std::string& where) {
+        StopRequests::raise_at(where);
+        if (const int signal = checkpoint.stop_requested()) {
+            comm.agree([&] { writer->close(); });
+            checkpoint.save_and_stop(stages, p, where, out->staged("customers.h5"), signal);
+        }
+    };
 
     // The pass: shard by shard through every stage.
     io::CustomerShard shard;
     const io::CustomerShard none;
     std::uint64_t read_interactions = 0;
     Progress progress(talk, "score");
-    const std::uint64_t local_customers = bounds.back() - bounds.front();
-    std::uint64_t folded = 0;
-    if (checkpoint.rounds_done() > 0) {
-        checkpoint.restore(stages);
-        folded = resume_at.value_or(bounds.front()) - bounds.front();
-        if (talk)
-            std::fprintf(stderr, "engage score: resuming after round %lld of %lld, from %s\n",
-                         (long long)checkpoint.rounds_done(), (long long)rounds, checkpoint.path().c_str());
-    }
-    for (std::int64_t r = checkpoint.rounds_done(); r < rounds; ++r) {
+    std::uint64_t folded = resume_at.value_or(first) - first;
+    for (std::int64_t r = at.rounds; r < rounds; ++r) {
         const bool mine = std::size_t(r) < mine_count;
         const std::size_t s = std::size_t(r);
         {
@@ -273,29 +290,36 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
             folded += shard.customers();
         }
         progress.update(folded, local_customers, "customers");
-        if (const int signal = checkpoint.stop_requested()) {
-            comm.agree([&] { writer->close(); });
-            checkpoint.save_and_stop(stages, r + 1, rounds, out->staged("customers.h5"), signal);
-        }
+        if (r + 1 < rounds)
+            stop_point({r + 1, -1, 0, 0}, "after round " + std::to_string(r + 1) + " of " + std::to_string(rounds) +
+                                              " of the pass over " + std::to_string(shards) + " shards");
     }
 
     // The steps after the pass: each stage's collective finish, then a sweep over the rank's
-    // customers block by block while any stage asks for one.
-    const std::int64_t blocks =
-        comm.max(std::int64_t((local_customers + run.block_rows - 1) / run.block_rows));
-    for (int step = 0;; ++step) {
-        for (const auto& stage : stages) {
-            auto t = timer.measure(stage->phase());
-            comm.agree([&] { stage->finish(comm, step); });
+    // customers block by block while any stage asks for one. The job can stop after any
+    // stage's finish and after any block.
+    const int n = int(stages.size());
+    for (int step = std::max(0, at.step);; ++step) {
+        const bool resumed = step == at.step;
+        for (int i = resumed ? at.finished : 0; i < n; ++i) {
+            {
+                auto t = timer.measure(stages[std::size_t(i)]->phase());
+                comm.agree([&] { stages[std::size_t(i)]->finish(comm, step); });
+            }
+            stop_point({rounds, step, i + 1, 0}, "in step " + std::to_string(step + 1) + " after the pass, after " +
+                                                     std::to_string(i + 1) + " of its " + std::to_string(n) +
+                                                     " stage steps (stage step " + std::to_string(i + 1) + ")");
         }
         if (std::none_of(stages.begin(), stages.end(), [&](const auto& s) { return s->wants_sweep(step); })) break;
         Progress sweep_progress(talk, "score: sweep " + std::to_string(step + 1));
-        for (std::int64_t b = 0; b < blocks; ++b) {
+        for (std::int64_t b = resumed && at.finished == n ? at.blocks : 0; b < blocks; ++b) {
             for (const auto& stage : stages) {
                 auto t = timer.measure(stage->phase());
                 comm.agree([&] { stage->sweep(step, std::size_t(b)); });
             }
             sweep_progress.update(std::uint64_t(b + 1), std::uint64_t(blocks), "blocks");
+            stop_point({rounds, step, n, b + 1}, "in sweep " + std::to_string(step + 1) + " after the pass, after block " +
+                                                     std::to_string(b + 1) + " of " + std::to_string(blocks));
         }
     }
     {

@@ -54,9 +54,23 @@ public:
     // Rank 0, after the last step: the stage's part of the report.
     virtual void report(ReportOutput& out) const = 0;
 
-    // Checkpoint of the pass: what fold() accumulated, saved and restored in the same order.
-    virtual void save(io::StateWriter& out) const = 0;
-    virtual void restore(io::StateReader& in) = 0;
+    // Checkpoint, at any point between calls: everything the stage holds, saved and restored in
+    // the same order. `finished`: how many finish() calls the stage had made when it was saved
+    // (0 in the pass), so that restore() can rebuild what those calls derived.
+    virtual void save(io::StateWriter& out) = 0;
+    virtual void restore(io::StateReader& in, int finished) = 0;
 };
+
+// A mergeable state's words (sum_words(), max_words()) into a checkpoint, and back.
+template <class State>
+void save_words(io::StateWriter& out, State& state) {
+    out.vector(std::span<const std::int64_t>(state.sum_words()));
+    out.vector(std::span<const std::int64_t>(state.max_words()));
+}
+template <class State>
+void restore_words(io::StateReader& in, State& state) {
+    in.fixed(state.sum_words());
+    in.fixed(state.max_words());
+}
 
 }  // namespace engage::jobs

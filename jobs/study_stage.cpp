@@ -61,6 +61,7 @@ std::array<double, kStudyVariables> study_values(const StudyRow& r) {
 StudyStage::StudyStage(DateContext& date, std::shared_ptr<StudyDates> dates)
     : date_(date), dates_(std::move(dates)),
       outcomes_(date.run.spill<kernels::StudyOutcome>("outcomes" + date.tag)),
+      keys_(std::make_unique<kernels::ChurnHistograms>()),
       rows_(date.run.spill<StudyRow>("study" + date.tag)),
       years_{std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::min()},
       result_{.auc = {}, .sums = kernels::BacktestSums(),
@@ -93,49 +94,69 @@ void StudyStage::fold(const io::CustomerShard& shard, std::int64_t) {
     outcomes_->append(shard_);
 }
 
+kernels::CorrelationSpec StudyStage::correlation_spec() const noexcept {
+    return {.variables = kStudyVariables, .groups = groups(),
+            .min_group_size = std::int64_t(date_.run.options->engagement.min_group_size),
+            .key_bits = kCorrelationKeyBits};
+}
+
+void StudyStage::take_years() noexcept {
+    first_year_ = -years_[0];
+    last_year_ = years_[1];
+    if (last_year_ < first_year_) first_year_ = last_year_ = 0;  // nobody at risk
+}
+
+void StudyStage::take_auc() {
+    using namespace kernels;
+    keys_->finalize();
+    for (int o = 0; o < 2; ++o)
+        for (int p = 0; p < kPredictors; ++p) result_.auc[o][p] = churn_auc(*keys_, o, Predictor(p));
+    result_.at_risk = result_.auc[0][0].positives + result_.auc[0][0].negatives;
+    result_.churned = result_.auc[0][0].negatives;
+}
+
+void StudyStage::take_rank_tables() {
+    const auto words = moments_->sum_words();
+    moment_words_.assign(words.begin(), words.end());  // kept whole for a checkpoint
+    rank_tables_ = std::make_unique<kernels::RankTables>(moments_->take_rank_tables());
+    rank_moments_ = std::make_unique<kernels::RankMoments>(*rank_tables_);
+}
+
+void StudyStage::publish() const {
+    if (date_.run.rank == 0) dates_->push_back({date_.as_of, date_.horizon_end, result_});
+}
+
 void StudyStage::finish(const mpi::Comm& comm, int step) {
     using namespace kernels;
     if (step == 0) {
-        keys_ = std::make_unique<ChurnHistograms>();
         if (!date_.main) return;
         comm.allreduce_max(years_);
-        first_year_ = -years_[0];
-        last_year_ = years_[1];
-        if (last_year_ < first_year_) first_year_ = last_year_ = 0;  // nobody at risk
-        ranges_ = std::make_unique<CorrelationRanges>(
-            CorrelationSpec{.variables = kStudyVariables, .groups = groups(),
-                            .min_group_size = std::int64_t(date_.run.options->engagement.min_group_size),
-                            .key_bits = kCorrelationKeyBits});
+        take_years();
+        ranges_ = std::make_unique<CorrelationRanges>(correlation_spec());
     } else if (step == 1) {
         outcomes_->clear();
         mpi::allreduce_state(comm, *keys_);
-        keys_->finalize();
-        for (int o = 0; o < 2; ++o)
-            for (int p = 0; p < kPredictors; ++p) result_.auc[o][p] = churn_auc(*keys_, o, Predictor(p));
-        result_.at_risk = result_.auc[0][0].positives + result_.auc[0][0].negatives;
-        result_.churned = result_.auc[0][0].negatives;
+        take_auc();
         if (!date_.main) return;
         mpi::allreduce_state(comm, *ranges_);
         grid_ = std::make_unique<CorrelationGrid>(*ranges_);
         moments_ = std::make_unique<CorrelationMoments>(*grid_);
     } else if (step == 2) {
-        keys_.reset();
         mpi::reduce_state(comm, result_.sums);
         comm.reduce_sum(result_.claims.sum_words());
         comm.reduce_sum(result_.claims.sum_words_exact());
         if (!date_.main) {
             rows_->clear();
-            if (comm.root()) dates_->push_back({date_.as_of, date_.horizon_end, std::move(result_)});
+            publish();
             return;
         }
         mpi::allreduce_state(comm, *moments_);
-        rank_tables_ = std::make_unique<RankTables>(moments_->take_rank_tables());
-        rank_moments_ = std::make_unique<RankMoments>(*rank_tables_);
+        take_rank_tables();
     } else if (step == 3 && date_.main) {
         rows_->clear();
         mpi::reduce_state(comm, *rank_moments_);
         correlation_ = std::make_unique<CorrelationResult>(*moments_, *rank_moments_);
-        if (comm.root()) dates_->push_back({date_.as_of, date_.horizon_end, std::move(result_)});
+        publish();
     }
 }
 
@@ -188,14 +209,72 @@ void StudyStage::report(ReportOutput& out) const {
     for (auto& t : io::study_tables(out.report["study"])) out.tables.push_back(std::move(t));
 }
 
-void StudyStage::save(io::StateWriter& out) const {
+void StudyStage::save(io::StateWriter& out) {
     outcomes_->save(out);
+    rows_->save(out);
     out.vector(std::span<const std::int64_t>(years_));
+    save_words(out, *keys_);
+    out.value(result_.auc);
+    out.value(result_.at_risk);
+    out.value(result_.churned);
+    save_words(out, result_.sums);
+    out.vector(std::span<const std::int64_t>(result_.claims.sum_words()));
+    out.vector(std::span<const std::int64_t>(result_.claims.sum_words_exact()));
+    // The correlations (main date): ranges, moments (whole, as before the rank tables were
+    // taken from them), rank moments; empty until they exist.
+    const std::vector<std::int64_t> none;
+    auto words = [&](auto* state) -> std::span<const std::int64_t> {
+        if (!state) return none;
+        return state->sum_words().empty() ? std::span<const std::int64_t>(state->max_words())
+                                          : std::span<const std::int64_t>(state->sum_words());
+    };
+    out.vector(words(ranges_.get()));
+    out.vector(rank_tables_ ? std::span<const std::int64_t>(moment_words_) : words(moments_.get()));
+    out.vector(words(rank_moments_.get()));
 }
 
-void StudyStage::restore(io::StateReader& in) {
+void StudyStage::restore(io::StateReader& in, int finished) {
+    using namespace kernels;
     outcomes_->restore(in);
+    rows_->restore(in);
     in.fixed(std::span<std::int64_t>(years_));
+    restore_words(in, *keys_);
+    result_.auc = in.value<decltype(result_.auc)>();
+    result_.at_risk = in.value<std::int64_t>();
+    result_.churned = in.value<std::int64_t>();
+    restore_words(in, result_.sums);
+    in.fixed(result_.claims.sum_words());
+    in.fixed(result_.claims.sum_words_exact());
+    std::vector<std::int64_t> ranges, moments, rank_moments;
+    in.vector(ranges);
+    in.vector(moments);
+    in.vector(rank_moments);
+    if (finished >= 2) keys_->finalize();
+    if (date_.main) {
+        if (finished >= 1) {
+            take_years();
+            ranges_ = std::make_unique<CorrelationRanges>(correlation_spec());
+            in.check(ranges.size() == ranges_->max_words().size(), "the correlation ranges differ in size");
+            std::copy(ranges.begin(), ranges.end(), ranges_->max_words().begin());
+        }
+        if (finished >= 2) {
+            grid_ = std::make_unique<CorrelationGrid>(*ranges_);
+            moments_ = std::make_unique<CorrelationMoments>(*grid_);
+            in.check(moments.size() == moments_->sum_words().size(), "the correlation moments differ in size");
+            std::copy(moments.begin(), moments.end(), moments_->sum_words().begin());
+        }
+        if (finished >= 3) {
+            take_rank_tables();
+            in.check(rank_moments.size() == rank_moments_->sum_words().size(), "the rank moments differ in size");
+            std::copy(rank_moments.begin(), rank_moments.end(), rank_moments_->sum_words().begin());
+        }
+        if (finished >= 4) {
+            correlation_ = std::make_unique<CorrelationResult>(*moments_, *rank_moments_);
+            publish();
+        }
+    } else if (finished >= 3) {
+        publish();
+    }
 }
 
 }  // namespace engage::jobs

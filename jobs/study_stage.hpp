@@ -64,14 +64,19 @@ public:
     bool wants_sweep(int step) const noexcept override { return step <= 1 || (step == 2 && date_.main); }
     void sweep(int step, std::size_t block) override;
     void report(ReportOutput& out) const override;
-    void save(io::StateWriter& out) const override;
-    void restore(io::StateReader& in) override;
+    void save(io::StateWriter& out) override;
+    void restore(io::StateReader& in, int finished) override;
 
 private:
     // Groups of the correlations: 0 corporate, 1 + b business unit b, then acquisition years.
     int groups() const noexcept;
     std::array<int, 3> group_of(const kernels::StudyCustomer& c) const noexcept;
     bool correlates(const kernels::StudyCustomer& c) const noexcept { return c.acquired && c.outcome.at_risk; }
+    kernels::CorrelationSpec correlation_spec() const noexcept;
+    void take_years() noexcept;        // first and last year from the all-reduced years_
+    void take_auc();                   // the AUCs from the all-reduced churn histograms
+    void take_rank_tables();           // from the all-reduced moments
+    void publish() const;              // rank 0: this date's backtest into the shared list
 
     DateContext& date_;
     std::shared_ptr<StudyDates> dates_;
@@ -86,6 +91,7 @@ private:
     std::unique_ptr<kernels::CorrelationRanges> ranges_;
     std::unique_ptr<kernels::CorrelationGrid> grid_;
     std::unique_ptr<kernels::CorrelationMoments> moments_;
+    std::vector<std::int64_t> moment_words_;  // the moments as all-reduced, before the rank tables
     std::unique_ptr<kernels::RankTables> rank_tables_;
     std::unique_ptr<kernels::RankMoments> rank_moments_;
     std::unique_ptr<kernels::CorrelationResult> correlation_;

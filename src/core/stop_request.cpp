@@ -1,6 +1,7 @@
 #include "core/stop_request.hpp"
 
 #include <csignal>
+#include <cstdlib>
 
 namespace engage {
 
@@ -33,6 +34,11 @@ StopRequests::~StopRequests() {
 }
 
 int StopRequests::stop_signal() noexcept { return g_signal; }
+
+void StopRequests::raise_at(const std::string& position) {
+    static const char* const wanted = std::getenv("ENGAGE_TEST_STOP_AT");
+    if (wanted && *wanted && position.starts_with(wanted)) std::raise(SIGTERM);
+}
 
 const char* StopRequests::signal_name(int signal) noexcept {
     switch (signal) {

@@ -4,6 +4,8 @@
 // before the walltime, --signal=USR1@SECONDS). The handler only records the signal
 // (async-signal-safe); the job polls stop_signal() where it can stop cleanly, and the ranks
 // agree collectively on whether to stop (jobs/score_job.cpp).
+#include <string>
+
 namespace engage {
 
 class StopRequests {
@@ -19,6 +21,11 @@ public:
     static int stop_signal() noexcept;
     // "SIGTERM", "SIGUSR1", or "a signal" for any other.
     static const char* signal_name(int signal) noexcept;
+    // For tests of stopping at a given point: when `position` (the words of the stop message,
+    // e.g. "in sweep 1 after the pass, after block 3 of 12") begins with the environment
+    // variable ENGAGE_TEST_STOP_AT, this process sends itself SIGTERM, which then takes the
+    // normal path. Local.
+    static void raise_at(const std::string& position);
 };
 
 }  // namespace engage
