@@ -7,33 +7,58 @@ namespace engage::kernels {
 
 static_assert(std::is_trivially_copyable_v<EngagementGroup> && sizeof(EngagementGroup) % 8 == 0);
 
-void EngagementGroup::add(const ScoredCustomer& c) noexcept {
-    if (!c.now.acquired) return;
-    ++customers;
-    ++tiers[int(c.now.tier)];
-    score_milli += std::llround(c.now.composite * 1000.0);
-    ++score_points[std::size_t(std::lround(c.now.composite))];
+EngagementGroup::Contribution EngagementGroup::contribution(const ScoredCustomer& c) noexcept {
+    Contribution k{};
+    k.acquired = c.now.acquired;
+    if (!k.acquired) return k;
+    k.tier = int(c.now.tier);
+    k.score_milli = std::llround(c.now.composite * 1000.0);
+    k.point = int(std::lround(c.now.composite));
     for (int d = 0; d < kDimensions; ++d) {
-        if (std::isnan(c.now.dimension[d])) continue;
-        dimension_milli[d] += std::llround(c.now.dimension[d] * 1000.0);
-        ++dimension_known[d];
+        k.dimension_known[d] = !std::isnan(c.now.dimension[d]);
+        if (k.dimension_known[d]) k.dimension_milli[d] = std::llround(c.now.dimension[d] * 1000.0);
     }
-    if (c.previous.acquired) {
-        ++customers_previous;
-        ++tiers_previous[int(c.previous.tier)];
-        ++migration[int(c.previous.tier) * kTiers + int(c.now.tier)];
-        score_milli_previous += std::llround(c.previous.composite * 1000.0);
+    k.acquired_previous = c.previous.acquired;
+    if (k.acquired_previous) {
+        k.tier_previous = int(c.previous.tier);
+        k.score_milli_previous = std::llround(c.previous.composite * 1000.0);
     }
     // NPS classes (Reichheld 2003): promoters 9-10, passives 7-8, detractors 0-6.
-    if (c.last_nps >= 9) ++promoters;
-    else if (c.last_nps >= 7) ++passives;
-    else if (c.last_nps >= 0) ++detractors;
+    k.nps_class = c.last_nps >= 9 ? 0 : c.last_nps >= 7 ? 1 : c.last_nps >= 0 ? 2 : -1;
+    k.revenue_cents = c.revenue_cents;
+    k.at_risk = c.now.tier == Tier::not_engaged || c.now.tier == Tier::actively_disengaged;
+    if (c.wallet_cents > 0) {
+        k.wallet_cents = c.wallet_cents;
+        k.wallet_spend_cents = std::min(c.yearly_spend_cents, c.wallet_cents);
+    }
+    return k;
+}
+
+void EngagementGroup::add(const Contribution& c) noexcept {
+    if (!c.acquired) return;
+    ++customers;
+    ++tiers[c.tier];
+    score_milli += c.score_milli;
+    ++score_points[std::size_t(c.point)];
+    for (int d = 0; d < kDimensions; ++d) {
+        if (!c.dimension_known[d]) continue;
+        dimension_milli[d] += c.dimension_milli[d];
+        ++dimension_known[d];
+    }
+    if (c.acquired_previous) {
+        ++customers_previous;
+        ++tiers_previous[c.tier_previous];
+        ++migration[c.tier_previous * kTiers + c.tier];
+        score_milli_previous += c.score_milli_previous;
+    }
+    if (c.nps_class == 0) ++promoters;
+    else if (c.nps_class == 1) ++passives;
+    else if (c.nps_class == 2) ++detractors;
     revenue_cents += c.revenue_cents;
-    if (c.now.tier == Tier::not_engaged || c.now.tier == Tier::actively_disengaged)
-        revenue_at_risk_cents += c.revenue_cents;
+    if (c.at_risk) revenue_at_risk_cents += c.revenue_cents;
     if (c.wallet_cents > 0) {
         ++wallet_customers;
-        wallet_spend_cents += std::min(c.yearly_spend_cents, c.wallet_cents);
+        wallet_spend_cents += c.wallet_spend_cents;
         wallet_cents += c.wallet_cents;
     }
 }
@@ -50,10 +75,12 @@ EngagementSummary::EngagementSummary(std::size_t business_units, std::size_t reg
 }
 
 void EngagementSummary::update(const ScoredCustomer& c) noexcept {
-    groups_[0].add(c);
-    groups_[offset_[int(Level::business_unit)] + c.business_unit].add(c);
-    groups_[offset_[int(Level::region)] + c.region].add(c);
-    groups_[offset_[int(Level::relationship_manager)] + c.rm].add(c);
+    const auto k = EngagementGroup::contribution(c);
+    if (!k.acquired) return;
+    groups_[0].add(k);
+    groups_[offset_[int(Level::business_unit)] + c.business_unit].add(k);
+    groups_[offset_[int(Level::region)] + c.region].add(k);
+    groups_[offset_[int(Level::relationship_manager)] + c.rm].add(k);
 }
 
 std::span<std::int64_t> EngagementSummary::sum_words() noexcept {

@@ -43,7 +43,18 @@ struct EngagementGroup {
     std::int64_t revenue_cents = 0, revenue_at_risk_cents = 0;
     std::int64_t wallet_customers = 0, wallet_spend_cents = 0, wallet_cents = 0;
 
-    void add(const ScoredCustomer& c) noexcept;
+    // What one customer adds to every group it belongs to, computed once for its four groups.
+    struct Contribution {
+        bool acquired, acquired_previous, at_risk;
+        int tier, tier_previous, point, nps_class;  // nps_class: 0 promoter, 1 passive, 2 detractor, -1 none
+        std::int64_t score_milli, score_milli_previous, revenue_cents, wallet_cents, wallet_spend_cents;
+        std::array<std::int64_t, kDimensions> dimension_milli;
+        std::array<bool, kDimensions> dimension_known;
+    };
+    static Contribution contribution(const ScoredCustomer& c) noexcept;
+
+    void add(const ScoredCustomer& c) noexcept { add(contribution(c)); }
+    void add(const Contribution& c) noexcept;
     void merge(const EngagementGroup& g) noexcept;
 };
 
