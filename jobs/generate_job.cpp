@@ -22,7 +22,7 @@ namespace {
 constexpr std::uint64_t kBlock = 1 << 16;  // customers per block; a rank owns whole blocks
 // Interactions per batch of blocks (at least one block): a batch's columns take about 17 bytes
 // per interaction in memory and are written in a few independent writes per column.
-constexpr std::uint64_t kBatchInteractions = 1 << 23;
+constexpr std::uint64_t kBatchInteractions = 1 << 22;
 
 std::string numbered(const std::vector<std::string>& names, std::size_t i) {
     const std::string base = names[i % names.size()];
@@ -62,8 +62,9 @@ struct Batch {
     std::vector<kernels::Day> churn;
     std::vector<kernels::SynthEvents> events;
 
+    // `interactions`: the batch's total from the count pass, to size the buffers once.
     void generate(const kernels::SynthConfig& cfg, const kernels::SynthHierarchy& hierarchy, std::uint64_t lo,
-                  std::size_t n, std::int64_t& tmin, std::int64_t& tmax) {
+                  std::size_t n, std::size_t interactions, std::int64_t& tmin, std::int64_t& tmax) {
         s.first_customer = lo;
         for (auto* v : {&s.rm, &s.region, &s.business_unit}) v->resize(n);
         s.id.resize(n);
@@ -83,6 +84,12 @@ struct Batch {
             ev.time.clear();
             ev.channel.clear();
             ev.value.clear();
+            // Room for this thread's share and a margin (heavy tails), so that the buffers do
+            // not reallocate and copy while they grow; they keep their capacity across batches.
+            const std::size_t room = threads == 1 ? interactions : interactions / threads * 5 / 4;
+            ev.time.reserve(room);
+            ev.channel.reserve(room);
+            ev.value.reserve(room);
             std::int64_t lo_time = std::numeric_limits<std::int64_t>::max(), hi_time = -1;
             for (std::size_t k = n * me / threads; k < n * (me + 1) / threads; ++k) {
                 const std::size_t before = ev.time.size();
@@ -162,7 +169,7 @@ void run_generate(const mpi::Comm& comm, const GenerateOptions& o, const RunInfo
             const std::uint64_t lo = c0 + (b - b0) * kBlock, hi = std::min(c1, c0 + (e - b0) * kBlock);
             {
                 auto t = timer.measure("generate");
-                batch.generate(cfg, hierarchy, lo, hi - lo, tmin, tmax);
+                batch.generate(cfg, hierarchy, lo, hi - lo, m, tmin, tmax);
                 batch.s.first_interaction = next_interaction;
                 if (batch.s.offsets.back() != m)
                     throw std::logic_error("generate: customers " + std::to_string(lo) + ".." + std::to_string(hi) +
