@@ -3,6 +3,7 @@
 // `engage score` uses and the writer that `engage generate` uses.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -85,8 +86,11 @@ private:
     std::unique_ptr<Columns> cols_;
 };
 
-// Writes a customer base collectively: each rank writes its own contiguous customers and
-// interactions; every call is collective (a rank with nothing to write passes empty columns).
+// Writes a customer base: each rank writes its own contiguous customers and interactions.
+// Every column is unfiltered and contiguous (docs/data-format.md), so rows can be written
+// collectively (write_customers, write_interactions: every rank calls, possibly with empty
+// columns) or independently (write_customer_rows, write_interaction_rows: any rank, any number
+// of calls, no other rank involved). The constructor and finish() are collective.
 class CustomerBaseWriter {
 public:
     CustomerBaseWriter(const mpi::Comm& comm, const std::string& path, const CustomerBaseMeta& meta,
@@ -98,6 +102,16 @@ public:
     // Rows [s.first_interaction, ...) of the interaction columns and, for offsets, rows
     // [s.first_customer, + customers) of /interactions/offsets (absolute values).
     void write_interactions(const CustomerShard& s);
+
+    // Independent: rows [s.first_customer, + s.customers()) of every per-customer column
+    // (engagement and churn_day too when the file has /truth) and of /interactions/offsets, whose
+    // values are s.first_interaction + s.offsets[i]. s's interaction columns are not written.
+    void write_customer_rows(const CustomerShard& s, std::span<const double> engagement,
+                             std::span<const kernels::Day> churn_day);
+    // Independent: rows [first, first + time.size()) of the interaction columns; the three
+    // spans have the same length.
+    void write_interaction_rows(std::uint64_t first, std::span<const std::int64_t> time,
+                                std::span<const std::uint8_t> channel, std::span<const double> value);
     // Collective: the final row of /interactions/offsets and the time range attributes.
     void finish(std::int64_t first_time, std::int64_t last_time);
 

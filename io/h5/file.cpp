@@ -110,6 +110,18 @@ void Dataset::write_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows,
                    "writing " + path_ + " in " + file_);
 }
 
+void Dataset::write_raw_independent(hid_t mem_type, std::uint64_t first, std::uint64_t rows,
+                                    const void* data) {
+    if (rows == 0) return;
+    Handle file_space{checked(H5Dget_space(h_.id()), "H5Dget_space " + path_), H5Sclose};
+    select_rows(file_space.id(), dims_, first, rows, cols_);
+    Handle mem = memory_space(dims_, rows, cols_);
+    // H5P_DEFAULT: an independent MPI-IO transfer.
+    checked_status(H5Dwrite(h_.id(), mem_type, mem.id(), file_space.id(), H5P_DEFAULT, data),
+                   "writing rows " + std::to_string(first) + ".." + std::to_string(first + rows) + " of " +
+                       path_ + " in " + file_);
+}
+
 void Dataset::write_attribute(const std::string& name, const std::string& value) {
     Handle type = string_type(std::max<std::size_t>(value.size(), 1));
     Handle space{checked(H5Screate(H5S_SCALAR), "H5Screate"), H5Sclose};
@@ -209,6 +221,25 @@ Dataset File::create_raw(hid_t type, const std::string& path, std::uint64_t rows
         checked_status(H5Pset_deflate(dcpl.id(), 1), "H5Pset_deflate");
     }
     // Parallel HDF5 requires space allocated at creation for filtered datasets; no fill.
+    checked_status(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
+    Handle d{checked(H5Dcreate2(h_.id(), path.c_str(), type, space.id(), lcpl.id(), dcpl.id(),
+                                H5P_DEFAULT),
+                     "creating " + path + " in " + name_),
+             H5Dclose};
+    return Dataset(std::move(d), name_, path, xfer_.id());
+}
+
+Dataset File::create_contiguous_raw(hid_t type, const std::string& path, std::uint64_t rows,
+                                    std::uint64_t cols) {
+    const hsize_t dims[2] = {rows, cols};
+    Handle space{checked(H5Screate_simple(cols > 1 ? 2 : 1, dims, nullptr), "H5Screate_simple"), H5Sclose};
+    Handle lcpl = plist(H5P_LINK_CREATE);
+    checked_status(H5Pset_create_intermediate_group(lcpl.id(), 1), "H5Pset_create_intermediate_group");
+    Handle dcpl = plist(H5P_DATASET_CREATE);
+    checked_status(H5Pset_layout(dcpl.id(), H5D_CONTIGUOUS), "H5Pset_layout");
+    // Space allocated now (a collective metadata operation), so that later writes change no
+    // metadata and may be independent; no fill: every row is written once.
+    checked_status(H5Pset_alloc_time(dcpl.id(), H5D_ALLOC_TIME_EARLY), "H5Pset_alloc_time");
     checked_status(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
     Handle d{checked(H5Dcreate2(h_.id(), path.c_str(), type, space.id(), lcpl.id(), dcpl.id(),
                                 H5P_DEFAULT),

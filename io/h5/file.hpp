@@ -2,7 +2,9 @@
 // An HDF5 file opened by every rank of a communicator through MPI-IO, and its datasets.
 // Opening, creating and closing are collective. Reads are independent (each rank reads its
 // own rows); writes are collective, because HDF5 writes through filters (shuffle, deflate)
-// only collectively: a rank with nothing to write still joins with an empty selection.
+// only collectively: a rank with nothing to write still joins with an empty selection. The
+// exception: an unfiltered contiguous column (File::create_contiguous) also takes independent
+// writes (Dataset::write_independent).
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -38,6 +40,12 @@ public:
     template <class T> void write(std::uint64_t first, std::span<const T> data) {
         write_raw(native_type<T>(), first, data.size() / (cols_ ? cols_ : 1), data.data());
     }
+    // Rows [first, first + data.size() / cols()). Independent: only this rank calls, any number
+    // of times. Only for an unfiltered dataset whose space is allocated (File::create_contiguous):
+    // parallel HDF5 1.10 writes filtered chunks, or allocates space, only collectively.
+    template <class T> void write_independent(std::uint64_t first, std::span<const T> data) {
+        write_raw_independent(native_type<T>(), first, data.size() / (cols_ ? cols_ : 1), data.data());
+    }
 
     void write_attribute(const std::string& name, const std::string& value);
 
@@ -45,6 +53,7 @@ private:
     void expect_type(hid_t type, int dims) const;
     void read_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows, void* out) const;
     void write_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows, const void* data);
+    void write_raw_independent(hid_t mem_type, std::uint64_t first, std::uint64_t rows, const void* data);
 
     Handle h_;
     std::string file_, path_;
@@ -81,6 +90,14 @@ public:
         return create_raw(native_type<T>(), path, rows, cols, chunk_rows, c);
     }
 
+    // Collective. An unfiltered, contiguous column of `rows` x `cols` elements of T, its space
+    // allocated at creation and never filled: written at disk speed, by independent writes
+    // (Dataset::write_independent) as well as collective ones.
+    template <class T>
+    Dataset create_contiguous(const std::string& path, std::uint64_t rows, std::uint64_t cols = 1) {
+        return create_contiguous_raw(native_type<T>(), path, rows, cols);
+    }
+
     // Collective. create_column() in a new file; in a reopened file, the existing dataset,
     // which must have `rows` x `cols` elements (DataError otherwise).
     template <class T>
@@ -110,6 +127,8 @@ private:
     File(Handle h, std::string name, Handle xfer, int rank);
     Dataset create_raw(hid_t type, const std::string& path, std::uint64_t rows,
                        std::uint64_t cols, std::uint64_t chunk_rows, Compression c);
+    Dataset create_contiguous_raw(hid_t type, const std::string& path, std::uint64_t rows,
+                                  std::uint64_t cols);
     Dataset existing_column(const std::string& path, std::uint64_t rows, std::uint64_t cols) const;
 
     Handle h_;
