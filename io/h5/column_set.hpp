@@ -47,7 +47,8 @@ private:
         Column(File& f, const std::string& path, std::uint64_t rows, std::uint64_t first_row,
                std::uint64_t chunk_rows, std::uint64_t width, std::function<void(const Row&, T*)> g,
                File::Compression compression)
-            : ds(f.column<T>(path, rows, width, chunk_rows, compression)), out(ds, first_row, chunk_rows),
+            : ds(f.column<T>(path, rows, width, chunk_rows, compression)),
+              out(ds, first_row, chunk_rows, compression == File::Compression::contiguous),
               width(width), get(std::move(g)) {}
         void append(std::span<const Row> rows) override {
             T* dst = out.grow(rows.size() * width);

@@ -206,6 +206,7 @@ Dataset File::dataset(const std::string& path) const {
 
 Dataset File::create_raw(hid_t type, const std::string& path, std::uint64_t rows,
                          std::uint64_t cols, std::uint64_t chunk_rows, Compression c) {
+    if (c == Compression::contiguous) return create_contiguous_raw(type, path, rows, cols);
     // An empty dataset cannot have a chunk of its own fixed size: it gets an unlimited
     // maximum and chunks of one row.
     const hsize_t dims[2] = {rows, cols};

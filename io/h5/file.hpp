@@ -79,9 +79,9 @@ public:
     // Throws DataError naming the missing dataset.
     Dataset dataset(const std::string& path) const;
 
-    // How a column is stored: shuffle + deflate, or plain chunks for data that does not
-    // compress (scores in floating point), which cost as much to deflate as they save.
-    enum class Compression { deflate, none };
+    // How a column is stored: shuffle + deflate, plain chunks, or contiguous and unfiltered with
+    // its space allocated at creation (create_contiguous), which also takes independent writes.
+    enum class Compression { deflate, none, contiguous };
 
     // Collective. A chunked column of `rows` x `cols` elements of T.
     template <class T>
