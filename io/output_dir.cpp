@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/errors.hpp"
 #include "mpi/comm.hpp"
@@ -41,10 +43,24 @@ OutputDir::OutputDir(const mpi::Comm& comm, const std::string& dir) : comm_(comm
     tmp_ = tmp;
 }
 
+namespace {
+// Removes a directory tree. After a failure the other ranks may still be removing their scratch
+// files from it (io/spill_store.hpp), and a file that vanishes under remove_all makes it fail:
+// it is retried until the tree is gone, for up to a second.
+void remove_tree(const std::string& path) {
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+        if (!fs::exists(path, ec) && !ec) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+}  // namespace
+
 OutputDir::~OutputDir() {
     if (committed_ || !comm_.root()) return;
     std::error_code ec;
-    if (!tmp_.empty()) fs::remove_all(tmp_, ec);
+    if (!tmp_.empty()) remove_tree(tmp_);
     for (const auto& d : created_) fs::remove(d, ec);  // innermost first; only while empty
 }
 

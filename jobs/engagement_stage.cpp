@@ -10,6 +10,7 @@ namespace engage::jobs {
 EngagementStage::EngagementStage(DateContext& date)
     : date_(date),
       records_(date.run.spill<kernels::EngagementRecord>("records" + date.tag)),
+      pairs_(date.run.spill<kernels::ValidationPair>("validation" + date.tag)),
       metrics_(std::make_unique<kernels::MetricHistograms>()),
       validation_(std::make_unique<kernels::ValidationHistograms>()),
       summary_(date.run.meta->business_unit_names.size(), date.run.meta->region_names.size(),
@@ -32,6 +33,7 @@ void EngagementStage::finish(const mpi::Comm& comm, int step) {
         mpi::allreduce_state(comm, *metrics_);
         metrics_->finalize();
     } else if (step == 1) {
+        records_->clear();  // sweep 0 was their last
         // Only rank 0 reports: the summaries are reduced to it, not all-reduced.
         mpi::reduce_state(comm, summary_);
         mpi::reduce_state(comm, score_by_tier_);
@@ -40,26 +42,31 @@ void EngagementStage::finish(const mpi::Comm& comm, int step) {
             validation_->finalize();
         }
     } else if (step == 2 && truth_) {
+        pairs_->clear();
         mpi::reduce_state(comm, truth_rho_);
     }
 }
 
 void EngagementStage::sweep(int step, std::size_t block) {
-    if (step != 0 && !(step == 1 && truth_)) return;
+    if (step == 1 && truth_) {  // the validated customers' keys, spilled in sweep 0
+        kernels::correlate_with_truth(pairs_->block(block, scratch_), *validation_, truth_rho_);
+        return;
+    }
+    if (step != 0) return;
     const auto records = records_->block(block, scratch_);
     date_.records = records;
     date_.scored.resize(records.size());
     kernels::score_all(records, *metrics_, date_.run.options->engagement, date_.scored);
-    if (step == 0) {
-        if (truth_) kernels::add_validation_keys(records, date_.scored, *validation_);
-        for (const auto& c : date_.scored) {
-            summary_.update(c);
-            score_by_tier_.add(c);
-        }
-        if (date_.main) date_.run.writer->append_scores(date_.scored);
-    } else {
-        kernels::correlate_with_truth(records, date_.scored, *validation_, truth_rho_);
+    if (truth_) {
+        kernels::validation_pairs(records, date_.scored, block_pairs_);
+        kernels::add_validation_keys(block_pairs_, *validation_);
+        pairs_->append(block_pairs_);
     }
+    for (const auto& c : date_.scored) {
+        summary_.update(c);
+        score_by_tier_.add(c);
+    }
+    if (date_.main) date_.run.writer->append_scores(date_.scored);
 }
 
 void EngagementStage::report(ReportOutput& out) const {
@@ -71,6 +78,7 @@ void EngagementStage::report(ReportOutput& out) const {
 
 void EngagementStage::save(io::StateWriter& out) {
     records_->save(out);
+    pairs_->save(out);
     save_words(out, *metrics_);
     save_words(out, *validation_);
     save_words(out, summary_);
@@ -80,6 +88,7 @@ void EngagementStage::save(io::StateWriter& out) {
 
 void EngagementStage::restore(io::StateReader& in, int finished) {
     records_->restore(in);
+    pairs_->restore(in);
     restore_words(in, *metrics_);
     restore_words(in, *validation_);
     restore_words(in, summary_);

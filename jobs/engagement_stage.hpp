@@ -3,7 +3,8 @@
 // customer's compact record is spilled and its metric keys counted; after it, the global
 // percentile histograms; in sweep 0 every block is scored (published for the later stages of the
 // date), summarised at every level of the hierarchy and, at the main date, written to
-// customers.h5; in sweep 1, only with planted truth, the rank correlation with it.
+// customers.h5; with planted truth, each validated customer's two keys are spilled, and sweep 1
+// reads them back for the rank correlation with the truth.
 #include <memory>
 
 #include "jobs/date_context.hpp"
@@ -28,6 +29,8 @@ public:
 private:
     DateContext& date_;
     std::unique_ptr<io::SpillStore<kernels::EngagementRecord>> records_;
+    std::unique_ptr<io::SpillStore<kernels::ValidationPair>> pairs_;  // with planted truth
+    std::vector<kernels::ValidationPair> block_pairs_;
     std::vector<std::byte> scratch_;
     std::unique_ptr<kernels::MetricHistograms> metrics_;
     std::unique_ptr<kernels::ValidationHistograms> validation_;

@@ -63,6 +63,7 @@ void RetentionStage::finish(const mpi::Comm& comm, int step) {
         rfm_.assign({});
         spend_.assign({});
     } else if (step == 1) {
+        histories_->clear();  // sweep 0 was their last
         if (date_.main) mpi::reduce_state(comm, survival_);
         comm.reduce_sum(predicted_bg_.sum_words());
         comm.reduce_sum(predicted_pareto_.sum_words());

@@ -64,6 +64,9 @@ nlohmann::ordered_json run_record(const mpi::Comm& comm, const RunInfo& info, co
     r["phase_seconds_sum"] = total;
     r["wall_seconds"] = comm.max(timer.elapsed());
     r["peak_rss_bytes_max_rank"] = comm.max(std::int64_t(peak_rss_bytes()));
+    // Rank 0 also assembles the report; the others only score.
+    r["peak_rss_bytes_rank0"] = comm.max(comm.root() ? std::int64_t(peak_rss_bytes()) : std::int64_t(0));
+    r["peak_rss_bytes_max_other_rank"] = comm.max(comm.root() ? std::int64_t(0) : std::int64_t(peak_rss_bytes()));
     r["communication"] = traffic;
     for (const auto& [k, v] : extra.items()) r[k] = v;
     return r;

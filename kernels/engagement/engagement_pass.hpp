@@ -113,23 +113,32 @@ inline bool validated(const EngagementRecord& r, const ScoredCustomer& c) noexce
     return c.now.acquired && !std::isnan(r.truth);
 }
 
-inline void add_validation_keys(std::span<const EngagementRecord> records,
-                                std::span<const ScoredCustomer> scored, ValidationHistograms& h) noexcept {
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        if (!validated(records[i], scored[i])) continue;
-        h.add(0, composite_key(scored[i].now.composite));
-        h.add(1, truth_key(records[i].truth));
+// The keys of a customer validated against the planted truth (acquired, with a known truth).
+struct ValidationPair {
+    std::uint16_t composite, truth;
+};
+
+// The pairs of the validated customers among `records`, in order.
+inline void validation_pairs(std::span<const EngagementRecord> records, std::span<const ScoredCustomer> scored,
+                             std::vector<ValidationPair>& out) {
+    out.clear();
+    for (std::size_t i = 0; i < records.size(); ++i)
+        if (validated(records[i], scored[i]))
+            out.push_back({composite_key(scored[i].now.composite), truth_key(records[i].truth)});
+}
+
+inline void add_validation_keys(std::span<const ValidationPair> pairs, ValidationHistograms& h) noexcept {
+    for (const auto& p : pairs) {
+        h.add(0, p.composite);
+        h.add(1, p.truth);
     }
 }
 
 // The rank correlation of the composite with the planted engagement, once the validation
 // histograms are complete.
-inline void correlate_with_truth(std::span<const EngagementRecord> records, std::span<const ScoredCustomer> scored,
-                                 const ValidationHistograms& v, RankCorrelation& rho) noexcept {
-    for (std::size_t i = 0; i < records.size(); ++i)
-        if (validated(records[i], scored[i]))
-            rho.add(v.twice_midrank(0, composite_key(scored[i].now.composite)),
-                    v.twice_midrank(1, truth_key(records[i].truth)));
+inline void correlate_with_truth(std::span<const ValidationPair> pairs, const ValidationHistograms& v,
+                                 RankCorrelation& rho) noexcept {
+    for (const auto& p : pairs) rho.add(v.twice_midrank(0, p.composite), v.twice_midrank(1, p.truth));
 }
 
 }  // namespace engage::kernels

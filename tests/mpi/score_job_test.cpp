@@ -46,13 +46,15 @@ EngagementReference engagement_reference(std::span<const kernels::EngagementReco
                           {}, {}};
     kernels::score_all(records, *metrics, config, r.scored);
     kernels::ValidationHistograms validation;
-    kernels::add_validation_keys(records, r.scored, validation);
+    std::vector<kernels::ValidationPair> pairs;
+    kernels::validation_pairs(records, r.scored, pairs);
+    kernels::add_validation_keys(pairs, validation);
     validation.finalize();
     for (const auto& c : r.scored) {
         r.summary.update(c);
         r.score_by_tier.add(c);
     }
-    kernels::correlate_with_truth(records, r.scored, validation, r.truth);
+    kernels::correlate_with_truth(pairs, validation, r.truth);
     return r;
 }
 
