@@ -1,6 +1,7 @@
 #include "io/spill_store.hpp"
 
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,7 +22,7 @@ SpillBytes::~SpillBytes() { clear(); }
 
 void SpillBytes::clear() {
     for (const Sealed& s : sealed_)
-        if (!s.memory.empty()) budget_.release(s.bytes);
+        if (!s.memory.empty() && !s.released) budget_.release(s.bytes);
     sealed_.clear();
     std::vector<std::byte>().swap(tail_);
     rows_ = 0;
@@ -78,9 +79,37 @@ void SpillBytes::seal() {
     sealed_.push_back(std::move(s));
 }
 
+std::size_t SpillBytes::rows_of(std::size_t b) const noexcept {
+    if (b < sealed_.size()) return std::size_t(sealed_[b].bytes / row_bytes_);
+    return b == sealed_.size() ? tail_.size() / row_bytes_ : 0;
+}
+
+void SpillBytes::release(std::size_t b) {
+    if (b >= sealed_.size() || sealed_[b].released) return;  // the tail stays until clear()
+    Sealed& s = sealed_[b];
+    s.released = true;
+    if (!s.memory.empty()) {
+        budget_.release(s.bytes);
+        std::vector<std::byte>().swap(s.memory);
+    } else if (s.bytes > 0) {
+        // Best effort: a file system without hole punching keeps the space until clear().
+        (void)::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off_t(s.offset), off_t(s.bytes));
+    }
+}
+
+void SpillBytes::append_released(std::size_t n) {
+    if (!tail_.empty() || n == 0) throw IoError(path_ + ": a released block after unsealed rows (a damaged checkpoint)");
+    Sealed s;
+    s.bytes = std::uint64_t(n) * row_bytes_;
+    s.released = true;
+    sealed_.push_back(std::move(s));
+    rows_ += n;
+}
+
 std::span<const std::byte> SpillBytes::block(std::size_t b, std::vector<std::byte>& scratch) const {
     if (b == sealed_.size()) return tail_;
     const Sealed& s = sealed_.at(b);
+    if (s.released) throw Error(path_ + ": block " + std::to_string(b) + " was read after its release");
     if (!s.memory.empty()) return s.memory;
     scratch.resize(s.bytes);
     std::size_t done = 0;

@@ -48,6 +48,14 @@ public:
     std::size_t blocks() const noexcept { return std::size_t((rows_ + block_rows_ - 1) / block_rows_); }
     // Block b (rows [b * block_rows, ...)): its bytes, read into `scratch` when spilled.
     std::span<const std::byte> block(std::size_t b, std::vector<std::byte>& scratch) const;
+    // Block b will not be read again: its memory is freed, or its disk space given back (a hole
+    // punched in the scratch file), so that a sweep that reads one store and writes another
+    // does not need room for both. Reading it again is an error.
+    void release(std::size_t b);
+    bool released(std::size_t b) const noexcept { return b < sealed_.size() && sealed_[b].released; }
+    std::size_t rows_of(std::size_t b) const noexcept;
+    // Seals a released block of `n` rows without data (a checkpoint's released block).
+    void append_released(std::size_t n);
     // Drops every row and the scratch file.
     void clear();
 
@@ -55,6 +63,7 @@ private:
     struct Sealed {
         std::vector<std::byte> memory;  // empty when spilled
         std::uint64_t offset = 0, bytes = 0;
+        bool released = false;
     };
     void seal();
     std::string path_;
@@ -86,20 +95,28 @@ public:
         return {reinterpret_cast<const T*>(raw.data()), raw.size() / sizeof(T)};
     }
     void clear() { bytes_.clear(); }
+    void release(std::size_t b) { bytes_.release(b); }
 
-    // Checkpoint: the rows block by block (one vector each), then restored in the same order.
+    // Checkpoint: the rows block by block (a released block as its row count only), then
+    // restored in the same order.
     void save(StateWriter& out) const {
         std::vector<std::byte> scratch;
         out.value(std::uint64_t(blocks()));
-        for (std::size_t b = 0; b < blocks(); ++b) out.vector(block(b, scratch));
+        for (std::size_t b = 0; b < blocks(); ++b) {
+            const bool released = bytes_.released(b);
+            out.value(std::uint64_t(released ? bytes_.rows_of(b) : 0));
+            out.vector(released ? std::span<const T>() : block(b, scratch));
+        }
     }
     void restore(StateReader& in) {
         clear();
         const auto n = in.value<std::uint64_t>();
         std::vector<T> rows;
         for (std::uint64_t b = 0; b < n; ++b) {
+            const auto released_rows = in.value<std::uint64_t>();
             in.vector(rows);
-            append(rows);
+            if (released_rows > 0) bytes_.append_released(std::size_t(released_rows));
+            else append(rows);
         }
     }
 

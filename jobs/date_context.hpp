@@ -34,6 +34,7 @@ struct RunContext {
     std::string spill_dir;                 // where the rank's scratch files go
     std::size_t block_rows = 1;            // customers per block of the sweeps (every spill store)
     int rank = 0;
+    bool talk = false;                     // rank 0 prints progress lines
 
     // A scratch file of this rank: DIR/spill-NAME-rank-R.bin.
     std::string spill_path(const std::string& name) const {

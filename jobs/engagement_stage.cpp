@@ -48,11 +48,14 @@ void EngagementStage::finish(const mpi::Comm& comm, int step) {
 }
 
 void EngagementStage::sweep(int step, std::size_t block) {
+    // Each store's last sweep gives back the previous block's memory or disk space.
     if (step == 1 && truth_) {  // the validated customers' keys, spilled in sweep 0
+        if (block > 0) pairs_->release(block - 1);
         kernels::correlate_with_truth(pairs_->block(block, scratch_), *validation_, truth_rho_);
         return;
     }
     if (step != 0) return;
+    if (block > 0) records_->release(block - 1);
     const auto records = records_->block(block, scratch_);
     date_.records = records;
     date_.scored.resize(records.size());

@@ -4,11 +4,11 @@
 #include <limits>
 
 #include "core/dates.hpp"
+#include "core/progress.hpp"
 #include "io/features_file.hpp"
 #include "io/report/retention_report.hpp"
 #include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
-#include "retention/clv.hpp"
 
 namespace engage::jobs {
 
@@ -57,51 +57,66 @@ void RetentionStage::finish(const mpi::Comm& comm, int step) {
         if (cohorts_) mpi::reduce_state(comm, *cohorts_);
         // Every rank fits on its own groups; the objective is all-reduced exactly at each step.
         const kernels::AllReduceWords allreduce = [&](std::span<std::int64_t> w) { comm.allreduce_sum(w); };
+        std::int64_t groups[2] = {std::int64_t(rfm_.groups().size()), std::int64_t(spend_.groups().size())};
+        comm.allreduce_sum(groups);
+        Progress progress(date_.run.talk, "score: retention fits as of " + date_.as_of, 0.0);
+        auto fitted = [&](const char* model, std::int64_t done) {
+            progress.update(std::uint64_t(done), 3, (std::string("models fitted (") + model + "; " +
+                                                     std::to_string(groups[0]) + " + " + std::to_string(groups[1]) +
+                                                     " groups of summaries on all ranks)").c_str());
+        };
         bg_nbd_ = kernels::fit_bg_nbd(rfm_.groups(), allreduce);
+        fitted("BG/NBD", 1);
         pareto_nbd_ = kernels::fit_pareto_nbd(rfm_.groups(), allreduce);
+        fitted("Pareto/NBD", 2);
         gamma_gamma_ = kernels::fit_gamma_gamma(spend_.groups(), allreduce);
-        rfm_.assign({});
+        fitted("Gamma-Gamma", 3);
         spend_.assign({});
+        predict();
     } else if (step == 1) {
         histories_->clear();  // sweep 0 was their last
+        rfm_.assign({});
+        predictions_by_summary_ = {};
         if (date_.main) mpi::reduce_state(comm, survival_);
         comm.reduce_sum(predicted_bg_.sum_words());
         comm.reduce_sum(predicted_pareto_.sum_words());
     }
 }
 
+void RetentionStage::predict() {
+    const kernels::RetentionConfig& o = date_.run.retention;
+    const kernels::PredictionHorizon horizon{o.horizon_weeks, std::pow(1.0 + o.annual_discount_rate, 1.0 / 52.0) - 1.0,
+                                             o.holdout_days > 0 ? double(o.holdout_days) / 7.0 : 0.0};
+    predictions_by_summary_ = kernels::RfmPredictions(rfm_.groups(), bg_nbd_.params, pareto_nbd_.params, horizon);
+}
+
 void RetentionStage::sweep(int step, std::size_t block) {
     if (step != 0) return;
     using namespace kernels;
+    if (block > 0) histories_->release(block - 1);  // sweep 0 is their last
     const auto histories = histories_->block(block, scratch_);
     date_.histories = histories;
-    const RetentionConfig& o = date_.run.retention;
-    const double holdout_weeks = double(o.holdout_days) / 7.0;
-    const double weekly_rate = std::pow(1.0 + o.annual_discount_rate, 1.0 / 52.0) - 1.0;
     constexpr float unknown = std::numeric_limits<float>::quiet_NaN();
     auto& predictions = date_.predictions;
     auto& expected = date_.holdout_expected;
     predictions.assign(histories.size(), {unknown, unknown, unknown, unknown});
     expected.assign(histories.size(), 0.0);
     std::vector<double> expected_pareto(histories.size(), 0.0);
-    // Per customer in parallel (each by one thread); the holdout totals are then summed exactly.
+    // Per customer in parallel (each by one thread), from the predictions of its summary; the
+    // holdout totals are then summed exactly.
     const auto n = std::int64_t(histories.size());
-#pragma omp parallel for schedule(dynamic, 1024)
+#pragma omp parallel for schedule(static)
     for (std::int64_t j = 0; j < n; ++j) {
         const auto i = std::size_t(j);
         const PurchaseHistory& h = histories[i];
         if (!h.calibrated) continue;
-        if (o.holdout_days > 0) {
-            expected[i] = bg_nbd_expected_transactions(bg_nbd_.params, h.rfm, holdout_weeks);
-            expected_pareto[i] = pareto_nbd_expected_transactions(pareto_nbd_.params, h.rfm, holdout_weeks);
-        }
+        const RfmPrediction& r = predictions_by_summary_.at(h.rfm);
+        expected[i] = r.holdout_bg_nbd;
+        expected_pareto[i] = r.holdout_pareto_nbd;
         const double spend_per_transaction =
             gamma_gamma_expected_spend(gamma_gamma_.params, h.rfm.x, h.rfm.x > 0 ? h.mean_repeat_value : 0.0);
-        predictions[i] = {
-            float(bg_nbd_p_alive(bg_nbd_.params, h.rfm)),
-            float(bg_nbd_expected_transactions(bg_nbd_.params, h.rfm, double(o.horizon_weeks))),
-            float(spend_per_transaction),
-            float(bg_nbd_clv(bg_nbd_.params, h.rfm, spend_per_transaction, o.horizon_weeks, weekly_rate))};
+        predictions[i] = {float(r.p_alive), float(r.expected), float(spend_per_transaction),
+                          float(spend_per_transaction * r.discounted)};
     }
     for (std::size_t i = 0; i < histories.size(); ++i) {
         predicted_bg_.add(expected[i]);
@@ -136,7 +151,7 @@ void RetentionStage::save(io::StateWriter& out) {
     save_words(out, survival_);
 }
 
-void RetentionStage::restore(io::StateReader& in, int) {
+void RetentionStage::restore(io::StateReader& in, int finished) {
     histories_->restore(in);
     in.fixed(std::span<std::int64_t>(counts_));
     in.fixed(holdout_.sum_words());
@@ -153,6 +168,7 @@ void RetentionStage::restore(io::StateReader& in, int) {
     in.fixed(predicted_bg_.sum_words());
     in.fixed(predicted_pareto_.sum_words());
     restore_words(in, survival_);
+    if (finished == 1) predict();  // between the fits and the end of sweep 0
 }
 
 }  // namespace engage::jobs

@@ -15,6 +15,7 @@
 #include "retention/gamma_gamma.hpp"
 #include "retention/group_accumulator.hpp"
 #include "retention/pareto_nbd.hpp"
+#include "retention/rfm_predictions.hpp"
 #include "stats/exact_sum.hpp"
 #include "survival/survival_counts.hpp"
 
@@ -46,6 +47,9 @@ private:
     kernels::ParetoNbdFit pareto_nbd_{};
     kernels::GammaGammaFit gamma_gamma_{};
     kernels::SurvivalCounts survival_;  // groups: engagement tiers at the main date
+    kernels::RfmPredictions predictions_by_summary_;  // of this rank's distinct summaries, after the fits
+
+    void predict();  // predictions_by_summary_ from the groups and the fits
 };
 
 }  // namespace engage::jobs

@@ -193,6 +193,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     run.meta = &meta;
     run.shards = shards;
     run.rank = comm.rank();
+    run.talk = talk;
     run.retention = o.retention;
     std::vector<std::string> channel_names;
     for (std::size_t k = 0; k < meta.channels.size(); ++k) {

@@ -163,6 +163,7 @@ void StudyStage::finish(const mpi::Comm& comm, int step) {
 void StudyStage::sweep(int step, std::size_t block) {
     using namespace kernels;
     if (step == 0) {
+        if (block > 0) outcomes_->release(block - 1);  // sweep 0 is their last
         const auto outcomes = outcomes_->block(block, scratch_);
         const auto customers = study_customers({date_.records, date_.scored, outcomes, date_.histories,
                                                 date_.predictions, date_.holdout_expected,
@@ -177,6 +178,7 @@ void StudyStage::sweep(int step, std::size_t block) {
         rows_->append(rows);
         return;
     }
+    if (block > 0 && step == (date_.main ? 2 : 1)) rows_->release(block - 1);  // their last sweep
     const auto rows = rows_->block(block, scratch_);
     for (const StudyRow& r : rows) {
         if (step == 1) {

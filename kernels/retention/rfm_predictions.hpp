@@ -1,0 +1,77 @@
+#pragma once
+// The buy-till-you-die predictions of every distinct calibration summary (x, t_x, T), computed
+// once per summary instead of once per customer: customers with the same summary get the same
+// predictions, and a rank's distinct summaries are far fewer than its customers (the groups of
+// the fits, kernels/retention/rfm_summary.hpp). The CLV's discounted sum of expected
+// transactions (52 evaluations of E[X(t)] for a year) is the costly part; the spend that
+// multiplies it differs per customer and is applied by the caller, so the CLV is the same
+// product of the same two numbers as bg_nbd_clv() computes.
+#include <algorithm>
+#include <span>
+#include <vector>
+
+#include "retention/bg_nbd.hpp"
+#include "retention/clv.hpp"
+#include "retention/pareto_nbd.hpp"
+#include "retention/rfm_summary.hpp"
+
+namespace engage::kernels {
+
+struct RfmPrediction {
+    double p_alive = 0;                // BG/NBD P(alive) at the calibration end
+    double expected = 0;               // BG/NBD expected transactions over the horizon
+    double discounted = 0;             // ... discounted per week (the CLV is spend x this)
+    double holdout_bg_nbd = 0;         // expected repeat transactions in the holdout, BG/NBD
+    double holdout_pareto_nbd = 0;     // ... and Pareto/NBD (0 without a holdout)
+};
+
+struct PredictionHorizon {
+    int horizon_weeks = 52;
+    double weekly_rate = 0;
+    double holdout_weeks = 0;  // 0: no holdout
+};
+
+inline RfmPrediction predict_rfm(const BgNbdParams& bg, const ParetoNbdParams& pareto, const RfmSummary& s,
+                                 const PredictionHorizon& h) {
+    RfmPrediction r;
+    r.p_alive = bg_nbd_p_alive(bg, s);
+    r.expected = bg_nbd_expected_transactions(bg, s, double(h.horizon_weeks));
+    r.discounted = discounted_expected_transactions([&](double t) { return bg_nbd_expected_transactions(bg, s, t); },
+                                                    h.horizon_weeks, 1.0, h.weekly_rate);
+    if (h.holdout_weeks > 0) {
+        r.holdout_bg_nbd = bg_nbd_expected_transactions(bg, s, h.holdout_weeks);
+        r.holdout_pareto_nbd = pareto_nbd_expected_transactions(pareto, s, h.holdout_weeks);
+    }
+    return r;
+}
+
+// The predictions of a sorted list of distinct summaries, looked up by summary.
+class RfmPredictions {
+public:
+    RfmPredictions() = default;
+    // `groups`: sorted ascending and distinct (group_summaries, GroupAccumulator). OpenMP.
+    RfmPredictions(std::span<const RfmGroup> groups, const BgNbdParams& bg, const ParetoNbdParams& pareto,
+                   const PredictionHorizon& h)
+        : summaries_(groups.size()), values_(groups.size()) {
+        const auto n = std::int64_t(groups.size());
+#pragma omp parallel for schedule(dynamic, 256)
+        for (std::int64_t i = 0; i < n; ++i) {
+            summaries_[std::size_t(i)] = groups[std::size_t(i)].summary;
+            values_[std::size_t(i)] = predict_rfm(bg, pareto, groups[std::size_t(i)].summary, h);
+        }
+    }
+    // The predictions of `s`, which must be one of the summaries.
+    const RfmPrediction& at(const RfmSummary& s) const noexcept {
+        const auto it = std::lower_bound(summaries_.begin(), summaries_.end(), s);
+        return values_[std::size_t(it - summaries_.begin())];
+    }
+    bool contains(const RfmSummary& s) const noexcept {
+        return std::binary_search(summaries_.begin(), summaries_.end(), s);
+    }
+
+private:
+    std::vector<RfmSummary> summaries_;
+    std::vector<RfmPrediction> values_;
+};
+
+}  // namespace engage::kernels
