@@ -20,6 +20,8 @@
 #   DATA       where the generated bases are kept and reused (default: $OUT/data)
 #   SEED       generator seed                           (default: 1)
 #   SCORE_ARGS extra options for `engage score`, e.g. "--shard-interactions 65536"
+#   GEN_ARGS   extra options for `engage generate`, e.g. "--customers-per-rm 1000000000" (a sales
+#              hierarchy that does not grow with the base)
 #   GEN_RANKS  ranks used to generate a missing base    (default: the largest of RANKS)
 #   MODEL      1 to run the model (cluster/scaling/model.py) after the sweep (default: 1)
 #   QUIET_MAX  on a shared machine launched with mpirun (not srun): the largest share of the node's
@@ -50,6 +52,7 @@ OUT=${OUT:-/tmp/engage-scaling}
 DATA=${DATA:-$OUT/data}
 SEED=${SEED:-1}
 SCORE_ARGS=${SCORE_ARGS:-}
+GEN_ARGS=${GEN_ARGS:-}
 MODEL=${MODEL:-1}
 MODEL_ARGS=${MODEL_ARGS:-}
 read -r -a rank_list <<< "$RANKS"
@@ -72,11 +75,11 @@ runs="$OUT/runs.csv"
 echo "mode,ranks,threads,customers,rep,wall_s,interactions,shards,open_s,read_s,compute_s,write_s,reduce_s,engagement_s,report_s,bytes_sent_per_rank_max,bytes_sent_per_rank_mean,allreduce_bytes_per_rank_max,allreduce_calls,broadcast_bytes_max_rank,collectives,peak_rss_bytes,input_bytes,output_bytes,others_cpu_share" > "$runs"
 
 base_of() { # customers -> a generated base (reused when present)
-  local n=$1 base="$DATA/base_$1_seed$SEED.h5"
+  local n=$1 base="$DATA/base_$1_seed$SEED${GEN_ARGS:+_$(echo "$GEN_ARGS" | tr -c 'A-Za-z0-9\n' _)}.h5"
   if [ ! -f "$base" ]; then
     echo "generating $base ($n customers, $GEN_RANKS ranks)" >&2
     OMP_NUM_THREADS=1 SRUN_CPUS_PER_TASK=1 $MPIRUN -n "$GEN_RANKS" "$ENGAGE" generate --customers "$n" \
-      --seed "$SEED" --output "$base" -q
+      --seed "$SEED" $GEN_ARGS --output "$base" -q
   fi
   echo "$base"
 }
