@@ -302,56 +302,65 @@ CustomerBaseWriter::CustomerBaseWriter(const mpi::Comm& comm, const std::string&
 
 CustomerBaseWriter::~CustomerBaseWriter() = default;
 
-void CustomerBaseWriter::write_customers(const CustomerShard& s, const std::vector<double>& engagement,
-                                         const std::vector<kernels::Day>& churn_day) {
+namespace {
+// One write of rows from `at`: collective, or by this rank alone (a contiguous column).
+template <class T>
+void put(h5::Dataset& d, std::uint64_t at, std::span<const T> rows, bool independent) {
+    if (independent) d.write_independent<T>(at, rows);
+    else d.write<T>(at, rows);
+}
+}  // namespace
+
+void CustomerBaseWriter::customer_columns(const CustomerShard& s, std::span<const double> engagement,
+                                          std::span<const kernels::Day> churn_day, bool independent) {
     Columns& c = *cols_;
     const auto at = s.first_customer;
-    c.id.write<std::uint64_t>(at, s.id);
-    c.acquisition_day.write<std::int32_t>(at, s.acquisition_day);
-    c.rm.write<std::uint32_t>(at, s.rm);
-    c.region.write<std::uint32_t>(at, s.region);
-    c.business_unit.write<std::uint32_t>(at, s.business_unit);
-    c.segment.write<std::uint8_t>(at, s.segment);
-    c.wallet.write<double>(at, s.wallet);
-    if (c.engagement) c.engagement->write<double>(at, engagement);
-    if (c.churn_day) c.churn_day->write<std::int32_t>(at, churn_day);
+    put<std::uint64_t>(c.id, at, s.id, independent);
+    put<std::int32_t>(c.acquisition_day, at, s.acquisition_day, independent);
+    put<std::uint32_t>(c.rm, at, s.rm, independent);
+    put<std::uint32_t>(c.region, at, s.region, independent);
+    put<std::uint32_t>(c.business_unit, at, s.business_unit, independent);
+    put<std::uint8_t>(c.segment, at, s.segment, independent);
+    put<double>(c.wallet, at, s.wallet, independent);
+    if (c.engagement) put<double>(*c.engagement, at, engagement, independent);
+    if (c.churn_day) put<std::int32_t>(*c.churn_day, at, churn_day, independent);
+}
+
+void CustomerBaseWriter::offsets_column(const CustomerShard& s, bool independent) {
+    std::vector<std::uint64_t> absolute(s.customers());
+    for (std::size_t i = 0; i < absolute.size(); ++i) absolute[i] = s.first_interaction + s.offsets[i];
+    put<std::uint64_t>(cols_->offsets, s.first_customer, absolute, independent);
+}
+
+void CustomerBaseWriter::interaction_columns(std::uint64_t first, std::span<const std::int64_t> time,
+                                             std::span<const std::uint8_t> channel, std::span<const double> value,
+                                             bool independent) {
+    Columns& c = *cols_;
+    put<std::int64_t>(c.time, first, time, independent);
+    put<std::uint8_t>(c.channel, first, channel, independent);
+    put<double>(c.value, first, value, independent);
+}
+
+void CustomerBaseWriter::write_customers(const CustomerShard& s, const std::vector<double>& engagement,
+                                         const std::vector<kernels::Day>& churn_day) {
+    customer_columns(s, engagement, churn_day, false);
 }
 
 void CustomerBaseWriter::write_interactions(const CustomerShard& s) {
-    Columns& c = *cols_;
-    std::vector<std::uint64_t> absolute(s.customers());
-    for (std::size_t i = 0; i < absolute.size(); ++i) absolute[i] = s.first_interaction + s.offsets[i];
-    c.offsets.write<std::uint64_t>(s.first_customer, absolute);
-    c.time.write<std::int64_t>(s.first_interaction, s.time);
-    c.channel.write<std::uint8_t>(s.first_interaction, s.channel);
-    c.value.write<double>(s.first_interaction, s.value);
+    offsets_column(s, false);
+    interaction_columns(s.first_interaction, s.time, s.channel, s.value, false);
 }
 
 void CustomerBaseWriter::write_customer_rows(const CustomerShard& s, std::span<const double> engagement,
                                              std::span<const kernels::Day> churn_day) {
-    Columns& c = *cols_;
-    const auto at = s.first_customer;
-    c.id.write_independent<std::uint64_t>(at, s.id);
-    c.acquisition_day.write_independent<std::int32_t>(at, s.acquisition_day);
-    c.rm.write_independent<std::uint32_t>(at, s.rm);
-    c.region.write_independent<std::uint32_t>(at, s.region);
-    c.business_unit.write_independent<std::uint32_t>(at, s.business_unit);
-    c.segment.write_independent<std::uint8_t>(at, s.segment);
-    c.wallet.write_independent<double>(at, s.wallet);
-    if (c.engagement) c.engagement->write_independent<double>(at, engagement);
-    if (c.churn_day) c.churn_day->write_independent<std::int32_t>(at, churn_day);
-    std::vector<std::uint64_t> absolute(s.customers());
-    for (std::size_t i = 0; i < absolute.size(); ++i) absolute[i] = s.first_interaction + s.offsets[i];
-    c.offsets.write_independent<std::uint64_t>(at, absolute);
+    customer_columns(s, engagement, churn_day, true);
+    offsets_column(s, true);
 }
 
 void CustomerBaseWriter::write_interaction_rows(std::uint64_t first, std::span<const std::int64_t> time,
                                                 std::span<const std::uint8_t> channel,
                                                 std::span<const double> value) {
-    Columns& c = *cols_;
-    c.time.write_independent<std::int64_t>(first, time);
-    c.channel.write_independent<std::uint8_t>(first, channel);
-    c.value.write_independent<double>(first, value);
+    interaction_columns(first, time, channel, value, true);
 }
 
 void CustomerBaseWriter::finish(std::int64_t first_time, std::int64_t last_time) {

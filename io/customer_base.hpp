@@ -116,6 +116,11 @@ public:
     void finish(std::int64_t first_time, std::int64_t last_time);
 
 private:
+    void customer_columns(const CustomerShard& s, std::span<const double> engagement,
+                          std::span<const kernels::Day> churn_day, bool independent);
+    void offsets_column(const CustomerShard& s, bool independent);
+    void interaction_columns(std::uint64_t first, std::span<const std::int64_t> time,
+                             std::span<const std::uint8_t> channel, std::span<const double> value, bool independent);
     struct Columns;
     const mpi::Comm& comm_;
     CustomerBaseMeta meta_;

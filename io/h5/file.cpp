@@ -212,8 +212,6 @@ Dataset File::create_raw(hid_t type, const std::string& path, std::uint64_t rows
     const hsize_t dims[2] = {rows, cols};
     const hsize_t max_dims[2] = {rows > 0 ? rows : H5S_UNLIMITED, cols};
     Handle space{checked(H5Screate_simple(cols > 1 ? 2 : 1, dims, max_dims), "H5Screate_simple"), H5Sclose};
-    Handle lcpl = plist(H5P_LINK_CREATE);
-    checked_status(H5Pset_create_intermediate_group(lcpl.id(), 1), "H5Pset_create_intermediate_group");
     Handle dcpl = plist(H5P_DATASET_CREATE);
     const hsize_t chunk[2] = {std::max<std::uint64_t>(1, std::min<std::uint64_t>(chunk_rows, rows)), cols};
     checked_status(H5Pset_chunk(dcpl.id(), cols > 1 ? 2 : 1, chunk), "H5Pset_chunk");
@@ -223,8 +221,13 @@ Dataset File::create_raw(hid_t type, const std::string& path, std::uint64_t rows
     }
     // Parallel HDF5 requires space allocated at creation for filtered datasets; no fill.
     checked_status(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
-    Handle d{checked(H5Dcreate2(h_.id(), path.c_str(), type, space.id(), lcpl.id(), dcpl.id(),
-                                H5P_DEFAULT),
+    return create_dataset(type, path, space.id(), dcpl.id());
+}
+
+Dataset File::create_dataset(hid_t type, const std::string& path, hid_t space, hid_t dcpl) {
+    Handle lcpl = plist(H5P_LINK_CREATE);
+    checked_status(H5Pset_create_intermediate_group(lcpl.id(), 1), "H5Pset_create_intermediate_group");
+    Handle d{checked(H5Dcreate2(h_.id(), path.c_str(), type, space, lcpl.id(), dcpl, H5P_DEFAULT),
                      "creating " + path + " in " + name_),
              H5Dclose};
     return Dataset(std::move(d), name_, path, xfer_.id());
@@ -234,19 +237,13 @@ Dataset File::create_contiguous_raw(hid_t type, const std::string& path, std::ui
                                     std::uint64_t cols) {
     const hsize_t dims[2] = {rows, cols};
     Handle space{checked(H5Screate_simple(cols > 1 ? 2 : 1, dims, nullptr), "H5Screate_simple"), H5Sclose};
-    Handle lcpl = plist(H5P_LINK_CREATE);
-    checked_status(H5Pset_create_intermediate_group(lcpl.id(), 1), "H5Pset_create_intermediate_group");
     Handle dcpl = plist(H5P_DATASET_CREATE);
     checked_status(H5Pset_layout(dcpl.id(), H5D_CONTIGUOUS), "H5Pset_layout");
     // Space allocated now (a collective metadata operation), so that later writes change no
     // metadata and may be independent; no fill: every row is written once.
     checked_status(H5Pset_alloc_time(dcpl.id(), H5D_ALLOC_TIME_EARLY), "H5Pset_alloc_time");
     checked_status(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
-    Handle d{checked(H5Dcreate2(h_.id(), path.c_str(), type, space.id(), lcpl.id(), dcpl.id(),
-                                H5P_DEFAULT),
-                     "creating " + path + " in " + name_),
-             H5Dclose};
-    return Dataset(std::move(d), name_, path, xfer_.id());
+    return create_dataset(type, path, space.id(), dcpl.id());
 }
 
 void File::write_strings(const std::string& path, const std::vector<std::string>& values) {

@@ -130,6 +130,8 @@ private:
     Dataset create_contiguous_raw(hid_t type, const std::string& path, std::uint64_t rows,
                                   std::uint64_t cols);
     Dataset existing_column(const std::string& path, std::uint64_t rows, std::uint64_t cols) const;
+    // Collective: the dataset `path` (intermediate groups created) of `space` and `dcpl`.
+    Dataset create_dataset(hid_t type, const std::string& path, hid_t space, hid_t dcpl);
 
     Handle h_;
     std::string name_;
