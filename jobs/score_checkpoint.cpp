@@ -100,8 +100,7 @@ std::string rank_file(int rank) { return "rank-" + std::to_string(rank) + ".stat
 
 ScoreCheckpoint::ScoreCheckpoint(const mpi::Comm& comm, const ScoreOptions& o, const std::string& engage_version,
                                  std::size_t shards, const std::string& staged_features)
-    : comm_(comm), dir_(comm, o.output), identity_(identity_of(o, engage_version, comm.size(), shards)),
-      shards_(shards) {
+    : comm_(comm), dir_(comm, o.output), identity_(identity_of(o, engage_version, comm.size(), shards)) {
     const auto found = dir_.find(identity_);
     if (!found) return;
     rounds_done_ = *found;

@@ -72,7 +72,6 @@ private:
     const mpi::Comm& comm_;
     io::CheckpointDir dir_;
     io::CheckpointIdentity identity_;
-    std::size_t shards_;
     std::int64_t rounds_done_ = 0;
 };
 
