@@ -73,9 +73,9 @@ void RetentionStage::finish(const mpi::Comm& comm, int step) {
         fitted("Gamma-Gamma", 3);
         spend_.assign({});
         predict();
+        rfm_.assign({});  // the predictions keep the distinct summaries
     } else if (step == 1) {
         histories_->clear();  // sweep 0 was their last
-        rfm_.assign({});
         predictions_by_summary_ = {};
         if (date_.main) mpi::reduce_state(comm, survival_);
         comm.reduce_sum(predicted_bg_.sum_words());
@@ -141,7 +141,10 @@ void RetentionStage::save(io::StateWriter& out) {
     out.vector(std::span<const std::int64_t>(counts_));
     out.vector(std::as_const(holdout_).sum_words());
     if (cohorts_) save_words(out, *cohorts_);
-    out.vector(rfm_.groups());
+    // The distinct summaries: with their counts until the fits, then those of the predictions.
+    std::vector<kernels::RfmGroup> predicted;
+    for (const auto& summary : predictions_by_summary_.summaries()) predicted.push_back({summary, 1});
+    out.vector(predictions_by_summary_.empty() ? rfm_.groups() : predicted);
     out.vector(spend_.groups());
     out.value(bg_nbd_);
     out.value(pareto_nbd_);
@@ -168,7 +171,10 @@ void RetentionStage::restore(io::StateReader& in, int finished) {
     in.fixed(predicted_bg_.sum_words());
     in.fixed(predicted_pareto_.sum_words());
     restore_words(in, survival_);
-    if (finished == 1) predict();  // between the fits and the end of sweep 0
+    if (finished == 1) {  // between the fits and the end of sweep 0: the summaries of the predictions
+        predict();
+        rfm_.assign({});
+    }
 }
 
 }  // namespace engage::jobs

@@ -68,6 +68,9 @@ public:
     bool contains(const RfmSummary& s) const noexcept {
         return std::binary_search(summaries_.begin(), summaries_.end(), s);
     }
+    // The distinct summaries, sorted.
+    std::span<const RfmSummary> summaries() const noexcept { return summaries_; }
+    bool empty() const noexcept { return summaries_.empty(); }
 
 private:
     std::vector<RfmSummary> summaries_;
