@@ -25,6 +25,8 @@ public:
 
     // Where to write `name` before the commit (the same path on every rank).
     std::string staged(const std::string& name) const { return tmp_ + "/" + name; }
+    // The temporary directory itself (also for scratch files that are never committed).
+    const std::string& staging_dir() const noexcept { return tmp_; }
     // Where `name` lands.
     std::string final_path(const std::string& name) const { return dir_ + "/" + name; }
 

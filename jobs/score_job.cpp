@@ -220,8 +220,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     const MemoryPlan memory = plan_memory(o, 1 + (study ? extra.size() : 0), meta.channels.size());
     io::SpillBudget spill_budget(memory.spill_bytes);
     run.spill_budget = &spill_budget;
-    run.spill_dir = out->staged("");
-    run.spill_dir.pop_back();  // the staging directory, without its trailing slash
+    run.spill_dir = out->staging_dir();
     run.block_rows = memory.block_rows;
     auto pipeline = make_score_stages(run, as_of_day, extra, memory.flush_rounds);
     const auto& stages = pipeline->stages;
@@ -281,11 +280,15 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
                 if (mine) in->read_shard(bounds[s], bounds[s + 1], shard);
             });
         }
+        // One agreement for all stages of the round: a stage's collective calls come before
+        // anything in it can fail on one rank only (jobs/stage.hpp).
         const io::CustomerShard& current = mine ? shard : none;
-        for (const auto& stage : stages) {
-            auto t = timer.measure(stage->phase());
-            comm.agree([&] { stage->fold(current, r); });
-        }
+        comm.agree([&] {
+            for (const auto& stage : stages) {
+                auto t = timer.measure(stage->phase());
+                stage->fold(current, r);
+            }
+        });
         if (mine) {
             read_interactions += shard.time.size();
             folded += shard.customers();
@@ -314,10 +317,12 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         if (std::none_of(stages.begin(), stages.end(), [&](const auto& s) { return s->wants_sweep(step); })) break;
         Progress sweep_progress(talk, "score: sweep " + std::to_string(step + 1));
         for (std::int64_t b = resumed && at.finished == n ? at.blocks : 0; b < blocks; ++b) {
-            for (const auto& stage : stages) {
-                auto t = timer.measure(stage->phase());
-                comm.agree([&] { stage->sweep(step, std::size_t(b)); });
-            }
+            comm.agree([&] {
+                for (const auto& stage : stages) {
+                    auto t = timer.measure(stage->phase());
+                    stage->sweep(step, std::size_t(b));
+                }
+            });
             sweep_progress.update(std::uint64_t(b + 1), std::uint64_t(blocks), "blocks");
             stop_point({rounds, step, n, b + 1}, "in sweep " + std::to_string(step + 1) + " after the pass, after block " +
                                                      std::to_string(b + 1) + " of " + std::to_string(blocks));

@@ -42,7 +42,8 @@ public:
     virtual const char* phase() const noexcept = 0;
 
     // The pass, once per round on every rank, in round order: this rank's next shard (empty
-    // when it has none left). May call collective writes (every rank calls it every round).
+    // when it has none left). May call collective writes (every rank calls it every round), but
+    // must not fail on one rank before them: the driver agrees once per round, after all stages.
     virtual void fold(const io::CustomerShard& shard, std::int64_t round) = 0;
     // Collective, after the pass (step 0) and after each sweep (step s + 1 after sweep s).
     virtual void finish(const mpi::Comm& comm, int step) = 0;

@@ -65,9 +65,6 @@ public:
         const auto it = std::lower_bound(summaries_.begin(), summaries_.end(), s);
         return values_[std::size_t(it - summaries_.begin())];
     }
-    bool contains(const RfmSummary& s) const noexcept {
-        return std::binary_search(summaries_.begin(), summaries_.end(), s);
-    }
     // The distinct summaries, sorted.
     std::span<const RfmSummary> summaries() const noexcept { return summaries_; }
     bool empty() const noexcept { return summaries_.empty(); }
