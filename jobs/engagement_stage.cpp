@@ -74,9 +74,11 @@ void EngagementStage::sweep(int step, std::size_t block) {
 
 void EngagementStage::report(ReportOutput& out) const {
     if (!date_.main) return;
-    out.report["engagement"] = io::engagement_report(summary_, score_by_tier_, truth_rho_, date_.run.options->engagement,
-                                                     *date_.run.meta, date_.as_of, date_.previous_as_of);
-    for (auto& t : io::engagement_tables(out.report["engagement"])) out.tables.push_back(std::move(t));
+    auto engagement = io::engagement_report(summary_, score_by_tier_, truth_rho_, date_.run.options->engagement,
+                                            *date_.run.meta, date_.as_of, date_.previous_as_of);
+    for (auto& t : io::engagement_tables(engagement)) out.tables.push_back(std::move(t));
+    out.report["engagement"] = std::move(engagement.section);
+    out.splices.push_back(std::move(engagement.relationship_managers));
 }
 
 void EngagementStage::save(io::StateWriter& out) {

@@ -341,9 +341,10 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         comm.agree([&] {
             if (!comm.root()) return;
             for (const auto& stage : stages) stage->report(result);
-            io::write_json(result.report, out->staged("report.json"));
+            io::write_json(result.report, result.splices, out->staged("report.json"));
+            io::replace_markers(result.report, result.splices);  // what report.html shows of those lists
             for (const auto& table : result.tables) {
-                io::write_text(table.content, out->staged(table.name));
+                io::write_table(table, out->staged(table.name));
                 names.push_back(table.name);
             }
         });

@@ -24,14 +24,18 @@
 #include "io/checkpoint.hpp"
 #include "io/customer_base.hpp"
 #include "io/report/score_report.hpp"
+#include "io/report/splice.hpp"
 
 namespace engage::mpi { class Comm; }
 
 namespace engage::jobs {
 
-// What rank 0 assembles from the stages: report.json and the CSV tables.
+// What rank 0 assembles from the stages: report.json, with lists too long to hold as JSON left
+// as splices (io/report/splice.hpp), and the CSV tables. Both may refer to the stages' state:
+// they are written before the stages go.
 struct ReportOutput {
     nlohmann::ordered_json report;
+    std::vector<io::Splice> splices;
     std::vector<io::CsvTable> tables;
 };
 

@@ -1,7 +1,11 @@
 #include "io/report/engagement_report.hpp"
 
+#include <cmath>
+#include <memory>
+
 #include "io/customer_base.hpp"
 #include "io/report/csv.hpp"
+#include "io/report/html/sections.hpp"
 
 namespace engage::io {
 
@@ -80,13 +84,43 @@ json level_json(const EngagementSummary& s, Level level, const std::vector<std::
     return out;
 }
 
+// The relationship managers: the same as level_json, with the groups as a splice (one entry per
+// manager, built when written) and, for report.html, the groups it shows.
+json rm_level_json(const EngagementSummary& s, const std::vector<std::string>& names, std::int64_t min_size,
+                   Splice& splice) {
+    constexpr Level level = Level::relationship_manager;
+    const SuppressedLevel sl = suppress_small_groups(s, level, min_size);
+    auto kept = std::make_shared<const std::vector<std::size_t>>(sl.kept);
+    splice.pointer = "/engagement/relationship_managers/groups";
+    splice.count = kept->size();
+    splice.entry = [&s, &names, kept](std::size_t i) {
+        return group_json(s.group(level, (*kept)[i]), names[(*kept)[i]], false);
+    };
+    std::vector<double> means;
+    means.reserve(kept->size());
+    for (std::size_t g : *kept) {
+        const json m = ratio(s.group(level, g).score_milli, s.group(level, g).customers, 1e-3);
+        means.push_back(m.is_null() ? std::nan("") : m.get<double>());
+    }
+    json shown = json::array();
+    for (std::size_t i : html::shown_groups(means)) shown.push_back(splice.entry(i));
+    splice.shown = {{"total", splice.count}, {"shown", std::move(shown)}};
+    json out;
+    out["groups"] = splice.marker();
+    out["suppressed_groups"] = sl.other_groups;
+    out["other"] = sl.other_shown ? group_json(sl.other, "other (" + std::to_string(sl.other_groups) + " groups)", false)
+                                  : json();
+    return out;
+}
+
 }  // namespace
 
-json engagement_report(const EngagementSummary& summary, const TierScoreHistogram& score_by_tier,
+EngagementReport engagement_report(const EngagementSummary& summary, const TierScoreHistogram& score_by_tier,
                        const RankCorrelation& truth,
                        const EngagementConfig& config, const CustomerBaseMeta& meta, const std::string& as_of,
                        const std::string& previous_as_of) {
-    json r;
+    EngagementReport out;
+    json& r = out.section;
     r["as_of"] = as_of;
     r["previous_as_of"] = previous_as_of;
     json weights;
@@ -109,16 +143,17 @@ json engagement_report(const EngagementSummary& summary, const TierScoreHistogra
     const auto min = std::int64_t(config.min_group_size);
     r["business_units"] = level_json(summary, Level::business_unit, meta.business_unit_names, min);
     r["regions"] = level_json(summary, Level::region, meta.region_names, min);
-    r["relationship_managers"] = level_json(summary, Level::relationship_manager, meta.rm_names, min);
+    r["relationship_managers"] = rm_level_json(summary, meta.rm_names, min, out.relationship_managers);
     if (truth.count() > 0) {
         const double rho = truth.rho();
         r["validation"] = {{"customers", truth.count()},
                            {"spearman_composite_vs_planted_engagement", std::isnan(rho) ? json() : json(rho)}};
     }
-    return r;
+    return out;
 }
 
-std::vector<CsvTable> engagement_tables(const json& e) {
+std::vector<CsvTable> engagement_tables(const EngagementReport& report) {
+    const json& e = report.section;
     std::string distribution = "score";
     for (const char* t : kTierNames) distribution += std::string(",") + t;
     distribution += "\n";
@@ -130,26 +165,44 @@ std::vector<CsvTable> engagement_tables(const json& e) {
         "median_score,nps,nps_respondents,revenue,revenue_at_risk,share_of_wallet,wallet_customers,"
         "customers_previous,mean_score_previous,score_change\n";
     std::string migration = "scope,group,from_tier,to_tier,customers\n";
-    auto row = [&](const char* level, const json& g) {
+    auto row = [](const char* level, const json& g) {
         const json& t = g["tiers"];
-        rows += csv_row({level, g["name"], g["customers"], t["fully_engaged"], t["engaged"], t["not_engaged"],
-                         t["actively_disengaged"], g["mean_score"], g["median_score"], g["nps"]["nps"],
-                         g["nps"]["respondents"], g["revenue"], g["revenue_at_risk"], g["share_of_wallet"]["share"],
-                         g["share_of_wallet"]["customers"], g["trend"]["customers_previous"],
-                         g["trend"]["mean_score_previous"], g["trend"]["change"]});
+        return csv_row({level, g["name"], g["customers"], t["fully_engaged"], t["engaged"], t["not_engaged"],
+                        t["actively_disengaged"], g["mean_score"], g["median_score"], g["nps"]["nps"],
+                        g["nps"]["respondents"], g["revenue"], g["revenue_at_risk"], g["share_of_wallet"]["share"],
+                        g["share_of_wallet"]["customers"], g["trend"]["customers_previous"],
+                        g["trend"]["mean_score_previous"], g["trend"]["change"]});
+    };
+    auto migration_rows = [&](const char* level, const json& g) {
         if (!g["trend"].contains("migration_from_previous_to_now")) return;
         const json& m = g["trend"]["migration_from_previous_to_now"];
         for (int from = 0; from < kTiers; ++from)
             for (int to = 0; to < kTiers; ++to)
                 migration += csv_row({level, g["name"], kTierNames[from], kTierNames[to], m[from][to]});
     };
-    row("corporate", e["corporate"]);
-    for (const char* level : {"business_units", "regions", "relationship_managers"}) {
+    auto rows_of = [&](const char* level, const json& g) {
+        rows += row(level, g);
+        migration_rows(level, g);
+    };
+    rows_of("corporate", e["corporate"]);
+    for (const char* level : {"business_units", "regions"}) {
         const std::string singular = std::string(level).substr(0, std::string(level).size() - 1);
-        for (const auto& g : e[level]["groups"]) row(singular.c_str(), g);
-        if (!e[level]["other"].is_null()) row(singular.c_str(), e[level]["other"]);
+        for (const auto& g : e[level]["groups"]) rows_of(singular.c_str(), g);
+        if (!e[level]["other"].is_null()) rows_of(singular.c_str(), e[level]["other"]);
     }
-    return {{"engagement.csv", rows}, {"tier_migration.csv", migration}, {"score_distribution.csv", distribution}};
+    // The relationship managers: a row each, printed when written; they have no migration rows.
+    CsvTable engagement{"engagement.csv", std::move(rows)};
+    engagement.more_rows = report.relationship_managers.count;
+    engagement.row = [entry = report.relationship_managers.entry, row](std::size_t i) {
+        return row("relationship_manager", entry(i));
+    };
+    const json& other = e["relationship_managers"]["other"];
+    if (!other.is_null()) engagement.tail = row("relationship_manager", other);
+    std::vector<CsvTable> tables;
+    tables.push_back(std::move(engagement));
+    tables.push_back({"tier_migration.csv", migration});
+    tables.push_back({"score_distribution.csv", distribution});
+    return tables;
 }
 
 }  // namespace engage::io

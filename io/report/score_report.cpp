@@ -105,6 +105,21 @@ void write_text(const std::string& content, const std::string& path) {
     if (!out) throw IoError(path + ": cannot write (disk full or no permission?)");
 }
 
+std::string CsvTable::whole() const {
+    std::string out = content;
+    for (std::size_t i = 0; i < more_rows; ++i) out += row(i);
+    return out + tail;
+}
+
+void write_table(const CsvTable& table, const std::string& path) {
+    std::ofstream out(path, std::ios::binary);
+    out << table.content;
+    for (std::size_t i = 0; i < table.more_rows; ++i) out << table.row(i);
+    out << table.tail;
+    out.close();
+    if (!out) throw IoError(path + ": cannot write (disk full or no permission?)");
+}
+
 void write_json(const json& report, const std::string& path) { write_text(report.dump(2) + "\n", path); }
 
 std::vector<CsvTable> score_report_tables(const json& r) {

@@ -4,7 +4,9 @@
 // it depends on how the run was executed (ranks, threads, timings: those go to run.json).
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
+#include <utility>
 
 #include "report/score_summary.hpp"
 
@@ -27,13 +29,22 @@ nlohmann::ordered_json build_score_report(const kernels::ScoreSummary& summary,
 // Writes `report` (indented, newline-terminated) to path; throws IoError on failure.
 void write_json(const nlohmann::ordered_json& report, const std::string& path);
 
-// The CSV tables of a score report: file name -> content.
+// A CSV table of a report: file name -> content. A table too long to hold (a row per
+// relationship manager) has `more_rows` rows after `content`, printed one at a time by `row(i)`,
+// then `tail`.
 struct CsvTable {
+    CsvTable(std::string name_, std::string content_) : name(std::move(name_)), content(std::move(content_)) {}
     std::string name;
     std::string content;
+    std::size_t more_rows = 0;
+    std::function<std::string(std::size_t)> row;
+    std::string tail;
+
+    std::string whole() const;  // the whole table as one string (tests and small tables)
 };
 std::vector<CsvTable> score_report_tables(const nlohmann::ordered_json& report);
 
 void write_text(const std::string& content, const std::string& path);
+void write_table(const CsvTable& table, const std::string& path);
 
 }  // namespace engage::io

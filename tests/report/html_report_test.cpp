@@ -4,10 +4,12 @@
 // report.json (apart from the run section).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <regex>
 #include <string>
 
+#include "io/report/html/sections.hpp"
 #include "io/report/html_report.hpp"
 
 namespace engage::io {
@@ -256,6 +258,30 @@ TEST(HtmlReport, LongHierarchiesShowTheirTopAndBottom) {
     EXPECT_EQ(few.find("relationship-managers-top"), std::string::npos);
     EXPECT_NE(few.find("<table class=\"data sortable\" data-table=\"relationship-managers\">"), std::string::npos);
     EXPECT_NE(few.find("<td class=\"num\" data-v=\"9000\">9,000</td>"), std::string::npos) << "sorts as a number";
+}
+
+// A level too long to hold in memory reaches the page as only the groups it shows, with their
+// total (shown_groups; the job streams the whole list to report.json): the page is the same.
+TEST(HtmlReport, ALongLevelGivenAsItsShownGroupsDrawsTheSamePage) {
+    for (std::size_t n : {12u, 25u, 26u, 30u, 200u}) {
+        json whole = full_report(n);
+        json& groups = whole["engagement"]["relationship_managers"]["groups"];
+        // Ties and undefined means: a deterministic choice needs report order to break them.
+        groups[1]["mean_score"] = nullptr;
+        if (n > 20) groups[n - 2]["mean_score"] = groups[n - 1]["mean_score"];
+        std::vector<double> means;
+        for (const auto& g : groups) means.push_back(g["mean_score"].is_null() ? std::nan("") : g["mean_score"].get<double>());
+        const auto shown_index = html::shown_groups(means);
+        EXPECT_EQ(shown_index.size(), n <= 25 ? n : 20u) << n;
+        json shown = json::array();
+        for (std::size_t i : shown_index) shown.push_back(groups[i]);
+        json cut = whole;
+        cut["engagement"]["relationship_managers"]["groups"] = {{"total", n}, {"shown", shown}};
+        EXPECT_EQ(html_report(cut, run_record(2)), html_report(whole, run_record(2))) << n;
+        if (n == 200) {
+            EXPECT_NE(html_report(cut, run_record(2)).find("of 200 relationship managers"), std::string::npos);
+        }
+    }
 }
 
 TEST(HtmlReport, AbsentSectionsLeaveOneLineNotes) {

@@ -81,17 +81,25 @@ std::string level_table(const std::string& name, const std::string& header, cons
 // The groups of `level` in report order; `other` is the folded small groups when shown.
 struct Level {
     std::vector<const json*> groups;
+    std::size_t total = 0;  // groups in the level: groups.size(), or more when only the shown ones are here
     const json* other = nullptr;
     double suppressed = 0;
 };
 Level read_level(const json& report, const char* key) {
     Level l;
     const json* groups = at(report, {"engagement", key, "groups"});
+    const json* total = nullptr;
+    if (groups && groups->is_object()) {  // a long level: the groups shown, of how many (shown_groups)
+        total = at(groups, {"total"});
+        groups = at(groups, {"shown"});
+    }
     if (groups && groups->is_array())
         for (const json& g : *groups)
             if (g.is_object()) l.groups.push_back(&g);
     const json* other = at(report, {"engagement", key, "other"});
     if (other && other->is_object()) l.other = other;
+    const double n = number(total);
+    l.total = finite(n) && n >= double(l.groups.size()) ? std::size_t(n) : l.groups.size();
     l.suppressed = number(at(report, {"engagement", key, "suppressed_groups"}));
     return l;
 }
@@ -102,7 +110,7 @@ std::string level_html(const Level& l, const std::string& table_name, const std:
                        const std::string& singular, const std::string& plural) {
     if (l.groups.empty() && !l.other) return "";
     std::string out = "<h3>" + heading + "</h3>\n";
-    if (l.groups.size() <= kShowAllUpTo) {
+    if (l.total <= kShowAllUpTo) {
         out += level_table(table_name, singular, l.groups, l.other);
     } else {
         std::vector<const json*> order = l.groups;
@@ -114,7 +122,7 @@ std::string level_html(const Level& l, const std::string& table_name, const std:
         std::vector<const json*> bottom(order.end() - kEnds, order.end());
         std::reverse(bottom.begin(), bottom.end());
         out += note("Showing the " + integer(double(kEnds)) + " highest and " + integer(double(kEnds)) +
-                    " lowest of " + integer(double(l.groups.size())) + " " + plural +
+                    " lowest of " + integer(double(l.total)) + " " + plural +
                     " by mean engagement score. The full table, every business unit, region and relationship manager, "
                     "is in <code>engagement.csv</code>.");
         out += "<h3>Top " + integer(double(kEnds)) + "</h3>\n" + level_table(table_name + "-top", singular, top, nullptr);
@@ -129,6 +137,18 @@ std::string level_html(const Level& l, const std::string& table_name, const std:
 }
 
 }  // namespace
+
+std::vector<std::size_t> shown_groups(const std::vector<double>& mean_scores) {
+    std::vector<std::size_t> order(mean_scores.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    if (order.size() <= kShowAllUpTo) return order;
+    auto key = [&](std::size_t i) { return finite(mean_scores[i]) ? mean_scores[i] : -1e300; };
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) > key(b); });
+    std::vector<std::size_t> shown(order.begin(), order.begin() + kEnds);
+    shown.insert(shown.end(), order.end() - kEnds, order.end());
+    std::sort(shown.begin(), shown.end());
+    return shown;
+}
 
 std::string hierarchy_section(const json& report) {
     const Level units = read_level(report, "business_units");

@@ -4,7 +4,9 @@
 // (omitted()). The study section, drawn from issue 5's "study", is in study_*.cpp.
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <string>
+#include <vector>
 
 namespace engage::io::html {
 
@@ -19,5 +21,11 @@ std::string cohort_section(const json& report);         // cohort retention heat
 std::string models_section(const json& report);         // purchase-model fits, holdout check
 std::string study_section(const json& report);          // correlation, lift, calibration, claims, backtest
 std::string run_section(const json& run);               // how the run was executed (run.json)
+
+// Of a hierarchy level's groups (their mean scores in report order, NaN where undefined), the
+// ones hierarchy_section shows, in report order: all of a short level, else the top and the
+// bottom groups by mean score. A level too long to hold in the report is given to it as
+// {"total": count, "shown": these groups} in place of its "groups" array.
+std::vector<std::size_t> shown_groups(const std::vector<double>& mean_scores);
 
 }  // namespace engage::io::html

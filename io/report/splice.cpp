@@ -1,0 +1,72 @@
+#include "io/report/splice.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+#include "core/errors.hpp"
+
+namespace engage::io {
+
+using json = nlohmann::ordered_json;
+
+json Splice::whole() const {
+    json out = json::array();
+    for (std::size_t i = 0; i < count; ++i) out.push_back(entry(i));
+    return out;
+}
+
+namespace {
+
+// The list as nlohmann's dump(2) prints an array whose key sits at `indent` spaces: entries on
+// their own lines two spaces deeper, the closing bracket back at `indent`.
+void write_list(std::ofstream& out, const Splice& s, std::size_t indent) {
+    if (s.count == 0) {
+        out << "[]";
+        return;
+    }
+    const std::string pad(indent + 2, ' ');
+    const std::string newline = "\n" + pad;
+    out << "[\n";
+    for (std::size_t i = 0; i < s.count; ++i) {
+        const std::string text = s.entry(i).dump(2);
+        out << pad;
+        std::size_t from = 0;
+        for (std::size_t nl; (nl = text.find('\n', from)) != std::string::npos; from = nl + 1)
+            out.write(text.data() + from, std::streamsize(nl - from)) << newline;
+        out.write(text.data() + from, std::streamsize(text.size() - from));
+        out << (i + 1 < s.count ? ",\n" : "\n");
+    }
+    out << std::string(indent, ' ') << ']';
+}
+
+}  // namespace
+
+void write_json(const json& report, const std::vector<Splice>& splices, const std::string& path) {
+    const std::string text = report.dump(2);
+    // Each marker's place in the text, in text order.
+    std::vector<std::pair<std::size_t, const Splice*>> at;
+    for (const auto& s : splices) {
+        const std::string quoted = json(s.marker()).dump();
+        const std::size_t p = text.find(quoted);
+        if (p == std::string::npos) throw IoError(path + ": internal error: no list at " + s.pointer + " in the report");
+        at.emplace_back(p, &s);
+    }
+    std::sort(at.begin(), at.end());
+    std::ofstream out(path, std::ios::binary);
+    std::size_t from = 0;
+    for (const auto& [p, s] : at) {
+        out.write(text.data() + from, std::streamsize(p - from));
+        const std::size_t line = text.rfind('\n', p) + 1;  // the document starts with '{', never here
+        write_list(out, *s, text.find_first_not_of(' ', line) - line);
+        from = p + json(s->marker()).dump().size();
+    }
+    out.write(text.data() + from, std::streamsize(text.size() - from)) << '\n';
+    out.close();
+    if (!out) throw IoError(path + ": cannot write (disk full or no permission?)");
+}
+
+void replace_markers(json& report, const std::vector<Splice>& splices, bool whole) {
+    for (const auto& s : splices) report[json::json_pointer(s.pointer)] = whole ? s.whole() : s.shown;
+}
+
+}  // namespace engage::io

@@ -1,0 +1,93 @@
+// report.json with long lists streamed in (io/report/splice.hpp) is byte for byte what
+// nlohmann's dump(2) prints of the whole document: lists at several depths, empty, of one
+// entry, of nested entries, side by side; CSV tables with streamed rows likewise.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/errors.hpp"
+#include "io/report/score_report.hpp"
+#include "io/report/splice.hpp"
+
+namespace engage::io {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string temp_path(const char* name) {
+    return (std::filesystem::temp_directory_path() / (std::string("engage-splice-test-") + name)).string();
+}
+
+Splice list(const std::string& pointer, std::size_t count) {
+    Splice s;
+    s.pointer = pointer;
+    s.count = count;
+    s.entry = [](std::size_t i) {
+        json e;
+        e["name"] = "group \"" + std::to_string(i) + "\"\n";  // escapes and a newline inside a string
+        e["values"] = {i, 0.5 * double(i), nullptr};
+        e["nested"] = {{"empty", json::array()}, {"object", json::object()}, {"deep", {{"x", {1, {2, 3}}}}}};
+        return e;
+    };
+    return s;
+}
+
+TEST(Splice, StreamedListsPrintAsTheWholeDocument) {
+    for (std::size_t n : {0u, 1u, 3u}) {
+        std::vector<Splice> splices{list("/a/b/groups", n), list("/top", 2), list("/a/c", n + 1)};
+        json doc;
+        doc["first"] = 1;
+        doc["a"]["b"]["groups"] = splices[0].marker();
+        doc["a"]["b"]["after"] = "x";
+        doc["top"] = splices[1].marker();
+        doc["a"]["c"] = splices[2].marker();
+        doc["last"] = {1, 2};
+        const std::string path = temp_path("doc.json");
+        write_json(doc, splices, path);
+        json whole = doc;
+        replace_markers(whole, splices, true);
+        EXPECT_EQ(slurp(path), whole.dump(2) + "\n") << n;
+        EXPECT_EQ(json::parse(slurp(path))["a"]["b"]["groups"].size(), n);
+        std::filesystem::remove(path);
+    }
+}
+
+TEST(Splice, AMissingMarkerIsAnError) {
+    json doc = {{"a", 1}};
+    EXPECT_THROW(write_json(doc, {list("/a", 2)}, temp_path("missing.json")), IoError);
+    std::filesystem::remove(temp_path("missing.json"));
+}
+
+TEST(Splice, ShownReplacesTheMarkerInMemory) {
+    Splice s = list("/x/groups", 5);
+    s.shown = {{"total", 5}, {"shown", {s.entry(4)}}};
+    json doc;
+    doc["x"]["groups"] = s.marker();
+    replace_markers(doc, {s});
+    EXPECT_EQ(doc["x"]["groups"]["total"], 5);
+    EXPECT_EQ(doc["x"]["groups"]["shown"][0]["values"][0], 4);
+}
+
+TEST(Splice, TablesWithStreamedRowsPrintWhole) {
+    CsvTable t("t.csv", "h\nfirst\n");
+    t.more_rows = 3;
+    t.row = [](std::size_t i) { return "row " + std::to_string(i) + "\n"; };
+    t.tail = "other\n";
+    const std::string path = temp_path("t.csv");
+    write_table(t, path);
+    EXPECT_EQ(slurp(path), "h\nfirst\nrow 0\nrow 1\nrow 2\nother\n");
+    EXPECT_EQ(t.whole(), slurp(path));
+    std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace engage::io
