@@ -13,8 +13,10 @@ EngagementStage::EngagementStage(DateContext& date)
       pairs_(date.run.spill<kernels::ValidationPair>("validation" + date.tag)),
       metrics_(std::make_unique<kernels::MetricHistograms>()),
       validation_(std::make_unique<kernels::ValidationHistograms>()),
-      summary_(date.run.meta->business_unit_names.size(), date.run.meta->region_names.size(),
-               date.run.meta->rm_names.size()),
+      // Only the main date is reported: a backtest date keeps no hierarchy (its groups would
+      // cost as much as the main date's, a group per relationship manager).
+      summary_(date.main ? date.run.meta->business_unit_names.size() : 0, date.main ? date.run.meta->region_names.size() : 0,
+               date.main ? date.run.meta->rm_names.size() : 0),
       truth_(date.run.meta->has_truth) {}
 
 void EngagementStage::fold(const io::CustomerShard& shard, std::int64_t) {
@@ -65,11 +67,12 @@ void EngagementStage::sweep(int step, std::size_t block) {
         kernels::add_validation_keys(block_pairs_, *validation_);
         pairs_->append(block_pairs_);
     }
+    if (!date_.main) return;
     for (const auto& c : date_.scored) {
         summary_.update(c);
         score_by_tier_.add(c);
     }
-    if (date_.main) date_.run.writer->append_scores(date_.scored);
+    date_.run.writer->append_scores(date_.scored);
 }
 
 void EngagementStage::report(ReportOutput& out) const {

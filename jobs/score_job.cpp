@@ -72,19 +72,35 @@ Day resolve_as_of(const ScoreOptions& o, const io::CustomerBaseMeta& m) {
 // block of customers (about 600 bytes a customer and date), an eighth for the feature rows
 // pending a write; the rest for the shard, the histograms, the groups of the fits, MPI and HDF5.
 struct MemoryPlan {
-    std::uint64_t spill_bytes;
-    std::size_t block_rows;
-    std::int64_t flush_rounds;
+    std::uint64_t spill_bytes = 0;
+    std::size_t block_rows = 1;
+    std::int64_t flush_rounds = 1;
 };
 
-MemoryPlan plan_memory(const ScoreOptions& o, std::size_t dates, std::size_t channels) {
+// The budget less what a rank holds whatever its share of the customers (the main date's
+// engagement summary, a group per business unit, region and relationship manager), split: 1/4
+// for the spill stores' blocks in memory, 1/16 for a sweep block of every date, 1/8 for the
+// pass's pending feature rows.
+MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, std::size_t dates) {
     constexpr std::uint64_t kSweepBytesPerCustomer = 600;
-    const std::uint64_t budget = o.memory_per_rank;
+    const std::uint64_t groups = kernels::EngagementSummary::bytes(
+        meta.business_unit_names.size(), meta.region_names.size(), meta.rm_names.size());
+    if (groups > o.memory_per_rank / 2) {
+        const std::uint64_t mib = (4 * groups + (1 << 20) - 1) >> 20;
+        throw ConfigError("--memory-per-rank " + std::to_string(o.memory_per_rank >> 20) + "M: every rank holds the "
+                          "engagement summary of the whole hierarchy of " + o.input + " (" +
+                          std::to_string(meta.rm_names.size()) + " relationship managers, " +
+                          std::to_string(meta.region_names.size()) + " regions, " +
+                          std::to_string(meta.business_unit_names.size()) + " business units: " +
+                          std::to_string(groups >> 20) + " MB), which must be at most half the budget; give "
+                          "--memory-per-rank " + std::to_string(mib) + "M or more");
+    }
+    const std::uint64_t budget = o.memory_per_rank - groups;
     MemoryPlan p;
     p.spill_bytes = budget / 4;
     p.block_rows = std::size_t(std::clamp<std::uint64_t>(budget / 16 / (kSweepBytesPerCustomer * dates), 256,
                                                          std::uint64_t(1) << 20));
-    const std::uint64_t row_bytes = 64 + 12 * channels;  // ids, features, signals of one customer
+    const std::uint64_t row_bytes = 64 + 12 * meta.channels.size();  // ids, features, signals of one customer
     const std::uint64_t round_bytes = std::max<std::uint64_t>(1, std::min<std::uint64_t>(o.shards.customers, o.shards.interactions) * row_bytes);
     p.flush_rounds = std::int64_t(std::max<std::uint64_t>(1, budget / 8 / round_bytes));
     return p;
@@ -217,7 +233,8 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
 
     // The stages, with the rank's per-customer state in spill stores under the memory budget.
     const bool study = o.retention.enabled && o.retention.holdout_days > 0;
-    const MemoryPlan memory = plan_memory(o, 1 + (study ? extra.size() : 0), meta.channels.size());
+    MemoryPlan memory;
+    comm.agree([&] { memory = plan_memory(o, meta, 1 + (study ? extra.size() : 0)); });
     io::SpillBudget spill_budget(memory.spill_bytes);
     run.spill_budget = &spill_budget;
     run.spill_dir = out->staging_dir();

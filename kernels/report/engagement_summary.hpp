@@ -61,6 +61,10 @@ struct EngagementGroup {
 class EngagementSummary {
 public:
     EngagementSummary(std::size_t business_units, std::size_t regions, std::size_t rms);
+    // What one of that size holds.
+    static std::uint64_t bytes(std::size_t business_units, std::size_t regions, std::size_t rms) noexcept {
+        return (1 + business_units + regions + rms) * sizeof(EngagementGroup);
+    }
 
     void update(const ScoredCustomer& c) noexcept;
     // Group g of a level (0 for the corporation).
