@@ -13,11 +13,16 @@ EngagementStage::EngagementStage(DateContext& date)
       pairs_(date.run.spill<kernels::ValidationPair>("validation" + date.tag)),
       metrics_(std::make_unique<kernels::MetricHistograms>()),
       validation_(std::make_unique<kernels::ValidationHistograms>()),
-      // Only the main date is reported: a backtest date keeps no hierarchy (its groups would
-      // cost as much as the main date's, a group per relationship manager).
-      summary_(date.main ? date.run.meta->business_unit_names.size() : 0, date.main ? date.run.meta->region_names.size() : 0,
-               date.main ? date.run.meta->rm_names.size() : 0),
       truth_(date.run.meta->has_truth) {}
+
+// Only the main date is reported: a backtest date keeps no hierarchy (a group per relationship
+// manager would cost as much as the main date's). Made after the pass, which does not need it.
+void EngagementStage::make_summary() {
+    const io::CustomerBaseMeta& m = *date_.run.meta;
+    summary_ = std::make_unique<kernels::EngagementSummary>(date_.main ? m.business_unit_names.size() : 0,
+                                                            date_.main ? m.region_names.size() : 0,
+                                                            date_.main ? m.rm_names.size() : 0);
+}
 
 void EngagementStage::fold(const io::CustomerShard& shard, std::int64_t) {
     auto& records = date_.shard_records;
@@ -34,10 +39,12 @@ void EngagementStage::finish(const mpi::Comm& comm, int step) {
     if (step == 0) {
         mpi::allreduce_state(comm, *metrics_);
         metrics_->finalize();
+        make_summary();
     } else if (step == 1) {
         records_->clear();  // sweep 0 was their last
         // Only rank 0 reports: the summaries are reduced to it, not all-reduced.
-        mpi::reduce_state(comm, summary_);
+        mpi::reduce_state(comm, *summary_);
+        if (!comm.root()) summary_.reset();  // only rank 0 reports
         mpi::reduce_state(comm, score_by_tier_);
         if (truth_) {
             mpi::allreduce_state(comm, *validation_);
@@ -68,16 +75,14 @@ void EngagementStage::sweep(int step, std::size_t block) {
         pairs_->append(block_pairs_);
     }
     if (!date_.main) return;
-    for (const auto& c : date_.scored) {
-        summary_.update(c);
-        score_by_tier_.add(c);
-    }
+    summary_->update(date_.scored);
+    for (const auto& c : date_.scored) score_by_tier_.add(c);
     date_.run.writer->append_scores(date_.scored);
 }
 
 void EngagementStage::report(ReportOutput& out) const {
     if (!date_.main) return;
-    auto engagement = io::engagement_report(summary_, score_by_tier_, truth_rho_, date_.run.options->engagement,
+    auto engagement = io::engagement_report(*summary_, score_by_tier_, truth_rho_, date_.run.options->engagement,
                                             *date_.run.meta, date_.as_of, date_.previous_as_of);
     for (auto& t : io::engagement_tables(engagement)) out.tables.push_back(std::move(t));
     out.report["engagement"] = std::move(engagement.section);
@@ -89,7 +94,8 @@ void EngagementStage::save(io::StateWriter& out) {
     pairs_->save(out);
     save_words(out, *metrics_);
     save_words(out, *validation_);
-    save_words(out, summary_);
+    out.value(std::int64_t(summary_ != nullptr));
+    if (summary_) save_words(out, *summary_);
     save_words(out, score_by_tier_);
     save_words(out, truth_rho_);
 }
@@ -99,7 +105,10 @@ void EngagementStage::restore(io::StateReader& in, int finished) {
     pairs_->restore(in);
     restore_words(in, *metrics_);
     restore_words(in, *validation_);
-    restore_words(in, summary_);
+    if (in.value<std::int64_t>() != 0) {
+        make_summary();
+        restore_words(in, *summary_);
+    }
     restore_words(in, score_by_tier_);
     restore_words(in, truth_rho_);
     if (finished >= 1) metrics_->finalize();

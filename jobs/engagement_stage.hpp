@@ -27,6 +27,8 @@ public:
     void restore(io::StateReader& in, int finished) override;
 
 private:
+    void make_summary();
+
     DateContext& date_;
     std::unique_ptr<io::SpillStore<kernels::EngagementRecord>> records_;
     std::unique_ptr<io::SpillStore<kernels::ValidationPair>> pairs_;  // with planted truth
@@ -34,7 +36,7 @@ private:
     std::vector<std::byte> scratch_;
     std::unique_ptr<kernels::MetricHistograms> metrics_;
     std::unique_ptr<kernels::ValidationHistograms> validation_;
-    kernels::EngagementSummary summary_;
+    std::unique_ptr<kernels::EngagementSummary> summary_;  // from the end of the pass; then on rank 0 only
     kernels::RankCorrelation truth_rho_;
     kernels::TierScoreHistogram score_by_tier_;
     bool truth_ = false;  // the input has planted engagement: validate against it

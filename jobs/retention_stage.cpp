@@ -72,8 +72,7 @@ void RetentionStage::finish(const mpi::Comm& comm, int step) {
         gamma_gamma_ = kernels::fit_gamma_gamma(spend_.groups(), allreduce);
         fitted("Gamma-Gamma", 3);
         spend_.assign({});
-        predict();
-        rfm_.assign({});  // the predictions keep the distinct summaries
+        predict();  // the predictions keep the distinct summaries
     } else if (step == 1) {
         histories_->clear();  // sweep 0 was their last
         predictions_by_summary_ = {};
@@ -87,7 +86,8 @@ void RetentionStage::predict() {
     const kernels::RetentionConfig& o = date_.run.retention;
     const kernels::PredictionHorizon horizon{o.horizon_weeks, std::pow(1.0 + o.annual_discount_rate, 1.0 / 52.0) - 1.0,
                                              o.holdout_days > 0 ? double(o.holdout_days) / 7.0 : 0.0};
-    predictions_by_summary_ = kernels::RfmPredictions(rfm_.groups(), bg_nbd_.params, pareto_nbd_.params, horizon);
+    predictions_by_summary_ = {};
+    predictions_by_summary_ = kernels::RfmPredictions(rfm_.take(), bg_nbd_.params, pareto_nbd_.params, horizon);
 }
 
 void RetentionStage::sweep(int step, std::size_t block) {
@@ -171,10 +171,7 @@ void RetentionStage::restore(io::StateReader& in, int finished) {
     in.fixed(predicted_bg_.sum_words());
     in.fixed(predicted_pareto_.sum_words());
     restore_words(in, survival_);
-    if (finished == 1) {  // between the fits and the end of sweep 0: the summaries of the predictions
-        predict();
-        rfm_.assign({});
-    }
+    if (finished == 1) predict();  // between the fits and the end of sweep 0: the summaries of the predictions
 }
 
 }  // namespace engage::jobs

@@ -61,9 +61,9 @@ std::array<double, kStudyVariables> study_values(const StudyRow& r) {
 StudyStage::StudyStage(DateContext& date, std::shared_ptr<StudyDates> dates)
     : date_(date), dates_(std::move(dates)),
       outcomes_(date.run.spill<kernels::StudyOutcome>("outcomes" + date.tag)),
-      keys_(std::make_unique<kernels::ChurnHistograms>()),
       rows_(date.run.spill<StudyRow>("study" + date.tag)),
       years_{std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::min()},
+      keys_(std::make_unique<kernels::ChurnHistograms>()),
       result_{.auc = {}, .sums = kernels::BacktestSums(),
               .claims = kernels::ClaimsState(date.run.meta->business_unit_names.size())} {}
 
@@ -199,8 +199,13 @@ void StudyStage::report(ReportOutput& out) const {
                                   ? "contractual, the first interaction on channel " + o.cancel_channel
                                   : "non-contractual, " + std::to_string(o.churn_days) + " days without an interaction";
     const io::CustomerBaseMeta& meta = *date_.run.meta;
-    io::StudyReportInput in{*dates_, date_.as_of, o.holdout_days,
-                            std::int64_t(date_.run.options->engagement.min_group_size), churn, meta.has_truth};
+    io::StudyReportInput in;
+    in.dates = *dates_;
+    in.as_of = date_.as_of;
+    in.horizon_days = o.holdout_days;
+    in.min_group_size = std::int64_t(date_.run.options->engagement.min_group_size);
+    in.churn_definition = churn;
+    in.planted = meta.has_truth;
     in.correlation = correlation_.get();
     in.variables = kStudyVariableNames;
     in.key_bits = kCorrelationKeyBits;

@@ -67,6 +67,8 @@ public:
     }
 
     void update(const ScoredCustomer& c) noexcept;
+    // The same for every customer of a block, in order (the sums do not depend on the order).
+    void update(std::span<const ScoredCustomer> block);
     // Group g of a level (0 for the corporation).
     const EngagementGroup& group(Level level, std::size_t g) const noexcept { return groups_[offset_[int(level)] + g]; }
     std::size_t groups(Level level) const noexcept { return offset_[int(level) + 1] - offset_[int(level)]; }
@@ -77,6 +79,7 @@ public:
 private:
     std::array<std::size_t, kLevels + 1> offset_{};
     std::vector<EngagementGroup> groups_;
+    std::vector<EngagementGroup::Contribution> contributions_;  // update(block)'s scratch
 };
 
 // The score distribution by tier at the as-of date, for the corporation: customers per

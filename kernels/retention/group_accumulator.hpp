@@ -4,6 +4,7 @@
 // groups. The result equals group_summaries() of all the summaries at once, and memory is the
 // distinct summaries plus one batch, not one summary per customer.
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "retention/rfm_summary.hpp"
@@ -23,6 +24,11 @@ public:
     const std::vector<Grouped<Summary>>& groups() {
         flush();
         return groups_;
+    }
+    // The groups, moved out; the accumulator is left empty.
+    std::vector<Grouped<Summary>> take() {
+        flush();
+        return std::exchange(groups_, {});
     }
     // Replaces the state (checkpoint restore).
     void assign(std::vector<Grouped<Summary>> groups) {
