@@ -13,10 +13,15 @@ EngagementStage::EngagementStage(DateContext& date)
       pairs_(date.run.spill<kernels::ValidationPair>("validation" + date.tag)),
       metrics_(std::make_unique<kernels::MetricHistograms>()),
       validation_(std::make_unique<kernels::ValidationHistograms>()),
-      truth_(date.run.meta->has_truth) {}
+      truth_(date.run.meta->has_truth),
+      // With retention on, the main date's predictions (one per distinct purchase summary: 380 MB
+      // per rank at 100 M customers) are held through sweep 0; the hierarchy summary (470 MB at
+      // 400,000 relationship managers) is then built in sweep 1, after they are gone, from the
+      // records scored again (the same scores: score_all is a pure function of the record).
+      late_summary_(date.main && date.run.options->retention.enabled) {}
 
 // Only the main date is reported: a backtest date keeps no hierarchy (a group per relationship
-// manager would cost as much as the main date's). Made after the pass, which does not need it.
+// manager would cost as much as the main date's). Made for the sweep that fills it.
 void EngagementStage::make_summary() {
     const io::CustomerBaseMeta& m = *date_.run.meta;
     summary_ = std::make_unique<kernels::EngagementSummary>(date_.main ? m.business_unit_names.size() : 0,
@@ -39,17 +44,18 @@ void EngagementStage::finish(const mpi::Comm& comm, int step) {
     if (step == 0) {
         mpi::allreduce_state(comm, *metrics_);
         metrics_->finalize();
-        make_summary();
-    } else if (step == 1) {
-        records_->clear();  // sweep 0 was their last
+        if (!late_summary_) make_summary();
+    }
+    if (step == summary_step()) {
+        records_->clear();  // the summary's sweep was their last
         // Only rank 0 reports: the summaries are reduced to it, not all-reduced.
         mpi::reduce_state(comm, *summary_);
-        if (!comm.root()) summary_.reset();  // only rank 0 reports
+        if (!comm.root()) summary_.reset();
         mpi::reduce_state(comm, score_by_tier_);
-        if (truth_) {
-            mpi::allreduce_state(comm, *validation_);
-            validation_->finalize();
-        }
+    }
+    if (step == 1 && truth_) {
+        mpi::allreduce_state(comm, *validation_);
+        validation_->finalize();
     } else if (step == 2 && truth_) {
         pairs_->clear();
         mpi::reduce_state(comm, truth_rho_);
@@ -61,10 +67,17 @@ void EngagementStage::sweep(int step, std::size_t block) {
     if (step == 1 && truth_) {  // the validated customers' keys, spilled in sweep 0
         if (block > 0) pairs_->release(block - 1);
         kernels::correlate_with_truth(pairs_->block(block, scratch_), *validation_, truth_rho_);
-        return;
+    }
+    if (step == 1 && late_summary_) {
+        if (!summary_) make_summary();
+        if (block > 0) records_->release(block - 1);
+        const auto records = records_->block(block, late_scratch_);
+        late_scored_.resize(records.size());
+        kernels::score_all(records, *metrics_, date_.run.options->engagement, late_scored_);
+        add_to_summary(late_scored_);
     }
     if (step != 0) return;
-    if (block > 0) records_->release(block - 1);
+    if (block > 0 && summary_step() == 1) records_->release(block - 1);
     const auto records = records_->block(block, scratch_);
     date_.records = records;
     date_.scored.resize(records.size());
@@ -75,9 +88,13 @@ void EngagementStage::sweep(int step, std::size_t block) {
         pairs_->append(block_pairs_);
     }
     if (!date_.main) return;
-    summary_->update(date_.scored);
-    for (const auto& c : date_.scored) score_by_tier_.add(c);
+    if (!late_summary_) add_to_summary(date_.scored);
     date_.run.writer->append_scores(date_.scored);
+}
+
+void EngagementStage::add_to_summary(std::span<const kernels::ScoredCustomer> scored) {
+    summary_->update(scored);
+    for (const auto& c : scored) score_by_tier_.add(c);
 }
 
 void EngagementStage::report(ReportOutput& out) const {

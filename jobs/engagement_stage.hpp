@@ -2,9 +2,11 @@
 // The engagement model as a stage (jobs/stage.hpp) of one scoring date: in the pass, each
 // customer's compact record is spilled and its metric keys counted; after it, the global
 // percentile histograms; in sweep 0 every block is scored (published for the later stages of the
-// date), summarised at every level of the hierarchy and, at the main date, written to
-// customers.h5; with planted truth, each validated customer's two keys are spilled, and sweep 1
-// reads them back for the rank correlation with the truth.
+// date), and at the main date written to customers.h5 and summarised at every level of the
+// hierarchy (with retention on, that summary is built in sweep 1 instead, from the records
+// scored again, once the retention predictions are freed); with planted truth, each validated
+// customer's two keys are spilled, and sweep 1 reads them back for the rank correlation with
+// the truth.
 #include <memory>
 
 #include "jobs/date_context.hpp"
@@ -20,7 +22,9 @@ public:
     const char* phase() const noexcept override { return "engagement"; }
     void fold(const io::CustomerShard& shard, std::int64_t round) override;
     void finish(const mpi::Comm& comm, int step) override;
-    bool wants_sweep(int step) const noexcept override { return step == 0 || (step == 1 && truth_); }
+    bool wants_sweep(int step) const noexcept override {
+        return step == 0 || (step == 1 && (truth_ || late_summary_));
+    }
     void sweep(int step, std::size_t block) override;
     void report(ReportOutput& out) const override;
     void save(io::StateWriter& out) override;
@@ -28,6 +32,9 @@ public:
 
 private:
     void make_summary();
+    void add_to_summary(std::span<const kernels::ScoredCustomer> scored);
+    // The step whose finish reduces the summary: after the sweep that builds it.
+    int summary_step() const noexcept { return late_summary_ ? 2 : 1; }
 
     DateContext& date_;
     std::unique_ptr<io::SpillStore<kernels::EngagementRecord>> records_;
@@ -40,6 +47,9 @@ private:
     kernels::RankCorrelation truth_rho_;
     kernels::TierScoreHistogram score_by_tier_;
     bool truth_ = false;  // the input has planted engagement: validate against it
+    bool late_summary_ = false;  // the summary is built in sweep 1 rather than sweep 0
+    std::vector<std::byte> late_scratch_;
+    std::vector<kernels::ScoredCustomer> late_scored_;
 };
 
 }  // namespace engage::jobs

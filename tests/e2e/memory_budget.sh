@@ -42,3 +42,16 @@ for name in plain study; do
     done
     echo "memory_budget: $name: identical outputs with 1M per rank ($(spilled "$tmp/$name-1x1") bytes spilled at 1 rank)"
 done
+# With retention on, the hierarchy summary is built in a later sweep, from the records scored
+# again: the engagement section and its tables are those of the run without retention at the
+# same as-of date (the study's default as-of is the last day less the holdout).
+as_of=$(sed -n 's/^  "as_of": "\([0-9-]*\)",$/\1/p' "$tmp/study-ref/report.json")
+[ -n "$as_of" ] || fail "no as_of in the study's report.json"
+run 2 1 "${plain[@]}" --as-of "$as_of" --output "$tmp/plain-as-of"
+for f in engagement.csv tier_migration.csv score_distribution.csv; do
+    cmp "$tmp/plain-as-of/$f" "$tmp/study-ref/$f" || fail "$f differs with --retention"
+done
+section() { python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["engagement"]))' "$1"; }
+[ "$(section "$tmp/plain-as-of/report.json")" = "$(section "$tmp/study-ref/report.json")" ] ||
+    fail "report.json's engagement section differs with --retention"
+echo "memory_budget: the engagement section is the same with and without --retention"
