@@ -319,6 +319,23 @@ TEST(HtmlReport, AbsentSectionsLeaveOneLineNotes) {
     EXPECT_NE(shown.find("</html>"), std::string::npos);
 }
 
+TEST(HtmlReport, ModelsShowHowEachFitEndedAndModelsNotFitted) {
+    json report = full_report();
+    json& models = report["retention"]["models"];
+    models[0]["status"] = "xtol_reached";
+    models[1]["converged"] = false;
+    models[1]["status"] = "maxeval_reached";
+    models[2] = {{"model", "gamma_gamma"}, {"fitted", false}, {"reason", "no customer with repeat purchases of positive value"},
+                 {"parameters", nullptr}, {"log_likelihood", nullptr}, {"evaluations", 0}, {"converged", false},
+                 {"status", nullptr}};
+    const std::string html = html::models_section(report);
+    EXPECT_EQ(table_rows(html, "model-fits"), 3u);
+    EXPECT_NE(html.find("yes (parameters within tolerance)"), std::string::npos);
+    EXPECT_NE(html.find("<strong>no</strong> (evaluation limit reached)"), std::string::npos);
+    EXPECT_NE(html.find("not fitted: no customer with repeat purchases of positive value"), std::string::npos);
+    EXPECT_EQ(html.find("p 1.000"), std::string::npos);
+}
+
 TEST(HtmlReport, SameReportSamePageWhateverTheRun) {
     const json report = full_report();
     const std::string a = html_report(report, run_record(2));
