@@ -51,11 +51,14 @@ json curve_json(const KaplanMeierCurve& c, const char* group, json at_risk) {
     json rows = json::array();
     for (const auto& r : c.rows)
         rows.push_back({{"days", r.time}, {"at_risk", r.at_risk}, {"events", r.events}, {"censored", r.censored},
-                        {"survival", number(r.survival)}, {"lower", number(r.lower)}, {"upper", number(r.upper)}});
+                        {"survival", number(r.survival)}, {"std_error", number(r.std_error)}, {"lower", number(r.lower)},
+                        {"upper", number(r.upper)}});
     json at;
     for (int d : {30, 90, 180, 365}) at[std::to_string(d)] = number(c.survival_at(d));
+    // A tier with no customers has no curve: "empty", null survival, no rows (not S = 1).
     return {{"group", group},
             {"customers", c.subjects},
+            {"empty", c.subjects == 0},
             {"churned", c.events},
             {"median_days", {{"estimate", day(c.median.time)}, {"lower", day(c.median.lower)}, {"upper", day(c.median.upper)}}},
             {"survival_at_days", at},
@@ -151,11 +154,16 @@ json retention_report(const RetentionReportInput& in, const kernels::RetentionCo
 }
 
 std::vector<CsvTable> retention_tables(const json& r) {
-    std::string survival = "tier,days,at_risk,events,censored,survival,lower,upper\n";
-    for (const auto& c : r["survival"]["by_tier"])
+    std::string survival = "tier,days,at_risk,events,censored,survival,std_error,lower,upper\n";
+    for (const auto& c : r["survival"]["by_tier"]) {
+        // A tier with no customers: one marker row with no day and no survival, so that the
+        // file says the curve is absent rather than leaving the tier out.
+        if (c.value("empty", false))
+            survival += csv_row({c["group"], nullptr, 0, 0, 0, nullptr, nullptr, nullptr, nullptr});
         for (const auto& row : c["table"])
             survival += csv_row({c["group"], row["days"], row["at_risk"], row["events"], row["censored"],
-                                 row["survival"], row["lower"], row["upper"]});
+                                 row["survival"], row["std_error"], row["lower"], row["upper"]});
+    }
     std::string cohorts = "scope,cohort,customers,period,active,retention,rolling_retention\n";
     auto add = [&](const std::string& scope, const json& table) {
         for (const auto& c : table["cohorts"])

@@ -336,6 +336,19 @@ TEST(HtmlReport, ModelsShowHowEachFitEndedAndModelsNotFitted) {
     EXPECT_EQ(html.find("p 1.000"), std::string::npos);
 }
 
+TEST(HtmlReport, TierWithoutCustomersHasNoCurve) {
+    json report = full_report();
+    report["retention"]["survival"]["by_tier"][3] = {
+        {"group", "actively_disengaged"}, {"customers", 0}, {"churned", 0}, {"empty", true},
+        {"median_days", {{"estimate", nullptr}, {"lower", nullptr}, {"upper", nullptr}}},
+        {"survival_at_days", {{"30", nullptr}, {"90", nullptr}, {"180", nullptr}, {"365", nullptr}}},
+        {"at_risk_every_10_days", json::array()}, {"table", json::array()}};
+    const std::string html = html::survival_section(report);
+    EXPECT_EQ(occurrences(html, "no customers, no curve"), 1u);
+    EXPECT_EQ(html.find("no churn observed"), std::string::npos);
+    EXPECT_EQ(occurrences(chart(html, "survival"), "stroke-width=\"2.2\""), 3u);  // three curves drawn
+}
+
 TEST(HtmlReport, SameReportSamePageWhateverTheRun) {
     const json report = full_report();
     const std::string a = html_report(report, run_record(2));
