@@ -113,8 +113,12 @@ void RetentionStage::sweep(int step, std::size_t block) {
         const RfmPrediction& r = predictions_by_summary_.at(h.rfm);
         expected[i] = r.holdout_bg_nbd;
         expected_pareto[i] = r.holdout_pareto_nbd;
+        // Without a Gamma-Gamma fit (no repeat purchaser anywhere) spend and CLV are unknown.
+        // BG/NBD and Pareto/NBD are fitted whenever any customer is calibrated.
         const double spend_per_transaction =
-            gamma_gamma_expected_spend(gamma_gamma_.params, h.rfm.x, h.rfm.x > 0 ? h.mean_repeat_value : 0.0);
+            gamma_gamma_.fitted
+                ? gamma_gamma_expected_spend(gamma_gamma_.params, h.rfm.x, h.rfm.x > 0 ? h.mean_repeat_value : 0.0)
+                : std::numeric_limits<double>::quiet_NaN();
         predictions[i] = {float(r.p_alive), float(r.expected), float(spend_per_transaction),
                           float(spend_per_transaction * r.discounted)};
     }

@@ -20,12 +20,19 @@ using namespace kernels;
 json number(double v) { return std::isfinite(v) ? json(v) : json(); }
 json day(const std::optional<std::int32_t>& d) { return d ? json(*d) : json(); }
 
+// A model fitted on no customer (none with a purchase, or none with repeat purchases for
+// Gamma-Gamma) has no estimate: reported as not fitted, with the reason and null parameters.
 json fit_json(const char* model, std::initializer_list<std::pair<const char*, double>> params, double ll,
-              int evaluations, int status) {
+              int evaluations, int status, bool fitted, const char* reason_if_not) {
+    if (!fitted)
+        return {{"model", model}, {"fitted", false}, {"reason", reason_if_not}, {"parameters", nullptr},
+                {"log_likelihood", nullptr}, {"evaluations", 0}, {"converged", false}, {"status", nullptr}};
     json p;
     for (const auto& [name, value] : params) p[name] = value;
-    return {{"model", model}, {"parameters", p}, {"log_likelihood", ll}, {"evaluations", evaluations},
-            {"converged", status > 0}};
+    // Converged only when a tolerance was met: an evaluation or time limit (NLopt's 5 and 6, also
+    // "positive") leaves the parameters wherever the search stopped. The outcome is named beside it.
+    return {{"model", model}, {"fitted", true}, {"parameters", p}, {"log_likelihood", ll}, {"evaluations", evaluations},
+            {"converged", nlopt_converged(status)}, {"status", nlopt_status_name(status)}};
 }
 
 // Customers at risk (neither churned nor censored before the day) every 10 days from day 0 to
@@ -44,11 +51,14 @@ json curve_json(const KaplanMeierCurve& c, const char* group, json at_risk) {
     json rows = json::array();
     for (const auto& r : c.rows)
         rows.push_back({{"days", r.time}, {"at_risk", r.at_risk}, {"events", r.events}, {"censored", r.censored},
-                        {"survival", number(r.survival)}, {"lower", number(r.lower)}, {"upper", number(r.upper)}});
+                        {"survival", number(r.survival)}, {"std_error", number(r.std_error)}, {"lower", number(r.lower)},
+                        {"upper", number(r.upper)}});
     json at;
     for (int d : {30, 90, 180, 365}) at[std::to_string(d)] = number(c.survival_at(d));
+    // A tier with no customers has no curve: "empty", null survival, no rows (not S = 1).
     return {{"group", group},
             {"customers", c.subjects},
+            {"empty", c.subjects == 0},
             {"churned", c.events},
             {"median_days", {{"estimate", day(c.median.time)}, {"lower", day(c.median.lower)}, {"upper", day(c.median.upper)}}},
             {"survival_at_days", at},
@@ -90,13 +100,14 @@ json retention_report(const RetentionReportInput& in, const kernels::RetentionCo
     const auto& bg = *in.bg_nbd;
     const auto& pn = *in.pareto_nbd;
     const auto& gg = *in.gamma_gamma;
+    const char* no_purchase = "no customer with a purchase by the calibration end";
     r["models"] = {
         fit_json("bg_nbd", {{"r", bg.params.r}, {"alpha", bg.params.alpha}, {"a", bg.params.a}, {"b", bg.params.b}},
-                 bg.log_likelihood, bg.evaluations, bg.nlopt_status),
+                 bg.log_likelihood, bg.evaluations, bg.nlopt_status, bg.fitted, no_purchase),
         fit_json("pareto_nbd", {{"r", pn.params.r}, {"alpha", pn.params.alpha}, {"s", pn.params.s}, {"beta", pn.params.beta}},
-                 pn.log_likelihood, pn.evaluations, pn.nlopt_status),
+                 pn.log_likelihood, pn.evaluations, pn.nlopt_status, pn.fitted, no_purchase),
         fit_json("gamma_gamma", {{"p", gg.params.p}, {"q", gg.params.q}, {"gamma", gg.params.gamma}}, gg.log_likelihood,
-                 gg.evaluations, gg.nlopt_status)};
+                 gg.evaluations, gg.nlopt_status, gg.fitted, "no customer with repeat purchases of positive value")};
     if (o.holdout_days > 0)
         r["holdout"] = {{"days", o.holdout_days},
                         {"actual_repeat_transactions", in.holdout_actual},
@@ -143,11 +154,16 @@ json retention_report(const RetentionReportInput& in, const kernels::RetentionCo
 }
 
 std::vector<CsvTable> retention_tables(const json& r) {
-    std::string survival = "tier,days,at_risk,events,censored,survival,lower,upper\n";
-    for (const auto& c : r["survival"]["by_tier"])
+    std::string survival = "tier,days,at_risk,events,censored,survival,std_error,lower,upper\n";
+    for (const auto& c : r["survival"]["by_tier"]) {
+        // A tier with no customers: one marker row with no day and no survival, so that the
+        // file says the curve is absent rather than leaving the tier out.
+        if (c.value("empty", false))
+            survival += csv_row({c["group"], nullptr, 0, 0, 0, nullptr, nullptr, nullptr, nullptr});
         for (const auto& row : c["table"])
             survival += csv_row({c["group"], row["days"], row["at_risk"], row["events"], row["censored"],
-                                 row["survival"], row["lower"], row["upper"]});
+                                 row["survival"], row["std_error"], row["lower"], row["upper"]});
+    }
     std::string cohorts = "scope,cohort,customers,period,active,retention,rolling_retention\n";
     auto add = [&](const std::string& scope, const json& table) {
         for (const auto& c : table["cohorts"])

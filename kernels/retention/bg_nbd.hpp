@@ -20,6 +20,7 @@ struct BgNbdFit {
     double log_likelihood;  // total over all customers
     int evaluations;
     int nlopt_status;
+    bool fitted;  // false: no customer to fit on any rank (FitResult::fitted); params NaN
 };
 
 // Log-likelihood of one customer with summary s (FHL 2005, the likelihood of a randomly chosen

@@ -56,7 +56,7 @@ GammaGammaFit fit_gamma_gamma(std::span<const SpendGroup> local_groups, const Al
         true, customer_count<SpendSummary>(local_groups)};
     const FitResult fit = maximise_log_likelihood(local, start_values, allreduce, options);
     return {{fit.params[0], fit.params[1], fit.params[2]}, fit.log_likelihood, fit.evaluations,
-            fit.nlopt_status};
+            fit.nlopt_status, fit.fitted};
 }
 
 double gamma_gamma_expected_spend(const GammaGammaParams& p, double x, double m) noexcept {

@@ -20,6 +20,7 @@ struct GammaGammaFit {
     double log_likelihood;
     int evaluations;
     int nlopt_status;
+    bool fitted;  // false: no customer to fit on any rank (FitResult::fitted); params NaN
 };
 
 // ln f(m | p, q, gamma; x): the density of the mean of x transaction values (the note, the marginal density of m)

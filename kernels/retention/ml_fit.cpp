@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace engage::kernels {
@@ -72,6 +73,23 @@ nlopt_algorithm nlopt_algorithm_for(FitAlgorithm a, bool has_gradient) {
 
 }  // namespace
 
+const char* nlopt_status_name(int status) noexcept {
+    switch (status) {
+        case NLOPT_SUCCESS: return "success";
+        case NLOPT_STOPVAL_REACHED: return "stopval_reached";
+        case NLOPT_FTOL_REACHED: return "ftol_reached";
+        case NLOPT_XTOL_REACHED: return "xtol_reached";
+        case NLOPT_MAXEVAL_REACHED: return "maxeval_reached";
+        case NLOPT_MAXTIME_REACHED: return "maxtime_reached";
+        case NLOPT_FAILURE: return "failure";
+        case NLOPT_INVALID_ARGS: return "invalid_args";
+        case NLOPT_OUT_OF_MEMORY: return "out_of_memory";
+        case NLOPT_ROUNDOFF_LIMITED: return "roundoff_limited";
+        case NLOPT_FORCED_STOP: return "forced_stop";
+        default: return "unknown";
+    }
+}
+
 FitResult maximise_log_likelihood(const LocalLogLikelihood& local, std::span<const double> start,
                                   const AllReduceWords& allreduce, const FitOptions& options) {
     const unsigned n = unsigned(start.size());
@@ -84,7 +102,14 @@ FitResult maximise_log_likelihood(const LocalLogLikelihood& local, std::span<con
     ExactSum customers;  // one all-reduce before the first evaluation, identical on every rank
     customers.add(1.0, local.local_customers);
     if (allreduce) allreduce(customers.sum_words());
-    objective.scale = 1 / std::max(1.0, customers.value());
+    if (!(customers.value() > 0)) {
+        // Every rank sees the same count, so every rank returns here: no further collective.
+        FitResult none;
+        none.params.assign(n, std::numeric_limits<double>::quiet_NaN());
+        none.log_likelihood = std::numeric_limits<double>::quiet_NaN();
+        return none;
+    }
+    objective.scale = 1 / customers.value();
     double best = HUGE_VAL;
     int status = 0;
     // One NLopt run from x; keeps the result when it improves on the best so far.
@@ -142,6 +167,7 @@ FitResult maximise_log_likelihood(const LocalLogLikelihood& local, std::span<con
     result.log_likelihood = at_optimum.value();
     result.evaluations = objective.evaluations;
     result.nlopt_status = status;
+    result.fitted = true;
     return result;
 }
 

@@ -36,12 +36,23 @@ struct FitOptions {
     int restarts = 2;            // derivative-free only: re-runs from the optimum with a fresh simplex
 };
 
+// Whether an NLopt outcome (nlopt_result) met a stopping criterion on the optimum: SUCCESS (1),
+// STOPVAL_REACHED (2), FTOL_REACHED (3) or XTOL_REACHED (4). MAXEVAL_REACHED (5) and
+// MAXTIME_REACHED (6) are positive too ("not an error" to NLopt), but the search was cut short
+// wherever it was, so they are not convergence; negative codes are failures.
+constexpr bool nlopt_converged(int status) noexcept { return status >= 1 && status <= 4; }
+
+// NLopt's name of an outcome in lower case without the prefix ("xtol_reached", "maxeval_reached",
+// "roundoff_limited", ...); "unknown" for a code NLopt does not define (0: never run).
+const char* nlopt_status_name(int status) noexcept;
+
 struct FitResult {
     std::vector<double> params;  // at the optimum, natural scale
     double log_likelihood = 0;   // total over all ranks' customers
     int evaluations = 0;
-    int nlopt_status = 0;        // NLopt's nlopt_result of the last run (> 0: success)
-    bool converged() const noexcept { return nlopt_status > 0; }
+    int nlopt_status = 0;        // NLopt's nlopt_result of the last run
+    bool fitted = false;         // false: no customer on any rank; params and log_likelihood NaN
+    bool converged() const noexcept { return fitted && nlopt_converged(nlopt_status); }
 };
 
 // Adds the local customers' log-likelihood at `params` (natural scale) into `value` and, when
@@ -53,7 +64,9 @@ struct LocalLogLikelihood {
     std::int64_t local_customers = 0;  // sum of the local groups' counts
 };
 
-// Maximises the all-reduced log-likelihood from `start` (positive, natural scale). One
+// Maximises the all-reduced log-likelihood from `start` (positive, natural scale). With no
+// customer on any rank there is nothing to fit: no evaluation, fitted = false, NaN parameters
+// and log-likelihood (never the start values, which would read as estimates). One
 // `allreduce` of ExactSum::kWords words for the customer count, then one of
 // (1 + gradient size) * ExactSum::kWords words per evaluation.
 // Collective: every rank calls this with the same start and options.

@@ -113,7 +113,7 @@ ParetoNbdFit fit_pareto_nbd(std::span<const RfmGroup> local_groups, const AllRed
         true, customer_count<RfmSummary>(local_groups)};
     const FitResult fit = maximise_log_likelihood(local, start_values, allreduce, options);
     return {{fit.params[0], fit.params[1], fit.params[2], fit.params[3]}, fit.log_likelihood,
-            fit.evaluations, fit.nlopt_status};
+            fit.evaluations, fit.nlopt_status, fit.fitted};
 }
 
 double pareto_nbd_p_alive(const ParetoNbdParams& p, const RfmSummary& s) noexcept {

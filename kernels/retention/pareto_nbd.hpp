@@ -21,6 +21,7 @@ struct ParetoNbdFit {
     double log_likelihood;
     int evaluations;
     int nlopt_status;
+    bool fitted;  // false: no customer to fit on any rank (FitResult::fitted); params NaN
 };
 
 // Log-likelihood of one customer (the note's expression with the Gauss hypergeometric

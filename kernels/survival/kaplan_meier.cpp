@@ -29,6 +29,8 @@ std::optional<std::int32_t> first_at_or_below(const std::vector<KaplanMeierRow>&
 }  // namespace
 
 double KaplanMeierCurve::survival_at(std::int32_t t) const noexcept {
+    // S(0) = 1 is the share of the subjects alive at the start: undefined with none (0 / 0).
+    if (subjects == 0) return kNaN;
     double s = 1.0;
     for (const KaplanMeierRow& r : rows) {
         if (r.time > t) break;

@@ -38,7 +38,8 @@ struct KaplanMeierCurve {
     std::vector<KaplanMeierRow> rows;      // one per event time, ascending
     SurvivalQuantile median;
 
-    // S(t) of the step function: 1 before the first event time.
+    // S(t) of the step function: 1 before the first event time; NaN at every t when there are
+    // no subjects (no curve: nothing was observed to survive).
     double survival_at(std::int32_t t) const noexcept;
 };
 

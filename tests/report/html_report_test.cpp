@@ -319,6 +319,36 @@ TEST(HtmlReport, AbsentSectionsLeaveOneLineNotes) {
     EXPECT_NE(shown.find("</html>"), std::string::npos);
 }
 
+TEST(HtmlReport, ModelsShowHowEachFitEndedAndModelsNotFitted) {
+    json report = full_report();
+    json& models = report["retention"]["models"];
+    models[0]["status"] = "xtol_reached";
+    models[1]["converged"] = false;
+    models[1]["status"] = "maxeval_reached";
+    models[2] = {{"model", "gamma_gamma"}, {"fitted", false}, {"reason", "no customer with repeat purchases of positive value"},
+                 {"parameters", nullptr}, {"log_likelihood", nullptr}, {"evaluations", 0}, {"converged", false},
+                 {"status", nullptr}};
+    const std::string html = html::models_section(report);
+    EXPECT_EQ(table_rows(html, "model-fits"), 3u);
+    EXPECT_NE(html.find("yes (parameters within tolerance)"), std::string::npos);
+    EXPECT_NE(html.find("<strong>no</strong> (evaluation limit reached)"), std::string::npos);
+    EXPECT_NE(html.find("not fitted: no customer with repeat purchases of positive value"), std::string::npos);
+    EXPECT_EQ(html.find("p 1.000"), std::string::npos);
+}
+
+TEST(HtmlReport, TierWithoutCustomersHasNoCurve) {
+    json report = full_report();
+    report["retention"]["survival"]["by_tier"][3] = {
+        {"group", "actively_disengaged"}, {"customers", 0}, {"churned", 0}, {"empty", true},
+        {"median_days", {{"estimate", nullptr}, {"lower", nullptr}, {"upper", nullptr}}},
+        {"survival_at_days", {{"30", nullptr}, {"90", nullptr}, {"180", nullptr}, {"365", nullptr}}},
+        {"at_risk_every_10_days", json::array()}, {"table", json::array()}};
+    const std::string html = html::survival_section(report);
+    EXPECT_EQ(occurrences(html, "no customers, no curve"), 1u);
+    EXPECT_EQ(html.find("no churn observed"), std::string::npos);
+    EXPECT_EQ(occurrences(chart(html, "survival"), "stroke-width=\"2.2\""), 3u);  // three curves drawn
+}
+
 TEST(HtmlReport, SameReportSamePageWhateverTheRun) {
     const json report = full_report();
     const std::string a = html_report(report, run_record(2));

@@ -87,6 +87,21 @@ TEST(EngagementSignals, CasualButLoyalCustomerIsNotOverdue) {
     EXPECT_FALSE(tier_evidence(a).negative);         // no complaint, no bad answer
 }
 
+TEST(EngagementSignals, OneDayCustomerIsExpectedBackWithinOneTrendPeriod) {
+    // Seen on day 820 only, as of day 1000: 180 days silent. With no cadence of its own its usual
+    // gap is the trend period T (docs/metrics.md), not the window D = 365 (which would leave
+    // every one-day customer of the window regular).
+    Model m(1000, 365);
+    const auto once = customer({{820, K::purchase, 50}}, kUnknownWallet);
+    EXPECT_DOUBLE_EQ(m.features(once).engagement_now.usage_regularity, 90.0 / 180.0);  // T = 90: o = 2
+    m.config.trend_days = 60;
+    EXPECT_DOUBLE_EQ(m.features(once).engagement_now.usage_regularity, 60.0 / 180.0);  // o = 3
+    // Within one trend period: still regular.
+    m.config.trend_days = 90;
+    const auto recent = customer({{950, K::purchase, 50}}, kUnknownWallet);
+    EXPECT_DOUBLE_EQ(m.features(recent).engagement_now.usage_regularity, 1.0);  // o = 50 / 90
+}
+
 TEST(EngagementSignals, UnknownWalletAndNoSentimentAreUnknownNotZero) {
     const Model m(1000, 365);
     const auto c = customer({{990, K::purchase, 80}}, kUnknownWallet);

@@ -256,6 +256,9 @@ TEST(KaplanMeier, PooledGroupsAndEdgeCases) {
     const KaplanMeierCurve e = kaplan_meier(SurvivalCounts(1, 10), 0);
     EXPECT_EQ(e.subjects, 0);
     EXPECT_TRUE(e.rows.empty());
+    // No subjects: no curve, S(t) undefined (not 1) at every t.
+    EXPECT_TRUE(std::isnan(e.survival_at(0)));
+    EXPECT_TRUE(std::isnan(e.survival_at(5)));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,6 +21,29 @@ std::string model_name(const std::string& key) {
     return escape(key);
 }
 
+// How the fit ended, from report.json's converged and status (NLopt's outcome).
+std::string fit_outcome(const json& m) {
+    const json* fitted = at(m, {"fitted"});
+    if (fitted && fitted->is_boolean() && !fitted->get<bool>()) return "&ndash;";
+    const json* converged = at(m, {"converged"});
+    if (!converged || !converged->is_boolean()) return "n/a";
+    static const std::pair<const char*, const char*> kWhy[] = {
+        {"success", "optimum found"},
+        {"stopval_reached", "target value reached"},
+        {"ftol_reached", "log-likelihood within tolerance"},
+        {"xtol_reached", "parameters within tolerance"},
+        {"maxeval_reached", "evaluation limit reached"},
+        {"maxtime_reached", "time limit reached"},
+        {"roundoff_limited", "stopped by round-off"},
+        {"failure", "optimiser failed"}};
+    const std::string status = text(at(m, {"status"}));
+    std::string why = status.empty() ? "" : escape(status);
+    for (const auto& [key, words] : kWhy)
+        if (status == key) why = words;
+    const std::string verdict = converged->get<bool>() ? "yes" : "<strong>no</strong>";
+    return why.empty() ? verdict : verdict + " (" + why + ")";
+}
+
 std::string holdout_chart(const json& h) {
     struct Bar {
         std::string name;
@@ -64,11 +87,12 @@ std::string models_section(const json& report) {
         std::string params;
         if (const json* p = at(m, {"parameters"}); p && p->is_object())
             for (const auto& [k, v] : p->items()) params += (params.empty() ? "" : ", ") + escape(k) + " " + fixed(number(v), 3);
-        const json* converged = at(m, {"converged"});
+        if (const json* fitted = at(m, {"fitted"}); fitted && fitted->is_boolean() && !fitted->get<bool>())
+            params = "not fitted: " + escape(text(at(m, {"reason"}), "no data"));
         table.row({{model_name(text(at(m, {"model"})))},
                    {params},
                    {or_na(at(m, {"log_likelihood"}), [](double v) { return fixed(v, 1); }), number(at(m, {"log_likelihood"}))},
-                   {converged && converged->is_boolean() ? (converged->get<bool>() ? "yes" : "<strong>no</strong>") : "n/a"}});
+                   {fit_outcome(m)}});
     }
     std::string body = table.str();
     const json* h = at(report, {"retention", "holdout"});

@@ -22,6 +22,7 @@ struct Curve {
     std::vector<double> days, survival, lower, upper, at_risk;
     std::vector<double> at_risk_every_10_days;  // exact, when report.json has them
     std::string median;        // "median 242 days (234 to 248)" or "median not reached"
+    bool empty = false;        // no customers: no curve
 };
 
 std::string days_or(const json* v, const char* otherwise) {
@@ -33,6 +34,8 @@ Curve read_curve(const json& c, std::size_t index) {
     k.name = label(text(at(c, {"group"}), "group " + std::to_string(index + 1)));
     k.colour = tier_colour(index);
     k.customers = number(at(c, {"customers"}));
+    const json* empty = at(c, {"empty"});
+    k.empty = (empty && empty->is_boolean() && empty->get<bool>()) || k.customers == 0;
     if (const json* table = array(at(c, {"table"})))
         for (const json& row : *table) {
             const double d = number(at(row, {"days"})), s = number(at(row, {"survival"}));
@@ -159,8 +162,10 @@ std::string survival_section(const json& report) {
     std::string medians = "<ul class=\"note\">";
     for (const Curve& k : curves)
         medians += "<li><span class=\"swatch\" style=\"background:" + k.colour + "\"></span>" + k.name + ": " +
-                   (finite(k.customers) ? integer(k.customers) : "n/a") + " customers, " +
-                   (k.days.empty() ? std::string("no churn observed") : k.median) + "</li>";
+                   (k.empty ? std::string("no customers, no curve")
+                            : (finite(k.customers) ? integer(k.customers) : "n/a") + " customers, " +
+                                  (k.days.empty() ? std::string("no churn observed") : k.median)) +
+                   "</li>";
     medians += "</ul>\n";
     const std::string churn = escape(text(at(report, {"retention", "survival", "churn"}), "as configured"));
     const std::string caption =

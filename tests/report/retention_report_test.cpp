@@ -1,0 +1,176 @@
+// The retention section of report.json and survival.csv on hand-checked inputs: which fits
+// count as converged, models with no customers to fit, tiers with no customers, and the
+// Greenwood standard error next to the confidence limits (docs/data-format.md, docs/metrics.md).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engagement/engagement_config.hpp"
+#include "io/customer_base.hpp"
+#include "io/report/retention_report.hpp"
+
+namespace engage::io {
+namespace {
+
+using json = nlohmann::ordered_json;
+using namespace kernels;
+
+// The inputs of retention_report: fits, counts and curves that a test sets as it needs.
+struct Inputs {
+    BgNbdFit bg{{0.243, 4.414, 0.793, 2.426}, -9582.4, 31, NLOPT_XTOL, true};
+    ParetoNbdFit pareto{{0.553, 10.58, 0.606, 11.67}, -9595.0, 40, NLOPT_XTOL, true};
+    GammaGammaFit gamma_gamma{{6.25, 3.74, 15.44}, -4051.0, 22, NLOPT_XTOL, true};
+    std::int64_t calibrated = 2357, gamma_gamma_customers = 946;
+    SurvivalCounts survival{std::size_t(kTiers), 400};
+    CohortRetention cohorts{CohortConfig{CohortUnit::month, 0, 0, 100, 3, false}, 1};
+    CustomerBaseMeta meta;
+    RetentionConfig config;
+
+    static constexpr int NLOPT_XTOL = 4;  // NLOPT_XTOL_REACHED
+
+    Inputs() { meta.business_unit_names = {"Consumer"}; }
+    json report() const {
+        return retention_report({&bg, &pareto, &gamma_gamma, calibrated, gamma_gamma_customers, 0, 0, 0, &survival,
+                                 &cohorts},
+                                config, meta, "2025-06-30", "");
+    }
+};
+
+const json& model(const json& r, const char* name) {
+    for (const json& m : r["models"])
+        if (m["model"] == name) return m;
+    throw std::runtime_error(std::string("no model ") + name);
+}
+
+const json& curve(const json& r, const char* tier) {
+    for (const json& c : r["survival"]["by_tier"])
+        if (c["group"] == tier) return c;
+    throw std::runtime_error(std::string("no curve ") + tier);
+}
+
+// The lines of survival.csv (header first).
+std::vector<std::string> survival_csv(const json& r) {
+    for (const CsvTable& t : retention_tables(r))
+        if (t.name == "survival.csv") {
+            std::vector<std::string> lines;
+            std::istringstream in(t.content);
+            for (std::string line; std::getline(in, line);) lines.push_back(line);
+            return lines;
+        }
+    return {};
+}
+
+TEST(RetentionReport, OnlyToleranceAndStopValueOutcomesAreConverged) {
+    // NLopt's nlopt_result: 1 success, 2 stopval, 3 ftol, 4 xtol reached; 5 maxeval and 6
+    // maxtime reached stop the search before any tolerance is met.
+    for (int status : {1, 2, 3, 4, 5, 6}) {
+        Inputs in;
+        in.bg.nlopt_status = in.pareto.nlopt_status = in.gamma_gamma.nlopt_status = status;
+        const json r = in.report();
+        for (const char* name : {"bg_nbd", "pareto_nbd", "gamma_gamma"}) {
+            EXPECT_EQ(model(r, name)["converged"], status <= 4) << name << " status " << status;
+            EXPECT_EQ(model(r, name).value("status", json()),
+                      json(std::array{"success", "stopval_reached", "ftol_reached", "xtol_reached", "maxeval_reached",
+                                      "maxtime_reached"}[status - 1]));
+        }
+    }
+}
+
+TEST(RetentionReport, FitResultConvergedOnlyOnToleranceOutcomes) {
+    FitResult f;
+    f.fitted = true;
+    for (int status : {1, 2, 3, 4}) {
+        f.nlopt_status = status;
+        EXPECT_TRUE(f.converged()) << status;
+    }
+    for (int status : {-4, -1, 0, 5, 6}) {
+        f.nlopt_status = status;
+        EXPECT_FALSE(f.converged()) << status;
+    }
+    f.nlopt_status = 4;
+    f.fitted = false;  // no customers: nothing converged
+    EXPECT_FALSE(f.converged());
+}
+
+TEST(RetentionReport, ModelsWithoutCustomersAreNotFitted) {
+    Inputs in;
+    in.bg = fit_bg_nbd({});
+    in.pareto = fit_pareto_nbd({});
+    in.gamma_gamma = fit_gamma_gamma({});
+    in.calibrated = in.gamma_gamma_customers = 0;
+    const json r = in.report();
+    for (const char* name : {"bg_nbd", "pareto_nbd", "gamma_gamma"}) {
+        const json& m = model(r, name);
+        EXPECT_EQ(m.value("fitted", true), false) << name;
+        EXPECT_TRUE(m["parameters"].is_null()) << name;
+        EXPECT_TRUE(m["log_likelihood"].is_null()) << name;
+        EXPECT_EQ(m["converged"], false) << name;
+        EXPECT_EQ(m["evaluations"], 0) << name;
+        EXPECT_TRUE(m.value("reason", json()).is_string()) << name;
+    }
+}
+
+TEST(RetentionReport, GammaGammaWithoutRepeatPurchasersIsNotFittedBesideFittedModels) {
+    Inputs in;
+    in.gamma_gamma = fit_gamma_gamma({});
+    in.gamma_gamma_customers = 0;
+    const json r = in.report();
+    EXPECT_EQ(model(r, "gamma_gamma").value("fitted", true), false);
+    EXPECT_TRUE(model(r, "gamma_gamma")["parameters"].is_null());
+    EXPECT_EQ(model(r, "bg_nbd").value("fitted", false), true);
+    EXPECT_EQ(model(r, "bg_nbd")["parameters"]["r"], 0.243);
+    EXPECT_EQ(model(r, "bg_nbd")["converged"], true);
+}
+
+TEST(RetentionReport, TierWithoutCustomersHasNoCurve) {
+    Inputs in;
+    // Engaged: 2 customers, one churned on day 10: S = 1/2 from day 10. Every other tier empty.
+    in.survival.update(1, 10, true);
+    in.survival.update(1, 50, false);
+    const json r = in.report();
+    const json& empty = curve(r, "fully_engaged");
+    EXPECT_EQ(empty["customers"], 0);
+    EXPECT_EQ(empty.value("empty", false), true);
+    for (const char* d : {"30", "90", "180", "365"}) EXPECT_TRUE(empty["survival_at_days"][d].is_null()) << d;
+    EXPECT_TRUE(empty["table"].empty());
+    const json& engaged = curve(r, "engaged");
+    EXPECT_EQ(engaged.value("empty", true), false);
+    EXPECT_EQ(engaged["survival_at_days"]["30"], 0.5);
+    // survival.csv: the empty tiers as one row each with no day and no survival.
+    const auto csv = survival_csv(r);
+    EXPECT_NE(std::find(csv.begin(), csv.end(), "fully_engaged,,0,0,0,,,,"), csv.end());
+    EXPECT_NE(std::find(csv.begin(), csv.end(), "actively_disengaged,,0,0,0,,,,"), csv.end());
+}
+
+TEST(RetentionReport, GreenwoodStandardErrorBesideTheConfidenceLimits) {
+    Inputs in;
+    // Four engaged customers: churned on days 10 and 30, censored on days 20 and 40.
+    in.survival.update(1, 10, true);
+    in.survival.update(1, 20, false);
+    in.survival.update(1, 30, true);
+    in.survival.update(1, 40, false);
+    const json r = in.report();
+    const json& table = curve(r, "engaged")["table"];
+    ASSERT_EQ(table.size(), 2u);
+    // Day 10: n = 4, d = 1, S = 3/4, Greenwood sum 1 / (4 * 3): SE = 0.75 sqrt(1/12).
+    // Day 30: n = 2, d = 1, S = 3/8, sum 1/12 + 1 / (2 * 1) = 7/12: SE = 0.375 sqrt(7/12).
+    EXPECT_EQ(table[0]["survival"], 0.75);
+    EXPECT_NEAR(table[0].value("std_error", 0.0), 0.21650635094610965, 1e-15);
+    EXPECT_EQ(table[1]["survival"], 0.375);
+    EXPECT_NEAR(table[1].value("std_error", 0.0), 0.28641098093474, 1e-14);
+    const auto csv = survival_csv(r);
+    ASSERT_FALSE(csv.empty());
+    EXPECT_EQ(csv[0], "tier,days,at_risk,events,censored,survival,std_error,lower,upper");
+    const std::string row = "engaged,10,4,1,1,0.75," + table[0]["std_error"].dump() + "," + table[0]["lower"].dump() +
+                            "," + table[0]["upper"].dump();
+    EXPECT_NE(std::find(csv.begin(), csv.end(), row), csv.end()) << row;
+}
+
+}  // namespace
+}  // namespace engage::io
