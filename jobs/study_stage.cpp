@@ -97,7 +97,8 @@ void StudyStage::fold(const io::CustomerShard& shard, std::int64_t) {
 kernels::CorrelationSpec StudyStage::correlation_spec() const noexcept {
     return {.variables = kStudyVariables, .groups = groups(),
             .min_group_size = std::int64_t(date_.run.options->engagement.min_group_size),
-            .key_bits = kCorrelationKeyBits};
+            .key_bits = kCorrelationKeyBits, .refinements = kCorrelationRefinements,
+            .cells_per_key = kCorrelationCellsPerKey};
 }
 
 void StudyStage::take_years() noexcept {
@@ -115,10 +116,15 @@ void StudyStage::take_auc() {
     result_.churned = result_.auc[0][0].negatives;
 }
 
-void StudyStage::take_rank_tables() {
-    const auto words = moments_->sum_words();
-    moment_words_.assign(words.begin(), words.end());  // kept whole for a checkpoint
-    rank_tables_ = std::make_unique<kernels::RankTables>(moments_->take_rank_tables());
+void StudyStage::refine_or_rank() {
+    // Cells that held different values are split and counted again in the next sweep; when none
+    // is left (or the budget is spent), the next sweep ranks.
+    if (partition_->refine(histograms_->spans())) {
+        histograms_ = std::make_unique<kernels::RankHistograms>(*partition_);
+        return;
+    }
+    rank_tables_ = std::make_unique<kernels::RankTables>(std::move(*histograms_));
+    histograms_.reset();
     rank_moments_ = std::make_unique<kernels::RankMoments>(*rank_tables_);
 }
 
@@ -141,6 +147,9 @@ void StudyStage::finish(const mpi::Comm& comm, int step) {
         mpi::allreduce_state(comm, *ranges_);
         grid_ = std::make_unique<CorrelationGrid>(*ranges_);
         moments_ = std::make_unique<CorrelationMoments>(*grid_);
+        const CorrelationSpec spec = correlation_spec();
+        partition_ = std::make_unique<RankPartition>(*grid_, spec.refinements, std::uint32_t(spec.cells_per_key * grid_->keys()));
+        histograms_ = std::make_unique<RankHistograms>(*partition_);
     } else if (step == 2) {
         mpi::reduce_state(comm, result_.sums);
         comm.reduce_sum(result_.claims.sum_words());
@@ -151,8 +160,12 @@ void StudyStage::finish(const mpi::Comm& comm, int step) {
             return;
         }
         mpi::allreduce_state(comm, *moments_);
-        take_rank_tables();
-    } else if (step == 3 && date_.main) {
+        mpi::allreduce_state(comm, *histograms_);
+        refine_or_rank();
+    } else if (date_.main && histograms_) {
+        mpi::allreduce_state(comm, *histograms_);
+        refine_or_rank();
+    } else if (date_.main && rank_moments_ && !correlation_) {
         rows_->clear();
         mpi::reduce_state(comm, *rank_moments_);
         correlation_ = std::make_unique<CorrelationResult>(*moments_, *rank_moments_);
@@ -178,15 +191,20 @@ void StudyStage::sweep(int step, std::size_t block) {
         rows_->append(rows);
         return;
     }
-    if (block > 0 && step == (date_.main ? 2 : 1)) rows_->release(block - 1);  // their last sweep
+    if (block > 0 && (date_.main ? rank_moments_ != nullptr : step == 1)) rows_->release(block - 1);  // their last sweep
     const auto rows = rows_->block(block, scratch_);
     for (const StudyRow& r : rows) {
         if (step == 1) {
             result_.sums.add(r.customer, *keys_);
             result_.claims.add(r.customer);
-            if (moments_ && correlates(r.customer)) moments_->add(study_values(r), group_of(r.customer));
-        } else if (step == 2 && rank_moments_ && correlates(r.customer)) {
-            rank_moments_->add(study_values(r), group_of(r.customer));
+            if (moments_ && correlates(r.customer)) {
+                const auto values = study_values(r);
+                moments_->add(values, group_of(r.customer));
+                histograms_->add(values, group_of(r.customer));
+            }
+        } else if (correlates(r.customer)) {
+            if (histograms_) histograms_->add(study_values(r), group_of(r.customer));
+            else if (rank_moments_) rank_moments_->add(study_values(r), group_of(r.customer));
         }
     }
 }
@@ -227,17 +245,21 @@ void StudyStage::save(io::StateWriter& out) {
     save_words(out, result_.sums);
     out.vector(std::span<const std::int64_t>(result_.claims.sum_words()));
     out.vector(std::span<const std::int64_t>(result_.claims.sum_words_exact()));
-    // The correlations (main date): ranges, moments (whole, as before the rank tables were
-    // taken from them), rank moments; empty until they exist.
+    // The correlations (main date): ranges, moments, the rank cells, the histograms being
+    // counted, the rank tables and rank moments, whether the result is made; empty until they
+    // exist.
     const std::vector<std::int64_t> none;
-    auto words = [&](auto* state) -> std::span<const std::int64_t> {
-        if (!state) return none;
-        return state->sum_words().empty() ? std::span<const std::int64_t>(state->max_words())
-                                          : std::span<const std::int64_t>(state->sum_words());
+    auto sums = [&](auto* state) -> std::span<const std::int64_t> {
+        return state ? std::span<const std::int64_t>(state->sum_words()) : none;
     };
-    out.vector(words(ranges_.get()));
-    out.vector(rank_tables_ ? std::span<const std::int64_t>(moment_words_) : words(moments_.get()));
-    out.vector(words(rank_moments_.get()));
+    out.vector(ranges_ ? std::span<const std::int64_t>(ranges_->max_words()) : none);
+    out.vector(sums(moments_.get()));
+    out.vector(partition_ ? partition_->words() : none);
+    out.vector(sums(histograms_.get()));
+    out.vector(histograms_ ? std::span<const std::int64_t>(histograms_->max_words()) : none);
+    out.vector(rank_tables_ ? rank_tables_->words() : none);
+    out.vector(sums(rank_moments_.get()));
+    out.value(std::int64_t(correlation_ ? 1 : 0));
 }
 
 void StudyStage::restore(io::StateReader& in, int finished) {
@@ -252,30 +274,40 @@ void StudyStage::restore(io::StateReader& in, int finished) {
     restore_words(in, result_.sums);
     in.fixed(result_.claims.sum_words());
     in.fixed(result_.claims.sum_words_exact());
-    std::vector<std::int64_t> ranges, moments, rank_moments;
-    in.vector(ranges);
-    in.vector(moments);
-    in.vector(rank_moments);
+    std::vector<std::int64_t> ranges, moments, partition, histogram_sums, histogram_maxima, tables, rank_moments;
+    for (auto* words : {&ranges, &moments, &partition, &histogram_sums, &histogram_maxima, &tables, &rank_moments})
+        in.vector(*words);
+    const bool correlated = in.value<std::int64_t>() != 0;
     if (finished >= 2) keys_->finalize();
+    auto copy = [&](const std::vector<std::int64_t>& from, std::span<std::int64_t> to, const char* what) {
+        in.check(from.size() == to.size(), std::string("the correlation ") + what + " differ in size");
+        std::copy(from.begin(), from.end(), to.begin());
+    };
     if (date_.main) {
         if (finished >= 1) {
             take_years();
             ranges_ = std::make_unique<CorrelationRanges>(correlation_spec());
-            in.check(ranges.size() == ranges_->max_words().size(), "the correlation ranges differ in size");
-            std::copy(ranges.begin(), ranges.end(), ranges_->max_words().begin());
+            copy(ranges, ranges_->max_words(), "ranges");
         }
         if (finished >= 2) {
             grid_ = std::make_unique<CorrelationGrid>(*ranges_);
             moments_ = std::make_unique<CorrelationMoments>(*grid_);
-            in.check(moments.size() == moments_->sum_words().size(), "the correlation moments differ in size");
-            std::copy(moments.begin(), moments.end(), moments_->sum_words().begin());
+            copy(moments, moments_->sum_words(), "moments");
+            const CorrelationSpec spec = correlation_spec();
+            partition_ = std::make_unique<RankPartition>(*grid_, spec.refinements,
+                                                         std::uint32_t(spec.cells_per_key * grid_->keys()));
+            partition_->restore(partition);
+            if (tables.empty()) {
+                histograms_ = std::make_unique<RankHistograms>(*partition_);
+                copy(histogram_sums, histograms_->sum_words(), "rank histograms");
+                copy(histogram_maxima, histograms_->max_words(), "rank histograms' ranges");
+            } else {
+                rank_tables_ = std::make_unique<RankTables>(*partition_, tables);
+                rank_moments_ = std::make_unique<RankMoments>(*rank_tables_);
+                copy(rank_moments, rank_moments_->sum_words(), "rank moments");
+            }
         }
-        if (finished >= 3) {
-            take_rank_tables();
-            in.check(rank_moments.size() == rank_moments_->sum_words().size(), "the rank moments differ in size");
-            std::copy(rank_moments.begin(), rank_moments.end(), rank_moments_->sum_words().begin());
-        }
-        if (finished >= 4) {
+        if (correlated) {
             correlation_ = std::make_unique<CorrelationResult>(*moments_, *rank_moments_);
             publish();
         }

@@ -5,7 +5,9 @@
 // calibration) and the seed claims. In the pass each customer's outcome is spilled; in sweep 0
 // it is joined with the date's record, scores and predictions into a `StudyRow`, spilled again,
 // and the AUC histograms and correlation ranges are counted; sweep 1 takes the deciles,
-// calibration, claims and correlation moments; sweep 2 the rank moments.
+// calibration, claims, correlation moments and rank histograms; the sweeps after it count the
+// rank histograms again on refined cells while some cell holds different values (at most
+// kCorrelationRefinements of them: usually one or two), and the last one the rank moments.
 #include <array>
 #include <memory>
 #include <span>
@@ -40,8 +42,11 @@ constexpr int kStudyVariables = 10;
 constexpr const char* kStudyVariableNames[kStudyVariables] = {
     "usage", "sentiment", "involvement", "advocacy", "competitive", "composite",
     "retained", "horizon_revenue", "share_of_wallet", "p_alive"};
-// Rank keys of the Spearman correlations: 1,024 per variable and group (docs/metrics.md).
+// Rank keys of the Spearman correlations: 1,024 per variable and group at first, then refined
+// where a key holds different values, up to 4 times and 4,096 cells (docs/metrics.md).
 constexpr int kCorrelationKeyBits = 10;
+constexpr int kCorrelationRefinements = 4;
+constexpr int kCorrelationCellsPerKey = 4;
 
 // The calendar year of a day counted from 1970-01-01.
 std::int64_t acquisition_year(std::int64_t unix_day);
@@ -61,7 +66,7 @@ public:
     const char* phase() const noexcept override { return "study"; }
     void fold(const io::CustomerShard& shard, std::int64_t round) override;
     void finish(const mpi::Comm& comm, int step) override;
-    bool wants_sweep(int step) const noexcept override { return step <= 1 || (step == 2 && date_.main); }
+    bool wants_sweep(int step) const noexcept override { return step <= 1 || (date_.main && !correlation_); }
     void sweep(int step, std::size_t block) override;
     void report(ReportOutput& out) const override;
     void save(io::StateWriter& out) override;
@@ -75,7 +80,7 @@ private:
     kernels::CorrelationSpec correlation_spec() const noexcept;
     void take_years() noexcept;        // first and last year from the all-reduced years_
     void take_auc();                   // the AUCs from the all-reduced churn histograms
-    void take_rank_tables();           // from the all-reduced moments
+    void refine_or_rank();             // from the all-reduced rank histograms
     void publish() const;              // rank 0: this date's backtest into the shared list
 
     DateContext& date_;
@@ -91,7 +96,8 @@ private:
     std::unique_ptr<kernels::CorrelationRanges> ranges_;
     std::unique_ptr<kernels::CorrelationGrid> grid_;
     std::unique_ptr<kernels::CorrelationMoments> moments_;
-    std::vector<std::int64_t> moment_words_;  // the moments as all-reduced, before the rank tables
+    std::unique_ptr<kernels::RankPartition> partition_;
+    std::unique_ptr<kernels::RankHistograms> histograms_;  // while counting them
     std::unique_ptr<kernels::RankTables> rank_tables_;
     std::unique_ptr<kernels::RankMoments> rank_moments_;
     std::unique_ptr<kernels::CorrelationResult> correlation_;

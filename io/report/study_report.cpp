@@ -1,5 +1,6 @@
 #include "io/report/study_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "io/customer_base.hpp"
@@ -114,12 +115,28 @@ json correlation_json(const StudyReportInput& in) {
     for (int i = 0; i < v; ++i) c["variables"].push_back(in.variables[std::size_t(i)]);
     c["spearman_rank_keys"] = 1 << in.key_bits;
     c["confidence"] = 0.95;
+    // The most any Spearman cell of a group can differ from rho of the exact mid-ranks (0: all
+    // exact), from the rank cells that still hold different values (docs/metrics.md).
+    auto max_error = [&](int g) {
+        double most = 0.0;
+        for (int i = 0; i < v; ++i)
+            for (int j = 0; j < v; ++j) {
+                const double e = r.cell(CorrelationMethod::spearman, g, i, j).rank_error;
+                if (e > most) most = e;
+            }
+        return most;
+    };
+    double most = 0.0;
+    for (int g = 0; g < r.groups(); ++g) most = std::max(most, max_error(g));
+    c["spearman_ranks"] = most == 0.0 ? "exact" : "bounded";
+    c["spearman_max_error"] = most;
     json groups = json::array();
     for (int g = 0; g < r.groups(); ++g) {
         json gj;
         gj["kind"] = in.correlation_groups[std::size_t(g)].first;
         gj["name"] = in.correlation_groups[std::size_t(g)].second;
         gj["customers"] = r.cell(CorrelationMethod::pearson, g, 5, 5).n;  // the composite: known for all
+        gj["spearman_max_error"] = max_error(g);
         for (auto [method, name] : {std::pair{CorrelationMethod::pearson, "pearson"}, {CorrelationMethod::spearman, "spearman"}}) {
             json rows = json::array();
             for (int i = 0; i < v; ++i) {

@@ -22,49 +22,6 @@ std::size_t pair_off_diagonal(int V, int i, int j) {
     return std::size_t(i) * (V - 1) - std::size_t(i) * (i - 1) / 2 + std::size_t(j - i - 1);
 }
 
-// One customer's known variables (bit v), moment values and rank keys, after checking that it
-// matches what pass 1 saw: the passes must see the same customers with the same values.
-struct Customer {
-    std::uint64_t known = 0;
-    std::array<std::int64_t, 64> value;
-    std::array<std::uint32_t, 64> key;
-};
-
-[[noreturn]] void not_seen_in_pass_1(const std::string& what) {
-    throw std::invalid_argument("correlations: " + what +
-                                " was not seen in pass 1 (every pass must add the same customers with "
-                                "the same values and groups)");
-}
-
-Customer prepare(const CorrelationGrid& grid, std::span<const double> values, std::span<const int> groups) {
-    const int V = grid.variables();
-    if (values.size() != std::size_t(V))
-        throw std::invalid_argument("correlations: a customer has " + std::to_string(values.size()) +
-                                    " values, expected " + std::to_string(V));
-    Customer c;
-    for (int v = 0; v < V; ++v) {
-        if (std::isnan(values[v])) continue;
-        const std::int64_t q = quantise(values[v]);
-        if (q < grid.min_quantised(v) || q > grid.max_quantised(v))
-            not_seen_in_pass_1("the value " + std::to_string(values[v]) + " of variable " + std::to_string(v));
-        c.known |= std::uint64_t(1) << v;
-        c.value[v] = grid.moment_value(v, values[v]);
-        c.key[v] = grid.rank_key(v, values[v]);
-    }
-    for (const int g : groups) {
-        if (g < 0 || g >= grid.groups())
-            throw std::invalid_argument("correlations: group index " + std::to_string(g) +
-                                        " out of range [0, " + std::to_string(grid.groups()) + ")");
-        for (int v = 0; v < V; ++v) {
-            const bool known = (c.known >> v) & 1u;
-            if (known ? !grid.known_in(g, v) : !grid.unknown_in(g, v))
-                not_seen_in_pass_1(std::string(known ? "a known" : "an unknown") + " value of variable " +
-                                   std::to_string(v) + " in group " + std::to_string(g));
-        }
-    }
-    return c;
-}
-
 void add_words(std::vector<std::int64_t>& into, const std::vector<std::int64_t>& from) noexcept {
     for (std::size_t k = 0; k < into.size(); ++k) into[k] += from[k];
 }
@@ -84,31 +41,26 @@ FisherInterval interval_with_z(double r, std::int64_t n, CorrelationMethod metho
 
 CorrelationMoments::CorrelationMoments(const CorrelationGrid& grid)
     : grid_(&grid),
-      histogram_words_(grid.histogram_words()),
-      words_(histogram_words_ + std::size_t(grid.groups()) * pairs_with_diagonal(grid.variables()) *
-                                    MomentWords::kWords,
-             0) {}
+      words_(std::size_t(grid.groups()) * pairs_with_diagonal(grid.variables()) * MomentWords::kWords, 0) {}
 
 void CorrelationMoments::add(std::span<const double> values, std::span<const int> groups) {
-    if (histogram_words_ == 0 && grid_->histogram_count() > 0)
-        throw std::logic_error("correlations: CorrelationMoments::add after take_rank_tables()");
-    const Customer c = prepare(*grid_, values, groups);
+    const std::uint64_t known = grid_->check(values, groups);
     const int V = grid_->variables();
+    std::array<std::int64_t, 64> value;
+    for (std::uint64_t bits = known; bits != 0; bits &= bits - 1) {
+        const int v = std::countr_zero(bits);
+        value[v] = grid_->moment_value(v, values[v]);
+    }
     for (const int g : groups) {
-        std::int64_t* moments =
-            words_.data() + histogram_words_ + std::size_t(g) * pairs_with_diagonal(V) * MomentWords::kWords;
-        for (std::uint64_t bits_i = c.known; bits_i != 0; bits_i &= bits_i - 1) {
+        std::int64_t* moments = words_.data() + std::size_t(g) * pairs_with_diagonal(V) * MomentWords::kWords;
+        for (std::uint64_t bits_i = known; bits_i != 0; bits_i &= bits_i - 1) {
             const int i = std::countr_zero(bits_i);
             for (std::uint64_t bits_j = bits_i; bits_j != 0; bits_j &= bits_j - 1) {
                 const int j = std::countr_zero(bits_j);
                 MomentWords::add(MomentWords::Words(moments + pair_with_diagonal(V, i, j) * MomentWords::kWords,
                                                     MomentWords::kWords),
-                                 c.value[i], c.value[j]);
+                                 value[i], value[j]);
             }
-            const auto conditions = grid_->conditions(g, i);
-            std::int64_t* row = words_.data() + grid_->block(g, i) + std::size_t(c.key[i]) * conditions.size();
-            for (std::size_t f = 0; f < conditions.size(); ++f)
-                if (conditions[f] < 0 || ((c.known >> conditions[f]) & 1u)) ++row[f];
         }
     }
 }
@@ -118,41 +70,11 @@ void CorrelationMoments::combine(const CorrelationMoments& other) noexcept { add
 MomentWords::ConstWords CorrelationMoments::pair(int g, int i, int j) const noexcept {
     const int V = grid_->variables();
     return MomentWords::ConstWords(
-        words_.data() + histogram_words_ +
-            (std::size_t(g) * pairs_with_diagonal(V) + pair_with_diagonal(V, i, j)) * MomentWords::kWords,
+        words_.data() + (std::size_t(g) * pairs_with_diagonal(V) + pair_with_diagonal(V, i, j)) * MomentWords::kWords,
         MomentWords::kWords);
 }
 
-RankTables CorrelationMoments::take_rank_tables() {
-    if (histogram_words_ == 0 && grid_->histogram_count() > 0)
-        throw std::logic_error("correlations: the rank tables were already taken");
-    std::vector<std::int64_t> counts = std::move(words_);
-    words_.assign(counts.begin() + std::ptrdiff_t(histogram_words_), counts.end());
-    counts.resize(histogram_words_);
-    histogram_words_ = 0;
-    return RankTables(*grid_, std::move(counts));
-}
-
-RankTables::RankTables(const CorrelationGrid& grid, std::vector<std::int64_t> counts)
-    : grid_(&grid), table_(std::move(counts)) {
-    // In place: count -> 2 x (customers with a smaller key) + (customers with this key), for
-    // each histogram f of each key-major block.
-    std::vector<std::int64_t> below;
-    for (int g = 0; g < grid.groups(); ++g)
-        for (int i = 0; i < grid.variables(); ++i) {
-            const std::size_t histograms = grid.conditions(g, i).size();
-            below.assign(histograms, 0);
-            std::int64_t* at = table_.data() + grid.block(g, i);
-            for (int k = 0; k < grid.keys(); ++k, at += histograms)
-                for (std::size_t f = 0; f < histograms; ++f) {
-                    const std::int64_t equal = at[f];
-                    at[f] = 2 * below[f] + equal;
-                    below[f] += equal;
-                }
-        }
-}
-
-// ---- pass 3 ----
+// ---- the rank pass ----
 
 RankMoments::RankMoments(const RankTables& tables)
     : tables_(&tables),
@@ -162,16 +84,21 @@ RankMoments::RankMoments(const RankTables& tables)
 
 void RankMoments::add(std::span<const double> values, std::span<const int> groups) {
     const CorrelationGrid& grid = tables_->grid();
-    const Customer c = prepare(grid, values, groups);
+    const std::uint64_t known = grid.check(values, groups);
     const int V = grid.variables();
+    std::array<std::uint32_t, 64> cell;
+    for (std::uint64_t bits = known; bits != 0; bits &= bits - 1) {
+        const int v = std::countr_zero(bits);
+        cell[v] = tables_->partition().cell(v, values[v]);
+    }
     for (const int g : groups) {
         std::int64_t* moments = words_.data() + std::size_t(g) * pairs_off_diagonal(V) * MomentWords::kWords;
         std::array<const std::int64_t*, 64> row;
-        for (std::uint64_t bits = c.known; bits != 0; bits &= bits - 1) {
+        for (std::uint64_t bits = known; bits != 0; bits &= bits - 1) {
             const int i = std::countr_zero(bits);
-            row[i] = tables_->row(g, i, c.key[i]);
+            row[i] = tables_->row(g, i, cell[i]);
         }
-        for (std::uint64_t bits_i = c.known; bits_i != 0; bits_i &= bits_i - 1) {
+        for (std::uint64_t bits_i = known; bits_i != 0; bits_i &= bits_i - 1) {
             const int i = std::countr_zero(bits_i);
             for (std::uint64_t bits_j = bits_i & (bits_i - 1); bits_j != 0; bits_j &= bits_j - 1) {
                 const int j = std::countr_zero(bits_j);
@@ -199,7 +126,8 @@ MomentWords::ConstWords RankMoments::pair(int g, int i, int j) const noexcept {
 
 CorrelationResult::CorrelationResult(const CorrelationMoments& moments, const RankMoments& rank_moments)
     : variables_(moments.grid().variables()), groups_(moments.grid().groups()) {
-    const CorrelationSpec& spec = moments.grid().spec();
+    const CorrelationGrid& grid = moments.grid();
+    const CorrelationSpec& spec = grid.spec();
     const double z = normal_quantile_two_sided(spec.confidence);
     const std::size_t per_method = std::size_t(groups_) * variables_ * variables_;
     cells_.resize(2 * per_method);
@@ -220,6 +148,10 @@ CorrelationResult::CorrelationResult(const CorrelationMoments& moments, const Ra
                         c.r = method == CorrelationMethod::pearson ? MomentWords::r(w)
                                                                    : MomentWords::r(rank_moments.pair(g, i, j));
                     }
+                    if (method == CorrelationMethod::spearman && !std::isnan(c.r))
+                        c.rank_error = i == j ? 0.0
+                                              : std::min(2.0, rank_moments.tables().angle(g, i, grid.feed(g, i, j)) +
+                                                                  rank_moments.tables().angle(g, j, grid.feed(g, j, i)));
                     if (!c.suppressed) {
                         const FisherInterval ci = interval_with_z(c.r, n, method, z);
                         c.ci_low = ci.low;

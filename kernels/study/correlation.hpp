@@ -5,15 +5,19 @@
 // or maxima, so the cells are the same bits for any split of the customers over ranks and
 // threads. Formulas and sources: docs/metrics.md, "Correlations (issue 5)".
 //
-// Three passes over the same customers with the same values (the caller all-reduces between):
-//   CorrelationRanges ranges(spec);      ranges.add(values, groups) ...   allreduce (MAX)
+// The passes over the same customers with the same values (the caller all-reduces between):
+//   CorrelationRanges ranges(spec);      ranges.add(values, groups) ...      allreduce (MAX)
 //   CorrelationGrid grid(ranges);
-//   CorrelationMoments moments(grid);    moments.add(values, groups) ...  allreduce (SUM)
-//   RankTables ranks = moments.take_rank_tables();
+//   CorrelationMoments moments(grid);    moments.add(values, groups) ...     allreduce (SUM)
+//   RankPartition cells(grid, spec.refinements, spec.cells_per_key * grid.keys());
+//   do { RankHistograms h(cells);        h.add(values, groups) ...           allreduce (SUM, MAX)
+//   } while (cells.refine(h.spans()));   // cells that held different values were split
+//   RankTables ranks(std::move(h));
 //   RankMoments rank_moments(ranks);     rank_moments.add(values, groups) ... allreduce (SUM)
 //   CorrelationResult result(moments, rank_moments);
-// The grid and the rank tables must outlive the states built on them. Thread-local states merge
-// with combine(); each CorrelationMoments holds its own rank histograms (see memory_bytes()).
+// The first histograms may be counted in the same pass as the moments. The grid, the partition
+// and the rank tables must outlive the states built on them. Thread-local states merge with
+// combine().
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -21,33 +25,26 @@
 
 #include "stats/rank_correlation.hpp"
 #include "study/correlation_grid.hpp"
+#include "study/rank_histograms.hpp"
 
 namespace engage::kernels {
 
 enum class CorrelationMethod { pearson, spearman };
 
-class RankTables;
-
 // Pass 2: per group and pair i <= j, the exact moments of the moment values of the customers
-// who know both; per group, the rank-key histograms laid out by the grid. Sum words only.
+// who know both. Sum words only.
 class CorrelationMoments {
 public:
     explicit CorrelationMoments(const CorrelationGrid& grid);
 
     // The customer's V values (NaN = unknown) and distinct groups, as in pass 1. Throws
-    // std::invalid_argument on a wrong span size, a group out of range, or a value that pass 1
-    // did not see (outside its variable's range, or known where pass 1 saw none in the group).
+    // std::invalid_argument as CorrelationGrid::check.
     void add(std::span<const double> values, std::span<const int> groups);
     void combine(const CorrelationMoments& other) noexcept;
 
-    // The rank histograms (while not taken), then the moments.
     std::span<std::int64_t> sum_words() noexcept { return words_; }
     std::span<std::int64_t> max_words() noexcept { return {}; }
     std::size_t memory_bytes() const noexcept { return words_.size() * sizeof(std::int64_t); }
-
-    // After the all-reduce: moves the histograms out into twice-midrank tables. sum_words() then
-    // holds only the Pearson moments (already reduced: do not reduce them again).
-    RankTables take_rank_tables();
 
     const CorrelationGrid& grid() const noexcept { return *grid_; }
     // Moments of the pair (i, j), i <= j (i == j: the known values of i, twice).
@@ -55,29 +52,11 @@ public:
 
 private:
     const CorrelationGrid* grid_;
-    std::size_t histogram_words_;
     std::vector<std::int64_t> words_;
 };
 
-// Twice the mid-rank (2 x below + equal, an integer) of every key in every rank histogram.
-class RankTables {
-public:
-    const CorrelationGrid& grid() const noexcept { return *grid_; }
-    // The twice-midranks of `key` in the histograms of block (g, i), one per grid.conditions(g, i).
-    const std::int64_t* row(int g, int i, std::uint32_t key) const noexcept {
-        return table_.data() + grid_->block(g, i) + std::size_t(key) * grid_->conditions(g, i).size();
-    }
-    std::size_t memory_bytes() const noexcept { return table_.size() * sizeof(std::int64_t); }
-
-private:
-    friend class CorrelationMoments;
-    RankTables(const CorrelationGrid& grid, std::vector<std::int64_t> counts);
-    const CorrelationGrid* grid_;
-    std::vector<std::int64_t> table_;
-};
-
-// Pass 3: per group and pair i < j, the exact moments of the twice-midranks of the customers
-// who know both, each ranked among those customers. Sum words only.
+// The last pass: per group and pair i < j, the exact moments of the twice-midranks of the
+// customers who know both, each ranked among those customers. Sum words only.
 class RankMoments {
 public:
     explicit RankMoments(const RankTables& tables);
@@ -85,6 +64,7 @@ public:
     void combine(const RankMoments& other) noexcept;
     std::span<std::int64_t> sum_words() noexcept { return words_; }
     std::span<std::int64_t> max_words() noexcept { return {}; }
+    const RankTables& tables() const noexcept { return *tables_; }
     MomentWords::ConstWords pair(int g, int i, int j) const noexcept;  // i < j
 
 private:
@@ -101,6 +81,9 @@ struct CorrelationCell {
     double ci_low = std::numeric_limits<double>::quiet_NaN();
     double ci_high = std::numeric_limits<double>::quiet_NaN();
     bool suppressed = false;  // n < min_group_size
+    // Spearman: at most this far from rho of the exact mid-ranks (0: exact; RankTables::angle).
+    // NaN for Pearson and when r is.
+    double rank_error = std::numeric_limits<double>::quiet_NaN();
 };
 
 class CorrelationResult {

@@ -15,6 +15,10 @@ void validate(const CorrelationSpec& spec) {
         fail("min_group_size is " + std::to_string(spec.min_group_size) + ", expected 0 or more");
     if (spec.key_bits < 6 || spec.key_bits > 16)
         fail("key_bits is " + std::to_string(spec.key_bits) + ", expected 6 to 16");
+    if (spec.refinements < 0 || spec.refinements > 16)
+        fail("refinements is " + std::to_string(spec.refinements) + ", expected 0 to 16");
+    if (spec.cells_per_key < 1 || spec.cells_per_key > 64)
+        fail("cells_per_key is " + std::to_string(spec.cells_per_key) + ", expected 1 to 64");
     if (!(spec.confidence > 0.0 && spec.confidence < 1.0))
         fail("confidence is " + std::to_string(spec.confidence) + ", expected strictly between 0 and 1");
 }
@@ -73,9 +77,7 @@ CorrelationGrid::CorrelationGrid(const CorrelationRanges& reduced) : spec_(reduc
     known_.assign(std::size_t(G) * V, false);
     unknown_.assign(std::size_t(G) * V, false);
     pair_feed_.assign(std::size_t(G) * V * V, -1);
-    block_begin_.assign(std::size_t(G) * V + 1, 0);
     feed_begin_.assign(std::size_t(G) * V + 1, 0);
-    const std::size_t keys = std::size_t(1) << spec_.key_bits;
     for (int g = 0; g < G; ++g) {
         for (int v = 0; v < V; ++v) {
             known_[std::size_t(g) * V + v] = reduced.known_in(g, v);
@@ -101,10 +103,41 @@ CorrelationGrid::CorrelationGrid(const CorrelationRanges& reduced) : spec_(reduc
                     }
                 }
             }
-            block_begin_[at + 1] = block_begin_[at] + keys * (conditions_.size() - feed_begin_[at]);
         }
     }
     feed_begin_[std::size_t(G) * V] = conditions_.size();
+}
+
+std::uint64_t CorrelationGrid::check(std::span<const double> values, std::span<const int> groups) const {
+    auto not_seen = [](const std::string& what) {
+        throw std::invalid_argument("correlations: " + what +
+                                    " was not seen in pass 1 (every pass must add the same customers with "
+                                    "the same values and groups)");
+    };
+    const int V = variables();
+    if (values.size() != std::size_t(V))
+        throw std::invalid_argument("correlations: a customer has " + std::to_string(values.size()) +
+                                    " values, expected " + std::to_string(V));
+    std::uint64_t known = 0;
+    for (int v = 0; v < V; ++v) {
+        if (std::isnan(values[v])) continue;
+        const std::int64_t q = quantise(values[v]);
+        if (q < min_quantised(v) || q > max_quantised(v))
+            not_seen("the value " + std::to_string(values[v]) + " of variable " + std::to_string(v));
+        known |= std::uint64_t(1) << v;
+    }
+    for (const int g : groups) {
+        if (g < 0 || g >= spec_.groups)
+            throw std::invalid_argument("correlations: group index " + std::to_string(g) + " out of range [0, " +
+                                        std::to_string(spec_.groups) + ")");
+        for (int v = 0; v < V; ++v) {
+            const bool is_known = (known >> v) & 1u;
+            if (is_known ? !known_in(g, v) : !unknown_in(g, v))
+                not_seen(std::string(is_known ? "a known" : "an unknown") + " value of variable " + std::to_string(v) +
+                         " in group " + std::to_string(g));
+        }
+    }
+    return known;
 }
 
 std::uint32_t CorrelationGrid::rank_key(int v, double x) const noexcept {

@@ -21,6 +21,8 @@ struct CorrelationSpec {
     int groups = 0;                   // G >= 1; a customer belongs to any number of them
     std::int64_t min_group_size = 0;  // cells with fewer customers than this are suppressed
     int key_bits = 12;                // 2^key_bits rank keys per histogram, in [6, 16]
+    int refinements = 4;              // of the rank cells that hold different values, in [0, 16]
+    int cells_per_key = 4;            // rank cells per variable at most, per key, in [1, 64]
     double confidence = 0.95;         // of the Fisher intervals, in (0, 1)
 };
 
@@ -100,17 +102,14 @@ public:
     }
     std::uint32_t rank_key(int v, double x) const noexcept;
 
-    // Rank histograms. Group g and variable i have a block of F = conditions(g, i).size()
-    // histograms, stored key-major (word block(g, i) + key * F + f) so that a customer's F
-    // counts of one variable share a cache line or two. Histogram f counts the customers of g
-    // who know i and, unless its condition is -1, variable conditions(g, i)[f] too.
-    std::size_t histogram_words() const noexcept { return block_begin_.back(); }
+    // Rank histograms (kernels/study/rank_histograms.hpp). Group g and variable i have
+    // F = conditions(g, i).size() of them: histogram f counts the customers of g who know i and,
+    // unless its condition is -1, variable conditions(g, i)[f] too.
     std::int32_t histogram_count() const noexcept { return std::int32_t(conditions_.size()); }
     std::int32_t histograms_of_group(int g) const noexcept {
         const std::size_t V = std::size_t(spec_.variables);
         return std::int32_t(feed_begin_[(g + 1) * V] - feed_begin_[g * V]);
     }
-    std::size_t block(int g, int i) const noexcept { return block_begin_[std::size_t(g) * spec_.variables + i]; }
     std::span<const std::int32_t> conditions(int g, int i) const noexcept {
         const std::size_t at = std::size_t(g) * spec_.variables + i;
         return std::span(conditions_).subspan(feed_begin_[at], feed_begin_[at + 1] - feed_begin_[at]);
@@ -124,6 +123,12 @@ public:
     bool known_in(int g, int v) const noexcept { return known_[std::size_t(g) * spec_.variables + v]; }
     bool unknown_in(int g, int v) const noexcept { return unknown_[std::size_t(g) * spec_.variables + v]; }
 
+    // A customer of a later pass: its V values (NaN = unknown) and distinct groups. Returns its
+    // known variables (bit v). Throws std::invalid_argument on a wrong span size, a group out of
+    // range, or a value that pass 1 did not see (outside its variable's range, or known where
+    // pass 1 saw none in the group): every pass must see the same customers.
+    std::uint64_t check(std::span<const double> values, std::span<const int> groups) const;
+
 private:
     std::uint64_t offset(int v, double x) const noexcept {
         return std::uint64_t(quantise(x)) - std::uint64_t(lo_[v]);  // q >= lo: no wrap-around
@@ -132,7 +137,6 @@ private:
     std::vector<std::int64_t> lo_, hi_;
     std::vector<int> value_shift_, key_shift_;
     std::vector<bool> known_, unknown_;
-    std::vector<std::size_t> block_begin_;  // G x V + 1 word offsets
     std::vector<std::size_t> feed_begin_;   // G x V + 1 offsets into conditions_
     std::vector<std::int32_t> conditions_;  // per histogram: -1 or the variable it conditions on
     std::vector<std::int8_t> pair_feed_;    // G x V x V

@@ -102,6 +102,8 @@ struct Rank {
     CorrelationRanges ranges;
     std::unique_ptr<CorrelationGrid> grid;
     std::unique_ptr<CorrelationMoments> moments;
+    std::unique_ptr<RankPartition> partition;
+    std::unique_ptr<RankHistograms> histograms;
     std::unique_ptr<RankTables> tables;
     std::unique_ptr<RankMoments> rank_moments;
 };
@@ -120,17 +122,40 @@ CorrelationResult run(const CorrelationSpec& spec, const Data& d, int ranks,
     allreduce(ranges);
 
     std::vector<CorrelationMoments*> moments;
+    std::vector<RankHistograms*> histograms;
     for (auto& k : r) {
         k->grid = std::make_unique<CorrelationGrid>(k->ranges);
         k->moments = std::make_unique<CorrelationMoments>(*k->grid);
+        k->partition = std::make_unique<RankPartition>(*k->grid, spec.refinements,
+                                                       std::uint32_t(spec.cells_per_key * k->grid->keys()));
+        k->histograms = std::make_unique<RankHistograms>(*k->partition);
         moments.push_back(k->moments.get());
+        histograms.push_back(k->histograms.get());
     }
-    each([](Rank& k, const auto& v, const auto& g) { k.moments->add(v, g); });
+    each([](Rank& k, const auto& v, const auto& g) {
+        k.moments->add(v, g);
+        k.histograms->add(v, g);
+    });
     allreduce(moments);
+    allreduce(histograms);
+    // Counted again on refined cells while some cell holds different values; every rank refines
+    // alike (its own copy of the partition, from the same reduced words).
+    for (;;) {
+        bool refined = false;
+        for (auto& k : r) refined = k->partition->refine(k->histograms->spans());
+        if (!refined) break;
+        histograms.clear();
+        for (auto& k : r) {
+            k->histograms = std::make_unique<RankHistograms>(*k->partition);
+            histograms.push_back(k->histograms.get());
+        }
+        each([](Rank& k, const auto& v, const auto& g) { k.histograms->add(v, g); });
+        allreduce(histograms);
+    }
 
     std::vector<RankMoments*> rank_moments;
     for (auto& k : r) {
-        k->tables = std::make_unique<RankTables>(k->moments->take_rank_tables());
+        k->tables = std::make_unique<RankTables>(std::move(*k->histograms));
         k->rank_moments = std::make_unique<RankMoments>(*k->tables);
         rank_moments.push_back(k->rank_moments.get());
     }
@@ -328,7 +353,7 @@ TEST(Correlation, NegativeValues) {
     expect_matches_reference(run(spec_of(4, 1), d), d, 1e-12, 1e-12);
 }
 
-TEST(Correlation, HeavyTailedColumnStillRanksFinely) {
+TEST(Correlation, HeavyTailedColumnRanksExactly) {
     // Revenue-like: log-normal with sigma 2.5 (values from about 1e-4 to 1e4), against a column
     // that depends on its logarithm.
     std::mt19937_64 rng(3);
@@ -343,20 +368,117 @@ TEST(Correlation, HeavyTailedColumnStillRanksFinely) {
     CorrelationSpec spec = spec_of(2, 1);
     const auto res = run(spec, d);
     const double rho = reference::spearman(revenue, other);
-    // Values within one grid step (0.39 % with 12 key bits) may tie: a small difference from the
-    // exact ranks of the raw values (1.5e-5 here).
-    EXPECT_NEAR(res.cell(Method::spearman, 0, 0, 1).r, rho, 5e-5);
+    // The keys' cells holding different values are split until each holds one value.
+    EXPECT_NEAR(res.cell(Method::spearman, 0, 0, 1).r, rho, 1e-12);
+    EXPECT_EQ(res.cell(Method::spearman, 0, 0, 1).rank_error, 0.0);
     // Pearson's moments use the values in steps of 2^(s - 20), here 2^-10 (the largest value is
     // about 2e6 < 2^21, and the shifted values must stay below 2^31).
     EXPECT_GT(*std::max_element(revenue.begin(), revenue.end()), 0x1p20);
     EXPECT_EQ(CorrelationGrid(ranges_of(spec, d)).value_step(0), std::ldexp(1.0, -10));
     EXPECT_NEAR(res.cell(Method::pearson, 0, 0, 1).r, reference::pearson(revenue, other), 1e-7);
-    // A finer grid gets closer.
-    spec.key_bits = 16;
-    EXPECT_NEAR(run(spec, d).cell(Method::spearman, 0, 0, 1).r, rho, 2e-6);
-    // A coarse grid (64 keys) visibly differs (by 0.016 here): the grid limits the precision.
-    spec.key_bits = 6;
-    EXPECT_GT(std::fabs(run(spec, d).cell(Method::spearman, 0, 0, 1).r - rho), 1e-3);
+    EXPECT_TRUE(std::isnan(res.cell(Method::pearson, 0, 0, 1).rank_error));
+    // The grid alone (no refinement): values within one key (0.39 % with 12 key bits) tie, a
+    // small difference (1.5e-5); 64 keys differ by 0.016. The stated bound holds.
+    spec.refinements = 0;
+    for (const int bits : {12, 6}) {
+        spec.key_bits = bits;
+        const auto grid = run(spec, d).cell(Method::spearman, 0, 0, 1);
+        EXPECT_GT(std::fabs(grid.r - rho), bits == 12 ? 1e-6 : 1e-3);
+        EXPECT_LE(std::fabs(grid.r - rho), grid.rank_error);
+    }
+    // 64 keys and at most 256 cells for 2,000 values: not exact, but within the stated bound,
+    // and far closer than the grid alone.
+    spec.refinements = 4;
+    const auto small = run(spec, d).cell(Method::spearman, 0, 0, 1);
+    EXPECT_GT(small.rank_error, 0.0);
+    EXPECT_LE(std::fabs(small.r - rho), small.rank_error);
+    EXPECT_LT(small.rank_error, 0.05);  // 0.038
+}
+
+TEST(Correlation, SpearmanIsExactWhenAKeyHoldsDifferentValues) {
+    // Issue 12: P(alive)-like values crowding below 1, where a key of the grid spans 0.014: the
+    // six values 0.9951 .. 0.9956 share one key. scipy.stats.spearmanr(x, y) (scipy 1.10) gives
+    // 0.39579745461116567; with the six tied (the grid alone) it gives 0.5534886180850067.
+    const std::vector<double> x{0.10, 0.20, 0.30, 0.50, 0.9951, 0.9952, 0.9953, 0.9954, 0.9955, 0.9956, 1.0, 1.0};
+    const std::vector<double> y{3, 1, 2, 4, 12, 11, 10, 9, 8, 7, 5, 6};
+    const Data d = one_group({x, y});
+    CorrelationSpec spec = spec_of(2, 1);
+    spec.key_bits = 10;
+    const auto cell = run(spec, d).cell(Method::spearman, 0, 0, 1);
+    EXPECT_NEAR(cell.r, 0.39579745461116567, 1e-12);
+    EXPECT_NEAR(cell.r, reference::spearman(x, y), 1e-12);
+    EXPECT_EQ(cell.rank_error, 0.0);
+    spec.refinements = 0;
+    const auto grid = run(spec, d).cell(Method::spearman, 0, 0, 1);
+    EXPECT_NEAR(grid.r, 0.5534886180850067, 1e-12);
+    EXPECT_LE(std::fabs(grid.r - 0.39579745461116567), grid.rank_error);
+
+    // At scale: 30 % of the customers between 0.995 and 1 (a tenth of them exactly 1: true ties),
+    // the others spread over [0, 0.99]; y follows x's order within the crowd. The grid alone is
+    // off by far more than 0.005. The job's 4,096 cells cannot hold 5,000 distinct values: the
+    // refined cells are within their stated bound (7.2e-4; off by 1.3e-5), at any split over
+    // ranks; 16,384 cells are exact.
+    std::mt19937_64 rng(12);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    std::vector<double> p, q;
+    for (int c = 0; c < 5000; ++c) {
+        const double u = unit(rng);
+        if (unit(rng) < 0.3) {
+            p.push_back(unit(rng) < 0.1 ? 1.0 : 0.995 + 0.005 * u);
+            q.push_back(10.0 * u + 0.1 * normal(rng));
+        } else {
+            p.push_back(0.99 * u);
+            q.push_back(5.0 * unit(rng));
+        }
+    }
+    const Data big = one_group({p, q});
+    const double rho = reference::spearman(p, q);
+    spec.refinements = 0;
+    EXPECT_GT(std::fabs(run(spec, big).cell(Method::spearman, 0, 0, 1).r - rho), 0.005);
+    spec.refinements = 4;
+    const auto bounded = run(spec, big).cell(Method::spearman, 0, 0, 1);
+    EXPECT_GT(bounded.rank_error, 0.0);
+    EXPECT_LE(bounded.rank_error, 0.005);
+    EXPECT_LE(std::fabs(bounded.r - rho), bounded.rank_error);
+    std::vector<int> part(p.size());
+    for (std::size_t c = 0; c < part.size(); ++c) part[c] = int(c % 3);
+    const auto split = run(spec, big, 3, part).cell(Method::spearman, 0, 0, 1);
+    EXPECT_TRUE(same_bits(split.r, bounded.r));
+    EXPECT_TRUE(same_bits(split.rank_error, bounded.rank_error));
+    spec.cells_per_key = 16;
+    const auto exact = run(spec, big).cell(Method::spearman, 0, 0, 1);
+    EXPECT_NEAR(exact.r, rho, 1e-12);
+    EXPECT_EQ(exact.rank_error, 0.0);
+}
+
+TEST(RankPartition, OrderKeysKeepTheOrderOfTheDoubles) {
+    const std::vector<double> xs{-INFINITY, -1e300, -1.0, -1e-300, -0.0, 0.0, 1e-300, 0.5, 0.5000000000000001, 1.0, 1e300, INFINITY};
+    for (std::size_t k = 0; k + 1 < xs.size(); ++k)
+        if (xs[k] == xs[k + 1]) EXPECT_EQ(order_key(xs[k]), order_key(xs[k + 1]));
+        else EXPECT_LT(order_key(xs[k]), order_key(xs[k + 1])) << xs[k];
+}
+
+TEST(RankPartition, CheckpointWordsRestoreTheCells) {
+    CorrelationRanges ranges(spec_of(1, 1));
+    std::vector<double> xs;
+    for (int k = 0; k < 50; ++k) xs.push_back(0.99 + 0.0001 * k);
+    xs.push_back(0.0);
+    const std::vector<int> g{0};
+    for (const double x : xs) ranges.add(std::vector<double>{x}, g);
+    const CorrelationGrid grid(ranges);
+    RankPartition cells(grid, 4, 4 * 4096);
+    RankHistograms h(cells);
+    for (const double x : xs) h.add(std::vector<double>{x}, g);
+    ASSERT_TRUE(cells.refine(h.spans()));
+    EXPECT_GT(cells.cells(0), 4096u);
+    RankPartition again(grid, 4, 4 * 4096);
+    again.restore(cells.words());
+    EXPECT_EQ(again.cells(0), cells.cells(0));
+    for (const double x : xs) EXPECT_EQ(again.cell(0, x), cells.cell(0, x));
+    // Non-decreasing in the value; the least and greatest of the split cells alone in theirs.
+    for (std::size_t k = 1; k + 1 < xs.size(); ++k) EXPECT_LE(cells.cell(0, xs[k - 1]), cells.cell(0, xs[k]));
+    EXPECT_LT(cells.cell(0, xs[48]), cells.cell(0, xs[49]));
 }
 
 TEST(Correlation, RankKeysAreMonotoneAndSeparateValuesOneStepApart) {
@@ -497,9 +619,14 @@ TEST(Correlation, HistogramsOnlyWhereNeeded) {
     EXPECT_EQ(grid.feed(0, 2, 0), grid.feed(0, 2, 1));
     EXPECT_EQ(grid.feed(1, 0, 1), grid.feed(1, 0, 2));
     EXPECT_EQ(grid.feed(2, 0, 1), -1);
-    EXPECT_EQ(grid.histogram_words(), std::size_t(8) * 4096);
     CorrelationMoments moments(grid);
-    EXPECT_EQ(moments.memory_bytes(), std::size_t(8) * (8 * 4096 + 3 * 6 * 9));
+    EXPECT_EQ(moments.memory_bytes(), std::size_t(8) * 3 * 6 * 9);
+    // Before any refinement: one cell per key; the histograms, then per variable and cell its
+    // customers (sums) and its least and greatest value (maxima).
+    const RankPartition cells(grid, 4, 4 * 4096);
+    const RankHistograms histograms(cells);
+    EXPECT_EQ(histograms.histogram_words(), std::size_t(8) * 4096);
+    EXPECT_EQ(histograms.memory_bytes(), std::size_t(8) * (8 * 4096 + 3 * 3 * 4096));
 }
 
 TEST(Correlation, BadInputIsRejected) {
@@ -521,9 +648,16 @@ TEST(Correlation, BadInputIsRejected) {
     EXPECT_THROW(moments.add(std::vector<double>{1.0, 2.0}, std::vector<int>{1}), std::invalid_argument);
     EXPECT_THROW(moments.add(std::vector<double>{1.0, kNaN}, g0), std::invalid_argument);
     moments.add(std::vector<double>{1.0, 2.0}, g0);
-    const RankTables tables = moments.take_rank_tables();
-    EXPECT_THROW(moments.take_rank_tables(), std::logic_error);
-    EXPECT_THROW(moments.add(std::vector<double>{1.0, 2.0}, g0), std::logic_error);
+    const RankPartition cells(grid, 4, 4096);
+    RankHistograms histograms(cells);
+    EXPECT_THROW(histograms.add(std::vector<double>{5.0, 2.0}, g0), std::invalid_argument);
+    EXPECT_THROW(histograms.add(std::vector<double>{1.0, kNaN}, g0), std::invalid_argument);
+    bad.key_bits = 12;
+    bad.refinements = 17;
+    EXPECT_THROW(CorrelationRanges{bad}, std::invalid_argument);
+    bad.refinements = 4;
+    bad.cells_per_key = 0;
+    EXPECT_THROW(CorrelationRanges{bad}, std::invalid_argument);
 }
 
 }  // namespace
