@@ -15,10 +15,29 @@ namespace {
 std::string why() { return std::strerror(errno); }
 }  // namespace
 
-SpillBytes::SpillBytes(std::string path, std::size_t row_bytes, std::size_t block_rows, SpillBudget& budget)
-    : path_(std::move(path)), row_bytes_(row_bytes), block_rows_(block_rows ? block_rows : 1), budget_(budget) {}
+void SpillBudget::lend(std::uint64_t bytes) {
+    const std::uint64_t lent = std::min(bytes, allowance_);
+    allowance_ -= lent;
+    lent_ += lent;
+    for (auto it = stores_.rbegin(); it != stores_.rend() && used_ > allowance_; ++it)
+        (*it)->write_out(used_ - allowance_);
+}
 
-SpillBytes::~SpillBytes() { clear(); }
+void SpillBudget::give_back(std::uint64_t bytes) noexcept {
+    const std::uint64_t back = std::min(bytes, lent_);
+    lent_ -= back;
+    allowance_ += back;
+}
+
+SpillBytes::SpillBytes(std::string path, std::size_t row_bytes, std::size_t block_rows, SpillBudget& budget)
+    : path_(std::move(path)), row_bytes_(row_bytes), block_rows_(block_rows ? block_rows : 1), budget_(budget) {
+    budget_.stores_.push_back(this);
+}
+
+SpillBytes::~SpillBytes() {
+    clear();
+    std::erase(budget_.stores_, this);
+}
 
 void SpillBytes::clear() {
     for (const Sealed& s : sealed_)
@@ -56,27 +75,43 @@ void SpillBytes::seal() {
         s.memory = std::move(tail_);
         tail_ = {};
     } else {
-        if (fd_ < 0) {
-            fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-            if (fd_ < 0)
-                throw IoError(path_ + ": cannot create the scratch file for per-customer state (" + why() +
-                              "); make its directory writable, or give a larger --memory-per-rank");
-        }
-        s.offset = file_bytes_;
-        std::size_t done = 0;
-        while (done < s.bytes) {
-            const ssize_t w = ::pwrite(fd_, tail_.data() + done, s.bytes - done, off_t(s.offset + done));
-            if (w < 0 && errno == EINTR) continue;
-            if (w <= 0)
-                throw IoError(path_ + ": cannot write per-customer state to the scratch file (" + why() +
-                              "); free space on its file system, or give a larger --memory-per-rank");
-            done += std::size_t(w);
-        }
-        file_bytes_ += s.bytes;
-        budget_.count_spill(s.bytes);
+        write_block(tail_.data(), s.bytes, s.offset);
         tail_.clear();
     }
     sealed_.push_back(std::move(s));
+}
+
+void SpillBytes::write_block(const std::byte* data, std::uint64_t bytes, std::uint64_t& offset) {
+    if (fd_ < 0) {
+        fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd_ < 0)
+            throw IoError(path_ + ": cannot create the scratch file for per-customer state (" + why() +
+                          "); make its directory writable, or give a larger --memory-per-rank");
+    }
+    offset = file_bytes_;
+    std::size_t done = 0;
+    while (done < bytes) {
+        const ssize_t w = ::pwrite(fd_, data + done, bytes - done, off_t(offset + done));
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0)
+            throw IoError(path_ + ": cannot write per-customer state to the scratch file (" + why() +
+                          "); free space on its file system, or give a larger --memory-per-rank");
+        done += std::size_t(w);
+    }
+    file_bytes_ += bytes;
+    budget_.count_spill(bytes);
+}
+
+std::uint64_t SpillBytes::write_out(std::uint64_t bytes) {
+    std::uint64_t freed = 0;
+    for (auto it = sealed_.rbegin(); it != sealed_.rend() && freed < bytes; ++it) {
+        if (it->memory.empty() || it->released) continue;
+        write_block(it->memory.data(), it->bytes, it->offset);
+        std::vector<std::byte>().swap(it->memory);
+        budget_.release(it->bytes);
+        freed += it->bytes;
+    }
+    return freed;
 }
 
 std::size_t SpillBytes::rows_of(std::size_t b) const noexcept {

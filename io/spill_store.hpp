@@ -15,6 +15,8 @@
 
 namespace engage::io {
 
+class SpillBytes;
+
 // The bytes that sealed blocks of all of a rank's spill stores may keep in memory.
 class SpillBudget {
 public:
@@ -26,11 +28,20 @@ public:
     }
     void release(std::uint64_t bytes) noexcept { used_ -= bytes; }
     std::uint64_t allowance() const noexcept { return allowance_; }
+    std::uint64_t used() const noexcept { return used_; }
     std::uint64_t spilled() const noexcept { return spilled_; }  // bytes written to scratch files
     void count_spill(std::uint64_t bytes) noexcept { spilled_ += bytes; }
 
+    // Memory that a stage holds beside the spill stores for a while (the retention predictions:
+    // known only after the fits): taken off the allowance, and blocks beyond the rest written
+    // out to their scratch files, latest first (they are read last). give_back() returns it.
+    void lend(std::uint64_t bytes);
+    void give_back(std::uint64_t bytes) noexcept;
+
 private:
-    std::uint64_t allowance_, used_ = 0, spilled_ = 0;
+    friend class SpillBytes;  // registers itself, to be asked to write blocks out
+    std::uint64_t allowance_, used_ = 0, spilled_ = 0, lent_ = 0;
+    std::vector<SpillBytes*> stores_;
 };
 
 // Rows of `row_bytes` bytes in blocks of `block_rows` rows.
@@ -59,7 +70,12 @@ public:
     // Drops every row and the scratch file.
     void clear();
 
+    // Writes sealed blocks held in memory out to the scratch file, latest first, until `bytes`
+    // are freed or none is left; returns the bytes freed (SpillBudget::lend).
+    std::uint64_t write_out(std::uint64_t bytes);
+
 private:
+    void write_block(const std::byte* data, std::uint64_t bytes, std::uint64_t& offset);
     struct Sealed {
         std::vector<std::byte> memory;  // empty when spilled
         std::uint64_t offset = 0, bytes = 0;

@@ -71,6 +71,9 @@ public:
     // The distinct summaries, sorted.
     std::span<const RfmSummary> summaries() const noexcept { return summaries_; }
     bool empty() const noexcept { return summaries_.empty(); }
+    std::uint64_t bytes() const noexcept {
+        return summaries_.size() * (sizeof(RfmSummary) + sizeof(RfmPrediction));
+    }
 
 private:
     std::vector<RfmSummary> summaries_;
