@@ -70,45 +70,37 @@ json group_json(const EngagementGroup& g, const std::string& name, bool with_mig
     return out;
 }
 
+// The groups of one level after suppression, and "other". With `splice` (the relationship
+// managers: one entry per manager), the groups are left to it, built when written, and it keeps
+// for report.html the groups that page shows.
 json level_json(const EngagementSummary& s, Level level, const std::vector<std::string>& names,
-                std::int64_t min_size) {
+                std::int64_t min_size, Splice* splice = nullptr) {
     const SuppressedLevel sl = suppress_small_groups(s, level, min_size);
-    json groups = json::array();
     const bool migration = level == Level::business_unit;
-    for (std::size_t g : sl.kept) groups.push_back(group_json(s.group(level, g), names[g], migration));
     json out;
-    out["groups"] = groups;
+    if (splice) {
+        auto kept = std::make_shared<const std::vector<std::size_t>>(sl.kept);
+        splice->count = kept->size();
+        splice->entry = [&s, &names, kept, level, migration](std::size_t i) {
+            return group_json(s.group(level, (*kept)[i]), names[(*kept)[i]], migration);
+        };
+        std::vector<double> means;
+        means.reserve(kept->size());
+        for (std::size_t g : *kept) {
+            const json m = ratio(s.group(level, g).score_milli, s.group(level, g).customers, 1e-3);
+            means.push_back(m.is_null() ? std::nan("") : m.get<double>());
+        }
+        json shown = json::array();
+        for (std::size_t i : html::shown_groups(means)) shown.push_back(splice->entry(i));
+        splice->shown = {{"total", splice->count}, {"shown", std::move(shown)}};
+        out["groups"] = splice->marker();
+    } else {
+        json groups = json::array();
+        for (std::size_t g : sl.kept) groups.push_back(group_json(s.group(level, g), names[g], migration));
+        out["groups"] = std::move(groups);
+    }
     out["suppressed_groups"] = sl.other_groups;
     out["other"] = sl.other_shown ? group_json(sl.other, "other (" + std::to_string(sl.other_groups) + " groups)", migration)
-                                  : json();
-    return out;
-}
-
-// The relationship managers: the same as level_json, with the groups as a splice (one entry per
-// manager, built when written) and, for report.html, the groups it shows.
-json rm_level_json(const EngagementSummary& s, const std::vector<std::string>& names, std::int64_t min_size,
-                   Splice& splice) {
-    constexpr Level level = Level::relationship_manager;
-    const SuppressedLevel sl = suppress_small_groups(s, level, min_size);
-    auto kept = std::make_shared<const std::vector<std::size_t>>(sl.kept);
-    splice.pointer = "/engagement/relationship_managers/groups";
-    splice.count = kept->size();
-    splice.entry = [&s, &names, kept](std::size_t i) {
-        return group_json(s.group(level, (*kept)[i]), names[(*kept)[i]], false);
-    };
-    std::vector<double> means;
-    means.reserve(kept->size());
-    for (std::size_t g : *kept) {
-        const json m = ratio(s.group(level, g).score_milli, s.group(level, g).customers, 1e-3);
-        means.push_back(m.is_null() ? std::nan("") : m.get<double>());
-    }
-    json shown = json::array();
-    for (std::size_t i : html::shown_groups(means)) shown.push_back(splice.entry(i));
-    splice.shown = {{"total", splice.count}, {"shown", std::move(shown)}};
-    json out;
-    out["groups"] = splice.marker();
-    out["suppressed_groups"] = sl.other_groups;
-    out["other"] = sl.other_shown ? group_json(sl.other, "other (" + std::to_string(sl.other_groups) + " groups)", false)
                                   : json();
     return out;
 }
@@ -143,7 +135,9 @@ EngagementReport engagement_report(const EngagementSummary& summary, const TierS
     const auto min = std::int64_t(config.min_group_size);
     r["business_units"] = level_json(summary, Level::business_unit, meta.business_unit_names, min);
     r["regions"] = level_json(summary, Level::region, meta.region_names, min);
-    r["relationship_managers"] = rm_level_json(summary, meta.rm_names, min, out.relationship_managers);
+    out.relationship_managers.pointer = "/engagement/relationship_managers/groups";
+    r["relationship_managers"] =
+        level_json(summary, Level::relationship_manager, meta.rm_names, min, &out.relationship_managers);
     if (truth.count() > 0) {
         const double rho = truth.rho();
         r["validation"] = {{"customers", truth.count()},

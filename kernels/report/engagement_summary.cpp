@@ -74,14 +74,15 @@ EngagementSummary::EngagementSummary(std::size_t business_units, std::size_t reg
     groups_.resize(offset_[kLevels]);
 }
 
-void EngagementSummary::update(const ScoredCustomer& c) noexcept {
-    const auto k = EngagementGroup::contribution(c);
+void EngagementSummary::add(const EngagementGroup::Contribution& k, const ScoredCustomer& c) noexcept {
     if (!k.acquired) return;
     groups_[0].add(k);
     groups_[offset_[int(Level::business_unit)] + c.business_unit].add(k);
     groups_[offset_[int(Level::region)] + c.region].add(k);
     groups_[offset_[int(Level::relationship_manager)] + c.rm].add(k);
 }
+
+void EngagementSummary::update(const ScoredCustomer& c) noexcept { add(EngagementGroup::contribution(c), c); }
 
 void EngagementSummary::update(std::span<const ScoredCustomer> block) {
     // At 400,000 relationship managers their groups (470 MB) are far out of cache: each
@@ -104,13 +105,7 @@ void EngagementSummary::update(std::span<const ScoredCustomer> block) {
                                       static_cast<const void*>(&g.revenue_cents), static_cast<const void*>(&g.wallet_cents)})
                 __builtin_prefetch(field, 1);
         }
-        const auto& k = contributions_[i];
-        if (!k.acquired) continue;
-        const ScoredCustomer& c = block[i];
-        groups_[0].add(k);
-        groups_[offset_[int(Level::business_unit)] + c.business_unit].add(k);
-        groups_[offset_[int(Level::region)] + c.region].add(k);
-        groups_[rms + c.rm].add(k);
+        add(contributions_[i], block[i]);
     }
 }
 

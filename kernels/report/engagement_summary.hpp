@@ -77,6 +77,7 @@ public:
     std::span<std::int64_t> max_words() noexcept { return {}; }
 
 private:
+    void add(const EngagementGroup::Contribution& k, const ScoredCustomer& c) noexcept;  // to its four groups
     std::array<std::size_t, kLevels + 1> offset_{};
     std::vector<EngagementGroup> groups_;
     std::vector<EngagementGroup::Contribution> contributions_;  // update(block)'s scratch

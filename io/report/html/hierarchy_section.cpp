@@ -19,6 +19,9 @@ namespace {
 constexpr std::size_t kEnds = 10;           // top and bottom groups shown of a long level
 constexpr std::size_t kShowAllUpTo = 2 * kEnds + 5;
 
+// A group's place in the top/bottom order: its mean score, an undefined one last.
+double rank_key(double mean_score) { return finite(mean_score) ? mean_score : -1e300; }
+
 // A 100 x 10 stacked bar of the group's tier shares (not a chart of its own: class "spark").
 std::string tier_spark(const json* g) {
     std::string out = "<svg class=\"spark\" viewBox=\"0 0 100 10\" width=\"100\" height=\"10\" aria-hidden=\"true\">";
@@ -115,8 +118,7 @@ std::string level_html(const Level& l, const std::string& table_name, const std:
     } else {
         std::vector<const json*> order = l.groups;
         std::stable_sort(order.begin(), order.end(), [](const json* a, const json* b) {
-            const double x = number(at(a, {"mean_score"})), y = number(at(b, {"mean_score"}));
-            return (finite(x) ? x : -1e300) > (finite(y) ? y : -1e300);
+            return rank_key(number(at(a, {"mean_score"}))) > rank_key(number(at(b, {"mean_score"})));
         });
         const std::vector<const json*> top(order.begin(), order.begin() + kEnds);
         std::vector<const json*> bottom(order.end() - kEnds, order.end());
@@ -142,8 +144,9 @@ std::vector<std::size_t> shown_groups(const std::vector<double>& mean_scores) {
     std::vector<std::size_t> order(mean_scores.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     if (order.size() <= kShowAllUpTo) return order;
-    auto key = [&](std::size_t i) { return finite(mean_scores[i]) ? mean_scores[i] : -1e300; };
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) > key(b); });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return rank_key(mean_scores[a]) > rank_key(mean_scores[b]);
+    });
     std::vector<std::size_t> shown(order.begin(), order.begin() + kEnds);
     shown.insert(shown.end(), order.end() - kEnds, order.end());
     std::sort(shown.begin(), shown.end());
