@@ -126,6 +126,7 @@ void StudyStage::refine_or_rank() {
     rank_tables_ = std::make_unique<kernels::RankTables>(std::move(*histograms_));
     histograms_.reset();
     rank_moments_ = std::make_unique<kernels::RankMoments>(*rank_tables_);
+    tails_ = std::make_unique<kernels::PearsonTails>(*moments_);
 }
 
 void StudyStage::publish() const {
@@ -168,7 +169,8 @@ void StudyStage::finish(const mpi::Comm& comm, int step) {
     } else if (date_.main && rank_moments_ && !correlation_) {
         rows_->clear();
         mpi::reduce_state(comm, *rank_moments_);
-        correlation_ = std::make_unique<CorrelationResult>(*moments_, *rank_moments_);
+        mpi::reduce_state(comm, *tails_);
+        correlation_ = std::make_unique<CorrelationResult>(*moments_, *rank_moments_, tails_.get());
         publish();
     }
 }
@@ -204,7 +206,11 @@ void StudyStage::sweep(int step, std::size_t block) {
             }
         } else if (correlates(r.customer)) {
             if (histograms_) histograms_->add(study_values(r), group_of(r.customer));
-            else if (rank_moments_) rank_moments_->add(study_values(r), group_of(r.customer));
+            else if (rank_moments_) {
+                const auto values = study_values(r);
+                rank_moments_->add(values, group_of(r.customer));
+                tails_->add(values, group_of(r.customer));
+            }
         }
     }
 }
@@ -259,6 +265,7 @@ void StudyStage::save(io::StateWriter& out) {
     out.vector(histograms_ ? std::span<const std::int64_t>(histograms_->max_words()) : none);
     out.vector(rank_tables_ ? rank_tables_->words() : none);
     out.vector(sums(rank_moments_.get()));
+    out.vector(sums(tails_.get()));
     out.value(std::int64_t(correlation_ ? 1 : 0));
 }
 
@@ -274,8 +281,8 @@ void StudyStage::restore(io::StateReader& in, int finished) {
     restore_words(in, result_.sums);
     in.fixed(result_.claims.sum_words());
     in.fixed(result_.claims.sum_words_exact());
-    std::vector<std::int64_t> ranges, moments, partition, histogram_sums, histogram_maxima, tables, rank_moments;
-    for (auto* words : {&ranges, &moments, &partition, &histogram_sums, &histogram_maxima, &tables, &rank_moments})
+    std::vector<std::int64_t> ranges, moments, partition, histogram_sums, histogram_maxima, tables, rank_moments, tails;
+    for (auto* words : {&ranges, &moments, &partition, &histogram_sums, &histogram_maxima, &tables, &rank_moments, &tails})
         in.vector(*words);
     const bool correlated = in.value<std::int64_t>() != 0;
     if (finished >= 2) keys_->finalize();
@@ -305,10 +312,12 @@ void StudyStage::restore(io::StateReader& in, int finished) {
                 rank_tables_ = std::make_unique<RankTables>(*partition_, tables);
                 rank_moments_ = std::make_unique<RankMoments>(*rank_tables_);
                 copy(rank_moments, rank_moments_->sum_words(), "rank moments");
+                tails_ = std::make_unique<PearsonTails>(*moments_);
+                copy(tails, tails_->sum_words(), "fourth moments");
             }
         }
         if (correlated) {
-            correlation_ = std::make_unique<CorrelationResult>(*moments_, *rank_moments_);
+            correlation_ = std::make_unique<CorrelationResult>(*moments_, *rank_moments_, tails_.get());
             publish();
         }
     } else if (finished >= 3) {

@@ -20,6 +20,7 @@
 #include "study/claims.hpp"
 #include "study/correlation.hpp"
 #include "study/outcome.hpp"
+#include "study/pearson_tails.hpp"
 
 namespace engage::jobs {
 
@@ -100,6 +101,7 @@ private:
     std::unique_ptr<kernels::RankHistograms> histograms_;  // while counting them
     std::unique_ptr<kernels::RankTables> rank_tables_;
     std::unique_ptr<kernels::RankMoments> rank_moments_;
+    std::unique_ptr<kernels::PearsonTails> tails_;  // counted with the rank moments
     std::unique_ptr<kernels::CorrelationResult> correlation_;
 };
 

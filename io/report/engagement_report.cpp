@@ -109,15 +109,26 @@ json level_json(const EngagementSummary& s, Level level, const std::vector<std::
 
 EngagementReport engagement_report(const EngagementSummary& summary, const TierScoreHistogram& score_by_tier,
                        const RankCorrelation& truth,
-                       const EngagementConfig& config, const CustomerBaseMeta& meta, const std::string& as_of,
+                       const EngagementConfig& config, const std::array<bool, kDimensions>& signal,
+                       const CustomerBaseMeta& meta, const std::string& as_of,
                        const std::string& previous_as_of) {
     EngagementReport out;
     json& r = out.section;
     r["as_of"] = as_of;
     r["previous_as_of"] = previous_as_of;
-    json weights;
-    for (int d = 0; d < kDimensions; ++d) weights[kDimensionNames[d]] = config.dimension_weight[d];
+    // The configured weights, and those the composite uses where a customer's every dimension
+    // is known: renormalised over the dimensions with signal in the base (kernels/engagement/scoring.hpp).
+    json weights, effective, without = json::array();
+    double kept = 0;
+    for (int d = 0; d < kDimensions; ++d) kept += signal[d] ? config.dimension_weight[d] : 0.0;
+    for (int d = 0; d < kDimensions; ++d) {
+        weights[kDimensionNames[d]] = config.dimension_weight[d];
+        effective[kDimensionNames[d]] = signal[d] && kept > 0 ? config.dimension_weight[d] / kept : 0.0;
+        if (!signal[d]) without.push_back(kDimensionNames[d]);
+    }
     r["model"] = {{"dimension_weights", weights},
+                  {"dimensions_without_signal", without},
+                  {"effective_dimension_weights", effective},
                   {"fully_engaged_min", config.fully_engaged_min},
                   {"engaged_min", config.engaged_min},
                   {"half_life_days", config.half_life_days},

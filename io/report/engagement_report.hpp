@@ -29,6 +29,7 @@ EngagementReport engagement_report(const kernels::EngagementSummary& summary,
                                          const kernels::TierScoreHistogram& score_by_tier,
                                          const kernels::RankCorrelation& truth,
                                          const kernels::EngagementConfig& config,
+                                         const std::array<bool, kernels::kDimensions>& signal,
                                          const CustomerBaseMeta& meta, const std::string& as_of,
                                          const std::string& previous_as_of);
 

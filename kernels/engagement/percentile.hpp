@@ -6,6 +6,7 @@
 // customers whose raw values differ by less than one step (0.034 % relative for the count-like
 // metrics, 1/65,535 of the range for the bounded ones) rank as ties; between values one step
 // or more apart the rank is the exact mid-rank of the raw values (tested).
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -95,9 +96,16 @@ public:
                 running += n;
             }
             totals_[s] = running;
+            signal_[s] = std::count_if(counts_.begin() + std::ptrdiff_t(std::size_t(s) * kKeys),
+                                       counts_.begin() + std::ptrdiff_t(std::size_t(s + 1) * kKeys),
+                                       [](std::int64_t n) { return n > 0; }) > 1;
         }
     }
     std::int64_t count(int series) const noexcept { return totals_[series]; }
+    // Whether the series tells customers apart: more than one key occupied. A series whose
+    // customers all share one key (every customer without involvement, one known wallet) ranks
+    // each of them at 50, which says nothing about any of them.
+    bool has_signal(int series) const noexcept { return signal_[series]; }
     // The customers per key of one series.
     std::span<const std::int64_t> counts(int series) const noexcept {
         return {counts_.data() + std::size_t(series) * kKeys, std::size_t(kKeys)};
@@ -114,6 +122,7 @@ public:
 private:
     std::vector<std::int64_t> counts_, midrank2_;
     std::array<std::int64_t, Series> totals_{};
+    std::array<bool, Series> signal_{};
 };
 
 }  // namespace engage::kernels

@@ -27,6 +27,18 @@ inline TierEvidence tier_evidence(const EngagementSignals& s) noexcept {
     return {(!std::isnan(s.sentiment) && s.sentiment < 0) || s.complaints > 0, s.falling};
 }
 
+// Whether each dimension has signal in the base: some of its metrics tell customers apart.
+inline std::array<bool, kDimensions> dimension_signal(const MetricHistograms& h) noexcept {
+    auto has = [&](Metric m) { return h.has_signal(series_of(m)); };
+    std::array<bool, kDimensions> out{};
+    out[int(Dimension::usage)] = has(Metric::usage_breadth) || has(Metric::usage_depth) || has(Metric::usage_regularity);
+    out[int(Dimension::sentiment)] = has(Metric::sentiment);
+    out[int(Dimension::involvement)] = has(Metric::involvement);
+    out[int(Dimension::advocacy)] = has(Metric::advocacy);
+    out[int(Dimension::competitive)] = has(Metric::share_of_wallet);
+    return out;
+}
+
 struct EngagementScore {
     bool acquired = false;
     std::array<double, kDimensions> dimension{};  // 0-100; NaN where unknown
@@ -44,10 +56,21 @@ inline EngagementScore score_customer(const MetricKeys& k, const TierEvidence& e
         s.composite = unknown;
         return s;
     }
-    auto pct = [&](Metric m) { return k.is_known(m) ? h.percentile(series_of(m), k.key[int(m)]) : unknown; };
-    // Usage: breadth, depth and regularity weigh equally.
-    s.dimension[int(Dimension::usage)] =
-        (pct(Metric::usage_breadth) + pct(Metric::usage_depth) + pct(Metric::usage_regularity)) / 3.0;
+    // A metric without signal anywhere in the base (every customer on one key) is unknown: its
+    // dimension drops out of the composite, whose weights renormalise over the rest.
+    auto pct = [&](Metric m) {
+        return k.is_known(m) && h.has_signal(series_of(m)) ? h.percentile(series_of(m), k.key[int(m)]) : unknown;
+    };
+    // Usage: breadth, depth and regularity weigh equally, those without signal in the base left
+    // out (unknown when none has any).
+    double usage = 0;
+    int usage_metrics = 0;
+    for (Metric m : {Metric::usage_breadth, Metric::usage_depth, Metric::usage_regularity}) {
+        if (!h.has_signal(series_of(m))) continue;
+        usage += pct(m);
+        ++usage_metrics;
+    }
+    s.dimension[int(Dimension::usage)] = usage_metrics > 0 ? usage / usage_metrics : unknown;
     s.dimension[int(Dimension::sentiment)] = pct(Metric::sentiment);
     s.dimension[int(Dimension::involvement)] = pct(Metric::involvement);
     s.dimension[int(Dimension::advocacy)] = pct(Metric::advocacy);

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "study/pearson_tails.hpp"
+
 namespace engage::kernels {
 
 namespace {
@@ -26,11 +28,13 @@ void add_words(std::vector<std::int64_t>& into, const std::vector<std::int64_t>&
     for (std::size_t k = 0; k < into.size(); ++k) into[k] += from[k];
 }
 
-FisherInterval interval_with_z(double r, std::int64_t n, CorrelationMethod method, double z) {
+// `inflation`: n Var(r) over (1 - r^2)^2, 1 under a bivariate normal (Pearson's without the
+// fourth moments).
+FisherInterval interval_with_z(double r, std::int64_t n, CorrelationMethod method, double z, double inflation = 1.0) {
     constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-    if (std::isnan(r) || n < 4) return {nan, nan};
+    if (std::isnan(r) || n < 4 || std::isnan(inflation)) return {nan, nan};
     if (r >= 1.0 || r <= -1.0) return {r, r};
-    const double variance = (method == CorrelationMethod::pearson ? 1.0 : 1.0 + r * r / 2.0) / double(n - 3);
+    const double variance = (method == CorrelationMethod::pearson ? inflation : 1.0 + r * r / 2.0) / double(n - 3);
     const double centre = std::atanh(r), half = z * std::sqrt(variance);
     return {std::tanh(centre - half), std::tanh(centre + half)};
 }
@@ -124,7 +128,8 @@ MomentWords::ConstWords RankMoments::pair(int g, int i, int j) const noexcept {
 
 // ---- results ----
 
-CorrelationResult::CorrelationResult(const CorrelationMoments& moments, const RankMoments& rank_moments)
+CorrelationResult::CorrelationResult(const CorrelationMoments& moments, const RankMoments& rank_moments,
+                                     const PearsonTails* tails)
     : variables_(moments.grid().variables()), groups_(moments.grid().groups()) {
     const CorrelationGrid& grid = moments.grid();
     const CorrelationSpec& spec = grid.spec();
@@ -153,7 +158,11 @@ CorrelationResult::CorrelationResult(const CorrelationMoments& moments, const Ra
                                               : std::min(2.0, rank_moments.tables().angle(g, i, grid.feed(g, i, j)) +
                                                                   rank_moments.tables().angle(g, j, grid.feed(g, j, i)));
                     if (!c.suppressed) {
-                        const FisherInterval ci = interval_with_z(c.r, n, method, z);
+                        double inflation = 1.0;
+                        if (tails && method == CorrelationMethod::pearson && i != j && !std::isnan(c.r))
+                            inflation = c.r * c.r >= 1.0 ? 1.0
+                                                         : tails->variance_n(g, i, j) / ((1.0 - c.r * c.r) * (1.0 - c.r * c.r));
+                        const FisherInterval ci = interval_with_z(c.r, n, method, z, inflation);
                         c.ci_low = ci.low;
                         c.ci_high = ci.high;
                     }

@@ -86,10 +86,15 @@ struct CorrelationCell {
     double rank_error = std::numeric_limits<double>::quiet_NaN();
 };
 
+class PearsonTails;
+
 class CorrelationResult {
 public:
-    // From the all-reduced moments of passes 2 and 3.
-    CorrelationResult(const CorrelationMoments& moments, const RankMoments& rank_moments);
+    // From the all-reduced moments of passes 2 and 3 and, for Pearson intervals that hold
+    // without normality, the all-reduced fourth moments of the rank pass (kernels/study/
+    // pearson_tails.hpp; without them: Fisher's normal-theory interval).
+    CorrelationResult(const CorrelationMoments& moments, const RankMoments& rank_moments,
+                      const PearsonTails* tails = nullptr);
     int variables() const noexcept { return variables_; }
     int groups() const noexcept { return groups_; }
     // Symmetric in (i, j).
@@ -111,7 +116,8 @@ double normal_quantile_two_sided(double confidence);
 
 // Fisher-z interval of a correlation r from n pairs: tanh(atanh r -+ z se), with
 // se^2 = 1 / (n - 3) (Pearson; Fisher 1921) or (1 + r^2 / 2) / (n - 3) (Spearman; Bonett &
-// Wright 2000). NaN bounds when r is NaN or n < 4; [r, r] when |r| = 1.
+// Wright 2000). NaN bounds when r is NaN or n < 4; [r, r] when |r| = 1. The report's Pearson
+// intervals replace 1 by n Var(r) / (1 - r^2)^2 from the fourth moments (PearsonTails).
 FisherInterval fisher_interval(double r, std::int64_t n, CorrelationMethod method,
                                double confidence = 0.95);
 

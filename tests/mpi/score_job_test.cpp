@@ -33,6 +33,7 @@ struct EngagementReference {
     kernels::EngagementSummary summary;
     kernels::RankCorrelation truth;
     kernels::TierScoreHistogram score_by_tier;
+    std::array<bool, kernels::kDimensions> signal;
 };
 
 EngagementReference engagement_reference(std::span<const kernels::EngagementRecord> records,
@@ -43,7 +44,7 @@ EngagementReference engagement_reference(std::span<const kernels::EngagementReco
     EngagementReference r{std::vector<kernels::ScoredCustomer>(records.size()),
                           kernels::EngagementSummary(meta.business_unit_names.size(), meta.region_names.size(),
                                                      meta.rm_names.size()),
-                          {}, {}};
+                          {}, {}, kernels::dimension_signal(*metrics)};
     kernels::score_all(records, *metrics, config, r.scored);
     kernels::ValidationHistograms validation;
     std::vector<kernels::ValidationPair> pairs;
@@ -113,7 +114,7 @@ TEST(ScoreJob, EqualsTheSerialReference) {
             {s.input, as_of, format_iso_date(meta.epoch_unix_day + ctx.window_start), s.window_days, shards,
              std::int64_t(model.min_group_size)});
         auto engagement_section = io::engagement_report(engagement.summary, engagement.score_by_tier, engagement.truth, model,
-                                                        meta, as_of, format_iso_date(meta.epoch_unix_day + ctx.previous_as_of));
+                                                        engagement.signal, meta, as_of, format_iso_date(meta.epoch_unix_day + ctx.previous_as_of));
         // The job streams the relationship managers' list into report.json; here it is put in
         // whole, so the file is compared with nlohmann's own printing of the whole document.
         report["engagement"] = engagement_section.section;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "study/correlation.hpp"
+#include "study/pearson_tails.hpp"
 
 namespace engage::kernels::test {
 
@@ -106,11 +107,13 @@ struct Rank {
     std::unique_ptr<RankHistograms> histograms;
     std::unique_ptr<RankTables> tables;
     std::unique_ptr<RankMoments> rank_moments;
+    std::unique_ptr<PearsonTails> tails;
 };
 
-// Customer c goes to rank part[c]; every rank computes the result, which must agree.
+// Customer c goes to rank part[c]; every rank computes the result, which must agree. With
+// `tails`, the Pearson intervals use the fourth moments (kernels/study/pearson_tails.hpp).
 inline CorrelationResult run(const CorrelationSpec& spec, const Data& d, int ranks,
-                      const std::vector<int>& part) {
+                      const std::vector<int>& part, bool tails = false) {
     std::vector<std::unique_ptr<Rank>> r;
     for (int k = 0; k < ranks; ++k) r.push_back(std::make_unique<Rank>(spec));
     auto each = [&](auto&& f) {
@@ -159,9 +162,18 @@ inline CorrelationResult run(const CorrelationSpec& spec, const Data& d, int ran
         k->rank_moments = std::make_unique<RankMoments>(*k->tables);
         rank_moments.push_back(k->rank_moments.get());
     }
-    each([](Rank& k, const auto& v, const auto& g) { k.rank_moments->add(v, g); });
+    std::vector<PearsonTails*> fourth;
+    for (auto& k : r) {
+        k->tails = std::make_unique<PearsonTails>(*k->moments);
+        fourth.push_back(k->tails.get());
+    }
+    each([](Rank& k, const auto& v, const auto& g) {
+        k.rank_moments->add(v, g);
+        k.tails->add(v, g);
+    });
     allreduce(rank_moments);
-    return CorrelationResult(*r.back()->moments, *r.back()->rank_moments);
+    allreduce(fourth);
+    return CorrelationResult(*r.back()->moments, *r.back()->rank_moments, tails ? r.back()->tails.get() : nullptr);
 }
 
 inline CorrelationResult run(const CorrelationSpec& spec, const Data& d) {

@@ -149,24 +149,68 @@ TEST(EngagementScore, CompositeIsTheWeightedMeanOfKnownDimensionsAndTiersFollowT
     high.involvement = 5;
     low.advocacy = 0;
     high.advocacy = 2;
-    const MetricKeys kl = metric_keys(low), kh = metric_keys(high);
+    EngagementSignals wallet_only;  // a third known wallet, so that the wallets tell customers apart
+    wallet_only.acquired = true;
+    wallet_only.share_of_wallet = 0.95;
+    const MetricKeys kl = metric_keys(low), kh = metric_keys(high), kw = metric_keys(wallet_only);
     for (const auto& k : {kl, kh})
         for (int i = 0; i < kMetrics; ++i)
             if (k.is_known(Metric(i))) h.add(series_of(Metric(i)), k.key[i]);
+    h.add(series_of(Metric::share_of_wallet), kw.key[int(Metric::share_of_wallet)]);
     h.finalize();
     const EngagementConfig cfg;
     const auto a = score_customer(kl, {true, true}, h, cfg);
     const auto b = score_customer(kh, {false, false}, h, cfg);
     EXPECT_DOUBLE_EQ(a.dimension[int(Dimension::usage)], 25.0);
     EXPECT_TRUE(std::isnan(a.dimension[int(Dimension::competitive)]));
-    EXPECT_DOUBLE_EQ(b.dimension[int(Dimension::competitive)], 50.0);  // alone among known wallets
+    EXPECT_DOUBLE_EQ(b.dimension[int(Dimension::competitive)], 25.0);  // below 0.95
     EXPECT_DOUBLE_EQ(a.composite, 25.0);  // every known dimension at 25
     const double w = 0.30 + 0.20 + 0.15 + 0.15 + 0.20;
-    EXPECT_DOUBLE_EQ(b.composite, (0.80 * 75.0 + 0.20 * 50.0) / w);
+    EXPECT_DOUBLE_EQ(b.composite, (0.80 * 75.0 + 0.20 * 25.0) / w);
     EXPECT_EQ(a.tier, Tier::actively_disengaged);  // low score, negative sentiment, falling
-    EXPECT_EQ(b.tier, Tier::engaged);              // 70: engaged (>= 50), not fully (< 75)
+    EXPECT_EQ(b.tier, Tier::engaged);              // 65: engaged (>= 50), not fully (< 75)
     EXPECT_EQ(score_customer(kl, {true, false}, h, cfg).tier, Tier::not_engaged);  // not falling
     EXPECT_EQ(score_customer(kl, {false, true}, h, cfg).tier, Tier::not_engaged);  // not negative
+}
+
+TEST(EngagementScore, DimensionsWithoutSignalInTheBaseAreUnknownNotFifty) {
+    // Purchase-only data: nobody has involvement or advocacy (every key 0), one customer has a
+    // wallet, nobody an NPS. Those dimensions rank everyone at 50 and say nothing: they are
+    // unknown, and the composite is the usage score alone.
+    MetricHistograms h;
+    std::vector<MetricKeys> keys;
+    for (int i = 0; i < 4; ++i) {
+        EngagementSignals s;
+        s.acquired = true;
+        s.usage_breadth = 1;            // one channel for everyone: no signal either
+        s.usage_depth = 1 + i;
+        s.usage_regularity = 0.25 * i;
+        s.involvement = 0;
+        s.advocacy = 0;
+        s.share_of_wallet = i == 0 ? 0.5 : std::nan("");
+        keys.push_back(metric_keys(s));
+        for (int m = 0; m < kMetrics; ++m)
+            if (keys.back().is_known(Metric(m))) h.add(series_of(Metric(m)), keys.back().key[m]);
+    }
+    h.finalize();
+    EXPECT_FALSE(h.has_signal(series_of(Metric::involvement)));
+    EXPECT_FALSE(h.has_signal(series_of(Metric::usage_breadth)));
+    EXPECT_TRUE(h.has_signal(series_of(Metric::usage_depth)));
+    const auto signal = dimension_signal(h);
+    EXPECT_TRUE(signal[int(Dimension::usage)]);
+    for (Dimension d : {Dimension::sentiment, Dimension::involvement, Dimension::advocacy, Dimension::competitive})
+        EXPECT_FALSE(signal[int(d)]) << kDimensionNames[int(d)];
+    const EngagementConfig cfg;
+    // Customer 3: depth and regularity the highest of four: percentile 87.5 each.
+    const auto top = score_customer(keys[3], {false, false}, h, cfg);
+    EXPECT_DOUBLE_EQ(top.dimension[int(Dimension::usage)], 87.5);
+    EXPECT_TRUE(std::isnan(top.dimension[int(Dimension::involvement)]));
+    EXPECT_TRUE(std::isnan(top.dimension[int(Dimension::advocacy)]));
+    EXPECT_DOUBLE_EQ(top.composite, 87.5);  // before: (0.30 * 75 + 0.15 * 50 + 0.15 * 50) / 0.60 = 62.5
+    EXPECT_EQ(top.tier, Tier::fully_engaged);
+    const auto first = score_customer(keys[0], {false, false}, h, cfg);
+    EXPECT_TRUE(std::isnan(first.dimension[int(Dimension::competitive)]));  // the one wallet: no signal
+    EXPECT_DOUBLE_EQ(first.composite, 12.5);
 }
 
 }  // namespace
