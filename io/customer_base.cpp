@@ -108,6 +108,17 @@ CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string&
                                "(seconds since the epoch, >= 0) giving the range of its values");
     meta_.first_time = *first;
     meta_.last_time = *last;
+    meta_.wallet_known_from = *last / 86400;
+    if (meta_.has_wallet) {
+        if (const auto from = f.read_string_attribute("/customers/wallet", "known_from")) {
+            const auto day = parse_iso_date(*from);
+            if (!day)
+                throw DataError(path + ": attribute known_from of /customers/wallet must be a date YYYY-MM-DD "
+                                       "(found \"" + *from + "\"): the first day the wallets were known; leave it "
+                                       "out when they are as of the end of the data");
+            meta_.wallet_known_from = *day - meta_.epoch_unix_day;
+        }
+    }
 
     const auto names = f.read_strings("/channels/name");
     const auto kinds = f.read_strings("/channels/kind");
@@ -282,6 +293,9 @@ CustomerBaseWriter::CustomerBaseWriter(const mpi::Comm& comm, const std::string&
     f.write_attribute("/", "schema_version", kSchemaVersion);
     f.write_attribute("/", "time_unit", std::string("seconds"));
     f.write_attribute("/", "epoch", meta.epoch);
+    if (meta.wallet_known_from)
+        f.write_attribute("/customers/wallet", "known_from",
+                          format_iso_date(parse_iso_date(meta.epoch).value_or(0) + *meta.wallet_known_from));
     std::vector<std::string> names, kinds;
     for (const auto& c : meta.channels) {
         names.push_back(c.name);

@@ -3,6 +3,7 @@
 // `engage score` uses and the writer that `engage generate` uses.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -34,6 +35,11 @@ struct CustomerBaseMeta {
     std::vector<Channel> channels;     // code = index
     std::vector<std::string> rm_names, region_names, business_unit_names, segment_names;
     bool has_wallet = false;
+    // The first day (since the epoch) from which the wallets were known: the wallet dataset's
+    // attribute known_from (YYYY-MM-DD), or by default the last day of the data (the reader
+    // always sets it; a writer states it only when set). A scoring date before it does not use
+    // them (jobs/score_stages.cpp).
+    std::optional<std::int64_t> wallet_known_from;
     bool has_truth = false;
 };
 

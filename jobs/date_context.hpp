@@ -63,6 +63,10 @@ struct DateContext {
     kernels::FeatureContext ctx;
     WindowTables tables;
     std::string as_of, previous_as_of, window_start, horizon_end;  // YYYY-MM-DD
+    // Whether the base's wallets were known at this date (CustomerBaseMeta::wallet_known_from):
+    // a date before it is scored, and its outcomes measured, as if the base had no wallets, so
+    // that a backtest uses only what was known at its date.
+    bool wallets_known = true;
 
     // The pass: the shard's features at this date (FeaturesStage).
     std::vector<kernels::CustomerFeatures> features;

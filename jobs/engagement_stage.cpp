@@ -33,7 +33,8 @@ void EngagementStage::fold(const io::CustomerShard& shard, std::int64_t) {
     auto& records = date_.shard_records;
     records.clear();
     if (shard.customers() == 0) return;
-    kernels::collect_records(date_.features, shard.business_unit, shard.region, shard.rm, shard.wallet, shard.truth,
+    const std::span<const double> wallet = date_.wallets_known ? std::span<const double>(shard.wallet) : std::span<const double>();
+    kernels::collect_records(date_.features, shard.business_unit, shard.region, shard.rm, wallet, shard.truth,
                              shard.truth_churn, date_.ctx.as_of, std::int32_t(date_.run.options->window_days),
                              records);
     kernels::add_keys(records, *metrics_);

@@ -8,7 +8,10 @@ namespace engage::jobs {
 
 void FeaturesStage::fold(const io::CustomerShard& shard, std::int64_t) {
     date_.features.resize(shard.customers());
-    if (shard.customers() > 0) kernels::ScoreFeatures::run(shard.view(), date_.ctx, date_.run.kinds, date_.features);
+    if (shard.customers() == 0) return;
+    kernels::ShardView view = shard.view();
+    if (!date_.wallets_known) view.wallet = {};
+    kernels::ScoreFeatures::run(view, date_.ctx, date_.run.kinds, date_.features);
 }
 
 SummaryStage::SummaryStage(DateContext& date, std::int64_t flush_rounds)

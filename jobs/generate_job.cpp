@@ -36,6 +36,7 @@ io::CustomerBaseMeta synthetic_meta(const GenerateOptions& o, const kernels::Syn
                                                   "Coastal", "Mountain", "Metro"};
     io::CustomerBaseMeta m;
     m.epoch = o.epoch;
+    m.wallet_known_from = 0;  // a planted wallet holds at every date (kernels/synth)
     m.channels = io::default_channels();
     for (std::uint32_t u = 0; u < h.business_units; ++u) m.business_unit_names.push_back(numbered(units, u));
     const std::uint32_t per_unit = h.regions / h.business_units;

@@ -26,6 +26,7 @@ DateContext::DateContext(const RunContext& r, kernels::Day day, bool is_main) : 
     window_start = format_iso_date(epoch + ctx.window_start);
     horizon_end = format_iso_date(epoch + ctx.as_of + run.retention.holdout_days);
     tag = main ? "" : "-" + as_of;
+    wallets_known = run.meta->has_wallet && day >= run.meta->wallet_known_from.value_or(0);
 }
 
 std::unique_ptr<ScoreStages> make_score_stages(const RunContext& run, kernels::Day as_of,

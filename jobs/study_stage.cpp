@@ -130,7 +130,7 @@ void StudyStage::refine_or_rank() {
 }
 
 void StudyStage::publish() const {
-    if (date_.run.rank == 0) dates_->push_back({date_.as_of, date_.horizon_end, result_});
+    if (date_.run.rank == 0) dates_->push_back({date_.as_of, date_.horizon_end, result_, date_.wallets_known});
 }
 
 void StudyStage::finish(const mpi::Comm& comm, int step) {

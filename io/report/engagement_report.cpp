@@ -3,6 +3,7 @@
 #include <cmath>
 #include <memory>
 
+#include "core/dates.hpp"
 #include "io/customer_base.hpp"
 #include "io/report/csv.hpp"
 #include "io/report/html/sections.hpp"
@@ -105,6 +106,16 @@ json level_json(const EngagementSummary& s, Level level, const std::vector<std::
     return out;
 }
 
+// When the base's wallets were known, and whether this date used them (a date before they were
+// known is scored without them: jobs/score_stages.cpp).
+json wallets_json(const CustomerBaseMeta& meta, const std::string& as_of) {
+    if (!meta.has_wallet) return {{"known_from", nullptr}, {"used", false}};
+    const std::int64_t from = meta.wallet_known_from.value_or(0);
+    const auto day = parse_iso_date(as_of);
+    return {{"known_from", format_iso_date(meta.epoch_unix_day + from)},
+            {"used", day && *day - meta.epoch_unix_day >= from}};
+}
+
 }  // namespace
 
 EngagementReport engagement_report(const EngagementSummary& summary, const TierScoreHistogram& score_by_tier,
@@ -133,7 +144,8 @@ EngagementReport engagement_report(const EngagementSummary& summary, const TierS
                   {"engaged_min", config.engaged_min},
                   {"half_life_days", config.half_life_days},
                   {"trend_days", config.trend_days},
-                  {"min_group_size", config.min_group_size}};
+                  {"min_group_size", config.min_group_size},
+                  {"wallets", wallets_json(meta, as_of)}};
     r["corporate"] = group_json(summary.group(Level::corporate, 0), "corporate", true);
     json distribution;
     distribution["scores"] = "customers per rounded composite score 0, 1, ..., 100, by tier at the as-of date";

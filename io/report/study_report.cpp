@@ -63,6 +63,7 @@ json backtest_json(const StudyDate& d, bool planted, std::int64_t min_group_size
     json b;
     b["as_of"] = d.as_of;
     b["horizon_end"] = d.horizon_end;
+    b["wallets_known"] = d.wallets_known;
     b["customers"] = r.at_risk;
     b["churned"] = r.churned;
     b["churn_rate"] = ratio(double(r.churned), double(r.at_risk));

@@ -20,6 +20,7 @@ struct CustomerBaseMeta;
 struct StudyDate {
     std::string as_of, horizon_end;  // YYYY-MM-DD
     kernels::BacktestResult result;
+    bool wallets_known = true;       // the base's wallets were known at as_of, and used
 };
 
 struct StudyReportInput {

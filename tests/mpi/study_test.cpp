@@ -2,6 +2,7 @@
 // equal a serial run on rank 0 byte for byte, and the composite score predicts the planted churn
 // better than recency alone (issue 5).
 #include <gtest/gtest.h>
+#include <hdf5.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -40,7 +41,10 @@ TEST(Study, EqualsTheSerialRunAndTheScoreBeatsRecencyOnPlantedChurn) {
         for (const char* f : {"report.json", "backtest.csv", "lift.csv", "calibration.csv", "claims.csv", "correlations.csv"})
             EXPECT_EQ(slurp(s.output + "/" + f), slurp(serial.output + "/" + f)) << f << " differs from the serial run";
 
-        const auto study = nlohmann::json::parse(slurp(s.output + "/report.json"))["study"];
+        const auto report = nlohmann::json::parse(slurp(s.output + "/report.json"));
+        const auto& study = report["study"];
+        // The generator's wallets are planted for all time (known_from = the epoch): used at every date.
+        EXPECT_EQ(report["engagement"]["model"]["wallets"]["used"], true);
         ASSERT_EQ(study["backtest"].size(), 3u);
         EXPECT_EQ(study["backtest"][0]["as_of"], "2024-06-30");
         for (const auto& b : study["backtest"]) {
@@ -67,6 +71,44 @@ TEST(Study, EqualsTheSerialRunAndTheScoreBeatsRecencyOnPlantedChurn) {
         EXPECT_EQ(corr["groups"].back()["kind"], "acquisition_year");
         ASSERT_EQ(study["claims"].size(), 3u);
         EXPECT_GT(study["claims"][1]["groups"][0]["value"].get<double>(), 0.0);  // engaged churn less
+        std::filesystem::remove_all(dir);
+    });
+    comm.barrier();
+}
+
+TEST(Study, WalletsKnownOnlyAtTheEndOfTheDataAreNotUsedAtEarlierDates) {
+    // A base whose wallets carry no known_from are as of the last day of the data: a date
+    // before it (here the as-of date, 180 days before the end, and a backtest date) is scored
+    // and measured without them, as it would have been on that day. Before: today's wallets
+    // entered the competitive dimension of every earlier date.
+    const auto comm = mpi::Comm::world();
+    const std::string dir = testing_support::shared_temp_dir(comm, "engage_study_wallets");
+    const jobs::RunInfo info{"test", "test"};
+    jobs::ScoreOptions s;
+    s.input = testing_support::generated_base(comm, dir, 1500, 9);
+    testing_support::on_root(comm, [&] {
+        const hid_t f = H5Fopen(s.input.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+        ASSERT_GE(f, 0);
+        EXPECT_GE(H5Adelete_by_name(f, "/customers/wallet", "known_from", H5P_DEFAULT), 0);
+        H5Fclose(f);
+    });
+    comm.barrier();
+    s.output = dir + "/out";
+    s.retention.enabled = true;
+    s.retention.holdout_days = 180;
+    s.backtest_as_of = {"2024-12-31"};
+    s.quiet = true;
+    jobs::run_score(comm, s, info);
+    testing_support::on_root(comm, [&] {
+        const auto report = nlohmann::json::parse(slurp(s.output + "/report.json"));
+        const auto& wallets = report["engagement"]["model"]["wallets"];
+        EXPECT_EQ(wallets["used"], false);
+        // The last day of the data: the end of the main date's holdout.
+        EXPECT_EQ(wallets["known_from"], report["study"]["backtest"].back()["horizon_end"]) << wallets.dump();
+        EXPECT_EQ(report["engagement"]["corporate"]["share_of_wallet"]["customers"], 0);
+        EXPECT_EQ(report["engagement"]["model"]["dimensions_without_signal"].back(), "competitive");
+        EXPECT_EQ(report["engagement"]["model"]["effective_dimension_weights"]["competitive"], 0.0);
+        for (const auto& b : report["study"]["backtest"]) EXPECT_EQ(b["wallets_known"], false) << b["as_of"];
         std::filesystem::remove_all(dir);
     });
     comm.barrier();
