@@ -4,6 +4,7 @@
 #include "io/report/engagement_report.hpp"
 #include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
+#include "study/outcome.hpp"
 
 namespace engage::jobs {
 
@@ -37,8 +38,25 @@ void EngagementStage::fold(const io::CustomerShard& shard, std::int64_t) {
     kernels::collect_records(date_.features, shard.business_unit, shard.region, shard.rm, wallet, shard.truth,
                              shard.truth_churn, date_.ctx.as_of, std::int32_t(date_.run.options->window_days),
                              records);
+    mark_reference(shard);
     kernels::add_keys(records, *metrics_);
     records_->append(records);
+}
+
+// The reference population of the percentiles (EngagementConfig::reference): with `alive`, the
+// customers at risk at the date by the retention study's churn definition.
+void EngagementStage::mark_reference(const io::CustomerShard& shard) {
+    auto& records = date_.shard_records;
+    if (date_.run.options->engagement.reference == kernels::ReferencePopulation::all) return;
+    const kernels::RetentionConfig& r = date_.run.retention;
+    if (r.cancel_code < 0) {
+        for (std::size_t k = 0; k < records.size(); ++k) records[k].reference = kernels::alive_at(date_.features[k], r.churn_days);
+        return;
+    }
+    const kernels::StudyHorizon at{date_.ctx.as_of, date_.ctx.as_of, r.churn_days, r.cancel_code};
+    const kernels::ShardView view = shard.view();
+    for (std::size_t k = 0; k < records.size(); ++k)
+        records[k].reference = kernels::study_outcome(view, k, date_.run.kinds, at).at_risk;
 }
 
 void EngagementStage::finish(const mpi::Comm& comm, int step) {

@@ -31,6 +31,7 @@ public:
     void restore(io::StateReader& in, int finished) override;
 
 private:
+    void mark_reference(const io::CustomerShard& shard);
     void make_summary();
     void add_to_summary(std::span<const kernels::ScoredCustomer> scored);
     // The step whose finish reduces the summary: after the sweep that builds it.

@@ -145,6 +145,7 @@ EngagementReport engagement_report(const EngagementSummary& summary, const TierS
                   {"half_life_days", config.half_life_days},
                   {"trend_days", config.trend_days},
                   {"min_group_size", config.min_group_size},
+                  {"reference_population", kReferencePopulationNames[int(config.reference)]},
                   {"wallets", wallets_json(meta, as_of)}};
     r["corporate"] = group_json(summary.group(Level::corporate, 0), "corporate", true);
     json distribution;

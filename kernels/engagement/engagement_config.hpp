@@ -21,6 +21,11 @@ constexpr int kTiers = 4;
 constexpr const char* kTierNames[kTiers] = {"fully_engaged", "engaged", "not_engaged",
                                             "actively_disengaged"};
 
+// Whom the percentiles rank a customer against: the customers alive (at risk) at the date (the
+// retention study's churn definition), or every customer acquired by then.
+enum class ReferencePopulation : std::uint8_t { alive, all };
+constexpr const char* kReferencePopulationNames[2] = {"alive", "all"};
+
 struct EngagementConfig {
     // Which dimensions each channel kind feeds (bit d set: feeds Dimension d). Competitive
     // status is share of wallet and is fed by purchases whatever this says.
@@ -34,6 +39,7 @@ struct EngagementConfig {
     double fully_engaged_min = 75.0;  // composite >= this: fully engaged
     double engaged_min = 50.0;        // composite >= this: engaged; below: not engaged
     std::uint32_t min_group_size = 10;  // smaller report groups are folded into "other"
+    ReferencePopulation reference = ReferencePopulation::alive;
 
     static constexpr std::uint8_t bit(Dimension d) { return std::uint8_t(1u << int(d)); }
     static constexpr std::array<std::uint8_t, kChannelKinds> default_mapping() {

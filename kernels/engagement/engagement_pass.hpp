@@ -18,6 +18,7 @@ struct EngagementRecord {
     MetricKeys now, previous;
     TierEvidence evidence_now, evidence_previous;
     std::int8_t last_nps = -1;
+    bool reference = true;  // in the population the percentiles rank against (alive at the date)
     std::uint32_t business_unit = 0, region = 0, rm = 0;
     std::int64_t revenue_cents = 0;
     std::int64_t wallet_cents = -1;
@@ -71,11 +72,23 @@ inline void collect_records(std::span<const CustomerFeatures> f, std::span<const
                                   window_days));
 }
 
+// Non-contractual: alive at the date when its last interaction up to it (the acquisition day
+// counting as one) is fewer than `churn_days` days before it (kernels/study/outcome.hpp).
+inline bool alive_at(const CustomerFeatures& f, std::int32_t churn_days) noexcept {
+    if (f.tenure_days < 0) return false;
+    const std::int32_t recency = f.last_interaction_days < 0 || f.last_interaction_days > f.tenure_days
+                                     ? f.tenure_days
+                                     : f.last_interaction_days;
+    return recency < churn_days;
+}
+
+// The metric keys of the records in the reference population.
 inline void add_keys(std::span<const EngagementRecord> records, MetricHistograms& h) noexcept {
-    for (const auto& r : records)
-        for (int m = 0; m < kMetrics; ++m) {
+    for (const auto& r : records) {
+        if (!r.reference) continue;
+        for (int m = 0; m < kMetrics; ++m)
             if (r.now.is_known(Metric(m))) h.add(series_of(Metric(m)), r.now.key[m]);
-        }
+    }
 }
 
 inline ScoredCustomer score_record(const EngagementRecord& r, const MetricHistograms& h,

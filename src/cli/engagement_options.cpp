@@ -23,6 +23,8 @@ using kernels::kChannelKindNames;
 using kernels::kChannelKinds;
 using kernels::kDimensionNames;
 using kernels::kDimensions;
+using kernels::kReferencePopulationNames;
+using kernels::ReferencePopulation;
 
 namespace {
 
@@ -171,6 +173,7 @@ void add_engagement_options(po::options_description& d) {
     add("half-life-days", number_text(def.half_life_days), "half-life of the recency decay of interactions, days (> 0)");
     add("trend-days", std::to_string(def.trend_days), "the trend compares the as-of date with this many days earlier (1 to window-days; by default 90 or window-days if shorter)");
     add("min-group-size", std::to_string(def.min_group_size), "report groups with fewer customers are folded into \"other\" (>= 1)");
+    add("reference-population", kReferencePopulationNames[int(def.reference)], "whom the percentiles rank a customer against: alive (the customers at risk at the date, by --churn-days or --cancel-channel) or all (every customer acquired by then)");
     for (int k = 0; k < kChannelKinds; ++k)
         add(key_in("dimensions", kChannelKindNames[k]), dimension_list(def.dimensions_of_kind[k]),
             "dimensions " + std::string(kChannelKindNames[k]) + " feeds: usage sentiment involvement advocacy, or none");
@@ -200,6 +203,12 @@ EngagementConfig engagement_config(const po::variables_map& vm, const po::variab
         c.trend_days = std::int32_t(std::min<std::int64_t>(c.trend_days, window_days));
     c.min_group_size = std::uint32_t(r.integer("min-group-size", 1, std::numeric_limits<std::uint32_t>::max(),
                                                "an integer >= 1"));
+    const std::string reference = r.text("reference-population");
+    if (reference == "alive") c.reference = ReferencePopulation::alive;
+    else if (reference == "all") c.reference = ReferencePopulation::all;
+    else
+        throw ConfigError(r.where("reference-population") + " is \"" + reference +
+                          "\"; allowed: alive (the customers at risk at the date) or all (every acquired customer)");
     for (int k = 0; k < kChannelKinds; ++k) {
         c.dimensions_of_kind[k] = r.dimensions(key_in("dimensions", kChannelKindNames[k]));
         // At most 1000: weights are summed in 64-bit fixed point (2^32 units per weight 1).

@@ -100,6 +100,7 @@ TEST(ScoreJob, EqualsTheSerialReference) {
         std::vector<kernels::EngagementRecord> records;
         kernels::collect_records(f, all.business_unit, all.region, all.rm, all.wallet, all.truth, all.truth_churn,
                                  ctx.as_of, std::int32_t(s.window_days), records);
+        for (std::size_t k = 0; k < records.size(); ++k) records[k].reference = kernels::alive_at(f[k], 90);
         const auto engagement = engagement_reference(records, model, meta);
 
         std::vector<std::uint64_t> offsets(meta.customers + 1);

@@ -180,6 +180,10 @@ TEST(EngagementConfig, EveryErrorNamesTheKeyTheValueAndWhatIsAllowed) {
     EXPECT_TRUE(mentions(unknown_top.message, {unknown_top.path, "\"half-live-days\"", "half-life-days",
                                                "[dimensions]", "[kind-weight]", "[dimension-weight]", "[tier]"}));
 
+    const auto population = error_of("reference-population = everyone\n");
+    EXPECT_TRUE(mentions(population.message, {"reference-population = everyone", population.path,
+                                              "allowed: alive", "or all"}));
+
     const auto non_numeric = error_of("[kind-weight]\nreview = heavy\n");
     EXPECT_TRUE(mentions(non_numeric.message, {"kind-weight.review = heavy", non_numeric.path, "not a number",
                                                "allowed: a number from 0 to 1000"}));

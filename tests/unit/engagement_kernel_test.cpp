@@ -213,5 +213,52 @@ TEST(EngagementScore, DimensionsWithoutSignalInTheBaseAreUnknownNotFifty) {
     EXPECT_DOUBLE_EQ(first.composite, 12.5);
 }
 
+TEST(EngagementScore, LongGoneCustomersDoNotMoveTheScoresOfTheAliveOnes) {
+    // Alive customers with depths 1..4 (last interaction 10 days ago) and a dead stock of long-
+    // gone customers (last interaction 400 days ago, depth 0). With the default reference
+    // population (alive at the date, churn after 90 days) the alive customers' percentiles are
+    // theirs among themselves, however much dead stock the file holds; with "all" they move up.
+    auto customer = [](double depth, std::int32_t last_interaction_days) {
+        CustomerFeatures f;
+        f.tenure_days = 500;
+        f.last_interaction_days = last_interaction_days;
+        f.engagement_now.acquired = true;
+        f.engagement_now.usage_depth = depth;
+        f.engagement_now.usage_breadth = depth > 0 ? 1 : 0;
+        f.engagement_now.usage_regularity = depth / 8.0;
+        return f;
+    };
+    auto scores = [&](int dead, ReferencePopulation reference) {
+        std::vector<CustomerFeatures> f;
+        for (int d = 1; d <= 4; ++d) f.push_back(customer(d, 10));
+        for (int k = 0; k < dead; ++k) f.push_back(customer(0, 400));
+        std::vector<EngagementRecord> records;
+        for (const auto& c : f) {
+            records.push_back(make_record(c, {0, 0, 0, std::nan(""), std::nan("")}, 365));
+            records.back().reference = reference == ReferencePopulation::all || alive_at(c, 90);
+        }
+        MetricHistograms h;
+        add_keys(records, h);
+        h.finalize();
+        EngagementConfig cfg;
+        cfg.reference = reference;
+        std::vector<double> out;
+        for (int k = 0; k < 4; ++k) out.push_back(score_record(records[std::size_t(k)], h, cfg).now.composite);
+        return out;
+    };
+    const auto alone = scores(0, ReferencePopulation::alive);
+    EXPECT_EQ(scores(4, ReferencePopulation::alive), alone);
+    EXPECT_EQ(scores(40, ReferencePopulation::alive), alone);
+    EXPECT_DOUBLE_EQ(alone[0], 12.5);  // the least engaged alive customer: 12.5 on every usage metric
+    EXPECT_DOUBLE_EQ(alone[3], 87.5);
+    // Before: every acquired customer counted, and 40 dead ones lift the least engaged alive
+    // customer from 12.5 to (40 + 0.5) / 44 = 92 %.
+    EXPECT_GT(scores(40, ReferencePopulation::all)[0], 90.0);
+    EXPECT_TRUE(alive_at(customer(1, 89), 90));
+    EXPECT_FALSE(alive_at(customer(1, 90), 90));
+    CustomerFeatures unacquired;
+    EXPECT_FALSE(alive_at(unacquired, 90));
+}
+
 }  // namespace
 }  // namespace engage::kernels
