@@ -155,6 +155,7 @@ void StudyStage::finish(const mpi::Comm& comm, int step) {
         mpi::reduce_state(comm, result_.sums);
         comm.reduce_sum(result_.claims.sum_words());
         comm.reduce_sum(result_.claims.sum_words_exact());
+        comm.reduce_sum(sentiment_.sum_words());
         if (!date_.main) {
             rows_->clear();
             publish();
@@ -199,6 +200,8 @@ void StudyStage::sweep(int step, std::size_t block) {
         if (step == 1) {
             result_.sums.add(r.customer, *keys_);
             result_.claims.add(r.customer);
+            sentiment_.add(r.customer.acquired && r.customer.outcome.at_risk,
+                           !std::isnan(r.dimensions[int(kernels::Dimension::sentiment)]), r.customer.outcome.retained);
             if (moments_ && correlates(r.customer)) {
                 const auto values = study_values(r);
                 moments_->add(values, group_of(r.customer));
@@ -231,6 +234,7 @@ void StudyStage::report(ReportOutput& out) const {
     in.churn_definition = churn;
     in.planted = meta.has_truth;
     in.correlation = correlation_.get();
+    in.sentiment = sentiment_.result();
     in.variables = kStudyVariableNames;
     in.key_bits = kCorrelationKeyBits;
     in.correlation_groups.emplace_back("corporate", "corporate");
@@ -251,6 +255,7 @@ void StudyStage::save(io::StateWriter& out) {
     save_words(out, result_.sums);
     out.vector(std::span<const std::int64_t>(result_.claims.sum_words()));
     out.vector(std::span<const std::int64_t>(result_.claims.sum_words_exact()));
+    save_words(out, sentiment_);
     // The correlations (main date): ranges, moments, the rank cells, the histograms being
     // counted, the rank tables and rank moments, whether the result is made; empty until they
     // exist.
@@ -281,6 +286,7 @@ void StudyStage::restore(io::StateReader& in, int finished) {
     restore_words(in, result_.sums);
     in.fixed(result_.claims.sum_words());
     in.fixed(result_.claims.sum_words_exact());
+    restore_words(in, sentiment_);
     std::vector<std::int64_t> ranges, moments, partition, histogram_sums, histogram_maxima, tables, rank_moments, tails;
     for (auto* words : {&ranges, &moments, &partition, &histogram_sums, &histogram_maxima, &tables, &rank_moments, &tails})
         in.vector(*words);

@@ -21,6 +21,7 @@
 #include "study/correlation.hpp"
 #include "study/outcome.hpp"
 #include "study/pearson_tails.hpp"
+#include "study/sentiment_coverage.hpp"
 
 namespace engage::jobs {
 
@@ -94,6 +95,7 @@ private:
     std::int64_t first_year_ = 0, last_year_ = -1;
     std::unique_ptr<kernels::ChurnHistograms> keys_;
     kernels::BacktestResult result_;
+    kernels::SentimentCoverage sentiment_;  // the main date's
     std::unique_ptr<kernels::CorrelationRanges> ranges_;
     std::unique_ptr<kernels::CorrelationGrid> grid_;
     std::unique_ptr<kernels::CorrelationMoments> moments_;

@@ -32,15 +32,22 @@ struct ClaimText {
     const char* compared;   // what `compared` and `reference` are
     double published;
     const char* source;
+    const char* published_measures;  // what the published figure measures: context, not a target
 };
 constexpr ClaimText kClaimTexts[kClaims] = {
     {"Revenue premium of fully engaged customers over the average customer",
-     "mean revenue over the horizon: fully engaged vs all customers", 0.23, "Gallup"},
+     "mean revenue over the horizon: fully engaged vs all customers", 0.23, "Gallup",
+     "attitudinal engagement from Gallup's CE11 survey against the average customer, not a behavioural score: "
+     "context, not a target; this measure is an unadjusted association that past revenue alone can match"},
     {"Lower attrition of engaged customers (engaged and fully engaged) than of the others",
      "churn rate over the horizon: engaged vs not engaged and actively disengaged", 0.63,
-     "Gallup, B2B customers"},
+     "Gallup, B2B customers",
+     "attitudinal engagement of B2B customers from a survey, not a behavioural score: context, not a target; "
+     "this measure is unadjusted and depends on the tier cuts"},
     {"Higher share of wallet of engaged customers than of the others",
-     "mean share of wallet over the horizon: engaged vs the others", 0.55, "Gallup, B2B customers"},
+     "mean share of wallet over the horizon: engaged vs the others", 0.55, "Gallup, B2B customers",
+     "attitudinal engagement of B2B customers from a survey, not a behavioural score: context, not a target; "
+     "this measure is unadjusted and depends on the tier cuts"},
 };
 
 json claims_json(const ClaimsState& claims, const CustomerBaseMeta& meta, std::int64_t min_group_size) {
@@ -53,7 +60,8 @@ json claims_json(const ClaimsState& claims, const CustomerBaseMeta& meta, std::i
                 claim_json(claims.result(Claim(c), 1 + b, min_group_size), "business_unit", meta.business_unit_names[b]));
         out.push_back({{"claim", kClaimNames[c]}, {"label", kClaimTexts[c].label},
                        {"compares", kClaimTexts[c].compared}, {"reference", kClaimTexts[c].published},
-                       {"source", kClaimTexts[c].source}, {"groups", std::move(groups)}});
+                       {"source", kClaimTexts[c].source}, {"published_measures", kClaimTexts[c].published_measures},
+                       {"groups", std::move(groups)}});
     }
     return out;
 }
@@ -168,6 +176,16 @@ json study_report(const StudyReportInput& in, const CustomerBaseMeta& meta) {
     s["population"] = "customers at risk on the scoring date (acquired and not churned by it); outcomes over the "
                       "horizon after it. Churn: " + in.churn_definition;
     s["min_group_size"] = in.min_group_size;
+    const auto& sc = in.sentiment;
+    s["sentiment_coverage"] = {
+        {"description", "customers at risk with and without a known sentiment at the as-of date (NPS, survey, review "
+                        "or complaint in the window), and their churn over the horizon; difference = unknown - known, "
+                        "95 % Agresti-Caffo interval"},
+        {"known", sc.known}, {"churned_known", sc.churned_known},
+        {"unknown", sc.unknown}, {"churned_unknown", sc.churned_unknown},
+        {"unknown_share", number(sc.unknown_share)}, {"churn_rate_known", number(sc.churn_rate_known)},
+        {"churn_rate_unknown", number(sc.churn_rate_unknown)}, {"difference", number(sc.difference)},
+        {"ci_low", number(sc.ci_low)}, {"ci_high", number(sc.ci_high)}};
     if (in.correlation) s["correlation"] = correlation_json(in);
     for (const auto& d : in.dates)
         if (d.as_of == in.as_of) s["claims"] = claims_json(d.result.claims, meta, in.min_group_size);

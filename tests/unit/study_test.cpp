@@ -8,6 +8,7 @@
 
 #include "study/backtest.hpp"
 #include "study/claims.hpp"
+#include "study/sentiment_coverage.hpp"
 #include "tiny_shard.hpp"
 
 namespace engage::kernels {
@@ -202,6 +203,26 @@ TEST(Backtest, CalibrationBinsOfPAlive) {
     EXPECT_NEAR(sums.bin(9).p_alive, 1.95, 1e-9);  // exact sums resolve 2^-40 per term
     EXPECT_DOUBLE_EQ(sums.bin(9).expected, 6.0);
     EXPECT_DOUBLE_EQ(sums.bin(9).actual, 3.0);
+}
+
+TEST(SentimentCoverage, SilentCustomersChurnMoreHandChecked) {
+    // At risk: 8 with a known sentiment (2 churned), 12 without (6 churned); 3 not at risk.
+    SentimentCoverage c;
+    for (int k = 0; k < 8; ++k) c.add(true, true, k >= 2);
+    for (int k = 0; k < 12; ++k) c.add(true, false, k >= 6);
+    for (int k = 0; k < 3; ++k) c.add(false, k == 0, false);
+    const auto r = c.result();
+    EXPECT_EQ(r.known, 8);
+    EXPECT_EQ(r.churned_unknown, 6);
+    EXPECT_DOUBLE_EQ(r.unknown_share, 0.6);
+    EXPECT_DOUBLE_EQ(r.churn_rate_known, 0.25);
+    EXPECT_DOUBLE_EQ(r.difference, 0.25);
+    // Agresti-Caffo: (7/14 - 3/10) -+ 1.96 sqrt(0.5 * 0.5 / 14 + 0.3 * 0.7 / 10) = 0.2 -+ 0.3864.
+    const double half = 1.959963984540054 * std::sqrt(0.25 / 14 + 0.21 / 10);
+    EXPECT_NEAR(r.ci_low, 0.2 - half, 1e-12);
+    EXPECT_NEAR(r.ci_high, 0.2 + half, 1e-12);
+    EXPECT_NEAR(r.ci_low, -0.1864, 1e-4);
+    EXPECT_TRUE(std::isnan(SentimentCoverage().result().difference));
 }
 
 TEST(Claims, HandChecked) {
