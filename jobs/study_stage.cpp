@@ -135,6 +135,13 @@ void StudyStage::publish() const {
 
 void StudyStage::finish(const mpi::Comm& comm, int step) {
     using namespace kernels;
+    if (step == 2 && date_.main) {
+        mpi::allreduce_state(comm, revenue_fit_);
+        revenue_scores_ = std::make_unique<RevenueScores>(date_.run.meta->rm_names.size(), revenue_fit_.solve());
+    } else if (step == 3 && date_.main) {
+        mpi::reduce_state(comm, *revenue_scores_);
+        if (comm.root()) revenue_ = revenue_scores_->result(revenue_fit_);
+    }
     if (step == 0) {
         if (!date_.main) return;
         comm.allreduce_max(years_);
@@ -189,6 +196,8 @@ void StudyStage::sweep(int step, std::size_t block) {
         for (std::size_t i = 0; i < rows.size(); ++i) {
             rows[i].customer = customers[i];
             rows[i].dimensions = date_.scored[i].now.dimension;
+            rows[i].past_revenue_cents = date_.records[i].revenue_cents;
+            rows[i].rm = date_.records[i].rm;
             if (ranges_ && correlates(customers[i])) ranges_->add(study_values(rows[i]), group_of(customers[i]));
         }
         rows_->append(rows);
@@ -200,6 +209,7 @@ void StudyStage::sweep(int step, std::size_t block) {
         if (step == 1) {
             result_.sums.add(r.customer, *keys_);
             result_.claims.add(r.customer);
+            if (date_.main && correlates(r.customer)) revenue_fit_.add(revenue_observation(r));
             sentiment_.add(r.customer.acquired && r.customer.outcome.at_risk,
                            !std::isnan(r.dimensions[int(kernels::Dimension::sentiment)]), r.customer.outcome.retained);
             if (moments_ && correlates(r.customer)) {
@@ -208,6 +218,7 @@ void StudyStage::sweep(int step, std::size_t block) {
                 histograms_->add(values, group_of(r.customer));
             }
         } else if (correlates(r.customer)) {
+            if (step == 2 && revenue_scores_) revenue_scores_->add(r.rm, revenue_observation(r));
             if (histograms_) histograms_->add(study_values(r), group_of(r.customer));
             else if (rank_moments_) {
                 const auto values = study_values(r);
@@ -235,6 +246,7 @@ void StudyStage::report(ReportOutput& out) const {
     in.planted = meta.has_truth;
     in.correlation = correlation_.get();
     in.sentiment = sentiment_.result();
+    in.revenue_regression = revenue_;
     in.variables = kStudyVariableNames;
     in.key_bits = kCorrelationKeyBits;
     in.correlation_groups.emplace_back("corporate", "corporate");
@@ -256,6 +268,8 @@ void StudyStage::save(io::StateWriter& out) {
     out.vector(std::span<const std::int64_t>(result_.claims.sum_words()));
     out.vector(std::span<const std::int64_t>(result_.claims.sum_words_exact()));
     save_words(out, sentiment_);
+    save_words(out, revenue_fit_);
+    out.vector(revenue_scores_ ? std::span<const std::int64_t>(revenue_scores_->sum_words()) : std::span<const std::int64_t>());
     // The correlations (main date): ranges, moments, the rank cells, the histograms being
     // counted, the rank tables and rank moments, whether the result is made; empty until they
     // exist.
@@ -287,6 +301,15 @@ void StudyStage::restore(io::StateReader& in, int finished) {
     in.fixed(result_.claims.sum_words());
     in.fixed(result_.claims.sum_words_exact());
     restore_words(in, sentiment_);
+    restore_words(in, revenue_fit_);
+    std::vector<std::int64_t> revenue_scores;
+    in.vector(revenue_scores);
+    if (!revenue_scores.empty()) {
+        revenue_scores_ = std::make_unique<RevenueScores>(date_.run.meta->rm_names.size(), revenue_fit_.solve());
+        in.check(revenue_scores.size() == revenue_scores_->sum_words().size(), "the revenue scores differ in size");
+        std::copy(revenue_scores.begin(), revenue_scores.end(), revenue_scores_->sum_words().begin());
+        if (finished >= 4 && date_.run.rank == 0) revenue_ = revenue_scores_->result(revenue_fit_);
+    }
     std::vector<std::int64_t> ranges, moments, partition, histogram_sums, histogram_maxima, tables, rank_moments, tails;
     for (auto* words : {&ranges, &moments, &partition, &histogram_sums, &histogram_maxima, &tables, &rank_moments, &tails})
         in.vector(*words);

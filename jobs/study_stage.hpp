@@ -21,6 +21,7 @@
 #include "study/correlation.hpp"
 #include "study/outcome.hpp"
 #include "study/pearson_tails.hpp"
+#include "study/revenue_regression.hpp"
 #include "study/sentiment_coverage.hpp"
 
 namespace engage::jobs {
@@ -57,6 +58,8 @@ std::int64_t acquisition_year(std::int64_t unix_day);
 struct StudyRow {
     kernels::StudyCustomer customer;
     std::array<double, kernels::kDimensions> dimensions;  // the dimension scores at T
+    std::int64_t past_revenue_cents = 0;                   // purchases in the scoring window
+    std::uint32_t rm = 0;                                  // relationship manager (the claims' clusters)
 };
 
 // The backtest of every date, filled by the study stages of all dates, reported by the main one.
@@ -96,6 +99,15 @@ private:
     std::unique_ptr<kernels::ChurnHistograms> keys_;
     kernels::BacktestResult result_;
     kernels::SentimentCoverage sentiment_;  // the main date's
+    // The adjusted revenue claim (main date): the normal equations in sweep 1, the managers'
+    // scores in sweep 2, the result on rank 0 after it.
+    kernels::RevenueNormalEquations revenue_fit_;
+    std::unique_ptr<kernels::RevenueScores> revenue_scores_;
+    kernels::RevenueRegressionResult revenue_;
+    kernels::RevenueObservation revenue_observation(const StudyRow& r) const noexcept {
+        return kernels::revenue_observation(r.customer.composite, r.past_revenue_cents,
+                                            r.customer.outcome.horizon_revenue_cents);
+    }
     std::unique_ptr<kernels::CorrelationRanges> ranges_;
     std::unique_ptr<kernels::CorrelationGrid> grid_;
     std::unique_ptr<kernels::CorrelationMoments> moments_;

@@ -186,6 +186,17 @@ json study_report(const StudyReportInput& in, const CustomerBaseMeta& meta) {
         {"unknown_share", number(sc.unknown_share)}, {"churn_rate_known", number(sc.churn_rate_known)},
         {"churn_rate_unknown", number(sc.churn_rate_unknown)}, {"difference", number(sc.difference)},
         {"ci_low", number(sc.ci_low)}, {"ci_high", number(sc.ci_high)}};
+    const auto& rr = in.revenue_regression;
+    s["adjusted_claims"] = {{"revenue_ratio_per_10_points", {
+        {"description", "exp(b1) of the least-squares fit log(1 + horizon revenue) = b0 + b1 composite / 10 + "
+                        "b2 log(1 + revenue in the scoring window) over the customers at risk: the ratio of "
+                        "(1 + horizon revenue) per 10 composite points between customers of the same past revenue; "
+                        "95 % interval cluster-robust by relationship manager (CR1), and heteroskedasticity-robust (HC1)"},
+        {"customers", rr.customers}, {"clusters", rr.clusters},
+        {"coefficients", {number(rr.coefficients[0]), number(rr.coefficients[1]), number(rr.coefficients[2])}},
+        {"ratio", number(rr.ratio)}, {"ci_low", number(rr.ci_low)}, {"ci_high", number(rr.ci_high)},
+        {"se_cluster", number(rr.se_cluster)}, {"ci_low_robust", number(rr.ci_low_robust)},
+        {"ci_high_robust", number(rr.ci_high_robust)}, {"se_robust", number(rr.se_robust)}}}};
     if (in.correlation) s["correlation"] = correlation_json(in);
     for (const auto& d : in.dates)
         if (d.as_of == in.as_of) s["claims"] = claims_json(d.result.claims, meta, in.min_group_size);

@@ -12,6 +12,7 @@
 #include "io/report/score_report.hpp"
 #include "study/claims.hpp"
 #include "study/correlation.hpp"
+#include "study/revenue_regression.hpp"
 #include "study/sentiment_coverage.hpp"
 
 namespace engage::io {
@@ -26,6 +27,7 @@ struct StudyDate {
 
 struct StudyReportInput {
     kernels::SentimentCoverage::Result sentiment;  // the as-of date's
+    kernels::RevenueRegressionResult revenue_regression;  // the as-of date's
     std::span<const StudyDate> dates;  // ascending
     std::string as_of;                 // the run's as-of date, one of the dates
     std::int32_t horizon_days = 0;
