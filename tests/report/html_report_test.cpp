@@ -221,6 +221,27 @@ TEST(HtmlReport, KeyNumbersAreFormattedForPeople) {
     EXPECT_NE(html.find("<strong>no</strong>"), std::string::npos) << "the Gamma-Gamma fit did not converge";
 }
 
+TEST(HtmlReport, TheClaimsSayWhatThePublishedFiguresMeasureAndGiveTheAdjustedRatio) {
+    json report = full_report();
+    report["study"]["adjusted_claims"]["revenue_ratio_per_10_points"] = {
+        {"customers", 12815}, {"clusters", 120}, {"ratio", 1.68}, {"ci_low", 1.632}, {"ci_high", 1.7296},
+        {"ci_low_robust", 1.628}, {"ci_high_robust", 1.734}};
+    report["study"]["sentiment_coverage"] = {{"unknown_share", 0.339}, {"churn_rate_known", 0.1227},
+                                             {"churn_rate_unknown", 0.3108}, {"difference", 0.1881},
+                                             {"ci_low", 0.173}, {"ci_high", 0.204}};
+    std::string html = html_report(report, run_record(2));
+    EXPECT_NE(html.find("context, not targets"), std::string::npos);
+    EXPECT_NE(html.find("10 more composite points go with +68.0 % horizon revenue (1 + revenue, 95 % interval +63.2 to "
+                        "+73.0 %, clustered by 120 relationship managers, 12,815 customers at risk)"),
+              std::string::npos);
+    EXPECT_NE(html.find("33.9% of the customers at risk gave no sentiment in the window; 31.1% of them churned"),
+              std::string::npos);
+    // One manager (an imported log): the heteroskedasticity-robust interval instead.
+    report["study"]["adjusted_claims"]["revenue_ratio_per_10_points"]["ci_low"] = nullptr;
+    html = html_report(report, run_record(2));
+    EXPECT_NE(html.find("+62.8 to +73.4 %, heteroskedasticity-robust"), std::string::npos);
+}
+
 TEST(HtmlReport, NamesAreEscaped) {
     const std::string html = html_report(full_report(), run_record(2));
     EXPECT_EQ(html.find(kEvil), std::string::npos);

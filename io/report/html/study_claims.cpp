@@ -98,6 +98,40 @@ std::string forest(const std::vector<Claim>& claims) {
     return svg.str();
 }
 
+// What the published figures measure, the revenue claim adjusted for past revenue, and who
+// says how they feel: the paragraphs under the claims table.
+std::string context(const json& study) {
+    std::string out = "<p class=\"note\">The published figures measure attitudinal engagement from a survey "
+                      "(Gallup's CE11) against the average customer, not a behavioural score like this one: they are "
+                      "context, not targets. The values here are raw comparisons between tiers, which move with the "
+                      "tier cuts and which past revenue alone can match.</p>\n";
+    if (const json* rr = at(study, {"adjusted_claims", "revenue_ratio_per_10_points"}); rr && finite(number(at(rr, {"ratio"})))) {
+        const double ratio = number(at(rr, {"ratio"}));
+        const bool clustered = finite(number(at(rr, {"ci_low"})));
+        const double low = number(at(rr, clustered ? std::initializer_list<std::string_view>{"ci_low"}
+                                                   : std::initializer_list<std::string_view>{"ci_low_robust"}));
+        const double high = number(at(rr, clustered ? std::initializer_list<std::string_view>{"ci_high"}
+                                                    : std::initializer_list<std::string_view>{"ci_high_robust"}));
+        out += "<p><strong>Adjusted for past revenue</strong>, 10 more composite points go with " +
+               signed_fixed(100 * (ratio - 1), 1) + " % horizon revenue (1 + revenue, 95 % interval " +
+               signed_fixed(100 * (low - 1), 1) + " to " + signed_fixed(100 * (high - 1), 1) + " %, " +
+               (clustered ? "clustered by " + integer(number(at(rr, {"clusters"}))) + " relationship managers"
+                          : std::string("heteroskedasticity-robust")) +
+               ", " + integer(number(at(rr, {"customers"}))) + " customers at risk): an association, not the effect "
+               "of raising engagement.</p>\n";
+    }
+    if (const json* sc = at(study, {"sentiment_coverage"}); sc && finite(number(at(sc, {"difference"})))) {
+        out += "<p><strong>Who says how they feel:</strong> " + percent(number(at(sc, {"unknown_share"}))) +
+               " of the customers at risk gave no sentiment in the window; " +
+               percent(number(at(sc, {"churn_rate_unknown"}))) + " of them churned over the horizon against " +
+               percent(number(at(sc, {"churn_rate_known"}))) + " of those who did (difference " +
+               signed_points(number(at(sc, {"difference"}))) + ", 95 % interval " +
+               signed_points(number(at(sc, {"ci_low"}))) + " to " + signed_points(number(at(sc, {"ci_high"}))) +
+               ").</p>\n";
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string study_claims(const json& study) {
@@ -135,7 +169,7 @@ std::string study_claims(const json& study) {
            figure(forest(claims), "Dots: this base's estimate with its 95% interval; diamonds: the published figure. An "
                                   "interval that leaves out the diamond disagrees with the publication. Groups below the "
                                   "minimum size are withheld.") +
-           table.str();
+           table.str() + context(study);
 }
 
 }  // namespace engage::io::html
