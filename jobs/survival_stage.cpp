@@ -1,0 +1,149 @@
+#include "jobs/survival_stage.hpp"
+
+#include "io/features_file.hpp"
+#include "io/report/survival_report.hpp"
+#include "jobs/score_job.hpp"
+#include "mpi/comm.hpp"
+
+namespace engage::jobs {
+
+SurvivalStage::SurvivalStage(DateContext& date)
+    : date_(date),
+      pass_(date.run.spill<kernels::LandmarkRow>("landmark-pass" + date.tag)),
+      rows_(date.run.spill<kernels::LandmarkRow>("landmark" + date.tag)),
+      survival_(kernels::kTiers, date.run.retention.holdout_days) {}
+
+void SurvivalStage::fold(const io::CustomerShard& shard, std::int64_t) {
+    if (shard.customers() == 0) return;
+    const auto& o = date_.run.retention;
+    const kernels::StudyHorizon horizon{date_.ctx.as_of, date_.ctx.as_of + o.holdout_days, o.churn_days, o.cancel_code};
+    const kernels::ShardView v = shard.view();
+    shard_.resize(shard.customers());
+    for (std::size_t k = 0; k < shard_.size(); ++k)
+        shard_[k] = kernels::landmark_row(kernels::landmark_time(v, k, date_.run.kinds, horizon, activity_),
+                                          date_.features[k]);
+    pass_->append(shard_);
+}
+
+bool SurvivalStage::wants_sweep(int step) const noexcept { return step == 0 || fitting(); }
+
+void SurvivalStage::start_fit() {
+    const int p = design_.covariates();
+    if (p == 0) return;
+    newton_ = std::make_unique<kernels::CoxNewton>(p);
+    cox_ = std::make_unique<kernels::CoxDaySums>(p, date_.run.retention.holdout_days);
+}
+
+void SurvivalStage::finish(const mpi::Comm& comm, int step) {
+    if (step == 1) {
+        pass_->clear();
+        mpi::allreduce_state(comm, survival_);
+        comm.allreduce_sum(moments_.count_words());
+        comm.allreduce_sum(moments_.exact_words());
+        comm.allreduce_max(moments_.max_words());
+        design_ = moments_.design();
+        designed_ = 1;
+        start_fit();
+        return;
+    }
+    if (step < 2 || !fitting()) return;
+    // The evaluation of sweep step - 1: every rank gets the same words, so the same step.
+    if (step == 2) comm.allreduce_sum(complete_);
+    comm.allreduce_sum(cox_->sum_words());
+    if (newton_->step(kernels::cox_evaluate(*cox_))) {
+        cox_.reset();
+        rows_->clear();
+        return;
+    }
+    cox_ = std::make_unique<kernels::CoxDaySums>(design_.covariates(), date_.run.retention.holdout_days);
+}
+
+void SurvivalStage::sweep(int step, std::size_t block) {
+    if (step == 0) {
+        if (block > 0) pass_->release(block - 1);
+        const auto pass = pass_->block(block, scratch_);
+        shard_.assign(pass.begin(), pass.end());
+        for (std::size_t i = 0; i < shard_.size(); ++i) {
+            const auto& s = date_.scored[i].now;
+            kernels::add_scores(shard_[i], s.acquired, int(s.tier), s.dimension);
+            const kernels::LandmarkRow& r = shard_[i];
+            if (!r.at_risk()) continue;
+            survival_.update(r.tier, r.day, r.event != 0);
+            moments_.add(r);
+        }
+        rows_->append(shard_);
+        date_.run.writer->append_landmark(shard_);
+        return;
+    }
+    if (!fitting()) return;
+    const auto rows = rows_->block(block, scratch_);
+    const auto n = kernels::add_cox_rows(rows, design_, newton_->next_beta(), *cox_);
+    if (step == 1) {
+        complete_[0] += n[0];
+        complete_[1] += n[1];
+    }
+}
+
+void SurvivalStage::report(ReportOutput& out) const {
+    const auto& o = date_.run.retention;
+    io::SurvivalReportInput in;
+    in.as_of = date_.as_of;
+    in.follow_up_end = date_.horizon_end;
+    in.follow_up_days = o.holdout_days;
+    in.churn = o.cancel_code >= 0 ? "first interaction on channel " + o.cancel_channel + " (contractual)"
+                                  : "no interaction for " + std::to_string(o.churn_days) + " days (non-contractual)";
+    in.survival = &survival_;
+    in.design = &design_;
+    in.fit = newton_ && newton_->done() ? &newton_->result() : nullptr;
+    in.model_customers = complete_[0];
+    in.model_events = complete_[1];
+    out.report["survival"] = io::survival_report(in);
+    for (auto& t : io::survival_tables(out.report["survival"])) out.tables.push_back(std::move(t));
+}
+
+void SurvivalStage::save(io::StateWriter& out) {
+    pass_->save(out);
+    rows_->save(out);
+    save_words(out, survival_);
+    out.vector(std::span<const std::int64_t>(moments_.count_words()));
+    out.vector(std::span<const std::int64_t>(moments_.exact_words()));
+    out.vector(std::span<const std::int64_t>(moments_.max_words()));
+    out.value(designed_);
+    out.vector(std::span<const std::int64_t>(complete_));
+    const bool fit = newton_ != nullptr;
+    out.value(std::int64_t(fit));
+    if (!fit) return;
+    const auto s = newton_->snapshot();
+    for (const auto* v : {&s.beta, &s.new_beta, &s.fit_beta, &s.fit_se, &s.fit_var}) out.vector(*v);
+    for (double d : {s.log_likelihood, s.log_likelihood_null, s.fit_ll, s.fit_ll0}) out.value(d);
+    for (std::int64_t i : {s.iteration, s.halving, s.done, s.fit_iterations, s.fit_converged, s.fit_events}) out.value(i);
+    out.value(std::int64_t(cox_ != nullptr));
+    if (cox_) out.vector(std::span<const std::int64_t>(cox_->sum_words()));
+}
+
+void SurvivalStage::restore(io::StateReader& in, int) {
+    pass_->restore(in);
+    rows_->restore(in);
+    restore_words(in, survival_);
+    in.fixed(moments_.count_words());
+    in.fixed(moments_.exact_words());
+    in.fixed(moments_.max_words());
+    designed_ = in.value<std::int64_t>();
+    in.fixed(std::span<std::int64_t>(complete_));
+    if (designed_) design_ = moments_.design();
+    newton_.reset();
+    cox_.reset();
+    if (in.value<std::int64_t>() == 0) return;
+    start_fit();
+    in.check(newton_ != nullptr, "the survival stage's Cox fit has no covariates after restore");
+    kernels::CoxNewton::Snapshot s;
+    for (auto* v : {&s.beta, &s.new_beta, &s.fit_beta, &s.fit_se, &s.fit_var}) in.vector(*v);
+    for (double* d : {&s.log_likelihood, &s.log_likelihood_null, &s.fit_ll, &s.fit_ll0}) *d = in.value<double>();
+    for (std::int64_t* i : {&s.iteration, &s.halving, &s.done, &s.fit_iterations, &s.fit_converged, &s.fit_events})
+        *i = in.value<std::int64_t>();
+    newton_->restore(s);
+    if (in.value<std::int64_t>() != 0) in.fixed(cox_->sum_words());
+    else cox_.reset();
+}
+
+}  // namespace engage::jobs

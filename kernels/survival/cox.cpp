@@ -1,0 +1,259 @@
+#include "survival/cox.hpp"
+
+#include <boost/math/distributions/chi_squared.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace engage::kernels {
+
+CoxDaySums::CoxDaySums(int covariates, std::int32_t max_day)
+    : p_(covariates), max_day_(max_day), sums_((std::size_t(max_day) + 1) * sums_per_day()) {
+    if (covariates < 1 || max_day < 0) throw std::invalid_argument("CoxDaySums: need >= 1 covariate and max_day >= 0");
+}
+
+void CoxDaySums::add(std::int32_t day, bool event, std::span<const double> x, std::span<const double> beta) {
+    if (day < 0 || day > max_day_)
+        throw std::out_of_range("CoxDaySums: day " + std::to_string(day) + " outside 0.." + std::to_string(max_day_));
+    const std::size_t p = std::size_t(p_);
+    double eta = 0;
+    for (std::size_t j = 0; j < p; ++j) eta += beta[j] * x[j];
+    const double r = std::exp(eta);
+    // The block of r, r x, r x x' once; the events add it a second time (Efron's sums) and their
+    // own x, b'x and count.
+    scratch_.resize(block());
+    std::size_t k = 0;
+    scratch_[k++] = r;
+    for (std::size_t i = 0; i < p; ++i) scratch_[k++] = r * x[i];
+    for (std::size_t i = 0; i < p; ++i)
+        for (std::size_t j = 0; j <= i; ++j) scratch_[k++] = r * x[i] * x[j];
+    const std::size_t base = std::size_t(day) * sums_per_day();
+    for (std::size_t i = 0; i < block(); ++i) sums_.add(base + i, scratch_[i]);
+    if (!event) return;
+    for (std::size_t i = 0; i < block(); ++i) sums_.add(base + block() + i, scratch_[i]);
+    for (std::size_t i = 0; i < p; ++i) sums_.add(base + 2 * block() + i, x[i]);
+    sums_.add(base + 2 * block() + p, eta);
+    sums_.add(base + 2 * block() + p + 1, 1.0);
+}
+
+void CoxDaySums::combine(const CoxDaySums& other) noexcept {
+    auto to = sum_words();
+    auto from = other.sum_words();
+    for (std::size_t i = 0; i < to.size(); ++i) to[i] += from[i];
+}
+
+CoxEvaluation cox_evaluate(const CoxDaySums& s) {
+    const std::size_t p = std::size_t(s.covariates()), per_day = s.sums_per_day(), block = s.block();
+    constexpr std::size_t W = ExactSum::kWords;
+    CoxEvaluation e;
+    e.score.assign(p, 0.0);
+    e.information.assign(p * p, 0.0);
+    const auto words = s.sum_words();
+    // The risk set of day t: every subject whose time is >= t (the censored of day t included:
+    // they were at risk when the events of day t happened). Suffix sums on the exact words.
+    std::vector<std::int64_t> risk(block * W, 0);
+    std::vector<double> rv(block), ev(block), a(p);
+    auto value = [](const std::int64_t* w) {
+        return ExactSumWords::value(ExactSumWords::ConstWords(w, ExactSumWords::kWords));
+    };
+    for (std::int32_t t = s.max_day(); t >= 0; --t) {
+        const std::int64_t* day = words.data() + std::size_t(t) * per_day * W;
+        for (std::size_t i = 0; i < block * W; ++i) risk[i] += day[i];
+        const double d = value(day + (2 * block + p + 1) * W);
+        if (d == 0) continue;
+        for (std::size_t i = 0; i < block; ++i) {
+            rv[i] = value(risk.data() + i * W);
+            ev[i] = value(day + (block + i) * W);
+        }
+        for (std::size_t i = 0; i < p; ++i) e.score[i] += value(day + (2 * block + i) * W);
+        e.log_likelihood += value(day + (2 * block + p) * W);
+        const auto deaths = std::int64_t(d);
+        e.events += deaths;
+        // Efron (1977): the k-th of the d tied events sees the risk set less k/d of the events.
+        for (std::int64_t k = 0; k < deaths; ++k) {
+            const double f = double(k) / double(deaths);
+            const double den = rv[0] - f * ev[0];
+            e.log_likelihood -= std::log(den);
+            for (std::size_t i = 0; i < p; ++i) {
+                a[i] = (rv[1 + i] - f * ev[1 + i]) / den;
+                e.score[i] -= a[i];
+            }
+            std::size_t q = 1 + p;
+            for (std::size_t i = 0; i < p; ++i)
+                for (std::size_t j = 0; j <= i; ++j, ++q) {
+                    const double v = (rv[q] - f * ev[q]) / den - a[i] * a[j];
+                    e.information[i * p + j] += v;
+                    if (j != i) e.information[j * p + i] += v;
+                }
+        }
+    }
+    e.finite = std::isfinite(e.log_likelihood);
+    for (double v : e.score) e.finite = e.finite && std::isfinite(v);
+    return e;
+}
+
+namespace {
+
+// L D L' of a symmetric matrix in place (R's cholesky2): the strict lower triangle holds L, the
+// diagonal D; a pivot below toler * (largest diagonal) is set to 0 with its column of L.
+void ldl(std::vector<double>& a, std::size_t n, double toler) {
+    double largest = 0;
+    for (std::size_t i = 0; i < n; ++i) largest = std::max(largest, std::fabs(a[i * n + i]));
+    const double eps = toler * largest;
+    for (std::size_t j = 0; j < n; ++j) {
+        const double pivot = a[j * n + j];
+        if (!(pivot > eps)) {
+            a[j * n + j] = 0;
+            for (std::size_t i = j + 1; i < n; ++i) a[i * n + j] = 0;
+            continue;
+        }
+        for (std::size_t i = j + 1; i < n; ++i) {
+            const double temp = a[i * n + j] / pivot;
+            a[i * n + i] -= temp * temp * pivot;
+            for (std::size_t k = i + 1; k < n; ++k) a[k * n + i] -= temp * a[k * n + j];
+            a[i * n + j] = temp;
+        }
+    }
+}
+
+void ldl_solve(const std::vector<double>& a, std::vector<double>& b, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < i; ++j) b[i] -= b[j] * a[i * n + j];
+    for (std::size_t i = n; i-- > 0;) {
+        if (a[i * n + i] == 0) {
+            b[i] = 0;
+            continue;
+        }
+        b[i] /= a[i * n + i];
+        for (std::size_t j = i + 1; j < n; ++j) b[i] -= b[j] * a[j * n + i];
+    }
+}
+
+}  // namespace
+
+std::vector<double> cox_solve(std::vector<double> a, std::vector<double> b, std::size_t n, double toler) {
+    // The lower triangle is read: symmetrise from it.
+    ldl(a, n, toler);
+    ldl_solve(a, b, n);
+    return b;
+}
+
+std::vector<double> cox_inverse(std::vector<double> a, std::size_t n, double toler) {
+    std::vector<double> factor = a;
+    ldl(factor, n, toler);
+    std::vector<double> inv(n * n, 0.0);
+    for (std::size_t c = 0; c < n; ++c) {
+        std::vector<double> e(n, 0.0);
+        e[c] = 1;
+        ldl_solve(factor, e, n);
+        for (std::size_t r = 0; r < n; ++r) inv[r * n + c] = e[r];
+    }
+    // A singular direction has no variance: its row and column are 0 (R's chinv2).
+    for (std::size_t j = 0; j < n; ++j)
+        if (factor[j * n + j] == 0)
+            for (std::size_t i = 0; i < n; ++i) inv[i * n + j] = inv[j * n + i] = 0;
+    return inv;
+}
+
+CoxNewton::CoxNewton(int covariates, CoxOptions options)
+    : p_(covariates), options_(options), beta_(std::size_t(covariates), 0.0), new_beta_(beta_) {}
+
+void CoxNewton::finish(const CoxEvaluation& e, bool converged) {
+    const std::size_t p = std::size_t(p_);
+    fit_.beta = new_beta_;
+    fit_.log_likelihood = e.log_likelihood;
+    fit_.variance = cox_inverse(e.information, p, options_.toler_chol);
+    fit_.std_error.resize(p);
+    for (std::size_t i = 0; i < p; ++i) fit_.std_error[i] = std::sqrt(fit_.variance[i * p + i]);
+    fit_.iterations = iteration_;
+    fit_.converged = converged;
+    fit_.events = e.events;
+    done_ = true;
+}
+
+bool CoxNewton::step(const CoxEvaluation& e) {
+    if (done_) return true;
+    const std::size_t p = std::size_t(p_);
+    if (iteration_ < 0) {  // at b = 0: the null log-likelihood and the first Newton step
+        if (!e.finite) throw std::runtime_error("Cox fit: the log-likelihood at b = 0 is not finite");
+        fit_.log_likelihood_null = log_likelihood_ = e.log_likelihood;
+        const auto u = cox_solve(e.information, e.score, p, options_.toler_chol);
+        for (std::size_t i = 0; i < p; ++i) new_beta_[i] = beta_[i] + u[i];
+        iteration_ = 1;
+        if (options_.max_iterations == 0) {
+            new_beta_ = beta_;
+            iteration_ = 0;
+            finish(e, false);
+        }
+        return done_;
+    }
+    // coxfit6's main loop: converged when the log-likelihood hardly changed on a full step.
+    if (e.finite && std::fabs(1 - log_likelihood_ / e.log_likelihood) <= options_.eps && !halving_) {
+        finish(e, true);
+        return true;
+    }
+    if (iteration_ == options_.max_iterations) {
+        finish(e, false);
+        return true;
+    }
+    if (!e.finite || e.log_likelihood < log_likelihood_) {  // not converging: halve the last step
+        halving_ = true;
+        for (std::size_t i = 0; i < p; ++i) new_beta_[i] = (new_beta_[i] + beta_[i]) / 2;
+    } else {
+        halving_ = false;
+        log_likelihood_ = e.log_likelihood;
+        const auto u = cox_solve(e.information, e.score, p, options_.toler_chol);
+        beta_ = new_beta_;
+        for (std::size_t i = 0; i < p; ++i) new_beta_[i] += u[i];
+    }
+    ++iteration_;
+    return false;
+}
+
+CoxNewton::Snapshot CoxNewton::snapshot() const {
+    return {beta_, new_beta_, fit_.beta, fit_.std_error, fit_.variance, log_likelihood_, 0, fit_.log_likelihood,
+            fit_.log_likelihood_null, iteration_, halving_, done_, fit_.iterations, fit_.converged, fit_.events};
+}
+
+void CoxNewton::restore(const Snapshot& s) {
+    beta_ = s.beta;
+    new_beta_ = s.new_beta;
+    fit_.beta = s.fit_beta;
+    fit_.std_error = s.fit_se;
+    fit_.variance = s.fit_var;
+    log_likelihood_ = s.log_likelihood;
+    fit_.log_likelihood = s.fit_ll;
+    fit_.log_likelihood_null = s.fit_ll0;
+    iteration_ = int(s.iteration);
+    halving_ = s.halving != 0;
+    done_ = s.done != 0;
+    fit_.iterations = int(s.fit_iterations);
+    fit_.converged = s.fit_converged != 0;
+    fit_.events = s.fit_events;
+}
+
+double chi_square_upper_tail(double x, int df) {
+    if (df < 1) return 1.0;
+    if (std::isnan(x)) return x;
+    if (x <= 0) return 1.0;
+    return boost::math::cdf(boost::math::complement(boost::math::chi_squared_distribution<double>(df), x));
+}
+
+CoxFit fit_cox(std::span<const std::int32_t> days, std::span<const std::uint8_t> events, std::span<const double> x,
+               int covariates, CoxOptions options) {
+    const std::size_t p = std::size_t(covariates);
+    std::int32_t max_day = 0;
+    for (auto d : days) max_day = std::max(max_day, d);
+    CoxNewton newton(covariates, options);
+    do {
+        CoxDaySums sums(covariates, max_day);
+        for (std::size_t i = 0; i < days.size(); ++i)
+            sums.add(days[i], events[i] != 0, x.subspan(i * p, p), newton.next_beta());
+        newton.step(cox_evaluate(sums));
+    } while (!newton.done());
+    return newton.result();
+}
+
+}  // namespace engage::kernels
