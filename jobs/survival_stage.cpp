@@ -25,13 +25,19 @@ void SurvivalStage::fold(const io::CustomerShard& shard, std::int64_t) {
     pass_->append(shard_);
 }
 
-bool SurvivalStage::wants_sweep(int step) const noexcept { return step == 0 || fitting(); }
+namespace {
+// Bins of the linear predictor for the concordance: 1,024 between its extremes.
+constexpr int kConcordanceKeys = 1024;
+}  // namespace
+
+bool SurvivalStage::wants_sweep(int step) const noexcept { return step == 0 || fitting() || keying(); }
 
 void SurvivalStage::start_fit() {
     const int p = design_.covariates();
     if (p == 0) return;
     newton_ = std::make_unique<kernels::CoxNewton>(p);
     cox_ = std::make_unique<kernels::CoxDaySums>(p, date_.run.retention.holdout_days);
+    range_ = {};
 }
 
 void SurvivalStage::finish(const mpi::Comm& comm, int step) {
@@ -46,16 +52,27 @@ void SurvivalStage::finish(const mpi::Comm& comm, int step) {
         start_fit();
         return;
     }
+    if (keying() && step == concordance_step_ + 1) {
+        comm.allreduce_sum(concordance_->sum_words());
+        harrell_ = kernels::harrell_concordance(*concordance_);
+        concordance_.reset();
+        rows_->clear();
+        return;
+    }
     if (step < 2 || !fitting()) return;
     // The evaluation of sweep step - 1: every rank gets the same words, so the same step.
     if (step == 2) comm.allreduce_sum(complete_);
     comm.allreduce_sum(cox_->sum_words());
+    comm.allreduce_max(range_.max_words());
     if (newton_->step(kernels::cox_evaluate(*cox_))) {
         cox_.reset();
-        rows_->clear();
+        // range_ is that of the fitted coefficients: the last evaluation was at them.
+        concordance_ = std::make_unique<kernels::ConcordanceCounts>(date_.run.retention.holdout_days, kConcordanceKeys);
+        concordance_step_ = step;
         return;
     }
     cox_ = std::make_unique<kernels::CoxDaySums>(design_.covariates(), date_.run.retention.holdout_days);
+    range_ = {};
 }
 
 void SurvivalStage::sweep(int step, std::size_t block) {
@@ -75,9 +92,15 @@ void SurvivalStage::sweep(int step, std::size_t block) {
         date_.run.writer->append_landmark(shard_);
         return;
     }
+    if (keying()) {
+        if (block > 0) rows_->release(block - 1);  // their last sweep
+        kernels::add_concordance_rows(rows_->block(block, scratch_), design_, newton_->result().beta, range_.lo(),
+                                      range_.hi(), *concordance_);
+        return;
+    }
     if (!fitting()) return;
     const auto rows = rows_->block(block, scratch_);
-    const auto n = kernels::add_cox_rows(rows, design_, newton_->next_beta(), *cox_);
+    const auto n = kernels::add_cox_rows(rows, design_, newton_->next_beta(), *cox_, range_);
     if (step == 1) {
         complete_[0] += n[0];
         complete_[1] += n[1];
@@ -97,6 +120,10 @@ void SurvivalStage::report(ReportOutput& out) const {
     in.fit = newton_ && newton_->done() ? &newton_->result() : nullptr;
     in.model_customers = complete_[0];
     in.model_events = complete_[1];
+    in.concordance = harrell_ ? &*harrell_ : nullptr;
+    in.predictor_lo = range_.lo();
+    in.predictor_hi = range_.hi();
+    in.concordance_keys = kConcordanceKeys;
     out.report["survival"] = io::survival_report(in);
     for (auto& t : io::survival_tables(out.report["survival"])) out.tables.push_back(std::move(t));
 }
@@ -119,6 +146,12 @@ void SurvivalStage::save(io::StateWriter& out) {
     for (std::int64_t i : {s.iteration, s.halving, s.done, s.fit_iterations, s.fit_converged, s.fit_events}) out.value(i);
     out.value(std::int64_t(cox_ != nullptr));
     if (cox_) out.vector(std::span<const std::int64_t>(cox_->sum_words()));
+    out.vector(std::span<const std::int64_t>(range_.max_words()));
+    out.value(concordance_step_);
+    out.value(std::int64_t(concordance_ != nullptr));
+    if (concordance_) out.vector(concordance_->sum_words());
+    out.value(std::int64_t(harrell_.has_value()));
+    if (harrell_) out.value(*harrell_);
 }
 
 void SurvivalStage::restore(io::StateReader& in, int) {
@@ -144,6 +177,13 @@ void SurvivalStage::restore(io::StateReader& in, int) {
     newton_->restore(s);
     if (in.value<std::int64_t>() != 0) in.fixed(cox_->sum_words());
     else cox_.reset();
+    in.fixed(range_.max_words());
+    concordance_step_ = in.value<std::int64_t>();
+    if (in.value<std::int64_t>() != 0) {
+        concordance_ = std::make_unique<kernels::ConcordanceCounts>(date_.run.retention.holdout_days, kConcordanceKeys);
+        in.fixed(std::span<std::int64_t>(concordance_->sum_words()));
+    }
+    if (in.value<std::int64_t>() != 0) harrell_ = in.value<kernels::Concordance>();
 }
 
 }  // namespace engage::jobs

@@ -6,13 +6,15 @@
 // (/landmark), counted for the Kaplan-Meier curves by tier and for the covariates' moments.
 // After it the covariates are chosen and standardised, and each later sweep is one
 // Newton-Raphson evaluation of the Cox model (kernels/survival/cox.hpp): per-day exact sums
-// all-reduced, the step taken identically on every rank, until it converges.
+// all-reduced, the step taken identically on every rank, until it converges; one more sweep
+// counts Harrell's concordance of the fitted linear predictor (kernels/survival/concordance.hpp).
 #include <memory>
 #include <optional>
 #include <vector>
 
 #include "jobs/date_context.hpp"
 #include "jobs/stage.hpp"
+#include "survival/concordance.hpp"
 #include "survival/cox.hpp"
 #include "survival/landmark_cox.hpp"
 #include "survival/survival_counts.hpp"
@@ -33,6 +35,7 @@ public:
 
 private:
     bool fitting() const noexcept { return cox_ != nullptr && !newton_->done(); }
+    bool keying() const noexcept { return concordance_ != nullptr; }  // the concordance's sweep
     void start_fit();  // from design_: the Newton state and the first evaluation's sums
 
     DateContext& date_;
@@ -48,6 +51,10 @@ private:
     std::unique_ptr<kernels::CoxDaySums> cox_;  // the evaluation being summed
     std::int64_t complete_[2] = {0, 0};         // the model's customers and events (first evaluation)
     std::int64_t designed_ = 0;                 // whether design_ is chosen (after finish(1))
+    kernels::EtaRange range_;                   // of the linear predictor in the evaluation being summed
+    std::unique_ptr<kernels::ConcordanceCounts> concordance_;  // counted in the sweep after the fit
+    std::int64_t concordance_step_ = -1;        // that sweep's step
+    std::optional<kernels::Concordance> harrell_;
 };
 
 }  // namespace engage::jobs

@@ -78,6 +78,20 @@ json cox_json(const SurvivalReportInput& in) {
         ++j;
     }
     c["coefficients"] = rows;
+    if (in.concordance) {
+        const Concordance& h = *in.concordance;
+        c["concordance"] = {
+            {"harrell_c", number(h.c)},
+            {"predictor", "the linear predictor sum of coefficient_per_sd * (x - mean) / sd, keyed into " +
+                              std::to_string(in.concordance_keys) + " equal bins between its extremes"},
+            {"predictor_min", number(in.predictor_lo)},
+            {"predictor_max", number(in.predictor_hi)},
+            {"keys", in.concordance_keys},
+            {"concordant", h.concordant},
+            {"discordant", h.discordant},
+            {"tied_predictor", h.tied_x},
+            {"tied_time", h.tied_y}};
+    }
     return c;
 }
 

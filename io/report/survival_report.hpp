@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "io/report/score_report.hpp"
+#include "survival/concordance.hpp"
 #include "survival/cox.hpp"
 #include "survival/landmark_cox.hpp"
 #include "survival/survival_counts.hpp"
@@ -23,6 +24,9 @@ struct SurvivalReportInput {
     const kernels::CoxDesign* design = nullptr;
     const kernels::CoxFit* fit = nullptr;  // null: no model (no covariate entered)
     std::int64_t model_customers = 0, model_events = 0;
+    const kernels::Concordance* concordance = nullptr;  // Harrell's C of the linear predictor
+    double predictor_lo = 0, predictor_hi = 0;          // its range (the keys' bins)
+    int concordance_keys = 0;
 };
 
 nlohmann::ordered_json survival_report(const SurvivalReportInput& in);

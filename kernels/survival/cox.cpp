@@ -18,8 +18,7 @@ void CoxDaySums::add(std::int32_t day, bool event, std::span<const double> x, st
     if (day < 0 || day > max_day_)
         throw std::out_of_range("CoxDaySums: day " + std::to_string(day) + " outside 0.." + std::to_string(max_day_));
     const std::size_t p = std::size_t(p_);
-    double eta = 0;
-    for (std::size_t j = 0; j < p; ++j) eta += beta[j] * x[j];
+    const double eta = cox_eta(x.first(p), beta);
     const double r = std::exp(eta);
     // The block of r, r x, r x x' once; the events add it a second time (Efron's sums) and their
     // own x, b'x and count.

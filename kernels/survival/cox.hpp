@@ -18,6 +18,13 @@
 
 namespace engage::kernels {
 
+// The linear predictor b'x (summed in covariate order: every caller gets the same bits).
+inline double cox_eta(std::span<const double> x, std::span<const double> beta) noexcept {
+    double eta = 0;
+    for (std::size_t j = 0; j < x.size(); ++j) eta += beta[j] * x[j];
+    return eta;
+}
+
 // The per-day sums of one evaluation: mergeable by adding sum_words() (an MPI_SUM all-reduce).
 class CoxDaySums {
 public:

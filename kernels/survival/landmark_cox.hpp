@@ -21,6 +21,7 @@
 
 #include "engagement/engagement_config.hpp"
 #include "stats/exact_sum.hpp"
+#include "survival/concordance.hpp"
 #include "survival/cox.hpp"
 #include "survival/landmark.hpp"
 
@@ -153,20 +154,58 @@ private:
     std::array<std::int64_t, 2 * kCoxCovariates> maxima_{};
 };
 
+// The smallest and largest linear predictor of the complete rows, as order-preserving integer
+// keys combined by max (the bins of the concordance).
+class EtaRange {
+public:
+    EtaRange() { words_.fill(std::numeric_limits<std::int64_t>::min()); }
+    void add(double eta) noexcept {
+        words_[0] = std::max(words_[0], order_key(eta));
+        words_[1] = std::max(words_[1], order_key(-eta));
+    }
+    double lo() const noexcept { return -order_value(words_[1]); }
+    double hi() const noexcept { return order_value(words_[0]); }
+    bool empty() const noexcept { return words_[0] == std::numeric_limits<std::int64_t>::min(); }
+    std::span<std::int64_t> max_words() noexcept { return words_; }
+    static std::int64_t order_key(double v) noexcept {
+        const auto b = std::bit_cast<std::int64_t>(v == 0 ? 0.0 : v);
+        return b >= 0 ? b : std::int64_t(std::uint64_t(b) ^ 0x7fffffffffffffffULL);
+    }
+    static double order_value(std::int64_t k) noexcept {
+        return std::bit_cast<double>(k >= 0 ? k : std::int64_t(std::uint64_t(k) ^ 0x7fffffffffffffffULL));
+    }
+
+private:
+    std::array<std::int64_t, 2> words_;
+};
+
 // One Newton evaluation's sums over rows: the complete rows at coefficients `beta` (on the
-// standardised scale). Returns how many rows entered (and how many of them churned).
+// standardised scale), and the range of their linear predictor. Returns how many rows entered
+// (and how many of them churned).
 inline std::array<std::int64_t, 2> add_cox_rows(std::span<const LandmarkRow> rows, const CoxDesign& design,
-                                               std::span<const double> beta, CoxDaySums& sums) {
+                                               std::span<const double> beta, CoxDaySums& sums, EtaRange& range) {
     std::array<double, kCoxCovariates> z{};
     std::array<std::int64_t, 2> n{0, 0};
     const std::span<double> zs(z.data(), std::size_t(design.covariates()));
     for (const LandmarkRow& r : rows) {
         if (!r.at_risk() || !design.standardise(r, zs)) continue;
         sums.add(r.day, r.event != 0, zs, beta);
+        range.add(cox_eta(zs, beta));
         ++n[0];
         n[1] += r.event;
     }
     return n;
+}
+
+// The complete rows' keyed linear predictor at the fitted `beta` into the concordance counts.
+inline void add_concordance_rows(std::span<const LandmarkRow> rows, const CoxDesign& design,
+                                 std::span<const double> beta, double lo, double hi, ConcordanceCounts& counts) {
+    std::array<double, kCoxCovariates> z{};
+    const std::span<double> zs(z.data(), std::size_t(design.covariates()));
+    for (const LandmarkRow& r : rows) {
+        if (!r.at_risk() || !design.standardise(r, zs)) continue;
+        counts.add(r.day, r.event != 0, ConcordanceCounts::key(cox_eta(zs, beta), lo, hi, counts.keys()));
+    }
 }
 
 }  // namespace engage::kernels

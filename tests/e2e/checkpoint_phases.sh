@@ -34,8 +34,9 @@ same_as_reference() { # DIR WHAT
 }
 
 # Stages in order: as-of date features, summary, engagement, retention, study, survival;
-# backtest date features, engagement, retention, study (10). Steps 1-10 (the survival stage's
-# Cox fit takes 7 Newton iterations here, one sweep each: sweeps 2-9); sweeps 1-9.
+# backtest date features, engagement, retention, study (10). Steps 1-11 (the survival stage's
+# Cox fit takes 7 Newton iterations here, one sweep each: sweeps 2-9; then the concordance,
+# sweep 10); sweeps 1-10.
 stops=(
     "in step 1 after the pass, after 3 of"   # the engagement histograms of the as-of date
     "in step 1 after the pass, after 4 of"   # ... and its retention fits
@@ -49,7 +50,9 @@ stops=(
     "in step 4 after the pass, after 10 of"  # the study's last reductions
     "in sweep 5 after the pass, after block 2 of"  # inside a Newton iteration of the Cox fit
     "in step 6 after the pass, after 6 of"   # a Newton step taken
-    "in step 10 after the pass, after 10 of" # the fit converged: nothing left but the report
+    "in step 10 after the pass, after 10 of" # the fit converged
+    "in sweep 10 after the pass, after block 2 of"  # the concordance's keys
+    "in step 11 after the pass, after 10 of" # nothing left but the report
 )
 n=0
 for stop in "${stops[@]}"; do

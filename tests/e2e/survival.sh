@@ -4,7 +4,8 @@
 # ranks with 1-2 threads (report.json, landmark_survival.csv and cox.csv byte-identical); then
 # the follow-up and the covariates of the customers at risk are read back from customers.h5
 # (h5py) and R fits coxph (Efron ties) on them and runs survdiff by tier: the Cox coefficients,
-# standard errors and log-likelihoods and the log-rank chi-square agree with report.json to
+# standard errors and log-likelihoods, the log-rank chi-square and Harrell's C (and its pair
+# counts) of the keyed linear predictor agree with report.json to
 # 1e-6 (relative). Skipped when Rscript with survival or python3 with h5py is missing.
 # Usage: survival.sh ENGAGE MPIEXEC [CDNOW_DIR]
 set -euo pipefail
@@ -47,6 +48,11 @@ if s["log_rank"] is None or r["logrank"] is None:
     if (s["log_rank"] is None) != (r["logrank"] is None): bad.append("log-rank presence")
 else:
     near("chi-square of the log-rank test", s["log_rank"]["chi_square"], r["logrank"])
+h = cox["concordance"]
+near("Harrell's C", h["harrell_c"], r["c"])
+counts = [h["concordant"], h["discordant"], h["tied_predictor"]]
+print(f"  {name} concordant, discordant, tied in the predictor: engage {counts}  R {r['count'][:3]}")
+if counts != [int(v) for v in r["count"][:3]]: bad.append("concordance counts")
 assert s["customers_at_risk"] == r["at_risk"], (s["customers_at_risk"], r["at_risk"])
 sys.exit(1 if bad else 0)
 PY

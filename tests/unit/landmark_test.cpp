@@ -119,3 +119,43 @@ TEST(LandmarkCox, DesignEntersKnownVaryingCovariatesAndStandardises) {
 
 }  // namespace
 }  // namespace engage::kernels
+
+namespace engage::kernels {
+namespace {
+
+// Harrell's C from the keyed counts equals the pairwise definition (R's concordance rules: an
+// event and a later time, or a censoring on the same day, form a pair; events on one day do not).
+TEST(Concordance, CountsEqualThePairwiseDefinition) {
+    std::mt19937_64 rng(11);
+    struct S { std::int32_t day; bool event; int key; };
+    std::vector<S> subjects;
+    ConcordanceCounts counts(40, 16);
+    for (int i = 0; i < 600; ++i) {
+        const S s{std::int32_t(rng() % 41), rng() % 3 != 0, int(rng() % 16)};
+        subjects.push_back(s);
+        counts.add(s.day, s.event, s.key);
+    }
+    Concordance brute;
+    for (const S& a : subjects)
+        for (const S& b : subjects) {
+            if (!a.event || &a == &b) continue;
+            if (b.day < a.day || (b.day == a.day && b.event)) continue;
+            if (a.key > b.key) ++brute.concordant;
+            else if (a.key < b.key) ++brute.discordant;
+            else ++brute.tied_x;
+        }
+    const Concordance c = harrell_concordance(counts);
+    EXPECT_EQ(c.concordant, brute.concordant);
+    EXPECT_EQ(c.discordant, brute.discordant);
+    EXPECT_EQ(c.tied_x, brute.tied_x);
+    EXPECT_DOUBLE_EQ(c.c, (double(brute.concordant) + double(brute.tied_x) / 2) /
+                              double(brute.concordant + brute.discordant + brute.tied_x));
+    // Keys: equal bins between the extremes, the largest value in the last one.
+    EXPECT_EQ(ConcordanceCounts::key(-1.0, -1.0, 1.0, 4), 0);
+    EXPECT_EQ(ConcordanceCounts::key(0.0, -1.0, 1.0, 4), 2);
+    EXPECT_EQ(ConcordanceCounts::key(1.0, -1.0, 1.0, 4), 3);
+    EXPECT_EQ(ConcordanceCounts::key(5.0, 2.0, 2.0, 4), 0);
+}
+
+}  // namespace
+}  // namespace engage::kernels
