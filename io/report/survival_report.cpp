@@ -1,6 +1,7 @@
 #include "io/report/survival_report.hpp"
 
 #include <cmath>
+#include <string>
 
 #include "engagement/engagement_config.hpp"
 #include "io/report/csv.hpp"
@@ -113,6 +114,9 @@ json survival_report(const SurvivalReportInput& in) {
     for (int t = 0; t < kTiers; ++t) {
         const auto g = std::size_t(t);
         curves.push_back(survival_curve_json(counts, g, kTierNames[t]));
+        // S(t) past the follow-up is not observed: null, not the last value carried on.
+        for (auto& [days, value] : curves.back()["survival_at_days"].items())
+            if (std::stoi(days) > in.follow_up_days) value = nullptr;
         at_risk += counts.subjects(g);
         churned += curves.back()["churned"].get<std::int64_t>();
         if (counts.subjects(g) > 0) tiers.push_back(g);
