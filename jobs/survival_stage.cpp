@@ -65,6 +65,7 @@ void SurvivalStage::finish(const mpi::Comm& comm, int step) {
     comm.allreduce_sum(cox_->sum_words());
     comm.allreduce_max(range_.max_words());
     if (newton_->step(kernels::cox_evaluate(*cox_))) {
+        zph_ = kernels::cox_zph(*cox_);  // the last evaluation was at the fitted coefficients
         cox_.reset();
         // range_ is that of the fitted coefficients: the last evaluation was at them.
         concordance_ = std::make_unique<kernels::ConcordanceCounts>(date_.run.retention.holdout_days, kConcordanceKeys);
@@ -121,6 +122,7 @@ void SurvivalStage::report(ReportOutput& out) const {
     in.model_customers = complete_[0];
     in.model_events = complete_[1];
     in.concordance = harrell_ ? &*harrell_ : nullptr;
+    in.zph = zph_.chi_square.empty() ? nullptr : &zph_;
     in.predictor_lo = range_.lo();
     in.predictor_hi = range_.hi();
     in.concordance_keys = kConcordanceKeys;
@@ -152,6 +154,7 @@ void SurvivalStage::save(io::StateWriter& out) {
     if (concordance_) out.vector(concordance_->sum_words());
     out.value(std::int64_t(harrell_.has_value()));
     if (harrell_) out.value(*harrell_);
+    out.vector(zph_.chi_square);
 }
 
 void SurvivalStage::restore(io::StateReader& in, int) {
@@ -184,6 +187,7 @@ void SurvivalStage::restore(io::StateReader& in, int) {
         in.fixed(std::span<std::int64_t>(concordance_->sum_words()));
     }
     if (in.value<std::int64_t>() != 0) harrell_ = in.value<kernels::Concordance>();
+    in.vector(zph_.chi_square);
 }
 
 }  // namespace engage::jobs

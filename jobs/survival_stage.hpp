@@ -55,6 +55,7 @@ private:
     std::unique_ptr<kernels::ConcordanceCounts> concordance_;  // counted in the sweep after the fit
     std::int64_t concordance_step_ = -1;        // that sweep's step
     std::optional<kernels::Concordance> harrell_;
+    kernels::CoxZph zph_;                       // at the fit (empty before)
 };
 
 }  // namespace engage::jobs

@@ -79,6 +79,25 @@ json cox_json(const SurvivalReportInput& in) {
         ++j;
     }
     c["coefficients"] = rows;
+    if (in.zph) {
+        // cox.zph: per covariate (1 df) and global (p df); a small p: the hazard ratio drifts
+        // over the follow-up, and the model's single ratio is an average of it.
+        json tests = json::array();
+        std::size_t k = 0;
+        for (int v = 0; v < kCoxCovariates; ++v) {
+            if (!d.entered[std::size_t(v)]) continue;
+            const double x = in.zph->chi_square[k++];
+            tests.push_back({{"covariate", kCoxCovariateNames[v]}, {"chi_square", number(x)}, {"degrees_of_freedom", 1},
+                             {"p_value", number(chi_square_upper_tail(x, 1))}});
+        }
+        const double g = in.zph->chi_square.back();
+        tests.push_back({{"covariate", "GLOBAL"}, {"chi_square", number(g)}, {"degrees_of_freedom", p},
+                         {"p_value", number(chi_square_upper_tail(g, p))}});
+        c["proportional_hazards"] = {
+            {"method", "score test of x * g(t), g = 1 - Kaplan-Meier(t-) centred over the events (R cox.zph, "
+                       "transform \"km\"; scaled Schoenfeld residuals, Grambsch & Therneau 1994)"},
+            {"tests", tests}};
+    }
     if (in.concordance) {
         const Concordance& h = *in.concordance;
         c["concordance"] = {
@@ -149,13 +168,20 @@ std::vector<CsvTable> survival_tables(const json& s) {
     }
     std::string cox = "covariate,unit,known,mean,sd,coefficient_per_sd,std_error_per_sd,z,p_value,hazard_ratio_per_sd,"
                       "hazard_ratio_per_sd_lower,hazard_ratio_per_sd_upper,coefficient_per_unit,std_error_per_unit,"
-                      "hazard_ratio_per_unit\n";
+                      "hazard_ratio_per_unit,ph_chi_square,ph_p_value\n";
+    const json* ph = s["cox"].contains("proportional_hazards") ? &s["cox"]["proportional_hazards"]["tests"] : nullptr;
+    std::size_t k = 0;
     if (s["cox"].value("fitted", false))
-        for (const auto& r : s["cox"]["coefficients"])
+        for (const auto& r : s["cox"]["coefficients"]) {
+            const json none;
+            const json& t = ph && k < ph->size() ? (*ph)[k] : none;
+            ++k;
             cox += csv_row({r["covariate"], r["unit"], r["known"], r["mean"], r["sd"], r["coefficient_per_sd"],
                             r["std_error_per_sd"], r["z"], r["p_value"], r["hazard_ratio_per_sd"],
                             r["hazard_ratio_per_sd_lower"], r["hazard_ratio_per_sd_upper"], r["coefficient_per_unit"],
-                            r["std_error_per_unit"], r["hazard_ratio_per_unit"]});
+                            r["std_error_per_unit"], r["hazard_ratio_per_unit"], t.is_null() ? json() : t["chi_square"],
+                            t.is_null() ? json() : t["p_value"]});
+        }
     return {{"landmark_survival.csv", km}, {"cox.csv", cox}};
 }
 

@@ -27,6 +27,7 @@ struct SurvivalReportInput {
     const kernels::Concordance* concordance = nullptr;  // Harrell's C of the linear predictor
     double predictor_lo = 0, predictor_hi = 0;          // its range (the keys' bins)
     int concordance_keys = 0;
+    const kernels::CoxZph* zph = nullptr;               // the proportional-hazards test
 };
 
 nlohmann::ordered_json survival_report(const SurvivalReportInput& in);

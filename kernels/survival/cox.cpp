@@ -30,6 +30,7 @@ void CoxDaySums::add(std::int32_t day, bool event, std::span<const double> x, st
         for (std::size_t j = 0; j <= i; ++j) scratch_[k++] = r * x[i] * x[j];
     const std::size_t base = std::size_t(day) * sums_per_day();
     for (std::size_t i = 0; i < block(); ++i) sums_.add(base + i, scratch_[i]);
+    sums_.add(base + 2 * block() + p + 2, 1.0);
     if (!event) return;
     for (std::size_t i = 0; i < block(); ++i) sums_.add(base + block() + i, scratch_[i]);
     for (std::size_t i = 0; i < p; ++i) sums_.add(base + 2 * block() + i, x[i]);
@@ -43,7 +44,17 @@ void CoxDaySums::combine(const CoxDaySums& other) noexcept {
     for (std::size_t i = 0; i < to.size(); ++i) to[i] += from[i];
 }
 
-CoxEvaluation cox_evaluate(const CoxDaySums& s) {
+namespace {
+
+// What one event day adds to the score and information (for cox_zph): its deaths, the subjects
+// at risk, U_t (p) and I_t (p x p).
+struct CoxDay {
+    std::int32_t day;
+    double deaths, at_risk;
+    std::vector<double> score, information;
+};
+
+CoxEvaluation evaluate(const CoxDaySums& s, std::vector<CoxDay>* days) {
     const std::size_t p = std::size_t(s.covariates()), per_day = s.sums_per_day(), block = s.block();
     constexpr std::size_t W = ExactSum::kWords;
     CoxEvaluation e;
@@ -52,7 +63,7 @@ CoxEvaluation cox_evaluate(const CoxDaySums& s) {
     const auto words = s.sum_words();
     // The risk set of day t: every subject whose time is >= t (the censored of day t included:
     // they were at risk when the events of day t happened). Suffix sums on the exact words.
-    std::vector<std::int64_t> risk(block * W, 0);
+    std::vector<std::int64_t> risk(block * W, 0), count(W, 0);  // count: subjects at risk
     std::vector<double> rv(block), ev(block), a(p);
     auto value = [](const std::int64_t* w) {
         return ExactSumWords::value(ExactSumWords::ConstWords(w, ExactSumWords::kWords));
@@ -60,6 +71,7 @@ CoxEvaluation cox_evaluate(const CoxDaySums& s) {
     for (std::int32_t t = s.max_day(); t >= 0; --t) {
         const std::int64_t* day = words.data() + std::size_t(t) * per_day * W;
         for (std::size_t i = 0; i < block * W; ++i) risk[i] += day[i];
+        for (std::size_t i = 0; i < W; ++i) count[i] += day[(2 * block + p + 2) * W + i];
         const double d = value(day + (2 * block + p + 1) * W);
         if (d == 0) continue;
         for (std::size_t i = 0; i < block; ++i) {
@@ -70,6 +82,12 @@ CoxEvaluation cox_evaluate(const CoxDaySums& s) {
         e.log_likelihood += value(day + (2 * block + p) * W);
         const auto deaths = std::int64_t(d);
         e.events += deaths;
+        CoxDay* today = nullptr;
+        if (days) {
+            days->push_back({t, d, value(count.data()), {}, std::vector<double>(p * p, 0.0)});
+            today = &days->back();
+            for (std::size_t i = 0; i < p; ++i) today->score.push_back(value(day + (2 * block + i) * W));
+        }
         // Efron (1977): the k-th of the d tied events sees the risk set less k/d of the events.
         for (std::int64_t k = 0; k < deaths; ++k) {
             const double f = double(k) / double(deaths);
@@ -78,6 +96,7 @@ CoxEvaluation cox_evaluate(const CoxDaySums& s) {
             for (std::size_t i = 0; i < p; ++i) {
                 a[i] = (rv[1 + i] - f * ev[1 + i]) / den;
                 e.score[i] -= a[i];
+                if (today) today->score[i] -= a[i];
             }
             std::size_t q = 1 + p;
             for (std::size_t i = 0; i < p; ++i)
@@ -85,6 +104,10 @@ CoxEvaluation cox_evaluate(const CoxDaySums& s) {
                     const double v = (rv[q] - f * ev[q]) / den - a[i] * a[j];
                     e.information[i * p + j] += v;
                     if (j != i) e.information[j * p + i] += v;
+                    if (today) {
+                        today->information[i * p + j] += v;
+                        if (j != i) today->information[j * p + i] += v;
+                    }
                 }
         }
     }
@@ -92,6 +115,10 @@ CoxEvaluation cox_evaluate(const CoxDaySums& s) {
     for (double v : e.score) e.finite = e.finite && std::isfinite(v);
     return e;
 }
+
+}  // namespace
+
+CoxEvaluation cox_evaluate(const CoxDaySums& s) { return evaluate(s, nullptr); }
 
 namespace {
 
@@ -231,6 +258,59 @@ void CoxNewton::restore(const Snapshot& s) {
     fit_.iterations = int(s.fit_iterations);
     fit_.converged = s.fit_converged != 0;
     fit_.events = s.fit_events;
+}
+
+CoxZph cox_zph(const CoxDaySums& s) {
+    const std::size_t p = std::size_t(s.covariates());
+    std::vector<CoxDay> days;
+    const CoxEvaluation e = evaluate(s, &days);
+    // Event days come in descending order; g(t) = 1 - S(t-) needs them ascending.
+    std::reverse(days.begin(), days.end());
+    std::vector<double> g(days.size());
+    double surv = 1, mean = 0;
+    for (std::size_t k = 0; k < days.size(); ++k) {
+        g[k] = 1 - surv;  // left-continuous: the curve just before day t
+        surv *= 1 - days[k].deaths / days[k].at_risk;
+        mean += days[k].deaths * g[k];
+    }
+    mean /= double(e.events);
+    // The score of the x * g(t) terms and the 2p x 2p information of (x, x * g(t)) at beta.
+    const std::size_t n = 2 * p;
+    std::vector<double> u(p, 0.0), info(n * n, 0.0);
+    for (std::size_t k = 0; k < days.size(); ++k) {
+        const double gt = g[k] - mean;
+        for (std::size_t i = 0; i < p; ++i) {
+            u[i] += gt * days[k].score[i];
+            for (std::size_t j = 0; j < p; ++j) {
+                const double v = days[k].information[i * p + j];
+                info[i * n + j] += v;
+                info[i * n + p + j] += gt * v;
+                info[(p + i) * n + j] += gt * v;
+                info[(p + i) * n + p + j] += gt * gt * v;
+            }
+        }
+    }
+    // The score of beta is (nearly) 0 at the fit and taken as 0, as R does.
+    CoxZph z;
+    for (std::size_t j = 0; j < p; ++j) {
+        std::vector<std::size_t> keep(p);
+        for (std::size_t i = 0; i < p; ++i) keep[i] = i;
+        keep.push_back(p + j);
+        const std::size_t m = p + 1;
+        std::vector<double> sub(m * m), rhs(m, 0.0);
+        for (std::size_t a = 0; a < m; ++a)
+            for (std::size_t b = 0; b < m; ++b) sub[a * m + b] = info[keep[a] * n + keep[b]];
+        rhs[p] = u[j];
+        const auto y = cox_solve(sub, rhs, m, CoxOptions{}.toler_chol);
+        z.chi_square.push_back(y[p] * u[j]);
+    }
+    std::vector<double> rhs(n, 0.0);
+    for (std::size_t j = 0; j < p; ++j) rhs[p + j] = u[j];
+    const auto y = cox_solve(info, rhs, n, CoxOptions{}.toler_chol);
+    double global = 0;
+    for (std::size_t j = 0; j < p; ++j) global += y[p + j] * u[j];
+    z.chi_square.push_back(global);
+    return z;
 }
 
 double chi_square_upper_tail(double x, int df) {

@@ -42,8 +42,8 @@ public:
     std::span<const std::int64_t> sum_words() const noexcept { return const_cast<CoxDaySums*>(this)->sums_.sum_words(); }
     std::span<std::int64_t> max_words() noexcept { return {}; }
     // Sums per day: [r, r x (p), r x x' (lower triangle, p(p+1)/2)] over all subjects, the same
-    // over the events, the events' x (p), b'x and count.
-    std::size_t sums_per_day() const noexcept { return 2 * block() + std::size_t(p_) + 2; }
+    // over the events, the events' x (p), b'x and count, and the count of all subjects.
+    std::size_t sums_per_day() const noexcept { return 2 * block() + std::size_t(p_) + 3; }
     std::size_t block() const noexcept { return 1 + std::size_t(p_) + std::size_t(p_) * std::size_t(p_ + 1) / 2; }
 
 private:
@@ -64,6 +64,16 @@ struct CoxEvaluation {
     bool finite = true;  // false when a sum overflowed (exp(b'x) too large): the step is halved
 };
 CoxEvaluation cox_evaluate(const CoxDaySums& sums);
+
+// The proportional-hazards test from the scaled Schoenfeld residuals as R's cox.zph (survival
+// >= 3.0; Grambsch & Therneau 1994; Therneau & Grambsch 2000, sec. 6.2) computes it, with its
+// default transform "km": the score test, at the fitted coefficients, of adding x * g(t) for
+// each covariate, g(t) = 1 - S(t-) of the pooled Kaplan-Meier curve centred on its mean over
+// the events. `sums` must be the evaluation at the fitted coefficients.
+struct CoxZph {
+    std::vector<double> chi_square;  // per covariate (1 df each), then the global test (p df)
+};
+CoxZph cox_zph(const CoxDaySums& sums);
 
 struct CoxOptions {
     double eps = 1e-9;          // R's coxph.control(eps): relative change of the log-likelihood

@@ -48,6 +48,8 @@ if s["log_rank"] is None or r["logrank"] is None:
     if (s["log_rank"] is None) != (r["logrank"] is None): bad.append("log-rank presence")
 else:
     near("chi-square of the log-rank test", s["log_rank"]["chi_square"], r["logrank"])
+for t, z in zip(cox["proportional_hazards"]["tests"], r["zph"]):
+    near("chi-square of cox.zph " + t["covariate"], t["chi_square"], z)
 h = cox["concordance"]
 near("Harrell's C", h["harrell_c"], r["c"])
 counts = [h["concordant"], h["discordant"], h["tied_predictor"]]

@@ -15,6 +15,7 @@ logrank <- if (length(unique(d$tier)) >= 2) survdiff(Surv(day, churned) ~ factor
 # Harrell's C of Engage's keyed linear predictor (higher risk, earlier churn: reverse = TRUE).
 k <- na.omit(d[, c("day", "churned", "key")])
 cc <- concordance(Surv(day, churned) ~ key, data = k, reverse = TRUE)
+zph <- cox.zph(f)$table[, "chisq"]
 num <- function(x) paste(sprintf("%.17g", x), collapse = ", ")
-cat(sprintf('{"n": %d, "events": %d, "at_risk": %d, "coef": [%s], "se": [%s], "loglik": [%s], "iter": %d, "logrank": %s, "c": %s, "count": [%s]}\n',
-            f$n, f$nevent, nrow(d), num(coef(f)), num(sqrt(diag(vcov(f)))), num(f$loglik), f$iter, if (is.na(logrank)) "null" else num(logrank), num(cc$concordance), num(cc$count)))
+cat(sprintf('{"n": %d, "events": %d, "at_risk": %d, "coef": [%s], "se": [%s], "loglik": [%s], "iter": %d, "logrank": %s, "c": %s, "count": [%s], "zph": [%s]}\n',
+            f$n, f$nevent, nrow(d), num(coef(f)), num(sqrt(diag(vcov(f)))), num(f$loglik), f$iter, if (is.na(logrank)) "null" else num(logrank), num(cc$concordance), num(cc$count), num(zph)))

@@ -1,6 +1,7 @@
 // The Cox model (kernels/survival/cox.hpp) against R's survival package: coefficients, standard
 // errors, log-likelihoods and iterations of coxph (Efron ties) on data sets shipped with R
-// (`lung` and `veteran`, Therneau & Grambsch 2000; exported by Rscript at test time), to 1e-6;
+// (`lung` and `veteran`, Therneau & Grambsch 2000; exported by Rscript at test time), to 1e-6,
+// and the proportional-hazards test of cox.zph;
 // and the exactness of the per-day sums (any split of the subjects gives the same bits).
 #include <gtest/gtest.h>
 
@@ -65,7 +66,7 @@ std::pair<Data, std::vector<double>> r_fit(const std::string& name, const std::s
                           << "names(d)[1:2] <- c('time', 'status')\n"
                           << "write.csv(d, '" << csv << "', row.names = FALSE)\n"
                           << "f <- coxph(Surv(time, status) ~ ., data = d, ties = 'efron')\n"
-                          << "writeLines(sprintf('%.17g', c(coef(f), sqrt(diag(vcov(f))), f$loglik, f$iter)), '"
+                          << "writeLines(sprintf('%.17g', c(coef(f), sqrt(diag(vcov(f))), f$loglik, f$iter, cox.zph(f)$table[, 'chisq'])), '"
                           << fit << "')\n";
     EXPECT_EQ(std::system(("Rscript " + script).c_str()), 0);
     auto result = std::make_pair(read_csv(csv), read_numbers(fit));
@@ -78,8 +79,17 @@ void expect_r_agreement(const std::string& name, const std::string& data) {
     const auto [d, r] = r_fit(name, data);
     ASSERT_GT(d.p, 0);
     const std::size_t p = std::size_t(d.p);
-    ASSERT_EQ(r.size(), 2 * p + 3);
+    ASSERT_EQ(r.size(), 2 * p + 3 + p + 1);
     const CoxFit f = fit_cox(d.days, d.events, d.x, d.p);
+    // The proportional-hazards test (cox.zph, transform "km") from the sums at the fit.
+    std::int32_t max_day = 0;
+    for (auto t : d.days) max_day = std::max(max_day, t);
+    CoxDaySums at_fit(d.p, max_day);
+    for (std::size_t i = 0; i < d.days.size(); ++i) at_fit.add(d.days[i], d.events[i] != 0, std::span(d.x).subspan(i * p, p), f.beta);
+    const CoxZph zph = cox_zph(at_fit);
+    ASSERT_EQ(zph.chi_square.size(), p + 1);
+    for (std::size_t i = 0; i <= p; ++i)
+        EXPECT_NEAR(zph.chi_square[i], r[2 * p + 3 + i], 1e-6 * std::max(1.0, r[2 * p + 3 + i])) << name << " cox.zph " << i;
     EXPECT_TRUE(f.converged);
     for (std::size_t i = 0; i < p; ++i) {
         EXPECT_NEAR(f.beta[i], r[i], 1e-6 * std::max(1.0, std::fabs(r[i]))) << name << " coefficient " << i;

@@ -173,15 +173,21 @@ std::string landmark_part(const json& report) {
     const json* rows = array(at(cox, {"coefficients"}));
     if (!rows) return html;
     Table t("cox", {{"Covariate"}, {"Hazard ratio per SD", true}, {"95% interval"}, {"p", true}, {"SD", true},
-                    {"Hazard ratio per unit", true}});
+                    {"Hazard ratio per unit", true},
+                    {"Proportional hazards: p", true, "cox.zph's test: a small p means the hazard ratio changes over the follow-up"}});
+    const json* ph = array(at(cox, {"proportional_hazards", "tests"}));
+    std::size_t k = 0;
     for (const json& r : *rows) {
+        const double php = ph && k < ph->size() ? number(at((*ph)[k], {"p_value"})) : NAN;
+        ++k;
         const double hr = number(at(r, {"hazard_ratio_per_sd"})), p = number(at(r, {"p_value"}));
         t.row({Cell(label(text(at(r, {"covariate"}), ""))), Cell(fixed(hr, 3), hr),
                Cell(fixed(number(at(r, {"hazard_ratio_per_sd_lower"})), 3) + " to " +
                     fixed(number(at(r, {"hazard_ratio_per_sd_upper"})), 3)),
                Cell(finite(p) && p < 0.001 ? std::string("&lt; 0.001") : fixed(p, 3), p),
                Cell(fixed(number(at(r, {"sd"})), 2) + " " + escape(text(at(r, {"unit"}), "")), number(at(r, {"sd"}))),
-               Cell(fixed(number(at(r, {"hazard_ratio_per_unit"})), 5), number(at(r, {"hazard_ratio_per_unit"})))});
+               Cell(fixed(number(at(r, {"hazard_ratio_per_unit"})), 5), number(at(r, {"hazard_ratio_per_unit"}))),
+               Cell(finite(php) && php < 0.001 ? std::string("&lt; 0.001") : finite(php) ? fixed(php, 3) : std::string("n/a"), php)});
     }
     html += "<p class=\"note\">Cox model of churn after the as-of date (Efron ties) on " +
             or_na(at(cox, {"customers"}), integer) + " customers with every covariate known, " +
