@@ -55,6 +55,9 @@ void SurvivalStage::finish(const mpi::Comm& comm, int step) {
     if (keying() && step == concordance_step_ + 1) {
         comm.allreduce_sum(concordance_->sum_words());
         harrell_ = kernels::harrell_concordance(*concordance_);
+        comm.allreduce_sum(brier_.sum_words());
+        auc_.clear();
+        for (std::int32_t tau : kernels::kPredictionHorizons) auc_.push_back(kernels::cumulative_auc(*concordance_, tau));
         concordance_.reset();
         rows_->clear();
         return;
@@ -66,6 +69,7 @@ void SurvivalStage::finish(const mpi::Comm& comm, int step) {
     comm.allreduce_max(range_.max_words());
     if (newton_->step(kernels::cox_evaluate(*cox_))) {
         zph_ = kernels::cox_zph(*cox_);  // the last evaluation was at the fitted coefficients
+        baseline_ = kernels::cox_cumulative_hazard(*cox_);
         cox_.reset();
         // range_ is that of the fitted coefficients: the last evaluation was at them.
         concordance_ = std::make_unique<kernels::ConcordanceCounts>(date_.run.retention.holdout_days, kConcordanceKeys);
@@ -96,7 +100,7 @@ void SurvivalStage::sweep(int step, std::size_t block) {
     if (keying()) {
         if (block > 0) rows_->release(block - 1);  // their last sweep
         kernels::add_concordance_rows(rows_->block(block, scratch_), design_, newton_->result().beta, range_.lo(),
-                                      range_.hi(), *concordance_);
+                                      range_.hi(), *concordance_, baseline_, brier_);
         return;
     }
     if (!fitting()) return;
@@ -123,6 +127,13 @@ void SurvivalStage::report(ReportOutput& out) const {
     in.model_events = complete_[1];
     in.concordance = harrell_ ? &*harrell_ : nullptr;
     in.zph = zph_.chi_square.empty() ? nullptr : &zph_;
+    if (harrell_)
+        for (std::size_t h = 0; h < std::size(kernels::kPredictionHorizons); ++h) {
+            const std::int32_t tau = kernels::kPredictionHorizons[h];
+            if (tau > o.holdout_days) continue;
+            in.horizons.push_back({tau, auc_[h], brier_.value(h) / double(complete_[0]),
+                                   baseline_[std::size_t(tau)]});
+        }
     in.predictor_lo = range_.lo();
     in.predictor_hi = range_.hi();
     in.concordance_keys = kConcordanceKeys;
@@ -155,6 +166,9 @@ void SurvivalStage::save(io::StateWriter& out) {
     out.value(std::int64_t(harrell_.has_value()));
     if (harrell_) out.value(*harrell_);
     out.vector(zph_.chi_square);
+    out.vector(baseline_);
+    out.vector(std::span<const std::int64_t>(brier_.sum_words()));
+    out.vector(auc_);
 }
 
 void SurvivalStage::restore(io::StateReader& in, int) {
@@ -188,6 +202,9 @@ void SurvivalStage::restore(io::StateReader& in, int) {
     }
     if (in.value<std::int64_t>() != 0) harrell_ = in.value<kernels::Concordance>();
     in.vector(zph_.chi_square);
+    in.vector(baseline_);
+    in.fixed(brier_.sum_words());
+    in.vector(auc_);
 }
 
 }  // namespace engage::jobs

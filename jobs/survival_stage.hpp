@@ -56,6 +56,9 @@ private:
     std::int64_t concordance_step_ = -1;        // that sweep's step
     std::optional<kernels::Concordance> harrell_;
     kernels::CoxZph zph_;                       // at the fit (empty before)
+    std::vector<double> baseline_;              // the cumulative baseline hazard at the fit, per day
+    kernels::ExactSums brier_{std::size(kernels::kPredictionHorizons)};  // squared errors per horizon
+    std::vector<double> auc_;                   // the time-dependent AUC per horizon (after the sweep)
 };
 
 }  // namespace engage::jobs

@@ -111,6 +111,16 @@ json cox_json(const SurvivalReportInput& in) {
             {"discordant", h.discordant},
             {"tied_predictor", h.tied_x},
             {"tied_time", h.tied_y}};
+        json horizons = json::array();
+        for (const auto& x : in.horizons)
+            horizons.push_back({{"days", x.days}, {"auc", number(x.auc)}, {"brier", number(x.brier)},
+                                {"baseline_cumulative_hazard", number(x.cumulative_hazard)}});
+        c["prediction"] = {
+            {"auc", "cumulative/dynamic AUC of the keyed predictor: churned by the horizon against still a customer "
+                    "then (no censoring before the end of follow-up, so no weights)"},
+            {"brier", "mean over the model's customers of (1{follow-up > horizon} - S(horizon | x))^2, "
+                      "S = exp(-H0 exp(linear predictor)), H0 Efron's baseline cumulative hazard"},
+            {"horizons", horizons}};
     }
     return c;
 }

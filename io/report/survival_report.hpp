@@ -28,6 +28,11 @@ struct SurvivalReportInput {
     double predictor_lo = 0, predictor_hi = 0;          // its range (the keys' bins)
     int concordance_keys = 0;
     const kernels::CoxZph* zph = nullptr;               // the proportional-hazards test
+    struct Horizon {
+        std::int32_t days;
+        double auc, brier, cumulative_hazard;
+    };
+    std::vector<Horizon> horizons;  // time-dependent AUC and Brier score at 30/90/180/365 days <= H
 };
 
 nlohmann::ordered_json survival_report(const SurvivalReportInput& in);

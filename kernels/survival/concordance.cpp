@@ -38,4 +38,28 @@ Concordance harrell_concordance(const ConcordanceCounts& s) {
     return r;
 }
 
+double cumulative_auc(const ConcordanceCounts& s, std::int32_t tau) {
+    const int k = s.keys();
+    std::vector<std::int64_t> cases(std::size_t(k), 0), controls(std::size_t(k), 0);
+    for (std::int32_t t = 0; t <= s.max_day(); ++t)
+        for (int j = 0; j < k; ++j) {
+            // Still a customer at tau: churned after it, or never (censored, at the end of
+            // follow-up, which is >= tau).
+            if (t <= tau) cases[std::size_t(j)] += s.events(t, j);
+            else controls[std::size_t(j)] += s.events(t, j);
+            controls[std::size_t(j)] += s.censored(t, j);
+        }
+    // Pairs with the case above: 2 per case over a control below, 1 per tie (exact integers).
+    std::int64_t below = 0, twice = 0, n_cases = 0, n_controls = 0;
+    for (int j = 0; j < k; ++j) {
+        const auto c = cases[std::size_t(j)], o = controls[std::size_t(j)];
+        twice += c * (2 * below + o);
+        below += o;
+        n_cases += c;
+        n_controls += o;
+    }
+    if (n_cases == 0 || n_controls == 0) return std::numeric_limits<double>::quiet_NaN();
+    return double(twice) / 2.0 / (double(n_cases) * double(n_controls));
+}
+
 }  // namespace engage::kernels

@@ -52,4 +52,12 @@ struct Concordance {
 
 Concordance harrell_concordance(const ConcordanceCounts& counts);
 
+// The cumulative/dynamic AUC at horizon tau (Heagerty, Lumley & Pepe 2000) of the keyed
+// predictor: cases churned on a day <= tau, controls not churned by tau (churned later, or
+// censored: the landmark analysis censors only at the end of follow-up, >= tau); the share of
+// (case, control) pairs where the case's key is larger, ties counting half. Without censoring
+// before tau (the landmark analysis censors only at the end of follow-up) it needs no weights.
+// NaN without a case or a control.
+double cumulative_auc(const ConcordanceCounts& counts, std::int32_t tau);
+
 }  // namespace engage::kernels

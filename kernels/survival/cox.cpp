@@ -51,6 +51,7 @@ namespace {
 struct CoxDay {
     std::int32_t day;
     double deaths, at_risk;
+    double hazard;  // Efron's baseline hazard increment: sum over k of 1 / rho_tk
     std::vector<double> score, information;
 };
 
@@ -84,7 +85,7 @@ CoxEvaluation evaluate(const CoxDaySums& s, std::vector<CoxDay>* days) {
         e.events += deaths;
         CoxDay* today = nullptr;
         if (days) {
-            days->push_back({t, d, value(count.data()), {}, std::vector<double>(p * p, 0.0)});
+            days->push_back({t, d, value(count.data()), 0.0, {}, std::vector<double>(p * p, 0.0)});
             today = &days->back();
             for (std::size_t i = 0; i < p; ++i) today->score.push_back(value(day + (2 * block + i) * W));
         }
@@ -93,6 +94,7 @@ CoxEvaluation evaluate(const CoxDaySums& s, std::vector<CoxDay>* days) {
             const double f = double(k) / double(deaths);
             const double den = rv[0] - f * ev[0];
             e.log_likelihood -= std::log(den);
+            if (today) today->hazard += 1 / den;
             for (std::size_t i = 0; i < p; ++i) {
                 a[i] = (rv[1 + i] - f * ev[1 + i]) / den;
                 e.score[i] -= a[i];
@@ -311,6 +313,20 @@ CoxZph cox_zph(const CoxDaySums& s) {
     for (std::size_t j = 0; j < p; ++j) global += y[p + j] * u[j];
     z.chi_square.push_back(global);
     return z;
+}
+
+std::vector<double> cox_cumulative_hazard(const CoxDaySums& s) {
+    std::vector<CoxDay> days;
+    evaluate(s, &days);
+    std::vector<double> h(std::size_t(s.max_day()) + 1, 0.0);
+    std::reverse(days.begin(), days.end());
+    double total = 0;
+    std::size_t k = 0;
+    for (std::int32_t t = 0; t <= s.max_day(); ++t) {
+        if (k < days.size() && days[k].day == t) total += days[k++].hazard;
+        h[std::size_t(t)] = total;
+    }
+    return h;
 }
 
 double chi_square_upper_tail(double x, int df) {

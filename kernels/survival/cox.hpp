@@ -131,6 +131,11 @@ private:
 std::vector<double> cox_solve(std::vector<double> a, std::vector<double> b, std::size_t n, double toler);
 std::vector<double> cox_inverse(std::vector<double> a, std::size_t n, double toler);
 
+// The cumulative baseline hazard H0(t), t = 0..max_day, at b'x = 0 with Efron's increments
+// sum_k 1 / rho_tk at each event day (R survfit.coxph's ctype 2 for an Efron fit): a subject's
+// survival is S(t | x) = exp(-H0(t) exp(b'x)). `sums` at the fitted coefficients.
+std::vector<double> cox_cumulative_hazard(const CoxDaySums& sums);
+
 // P(chi^2_df >= x): the p-value of the likelihood-ratio test; 1 for df < 1, NaN for x NaN.
 double chi_square_upper_tail(double x, int df);
 

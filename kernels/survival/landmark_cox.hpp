@@ -197,14 +197,29 @@ inline std::array<std::int64_t, 2> add_cox_rows(std::span<const LandmarkRow> row
     return n;
 }
 
-// The complete rows' keyed linear predictor at the fitted `beta` into the concordance counts.
+// The horizons of the time-dependent AUC and the Brier score (days after T; those <= H).
+constexpr std::int32_t kPredictionHorizons[4] = {30, 90, 180, 365};
+
+// The complete rows' keyed linear predictor at the fitted `beta` into the concordance counts,
+// and their squared prediction errors at each horizon tau <= H into `brier` (sum i of
+// (1{alive at tau} - exp(-H0(tau) exp(eta_i)))^2, exact), from the cumulative baseline hazard.
 inline void add_concordance_rows(std::span<const LandmarkRow> rows, const CoxDesign& design,
-                                 std::span<const double> beta, double lo, double hi, ConcordanceCounts& counts) {
+                                 std::span<const double> beta, double lo, double hi, ConcordanceCounts& counts,
+                                 std::span<const double> cumulative_hazard, ExactSums& brier) {
     std::array<double, kCoxCovariates> z{};
     const std::span<double> zs(z.data(), std::size_t(design.covariates()));
     for (const LandmarkRow& r : rows) {
         if (!r.at_risk() || !design.standardise(r, zs)) continue;
-        counts.add(r.day, r.event != 0, ConcordanceCounts::key(cox_eta(zs, beta), lo, hi, counts.keys()));
+        const double eta = cox_eta(zs, beta);
+        counts.add(r.day, r.event != 0, ConcordanceCounts::key(eta, lo, hi, counts.keys()));
+        for (std::size_t h = 0; h < std::size(kPredictionHorizons); ++h) {
+            const std::int32_t tau = kPredictionHorizons[h];
+            if (std::size_t(tau) >= cumulative_hazard.size()) continue;
+            const double survival = std::exp(-cumulative_hazard[std::size_t(tau)] * std::exp(eta));
+            // Alive at tau: churned after it, or not at all (censored only at the end, >= tau).
+            const double error = (r.event == 0 || r.day > tau ? 1.0 : 0.0) - survival;
+            brier.add(h, error * error);
+        }
     }
 }
 

@@ -22,7 +22,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Compares one run's report.json with R on its customers.h5. NAME DIR
 against_r() {
     /usr/bin/python3 "$here/survival_export.py" "$2/customers.h5" "$2/report.json" "$tmp/$1.csv" > "$tmp/$1.covariates"
-    Rscript "$here/survival_fit.R" "$tmp/$1.csv" "$(cat "$tmp/$1.covariates")" > "$tmp/$1.r.json" ||
+    days=$(grep -o '"follow_up_days": [0-9]*' "$2/report.json" | head -1 | grep -o '[0-9]*$')
+    Rscript "$here/survival_fit.R" "$tmp/$1.csv" "$(cat "$tmp/$1.covariates")" "$days" > "$tmp/$1.r.json" ||
         fail "$1: R failed"
     /usr/bin/python3 - "$2/report.json" "$tmp/$1.r.json" "$1" <<'PY' || fail "$1: Engage and R disagree"
 import json, sys
@@ -50,6 +51,11 @@ else:
     near("chi-square of the log-rank test", s["log_rank"]["chi_square"], r["logrank"])
 for t, z in zip(cox["proportional_hazards"]["tests"], r["zph"]):
     near("chi-square of cox.zph " + t["covariate"], t["chi_square"], z)
+hz = cox["prediction"]["horizons"]
+assert len(hz) == len(r["auc"]), (hz, r["auc"])
+for x, a, b in zip(hz, r["auc"], r["brier"]):
+    near(f"time-dependent AUC at {x['days']} days", x["auc"], a)
+    near(f"Brier score at {x['days']} days", x["brier"], b)
 h = cox["concordance"]
 near("Harrell's C", h["harrell_c"], r["c"])
 counts = [h["concordant"], h["discordant"], h["tied_predictor"]]

@@ -150,6 +150,16 @@ TEST(Concordance, CountsEqualThePairwiseDefinition) {
     EXPECT_EQ(c.tied_x, brute.tied_x);
     EXPECT_DOUBLE_EQ(c.c, (double(brute.concordant) + double(brute.tied_x) / 2) /
                               double(brute.concordant + brute.discordant + brute.tied_x));
+    // The cumulative/dynamic AUC at tau = 20: churned by day 20 against the rest (churned later or
+    // censored), pair by pair.
+    double above = 0, pairs = 0;
+    for (const S& a : subjects)
+        for (const S& b : subjects) {
+            if (!(a.event && a.day <= 20) || (b.event && b.day <= 20)) continue;
+            pairs += 1;
+            above += a.key > b.key ? 1.0 : a.key == b.key ? 0.5 : 0.0;
+        }
+    EXPECT_DOUBLE_EQ(cumulative_auc(counts, 20), above / pairs);
     // Keys: equal bins between the extremes, the largest value in the last one.
     EXPECT_EQ(ConcordanceCounts::key(-1.0, -1.0, 1.0, 4), 0);
     EXPECT_EQ(ConcordanceCounts::key(0.0, -1.0, 1.0, 4), 2);

@@ -154,6 +154,19 @@ std::string log_rank_text(const json* lr) {
            (finite(p) ? (p < 0.001 ? std::string("&lt; 0.001") : "= " + fixed(p, 3)) : std::string("n/a")) + ".";
 }
 
+// "; time-dependent AUC 0.92 at 30 days, ... ; Brier score 0.029 at 30 days, ...".
+std::string horizons_text(const json* horizons) {
+    const json* list = array(horizons);
+    if (!list || list->empty()) return "";
+    std::string auc, brier;
+    for (const json& h : *list) {
+        const std::string days = or_na(at(h, {"days"}), integer) + " days";
+        auc += (auc.empty() ? "" : ", ") + or_na(at(h, {"auc"}), [](double v) { return fixed(v, 3); }) + " at " + days;
+        brier += (brier.empty() ? "" : ", ") + or_na(at(h, {"brier"}), [](double v) { return fixed(v, 3); }) + " at " + days;
+    }
+    return "; time-dependent AUC " + auc + "; Brier score " + brier;
+}
+
 // The forward-looking view (report.json's "survival"): nothing when the run has none.
 std::string landmark_part(const json& report) {
     const json* s = at(report, {"survival"});
@@ -193,6 +206,7 @@ std::string landmark_part(const json& report) {
             or_na(at(cox, {"customers"}), integer) + " customers with every covariate known, " +
             or_na(at(cox, {"events"}), integer) + " churned; Harrell's C " +
             or_na(at(cox, {"concordance", "harrell_c"}), [](double v) { return fixed(v, 3); }) +
+            horizons_text(at(cox, {"prediction", "horizons"})) +
             ". A hazard ratio below 1: less churn per standard deviation more. Associations, not effects; "
             "<code>cox.csv</code> has every figure.</p>\n" + t.str();
     return html;
