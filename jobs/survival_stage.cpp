@@ -64,7 +64,15 @@ void SurvivalStage::finish(const mpi::Comm& comm, int step) {
     }
     if (step < 2 || !fitting()) return;
     // The evaluation of sweep step - 1: every rank gets the same words, so the same step.
-    if (step == 2) comm.allreduce_sum(complete_);
+    if (step == 2) {
+        comm.allreduce_sum(complete_);
+        if (complete_[1] == 0) {  // no churn among the complete cases: no partial likelihood to fit
+            cox_.reset();
+            newton_.reset();
+            rows_->clear();
+            return;
+        }
+    }
     comm.allreduce_sum(cox_->sum_words());
     comm.allreduce_max(range_.max_words());
     if (newton_->step(kernels::cox_evaluate(*cox_))) {

@@ -37,7 +37,10 @@ json cox_json(const SurvivalReportInput& in) {
     c["covariates_left_out"] = excluded;
     if (!in.fit) {
         c["fitted"] = false;
-        c["reason"] = d.at_risk == 0 ? "no customer at risk at the as-of date" : "no covariate entered the model";
+        c["reason"] = d.at_risk == 0                 ? "no customer at risk at the as-of date"
+                      : d.covariates() == 0          ? "no covariate entered the model"
+                      : in.model_customers == 0      ? "no customer at risk has every entered covariate"
+                                                     : "no churn among the customers with every covariate known";
         return c;
     }
     const CoxFit& f = *in.fit;
