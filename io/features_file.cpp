@@ -19,6 +19,7 @@ struct FeaturesWriter::Columns {
     h5::ColumnSet<CustomerFeatures> features;
     h5::ColumnSet<ScoredCustomer> scores;
     h5::ColumnSet<kernels::RetentionPrediction> retention;
+    h5::ColumnSet<kernels::LandmarkRow> landmark;
 };
 
 FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, std::uint64_t customers,
@@ -98,6 +99,16 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
         prediction("clv", +[](R r) { return r.clv; });
     }
 
+    if (info.landmark) {
+        // The follow-up after the as-of date of the customers at risk then (-1 and 0 for the
+        // others): with /features and /engagement/dimensions, the data of the Cox model.
+        using L = const kernels::LandmarkRow&;
+        c.landmark.add<std::int32_t>(f, "/landmark/follow_up_days", n, next_score, kChunkRows, 1,
+                                     [](L r, std::int32_t* o) { *o = r.day; }, plain);
+        c.landmark.add<std::uint8_t>(f, "/landmark/churned", n, next_score, kChunkRows, 1,
+                                     [](L r, std::uint8_t* o) { *o = r.event; }, plain);
+    }
+
     if (f.reopened()) return;  // the names and attributes below were written at creation
     std::vector<std::string> tiers(std::begin(kernels::kTierNames), std::end(kernels::kTierNames));
     std::vector<std::string> dims(std::begin(kernels::kDimensionNames), std::end(kernels::kDimensionNames));
@@ -132,16 +143,23 @@ void FeaturesWriter::append_retention(std::span<const kernels::RetentionPredicti
     cols_->retention.write_whole_chunks();
 }
 
+void FeaturesWriter::append_landmark(std::span<const kernels::LandmarkRow> rows) {
+    cols_->landmark.append(rows);
+    cols_->landmark.write_whole_chunks();
+}
+
 void FeaturesWriter::close() {
     Columns& c = *cols_;
     c.ids.write_all();
     c.features.write_all();
     c.scores.write_all();
     c.retention.write_all();
+    c.landmark.write_all();
     c.ids.close();
     c.features.close();
     c.scores.close();
     c.retention.close();
+    c.landmark.close();
     c.file.close();
 }
 

@@ -13,6 +13,7 @@
 #include "features/event.hpp"
 #include "report/engagement_summary.hpp"
 #include "retention/retention_prediction.hpp"
+#include "survival/landmark_cox.hpp"
 
 namespace engage::mpi { class Comm; }
 
@@ -26,6 +27,7 @@ struct FeaturesFileInfo {
     std::string engage_version;
     std::vector<std::string> channel_names;
     bool retention = false;   // with the /retention group of the retention study
+    bool landmark = false;    // with the /landmark group (the follow-up after the as-of date)
 };
 
 class FeaturesWriter {
@@ -50,6 +52,8 @@ public:
     void append_scores(std::span<const kernels::ScoredCustomer> scores);
     // Collective, only with FeaturesFileInfo::retention: the same for the predictions.
     void append_retention(std::span<const kernels::RetentionPrediction> predictions);
+    // Collective, only with FeaturesFileInfo::landmark: the same for the landmark follow-up.
+    void append_landmark(std::span<const kernels::LandmarkRow> rows);
     // Collective: writes what remains and closes the file. Also what a checkpoint calls after
     // the last append() it keeps: every appended row is then in the file.
     void close();

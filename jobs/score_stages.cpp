@@ -6,6 +6,7 @@
 #include "jobs/retention_stage.hpp"
 #include "jobs/score_job.hpp"
 #include "jobs/study_stage.hpp"
+#include "jobs/survival_stage.hpp"
 
 namespace engage::jobs {
 
@@ -43,6 +44,7 @@ std::unique_ptr<ScoreStages> make_score_stages(const RunContext& run, kernels::D
         s->stages.push_back(std::make_unique<EngagementStage>(d));
         if (retention) s->stages.push_back(std::make_unique<RetentionStage>(d));
         if (study) s->stages.push_back(std::make_unique<StudyStage>(d, dates));
+        if (study && main) s->stages.push_back(std::make_unique<SurvivalStage>(d));
     };
     add_date(as_of, true);
     if (study)

@@ -118,11 +118,14 @@ json retention_report(const RetentionReportInput& in, const kernels::RetentionCo
     json curves = json::array();
     std::vector<std::size_t> tiers;
     for (int t = 0; t < kTiers; ++t) {
-        curves.push_back(curve_json(kaplan_meier(*in.survival, std::size_t(t)), kTierNames[t],
-                                    at_risk_every_10_days(*in.survival, std::size_t(t))));
+        curves.push_back(survival_curve_json(*in.survival, std::size_t(t), kTierNames[t]));
         if (in.survival->subjects(std::size_t(t)) > 0) tiers.push_back(std::size_t(t));
     }
     json survival;
+    // Tiers measured at the end of follow-up: a customer who churned before it is "not engaged"
+    // then, so these curves describe, they do not predict (report.json's "survival" section has
+    // the forward-looking landmark view; docs/metrics.md).
+    survival["view"] = "descriptive: tiers at the calibration end, which is also the end of follow-up";
     survival["churn"] = o.cancel_code >= 0 ? "first interaction on channel " + o.cancel_channel + " (contractual)"
                                            : "no interaction for " + std::to_string(o.churn_days) + " days (non-contractual)";
     survival["by_tier"] = curves;
@@ -151,6 +154,10 @@ json retention_report(const RetentionReportInput& in, const kernels::RetentionCo
     cohorts["business_units"] = units;
     r["cohorts"] = cohorts;
     return r;
+}
+
+json survival_curve_json(const SurvivalCounts& counts, std::size_t group, const char* name) {
+    return curve_json(kaplan_meier(counts, group), name, at_risk_every_10_days(counts, group));
 }
 
 std::vector<CsvTable> retention_tables(const json& r) {

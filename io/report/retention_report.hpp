@@ -33,6 +33,10 @@ nlohmann::ordered_json retention_report(const RetentionReportInput& in, const ke
                                         const CustomerBaseMeta& meta, const std::string& calibration_end,
                                         const std::string& holdout_end);
 
+// One Kaplan-Meier curve as report.json shows it (life table, median, S at 30/90/180/365 days,
+// at-risk counts every 10 days): group `group` of `counts`, named `name`.
+nlohmann::ordered_json survival_curve_json(const kernels::SurvivalCounts& counts, std::size_t group, const char* name);
+
 std::vector<CsvTable> retention_tables(const nlohmann::ordered_json& retention);
 
 }  // namespace engage::io

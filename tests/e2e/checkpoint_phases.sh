@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stop and resume in every phase after the pass (issue 11): after each stage's collective step
 # (the engagement histograms, the retention fits of the as-of date and of the backtest date, the
-# study's reductions) and inside each sweep, a SIGTERM ends the job with exit 75 and a
+# study's reductions, the survival stage's Newton steps) and inside each sweep, a SIGTERM ends the job with exit 75 and a
 # checkpoint; the same command resumes it, and report.json, every CSV table and customers.h5
 # equal those of an uninterrupted run. The stop points are reached exactly with
 # ENGAGE_TEST_STOP_AT (src/core/stop_request.hpp: the process sends itself SIGTERM there). A tiny
@@ -33,18 +33,26 @@ same_as_reference() { # DIR WHAT
     [ -z "$(ls -A "$1" | grep '^\.')" ] || fail "$2: left behind in $1: $(ls -A "$1" | grep '^\.')"
 }
 
-# Stages in order: as-of date features, summary, engagement, retention, study; backtest date
-# features, engagement, retention, study (9). Steps 1-4; sweeps 1-3.
+# Stages in order: as-of date features, summary, engagement, retention, study, survival;
+# backtest date features, engagement, retention, study (10). Steps 1-11 (the survival stage's
+# Cox fit takes 7 Newton iterations here, one sweep each: sweeps 2-9; then the concordance,
+# sweep 10); sweeps 1-10.
 stops=(
     "in step 1 after the pass, after 3 of"   # the engagement histograms of the as-of date
     "in step 1 after the pass, after 4 of"   # ... and its retention fits
-    "in step 1 after the pass, after 8 of"   # the retention fits of the backtest date
+    "in step 1 after the pass, after 9 of"   # the retention fits of the backtest date
     "in sweep 1 after the pass, after block 3 of"
-    "in step 2 after the pass, after 9 of"   # every stage's step 2, before sweep 2
+    "in step 2 after the pass, after 10 of"  # every stage's step 2, before sweep 2
+    "in step 2 after the pass, after 6 of"   # the landmark curves, the Cox model's covariates
     "in sweep 2 after the pass, after block 1 of"
     "in step 3 after the pass, after 5 of"   # the study's reductions of the as-of date
     "in sweep 3 after the pass, after block 2 of"
-    "in step 4 after the pass, after 9 of"   # nothing left but the report
+    "in step 4 after the pass, after 10 of"  # the study's last reductions
+    "in sweep 5 after the pass, after block 2 of"  # inside a Newton iteration of the Cox fit
+    "in step 6 after the pass, after 6 of"   # a Newton step taken
+    "in step 10 after the pass, after 10 of" # the fit converged
+    "in sweep 10 after the pass, after block 2 of"  # the concordance's keys
+    "in step 11 after the pass, after 10 of" # nothing left but the report
 )
 n=0
 for stop in "${stops[@]}"; do

@@ -80,7 +80,10 @@ if grep -q '^  "study": {' "$json"; then
     grep -q '"claims": \[' "$json" && own+=(claims)
     grep -q '"backtest": \[' "$json" && own+=(decile-lift calibration backtest-trend)
 fi
+# The forward-looking survival view (issue 12) when the run has a holdout.
+landmark=()
+grep -q '^  "survival": {' "$json" && landmark=(landmark-survival) && own+=(landmark-survival)
 cp "$tmp/out/report.html" "$artefacts/report.html"
 check "$artefacts/report.html" report "${own[@]}"
 cp "$tmp/study.html" "$artefacts/report-study-fixture.html"
-check "$artefacts/report-study-fixture.html" report-study-fixture "${base[@]}" "${study[@]}"
+check "$artefacts/report-study-fixture.html" report-study-fixture "${base[@]}" "${study[@]}" "${landmark[@]}"

@@ -1,6 +1,8 @@
 // "Survival by tier": the Kaplan-Meier curves of report.json's retention.survival.by_tier, one per
 // engagement tier, with their 95% log-log bands, the at-risk counts under the time axis, and the
-// log-rank test.
+// log-rank test (descriptive: tiers at the end of follow-up); and, when report.json has the
+// forward-looking "survival" section, its curves by tier at the as-of date over the follow-up
+// after it, its log-rank test and the Cox model's hazard ratios.
 #include <algorithm>
 #include <cmath>
 
@@ -10,6 +12,7 @@
 #include "io/report/html/page.hpp"
 #include "io/report/html/palette.hpp"
 #include "io/report/html/sections.hpp"
+#include "io/report/html/table.hpp"
 
 namespace engage::io::html {
 
@@ -88,7 +91,8 @@ double at_risk(const Curve& k, double t) {
     return it == k.days.end() ? NAN : k.at_risk[std::size_t(it - k.days.begin())];
 }
 
-std::string survival_chart(const std::vector<Curve>& curves) {
+std::string survival_chart(const std::vector<Curve>& curves, const char* id = "survival",
+                           const char* x_title = "days since acquisition") {
     double last = 0;
     for (const Curve& k : curves)
         if (!k.days.empty()) last = std::max(last, k.days.back());
@@ -96,7 +100,7 @@ std::string survival_chart(const std::vector<Curve>& curves) {
     const double row = 18;
     const Frame f{150, 50, 790, 300};
     const double risk_top = f.bottom() + 66;
-    Svg svg("survival", 960, risk_top + row * double(curves.size()) + 12,
+    Svg svg(id, 960, risk_top + row * double(curves.size()) + 12,
             "Kaplan-Meier survival curves per engagement tier with 95% confidence bands");
     const LinearScale x{0, xt.hi(), f.left, f.right()};
     const LinearScale y{0, 1, f.bottom(), f.top};
@@ -125,7 +129,7 @@ std::string survival_chart(const std::vector<Curve>& curves) {
     for (const Curve& k : curves) items.push_back({k.name, k.colour, LegendItem::line});
     items.push_back({"95% band", kGrey, LegendItem::band});
     legend(svg, f.left, 18, items);
-    axis_bottom(svg, f, x, xt, integer, "days since acquisition", true);
+    axis_bottom(svg, f, x, xt, integer, x_title, true);
     // The at-risk table, aligned with the ticks.
     svg.text(8, risk_top - 6, "customers at risk", "start", "strong small");
     for (std::size_t i = 0; i < curves.size(); ++i) {
@@ -150,6 +154,64 @@ std::string log_rank_text(const json* lr) {
            (finite(p) ? (p < 0.001 ? std::string("&lt; 0.001") : "= " + fixed(p, 3)) : std::string("n/a")) + ".";
 }
 
+// "; time-dependent AUC 0.92 at 30 days, ... ; Brier score 0.029 at 30 days, ...".
+std::string horizons_text(const json* horizons) {
+    const json* list = array(horizons);
+    if (!list || list->empty()) return "";
+    std::string auc, brier;
+    for (const json& h : *list) {
+        const std::string days = or_na(at(h, {"days"}), integer) + " days";
+        auc += (auc.empty() ? "" : ", ") + or_na(at(h, {"auc"}), [](double v) { return fixed(v, 3); }) + " at " + days;
+        brier += (brier.empty() ? "" : ", ") + or_na(at(h, {"brier"}), [](double v) { return fixed(v, 3); }) + " at " + days;
+    }
+    return "; time-dependent AUC " + auc + "; Brier score " + brier;
+}
+
+// The forward-looking view (report.json's "survival"): nothing when the run has none.
+std::string landmark_part(const json& report) {
+    const json* s = at(report, {"survival"});
+    const json* by_tier = array(at(s, {"by_tier"}));
+    if (!by_tier) return "";
+    std::vector<Curve> curves;
+    for (std::size_t i = 0; i < by_tier->size(); ++i) curves.push_back(read_curve((*by_tier)[i], i));
+    const json* lr = at(s, {"log_rank"});
+    const std::string caption =
+        "Customers at risk on the as-of date " + escape(text(at(s, {"landmark"}), "")) + ", by their tier then: share not "
+        "yet churned, by days after it, over the " + or_na(at(s, {"follow_up_days"}), integer) + "-day holdout. " +
+        (lr && lr->is_object() ? log_rank_text(lr) : std::string(" Fewer than two tiers among them: no log-rank test.")) +
+        " Every churn day is in <code>landmark_survival.csv</code>.";
+    std::string html = "<h3>Forward-looking: after the as-of date</h3>\n" +
+                       figure(survival_chart(curves, "landmark-survival", "days after the as-of date"), caption);
+    const json* cox = at(s, {"cox"});
+    const json* rows = array(at(cox, {"coefficients"}));
+    if (!rows) return html;
+    Table t("cox", {{"Covariate"}, {"Hazard ratio per SD", true}, {"95% interval"}, {"p", true}, {"SD", true},
+                    {"Hazard ratio per unit", true},
+                    {"Proportional hazards: p", true, "cox.zph's test: a small p means the hazard ratio changes over the follow-up"}});
+    const json* ph = array(at(cox, {"proportional_hazards", "tests"}));
+    std::size_t k = 0;
+    for (const json& r : *rows) {
+        const double php = ph && k < ph->size() ? number(at((*ph)[k], {"p_value"})) : NAN;
+        ++k;
+        const double hr = number(at(r, {"hazard_ratio_per_sd"})), p = number(at(r, {"p_value"}));
+        t.row({Cell(label(text(at(r, {"covariate"}), ""))), Cell(fixed(hr, 3), hr),
+               Cell(fixed(number(at(r, {"hazard_ratio_per_sd_lower"})), 3) + " to " +
+                    fixed(number(at(r, {"hazard_ratio_per_sd_upper"})), 3)),
+               Cell(finite(p) && p < 0.001 ? std::string("&lt; 0.001") : fixed(p, 3), p),
+               Cell(fixed(number(at(r, {"sd"})), 2) + " " + escape(text(at(r, {"unit"}), "")), number(at(r, {"sd"}))),
+               Cell(fixed(number(at(r, {"hazard_ratio_per_unit"})), 5), number(at(r, {"hazard_ratio_per_unit"}))),
+               Cell(finite(php) && php < 0.001 ? std::string("&lt; 0.001") : finite(php) ? fixed(php, 3) : std::string("n/a"), php)});
+    }
+    html += "<p class=\"note\">Cox model of churn after the as-of date (Efron ties) on " +
+            or_na(at(cox, {"customers"}), integer) + " customers with every covariate known, " +
+            or_na(at(cox, {"events"}), integer) + " churned; Harrell's C " +
+            or_na(at(cox, {"concordance", "harrell_c"}), [](double v) { return fixed(v, 3); }) +
+            horizons_text(at(cox, {"prediction", "horizons"})) +
+            ". A hazard ratio below 1: less churn per standard deviation more. Associations, not effects; "
+            "<code>cox.csv</code> has every figure.</p>\n" + t.str();
+    return html;
+}
+
 }  // namespace
 
 std::string survival_section(const json& report) {
@@ -169,6 +231,8 @@ std::string survival_section(const json& report) {
     medians += "</ul>\n";
     const std::string churn = escape(text(at(report, {"retention", "survival", "churn"}), "as configured"));
     const std::string caption =
+        "Descriptive: the tier is that on the as-of date, which is also the end of follow-up, so customers who had "
+        "already churned are in the lower tiers because they churned. "
         "Share of each tier's customers (tier on the as-of date) not yet churned, by days since acquisition; shaded: "
         "95% log-log confidence band. Churn: " + churn + "." + log_rank_text(at(report, {"retention", "survival", "log_rank"})) +
         " At risk: customers not yet churned or censored on each day; every churn day is in "
@@ -176,7 +240,8 @@ std::string survival_section(const json& report) {
     return section("survival", "Survival by engagement tier",
                    "How long customers of each tier stay before they churn. Curves that stay high belong to tiers that "
                    "keep their customers.",
-                   figure(survival_chart(curves), caption) + medians);
+                   landmark_part(report) + "<h3>Descriptive: by the tier at the end of follow-up</h3>\n" +
+                       figure(survival_chart(curves), caption) + medians);
 }
 
 }  // namespace engage::io::html
