@@ -67,6 +67,21 @@ Day resolve_as_of(const ScoreOptions& o, const io::CustomerBaseMeta& m) {
     return Day(last - holdout);
 }
 
+// T - T_fit of the backtest's baselines: --calibrate-as-of, by default the holdout. The training
+// horizon (T_fit, T] must be long enough for the churn definition to see a customer leave.
+std::int32_t resolve_fit_gap(const ScoreOptions& o, Day as_of, const io::CustomerBaseMeta& m) {
+    if (o.calibrate_as_of.empty()) return o.retention.holdout_days;
+    const Day fit = resolve_date("--calibrate-as-of", o.calibrate_as_of, 0, m);
+    const std::int32_t least = o.retention.cancel_channel.empty() ? o.retention.churn_days : 1;
+    if (as_of - fit < least)
+        throw ConfigError("--calibrate-as-of " + o.calibrate_as_of + " must be at least " + std::to_string(least) +
+                          " days before the as-of date " + format_iso_date(m.epoch_unix_day + as_of) +
+                          (o.retention.cancel_channel.empty() ? " (--churn-days: the training outcomes are observed by then)"
+                                                              : " (the training outcomes are observed by then)") +
+                          "; choose " + format_iso_date(m.epoch_unix_day + as_of - least) + " or earlier");
+    return std::int32_t(as_of - fit);
+}
+
 // How the memory budget of a rank is shared (docs/architecture.md, "Memory per rank"): a
 // quarter for the sealed blocks of the spill stores, a sixteenth per scoring date for a sweep's
 // block of customers (about 600 bytes a customer and date), an eighth for the feature rows
@@ -183,6 +198,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     std::unique_ptr<io::CustomerBaseReader> in;
     std::unique_ptr<io::OutputDir> out;
     Day as_of_day = 0;
+    std::int32_t fit_gap = 0;  // T - T_fit of the baselines
     std::vector<Day> extra;  // further dates of the backtest
     ShardPlan plan;
     {
@@ -192,6 +208,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         comm.agree([&] {
             as_of_day = resolve_as_of(o, in->meta());
             for (const auto& d : o.backtest_as_of) extra.push_back(resolve_date("--backtest-as-of", d, holdout_of(o), in->meta()));
+            fit_gap = resolve_fit_gap(o, as_of_day, in->meta());
         });
         std::sort(extra.begin(), extra.end());
         extra.erase(std::unique(extra.begin(), extra.end()), extra.end());
@@ -211,6 +228,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     run.rank = comm.rank();
     run.talk = talk;
     run.retention = o.retention;
+    run.fit_gap_days = fit_gap;
     std::vector<std::string> channel_names;
     for (std::size_t k = 0; k < meta.channels.size(); ++k) {
         run.kinds[k] = meta.channels[k].kind;

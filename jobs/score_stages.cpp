@@ -1,6 +1,7 @@
 #include "jobs/score_stages.hpp"
 
 #include "core/dates.hpp"
+#include "jobs/baseline_stage.hpp"
 #include "jobs/engagement_stage.hpp"
 #include "jobs/features_stage.hpp"
 #include "jobs/retention_stage.hpp"
@@ -35,13 +36,17 @@ std::unique_ptr<ScoreStages> make_score_stages(const RunContext& run, kernels::D
     const bool retention = run.retention.enabled;
     const bool study = retention && run.retention.holdout_days > 0;
     const auto dates = std::make_shared<StudyDates>();
+    const auto baselines = std::make_shared<BaselineDates>();
     auto add_date = [&](kernels::Day day, bool main) {
         DateContext& d = s->dates.emplace_back(run, day, main);
         s->stages.push_back(std::make_unique<FeaturesStage>(d));
         if (main) s->stages.push_back(std::make_unique<SummaryStage>(d, flush_rounds));
         s->stages.push_back(std::make_unique<EngagementStage>(d));
         if (retention) s->stages.push_back(std::make_unique<RetentionStage>(d));
-        if (study) s->stages.push_back(std::make_unique<StudyStage>(d, dates));
+        if (!study) return;
+        s->stages.push_back(std::make_unique<StudyStage>(d, dates, baselines));
+        // RFM is fitted at the date one horizon earlier: its outcomes are known by this one.
+        s->stages.push_back(std::make_unique<BaselineStage>(d, kernels::Day(day - run.fit_gap_days), baselines));
     };
     add_date(as_of, true);
     if (study)

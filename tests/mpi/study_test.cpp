@@ -1,6 +1,6 @@
 // The retention study's backtest on generated data at 1-4 ranks: the report and its CSV tables
 // equal a serial run on rank 0 byte for byte, and the composite score predicts the planted churn
-// better than recency alone (issue 5).
+// better than recency alone (issue 5); the baselines of every backtest date (issue 12).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -53,6 +53,33 @@ TEST(Study, EqualsTheSerialRunAndTheScoreBeatsRecencyOnPlantedChurn) {
             std::int64_t customers = 0;
             for (const auto& d : b["deciles"]) customers += d["customers"].get<std::int64_t>();
             EXPECT_EQ(customers, b["customers"].get<std::int64_t>());
+            // The baselines (issue 12): on the study's customers (the recency of the baseline stage
+            // is the study's), RFM fitted out of time one horizon earlier, P(alive), each tested
+            // against the composite, the best named.
+            const auto& bl = b["baselines"];
+            const auto& auc = b["auc"];
+            const auto& rfm = bl["rfm"];
+            EXPECT_TRUE(rfm["available"].get<bool>()) << rfm.dump();
+            EXPECT_TRUE(rfm["converged"].get<bool>());
+            EXPECT_EQ(rfm["coefficients"].size(), 4u);
+            EXPECT_GT(rfm["train_customers"].get<std::int64_t>(), 1000);
+            EXPECT_EQ(rfm["train_horizon_end"], b["as_of"]);
+            // More recent activity, more likely to stay: a negative slope on log recency days.
+            EXPECT_LT(rfm["coefficients"][1]["ci_high"].get<double>(), 0.0);
+            EXPECT_GT(auc["rfm"]["auc"].get<double>(), 0.6);
+            EXPECT_GT(auc["p_alive"]["auc"].get<double>(), 0.5);
+            EXPECT_EQ(auc["rfm"]["retained"], auc["composite"]["retained"]);
+            EXPECT_EQ(auc["p_alive"]["churned"], auc["composite"]["churned"]);
+            for (const char* p : {"recency", "rfm", "p_alive"}) {
+                const auto& t = bl["versus_composite"][p];
+                EXPECT_NEAR(t["difference"].get<double>(), auc[p]["auc"].get<double>() - auc["composite"]["auc"].get<double>(),
+                            1e-12) << p;
+                EXPECT_GE(t["p"].get<double>(), 0.0);
+                EXPECT_LE(t["p"].get<double>(), 1.0);
+            }
+            double best = 0;
+            for (const char* p : {"recency", "rfm", "p_alive"}) best = std::max(best, auc[p]["auc"].get<double>());
+            EXPECT_EQ(bl["best_baseline"]["auc"].get<double>(), best);
         }
         // Correlations: composite with staying, positive and significant for the corporation; the
         // groups are the corporation, the business units and the acquisition years.
