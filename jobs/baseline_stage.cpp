@@ -10,8 +10,50 @@
 
 namespace engage::jobs {
 
-BaselineStage::BaselineStage(DateContext& date, kernels::Day train_as_of, std::shared_ptr<BaselineDates> out)
-    : date_(date), train_as_of_(train_as_of), out_(std::move(out)),
+void LogisticFit::step(const mpi::Comm& comm) {
+    if (!fitting) return;
+    mpi::allreduce_state(comm, sums);
+    try {
+        if (kernels::newton_step(sums, kLogisticPenalty, model) < kNewtonTolerance) model.converged = true;
+    } catch (const std::runtime_error& e) {
+        unavailable = e.what();
+    }
+    sums.clear();
+    if (!unavailable.empty() || model.converged || model.iterations >= kMaxNewtonIterations) {
+        fitting = false;
+        if (unavailable.empty() && !model.converged)
+            unavailable = "Newton-Raphson did not converge in " + std::to_string(kMaxNewtonIterations) + " iterations";
+        fitted = unavailable.empty();
+    }
+}
+
+void LogisticFit::save(io::StateWriter& out) {
+    out.vector(std::span<const std::int64_t>(sums.sum_words()));
+    for (const auto* v : {&model.mean, &model.scale, &model.beta, &model.se}) out.vector(*v);
+    out.value(model.iterations);
+    out.value(model.converged);
+    out.value(model.log_likelihood);
+    out.value(fitting);
+    out.value(fitted);
+    out.vector(std::vector<char>(unavailable.begin(), unavailable.end()));
+}
+
+void LogisticFit::restore(io::StateReader& in) {
+    in.fixed(sums.sum_words());
+    for (auto* v : {&model.mean, &model.scale, &model.beta, &model.se}) in.vector(*v);
+    model.iterations = in.value<int>();
+    model.converged = in.value<bool>();
+    model.log_likelihood = in.value<double>();
+    fitting = in.value<bool>();
+    fitted = in.value<bool>();
+    std::vector<char> text;
+    in.vector(text);
+    unavailable.assign(text.begin(), text.end());
+}
+
+BaselineStage::BaselineStage(DateContext& date, kernels::Day train_as_of, const DateContext* train,
+                             std::shared_ptr<BaselineDates> out)
+    : date_(date), train_as_of_(train_as_of), train_(train), out_(std::move(out)),
       customers_(date.run.spill<kernels::BaselineCustomer>("baselines" + date.tag)),
       scores_(date.run.spill<kernels::BaselineScores>("baseline-scores" + date.tag)) {}
 
@@ -32,22 +74,14 @@ void BaselineStage::fold(const io::CustomerShard& shard, std::int64_t) {
     customers_->append(shard_);
 }
 
-void BaselineStage::newton(const mpi::Comm& comm) {
-    if (!fitting_) return;
-    mpi::allreduce_state(comm, sums_);
-    try {
-        const double change = kernels::newton_step(sums_, kRfmPenalty, model_);
-        if (change < kNewtonTolerance) model_.converged = true;
-    } catch (const std::runtime_error& e) {
-        rfm_unavailable_ = e.what();
-    }
-    sums_.clear();
-    if (!rfm_unavailable_.empty() || model_.converged || model_.iterations >= kMaxNewtonIterations) {
-        fitting_ = false;
-        fitted_ = rfm_unavailable_.empty();
-        if (fitted_ && !model_.converged)
-            rfm_unavailable_ = "Newton-Raphson did not converge in " + std::to_string(kMaxNewtonIterations) + " iterations";
-        fitted_ = rfm_unavailable_.empty();
+void BaselineStage::add_training(std::span<const kernels::BaselineCustomer> customers,
+                                 std::span<const kernels::BaselineScores> scores) {
+    for (std::size_t i = 0; i < customers.size(); ++i) {
+        const auto& c = customers[i];
+        if (!c.train_at_risk) continue;
+        if (rfm_.fitting) rfm_.sums.add(rfm_.model, c.train, c.train_retained);
+        if (calibrated_.fitting && scores[i].train_acquired)
+            calibrated_.sums.add(calibrated_.model, kernels::calibration_features(scores[i].train), c.train_retained);
     }
 }
 
@@ -65,15 +99,27 @@ void BaselineStage::take_result() {
     r.train_as_of = format_iso_date(date_.run.meta->epoch_unix_day + train_as_of_);
     r.train_customers = moments_.rows();
     r.train_retained = moments_.positives();
-    r.rfm_unavailable = rfm_unavailable_;
-    r.rfm = model_;
-    r.lambda = kRfmPenalty;
+    r.rfm_unavailable = rfm_.unavailable;
+    r.rfm = rfm_.model;
+    r.lambda = kLogisticPenalty;
     r.without_purchase = counts_[0];
     if (counts_[1] > 0)
         r.p_alive_unavailable = std::to_string(counts_[1]) + " customers with a purchase have no P(alive) (no BG/NBD fit)";
+    r.calibration = train_ != nullptr;
+    r.calibration_customers = calibration_counts_[0];
+    r.calibration_retained = calibration_counts_[1];
+    r.calibrated_unavailable = calibrated_.unavailable;
+    r.calibrated = calibrated_.model;
+    r.hand_weights = date_.run.options->engagement.dimension_weight;
     for (int p = 0; p < kBaselinePredictors; ++p) {
         r.auc[std::size_t(p)] = tables_[std::size_t(p)].auc();
         if (p > 0) r.versus_composite[std::size_t(p)] = paired_auc_test(paired_, tables_, p, 0);
+    }
+    if (r.available(int(Baseline::calibrated))) {
+        if (const int best = r.best_baseline(); best > 0)
+            r.calibrated_vs_best = paired_auc_test(paired_, tables_, int(Baseline::calibrated), best);
+        if (r.available(int(Baseline::rfm)))
+            r.calibrated_vs_rfm = paired_auc_test(paired_, tables_, int(Baseline::calibrated), int(Baseline::rfm));
     }
     out_->push_back({date_.as_of, std::move(r)});
 }
@@ -84,25 +130,44 @@ void BaselineStage::finish(const mpi::Comm& comm, int step) {
         mpi::allreduce_state(comm, moments_);
         // The fit needs customers of both classes and features that vary among them.
         const std::string date = format_iso_date(date_.run.meta->epoch_unix_day + train_as_of_);
+        auto& why = rfm_.unavailable;
         if (moments_.rows() < kMinTrainingCustomers)
-            rfm_unavailable_ = std::to_string(moments_.rows()) + " customers at risk on the training date " + date +
-                               " (at least " + std::to_string(kMinTrainingCustomers) +
-                               " needed); choose a later --calibrate-as-of, at least --churn-days before the as-of date";
+            why = std::to_string(moments_.rows()) + " customers at risk on the training date " + date + " (at least " +
+                  std::to_string(kMinTrainingCustomers) +
+                  " needed); choose a later --calibrate-as-of, at least --churn-days before the as-of date";
         else if (moments_.positives() == 0 || moments_.positives() == moments_.rows())
-            rfm_unavailable_ = "every customer at risk on the training date " + date + " had the same outcome";
-        for (int j = 0; rfm_unavailable_.empty() && j < kRfmFeatures; ++j)
+            why = "every customer at risk on the training date " + date + " had the same outcome";
+        for (int j = 0; why.empty() && j < kRfmFeatures; ++j)
             if (!(moments_.sd(j) > 0))
-                rfm_unavailable_ = std::string("the feature ") + kRfmFeatureNames[j] + " is constant on the training date " + date;
-        if (rfm_unavailable_.empty()) {
-            model_ = start_logistic(moments_);
-            fitting_ = true;
+                why = std::string("the feature ") + kRfmFeatureNames[j] + " is constant on the training date " + date;
+        if (why.empty()) {
+            rfm_.model = start_logistic(moments_);
+            rfm_.fitting = true;
+        }
+        // The calibration's features are on a fixed scale (calibration_features): no moments.
+        if (train_) {
+            calibrated_.model.mean.assign(kDimensions, 0.0);
+            calibrated_.model.scale.assign(kDimensions, 1.0);
+            calibrated_.model.beta.assign(kDimensions + 1, 0.0);
+            calibrated_.model.se.assign(kDimensions + 1, std::nan(""));
+            calibrated_.fitting = true;
         }
         phase_ = Phase::join;
         return;
     }
     if (phase_ == Phase::join || phase_ == Phase::fit) {
-        newton(comm);
-        phase_ = fitting_ ? Phase::fit : Phase::keys;
+        if (phase_ == Phase::join && train_) {
+            comm.allreduce_sum(std::span<std::int64_t>(calibration_counts_));
+            const std::int64_t n = calibration_counts_[0], k = calibration_counts_[1];
+            if (n < kMinTrainingCustomers || k == 0 || k == n) {
+                calibrated_.fitting = false;
+                calibrated_.unavailable = std::to_string(n) + " customers scored and at risk on the training date, " +
+                                          std::to_string(k) + " of them retained: too few or one class only";
+            }
+        }
+        rfm_.step(comm);
+        calibrated_.step(comm);
+        phase_ = rfm_.fitting || calibrated_.fitting ? Phase::fit : Phase::keys;
     } else if (phase_ == Phase::keys) {
         mpi::allreduce_state(comm, keys_);
         comm.allreduce_sum(std::span<std::int64_t>(counts_));
@@ -126,24 +191,37 @@ void BaselineStage::sweep(int, std::size_t block) {
     }
     const auto customers = customers_->block(block, scratch_);
     if (phase_ == Phase::join) {
-        std::vector<BaselineScores> scores(customers.size());
-        for (std::size_t i = 0; i < scores.size(); ++i) {
+        joined_.assign(customers.size(), {});
+        for (std::size_t i = 0; i < customers.size(); ++i) {
             const bool calibrated = date_.histories[i].calibrated;
-            scores[i] = {date_.scored[i].now.composite, calibrated ? date_.predictions[i].p_alive : 0.0f,
-                         date_.scored[i].now.acquired, calibrated};
+            auto& s = joined_[i];
+            s.composite = date_.scored[i].now.composite;
+            s.p_alive = calibrated ? date_.predictions[i].p_alive : 0.0f;
+            s.acquired = date_.scored[i].now.acquired;
+            s.calibrated = calibrated;
+            for (int d = 0; d < kDimensions; ++d) s.now[std::size_t(d)] = float(date_.scored[i].now.dimension[std::size_t(d)]);
+            if (train_) {
+                s.train_acquired = train_->scored[i].now.acquired;
+                for (int d = 0; d < kDimensions; ++d)
+                    s.train[std::size_t(d)] = float(train_->scored[i].now.dimension[std::size_t(d)]);
+                if (customers[i].train_at_risk && s.train_acquired) {
+                    calibration_counts_[0] += 1;
+                    calibration_counts_[1] += customers[i].train_retained;
+                }
+            }
         }
-        scores_->append(scores);
-    }
-    if (phase_ == Phase::join || phase_ == Phase::fit) {
-        if (fitting_)
-            for (const auto& c : customers)
-                if (c.train_at_risk) sums_.add(model_, c.train, c.train_retained);
+        scores_->append(joined_);
+        add_training(customers, joined_);
         return;
     }
     const auto scores = scores_->block(block, scratch_scores_);
+    if (phase_ == Phase::fit) {
+        add_training(customers, scores);
+        return;
+    }
     std::array<std::uint16_t, kBaselinePredictors> keys;
     for (std::size_t i = 0; i < customers.size(); ++i) {
-        if (!baseline_keys(customers[i], scores[i], rfm(), keys)) continue;
+        if (!baseline_keys(customers[i], scores[i], model(rfm_), model(calibrated_), keys)) continue;
         const bool retained = customers[i].retained;
         if (phase_ == Phase::keys) {
             for (int p = 0; p < kBaselinePredictors; ++p) keys_.add(baseline_series(p, retained), keys[std::size_t(p)]);
@@ -160,14 +238,9 @@ void BaselineStage::save(io::StateWriter& out) {
     scores_->save(out);
     out.value(phase_);
     out.vector(std::span<const std::int64_t>(moments_.sum_words()));
-    out.vector(std::span<const std::int64_t>(sums_.sum_words()));
-    for (const auto* v : {&model_.mean, &model_.scale, &model_.beta, &model_.se}) out.vector(*v);
-    out.value(model_.iterations);
-    out.value(model_.converged);
-    out.value(model_.log_likelihood);
-    out.value(fitting_);
-    out.value(fitted_);
-    out.vector(std::vector<char>(rfm_unavailable_.begin(), rfm_unavailable_.end()));
+    rfm_.save(out);
+    calibrated_.save(out);
+    out.vector(std::span<const std::int64_t>(calibration_counts_));
     save_words(out, keys_);
     out.vector(std::span<const std::int64_t>(counts_));
     out.vector(std::span<const std::int64_t>(paired_.sum_words()));
@@ -178,16 +251,9 @@ void BaselineStage::restore(io::StateReader& in, int) {
     scores_->restore(in);
     phase_ = in.value<Phase>();
     in.fixed(moments_.sum_words());
-    in.fixed(sums_.sum_words());
-    for (auto* v : {&model_.mean, &model_.scale, &model_.beta, &model_.se}) in.vector(*v);
-    model_.iterations = in.value<int>();
-    model_.converged = in.value<bool>();
-    model_.log_likelihood = in.value<double>();
-    fitting_ = in.value<bool>();
-    fitted_ = in.value<bool>();
-    std::vector<char> text;
-    in.vector(text);
-    rfm_unavailable_.assign(text.begin(), text.end());
+    rfm_.restore(in);
+    calibrated_.restore(in);
+    in.fixed(std::span<std::int64_t>(calibration_counts_));
     restore_words(in, keys_);
     in.fixed(std::span<std::int64_t>(counts_));
     in.fixed(paired_.sum_words());

@@ -252,7 +252,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     // The stages, with the rank's per-customer state in spill stores under the memory budget.
     const bool study = o.retention.enabled && o.retention.holdout_days > 0;
     MemoryPlan memory;
-    comm.agree([&] { memory = plan_memory(o, meta, 1 + (study ? extra.size() : 0)); });
+    comm.agree([&] { memory = plan_memory(o, meta, 1 + (study ? extra.size() + !o.calibrate_as_of.empty() : 0)); });
     io::SpillBudget spill_budget(memory.spill_bytes);
     run.spill_budget = &spill_budget;
     run.spill_dir = out->staging_dir();

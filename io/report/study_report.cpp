@@ -114,6 +114,48 @@ json baselines_json(const BaselineResult& r, const std::string& as_of) {
         if (r.available(p)) versus[kBaselineNames[p]] = paired_json(r.versus_composite[std::size_t(p)]);
     b["versus_composite"] = std::move(versus);
     const int best = r.best_baseline();
+    if (r.calibration) {
+        json c;
+        c["available"] = r.available(int(Baseline::calibrated));
+        if (!r.calibrated_unavailable.empty()) c["reason"] = r.calibrated_unavailable;
+        c["model"] = "logistic regression for staying on the five dimension scores at the training date, each as "
+                     "(score - 50) / 100 (unknown: 0), L2 penalty on the weights";
+        c["train_as_of"] = r.train_as_of;
+        c["train_horizon_end"] = as_of;
+        c["train_customers"] = r.calibration_customers;
+        c["train_retained"] = r.calibration_retained;
+        c["penalty"] = r.lambda;
+        if (c["available"].get<bool>()) {
+            c["iterations"] = r.calibrated.iterations;
+            c["converged"] = r.calibrated.converged;
+            c["intercept"] = number(r.calibrated.beta[0]);
+            double total = 0, hand_total = 0;
+            for (int d = 0; d < kDimensions; ++d) {
+                total += std::fabs(r.calibrated.beta[std::size_t(d + 1)]);
+                hand_total += r.hand_weights[std::size_t(d)];
+            }
+            json weights = json::array();
+            for (int d = 0; d < kDimensions; ++d) {
+                const double est = r.calibrated.beta[std::size_t(d + 1)], se = r.calibrated.se[std::size_t(d + 1)];
+                weights.push_back({{"dimension", kDimensionNames[d]}, {"weight", number(est)}, {"se", number(se)},
+                                   {"ci_low", number(est - 1.959963984540054 * se)},
+                                   {"ci_high", number(est + 1.959963984540054 * se)},
+                                   {"share", ratio(est, total)},
+                                   // se = 1 / sqrt(lambda + H_dd): at 1 / sqrt(lambda) the data say
+                                   // nothing of this weight (the dimension is unknown or constant).
+                                   {"identified", se * se < 0.999 / r.lambda},
+                                   {"hand_share", ratio(r.hand_weights[std::size_t(d)], hand_total)}});
+            }
+            c["weights"] = std::move(weights);
+            c["versus_hand_weights"] = paired_json(r.versus_composite[std::size_t(Baseline::calibrated)]);
+            if (best > 0) {
+                c["versus_best_baseline"] = paired_json(r.calibrated_vs_best);
+                c["versus_best_baseline"]["baseline"] = kBaselineNames[best];
+            }
+            if (r.available(int(Baseline::rfm))) c["versus_rfm"] = paired_json(r.calibrated_vs_rfm);
+        }
+        b["calibrated"] = std::move(c);
+    }
     if (best > 0) {
         const PairedAucResult& t = r.versus_composite[std::size_t(best)];
         const double composite = r.auc[0].auc, baseline = r.auc[std::size_t(best)].auc;
@@ -145,7 +187,7 @@ json backtest_json(const StudyDate& d, bool planted, std::int64_t min_group_size
     json auc;
     for (int p = 0; p < kPredictors; ++p) auc[kPredictorNames[p]] = auc_json(r.auc[0][p]);
     if (baselines)  // the baselines fitted or modelled (recency is the study's own, above)
-        for (int p : {int(Baseline::rfm), int(Baseline::p_alive)})
+        for (int p : {int(Baseline::rfm), int(Baseline::p_alive), int(Baseline::calibrated)})
             if (baselines->available(p)) auc[kBaselineNames[p]] = auc_json(baselines->auc[std::size_t(p)]);
     b["auc"] = std::move(auc);
     if (baselines) b["baselines"] = baselines_json(*baselines, d.as_of);

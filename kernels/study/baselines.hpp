@@ -23,10 +23,24 @@ constexpr int kRfmFeatures = 3;
 constexpr const char* kRfmFeatureNames[kRfmFeatures] = {"log_recency_days", "log_purchases", "log_mean_purchase_value"};
 using RfmFeatures = std::array<double, kRfmFeatures>;
 
-// The predictors of the baseline comparison, in the order of their key histograms.
-enum class Baseline : int { composite, recency, rfm, p_alive };
-constexpr int kBaselinePredictors = 4;
-constexpr const char* kBaselineNames[kBaselinePredictors] = {"composite", "recency", "rfm", "p_alive"};
+// The predictors of the baseline comparison, in the order of their key histograms: the
+// composite, three baselines and, with --calibrate-as-of, the score with calibrated weights.
+enum class Baseline : int { composite, recency, rfm, p_alive, calibrated };
+constexpr int kBaselinePredictors = 5;
+constexpr const char* kBaselineNames[kBaselinePredictors] = {"composite", "recency", "rfm", "p_alive", "calibrated"};
+
+// The calibrated score's features: each dimension score (0-100) as (score - 50) / 100, an unknown
+// one as 0 (the median percentile: no information either way).
+using CalibrationFeatures = std::array<double, kDimensions>;
+template <class Dimensions>
+inline CalibrationFeatures calibration_features(const Dimensions& d) noexcept {
+    CalibrationFeatures z;
+    for (int i = 0; i < kDimensions; ++i) {
+        const double v = double(d[std::size_t(i)]);
+        z[std::size_t(i)] = std::isnan(v) ? 0.0 : (v - 50.0) / 100.0;
+    }
+    return z;
+}
 
 // A customer at the two dates, as the baseline stage spills it after the pass.
 struct BaselineCustomer {
@@ -74,6 +88,8 @@ struct BaselineScores {
     float p_alive = 0;        // as RetentionStage publishes it
     bool acquired = false;    // scored at T (the study's population: acquired and at risk)
     bool calibrated = false;  // a purchase by T: BG/NBD applies
+    bool train_acquired = false;  // scored at T_fit (with --calibrate-as-of)
+    std::array<float, kDimensions> now{}, train{};  // the dimension scores at T and T_fit
 };
 
 // Keys of the AUC histograms (higher = more likely to stay): a probability in [0, 1] on 65,536
@@ -90,13 +106,14 @@ constexpr int baseline_series(int predictor, bool retained) noexcept { return pr
 // unavailable). A customer without a purchase by T, whom BG/NBD does not describe, gets
 // P(alive) 0, below every customer it does (docs/metrics.md, "Baselines").
 inline bool baseline_keys(const BaselineCustomer& c, const BaselineScores& s, const LogisticModel* rfm,
-                          std::array<std::uint16_t, kBaselinePredictors>& keys) noexcept {
+                          const LogisticModel* calibrated, std::array<std::uint16_t, kBaselinePredictors>& keys) noexcept {
     if (!s.acquired || !c.at_risk) return false;
     keys[0] = composite_key(s.composite);
     keys[1] = std::uint16_t(65535 - std::min<std::int32_t>(std::max(c.recency_days, 0), 65535));
     keys[2] = rfm ? probability_key(rfm->probability(c.now)) : 0;
     const double p = s.calibrated ? double(s.p_alive) : 0.0;
     keys[3] = std::isnan(p) ? 0 : probability_key(p);
+    keys[4] = calibrated ? probability_key(calibrated->probability(calibration_features(s.now))) : 0;
     return true;
 }
 
@@ -113,14 +130,25 @@ struct BaselineResult {
     std::array<AucResult, kBaselinePredictors> auc{};
     // Paired DeLong test of each predictor against the composite: AUC_p - AUC_composite.
     std::array<PairedAucResult, kBaselinePredictors> versus_composite{};
+    // With --calibrate-as-of: the dimension weights fitted at T_fit and their score's tests
+    // against the best baseline and RFM (calibrated minus the other).
+    bool calibration = false;
+    std::string train_as_of_calibrated;
+    std::int64_t calibration_customers = 0, calibration_retained = 0;
+    std::string calibrated_unavailable;
+    LogisticModel calibrated;
+    std::array<double, kDimensions> hand_weights{};
+    PairedAucResult calibrated_vs_best, calibrated_vs_rfm;
     bool available(int p) const noexcept {
         return (p != int(Baseline::rfm) || rfm_unavailable.empty()) &&
-               (p != int(Baseline::p_alive) || p_alive_unavailable.empty()) && std::isfinite(auc[std::size_t(p)].auc);
+               (p != int(Baseline::p_alive) || p_alive_unavailable.empty()) &&
+               (p != int(Baseline::calibrated) || (calibration && calibrated_unavailable.empty())) &&
+               std::isfinite(auc[std::size_t(p)].auc);
     }
-    // The baseline (not the composite) with the highest AUC; -1 when none is available.
+    // The baseline (recency, RFM, P(alive)) with the highest AUC; -1 when none is available.
     int best_baseline() const noexcept {
         int best = -1;
-        for (int p = 1; p < kBaselinePredictors; ++p)
+        for (int p = 1; p <= int(Baseline::p_alive); ++p)
             if (available(p) && (best < 0 || auc[std::size_t(p)].auc > auc[std::size_t(best)].auc)) best = p;
         return best;
     }

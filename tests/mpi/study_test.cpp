@@ -30,6 +30,7 @@ TEST(Study, EqualsTheSerialRunAndTheScoreBeatsRecencyOnPlantedChurn) {
     s.retention.enabled = true;
     s.retention.holdout_days = 180;  // the as-of date defaults to the last day minus the holdout
     s.backtest_as_of = {"2024-06-30", "2024-12-31"};
+    s.calibrate_as_of = "2024-12-31";  // the calibrated weights of the as-of date (issue 12)
     s.quiet = true;
     jobs::run_score(comm, s, info);
 
@@ -81,6 +82,23 @@ TEST(Study, EqualsTheSerialRunAndTheScoreBeatsRecencyOnPlantedChurn) {
             for (const char* p : {"recency", "rfm", "p_alive"}) best = std::max(best, auc[p]["auc"].get<double>());
             EXPECT_EQ(bl["best_baseline"]["auc"].get<double>(), best);
         }
+        // The calibrated score (the as-of date only): weights fitted on 2024-12-31's outcomes, usage
+        // clearly positive, tested against the hand weights, the best baseline and RFM.
+        for (std::size_t i = 0; i < 2; ++i) EXPECT_FALSE(study["backtest"][i]["baselines"].contains("calibrated"));
+        const auto& main = study["backtest"][2];
+        const auto& cal = main["baselines"]["calibrated"];
+        ASSERT_TRUE(cal["available"].get<bool>()) << cal.dump();
+        EXPECT_EQ(cal["train_as_of"], "2024-12-31");
+        EXPECT_TRUE(cal["converged"].get<bool>());
+        ASSERT_EQ(cal["weights"].size(), 5u);
+        EXPECT_EQ(cal["weights"][0]["dimension"], "usage");
+        EXPECT_GT(cal["weights"][0]["ci_low"].get<double>(), 0.0);
+        EXPECT_GT(main["auc"]["calibrated"]["auc"].get<double>(), 0.6);
+        EXPECT_NEAR(cal["versus_hand_weights"]["difference"].get<double>(),
+                    main["auc"]["calibrated"]["auc"].get<double>() - main["auc"]["composite"]["auc"].get<double>(), 1e-12);
+        EXPECT_EQ(cal["versus_best_baseline"]["baseline"], main["baselines"]["best_baseline"]["predictor"]);
+        EXPECT_NEAR(cal["versus_rfm"]["difference"].get<double>(),
+                    main["auc"]["calibrated"]["auc"].get<double>() - main["auc"]["rfm"]["auc"].get<double>(), 1e-12);
         // Correlations: composite with staying, positive and significant for the corporation; the
         // groups are the corporation, the business units and the acquisition years.
         const auto& corr = study["correlation"];

@@ -221,6 +221,26 @@ TEST(HtmlReport, KeyNumbersAreFormattedForPeople) {
     EXPECT_NE(html.find("<strong>no</strong>"), std::string::npos) << "the Gamma-Gamma fit did not converge";
 }
 
+// The headline shows the composite's AUC only beside the best baseline's, says which predicts
+// best and what the score adds over each baseline (issue 12).
+TEST(HtmlReport, ScoreAucOnlyBesideTheBestBaseline) {
+    json r = full_report();
+    json& last = r["study"]["backtest"].back();
+    const std::string without = html_report(r, run_record(2));
+    EXPECT_NE(without.find("Churn prediction, AUC of the score"), std::string::npos);
+    last["baselines"]["versus_composite"]["rfm"] = {{"difference", 0.0624}, {"p", 1.5e-12}};
+    last["baselines"]["versus_composite"]["p_alive"] = {{"difference", 0.004}, {"p", 0.2203}};
+    last["baselines"]["best_baseline"] = {
+        {"predictor", "rfm"}, {"auc", 0.6601}, {"composite_auc", 0.5976}, {"difference", 0.0624}, {"p", 1.5e-12},
+        {"verdict", "rfm predicts staying better than the composite: AUC 0.660 vs 0.598 (+0.062, paired DeLong p < 0.001)"}};
+    const std::string html = html_report(r, run_record(2));
+    EXPECT_EQ(html.find("Churn prediction, AUC of the score"), std::string::npos);
+    for (const char* text : {"the score vs the best baseline (rfm)", "0.598 vs 0.660",
+                             "rfm predicts staying better than the composite", "p &lt; 0.001)",
+                             "the score adds \u22120.062 over rfm (p &lt; 0.001), \u22120.004 over p_alive (p = 0.220)"})
+        EXPECT_NE(html.find(text), std::string::npos) << text;
+}
+
 TEST(HtmlReport, NamesAreEscaped) {
     const std::string html = html_report(full_report(), run_record(2));
     EXPECT_EQ(html.find(kEvil), std::string::npos);
