@@ -80,8 +80,10 @@ void BaselineStage::add_training(std::span<const kernels::BaselineCustomer> cust
         const auto& c = customers[i];
         if (!c.train_at_risk) continue;
         if (rfm_.fitting) rfm_.sums.add(rfm_.model, c.train, c.train_retained);
-        if (calibrated_.fitting && scores[i].train_acquired)
-            calibrated_.sums.add(calibrated_.model, kernels::calibration_features(scores[i].train), c.train_retained);
+        if (!scores[i].train_acquired) continue;
+        const auto dimensions = kernels::calibration_features(scores[i].train);
+        if (calibrated_.fitting) calibrated_.sums.add(calibrated_.model, dimensions, c.train_retained);
+        if (nested_.fitting) nested_.sums.add(nested_.model, kernels::nested_features(c.train, dimensions), c.train_retained);
     }
 }
 
@@ -111,6 +113,8 @@ void BaselineStage::take_result() {
     r.calibrated_unavailable = calibrated_.unavailable;
     r.calibrated = calibrated_.model;
     r.hand_weights = date_.run.options->engagement.dimension_weight;
+    r.rfm_dimensions_unavailable = nested_.unavailable;
+    r.rfm_dimensions = nested_.model;
     for (int p = 0; p < kBaselinePredictors; ++p) {
         r.auc[std::size_t(p)] = tables_[std::size_t(p)].auc();
         if (p > 0) r.versus_composite[std::size_t(p)] = paired_auc_test(paired_, tables_, p, 0);
@@ -121,6 +125,8 @@ void BaselineStage::take_result() {
         if (r.available(int(Baseline::rfm)))
             r.calibrated_vs_rfm = paired_auc_test(paired_, tables_, int(Baseline::calibrated), int(Baseline::rfm));
     }
+    if (r.available(int(Baseline::rfm_dimensions)) && r.available(int(Baseline::rfm)))
+        r.rfm_dimensions_vs_rfm = paired_auc_test(paired_, tables_, int(Baseline::rfm_dimensions), int(Baseline::rfm));
     out_->push_back({date_.as_of, std::move(r)});
 }
 
@@ -151,6 +157,17 @@ void BaselineStage::finish(const mpi::Comm& comm, int step) {
             calibrated_.model.beta.assign(kDimensions + 1, 0.0);
             calibrated_.model.se.assign(kDimensions + 1, std::nan(""));
             calibrated_.fitting = true;
+            // The nested model: RFM's standardisation, the dimensions on their fixed scale.
+            if (rfm_.fitting) {
+                nested_.model = rfm_.model;
+                nested_.model.mean.resize(kNestedFeatures, 0.0);
+                nested_.model.scale.resize(kNestedFeatures, 1.0);
+                nested_.model.beta.assign(kNestedFeatures + 1, 0.0);
+                nested_.model.se.assign(kNestedFeatures + 1, std::nan(""));
+                nested_.fitting = true;
+            } else {
+                nested_.unavailable = "RFM is not fitted: " + rfm_.unavailable;
+            }
         }
         phase_ = Phase::join;
         return;
@@ -159,15 +176,18 @@ void BaselineStage::finish(const mpi::Comm& comm, int step) {
         if (phase_ == Phase::join && train_) {
             comm.allreduce_sum(std::span<std::int64_t>(calibration_counts_));
             const std::int64_t n = calibration_counts_[0], k = calibration_counts_[1];
-            if (n < kMinTrainingCustomers || k == 0 || k == n) {
-                calibrated_.fitting = false;
-                calibrated_.unavailable = std::to_string(n) + " customers scored and at risk on the training date, " +
-                                          std::to_string(k) + " of them retained: too few or one class only";
-            }
+            if (n < kMinTrainingCustomers || k == 0 || k == n)
+                for (LogisticFit* f : {&calibrated_, &nested_}) {
+                    if (!f->fitting) continue;
+                    f->fitting = false;
+                    f->unavailable = std::to_string(n) + " customers scored and at risk on the training date, " +
+                                     std::to_string(k) + " of them retained: too few or one class only";
+                }
         }
         rfm_.step(comm);
         calibrated_.step(comm);
-        phase_ = rfm_.fitting || calibrated_.fitting ? Phase::fit : Phase::keys;
+        nested_.step(comm);
+        phase_ = rfm_.fitting || calibrated_.fitting || nested_.fitting ? Phase::fit : Phase::keys;
     } else if (phase_ == Phase::keys) {
         mpi::allreduce_state(comm, keys_);
         comm.allreduce_sum(std::span<std::int64_t>(counts_));
@@ -221,7 +241,7 @@ void BaselineStage::sweep(int, std::size_t block) {
     }
     std::array<std::uint16_t, kBaselinePredictors> keys;
     for (std::size_t i = 0; i < customers.size(); ++i) {
-        if (!baseline_keys(customers[i], scores[i], model(rfm_), model(calibrated_), keys)) continue;
+        if (!baseline_keys(customers[i], scores[i], model(rfm_), model(calibrated_), model(nested_), keys)) continue;
         const bool retained = customers[i].retained;
         if (phase_ == Phase::keys) {
             for (int p = 0; p < kBaselinePredictors; ++p) keys_.add(baseline_series(p, retained), keys[std::size_t(p)]);
@@ -240,6 +260,7 @@ void BaselineStage::save(io::StateWriter& out) {
     out.vector(std::span<const std::int64_t>(moments_.sum_words()));
     rfm_.save(out);
     calibrated_.save(out);
+    nested_.save(out);
     out.vector(std::span<const std::int64_t>(calibration_counts_));
     save_words(out, keys_);
     out.vector(std::span<const std::int64_t>(counts_));
@@ -253,6 +274,7 @@ void BaselineStage::restore(io::StateReader& in, int) {
     in.fixed(moments_.sum_words());
     rfm_.restore(in);
     calibrated_.restore(in);
+    nested_.restore(in);
     in.fixed(std::span<std::int64_t>(calibration_counts_));
     restore_words(in, keys_);
     in.fixed(std::span<std::int64_t>(counts_));

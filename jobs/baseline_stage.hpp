@@ -5,7 +5,8 @@
 // time, and BG/NBD's P(alive), each with its AUC for staying and a paired DeLong test against the
 // composite, on the study's customers (acquired and at risk at T). With a training date's
 // scores (--calibrate-as-of, the main date only), also the calibrated score: the dimension
-// weights fitted the same way on the dimension scores at T_fit, applied to those at T.
+// weights fitted the same way on the dimension scores at T_fit, applied to those at T, and RFM
+// with the dimensions added (nested: what the dimensions add over RFM).
 //
 // Pass: each customer's RFM features and outcomes at T_fit and T are spilled, and the moments of
 // the RFM training rows summed. Sweep 0 joins the composite, P(alive) and the dimension scores
@@ -77,7 +78,7 @@ private:
     std::vector<std::byte> scratch_, scratch_scores_;
     Phase phase_ = Phase::join;
     kernels::LogisticMoments moments_{kernels::kRfmFeatures};
-    LogisticFit rfm_{kernels::kRfmFeatures}, calibrated_{kernels::kDimensions};
+    LogisticFit rfm_{kernels::kRfmFeatures}, calibrated_{kernels::kDimensions}, nested_{kernels::kNestedFeatures};
     std::int64_t calibration_counts_[2] = {0, 0};  // training rows and retained of the calibration
     kernels::KeyHistograms<2 * kernels::kBaselinePredictors> keys_;
     std::int64_t counts_[2] = {0, 0};  // customers without a purchase by T; calibrated without P(alive)

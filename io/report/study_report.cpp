@@ -155,6 +155,27 @@ json baselines_json(const BaselineResult& r, const std::string& as_of) {
             if (r.available(int(Baseline::rfm))) c["versus_rfm"] = paired_json(r.calibrated_vs_rfm);
         }
         b["calibrated"] = std::move(c);
+        // Nested: RFM with the dimensions added, against RFM alone.
+        json n;
+        n["available"] = r.available(int(Baseline::rfm_dimensions));
+        if (!r.rfm_dimensions_unavailable.empty()) n["reason"] = r.rfm_dimensions_unavailable;
+        n["model"] = "RFM's logistic regression with the five dimension scores of the calibration added, fitted on the same "
+                     "customers at the training date: what the dimensions add over RFM";
+        if (n["available"].get<bool>()) {
+            n["iterations"] = r.rfm_dimensions.iterations;
+            json coefficients = json::array();
+            for (std::size_t i = 0; i < r.rfm_dimensions.beta.size(); ++i) {
+                const double est = r.rfm_dimensions.beta[i], se = r.rfm_dimensions.se[i];
+                const char* name = i == 0 ? "intercept" : i <= std::size_t(kRfmFeatures) ? kRfmFeatureNames[i - 1]
+                                                                                          : kDimensionNames[i - 1 - kRfmFeatures];
+                coefficients.push_back({{"name", name}, {"estimate", number(est)}, {"se", number(se)},
+                                        {"ci_low", number(est - 1.959963984540054 * se)},
+                                        {"ci_high", number(est + 1.959963984540054 * se)}});
+            }
+            n["coefficients"] = std::move(coefficients);
+            if (r.available(int(Baseline::rfm))) n["versus_rfm"] = paired_json(r.rfm_dimensions_vs_rfm);
+        }
+        b["rfm_plus_dimensions"] = std::move(n);
     }
     if (best > 0) {
         const PairedAucResult& t = r.versus_composite[std::size_t(best)];
@@ -187,7 +208,7 @@ json backtest_json(const StudyDate& d, bool planted, std::int64_t min_group_size
     json auc;
     for (int p = 0; p < kPredictors; ++p) auc[kPredictorNames[p]] = auc_json(r.auc[0][p]);
     if (baselines)  // the baselines fitted or modelled (recency is the study's own, above)
-        for (int p : {int(Baseline::rfm), int(Baseline::p_alive), int(Baseline::calibrated)})
+        for (int p : {int(Baseline::rfm), int(Baseline::p_alive), int(Baseline::calibrated), int(Baseline::rfm_dimensions)})
             if (baselines->available(p)) auc[kBaselineNames[p]] = auc_json(baselines->auc[std::size_t(p)]);
     b["auc"] = std::move(auc);
     if (baselines) b["baselines"] = baselines_json(*baselines, d.as_of);

@@ -24,10 +24,12 @@ constexpr const char* kRfmFeatureNames[kRfmFeatures] = {"log_recency_days", "log
 using RfmFeatures = std::array<double, kRfmFeatures>;
 
 // The predictors of the baseline comparison, in the order of their key histograms: the
-// composite, three baselines and, with --calibrate-as-of, the score with calibrated weights.
-enum class Baseline : int { composite, recency, rfm, p_alive, calibrated };
-constexpr int kBaselinePredictors = 5;
-constexpr const char* kBaselineNames[kBaselinePredictors] = {"composite", "recency", "rfm", "p_alive", "calibrated"};
+// composite, three baselines and, with --calibrate-as-of, the score with calibrated weights and
+// RFM with the five dimensions added (what the dimensions add over RFM, nested).
+enum class Baseline : int { composite, recency, rfm, p_alive, calibrated, rfm_dimensions };
+constexpr int kBaselinePredictors = 6;
+constexpr const char* kBaselineNames[kBaselinePredictors] = {"composite", "recency", "rfm", "p_alive", "calibrated",
+                                                             "rfm_dimensions"};
 
 // The calibrated score's features: each dimension score (0-100) as (score - 50) / 100, an unknown
 // one as 0 (the median percentile: no information either way).
@@ -82,6 +84,16 @@ inline BaselineCustomer baseline_customer(const ShardView& v, std::size_t k, con
     return c;
 }
 
+// RFM's features followed by the calibration's: the nested model's row.
+constexpr int kNestedFeatures = kRfmFeatures + kDimensions;
+using NestedFeatures = std::array<double, kNestedFeatures>;
+inline NestedFeatures nested_features(const RfmFeatures& rfm, const CalibrationFeatures& dimensions) noexcept {
+    NestedFeatures x;
+    std::copy(rfm.begin(), rfm.end(), x.begin());
+    std::copy(dimensions.begin(), dimensions.end(), x.begin() + kRfmFeatures);
+    return x;
+}
+
 // What the sweep after the pass joins to a customer: its composite score and P(alive) at T.
 struct BaselineScores {
     double composite = 0;     // as the study keys it (a float would move some keys)
@@ -106,7 +118,8 @@ constexpr int baseline_series(int predictor, bool retained) noexcept { return pr
 // unavailable). A customer without a purchase by T, whom BG/NBD does not describe, gets
 // P(alive) 0, below every customer it does (docs/metrics.md, "Baselines").
 inline bool baseline_keys(const BaselineCustomer& c, const BaselineScores& s, const LogisticModel* rfm,
-                          const LogisticModel* calibrated, std::array<std::uint16_t, kBaselinePredictors>& keys) noexcept {
+                          const LogisticModel* calibrated, const LogisticModel* nested,
+                          std::array<std::uint16_t, kBaselinePredictors>& keys) noexcept {
     if (!s.acquired || !c.at_risk) return false;
     keys[0] = composite_key(s.composite);
     keys[1] = std::uint16_t(65535 - std::min<std::int32_t>(std::max(c.recency_days, 0), 65535));
@@ -114,6 +127,7 @@ inline bool baseline_keys(const BaselineCustomer& c, const BaselineScores& s, co
     const double p = s.calibrated ? double(s.p_alive) : 0.0;
     keys[3] = std::isnan(p) ? 0 : probability_key(p);
     keys[4] = calibrated ? probability_key(calibrated->probability(calibration_features(s.now))) : 0;
+    keys[5] = nested ? probability_key(nested->probability(nested_features(c.now, calibration_features(s.now)))) : 0;
     return true;
 }
 
@@ -139,10 +153,14 @@ struct BaselineResult {
     LogisticModel calibrated;
     std::array<double, kDimensions> hand_weights{};
     PairedAucResult calibrated_vs_best, calibrated_vs_rfm;
+    std::string rfm_dimensions_unavailable;
+    LogisticModel rfm_dimensions;
+    PairedAucResult rfm_dimensions_vs_rfm;
     bool available(int p) const noexcept {
         return (p != int(Baseline::rfm) || rfm_unavailable.empty()) &&
                (p != int(Baseline::p_alive) || p_alive_unavailable.empty()) &&
                (p != int(Baseline::calibrated) || (calibration && calibrated_unavailable.empty())) &&
+               (p != int(Baseline::rfm_dimensions) || (calibration && rfm_dimensions_unavailable.empty())) &&
                std::isfinite(auc[std::size_t(p)].auc);
     }
     // The baseline (recency, RFM, P(alive)) with the highest AUC; -1 when none is available.

@@ -99,6 +99,13 @@ TEST(Study, EqualsTheSerialRunAndTheScoreBeatsRecencyOnPlantedChurn) {
         EXPECT_EQ(cal["versus_best_baseline"]["baseline"], main["baselines"]["best_baseline"]["predictor"]);
         EXPECT_NEAR(cal["versus_rfm"]["difference"].get<double>(),
                     main["auc"]["calibrated"]["auc"].get<double>() - main["auc"]["rfm"]["auc"].get<double>(), 1e-12);
+        // What the dimensions add over RFM: the nested model, tested against RFM on the same customers.
+        const auto& nested = main["baselines"]["rfm_plus_dimensions"];
+        ASSERT_TRUE(nested["available"].get<bool>()) << nested.dump();
+        EXPECT_EQ(nested["coefficients"].size(), 9u);
+        EXPECT_EQ(nested["coefficients"][4]["name"], "usage");
+        EXPECT_NEAR(nested["versus_rfm"]["difference"].get<double>(),
+                    main["auc"]["rfm_dimensions"]["auc"].get<double>() - main["auc"]["rfm"]["auc"].get<double>(), 1e-12);
         // Correlations: composite with staying, positive and significant for the corporation; the
         // groups are the corporation, the business units and the acquisition years.
         const auto& corr = study["correlation"];

@@ -239,6 +239,21 @@ TEST(HtmlReport, ScoreAucOnlyBesideTheBestBaseline) {
                              "rfm predicts staying better than the composite", "p &lt; 0.001)",
                              "the score adds \u22120.062 over rfm (p &lt; 0.001), \u22120.004 over p_alive (p = 0.220)"})
         EXPECT_NE(html.find(text), std::string::npos) << text;
+    // The backtest section: each paired test, and the calibrated weights beside the hand weights.
+    last["baselines"]["versus_composite"]["rfm"]["ci_low"] = 0.0451;
+    last["baselines"]["versus_composite"]["rfm"]["ci_high"] = 0.0797;
+    last["baselines"]["calibrated"] = {
+        {"train_as_of", "1997-06-30"},
+        {"weights", {{{"dimension", "usage"}, {"weight", 2.3156}, {"ci_low", 1.842}, {"ci_high", 2.789}, {"share", 1.0},
+                      {"hand_share", 0.3}, {"identified", true}},
+                     {{"dimension", "advocacy"}, {"weight", 0.0}, {"ci_low", -1.96}, {"ci_high", 1.96}, {"share", 0.0},
+                      {"hand_share", 0.15}, {"identified", false}}}},
+        {"versus_hand_weights", {{"difference", -0.000001}, {"p", 0.81}}},
+        {"versus_best_baseline", {{"difference", -0.0624}, {"p", 1.5e-12}}}};
+    const std::string section = html_report(r, run_record(2));
+    for (const char* text : {"Rfm +0.062 (+0.045 to +0.080, p &lt; 0.001)", "P alive +0.004", "data-table=\"calibrated-weights\"",
+                             "2.32 <span class=\"note\">(1.84 to 2.79)</span>", "against the best baseline \u22120.062 (p &lt; 0.001)", "not identified: unknown or constant"})
+        EXPECT_NE(section.find(text), std::string::npos) << text;
 }
 
 TEST(HtmlReport, NamesAreEscaped) {

@@ -11,6 +11,7 @@
 #include "stats/logistic.hpp"
 #include "study/baselines.hpp"
 #include "study/paired_auc.hpp"
+#include "tiny_shard.hpp"
 
 namespace {
 
@@ -176,6 +177,36 @@ TEST(PairedAuc, MatchesQuadraticOracle) {
     // The single-predictor variance agrees with auc_from_histograms's DeLong standard error.
     const double single = cov(v10, 0, 0) / n1 + cov(v01, 0, 0) / n0;
     EXPECT_NEAR(p.tables[0].auc().se, std::sqrt(single), 1e-10);
+}
+
+TEST(Baselines, CustomerAtTheTrainingDateAndTheScoringDate) {
+    using engage::testing_support::TinyShard;
+    using K = ChannelKind;
+    // Acquired day 0; purchases of 10 and 30 on days 10 and 50, a usage event on day 130, a
+    // purchase of 20 on day 160. T_fit = 60, T = 150, H = 90, churn after 60 days.
+    TinyShard s;
+    s.add(0, {{10, K::purchase, 10}, {50, K::purchase, 30}, {130, K::usage, 1}, {160, K::purchase, 20}});
+    const StudyHorizon train{60, 150, 60, -1}, now{150, 240, 60, -1};
+    const BaselineCustomer c = baseline_customer(s.view(), 0, engage::testing_support::identity_kinds(), train, now);
+    // At 60: last interaction day 50 (10 days): at risk; by 150 last seen day 130 (20 days): retained.
+    EXPECT_TRUE(c.train_at_risk);
+    EXPECT_TRUE(c.train_retained);
+    EXPECT_DOUBLE_EQ(c.train[0], std::log1p(10.0));
+    EXPECT_DOUBLE_EQ(c.train[1], std::log1p(2.0));
+    EXPECT_DOUBLE_EQ(c.train[2], std::log1p(20.0));  // mean of 10 and 30
+    // At 150: last seen day 130 (20 days): at risk; by 240 last seen day 160 (80 days): churned.
+    EXPECT_TRUE(c.at_risk);
+    EXPECT_FALSE(c.retained);
+    EXPECT_EQ(c.recency_days, 20);
+    EXPECT_DOUBLE_EQ(c.now[0], std::log1p(20.0));
+    EXPECT_DOUBLE_EQ(c.now[1], std::log1p(2.0));  // the purchase of day 160 is after T
+    // Dimension scores as calibration features: (score - 50) / 100, unknown as 0.
+    const auto z = calibration_features(std::array<float, 5>{100, 50, 0, std::nanf(""), 75});
+    EXPECT_DOUBLE_EQ(z[0], 0.5);
+    EXPECT_DOUBLE_EQ(z[1], 0.0);
+    EXPECT_DOUBLE_EQ(z[2], -0.5);
+    EXPECT_DOUBLE_EQ(z[3], 0.0);
+    EXPECT_DOUBLE_EQ(z[4], 0.25);
 }
 
 TEST(Baselines, BestBaselineSkipsTheUnavailable) {
