@@ -171,6 +171,8 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
                         b["customers"].get<long long>(), num(b["churn_rate"], "%.1f%%", 100.0).c_str(),
                         num(a["composite"]["auc"], "%.3f").c_str(), num(a["composite"]["ci_low"], "%.3f").c_str(),
                         num(a["composite"]["ci_high"], "%.3f").c_str(), num(a["recency"]["auc"], "%.3f").c_str());
+            if (b.contains("baselines") && b["baselines"].contains("best_baseline"))  // the best baseline beside it
+                std::printf("    %s\n", b["baselines"]["best_baseline"]["verdict"].get<std::string>().c_str());
         }
         for (const auto& c : report["study"]["claims"]) {
             const auto& g = c["groups"][0];
