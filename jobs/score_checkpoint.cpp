@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // The layout of the rank files; raise it whenever what save_and_stop() writes changes.
-constexpr std::uint32_t kStateFormat = 2;
+constexpr std::uint32_t kStateFormat = 3;  // 3: the baseline stages
 
 // Every digit of a double, so that any change of a parameter shows.
 std::string number(double v) {
@@ -85,6 +85,7 @@ io::CheckpointIdentity identity_of(const ScoreOptions& o, const std::string& ver
     std::string dates;
     for (const auto& d : o.backtest_as_of) dates += (dates.empty() ? "" : ",") + d;
     add("--backtest-as-of", dates);
+    add("--calibrate-as-of", o.calibrate_as_of);
     add("--churn-days", std::to_string(r.churn_days));
     add("--cancel-channel", r.cancel_channel);
     add("--cohort", std::string(kernels::cohort_unit_name(r.cohort_unit)));

@@ -67,6 +67,21 @@ Day resolve_as_of(const ScoreOptions& o, const io::CustomerBaseMeta& m) {
     return Day(last - holdout);
 }
 
+// T - T_fit of the backtest's baselines: --calibrate-as-of, by default the holdout. The training
+// horizon (T_fit, T] must be long enough for the churn definition to see a customer leave.
+std::int32_t resolve_fit_gap(const ScoreOptions& o, Day as_of, const io::CustomerBaseMeta& m) {
+    if (o.calibrate_as_of.empty()) return o.retention.holdout_days;
+    const Day fit = resolve_date("--calibrate-as-of", o.calibrate_as_of, 0, m);
+    const std::int32_t least = o.retention.cancel_channel.empty() ? o.retention.churn_days : 1;
+    if (as_of - fit < least)
+        throw ConfigError("--calibrate-as-of " + o.calibrate_as_of + " must be at least " + std::to_string(least) +
+                          " days before the as-of date " + format_iso_date(m.epoch_unix_day + as_of) +
+                          (o.retention.cancel_channel.empty() ? " (--churn-days: the training outcomes are observed by then)"
+                                                              : " (the training outcomes are observed by then)") +
+                          "; choose " + format_iso_date(m.epoch_unix_day + as_of - least) + " or earlier");
+    return std::int32_t(as_of - fit);
+}
+
 // How the memory budget of a rank is shared (docs/architecture.md, "Memory per rank"): a
 // quarter for the sealed blocks of the spill stores, a sixteenth per scoring date for a sweep's
 // block of customers (about 600 bytes a customer and date), an eighth for the feature rows
@@ -156,6 +171,8 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
                         b["customers"].get<long long>(), num(b["churn_rate"], "%.1f%%", 100.0).c_str(),
                         num(a["composite"]["auc"], "%.3f").c_str(), num(a["composite"]["ci_low"], "%.3f").c_str(),
                         num(a["composite"]["ci_high"], "%.3f").c_str(), num(a["recency"]["auc"], "%.3f").c_str());
+            if (b.contains("baselines") && b["baselines"].contains("best_baseline"))  // the best baseline beside it
+                std::printf("    %s\n", b["baselines"]["best_baseline"]["verdict"].get<std::string>().c_str());
         }
         for (const auto& c : report["study"]["claims"]) {
             const auto& g = c["groups"][0];
@@ -183,6 +200,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     std::unique_ptr<io::CustomerBaseReader> in;
     std::unique_ptr<io::OutputDir> out;
     Day as_of_day = 0;
+    std::int32_t fit_gap = 0;  // T - T_fit of the baselines
     std::vector<Day> extra;  // further dates of the backtest
     ShardPlan plan;
     {
@@ -192,6 +210,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         comm.agree([&] {
             as_of_day = resolve_as_of(o, in->meta());
             for (const auto& d : o.backtest_as_of) extra.push_back(resolve_date("--backtest-as-of", d, holdout_of(o), in->meta()));
+            fit_gap = resolve_fit_gap(o, as_of_day, in->meta());
         });
         std::sort(extra.begin(), extra.end());
         extra.erase(std::unique(extra.begin(), extra.end()), extra.end());
@@ -211,6 +230,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     run.rank = comm.rank();
     run.talk = talk;
     run.retention = o.retention;
+    run.fit_gap_days = fit_gap;
     std::vector<std::string> channel_names;
     for (std::size_t k = 0; k < meta.channels.size(); ++k) {
         run.kinds[k] = meta.channels[k].kind;
@@ -234,7 +254,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     // The stages, with the rank's per-customer state in spill stores under the memory budget.
     const bool study = o.retention.enabled && o.retention.holdout_days > 0;
     MemoryPlan memory;
-    comm.agree([&] { memory = plan_memory(o, meta, 1 + (study ? extra.size() : 0)); });
+    comm.agree([&] { memory = plan_memory(o, meta, 1 + (study ? extra.size() + !o.calibrate_as_of.empty() : 0)); });
     io::SpillBudget spill_budget(memory.spill_bytes);
     run.spill_budget = &spill_budget;
     run.spill_dir = out->staging_dir();

@@ -23,6 +23,7 @@ struct ScoreOptions {
     kernels::EngagementConfig engagement;  // the engagement model (--config, docs/engagement.cfg)
     kernels::RetentionConfig retention;            // the retention study (--retention)
     std::vector<std::string> backtest_as_of;       // further scoring dates of the backtest (YYYY-MM-DD)
+    std::string calibrate_as_of;                   // training date of the baselines (YYYY-MM-DD); empty: as-of - holdout
     // What a rank may hold (--memory-per-rank): per-customer state beyond it spills to scratch
     // files in the output's staging directory. Results do not depend on it.
     std::uint64_t memory_per_rank = std::uint64_t(1) << 30;

@@ -1,6 +1,7 @@
 #include "jobs/score_stages.hpp"
 
 #include "core/dates.hpp"
+#include "jobs/baseline_stage.hpp"
 #include "jobs/engagement_stage.hpp"
 #include "jobs/features_stage.hpp"
 #include "jobs/retention_stage.hpp"
@@ -37,14 +38,30 @@ std::unique_ptr<ScoreStages> make_score_stages(const RunContext& run, kernels::D
     const bool retention = run.retention.enabled;
     const bool study = retention && run.retention.holdout_days > 0;
     const auto dates = std::make_shared<StudyDates>();
+    const auto baselines = std::make_shared<BaselineDates>();
+    // With --calibrate-as-of, the training date's scores: its features and engagement only, under
+    // a tag of its own (it may be a backtest date too); its stages run before the main date's
+    // baselines, which read its dimension scores in sweep 0.
+    const DateContext* train = nullptr;
+    if (study && !run.options->calibrate_as_of.empty()) {
+        DateContext& t = s->dates.emplace_back(run, kernels::Day(as_of - run.fit_gap_days), false);
+        t.tag = "-fit" + t.tag;
+        s->stages.push_back(std::make_unique<FeaturesStage>(t));
+        s->stages.push_back(std::make_unique<EngagementStage>(t));
+        train = &t;
+    }
     auto add_date = [&](kernels::Day day, bool main) {
         DateContext& d = s->dates.emplace_back(run, day, main);
         s->stages.push_back(std::make_unique<FeaturesStage>(d));
         if (main) s->stages.push_back(std::make_unique<SummaryStage>(d, flush_rounds));
         s->stages.push_back(std::make_unique<EngagementStage>(d));
         if (retention) s->stages.push_back(std::make_unique<RetentionStage>(d));
-        if (study) s->stages.push_back(std::make_unique<StudyStage>(d, dates));
-        if (study && main) s->stages.push_back(std::make_unique<SurvivalStage>(d));
+        if (!study) return;
+        s->stages.push_back(std::make_unique<StudyStage>(d, dates, baselines));
+        // RFM is fitted at the date one horizon earlier: its outcomes are known by this one.
+        s->stages.push_back(std::make_unique<BaselineStage>(d, kernels::Day(day - run.fit_gap_days), main ? train : nullptr,
+                                                            baselines));
+        if (main) s->stages.push_back(std::make_unique<SurvivalStage>(d));
     };
     add_date(as_of, true);
     if (study)

@@ -58,8 +58,8 @@ std::array<double, kStudyVariables> study_values(const StudyRow& r) {
 
 }  // namespace
 
-StudyStage::StudyStage(DateContext& date, std::shared_ptr<StudyDates> dates)
-    : date_(date), dates_(std::move(dates)),
+StudyStage::StudyStage(DateContext& date, std::shared_ptr<StudyDates> dates, std::shared_ptr<const BaselineDates> baselines)
+    : date_(date), dates_(std::move(dates)), baselines_(std::move(baselines)),
       outcomes_(date.run.spill<kernels::StudyOutcome>("outcomes" + date.tag)),
       rows_(date.run.spill<StudyRow>("study" + date.tag)),
       years_{std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::min()},
@@ -239,6 +239,7 @@ void StudyStage::report(ReportOutput& out) const {
     const io::CustomerBaseMeta& meta = *date_.run.meta;
     io::StudyReportInput in;
     in.dates = *dates_;
+    if (baselines_) in.baselines = *baselines_;
     in.as_of = date_.as_of;
     in.horizon_days = o.holdout_days;
     in.min_group_size = std::int64_t(date_.run.options->engagement.min_group_size);

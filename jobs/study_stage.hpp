@@ -64,10 +64,12 @@ struct StudyRow {
 
 // The backtest of every date, filled by the study stages of all dates, reported by the main one.
 using StudyDates = std::vector<io::StudyDate>;
+// The baselines of every date (jobs/baseline_stage.hpp), filled on rank 0, reported with the backtest.
+using BaselineDates = std::vector<io::BaselineDate>;
 
 class StudyStage final : public Stage {
 public:
-    StudyStage(DateContext& date, std::shared_ptr<StudyDates> dates);
+    StudyStage(DateContext& date, std::shared_ptr<StudyDates> dates, std::shared_ptr<const BaselineDates> baselines = {});
     const char* phase() const noexcept override { return "study"; }
     void fold(const io::CustomerShard& shard, std::int64_t round) override;
     void finish(const mpi::Comm& comm, int step) override;
@@ -90,6 +92,7 @@ private:
 
     DateContext& date_;
     std::shared_ptr<StudyDates> dates_;
+    std::shared_ptr<const BaselineDates> baselines_;
     std::unique_ptr<io::SpillStore<kernels::StudyOutcome>> outcomes_;
     std::unique_ptr<io::SpillStore<StudyRow>> rows_;
     std::vector<kernels::StudyOutcome> shard_;

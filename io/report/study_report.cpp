@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "io/customer_base.hpp"
 #include "io/report/csv.hpp"
@@ -66,7 +67,145 @@ json claims_json(const ClaimsState& claims, const CustomerBaseMeta& meta, std::i
     return out;
 }
 
-json backtest_json(const StudyDate& d, bool planted, std::int64_t min_group_size) {
+json paired_json(const PairedAucResult& t) {
+    return {{"difference", number(t.difference)}, {"se", number(t.se)}, {"ci_low", number(t.ci_low)},
+            {"ci_high", number(t.ci_high)}, {"z", number(t.z)}, {"p", number(t.p)}};
+}
+
+std::string three(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    return buf;
+}
+
+std::string p_text(double p) {
+    char buf[32];
+    if (p < 0.001) return "p < 0.001";
+    std::snprintf(buf, sizeof buf, "p = %.3f", p);
+    return buf;
+}
+
+// The baselines of a date (docs/metrics.md, "Baselines"): the RFM model, P(alive), each
+// predictor's paired DeLong test against the composite and the best baseline in words.
+json baselines_json(const BaselineResult& r, const std::string& as_of) {
+    json b;
+    b["population"] = "the backtest's customers (acquired and at risk on the scoring date), the same for every predictor";
+    json rfm;
+    rfm["available"] = r.rfm_unavailable.empty();
+    if (!r.rfm_unavailable.empty()) rfm["reason"] = r.rfm_unavailable;
+    rfm["model"] = "logistic regression for staying on standardised features, L2 penalty on the slopes";
+    rfm["train_as_of"] = r.train_as_of;
+    rfm["train_horizon_end"] = as_of;
+    rfm["train_customers"] = r.train_customers;
+    rfm["train_retained"] = r.train_retained;
+    rfm["penalty"] = r.lambda;
+    if (r.rfm_unavailable.empty() || !r.rfm.beta.empty()) {
+        rfm["iterations"] = r.rfm.iterations;
+        rfm["converged"] = r.rfm.converged;
+        rfm["log_likelihood"] = number(r.rfm.log_likelihood);
+        json coefficients = json::array();
+        for (std::size_t i = 0; i < r.rfm.beta.size(); ++i) {
+            const double est = r.rfm.beta[i], se = r.rfm.se[i];
+            json c = {{"name", i == 0 ? "intercept" : kRfmFeatureNames[i - 1]}, {"estimate", number(est)}, {"se", number(se)},
+                      {"ci_low", number(est - 1.959963984540054 * se)}, {"ci_high", number(est + 1.959963984540054 * se)}};
+            if (i > 0) c["mean"] = number(r.rfm.mean[i - 1]), c["sd"] = number(r.rfm.scale[i - 1]);
+            coefficients.push_back(std::move(c));
+        }
+        rfm["coefficients"] = std::move(coefficients);
+    }
+    b["rfm"] = std::move(rfm);
+    json p_alive = {{"available", r.p_alive_unavailable.empty()}, {"customers_without_purchase", r.without_purchase}};
+    if (!r.p_alive_unavailable.empty()) p_alive["reason"] = r.p_alive_unavailable;
+    b["p_alive"] = std::move(p_alive);
+    json versus;
+    for (int p = 1; p < kBaselinePredictors; ++p)
+        if (r.available(p)) versus[kBaselineNames[p]] = paired_json(r.versus_composite[std::size_t(p)]);
+    b["versus_composite"] = std::move(versus);
+    const int best = r.best_baseline();
+    if (r.calibration) {
+        json c;
+        c["available"] = r.available(int(Baseline::calibrated));
+        if (!r.calibrated_unavailable.empty()) c["reason"] = r.calibrated_unavailable;
+        c["model"] = "logistic regression for staying on the five dimension scores at the training date, each as "
+                     "(score - 50) / 100 (unknown: 0), L2 penalty on the weights";
+        c["train_as_of"] = r.train_as_of;
+        c["train_horizon_end"] = as_of;
+        c["train_customers"] = r.calibration_customers;
+        c["train_retained"] = r.calibration_retained;
+        c["penalty"] = r.lambda;
+        if (c["available"].get<bool>()) {
+            c["iterations"] = r.calibrated.iterations;
+            c["converged"] = r.calibrated.converged;
+            c["intercept"] = number(r.calibrated.beta[0]);
+            double total = 0, hand_total = 0;
+            for (int d = 0; d < kDimensions; ++d) {
+                total += std::fabs(r.calibrated.beta[std::size_t(d + 1)]);
+                hand_total += r.hand_weights[std::size_t(d)];
+            }
+            json weights = json::array();
+            for (int d = 0; d < kDimensions; ++d) {
+                const double est = r.calibrated.beta[std::size_t(d + 1)], se = r.calibrated.se[std::size_t(d + 1)];
+                weights.push_back({{"dimension", kDimensionNames[d]}, {"weight", number(est)}, {"se", number(se)},
+                                   {"ci_low", number(est - 1.959963984540054 * se)},
+                                   {"ci_high", number(est + 1.959963984540054 * se)},
+                                   {"share", ratio(est, total)},
+                                   // se = 1 / sqrt(lambda + H_dd): at 1 / sqrt(lambda) the data say
+                                   // nothing of this weight (the dimension is unknown or constant).
+                                   {"identified", se * se < 0.999 / r.lambda},
+                                   {"hand_share", ratio(r.hand_weights[std::size_t(d)], hand_total)}});
+            }
+            c["weights"] = std::move(weights);
+            c["versus_hand_weights"] = paired_json(r.versus_composite[std::size_t(Baseline::calibrated)]);
+            if (best > 0) {
+                c["versus_best_baseline"] = paired_json(r.calibrated_vs_best);
+                c["versus_best_baseline"]["baseline"] = kBaselineNames[best];
+            }
+            if (r.available(int(Baseline::rfm))) c["versus_rfm"] = paired_json(r.calibrated_vs_rfm);
+        }
+        b["calibrated"] = std::move(c);
+        // Nested: RFM with the dimensions added, against RFM alone.
+        json n;
+        n["available"] = r.available(int(Baseline::rfm_dimensions));
+        if (!r.rfm_dimensions_unavailable.empty()) n["reason"] = r.rfm_dimensions_unavailable;
+        n["model"] = "RFM's logistic regression with the five dimension scores of the calibration added, fitted on the same "
+                     "customers at the training date: what the dimensions add over RFM";
+        if (n["available"].get<bool>()) {
+            n["iterations"] = r.rfm_dimensions.iterations;
+            json coefficients = json::array();
+            for (std::size_t i = 0; i < r.rfm_dimensions.beta.size(); ++i) {
+                const double est = r.rfm_dimensions.beta[i], se = r.rfm_dimensions.se[i];
+                const char* name = i == 0 ? "intercept" : i <= std::size_t(kRfmFeatures) ? kRfmFeatureNames[i - 1]
+                                                                                          : kDimensionNames[i - 1 - kRfmFeatures];
+                coefficients.push_back({{"name", name}, {"estimate", number(est)}, {"se", number(se)},
+                                        {"ci_low", number(est - 1.959963984540054 * se)},
+                                        {"ci_high", number(est + 1.959963984540054 * se)}});
+            }
+            n["coefficients"] = std::move(coefficients);
+            if (r.available(int(Baseline::rfm))) n["versus_rfm"] = paired_json(r.rfm_dimensions_vs_rfm);
+        }
+        b["rfm_plus_dimensions"] = std::move(n);
+    }
+    if (best > 0) {
+        const PairedAucResult& t = r.versus_composite[std::size_t(best)];
+        const double composite = r.auc[0].auc, baseline = r.auc[std::size_t(best)].auc;
+        std::string verdict;
+        const std::string name = kBaselineNames[best];
+        if (t.difference > 0)
+            verdict = name + " predicts staying better than the composite: AUC " + three(baseline) + " vs " + three(composite) +
+                      " (+" + three(t.difference) + ", paired DeLong " + p_text(t.p) + ")";
+        else
+            verdict = "the composite predicts staying at least as well as the best baseline, " + name + ": AUC " +
+                      three(composite) + " vs " + three(baseline) + " (" + three(-t.difference) + " ahead, paired DeLong " +
+                      p_text(t.p) + ")";
+        b["best_baseline"] = {{"predictor", name}, {"auc", number(baseline)}, {"composite_auc", number(composite)},
+                              {"difference", number(t.difference)}, {"p", number(t.p)},
+                              {"best_predictor", t.difference > 0 ? name : std::string("composite")},
+                              {"verdict", verdict}};
+    }
+    return b;
+}
+
+json backtest_json(const StudyDate& d, bool planted, std::int64_t min_group_size, const BaselineResult* baselines) {
     const BacktestResult& r = d.result;
     json b;
     b["as_of"] = d.as_of;
@@ -77,7 +216,11 @@ json backtest_json(const StudyDate& d, bool planted, std::int64_t min_group_size
     b["churn_rate"] = ratio(double(r.churned), double(r.at_risk));
     json auc;
     for (int p = 0; p < kPredictors; ++p) auc[kPredictorNames[p]] = auc_json(r.auc[0][p]);
+    if (baselines)  // the baselines fitted or modelled (recency is the study's own, above)
+        for (int p : {int(Baseline::rfm), int(Baseline::p_alive), int(Baseline::calibrated), int(Baseline::rfm_dimensions)})
+            if (baselines->available(p)) auc[kBaselineNames[p]] = auc_json(baselines->auc[std::size_t(p)]);
     b["auc"] = std::move(auc);
+    if (baselines) b["baselines"] = baselines_json(*baselines, d.as_of);
     if (planted) {
         json pa;
         for (int p = 0; p < kPredictors; ++p) pa[kPredictorNames[p]] = auc_json(r.auc[1][p]);
@@ -201,22 +344,37 @@ json study_report(const StudyReportInput& in, const CustomerBaseMeta& meta) {
     for (const auto& d : in.dates)
         if (d.as_of == in.as_of) s["claims"] = claims_json(d.result.claims, meta, in.min_group_size);
     json backtest = json::array();
-    for (const auto& d : in.dates) backtest.push_back(backtest_json(d, in.planted, in.min_group_size));
+    for (const auto& d : in.dates) {
+        const BaselineResult* baselines = nullptr;
+        for (const auto& b : in.baselines)
+            if (b.as_of == d.as_of) baselines = &b.result;
+        backtest.push_back(backtest_json(d, in.planted, in.min_group_size, baselines));
+    }
     s["backtest"] = std::move(backtest);
     return s;
 }
 
 std::vector<CsvTable> study_tables(const json& s) {
-    std::string backtest = "as_of,horizon_end,outcome,predictor,retained,churned,auc,ci_low,ci_high,se\n";
+    std::string backtest = "as_of,horizon_end,outcome,predictor,retained,churned,auc,ci_low,ci_high,se,"
+                           "difference_vs_composite,p_vs_composite\n";
     std::string lift = "as_of,decile,customers,churned,churn_rate,revenue,revenue_per_customer,churn_lift,revenue_lift\n";
     std::string calibration = "as_of,p_alive_from,p_alive_to,customers,mean_p_alive,observed_active_share,"
                               "mean_expected_transactions,mean_actual_transactions\n";
     for (const auto& b : s["backtest"]) {
         for (const char* outcome : {"auc", "auc_planted_churn"}) {
             if (!b.contains(outcome)) continue;
-            for (const auto& [predictor, a] : b[outcome].items())
+            for (const auto& [predictor, a] : b[outcome].items()) {
+                // The paired DeLong test against the composite (observed outcome, baselines only).
+                json difference, p;
+                if (std::string(outcome) == "auc" && b.contains("baselines") &&
+                    b["baselines"]["versus_composite"].contains(predictor)) {
+                    difference = b["baselines"]["versus_composite"][predictor]["difference"];
+                    p = b["baselines"]["versus_composite"][predictor]["p"];
+                }
                 backtest += csv_row({b["as_of"], b["horizon_end"], std::string(outcome) == "auc" ? "observed" : "planted",
-                                     predictor, a["retained"], a["churned"], a["auc"], a["ci_low"], a["ci_high"], a["se"]});
+                                     predictor, a["retained"], a["churned"], a["auc"], a["ci_low"], a["ci_high"], a["se"],
+                                     difference, p});
+            }
         }
         for (const auto& d : b["deciles"])
             lift += csv_row({b["as_of"], d["decile"], d["customers"], d["churned"], d["churn_rate"], d["revenue"],

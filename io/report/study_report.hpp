@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "io/report/score_report.hpp"
+#include "study/baselines.hpp"
 #include "study/claims.hpp"
 #include "study/correlation.hpp"
 #include "study/revenue_regression.hpp"
@@ -25,10 +26,17 @@ struct StudyDate {
     bool wallets_known = true;       // the base's wallets were known at as_of, and used
 };
 
+// The baselines of a date (jobs/baseline_stage.hpp).
+struct BaselineDate {
+    std::string as_of;
+    kernels::BaselineResult result;
+};
+
 struct StudyReportInput {
     kernels::SentimentCoverage::Result sentiment;  // the as-of date's
     kernels::RevenueRegressionResult revenue_regression;  // the as-of date's
     std::span<const StudyDate> dates;  // ascending
+    std::span<const BaselineDate> baselines;  // any order; a date without: none reported
     std::string as_of;                 // the run's as-of date, one of the dates
     std::int32_t horizon_days = 0;
     std::int64_t min_group_size = 1;

@@ -147,6 +147,7 @@ Command parse_score(const std::vector<std::string>& args) {
         ("retention", po::bool_switch(&rt.enabled), "fit BG/NBD, Pareto/NBD and Gamma-Gamma, Kaplan-Meier by tier, cohort retention")
         ("holdout-days", po::value(&rt.holdout_days)->default_value(rt.holdout_days), "observe outcomes over this many days after the as-of date: predicted vs actual repeat transactions, backtest (AUC, lift, calibration), seed claims and correlations (0: no holdout; the default as-of date is then the last day with data minus the holdout)")
         ("backtest-as-of", po::value(&backtest_dates)->composing(), "further scoring dates of the backtest, YYYY-MM-DD (repeat the option or separate by commas); each is scored on its own data and observed over the holdout after it, in the same pass over the data")
+        ("calibrate-as-of", po::value(&o.calibrate_as_of), "training date of the backtest's RFM baseline, YYYY-MM-DD: fitted on the outcomes of (this date, as-of date] and applied to the as-of date out of time (each backtest date uses the same gap); default: the as-of date minus the holdout")
         ("churn-days", po::value(&rt.churn_days)->default_value(rt.churn_days), "non-contractual churn: this many days without an interaction")
         ("cancel-channel", po::value(&rt.cancel_channel), "contractual churn instead: a customer churns on its first interaction on this channel (a name in /channels/name)")
         ("cohort", po::value(&cohort_unit)->default_value(cohort_unit), "acquisition cohorts by week, month or quarter")
@@ -190,7 +191,7 @@ Command parse_score(const std::vector<std::string>& args) {
         throw ConfigError("--as-of " + o.as_of + ": expected a date YYYY-MM-DD");
     o.engagement = engagement_config(vm, command_line, config, o.window_days);
     if (!rt.enabled)
-        for (const char* option : {"holdout-days", "backtest-as-of", "churn-days", "cancel-channel", "cohort",
+        for (const char* option : {"holdout-days", "backtest-as-of", "calibrate-as-of", "churn-days", "cancel-channel", "cohort",
                                    "cohort-periods", "horizon-weeks", "discount-rate"})
             if (vm.count(option) && !vm[option].defaulted())
                 throw ConfigError(std::string("--") + option + " is an option of the retention study; add --retention");
@@ -207,6 +208,10 @@ Command parse_score(const std::vector<std::string>& args) {
     }
     if (!o.backtest_as_of.empty() && rt.holdout_days == 0)
         throw ConfigError("--backtest-as-of needs --holdout-days: the backtest observes the days after each date");
+    if (!o.calibrate_as_of.empty() && !parse_iso_date(o.calibrate_as_of))
+        throw ConfigError("--calibrate-as-of " + o.calibrate_as_of + ": expected a date YYYY-MM-DD");
+    if (!o.calibrate_as_of.empty() && rt.holdout_days == 0)
+        throw ConfigError("--calibrate-as-of needs --holdout-days: the baselines it trains are part of the backtest");
     const auto unit = kernels::parse_cohort_unit(cohort_unit);
     if (!unit) throw ConfigError("--cohort " + cohort_unit + ": allowed: week, month, quarter");
     rt.cohort_unit = *unit;

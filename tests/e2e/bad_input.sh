@@ -132,6 +132,13 @@ expect 2 backtest_without_retention "--backtest-as-of" "add --retention" -- scor
 expect 2 backtest_malformed "--backtest-as-of 2024-01-01,2024-02-30" "\"2024-02-30\" is not a date" -- score1 --input "$base" --retention --holdout-days 30 --backtest-as-of 2024-01-01,2024-02-30
 expect 2 backtest_before_data "--backtest-as-of 1990-01-01" "outside the data" "base.h5" -- score1 --input "$base" --retention --holdout-days 30 --backtest-as-of 1990-01-01
 expect 2 holdout_past_data "--holdout-days 30 after --as-of" "goes past the data" "or earlier" -- score1 --input "$base" --retention --holdout-days 30 --as-of "$last_day"
+# The training date of the baselines and calibrated weights (issue 12).
+cal_as_of=$(date -u -d "$last_day - 60 days" +%F)
+expect 2 calibrate_malformed "--calibrate-as-of 2024-02-30" "YYYY-MM-DD" -- score1 --input "$base" --retention --holdout-days 30 --calibrate-as-of 2024-02-30
+expect 2 calibrate_without_holdout "--calibrate-as-of needs --holdout-days" -- score1 --input "$base" --retention --calibrate-as-of 2024-01-01
+expect 2 calibrate_without_retention "--calibrate-as-of" "add --retention" -- score1 --input "$base" --calibrate-as-of 2024-01-01
+expect 2 calibrate_before_data "--calibrate-as-of 1990-01-01" "outside the data" -- score1 --input "$base" --retention --holdout-days 30 --as-of "$cal_as_of" --calibrate-as-of 1990-01-01
+expect 2 calibrate_too_late "--calibrate-as-of $(date -u -d "$cal_as_of - 10 days" +%F) must be at least 90 days before the as-of date $cal_as_of" "choose $(date -u -d "$cal_as_of - 90 days" +%F) or earlier" -- score1 --input "$base" --retention --holdout-days 30 --as-of "$cal_as_of" --calibrate-as-of "$(date -u -d "$cal_as_of - 10 days" +%F)"
 printf 'window-days = 90\nfrobnicate = 1\n' >"$tmp/bad.cfg"
 expect 2 config_unknown_key "bad.cfg" "frobnicate" -- score1 --input "$base" --config "$tmp/bad.cfg"
 

@@ -18,7 +18,7 @@ export OMP_NUM_THREADS=1
 
 "$engage" generate --customers 8000 --mean-interactions 30 --seed 21 --output "$tmp/base.h5" -q
 args=(score --input "$tmp/base.h5" --shard-customers 500 --retention --holdout-days 120
-      --backtest-as-of 2025-03-31 --memory-per-rank 1M)
+      --backtest-as-of 2025-03-31 --calibrate-as-of 2025-05-01 --memory-per-rank 1M)
 mpirun2=("$mpiexec" --bind-to none -n 2)
 "${mpirun2[@]}" "$engage" "${args[@]}" --output "$tmp/ref" -q
 grep -q '"backtest"' "$tmp/ref/report.json" || fail "the reference has no backtest"
@@ -33,26 +33,33 @@ same_as_reference() { # DIR WHAT
     [ -z "$(ls -A "$1" | grep '^\.')" ] || fail "$2: left behind in $1: $(ls -A "$1" | grep '^\.')"
 }
 
-# Stages in order: as-of date features, summary, engagement, retention, study, survival;
-# backtest date features, engagement, retention, study (10). Steps 1-11 (the survival stage's
-# Cox fit takes 7 Newton iterations here, one sweep each: sweeps 2-9; then the concordance,
-# sweep 10); sweeps 1-10.
+# Stages in order: the training date's (--calibrate-as-of) features, engagement; as-of date
+# features, summary, engagement, retention, study, baselines, survival; backtest date features,
+# engagement, retention, study, baselines (14). The baselines' Newton iterations and the survival
+# stage's Cox fit (one sweep per iteration each) run side by side in sweeps 2-8; then the
+# baselines' AUC keys and DeLong products and the Cox model's concordance keys.
 stops=(
-    "in step 1 after the pass, after 3 of"   # the engagement histograms of the as-of date
-    "in step 1 after the pass, after 4 of"   # ... and its retention fits
-    "in step 1 after the pass, after 9 of"   # the retention fits of the backtest date
+    "in step 1 after the pass, after 2 of"   # the engagement histograms of the training date
+    "in step 1 after the pass, after 5 of"   # the engagement histograms of the as-of date
+    "in step 1 after the pass, after 6 of"   # ... and its retention fits
+    "in step 1 after the pass, after 8 of"   # ... and its baselines' RFM moments
+    "in step 1 after the pass, after 12 of"  # the retention fits of the backtest date
     "in sweep 1 after the pass, after block 3 of"
-    "in step 2 after the pass, after 10 of"  # every stage's step 2, before sweep 2
-    "in step 2 after the pass, after 6 of"   # the landmark curves, the Cox model's covariates
+    "in step 2 after the pass, after 14 of"  # every stage's step 2 (the first Newton steps), before sweep 2
+    "in step 2 after the pass, after 9 of"   # the landmark curves, the Cox model's covariates
     "in sweep 2 after the pass, after block 1 of"
-    "in step 3 after the pass, after 5 of"   # the study's reductions of the as-of date
+    "in step 3 after the pass, after 7 of"   # the study's reductions of the as-of date
     "in sweep 3 after the pass, after block 2 of"
-    "in step 4 after the pass, after 10 of"  # the study's last reductions
+    "in step 4 after the pass, after 14 of"  # the study's last reductions
+    "in step 5 after the pass, after 8 of"   # a Newton step of the as-of date's two fits
     "in sweep 5 after the pass, after block 2 of"  # inside a Newton iteration of the Cox fit
-    "in step 6 after the pass, after 6 of"   # a Newton step taken
-    "in step 10 after the pass, after 10 of" # the fit converged
+    "in step 6 after the pass, after 9 of"   # a Newton step of the Cox fit
+    "in sweep 8 after the pass, after block 2 of"  # the baselines' AUC keys
+    "in step 9 after the pass, after 14 of"  # their placement tables
+    "in sweep 9 after the pass, after block 1 of"  # the paired DeLong products
+    "in step 10 after the pass, after 14 of" # the Cox fit converged
     "in sweep 10 after the pass, after block 2 of"  # the concordance's keys
-    "in step 11 after the pass, after 10 of" # nothing left but the report
+    "in step 11 after the pass, after 14 of" # nothing left but the report
 )
 n=0
 for stop in "${stops[@]}"; do

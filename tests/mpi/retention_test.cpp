@@ -131,7 +131,9 @@ TEST(Retention, ReproducesThePublishedCdnowFitsFromTheRawSample) {
             for (std::size_t i = 1; i < every.size(); ++i) EXPECT_LE(every[i].get<int>(), every[i - 1].get<int>());
             for (const auto& row : curve["table"]) {
                 const int day = row["days"].get<int>();
-                if (day % 10 == 0 && std::size_t(day / 10) < every.size()) EXPECT_EQ(every[day / 10], row["at_risk"]);
+                if (day % 10 == 0 && std::size_t(day / 10) < every.size()) {
+                    EXPECT_EQ(every[day / 10], row["at_risk"]);
+                }
             }
         }
         check_backtest_against_the_raw_file(nlohmann::json::parse(text.str())["study"]);

@@ -1,6 +1,6 @@
 // The retention study's backtest on generated data at 1-4 ranks: the report and its CSV tables
 // equal a serial run on rank 0 byte for byte, and the composite score predicts the planted churn
-// better than recency alone (issue 5).
+// better than recency alone (issue 5); the baselines of every backtest date (issue 12).
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <unistd.h>
@@ -31,6 +31,7 @@ TEST(Study, EqualsTheSerialRunAndTheScoreBeatsRecencyOnPlantedChurn) {
     s.retention.enabled = true;
     s.retention.holdout_days = 180;  // the as-of date defaults to the last day minus the holdout
     s.backtest_as_of = {"2024-06-30", "2024-12-31"};
+    s.calibrate_as_of = "2024-12-31";  // the calibrated weights of the as-of date (issue 12)
     s.quiet = true;
     jobs::run_score(comm, s, info);
 
@@ -57,7 +58,58 @@ TEST(Study, EqualsTheSerialRunAndTheScoreBeatsRecencyOnPlantedChurn) {
             std::int64_t customers = 0;
             for (const auto& d : b["deciles"]) customers += d["customers"].get<std::int64_t>();
             EXPECT_EQ(customers, b["customers"].get<std::int64_t>());
+            // The baselines (issue 12): on the study's customers (the recency of the baseline stage
+            // is the study's), RFM fitted out of time one horizon earlier, P(alive), each tested
+            // against the composite, the best named.
+            const auto& bl = b["baselines"];
+            const auto& auc = b["auc"];
+            const auto& rfm = bl["rfm"];
+            EXPECT_TRUE(rfm["available"].get<bool>()) << rfm.dump();
+            EXPECT_TRUE(rfm["converged"].get<bool>());
+            EXPECT_EQ(rfm["coefficients"].size(), 4u);
+            EXPECT_GT(rfm["train_customers"].get<std::int64_t>(), 1000);
+            EXPECT_EQ(rfm["train_horizon_end"], b["as_of"]);
+            // More recent activity, more likely to stay: a negative slope on log recency days.
+            EXPECT_LT(rfm["coefficients"][1]["ci_high"].get<double>(), 0.0);
+            EXPECT_GT(auc["rfm"]["auc"].get<double>(), 0.6);
+            EXPECT_GT(auc["p_alive"]["auc"].get<double>(), 0.5);
+            EXPECT_EQ(auc["rfm"]["retained"], auc["composite"]["retained"]);
+            EXPECT_EQ(auc["p_alive"]["churned"], auc["composite"]["churned"]);
+            for (const char* p : {"recency", "rfm", "p_alive"}) {
+                const auto& t = bl["versus_composite"][p];
+                EXPECT_NEAR(t["difference"].get<double>(), auc[p]["auc"].get<double>() - auc["composite"]["auc"].get<double>(),
+                            1e-12) << p;
+                EXPECT_GE(t["p"].get<double>(), 0.0);
+                EXPECT_LE(t["p"].get<double>(), 1.0);
+            }
+            double best = 0;
+            for (const char* p : {"recency", "rfm", "p_alive"}) best = std::max(best, auc[p]["auc"].get<double>());
+            EXPECT_EQ(bl["best_baseline"]["auc"].get<double>(), best);
         }
+        // The calibrated score (the as-of date only): weights fitted on 2024-12-31's outcomes, usage
+        // clearly positive, tested against the hand weights, the best baseline and RFM.
+        for (std::size_t i = 0; i < 2; ++i) EXPECT_FALSE(study["backtest"][i]["baselines"].contains("calibrated"));
+        const auto& main = study["backtest"][2];
+        const auto& cal = main["baselines"]["calibrated"];
+        ASSERT_TRUE(cal["available"].get<bool>()) << cal.dump();
+        EXPECT_EQ(cal["train_as_of"], "2024-12-31");
+        EXPECT_TRUE(cal["converged"].get<bool>());
+        ASSERT_EQ(cal["weights"].size(), 5u);
+        EXPECT_EQ(cal["weights"][0]["dimension"], "usage");
+        EXPECT_GT(cal["weights"][0]["ci_low"].get<double>(), 0.0);
+        EXPECT_GT(main["auc"]["calibrated"]["auc"].get<double>(), 0.6);
+        EXPECT_NEAR(cal["versus_hand_weights"]["difference"].get<double>(),
+                    main["auc"]["calibrated"]["auc"].get<double>() - main["auc"]["composite"]["auc"].get<double>(), 1e-12);
+        EXPECT_EQ(cal["versus_best_baseline"]["baseline"], main["baselines"]["best_baseline"]["predictor"]);
+        EXPECT_NEAR(cal["versus_rfm"]["difference"].get<double>(),
+                    main["auc"]["calibrated"]["auc"].get<double>() - main["auc"]["rfm"]["auc"].get<double>(), 1e-12);
+        // What the dimensions add over RFM: the nested model, tested against RFM on the same customers.
+        const auto& nested = main["baselines"]["rfm_plus_dimensions"];
+        ASSERT_TRUE(nested["available"].get<bool>()) << nested.dump();
+        EXPECT_EQ(nested["coefficients"].size(), 9u);
+        EXPECT_EQ(nested["coefficients"][4]["name"], "usage");
+        EXPECT_NEAR(nested["versus_rfm"]["difference"].get<double>(),
+                    main["auc"]["rfm_dimensions"]["auc"].get<double>() - main["auc"]["rfm"]["auc"].get<double>(), 1e-12);
         // Correlations: composite with staying, positive and significant for the corporation; the
         // groups are the corporation, the business units and the acquisition years.
         const auto& corr = study["correlation"];

@@ -242,6 +242,41 @@ TEST(HtmlReport, TheClaimsSayWhatThePublishedFiguresMeasureAndGiveTheAdjustedRat
     EXPECT_NE(html.find("+62.8 to +73.4 %, heteroskedasticity-robust"), std::string::npos);
 }
 
+// The headline shows the composite's AUC only beside the best baseline's, says which predicts
+// best and what the score adds over each baseline (issue 12).
+TEST(HtmlReport, ScoreAucOnlyBesideTheBestBaseline) {
+    json r = full_report();
+    json& last = r["study"]["backtest"].back();
+    const std::string without = html_report(r, run_record(2));
+    EXPECT_NE(without.find("Churn prediction, AUC of the score"), std::string::npos);
+    last["baselines"]["versus_composite"]["rfm"] = {{"difference", 0.0624}, {"p", 1.5e-12}};
+    last["baselines"]["versus_composite"]["p_alive"] = {{"difference", 0.004}, {"p", 0.2203}};
+    last["baselines"]["best_baseline"] = {
+        {"predictor", "rfm"}, {"auc", 0.6601}, {"composite_auc", 0.5976}, {"difference", 0.0624}, {"p", 1.5e-12},
+        {"verdict", "rfm predicts staying better than the composite: AUC 0.660 vs 0.598 (+0.062, paired DeLong p < 0.001)"}};
+    const std::string html = html_report(r, run_record(2));
+    EXPECT_EQ(html.find("Churn prediction, AUC of the score"), std::string::npos);
+    for (const char* text : {"the score vs the best baseline (rfm)", "0.598 vs 0.660",
+                             "rfm predicts staying better than the composite", "p &lt; 0.001)",
+                             "the score adds \u22120.062 over rfm (p &lt; 0.001), \u22120.004 over p_alive (p = 0.220)"})
+        EXPECT_NE(html.find(text), std::string::npos) << text;
+    // The backtest section: each paired test, and the calibrated weights beside the hand weights.
+    last["baselines"]["versus_composite"]["rfm"]["ci_low"] = 0.0451;
+    last["baselines"]["versus_composite"]["rfm"]["ci_high"] = 0.0797;
+    last["baselines"]["calibrated"] = {
+        {"train_as_of", "1997-06-30"},
+        {"weights", {{{"dimension", "usage"}, {"weight", 2.3156}, {"ci_low", 1.842}, {"ci_high", 2.789}, {"share", 1.0},
+                      {"hand_share", 0.3}, {"identified", true}},
+                     {{"dimension", "advocacy"}, {"weight", 0.0}, {"ci_low", -1.96}, {"ci_high", 1.96}, {"share", 0.0},
+                      {"hand_share", 0.15}, {"identified", false}}}},
+        {"versus_hand_weights", {{"difference", -0.000001}, {"p", 0.81}}},
+        {"versus_best_baseline", {{"difference", -0.0624}, {"p", 1.5e-12}}}};
+    const std::string section = html_report(r, run_record(2));
+    for (const char* text : {"Rfm +0.062 (+0.045 to +0.080, p &lt; 0.001)", "P alive +0.004", "data-table=\"calibrated-weights\"",
+                             "2.32 <span class=\"note\">(1.84 to 2.79)</span>", "against the best baseline \u22120.062 (p &lt; 0.001)", "not identified: unknown or constant"})
+        EXPECT_NE(section.find(text), std::string::npos) << text;
+}
+
 TEST(HtmlReport, NamesAreEscaped) {
     const std::string html = html_report(full_report(), run_record(2));
     EXPECT_EQ(html.find(kEvil), std::string::npos);

@@ -93,6 +93,25 @@ void study_tiles(const json& r, std::vector<Tile>& t) {
     const json& last = backtest->back();
     const json* auc = at(&last, {"auc", "composite"});
     if (!auc) return;
+    // The composite's AUC only beside the best baseline's (docs/metrics.md, "Baselines").
+    if (const json* best = at(&last, {"baselines", "best_baseline"})) {
+        const std::string name = text(at(best, {"predictor"}));
+        // What the score adds over each baseline: its AUC minus the baseline's, with the p-value.
+        std::string adds;
+        for (const char* b : {"rfm", "p_alive", "recency"}) {
+            const json* v = at(&last, {"baselines", "versus_composite", b});
+            if (!v) continue;
+            const double p = number(at(v, {"p"}));
+            adds += std::string(adds.empty() ? "; the score adds " : ", ") +
+                    or_na(at(v, {"difference"}), [](double d) { return signed_fixed(-d, 3); }) + " over " + b + " (" +
+                    (p < 0.001 ? std::string("p &lt; 0.001") : "p = " + fixed(p, 3)) + ")";
+        }
+        t.push_back({"Churn prediction, AUC: the score vs the best baseline (" + escape(name) + ")",
+                     or_na(at(best, {"composite_auc"}), [](double v) { return fixed(v, 3); }) + " vs " +
+                         or_na(at(best, {"auc"}), [](double v) { return fixed(v, 3); }),
+                     escape(text(at(best, {"verdict"}))) + adds + ", as of " + date(text(at(&last, {"as_of"})))});
+        return;
+    }
     t.push_back({"Churn prediction, AUC of the score", or_na(at(auc, {"auc"}), [](double v) { return fixed(v, 2); }),
                  "95% interval " + or_na(at(auc, {"ci_low"}), [](double v) { return fixed(v, 2); }) + " to " +
                      or_na(at(auc, {"ci_high"}), [](double v) { return fixed(v, 2); }) + ", as of " +

@@ -1,6 +1,7 @@
 // The study's backtest: the churn AUC of each predictor at every as-of date, with its 95%
 // interval, as a chart and a table.
 #include <algorithm>
+#include <cmath>
 
 #include "core/dates.hpp"
 #include "io/report/html/axes.hpp"
@@ -84,6 +85,51 @@ std::string trend_chart(const json& backtest, const std::vector<std::string>& na
     return svg.str();
 }
 
+std::string p_value(double p) { return !finite(p) ? "n/a" : p < 0.001 ? "p &lt; 0.001" : "p = " + fixed(p, 3); }
+
+// The last date's baselines (issue 12): which predicts best, each paired DeLong test against the
+// composite, and the calibrated weights beside the hand weights.
+std::string baselines_part(const json& last) {
+    const json* bl = at(&last, {"baselines"});
+    if (!bl) return "";
+    std::string out = "<h4>Baselines as of " + date(text(at(&last, {"as_of"}))) + "</h4>\n<p>";
+    if (const json* v = at(bl, {"best_baseline", "verdict"})) out += escape(text(v)) + ". ";
+    out += "Each predictor's AUC minus the composite's (DeLong's paired test, same customers): ";
+    std::string tests;
+    if (const json* versus = at(bl, {"versus_composite"}); versus && versus->is_object())
+        for (const auto& [name, t] : versus->items())
+            tests += std::string(tests.empty() ? "" : "; ") + label(name) + " " +
+                     or_na(at(&t, {"difference"}), [](double d) { return signed_fixed(d, 3); }) + " (" +
+                     or_na(at(&t, {"ci_low"}), [](double d) { return signed_fixed(d, 3); }) + " to " +
+                     or_na(at(&t, {"ci_high"}), [](double d) { return signed_fixed(d, 3); }) + ", " +
+                     p_value(number(at(&t, {"p"}))) + ")";
+    out += (tests.empty() ? "none available" : tests) + ".";
+    if (const json* reason = at(bl, {"rfm", "reason"})) out += " RFM not fitted: " + escape(text(reason)) + ".";
+    out += "</p>\n";
+    const json* weights = array(at(bl, {"calibrated", "weights"}));
+    if (!weights) return out;
+    Table table("calibrated-weights", {{"dimension"}, {"weight", true, "per unit of (score - 50) / 100, 95% interval"},
+                                       {"share", true, "weight / sum of |weights|"}, {"hand weight share", true}});
+    for (const json& w : *weights) {
+        const json* identified = at(&w, {"identified"});
+        const bool known = !identified || !identified->is_boolean() || identified->get<bool>();
+        table.row({{escape(text(at(&w, {"dimension"})))},
+                   {known ? or_na(at(&w, {"weight"}), two) + " <span class=\"note\">(" + or_na(at(&w, {"ci_low"}), two) +
+                                " to " + or_na(at(&w, {"ci_high"}), two) + ")</span>"
+                          : std::string("<span class=\"note\">not identified: unknown or constant at the training date</span>"),
+                    known ? number(at(&w, {"weight"})) : std::nan("")},
+                   {or_na(at(&w, {"share"}), [](double v) { return percent(v); }), number(at(&w, {"share"}))},
+                   {or_na(at(&w, {"hand_share"}), [](double v) { return percent(v); }), number(at(&w, {"hand_share"}))}});
+    }
+    const json* c = at(bl, {"calibrated"});
+    return out + "<p>Calibrated dimension weights, fitted on the outcomes after " + date(text(at(c, {"train_as_of"}))) +
+           " (reported; the score keeps the hand weights): against the hand weights " +
+           or_na(at(c, {"versus_hand_weights", "difference"}), [](double d) { return signed_fixed(d, 3); }) + " AUC (" +
+           p_value(number(at(c, {"versus_hand_weights", "p"}))) + "), against the best baseline " +
+           or_na(at(c, {"versus_best_baseline", "difference"}), [](double d) { return signed_fixed(d, 3); }) + " (" +
+           p_value(number(at(c, {"versus_best_baseline", "p"}))) + ").</p>\n" + table.str();
+}
+
 }  // namespace
 
 std::string study_backtest(const json& study) {
@@ -112,7 +158,7 @@ std::string study_backtest(const json& study) {
         out += figure(trend_chart(*backtest, names),
                       "Area under the ROC curve for churn by the horizon end, per predictor, with 95% intervals: 1 ranks every "
                       "churner first, 0.5 is chance.");
-    return out + table.str();
+    return out + table.str() + baselines_part(backtest->back());
 }
 
 }  // namespace engage::io::html
