@@ -35,8 +35,11 @@ void RetentionStage::fold(const io::CustomerShard& shard, std::int64_t) {
     const auto& o = date_.run.retention;
     const kernels::Day as_of = date_.ctx.as_of;
     shard_.clear();
+    // The data begin on the first day of /interactions/time: customers acquired before it enter
+    // the survival counts late (delayed entry).
+    const auto data_start = kernels::Day(date_.run.meta->first_time / 86400);
     kernels::append_histories(shard.view(), date_.run.kinds, shard.business_unit, as_of, as_of + o.holdout_days,
-                              o.churn_days, o.cancel_code, cohorts_.get(), shard_);
+                              o.churn_days, o.cancel_code, cohorts_.get(), shard_, data_start);
     for (const auto& h : shard_) {
         if (!h.calibrated) continue;
         ++counts_[0];

@@ -37,12 +37,14 @@ json fit_json(const char* model, std::initializer_list<std::pair<const char*, do
 
 // Customers at risk (neither churned nor censored before the day) every 10 days from day 0 to
 // the last day with a customer: the at-risk counts printed under a survival chart.
+// Customers with a delayed entry (acquired before the data) count from the day after it.
 json at_risk_every_10_days(const SurvivalCounts& s, std::size_t group) {
     json out = json::array();
-    std::int64_t left = s.subjects(group);
-    for (std::int32_t day = 0; day <= s.max_duration() && left > 0; ++day) {
+    std::int64_t left = s.at_risk_at_start(group), waiting = s.subjects(group) - left;
+    for (std::int32_t day = 0; day <= s.max_duration() && left + waiting > 0; ++day) {
         if (day % 10 == 0) out.push_back(left);
-        left -= s.events(group, day) + s.censored(group, day);
+        left += s.entered(group, day) - s.events(group, day) - s.censored(group, day);
+        waiting -= s.entered(group, day);
     }
     return out;
 }

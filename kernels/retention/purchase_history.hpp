@@ -27,7 +27,8 @@ struct PurchaseHistory {
 // non-contractual: churned after `inactive_days` without any interaction.
 inline PurchaseHistory purchase_history(const ShardView& v, std::size_t k, const ChannelKinds& kinds,
                                         Day calibration_end, Day holdout_end, std::int32_t inactive_days,
-                                        int cancel_code, std::vector<Day>& activity_scratch) {
+                                        int cancel_code, std::vector<Day>& activity_scratch,
+                                        Day observation_start = kNoDay) {
     PurchaseHistory h;
     Day first = kNoDay, last_repeat = kNoDay, day = kNoDay;
     std::int64_t repeat_cents = 0;
@@ -53,8 +54,9 @@ inline PurchaseHistory purchase_history(const ShardView& v, std::size_t k, const
         }
     }
     h.survival = cancel_code >= 0
-                     ? contractual_churn(cancelled, v.acquisition_day[k], calibration_end)
-                     : non_contractual_churn(activity_scratch, v.acquisition_day[k], calibration_end, inactive_days);
+                     ? contractual_churn(cancelled, v.acquisition_day[k], calibration_end, observation_start)
+                     : non_contractual_churn(activity_scratch, v.acquisition_day[k], calibration_end, inactive_days,
+                                             observation_start);
     if (first == kNoDay || first > calibration_end) return h;
     h.calibrated = true;
     h.rfm = {double(repeats), repeats ? double(last_repeat - first) / 7.0 : 0.0, double(calibration_end - first) / 7.0};
@@ -67,11 +69,12 @@ inline PurchaseHistory purchase_history(const ShardView& v, std::size_t k, const
 // the cohort matrix (group: its business unit) with its interactions up to the calibration end.
 inline void append_histories(const ShardView& v, const ChannelKinds& kinds, std::span<const std::uint32_t> group,
                              Day calibration_end, Day holdout_end, std::int32_t inactive_days, int cancel_code,
-                             CohortRetention* cohorts, std::vector<PurchaseHistory>& out) {
+                             CohortRetention* cohorts, std::vector<PurchaseHistory>& out,
+                             Day observation_start = kNoDay) {
     std::vector<Day> activity;
     for (std::size_t k = 0; k < v.customers(); ++k) {
-        out.push_back(
-            purchase_history(v, k, kinds, calibration_end, holdout_end, inactive_days, cancel_code, activity));
+        out.push_back(purchase_history(v, k, kinds, calibration_end, holdout_end, inactive_days, cancel_code, activity,
+                                       observation_start));
         if (cohorts) cohorts->update(group[k], v.acquisition_day[k], activity);
     }
 }

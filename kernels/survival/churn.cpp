@@ -4,9 +4,19 @@
 
 namespace engage::kernels {
 
+namespace {
+
+SurvivalTime entered(SurvivalTime t, Day acquisition_day, Day observation_start) noexcept {
+    if (observation_start != kNoDay && observation_start > acquisition_day)
+        t.entry = std::int32_t(std::min<std::int64_t>(std::int64_t(observation_start) - acquisition_day, INT32_MAX));
+    return t;
+}
+
+}  // namespace
+
 std::optional<SurvivalTime> non_contractual_churn(std::span<const Day> activity_days,
                                                   Day acquisition_day, Day observation_end,
-                                                  std::int32_t inactive_days) noexcept {
+                                                  std::int32_t inactive_days, Day observation_start) noexcept {
     if (acquisition_day > observation_end) return std::nullopt;
     // The last observed interaction: the last day <= observation_end, never before acquisition.
     const auto end = std::upper_bound(activity_days.begin(), activity_days.end(), observation_end);
@@ -16,16 +26,16 @@ std::optional<SurvivalTime> non_contractual_churn(std::span<const Day> activity_
     // in 64 bits so that a huge N cannot overflow.
     const std::int64_t churn_day = std::int64_t(last) + std::max<std::int32_t>(inactive_days, 1);
     if (churn_day <= observation_end)
-        return SurvivalTime{std::int32_t(churn_day - acquisition_day), true};
-    return SurvivalTime{observation_end - acquisition_day, false};
+        return entered(SurvivalTime{std::int32_t(churn_day - acquisition_day), true}, acquisition_day, observation_start);
+    return entered(SurvivalTime{observation_end - acquisition_day, false}, acquisition_day, observation_start);
 }
 
 std::optional<SurvivalTime> contractual_churn(std::optional<Day> cancel_day, Day acquisition_day,
-                                              Day observation_end) noexcept {
+                                              Day observation_end, Day observation_start) noexcept {
     if (acquisition_day > observation_end) return std::nullopt;
     if (cancel_day && *cancel_day <= observation_end)
-        return SurvivalTime{std::max(*cancel_day - acquisition_day, 0), true};
-    return SurvivalTime{observation_end - acquisition_day, false};
+        return entered(SurvivalTime{std::max(*cancel_day - acquisition_day, 0), true}, acquisition_day, observation_start);
+    return entered(SurvivalTime{observation_end - acquisition_day, false}, acquisition_day, observation_start);
 }
 
 std::optional<Day> first_channel_day(std::span<const Event> events, std::uint8_t cancel_channel,

@@ -15,6 +15,11 @@ namespace engage::kernels {
 struct SurvivalTime {
     std::int32_t duration = 0;  // days from acquisition to churn (event) or to the observation end
     bool event = false;         // true: churn observed; false: right-censored
+    // Delayed entry (left truncation): days from acquisition to the start of observation, for a
+    // customer acquired before the data begin. It is at risk only after it: a customer who churned
+    // before the data began would not be seen to churn at all, so counting the days before as
+    // survived would overstate survival. 0 for a customer acquired within the data.
+    std::int32_t entry = 0;
 
     bool operator==(const SurvivalTime&) const = default;
 };
@@ -29,9 +34,12 @@ struct SurvivalTime {
 // and only the lapse after the last observed interaction decides. `activity_days` must be sorted
 // ascending; days before acquisition or after observation_end are ignored.
 // nullopt when the customer was acquired after observation_end (not yet a customer).
+// `observation_start` (the first day of the data) sets the delayed entry of a customer acquired
+// before it: entry = observation_start - acquisition_day (0 by default).
 std::optional<SurvivalTime> non_contractual_churn(std::span<const Day> activity_days,
                                                   Day acquisition_day, Day observation_end,
-                                                  std::int32_t inactive_days) noexcept;
+                                                  std::int32_t inactive_days,
+                                                  Day observation_start = kNoDay) noexcept;
 
 // Contractual churn: the customer churns on an explicit cancellation day.
 //   event:    cancel_day <= observation_end, duration = max(cancel_day - acquisition_day, 0)
@@ -40,7 +48,7 @@ std::optional<SurvivalTime> non_contractual_churn(std::span<const Day> activity_
 // A cancellation recorded before acquisition counts as churn on the acquisition day
 // (duration 0). nullopt when the customer was acquired after observation_end.
 std::optional<SurvivalTime> contractual_churn(std::optional<Day> cancel_day, Day acquisition_day,
-                                              Day observation_end) noexcept;
+                                              Day observation_end, Day observation_start = kNoDay) noexcept;
 
 // The cancellation day of a contract signalled by a cancel channel: the day of the first event
 // on `cancel_channel` on or after acquisition_day, or nullopt when there is none. `events` must

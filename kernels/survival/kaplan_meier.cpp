@@ -51,7 +51,10 @@ KaplanMeierCurve kaplan_meier(const SurvivalCounts& counts, std::span<const std:
     curve.level = level;
     for (std::size_t g : groups) curve.subjects += counts.subjects(g);
 
-    std::int64_t at_risk = curve.subjects;
+    // At risk at t: entered before t (at the start, or after a delayed entry day < t) and not
+    // yet churned or censored before t.
+    std::int64_t at_risk = 0;
+    for (std::size_t g : groups) at_risk += counts.at_risk_at_start(g);
     double survival = 1.0;
     double greenwood_sum = 0.0;  // sum over event times of d_j / (n_j (n_j - d_j))
     for (std::int32_t t = 0; t <= counts.max_duration(); ++t) {
@@ -92,6 +95,7 @@ KaplanMeierCurve kaplan_meier(const SurvivalCounts& counts, std::span<const std:
             else curve.rows.back().censored += c;  // in [t_j, t_{j+1}): censored after the events at t_j
         }
         at_risk -= d + c;
+        for (std::size_t g : groups) at_risk += counts.entered(g, t);
     }
     curve.median = survival_quantile(curve, 0.5);
     return curve;

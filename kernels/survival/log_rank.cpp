@@ -42,9 +42,9 @@ LogRankTest log_rank(const SurvivalCounts& counts, std::span<const std::size_t> 
     LogRankTest test;
     std::vector<std::int64_t> at_risk;
     for (std::size_t g : groups)
-        if (const std::int64_t n = counts.subjects(g); n > 0) {
+        if (counts.subjects(g) > 0) {
             test.groups.push_back(g);
-            at_risk.push_back(n);
+            at_risk.push_back(counts.at_risk_at_start(g));  // delayed entries join later
         }
     const std::size_t k = test.groups.size();
     test.observed.assign(k, 0);
@@ -80,7 +80,8 @@ LogRankTest log_rank(const SurvivalCounts& counts, std::span<const std::size_t> 
             }
         }
         for (std::size_t i = 0; i < k; ++i)
-            at_risk[i] -= counts.events(test.groups[i], t) + counts.censored(test.groups[i], t);
+            at_risk[i] += counts.entered(test.groups[i], t) - counts.events(test.groups[i], t) -
+                          counts.censored(test.groups[i], t);
     }
 
     for (std::size_t i = 0; i < k; ++i) {

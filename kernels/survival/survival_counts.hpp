@@ -22,15 +22,21 @@ public:
 
     // One customer of group `group` (< groups()). A negative duration is not a survival time:
     // it is counted in invalid(group) and nowhere else.
-    void update(std::size_t group, std::int32_t duration, bool event) noexcept;
-    void update(std::size_t group, const SurvivalTime& t) noexcept { update(group, t.duration, t.event); }
+    // `entry` > 0: delayed entry (SurvivalTime::entry): at risk only after day `entry`; a
+    // duration <= entry (churned or censored before it was observed) is counted in invalid().
+    void update(std::size_t group, std::int32_t duration, bool event, std::int32_t entry = 0) noexcept;
+    void update(std::size_t group, const SurvivalTime& t) noexcept { update(group, t.duration, t.event, t.entry); }
     // Adds `other`, which must have the same groups() and max_duration().
     void combine(const SurvivalCounts& other) noexcept;
 
     std::size_t groups() const noexcept { return groups_; }
     std::int32_t max_duration() const noexcept { return max_duration_; }
-    std::int64_t events(std::size_t group, std::int32_t day) const noexcept { return words_[offset(group) + 1 + 2 * std::size_t(day)]; }
-    std::int64_t censored(std::size_t group, std::int32_t day) const noexcept { return words_[offset(group) + 2 + 2 * std::size_t(day)]; }
+    std::int64_t events(std::size_t group, std::int32_t day) const noexcept { return words_[offset(group) + 1 + 3 * std::size_t(day)]; }
+    std::int64_t censored(std::size_t group, std::int32_t day) const noexcept { return words_[offset(group) + 2 + 3 * std::size_t(day)]; }
+    // Subjects entering the risk set after `day` (delayed entry at `day`): at risk from day + 1.
+    std::int64_t entered(std::size_t group, std::int32_t day) const noexcept { return words_[offset(group) + 3 + 3 * std::size_t(day)]; }
+    // Subjects at risk from the start: those without a delayed entry.
+    std::int64_t at_risk_at_start(std::size_t group) const noexcept;
     std::int64_t invalid(std::size_t group) const noexcept { return words_[offset(group)]; }
     // Customers with a valid survival time in the group.
     std::int64_t subjects(std::size_t group) const noexcept;
@@ -44,8 +50,8 @@ public:
     std::span<const std::int64_t> max_words() const noexcept { return {}; }
 
 private:
-    // Per group: [invalid, events(0), censored(0), events(1), censored(1), ...].
-    std::size_t stride() const noexcept { return 1 + 2 * (std::size_t(max_duration_) + 1); }
+    // Per group: [invalid, events(0), censored(0), entered(0), events(1), censored(1), entered(1), ...].
+    std::size_t stride() const noexcept { return 1 + 3 * (std::size_t(max_duration_) + 1); }
     std::size_t offset(std::size_t group) const noexcept { return group * stride(); }
 
     std::size_t groups_;

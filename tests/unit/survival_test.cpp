@@ -97,7 +97,7 @@ TEST(SurvivalCounts, CountsEventsAndCensoringsPerDay) {
     EXPECT_EQ(s.censored(kSixMpGroup, 6), 1);
     EXPECT_EQ(s.censored(kSixMpGroup, 32), 2);
     EXPECT_EQ(s.events(kPlaceboGroup, 8), 4);
-    EXPECT_EQ(s.sum_words().size(), 2u * (1 + 2 * 41));
+    EXPECT_EQ(s.sum_words().size(), 2u * (1 + 3 * 41));  // invalid, then events, censored, entered per day
     EXPECT_TRUE(s.max_words().empty());
 }
 
@@ -114,6 +114,42 @@ TEST(SurvivalCounts, LongDurationsAreCensoredAtTheMaximumAndNegativeOnesRejected
     const SurvivalCounts full = remission(40), cut = remission(30);
     EXPECT_EQ(kaplan_meier(full, kSixMpGroup).rows.size(), kaplan_meier(cut, kSixMpGroup).rows.size());
     EXPECT_EQ(kaplan_meier(full, kSixMpGroup).survival_at(30), kaplan_meier(cut, kSixMpGroup).survival_at(30));
+}
+
+TEST(Churn, CustomersAcquiredBeforeTheDataEnterLate) {
+    // Data from day 100; acquired on day 40: at risk only from day 60 of its life on.
+    const std::vector<Day> activity = {120, 150};
+    const auto t = non_contractual_churn(activity, 40, 400, 90, 100);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(*t, (SurvivalTime{150 + 90 - 40, true, 60}));
+    EXPECT_EQ(non_contractual_churn(activity, 130, 400, 90, 100)->entry, 0);  // acquired within the data
+    EXPECT_EQ(contractual_churn(std::nullopt, 10, 300, 100)->entry, 90);
+    EXPECT_EQ(non_contractual_churn(activity, 40, 400, 90)->entry, 0);        // no start given
+}
+
+TEST(SurvivalCounts, DelayedEntryMatchesRsCountingProcessFit) {
+    // (entry, exit, event, group): R survfit(Surv(start, stop, event) ~ 1) gives
+    // S = 0.80, 0.60, 0.45, 0.30, 0.15 at days 4, 5, 7, 8, 9 with 5, 4, 4, 3, 2 at risk, and
+    // coxph(Surv(start, stop, event) ~ factor(g))'s score test (the log-rank test with delayed
+    // entry; no tied days) chi-square 0.264894592117324. Counting every subject from day 0, as
+    // before, gives 5/6 at day 4 and the wrong test.
+    SurvivalCounts counts(2, 20);
+    const std::array<std::array<int, 4>, 6> subjects = {{{0, 5, 1, 0}, {0, 10, 0, 0}, {6, 8, 1, 0},
+                                                         {3, 4, 1, 1}, {0, 7, 1, 1}, {2, 9, 1, 1}}};
+    for (const auto& x : subjects) counts.update(std::size_t(x[3]), x[1], x[2] == 1, x[0]);
+    counts.update(0, 3, true, 3);  // churned on the day it entered: never at risk, not a survival time
+    EXPECT_EQ(counts.invalid(0), 1);
+    const std::size_t both[] = {0, 1};
+    const auto km = kaplan_meier(counts, both);
+    ASSERT_EQ(km.rows.size(), 5u);
+    const double want[] = {0.80, 0.60, 0.45, 0.30, 0.15};
+    const std::int64_t at_risk[] = {5, 4, 4, 3, 2};
+    for (std::size_t i = 0; i < 5; ++i) {
+        EXPECT_NEAR(km.rows[i].survival, want[i], 1e-15) << i;
+        EXPECT_EQ(km.rows[i].at_risk, at_risk[i]) << i;
+    }
+    const auto test = log_rank(counts, both);
+    EXPECT_NEAR(test.chi_square, 0.264894592117324, 1e-12);
 }
 
 TEST(SurvivalCounts, MergeInAnyOrderEqualsOnePass) {
