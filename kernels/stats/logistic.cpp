@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "stats/cholesky.hpp"
+
 namespace engage::kernels {
 
 LogisticMoments::LogisticMoments(int features)
@@ -99,39 +101,14 @@ void LogisticSums::add(const LogisticModel& model, std::span<const double> x, bo
 bool cholesky_solve(std::vector<double> a, int n, std::span<const double> b, std::span<double> x,
                     std::span<double> inverse_diagonal) {
     const auto N = std::size_t(n);
-    // A = L L^T, L in the lower triangle of a.
-    for (std::size_t j = 0; j < N; ++j) {
-        double d = a[j * N + j];
-        for (std::size_t k = 0; k < j; ++k) d -= a[j * N + k] * a[j * N + k];
-        if (!(d > 0)) return false;
-        const double l = std::sqrt(d);
-        a[j * N + j] = l;
-        for (std::size_t i = j + 1; i < N; ++i) {
-            double s = a[i * N + j];
-            for (std::size_t k = 0; k < j; ++k) s -= a[i * N + k] * a[j * N + k];
-            a[i * N + j] = s / l;
-        }
-    }
-    auto solve = [&](std::span<const double> rhs, std::span<double> out) {
-        std::vector<double> y(N);
-        for (std::size_t i = 0; i < N; ++i) {
-            double s = rhs[i];
-            for (std::size_t k = 0; k < i; ++k) s -= a[i * N + k] * y[k];
-            y[i] = s / a[i * N + i];
-        }
-        for (std::size_t i = N; i-- > 0;) {
-            double s = y[i];
-            for (std::size_t k = i + 1; k < N; ++k) s -= a[k * N + i] * out[k];
-            out[i] = s / a[i * N + i];
-        }
-    };
-    solve(b, x);
+    if (!cholesky_factor(a, N)) return false;
+    cholesky_solve_factored(a, N, b, x);
     if (!inverse_diagonal.empty()) {
         std::vector<double> e(N), column(N);
         for (std::size_t i = 0; i < N; ++i) {
             std::fill(e.begin(), e.end(), 0.0);
             e[i] = 1;
-            solve(e, column);
+            cholesky_solve_factored(a, N, e, column);
             inverse_diagonal[i] = column[i];
         }
     }

@@ -5,34 +5,17 @@
 #include <cmath>
 #include <limits>
 
+#include "stats/cholesky.hpp"
+
 namespace engage::kernels {
 
 namespace {
 
-// Solves A x = b in place for a small symmetric positive definite A (n x n, row-major) by
-// Cholesky factorisation; false when A is not positive definite (singular covariance).
+// Solves A x = b in place for a small symmetric positive definite A (n x n, row-major); false
+// when A is singular up to rounding (a pivot at or below 1e-12 of its diagonal entry).
 bool solve_spd(std::vector<double>& a, std::vector<double>& b, std::size_t n) {
-    for (std::size_t j = 0; j < n; ++j) {
-        double diag = a[j * n + j];
-        for (std::size_t k = 0; k < j; ++k) diag -= a[j * n + k] * a[j * n + k];
-        // Relative threshold: a pivot that is rounding noise means a singular V.
-        if (!(diag > 1e-12 * a[j * n + j])) return false;
-        const double l = std::sqrt(diag);
-        a[j * n + j] = l;
-        for (std::size_t i = j + 1; i < n; ++i) {
-            double v = a[i * n + j];
-            for (std::size_t k = 0; k < j; ++k) v -= a[i * n + k] * a[j * n + k];
-            a[i * n + j] = v / l;
-        }
-    }
-    for (std::size_t i = 0; i < n; ++i) {  // L y = b
-        for (std::size_t k = 0; k < i; ++k) b[i] -= a[i * n + k] * b[k];
-        b[i] /= a[i * n + i];
-    }
-    for (std::size_t i = n; i-- > 0;) {  // L' x = y
-        for (std::size_t k = i + 1; k < n; ++k) b[i] -= a[k * n + i] * b[k];
-        b[i] /= a[i * n + i];
-    }
+    if (!cholesky_factor(a, n, 1e-12)) return false;
+    cholesky_solve_factored(a, n, b, b);
     return true;
 }
 

@@ -74,18 +74,10 @@ TEST(Retention, ReproducesThePublishedCdnowFitsFromTheRawSample) {
     const auto comm = mpi::Comm::world();
     const std::string dir = testing_support::shared_temp_dir(comm, "engage_retention");
     const jobs::RunInfo info{"test", "test"};
-    jobs::ImportOptions im;
-    im.transactions = kCdnow + "/CDNOW_sample.txt";
-    im.output = dir + "/sample.h5";
-    im.csv.id_column = "2";  // the sample's own customer ids
-    im.csv.date_column = "3";
-    im.csv.amount_column = "5";
-    im.merge_same_day = true;
-    im.quiet = true;
-    jobs::run_import(comm, im, info);
+    const std::string sample = testing_support::imported_cdnow_sample(comm, dir, kCdnow + "/CDNOW_sample.txt");
 
     jobs::ScoreOptions s;
-    s.input = im.output;
+    s.input = sample;
     s.output = dir + "/out";
     s.as_of = "1997-09-30";        // the end of the calibration period
     s.retention.enabled = true;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "jobs/generate_job.hpp"
+#include "jobs/import_job.hpp"
 #include "mpi/comm.hpp"
 
 namespace engage::testing_support {
@@ -35,6 +36,24 @@ inline std::string generated_base(const mpi::Comm& comm, const std::string& dir,
     g.quiet = true;
     jobs::run_generate(comm, g, {"test", "test"});
     return g.output;
+}
+
+// Collective: imports the CDNOW sample (the text file at `sample`: master id, id, date, quantity,
+// amount) into DIR/sample.h5 with the sample's own customer ids and purchases merged per day, as
+// the published fits use it, and returns its path.
+inline std::string imported_cdnow_sample(const mpi::Comm& comm, const std::string& dir, const std::string& sample) {
+    jobs::ImportOptions im;
+    im.transactions = sample;
+    im.output = dir + "/sample.h5";
+    // Columns by number (GCC 12 warns, wrongly, of overlapping copies when short literals are
+    // assigned here: PR 105651).
+    im.csv.id_column = std::to_string(2);
+    im.csv.date_column = std::to_string(3);
+    im.csv.amount_column = std::to_string(5);
+    im.merge_same_day = true;
+    im.quiet = true;
+    jobs::run_import(comm, im, {"test", "test"});
+    return im.output;
 }
 
 inline std::string slurp(const std::string& path) {
