@@ -29,6 +29,11 @@ public:
     // Throws DataError naming the file and dataset unless the stored type is T's class, sign
     // and size, and the dataset has `dims` dimensions.
     template <class T> void expect(int dims = 1) const { expect_type(native_type<T>(), dims); }
+    // Throws DataError naming the file and dataset when the file cannot hold what the dataset
+    // declares: its stored bytes beyond `file_bytes` (a truncated file), or far fewer stored
+    // bytes than its rows need even at deflate's best ratio (a damaged or forged size). Call it
+    // before allocating anything sized by rows().
+    void expect_stored(std::uint64_t file_bytes) const;
     // Throws DataError unless the dataset has `rows` rows.
     void expect_rows(std::uint64_t rows, const std::string& why) const;
 
@@ -75,6 +80,8 @@ public:
     static File reopen(const mpi::Comm& comm, const std::string& path);
 
     const std::string& name() const noexcept { return name_; }
+    // The file's size in bytes when opened (open() only; UINT64_MAX when unknown).
+    std::uint64_t bytes() const noexcept { return bytes_; }
     bool exists(const std::string& path) const;
     // Throws DataError naming the missing dataset.
     Dataset dataset(const std::string& path) const;
@@ -110,9 +117,13 @@ public:
 
     // Collective: a fixed-length string dataset (rank 0's values; the same on every rank).
     void write_strings(const std::string& path, const std::vector<std::string>& values);
+    // Checks, before reading, that the table is 1-D, of strings, of a plausible size; then that
+    // every entry is valid UTF-8. Throws DataError naming the file, dataset and row.
     std::vector<std::string> read_strings(const std::string& path) const;
 
     // Collective (every rank writes the same value). On the root group when object is "/".
+    // The readers check the attribute's class and that it holds one value (a scalar, or an array
+    // of one element) before reading; DataError otherwise.
     void write_attribute(const std::string& object, const std::string& name, const std::string& v);
     void write_attribute(const std::string& object, const std::string& name, std::int64_t v);
     std::optional<std::string> read_string_attribute(const std::string& object,
@@ -130,6 +141,8 @@ private:
     Dataset create_contiguous_raw(hid_t type, const std::string& path, std::uint64_t rows,
                                   std::uint64_t cols);
     Dataset existing_column(const std::string& path, std::uint64_t rows, std::uint64_t cols) const;
+    void expect_scalar(hid_t attribute, const std::string& object, const std::string& name,
+                       const char* expected) const;
     // Collective: the dataset `path` (intermediate groups created) of `space` and `dcpl`.
     Dataset create_dataset(hid_t type, const std::string& path, hid_t space, hid_t dcpl);
 
@@ -138,6 +151,7 @@ private:
     Handle xfer_;  // collective data transfer property list
     int rank_ = 0;
     bool reopened_ = false;
+    std::uint64_t bytes_ = UINT64_MAX;
 };
 
 }  // namespace engage::io::h5
