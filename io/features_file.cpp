@@ -132,6 +132,14 @@ void FeaturesWriter::append_retention(std::span<const kernels::RetentionPredicti
     cols_->retention.write_whole_chunks();
 }
 
+void FeaturesWriter::write_pending() {
+    Columns& c = *cols_;
+    c.ids.write_all();
+    c.features.write_all();
+    c.scores.write_all();
+    c.retention.write_all();
+}
+
 void FeaturesWriter::close() {
     Columns& c = *cols_;
     c.ids.write_all();

@@ -70,7 +70,20 @@ OutputDir::~OutputDir() {
     if (committed_ || !comm_.root()) return;
     std::error_code ec;
     if (!tmp_.empty()) remove_tree(tmp_);
+    claim_.reset();  // its file too, before the directories this run created
     for (const auto& d : created_) fs::remove(d, ec);  // innermost first; only while empty
+}
+
+void OutputDir::abandon() noexcept {
+    if (comm_.root() && !tmp_.empty()) {
+        std::error_code ec;
+        for (const auto& e : fs::recursive_directory_iterator(tmp_, ec))
+            if (e.is_regular_file(ec)) (void)::truncate(e.path().c_str(), 0);
+    }
+    try {
+        comm_.barrier();
+    } catch (...) {
+    }
 }
 
 void OutputDir::commit(const std::vector<std::string>& names) {

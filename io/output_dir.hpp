@@ -37,6 +37,10 @@ public:
 
     // Collective. Rank 0 renames every staged file into place.
     void commit(const std::vector<std::string>& names);
+    // Collective, on a failure before commit(), before the HDF5 files being staged are closed:
+    // rank 0 truncates every staged file to nothing, so that closing them (a collective flush)
+    // finds room on a full disk instead of failing on one rank and leaving the others waiting.
+    void abandon() noexcept;
 
 private:
     const mpi::Comm& comm_;

@@ -45,6 +45,14 @@ StagedFile::~StagedFile() {
     if (!committed_ && comm_.root()) fs::remove(staged_, ec);
 }
 
+void StagedFile::abandon() noexcept {
+    if (comm_.root()) (void)::truncate(staged_.c_str(), 0);
+    try {
+        comm_.barrier();
+    } catch (...) {
+    }
+}
+
 void StagedFile::commit() {
     comm_.agree([&] {
         if (!comm_.root()) return;

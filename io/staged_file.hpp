@@ -27,6 +27,10 @@ public:
     const std::string& staged() const noexcept { return staged_; }
     // Collective: rank 0 renames the staged file to the final path.
     void commit();
+    // Collective, on a failure before commit(), before the HDF5 file on it is closed: rank 0
+    // truncates the staged file to nothing, so that closing it (a collective flush) finds room
+    // on a full disk instead of failing on one rank and leaving the others in a collective.
+    void abandon() noexcept;
 
 private:
     const mpi::Comm& comm_;

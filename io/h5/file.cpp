@@ -1,6 +1,9 @@
 #include "io/h5/file.hpp"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -114,8 +117,8 @@ Handle memory_string_type(hid_t stored, bool variable, std::size_t width) {
 
 }  // namespace
 
-Dataset::Dataset(Handle h, std::string file, std::string path, hid_t collective_xfer)
-    : h_(std::move(h)), file_(std::move(file)), path_(std::move(path)), xfer_(collective_xfer) {
+Dataset::Dataset(Handle h, std::string file, std::string path, hid_t collective_xfer, MPI_Comm comm)
+    : h_(std::move(h)), file_(std::move(file)), path_(std::move(path)), xfer_(collective_xfer), comm_(comm) {
     Handle space{checked(H5Dget_space(h_.id()), "H5Dget_space " + path_), H5Sclose};
     dims_ = H5Sget_simple_extent_ndims(space.id());
     hsize_t d[H5S_MAX_RANK] = {};
@@ -180,8 +183,9 @@ void Dataset::write_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows,
     select_rows(file_space.id(), dims_, first, rows, cols_);
     Handle mem = memory_space(dims_, std::max<std::uint64_t>(rows, 1), cols_);
     if (rows == 0) checked_status(H5Sselect_none(mem.id()), "H5Sselect_none");
-    checked_status(H5Dwrite(h_.id(), mem_type, mem.id(), file_space.id(), xfer_, data),
-                   "writing " + path_ + " in " + file_);
+    errno = 0;
+    const herr_t status = H5Dwrite(h_.id(), mem_type, mem.id(), file_space.id(), xfer_, data);
+    agree_on_write(comm_, status, errno, file_, file_ + ": writing " + path_);
 }
 
 void Dataset::write_raw_independent(hid_t mem_type, std::uint64_t first, std::uint64_t rows,
@@ -191,9 +195,10 @@ void Dataset::write_raw_independent(hid_t mem_type, std::uint64_t first, std::ui
     select_rows(file_space.id(), dims_, first, rows, cols_);
     Handle mem = memory_space(dims_, rows, cols_);
     // H5P_DEFAULT: an independent MPI-IO transfer.
-    checked_status(H5Dwrite(h_.id(), mem_type, mem.id(), file_space.id(), H5P_DEFAULT, data),
-                   "writing rows " + std::to_string(first) + ".." + std::to_string(first + rows) + " of " +
-                       path_ + " in " + file_);
+    errno = 0;
+    if (H5Dwrite(h_.id(), mem_type, mem.id(), file_space.id(), H5P_DEFAULT, data) < 0)
+        write_failed(errno, file_, file_ + ": writing rows " + std::to_string(first) + ".." + std::to_string(first + rows) +
+                                " of " + path_);
 }
 
 void Dataset::write_attribute(const std::string& name, const std::string& value) {
@@ -208,8 +213,8 @@ void Dataset::write_attribute(const std::string& name, const std::string& value)
     checked_status(H5Awrite(a.id(), type.id(), padded.data()), "writing attribute " + name);
 }
 
-File::File(Handle h, std::string name, Handle xfer, int rank)
-    : h_(std::move(h)), name_(std::move(name)), xfer_(std::move(xfer)), rank_(rank) {}
+File::File(Handle h, std::string name, Handle xfer, int rank, MPI_Comm comm)
+    : h_(std::move(h)), name_(std::move(name)), xfer_(std::move(xfer)), rank_(rank), comm_(comm) {}
 
 File File::open(const mpi::Comm& comm, const std::string& path) {
     std::error_code ec;
@@ -235,7 +240,7 @@ File File::open(const mpi::Comm& comm, const std::string& path) {
                                           : ": the file is damaged (HDF5 cannot read its metadata)") +
                         "; copy or write it again (HDF5: " + cause + ")");
     }
-    File file(Handle{id, H5Fclose}, path, collective_xfer(), comm.rank());
+    File file(Handle{id, H5Fclose}, path, collective_xfer(), comm.rank(), comm.native());
     file.bytes_ = std::filesystem::file_size(path, ec);
     if (ec) file.bytes_ = UINT64_MAX;
     return file;
@@ -246,14 +251,14 @@ File File::create(const mpi::Comm& comm, const std::string& path) {
     Handle f{checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()),
                      "creating " + path),
              H5Fclose};
-    return File(std::move(f), path, collective_xfer(), comm.rank());
+    return File(std::move(f), path, collective_xfer(), comm.rank(), comm.native());
 }
 
 File File::reopen(const mpi::Comm& comm, const std::string& path) {
     Handle fapl = file_access(comm);
     Handle f{checked(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.id()), "opening " + path + " for writing"),
              H5Fclose};
-    File file(std::move(f), path, collective_xfer(), comm.rank());
+    File file(std::move(f), path, collective_xfer(), comm.rank(), comm.native());
     file.reopened_ = true;
     return file;
 }
@@ -292,7 +297,7 @@ Dataset File::dataset(const std::string& path) const {
         throw DataError(name_ + ": dataset " + path + " cannot be opened: the file's metadata for it is "
                                 "damaged or it is not a dataset; write the file again (HDF5: " + cause + ")");
     }
-    return Dataset(Handle{id, H5Dclose}, name_, path, xfer_.id());
+    return Dataset(Handle{id, H5Dclose}, name_, path, xfer_.id(), comm_);
 }
 
 Dataset File::create_raw(hid_t type, const std::string& path, std::uint64_t rows,
@@ -321,7 +326,7 @@ Dataset File::create_dataset(hid_t type, const std::string& path, hid_t space, h
     Handle d{checked(H5Dcreate2(h_.id(), path.c_str(), type, space, lcpl.id(), dcpl, H5P_DEFAULT),
                      "creating " + path + " in " + name_),
              H5Dclose};
-    return Dataset(std::move(d), name_, path, xfer_.id());
+    return Dataset(std::move(d), name_, path, xfer_.id(), comm_);
 }
 
 Dataset File::create_contiguous_raw(hid_t type, const std::string& path, std::uint64_t rows,
@@ -356,8 +361,9 @@ void File::write_strings(const std::string& path, const std::vector<std::string>
     select_rows(fspace.id(), 1, 0, rows, 1);
     Handle mem = dataspace_1d(std::max<std::size_t>(values.size(), 1));
     if (rows == 0) checked_status(H5Sselect_none(mem.id()), "H5Sselect_none");
-    checked_status(H5Dwrite(d.id(), type.id(), mem.id(), fspace.id(), xfer_.id(), buf.data()),
-                   "writing " + path + " in " + name_);
+    errno = 0;
+    const herr_t status = H5Dwrite(d.id(), type.id(), mem.id(), fspace.id(), xfer_.id(), buf.data());
+    agree_on_write(comm_, status, errno, name_, name_ + ": writing " + path);
 }
 
 std::vector<std::string> File::read_strings(const std::string& path) const {
@@ -504,7 +510,36 @@ void File::expect_scalar(hid_t attribute, const std::string& object, const std::
 
 void File::close() {
     if (!h_) return;
+    // Flush first: a flush that fails (a full disk) leaves the file open and owned here, so that
+    // the job can abandon it (io::StagedFile::abandon) and the destructor close it. An H5Fclose
+    // that fails leaves HDF5 a half-closed file, which it crashes on at MPI_Finalize.
+    errno = 0;
+    const herr_t status = H5Fflush(h_.id(), H5F_SCOPE_LOCAL);
+    agree_on_write(comm_, status, errno, name_, name_ + ": writing its metadata");
     checked_status(H5Fclose(h_.release()), "closing " + name_);
+}
+
+void agree_on_write(MPI_Comm comm, herr_t status, int error, const std::string& file, const std::string& what) {
+    // [failed anywhere, the largest errno of a failed rank]: every rank words the same error.
+    const int mine[2] = {status < 0 ? 1 : 0, status < 0 ? error : 0};
+    int all[2] = {mine[0], mine[1]};
+    if (comm != MPI_COMM_NULL && MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MAX, comm) != MPI_SUCCESS)
+        throw IoError(what + ": MPI_Allreduce failed after the write");
+    if (all[0]) write_failed(all[1], file, what);
+}
+
+void write_failed(int error, const std::string& file, const std::string& what) {
+    // MPI-IO (OMPIO) does not keep errno: a full file system is recognised by its free space.
+    if (error == 0) {
+        struct statvfs fs {};
+        const auto dir = std::filesystem::path(file).parent_path();
+        if (::statvfs(dir.empty() ? "." : dir.c_str(), &fs) == 0 && std::uint64_t(fs.f_bavail) * fs.f_frsize < (64u << 10))
+            error = ENOSPC;
+    }
+    const std::string cause = innermost_error();
+    H5Eclear2(H5E_DEFAULT);
+    throw IoError(what + " failed" + (error ? ": " + std::string(std::strerror(error)) : std::string()) +
+                  "; free space or choose another --output (HDF5: " + cause + ")");
 }
 
 }  // namespace engage::io::h5

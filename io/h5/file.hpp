@@ -11,15 +11,28 @@
 #include <string>
 #include <vector>
 
+#include <mpi.h>
+
 #include "io/h5/h5.hpp"
 
 namespace engage::mpi { class Comm; }
 
 namespace engage::io::h5 {
 
+// Throws IoError "<what> failed: <strerror(error)>; free space or choose another --output
+// (HDF5: <innermost cause>)": one line naming the file and the system's reason. `error` 0 (MPI-IO
+// does not keep errno) is taken as ENOSPC when the file system of `file` has no room left.
+[[noreturn]] void write_failed(int error, const std::string& file, const std::string& what);
+
+// After a collective HDF5 call: every rank of `comm` learns whether any failed (`status` < 0
+// here, with errno `error`), and all throw together (write_failed), so that no rank goes on into
+// the next collective while another has left. Collective.
+void agree_on_write(MPI_Comm comm, herr_t status, int error, const std::string& file, const std::string& what);
+
 class Dataset {
 public:
-    Dataset(Handle h, std::string file, std::string path, hid_t collective_xfer);
+    // `comm`: the file's communicator, over which collective writes agree on their outcome.
+    Dataset(Handle h, std::string file, std::string path, hid_t collective_xfer, MPI_Comm comm = MPI_COMM_NULL);
 
     const std::string& path() const noexcept { return path_; }
     std::uint64_t rows() const noexcept { return rows_; }
@@ -63,6 +76,7 @@ private:
     Handle h_;
     std::string file_, path_;
     hid_t xfer_;
+    MPI_Comm comm_ = MPI_COMM_NULL;
     int dims_ = 1;
     std::uint64_t rows_ = 0, cols_ = 1;
 };
@@ -135,7 +149,7 @@ public:
     void close();
 
 private:
-    File(Handle h, std::string name, Handle xfer, int rank);
+    File(Handle h, std::string name, Handle xfer, int rank, MPI_Comm comm);
     Dataset create_raw(hid_t type, const std::string& path, std::uint64_t rows,
                        std::uint64_t cols, std::uint64_t chunk_rows, Compression c);
     Dataset create_contiguous_raw(hid_t type, const std::string& path, std::uint64_t rows,
@@ -150,6 +164,7 @@ private:
     std::string name_;
     Handle xfer_;  // collective data transfer property list
     int rank_ = 0;
+    MPI_Comm comm_ = MPI_COMM_NULL;
     bool reopened_ = false;
     std::uint64_t bytes_ = UINT64_MAX;
 };

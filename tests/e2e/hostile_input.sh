@@ -15,8 +15,12 @@ fi
 engage=$1 corrupt_exe=$2 mpiexec=$3
 export OMP_NUM_THREADS=1
 export OMPI_MCA_ess_singleton_isolated=1  # a run without mpirun starts without orted
+# No shared-file-pointer files: Open MPI's sm component names them after the file's base name in
+# a session directory that every singleton shares, so that runs of other tests at the same time
+# (ctest -j) on a file of the same name print "mca_sharedfp_sm_component_file_query: Error".
+export OMPI_MCA_sharedfp=^sm
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/engage-hostile.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
+trap 'umount "$tmp/full" 2>/dev/null; rm -rf "$tmp"' EXIT
 out=$tmp/out          # the earlier outputs of score, which no failing run may touch
 base=$tmp/base.h5     # the good base, which no run may touch
 csv=$tmp/tx.csv       # a good transaction log, which no run may touch
@@ -308,6 +312,34 @@ for _ in $(seq 1 200); do ls "$tmp"/stopped.h5.tmp-* >/dev/null 2>&1 && break; s
 kill -TERM "$gpid"; wait "$gpid" 2>/dev/null
 expect 0 generate_after_a_stopped_generate -- gen --output "$tmp/stopped.h5"
 rm -f "$tmp/stopped.h5"
+
+echo "--- (d) a full disk: exit 4 on every rank within the timeout, staged output removed, earlier output intact"
+# A 2 MB tmpfs mounted by the test (needs root: CI runs as root). Each job below needs more.
+mkdir -p "$tmp/full"
+if [ "$(id -u)" -ne 0 ] || ! mount -t tmpfs -o size=2m tmpfs "$tmp/full" 2>/dev/null; then
+    echo "SKIP disk-full cases: mounting a tmpfs needs root (run as root, as CI does)"
+else
+    full=$tmp/full
+    "$engage" generate --customers 8000 --seed 5 --output "$tmp/big.h5" -q || die "engage generate of the big base failed"
+    { echo "customer,date,amount"; for d in $(seq -w 1 28); do seq 1 6000 | sed "s/\$/,2024-02-$d,1.25/"; done; } >"$tmp/big.csv"
+    "$engage" generate --customers 3 --output "$full/g.h5" -q || die "engage generate into the tmpfs failed"
+    "$engage" score --input "$full/g.h5" --output "$full/o" -q || die "engage score into the tmpfs failed"
+    before=$(cd "$full" && find . -type f | LC_ALL=C sort | xargs sha256sum)
+    full_check() {  # NAME: the tmpfs holds exactly the earlier outputs
+        [ "$(cd "$full" && find . -type f | LC_ALL=C sort | xargs sha256sum)" = "$before" ] ||
+            fail "$1: the file system holds other files or changed ones: $(cd "$full" && find . | tr '\n' ' ')"
+    }
+    for n in 1 2; do
+        run=("$mpiexec" --bind-to none -n "$n" "$engage")
+        expect 4 "disk_full_generate_${n}rank" "g.h5" "No space left on device" -- "${run[@]}" generate --customers 3000 --output "$full/g.h5" -q
+        full_check "disk_full_generate_${n}rank"
+        expect 4 "disk_full_import_${n}rank" "g.h5" "No space left on device" -- "${run[@]}" import --transactions "$tmp/big.csv" --output "$full/g.h5" -q
+        full_check "disk_full_import_${n}rank"
+        expect 4 "disk_full_score_${n}rank" "$full/o" "No space left on device" -- "${run[@]}" score --input "$tmp/big.h5" --output "$full/o" -q
+        full_check "disk_full_score_${n}rank"
+    done
+    umount "$full"
+fi
 
 echo "$cases cases, $failures failures, $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
 [ "$failures" -eq 0 ]
