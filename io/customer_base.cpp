@@ -13,6 +13,11 @@ namespace engage::io {
 namespace {
 constexpr double kMaxAbsValue = 1e13;  // values are summed in hundredths in 64-bit integers
 
+// The calendar Engage writes: dates 0000-01-01 .. 9999-12-31 (four-digit years), as days since
+// 1970-01-01. Every day of a file (epoch + day) must fall inside it; its span fits int32 days.
+const std::int64_t kFirstUnixDay = *parse_iso_date("0000-01-01");
+const std::int64_t kLastUnixDay = *parse_iso_date("9999-12-31");
+
 std::string row_at(const std::string& file, const std::string& dataset, std::uint64_t row) {
     return file + ": " + dataset + " row " + std::to_string(row) + " (0-based)";
 }
@@ -76,6 +81,11 @@ CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string&
     c.channel.expect<std::uint8_t>();
     c.value.expect<double>();
 
+    // Before anything sized by a row count is allocated: the file must hold what it declares.
+    for (const h5::Dataset* d : {&c.id, &c.acquisition_day, &c.rm, &c.region, &c.business_unit, &c.segment,
+                                 &c.offsets, &c.time, &c.channel, &c.value})
+        d->expect_stored(f.bytes());
+
     meta_.customers = c.id.rows();
     meta_.interactions = c.time.rows();
     const std::string per_customer = "one per customer, like /customers/id";
@@ -88,6 +98,7 @@ CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string&
     if (f.exists("/customers/wallet")) {
         c.wallet = f.dataset("/customers/wallet");
         c.wallet->expect<double>();
+        c.wallet->expect_stored(f.bytes());
         c.wallet->expect_rows(meta_.customers, per_customer);
         meta_.has_wallet = true;
     }
@@ -95,9 +106,11 @@ CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string&
     if (meta_.has_truth) {
         c.truth = f.dataset("/truth/engagement");
         c.truth->expect<double>();
+        c.truth->expect_stored(f.bytes());
         c.truth->expect_rows(meta_.customers, per_customer);
         c.truth_churn = f.dataset("/truth/churn_day");
         c.truth_churn->expect<std::int32_t>();
+        c.truth_churn->expect_stored(f.bytes());
         c.truth_churn->expect_rows(meta_.customers, per_customer);
     }
 
@@ -106,6 +119,14 @@ CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string&
     if (!first || !last || *first < 0 || *last < *first)
         throw DataError(path + ": /interactions/time needs integer attributes first_time <= last_time "
                                "(seconds since the epoch, >= 0) giving the range of its values");
+    // Days are int32 and dates are written with four-digit years: the last day must be a date
+    // of years 0000..9999 (a time near the int64 limit would wrap when taken as days).
+    const std::int64_t max_time = (kLastUnixDay - meta_.epoch_unix_day + 1) * kSecondsPerDay - 1;
+    if (*last > max_time)
+        throw DataError(path + ": attribute last_time of /interactions/time is " + std::to_string(*last) +
+                        " s, after 9999-12-31 with the epoch " + meta_.epoch + " (at most " +
+                        std::to_string(max_time) + " s); the attribute or the epoch is wrong: declare the real "
+                        "range of /interactions/time");
     meta_.first_time = *first;
     meta_.last_time = *last;
     meta_.wallet_known_from = *last / 86400;
@@ -195,6 +216,13 @@ void CustomerBaseReader::read_shard(std::uint64_t c0, std::uint64_t c1, Customer
                 throw DataError(row_at(file, ds, c0 + i) + ": " + std::to_string(v[i]) +
                                 " is not an index into " + table + " (0.." + std::to_string(limit - 1) + ")");
     };
+    for (std::uint64_t i = 0; i < n; ++i) {
+        const std::int64_t day = meta_.epoch_unix_day + s.acquisition_day[i];
+        if (day < kFirstUnixDay || day > kLastUnixDay)
+            throw DataError(row_at(file, "/customers/acquisition_day", c0 + i) + ": day " +
+                            std::to_string(s.acquisition_day[i]) + " from the epoch " + meta_.epoch +
+                            " is outside the years 0000..9999; fix the row (days since the epoch)");
+    }
     check_index(s.rm, "/customers/rm", meta_.rm_names.size(), "/customers/rm_names");
     check_index(s.region, "/customers/region", meta_.region_names.size(), "/customers/region_names");
     check_index(s.business_unit, "/customers/business_unit", meta_.business_unit_names.size(),

@@ -148,13 +148,18 @@ void FeaturesWriter::append_landmark(std::span<const kernels::LandmarkRow> rows)
     cols_->landmark.write_whole_chunks();
 }
 
-void FeaturesWriter::close() {
+void FeaturesWriter::write_pending() {
     Columns& c = *cols_;
     c.ids.write_all();
     c.features.write_all();
     c.scores.write_all();
     c.retention.write_all();
     c.landmark.write_all();
+}
+
+void FeaturesWriter::close() {
+    Columns& c = *cols_;
+    write_pending();
     c.ids.close();
     c.features.close();
     c.scores.close();

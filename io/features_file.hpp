@@ -56,6 +56,10 @@ public:
     void append_landmark(std::span<const kernels::LandmarkRow> rows);
     // Collective: writes what remains and closes the file. Also what a checkpoint calls after
     // the last append() it keeps: every appended row is then in the file.
+    // Writes every pending row (independent writes for contiguous columns). Call it in an
+    // agreement of its own before close(): a rank whose write fails (a full disk) must not leave
+    // the others in close()'s collective flush.
+    void write_pending();
     void close();
 
 private:

@@ -24,20 +24,29 @@ OutputDir::OutputDir(const mpi::Comm& comm, const std::string& dir) : comm_(comm
             created_.push_back(p.string());
             if (p == p.parent_path()) break;
         }
-        fs::create_directories(dir, ec);
-        if (ec || !fs::is_directory(dir))
-            throw IoError(dir + ": cannot create the output directory (" +
-                          (ec ? ec.message() : std::string("a file of that name exists")) +
-                          "); choose a writable path for --output");
-        tmp = dir + "/.engage-tmp-" + std::to_string(::getpid());
-        fs::remove_all(tmp, ec);
-        fs::create_directory(tmp, ec);
-        const std::string probe = tmp + "/.probe";
-        if (ec || !std::ofstream(probe).good())
-            throw IoError(dir + ": output directory is not writable (" +
-                          (ec ? ec.message() : std::string("permission denied")) +
-                          "); choose a writable path for --output or fix its permissions");
-        fs::remove(probe, ec);
+        try {
+            fs::create_directories(dir, ec);
+            if (ec || !fs::is_directory(dir))
+                throw IoError(dir + ": cannot create the output directory (" +
+                              (ec ? ec.message() : std::string("a file of that name exists")) +
+                              "); choose a writable path for --output");
+            claim_ = std::make_unique<OutputClaim>(dir + "/.engage-lock", "output directory " + dir);
+            tmp = dir + "/.engage-tmp-" + std::to_string(::getpid());
+            fs::remove_all(tmp, ec);
+            fs::create_directory(tmp, ec);
+            const std::string probe = tmp + "/.probe";
+            if (ec || !std::ofstream(probe).good())
+                throw IoError(dir + ": output directory is not writable (" +
+                              (ec ? ec.message() : std::string("permission denied")) +
+                              "); choose a writable path for --output or fix its permissions");
+            fs::remove(probe, ec);
+        } catch (...) {
+            // The destructor does not run for a constructor that throws: undo here.
+            if (!tmp.empty()) fs::remove_all(tmp, ec);
+            claim_.reset();
+            for (const auto& d : created_) fs::remove(d, ec);
+            throw;
+        }
     });
     comm.broadcast(tmp);
     tmp_ = tmp;
@@ -61,7 +70,20 @@ OutputDir::~OutputDir() {
     if (committed_ || !comm_.root()) return;
     std::error_code ec;
     if (!tmp_.empty()) remove_tree(tmp_);
+    claim_.reset();  // its file too, before the directories this run created
     for (const auto& d : created_) fs::remove(d, ec);  // innermost first; only while empty
+}
+
+void OutputDir::abandon() noexcept {
+    if (comm_.root() && !tmp_.empty()) {
+        std::error_code ec;
+        for (const auto& e : fs::recursive_directory_iterator(tmp_, ec))
+            if (e.is_regular_file(ec)) (void)::truncate(e.path().c_str(), 0);
+    }
+    try {
+        comm_.barrier();
+    } catch (...) {
+    }
 }
 
 void OutputDir::commit(const std::vector<std::string>& names) {

@@ -205,6 +205,10 @@ public:
         const std::string_view date = fields_[date_];
         const auto day = parse_date(date, o_.date_format);
         if (!day) return bad(line, "date " + shown(date) + " is not a date " + date_expectation(o_.date_format));
+        if (*day < o_.min_unix_day || *day > o_.max_unix_day)
+            return bad(line, "date " + shown(date) + " (" + format_iso_date(*day) + ") is outside the plausible range " +
+                                 format_iso_date(o_.min_unix_day) + " .. " + format_iso_date(o_.max_unix_day) +
+                                 "; fix the year, or widen --min-date/--max-date");
         t.unix_day = *day;
         std::string_view amount = fields_[amount_];
         if (!amount.empty() && amount.front() == '+') amount.remove_prefix(1);

@@ -36,6 +36,11 @@ struct TransactionsCsvOptions {
     std::string amount_column = "3";
     std::string channel_column;
     DateFormat date_format = DateFormat::automatic;
+    // Plausible dates, days since 1970-01-01 (--min-date, --max-date): a row dated outside is a
+    // bad row (reported with its line, skipped), so that one typo (0024 for 2024) cannot move
+    // the epoch of the whole base by 2,000 years. Defaults: 1900-01-01 and 2199-12-31.
+    std::int64_t min_unix_day = -25567;
+    std::int64_t max_unix_day = 84005;
 };
 
 // Throws ConfigError when a column is empty, a number is 0, or two columns are the same number.

@@ -106,14 +106,20 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
     {
         auto t = timer.measure("write");
         std::unique_ptr<io::CustomerBaseWriter> writer;
-        comm.agree([&] { writer = std::make_unique<io::CustomerBaseWriter>(comm, file.staged(), meta, false); });
-        comm.agree([&] {
-            writer->write_customers(s, {}, {});
-            writer->write_interactions(s);
-        });
-        comm.agree([&] { writer->finish(std::int64_t(shape[3]), std::int64_t(shape[4])); });
-        writer.reset();
-        file.commit();
+        try {  // as in generate: every rank abandons the file together on a failure
+            comm.agree([&] { writer = std::make_unique<io::CustomerBaseWriter>(comm, file.staged(), meta, false); });
+            comm.agree([&] {
+                writer->write_customers(s, {}, {});
+                writer->write_interactions(s);
+            });
+            comm.agree([&] { writer->finish(std::int64_t(shape[3]), std::int64_t(shape[4])); });
+            writer.reset();
+            file.commit();
+        } catch (...) {
+            file.abandon();
+            writer.reset();
+            throw;
+        }
     }
 
     nlohmann::ordered_json extra;

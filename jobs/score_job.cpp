@@ -293,11 +293,29 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
             first, resume_at, scores_at);
     });
     run.writer = writer.get();
+    // A failure while customers.h5 is open (a full disk) abandons the staged outputs on every
+    // rank before the writer closes it: its closing flush then finds room, so that no rank is
+    // left in a collective and HDF5 is not left a half-closed file. A stop on request closes the
+    // writer first (stop_point) and keeps them for the resume.
+    bool writer_closed = false;
+    struct AbandonOnFailure {
+        io::OutputDir& out;
+        std::unique_ptr<io::FeaturesWriter>& writer;
+        const bool& closed;
+        const int exceptions = std::uncaught_exceptions();
+        ~AbandonOnFailure() {
+            if (closed || std::uncaught_exceptions() <= exceptions) return;
+            out.abandon();
+            writer.reset();
+        }
+    } abandon_on_failure{*out, writer, writer_closed};
     // At a point where the job can stop: when any rank was asked to, every rank saves and stops.
     auto stop_point = [&](const Position& p, const std::string& where) {
         StopRequests::raise_at(where);
         if (const int signal = checkpoint.stop_requested()) {
+            comm.agree([&] { writer->write_pending(); });
             comm.agree([&] { writer->close(); });
+            writer_closed = true;
             checkpoint.save_and_stop(stages, p, where, out->staged("customers.h5"), signal);
         }
     };
@@ -367,7 +385,9 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     }
     {
         auto t = timer.measure("write");
+        comm.agree([&] { writer->write_pending(); });
         comm.agree([&] { writer->close(); });
+        writer_closed = true;
         comm.agree([&] { in->close(); });
     }
 

@@ -1,6 +1,11 @@
 #include "io/h5/file.hpp"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -47,6 +52,59 @@ Handle memory_space(int dims, std::uint64_t rows, std::uint64_t cols) {
 
 bool is_variable_string(hid_t type) { return H5Tis_variable_str(type) > 0; }
 
+// Limits on what a string table or string attribute may declare before anything is allocated
+// for it: names are short, and tables have at most one entry per customer-facing group.
+constexpr std::uint64_t kMaxStringBytes = 1 << 16;      // one fixed-length string
+constexpr std::uint64_t kMaxStringRows = 1 << 24;       // entries of one string table
+// Deflate compresses at most ~1032:1 (RFC 1951 blocks of 258-byte matches); a dataset that
+// declares more bytes than this ratio over the bytes it stores (plus slack for tiny files)
+// holds unwritten space: a damaged or forged header, not data.
+constexpr std::uint64_t kMaxCompression = 1100;
+constexpr std::uint64_t kSlackBytes = 1 << 20;
+
+// "scalar", "an array of 2 elements (shape 2)", "an array of 6 elements (shape 3 x 2)".
+std::string describe_space(hid_t space) {
+    const H5S_class_t cls = H5Sget_simple_extent_type(space);
+    if (cls == H5S_SCALAR) return "a scalar";
+    if (cls == H5S_NULL) return "no value (a null dataspace)";
+    const int rank = H5Sget_simple_extent_ndims(space);
+    hsize_t d[H5S_MAX_RANK] = {};
+    if (rank > 0) H5Sget_simple_extent_dims(space, d, nullptr);
+    std::string shape;
+    hsize_t n = 1;
+    for (int i = 0; i < rank; ++i) {
+        shape += (i ? " x " : "") + std::to_string(d[i]);
+        n *= d[i];
+    }
+    return "an array of " + std::to_string(n) + " element" + (n == 1 ? "" : "s") + " (shape " + shape + ")";
+}
+
+// Position of the first byte that is not part of valid UTF-8 (overlong forms, surrogates and
+// code points above U+10FFFF are invalid), or npos. ASCII is valid UTF-8.
+std::size_t invalid_utf8_at(const std::string& s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = 0;
+        std::uint32_t cp = 0;
+        if (c < 0x80) { ++i; continue; }
+        if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+        else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+        else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+        else return i;
+        if (i + len > s.size()) return i;
+        for (std::size_t k = 1; k < len; ++k) {
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            if ((b & 0xC0) != 0x80) return i;
+            cp = cp << 6 | (b & 0x3F);
+        }
+        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return i;
+        i += len;
+    }
+    return std::string::npos;
+}
+
 // A memory string type like `stored` (variable or fixed `width`), in its character set: h5py
 // writes UTF-8 by default, and HDF5 does not convert between ASCII and UTF-8.
 Handle memory_string_type(hid_t stored, bool variable, std::size_t width) {
@@ -59,8 +117,8 @@ Handle memory_string_type(hid_t stored, bool variable, std::size_t width) {
 
 }  // namespace
 
-Dataset::Dataset(Handle h, std::string file, std::string path, hid_t collective_xfer)
-    : h_(std::move(h)), file_(std::move(file)), path_(std::move(path)), xfer_(collective_xfer) {
+Dataset::Dataset(Handle h, std::string file, std::string path, hid_t collective_xfer, MPI_Comm comm)
+    : h_(std::move(h)), file_(std::move(file)), path_(std::move(path)), xfer_(collective_xfer), comm_(comm) {
     Handle space{checked(H5Dget_space(h_.id()), "H5Dget_space " + path_), H5Sclose};
     dims_ = H5Sget_simple_extent_ndims(space.id());
     hsize_t d[H5S_MAX_RANK] = {};
@@ -85,6 +143,25 @@ void Dataset::expect_type(hid_t type, int dims) const {
                         " (see docs/data-format.md)");
 }
 
+void Dataset::expect_stored(std::uint64_t file_bytes) const {
+    Handle stored{checked(H5Dget_type(h_.id()), "H5Dget_type " + path_), H5Tclose};
+    const std::uint64_t element = H5Tget_size(stored.id());
+    const std::uint64_t elements = rows_ * cols_;
+    const bool overflow = element && elements > UINT64_MAX / element;
+    const std::uint64_t declared = overflow ? UINT64_MAX : elements * element;
+    const std::uint64_t storage = H5Dget_storage_size(h_.id());
+    const std::string declares = file_ + ": dataset " + path_ + " declares " + std::to_string(rows_) +
+                                 (cols_ > 1 ? " x " + std::to_string(cols_) : std::string()) + " elements (" +
+                                 std::to_string(declared) + " bytes)";
+    if (storage > file_bytes)
+        throw DataError(declares + " stored in " + std::to_string(storage) + " bytes, but the file has only " +
+                        std::to_string(file_bytes) + " bytes: it is truncated; copy or write it again");
+    if (overflow || (declared > kSlackBytes && declared / kMaxCompression > storage))
+        throw DataError(declares + ", but the file stores only " + std::to_string(storage) +
+                        " bytes of it: its size is damaged or its rows were never written; write the file "
+                        "again (see docs/data-format.md)");
+}
+
 void Dataset::expect_rows(std::uint64_t rows, const std::string& why) const {
     if (rows_ != rows)
         throw DataError(file_ + ": dataset " + path_ + " has " + std::to_string(rows_) +
@@ -106,8 +183,9 @@ void Dataset::write_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows,
     select_rows(file_space.id(), dims_, first, rows, cols_);
     Handle mem = memory_space(dims_, std::max<std::uint64_t>(rows, 1), cols_);
     if (rows == 0) checked_status(H5Sselect_none(mem.id()), "H5Sselect_none");
-    checked_status(H5Dwrite(h_.id(), mem_type, mem.id(), file_space.id(), xfer_, data),
-                   "writing " + path_ + " in " + file_);
+    errno = 0;
+    const herr_t status = H5Dwrite(h_.id(), mem_type, mem.id(), file_space.id(), xfer_, data);
+    agree_on_write(comm_, status, errno, file_, file_ + ": writing " + path_);
 }
 
 void Dataset::write_raw_independent(hid_t mem_type, std::uint64_t first, std::uint64_t rows,
@@ -117,9 +195,10 @@ void Dataset::write_raw_independent(hid_t mem_type, std::uint64_t first, std::ui
     select_rows(file_space.id(), dims_, first, rows, cols_);
     Handle mem = memory_space(dims_, rows, cols_);
     // H5P_DEFAULT: an independent MPI-IO transfer.
-    checked_status(H5Dwrite(h_.id(), mem_type, mem.id(), file_space.id(), H5P_DEFAULT, data),
-                   "writing rows " + std::to_string(first) + ".." + std::to_string(first + rows) + " of " +
-                       path_ + " in " + file_);
+    errno = 0;
+    if (H5Dwrite(h_.id(), mem_type, mem.id(), file_space.id(), H5P_DEFAULT, data) < 0)
+        write_failed(errno, file_, file_ + ": writing rows " + std::to_string(first) + ".." + std::to_string(first + rows) +
+                                " of " + path_);
 }
 
 void Dataset::write_attribute(const std::string& name, const std::string& value) {
@@ -134,8 +213,8 @@ void Dataset::write_attribute(const std::string& name, const std::string& value)
     checked_status(H5Awrite(a.id(), type.id(), padded.data()), "writing attribute " + name);
 }
 
-File::File(Handle h, std::string name, Handle xfer, int rank)
-    : h_(std::move(h)), name_(std::move(name)), xfer_(std::move(xfer)), rank_(rank) {}
+File::File(Handle h, std::string name, Handle xfer, int rank, MPI_Comm comm)
+    : h_(std::move(h)), name_(std::move(name)), xfer_(std::move(xfer)), rank_(rank), comm_(comm) {}
 
 File File::open(const mpi::Comm& comm, const std::string& path) {
     std::error_code ec;
@@ -151,8 +230,20 @@ File File::open(const mpi::Comm& comm, const std::string& path) {
     if (ok <= 0)
         throw DataError(path + ": not an HDF5 file (or unreadable); give the file written by "
                                "`engage generate` (see docs/data-format.md)");
-    Handle f{checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.id()), "opening " + path), H5Fclose};
-    return File(std::move(f), path, collective_xfer(), comm.rank());
+    const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.id());
+    if (id < 0) {
+        // H5Fis_hdf5 found a superblock: what fails now is the rest of the file.
+        const std::string cause = innermost_error();
+        H5Eclear2(H5E_DEFAULT);
+        const bool truncated = cause.find("truncated") != std::string::npos;
+        throw DataError(path + (truncated ? ": the file is truncated (shorter than its HDF5 header says)"
+                                          : ": the file is damaged (HDF5 cannot read its metadata)") +
+                        "; copy or write it again (HDF5: " + cause + ")");
+    }
+    File file(Handle{id, H5Fclose}, path, collective_xfer(), comm.rank(), comm.native());
+    file.bytes_ = std::filesystem::file_size(path, ec);
+    if (ec) file.bytes_ = UINT64_MAX;
+    return file;
 }
 
 File File::create(const mpi::Comm& comm, const std::string& path) {
@@ -160,14 +251,14 @@ File File::create(const mpi::Comm& comm, const std::string& path) {
     Handle f{checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()),
                      "creating " + path),
              H5Fclose};
-    return File(std::move(f), path, collective_xfer(), comm.rank());
+    return File(std::move(f), path, collective_xfer(), comm.rank(), comm.native());
 }
 
 File File::reopen(const mpi::Comm& comm, const std::string& path) {
     Handle fapl = file_access(comm);
     Handle f{checked(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.id()), "opening " + path + " for writing"),
              H5Fclose};
-    File file(std::move(f), path, collective_xfer(), comm.rank());
+    File file(std::move(f), path, collective_xfer(), comm.rank(), comm.native());
     file.reopened_ = true;
     return file;
 }
@@ -199,9 +290,14 @@ Dataset File::dataset(const std::string& path) const {
     if (!exists(path))
         throw DataError(name_ + ": dataset " + path + " is missing (see docs/data-format.md for "
                                 "the datasets an Engage file holds)");
-    Handle d{checked(H5Dopen2(h_.id(), path.c_str(), H5P_DEFAULT), "opening " + path + " in " + name_),
-             H5Dclose};
-    return Dataset(std::move(d), name_, path, xfer_.id());
+    const hid_t id = H5Dopen2(h_.id(), path.c_str(), H5P_DEFAULT);
+    if (id < 0) {
+        const std::string cause = innermost_error();
+        H5Eclear2(H5E_DEFAULT);
+        throw DataError(name_ + ": dataset " + path + " cannot be opened: the file's metadata for it is "
+                                "damaged or it is not a dataset; write the file again (HDF5: " + cause + ")");
+    }
+    return Dataset(Handle{id, H5Dclose}, name_, path, xfer_.id(), comm_);
 }
 
 Dataset File::create_raw(hid_t type, const std::string& path, std::uint64_t rows,
@@ -230,7 +326,7 @@ Dataset File::create_dataset(hid_t type, const std::string& path, hid_t space, h
     Handle d{checked(H5Dcreate2(h_.id(), path.c_str(), type, space, lcpl.id(), dcpl, H5P_DEFAULT),
                      "creating " + path + " in " + name_),
              H5Dclose};
-    return Dataset(std::move(d), name_, path, xfer_.id());
+    return Dataset(std::move(d), name_, path, xfer_.id(), comm_);
 }
 
 Dataset File::create_contiguous_raw(hid_t type, const std::string& path, std::uint64_t rows,
@@ -265,21 +361,37 @@ void File::write_strings(const std::string& path, const std::vector<std::string>
     select_rows(fspace.id(), 1, 0, rows, 1);
     Handle mem = dataspace_1d(std::max<std::size_t>(values.size(), 1));
     if (rows == 0) checked_status(H5Sselect_none(mem.id()), "H5Sselect_none");
-    checked_status(H5Dwrite(d.id(), type.id(), mem.id(), fspace.id(), xfer_.id(), buf.data()),
-                   "writing " + path + " in " + name_);
+    errno = 0;
+    const herr_t status = H5Dwrite(d.id(), type.id(), mem.id(), fspace.id(), xfer_.id(), buf.data());
+    agree_on_write(comm_, status, errno, name_, name_ + ": writing " + path);
 }
 
 std::vector<std::string> File::read_strings(const std::string& path) const {
     Dataset ds = dataset(path);
     Handle d{checked(H5Dopen2(h_.id(), path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose};
     Handle stored{checked(H5Dget_type(d.id()), "H5Dget_type " + path), H5Tclose};
+    const std::string what = name_ + ": dataset " + path;
     if (H5Tget_class(stored.id()) != H5T_STRING)
-        throw DataError(name_ + ": dataset " + path + " holds " + describe_type(stored.id()) +
-                        ", expected strings");
+        throw DataError(what + " holds " + describe_type(stored.id()) + ", expected strings");
+    // The shape is checked before anything is read: a 2-D table read into a 1-D buffer would
+    // overrun it.
+    if (ds.dimensions() != 1) {
+        Handle space{checked(H5Dget_space(d.id()), "H5Dget_space " + path), H5Sclose};
+        throw DataError(what + " is " + describe_space(space.id()) +
+                        ", expected a 1-D table of strings (one name per entry); store it as a 1-D dataset");
+    }
+    const bool variable = is_variable_string(stored.id());
     const std::uint64_t n = ds.rows();
+    const std::size_t width = variable ? 0 : H5Tget_size(stored.id());
+    if (n > kMaxStringRows || width > kMaxStringBytes)
+        throw DataError(what + " declares " + std::to_string(n) + " strings of " +
+                        (variable ? std::string("variable length") : std::to_string(width) + " bytes") +
+                        ", expected at most " + std::to_string(kMaxStringRows) + " strings of at most " +
+                        std::to_string(kMaxStringBytes) + " bytes; the file is damaged or not an Engage base");
+    ds.expect_stored(bytes_);
     std::vector<std::string> out(n);
     if (n == 0) return out;
-    if (is_variable_string(stored.id())) {
+    if (variable) {
         Handle mem = memory_string_type(stored.id(), true, 0);
         std::vector<char*> ptrs(n, nullptr);
         checked_status(H5Dread(d.id(), mem.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
@@ -288,17 +400,23 @@ std::vector<std::string> File::read_strings(const std::string& path) const {
             out[i] = ptrs[i] ? ptrs[i] : "";
             H5free_memory(ptrs[i]);
         }
-        return out;
+    } else {
+        Handle mem = memory_string_type(stored.id(), false, width);
+        std::vector<char> buf(n * width);
+        checked_status(H5Dread(d.id(), mem.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()),
+                       "reading " + path);
+        for (std::uint64_t i = 0; i < n; ++i) {
+            const char* s = buf.data() + i * width;
+            out[i].assign(s, strnlen(s, width));
+        }
     }
-    const std::size_t width = H5Tget_size(stored.id());
-    Handle mem = memory_string_type(stored.id(), false, width);
-    std::vector<char> buf(n * width);
-    checked_status(H5Dread(d.id(), mem.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()),
-                   "reading " + path);
-    for (std::uint64_t i = 0; i < n; ++i) {
-        const char* s = buf.data() + i * width;
-        out[i].assign(s, strnlen(s, width));
-    }
+    for (std::uint64_t i = 0; i < n; ++i)
+        if (const auto at = invalid_utf8_at(out[i]); at != std::string::npos) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "0x%02X", unsigned(static_cast<unsigned char>(out[i][at])));
+            throw DataError(what + " row " + std::to_string(i) + " (0-based): byte " + std::to_string(at) +
+                            " (" + hex + ") is not valid UTF-8; names must be UTF-8 (or ASCII): re-encode them");
+        }
     return out;
 }
 
@@ -334,6 +452,11 @@ std::optional<std::string> File::read_string_attribute(const std::string& object
     if (H5Tget_class(stored.id()) != H5T_STRING)
         throw DataError(name_ + ": attribute " + name + " of " + object + " holds " +
                         describe_type(stored.id()) + ", expected a string");
+    expect_scalar(a.id(), object, name, "one string");
+    if (!is_variable_string(stored.id()) && H5Tget_size(stored.id()) > kMaxStringBytes)
+        throw DataError(name_ + ": attribute " + name + " of " + object + " is a string of " +
+                        std::to_string(H5Tget_size(stored.id())) + " bytes, expected at most " +
+                        std::to_string(kMaxStringBytes));
     if (is_variable_string(stored.id())) {
         Handle mem = memory_string_type(stored.id(), true, 0);
         char* p = nullptr;
@@ -361,14 +484,62 @@ std::optional<std::int64_t> File::read_int_attribute(const std::string& object,
     if (H5Tget_class(stored.id()) != H5T_INTEGER)
         throw DataError(name_ + ": attribute " + name + " of " + object + " holds " +
                         describe_type(stored.id()) + ", expected an integer");
+    expect_scalar(a.id(), object, name, "one integer");
+    if (H5Tget_size(stored.id()) == 8 && H5Tget_sign(stored.id()) == H5T_SGN_NONE) {
+        std::uint64_t u = 0;  // HDF5 would clip a value above INT64_MAX silently
+        checked_status(H5Aread(a.id(), H5T_NATIVE_UINT64, &u), "reading attribute " + name);
+        if (u > std::uint64_t(INT64_MAX))
+            throw DataError(name_ + ": attribute " + name + " of " + object + " is " + std::to_string(u) +
+                            ", above the largest 64-bit signed integer; store a signed 64-bit integer");
+    }
     std::int64_t v = 0;
     checked_status(H5Aread(a.id(), H5T_NATIVE_INT64, &v), "reading attribute " + name);
     return v;
 }
 
+void File::expect_scalar(hid_t attribute, const std::string& object, const std::string& name,
+                         const char* expected) const {
+    Handle space{checked(H5Aget_space(attribute), "H5Aget_space " + name), H5Sclose};
+    const H5S_class_t cls = H5Sget_simple_extent_type(space.id());
+    // A 1-element 1-D array is what some tools write for a single value: it is one value too.
+    if (cls == H5S_SCALAR || (cls == H5S_SIMPLE && H5Sget_simple_extent_npoints(space.id()) == 1)) return;
+    throw DataError(name_ + ": attribute " + name + " of " + object + " is " + describe_space(space.id()) +
+                    ", expected " + expected + " (a scalar attribute); rewrite it as a single value "
+                    "(h5py: f[\"" + object + "\"].attrs[\"" + name + "\"] = value; see docs/data-format.md)");
+}
+
 void File::close() {
     if (!h_) return;
+    // Flush first: a flush that fails (a full disk) leaves the file open and owned here, so that
+    // the job can abandon it (io::StagedFile::abandon) and the destructor close it. An H5Fclose
+    // that fails leaves HDF5 a half-closed file, which it crashes on at MPI_Finalize.
+    errno = 0;
+    const herr_t status = H5Fflush(h_.id(), H5F_SCOPE_LOCAL);
+    agree_on_write(comm_, status, errno, name_, name_ + ": writing its metadata");
     checked_status(H5Fclose(h_.release()), "closing " + name_);
+}
+
+void agree_on_write(MPI_Comm comm, herr_t status, int error, const std::string& file, const std::string& what) {
+    // [failed anywhere, the largest errno of a failed rank]: every rank words the same error.
+    const int mine[2] = {status < 0 ? 1 : 0, status < 0 ? error : 0};
+    int all[2] = {mine[0], mine[1]};
+    if (comm != MPI_COMM_NULL && MPI_Allreduce(mine, all, 2, MPI_INT, MPI_MAX, comm) != MPI_SUCCESS)
+        throw IoError(what + ": MPI_Allreduce failed after the write");
+    if (all[0]) write_failed(all[1], file, what);
+}
+
+void write_failed(int error, const std::string& file, const std::string& what) {
+    // MPI-IO (OMPIO) does not keep errno: a full file system is recognised by its free space.
+    if (error == 0) {
+        struct statvfs fs {};
+        const auto dir = std::filesystem::path(file).parent_path();
+        if (::statvfs(dir.empty() ? "." : dir.c_str(), &fs) == 0 && std::uint64_t(fs.f_bavail) * fs.f_frsize < (64u << 10))
+            error = ENOSPC;
+    }
+    const std::string cause = innermost_error();
+    H5Eclear2(H5E_DEFAULT);
+    throw IoError(what + " failed" + (error ? ": " + std::string(std::strerror(error)) : std::string()) +
+                  "; free space or choose another --output (HDF5: " + cause + ")");
 }
 
 }  // namespace engage::io::h5

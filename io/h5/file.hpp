@@ -11,15 +11,28 @@
 #include <string>
 #include <vector>
 
+#include <mpi.h>
+
 #include "io/h5/h5.hpp"
 
 namespace engage::mpi { class Comm; }
 
 namespace engage::io::h5 {
 
+// Throws IoError "<what> failed: <strerror(error)>; free space or choose another --output
+// (HDF5: <innermost cause>)": one line naming the file and the system's reason. `error` 0 (MPI-IO
+// does not keep errno) is taken as ENOSPC when the file system of `file` has no room left.
+[[noreturn]] void write_failed(int error, const std::string& file, const std::string& what);
+
+// After a collective HDF5 call: every rank of `comm` learns whether any failed (`status` < 0
+// here, with errno `error`), and all throw together (write_failed), so that no rank goes on into
+// the next collective while another has left. Collective.
+void agree_on_write(MPI_Comm comm, herr_t status, int error, const std::string& file, const std::string& what);
+
 class Dataset {
 public:
-    Dataset(Handle h, std::string file, std::string path, hid_t collective_xfer);
+    // `comm`: the file's communicator, over which collective writes agree on their outcome.
+    Dataset(Handle h, std::string file, std::string path, hid_t collective_xfer, MPI_Comm comm = MPI_COMM_NULL);
 
     const std::string& path() const noexcept { return path_; }
     std::uint64_t rows() const noexcept { return rows_; }
@@ -29,6 +42,11 @@ public:
     // Throws DataError naming the file and dataset unless the stored type is T's class, sign
     // and size, and the dataset has `dims` dimensions.
     template <class T> void expect(int dims = 1) const { expect_type(native_type<T>(), dims); }
+    // Throws DataError naming the file and dataset when the file cannot hold what the dataset
+    // declares: its stored bytes beyond `file_bytes` (a truncated file), or far fewer stored
+    // bytes than its rows need even at deflate's best ratio (a damaged or forged size). Call it
+    // before allocating anything sized by rows().
+    void expect_stored(std::uint64_t file_bytes) const;
     // Throws DataError unless the dataset has `rows` rows.
     void expect_rows(std::uint64_t rows, const std::string& why) const;
 
@@ -58,6 +76,7 @@ private:
     Handle h_;
     std::string file_, path_;
     hid_t xfer_;
+    MPI_Comm comm_ = MPI_COMM_NULL;
     int dims_ = 1;
     std::uint64_t rows_ = 0, cols_ = 1;
 };
@@ -75,6 +94,8 @@ public:
     static File reopen(const mpi::Comm& comm, const std::string& path);
 
     const std::string& name() const noexcept { return name_; }
+    // The file's size in bytes when opened (open() only; UINT64_MAX when unknown).
+    std::uint64_t bytes() const noexcept { return bytes_; }
     bool exists(const std::string& path) const;
     // Throws DataError naming the missing dataset.
     Dataset dataset(const std::string& path) const;
@@ -110,9 +131,13 @@ public:
 
     // Collective: a fixed-length string dataset (rank 0's values; the same on every rank).
     void write_strings(const std::string& path, const std::vector<std::string>& values);
+    // Checks, before reading, that the table is 1-D, of strings, of a plausible size; then that
+    // every entry is valid UTF-8. Throws DataError naming the file, dataset and row.
     std::vector<std::string> read_strings(const std::string& path) const;
 
     // Collective (every rank writes the same value). On the root group when object is "/".
+    // The readers check the attribute's class and that it holds one value (a scalar, or an array
+    // of one element) before reading; DataError otherwise.
     void write_attribute(const std::string& object, const std::string& name, const std::string& v);
     void write_attribute(const std::string& object, const std::string& name, std::int64_t v);
     std::optional<std::string> read_string_attribute(const std::string& object,
@@ -124,12 +149,14 @@ public:
     void close();
 
 private:
-    File(Handle h, std::string name, Handle xfer, int rank);
+    File(Handle h, std::string name, Handle xfer, int rank, MPI_Comm comm);
     Dataset create_raw(hid_t type, const std::string& path, std::uint64_t rows,
                        std::uint64_t cols, std::uint64_t chunk_rows, Compression c);
     Dataset create_contiguous_raw(hid_t type, const std::string& path, std::uint64_t rows,
                                   std::uint64_t cols);
     Dataset existing_column(const std::string& path, std::uint64_t rows, std::uint64_t cols) const;
+    void expect_scalar(hid_t attribute, const std::string& object, const std::string& name,
+                       const char* expected) const;
     // Collective: the dataset `path` (intermediate groups created) of `space` and `dcpl`.
     Dataset create_dataset(hid_t type, const std::string& path, hid_t space, hid_t dcpl);
 
@@ -137,7 +164,9 @@ private:
     std::string name_;
     Handle xfer_;  // collective data transfer property list
     int rank_ = 0;
+    MPI_Comm comm_ = MPI_COMM_NULL;
     bool reopened_ = false;
+    std::uint64_t bytes_ = UINT64_MAX;
 };
 
 }  // namespace engage::io::h5

@@ -13,6 +13,19 @@ herr_t collect_frame(unsigned n, const H5E_error2_t* e, void* data) {
 }
 }  // namespace
 
+namespace {
+herr_t keep_innermost(unsigned, const H5E_error2_t* e, void* data) {
+    *static_cast<std::string*>(data) = std::string(e->func_name ? e->func_name : "?") + ": " + (e->desc ? e->desc : "");
+    return 0;
+}
+}  // namespace
+
+std::string innermost_error() {
+    std::string out;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, keep_innermost, &out);
+    return out;
+}
+
 std::string error_stack() {
     std::string out;
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_frame, &out);

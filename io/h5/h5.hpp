@@ -13,6 +13,9 @@ namespace engage::io::h5 {
 // The HDF5 error stack of the calling thread, one line per frame ("" when empty).
 std::string error_stack();
 
+// The innermost frame of that stack, "function: description" ("" when empty): the cause.
+std::string innermost_error();
+
 // Throws IoError("<what>: <stack>") when the id or status is negative.
 hid_t checked(hid_t id, const std::string& what);
 void checked_status(herr_t status, const std::string& what);

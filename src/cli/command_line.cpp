@@ -4,7 +4,10 @@
 
 #include <boost/program_options.hpp>
 
+#include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "core/dates.hpp"
@@ -14,8 +17,42 @@
 namespace engage::cli {
 
 namespace po = boost::program_options;
+namespace fs = std::filesystem;
 
 namespace {
+
+constexpr std::uint64_t kMaxCustomers = 1ull << 40;
+constexpr std::uint64_t kMaxShardRows = 1ull << 40;
+
+// The output file of generate or import: not a directory, not the input (`input`, "" if none).
+// The directory that holds it is checked when the job starts (io::StagedFile).
+void check_output_file(const char* command, const std::string& output, const std::string& input) {
+    std::error_code ec;
+    if (output.empty() || output.back() == '/' || fs::is_directory(output, ec))
+        throw ConfigError(std::string("engage ") + command + ": --output " + output +
+                          " is a directory; give the path of the HDF5 file to write, e.g. " +
+                          (output.empty() ? std::string("base.h5") : (fs::path(output) / "base.h5").string()));
+    if (!input.empty() && (fs::equivalent(input, output, ec) ||
+                           fs::weakly_canonical(input, ec) == fs::weakly_canonical(output, ec)))
+        throw ConfigError(std::string("engage ") + command + ": --output " + output +
+                          " is the input " + input + "; writing it would replace the input; choose another --output");
+}
+
+// The output directory of score: not the root directory, not an existing file, and not a
+// directory whose customers.h5 is the input.
+void check_output_dir(const std::string& output, const std::string& input) {
+    std::error_code ec;
+    const fs::path dir = fs::weakly_canonical(fs::absolute(output, ec), ec);
+    if (output.empty() || dir == dir.root_path())
+        throw ConfigError("engage score: --output " + output + " is the root directory; give a directory of "
+                          "its own for the results (e.g. --output results)");
+    if (fs::exists(output, ec) && !fs::is_directory(output, ec))
+        throw ConfigError("engage score: --output " + output + " exists and is not a directory; give a "
+                          "directory for the results (it is created if missing)");
+    if (fs::equivalent(input, fs::path(output) / "customers.h5", ec))
+        throw ConfigError("engage score: --input " + input + " is the customers.h5 that --output " + output +
+                          " would replace; score into another directory");
+}
 
 const char* kUsage =
     "usage: engage COMMAND [OPTIONS]\n"
@@ -77,11 +114,55 @@ void at_least(const char* option, T value, T minimum) {
                           std::to_string(minimum));
 }
 
+// `value` in [minimum, maximum]; `why` says where the maximum comes from.
+template <class T>
+void in_range(const char* option, T value, T minimum, T maximum, const char* why) {
+    at_least(option, value, minimum);
+    if (value > maximum)
+        throw ConfigError(std::string("--") + option + " " + std::to_string(value) + ": must be at most " +
+                          std::to_string(maximum) + " (" + why + ")");
+}
+
+std::string trim(const std::string& s) {
+    const auto a = s.find_first_not_of(" \t\r\n");
+    if (a == std::string::npos) return {};
+    return s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1);
+}
+
+// Checks the values of numeric options as written, before Boost converts them: its lexical_cast
+// reads "-1" into an unsigned option as 2^64 - 1, and a float option accepts inf and nan.
+// `where` names the source ("" for the command line, "FILE: key " for a configuration file).
+void check_numbers(const po::parsed_options& parsed, const std::string& where) {
+    for (const auto& opt : parsed.options) {
+        if (opt.unregistered || !parsed.description) continue;
+        const auto* d = parsed.description->find_nothrow(opt.string_key, false);
+        if (!d) continue;
+        const auto* sem = d->semantic().get();
+        const bool is_unsigned = dynamic_cast<const po::typed_value<std::uint64_t>*>(sem) ||
+                                 dynamic_cast<const po::typed_value<std::uint32_t>*>(sem);
+        const bool is_float = dynamic_cast<const po::typed_value<double>*>(sem);
+        const std::string name = where.empty() ? "--" + opt.string_key : where + opt.string_key;
+        for (const auto& raw : opt.value) {
+            const std::string v = trim(raw);
+            if (is_unsigned && !v.empty() && v[0] == '-')
+                throw ConfigError(name + " " + v + ": must be a whole number >= 0; negative values are not allowed");
+            if (is_float) {
+                char* end = nullptr;
+                const double x = std::strtod(v.c_str(), &end);
+                if (end != v.c_str() && !*end && !std::isfinite(x))
+                    throw ConfigError(name + " " + v + ": must be a finite number (not inf or nan)");
+            }
+        }
+    }
+}
+
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& d,
                         const std::string& command) {
     po::variables_map vm;
     try {
-        po::store(po::command_line_parser(args).options(d).run(), vm);
+        const auto parsed = po::command_line_parser(args).options(d).run();
+        check_numbers(parsed, "");
+        po::store(parsed, vm);
         po::notify(vm);
     } catch (const po::error& e) {
         throw ConfigError(std::string("engage ") + command + ": " + e.what() + "; see engage " + command +
@@ -110,13 +191,25 @@ Command parse_generate(const std::vector<std::string>& args) {
     if (vm.count("help")) return HelpRequest{help_of("generate", d)};
     require(vm, "customers", "generate");
     require(vm, "output", "generate");
-    at_least<std::uint64_t>("customers", s.customers, 1);
-    at_least<double>("mean-interactions", s.mean_interactions, 0.0);
-    at_least<std::uint32_t>("business-units", s.business_units, 1);
-    at_least<std::uint32_t>("regions-per-unit", s.regions_per_unit, 1);
+    in_range<std::uint64_t>("customers", s.customers, 1, kMaxCustomers, "2^40 customers");
+    in_range<double>("mean-interactions", s.mean_interactions, 0.0, 1e5, "interactions per customer on average");
+    in_range<std::uint32_t>("business-units", s.business_units, 1, 1000, "the report has one group per unit");
+    in_range<std::uint32_t>("regions-per-unit", s.regions_per_unit, 1, 1000, "regions of one business unit");
     at_least<std::uint32_t>("customers-per-rm", s.customers_per_rm, 1);
-    at_least<kernels::Day>("history-days", s.history_days, 1);
-    if (!parse_iso_date(o.epoch)) throw ConfigError("--epoch " + o.epoch + ": expected a date YYYY-MM-DD");
+    in_range<kernels::Day>("history-days", s.history_days, 1, 36600, "100 years");
+    const auto epoch = parse_iso_date(o.epoch);
+    if (!epoch) throw ConfigError("--epoch " + o.epoch + ": expected a date YYYY-MM-DD");
+    if (*epoch + s.history_days > *parse_iso_date("9999-12-31"))
+        throw ConfigError("--epoch " + o.epoch + " with --history-days " + std::to_string(s.history_days) +
+                          ": the history would end after 9999-12-31; choose an earlier epoch");
+    // The names of the hierarchy are tables the reader accepts up to 2^24 entries each.
+    const std::uint64_t regions = std::uint64_t(s.business_units) * s.regions_per_unit;
+    const std::uint64_t rms = std::max(regions, (s.customers + s.customers_per_rm - 1) / s.customers_per_rm);
+    if (rms > (1u << 24))
+        throw ConfigError("--customers " + std::to_string(s.customers) + " with --customers-per-rm " +
+                          std::to_string(s.customers_per_rm) + ": " + std::to_string(rms) +
+                          " relationship managers, at most 16777216; raise --customers-per-rm");
+    check_output_file("generate", o.output, "");
     return o;
 }
 
@@ -159,14 +252,24 @@ Command parse_score(const std::vector<std::string>& args) {
     all.add(cmd).add(scoring);
     po::variables_map vm, command_line;  // command_line: what the command line alone set, for messages
     try {
-        po::store(po::command_line_parser(args).options(all).run(), vm);
+        const auto parsed = po::command_line_parser(args).options(all).run();
+        check_numbers(parsed, "");
+        po::store(parsed, vm);
         command_line = vm;
         if (vm.count("config")) {
             const std::string path = vm["config"].as<std::string>();
-            std::ifstream in(path);
-            if (!in) throw ConfigError("--config " + path + ": cannot open the configuration file");
+            std::error_code ec;
+            if (fs::is_directory(path, ec))
+                throw ConfigError("--config " + path + ": is a directory; give the configuration file (key = value lines)");
+            std::ifstream file(path, std::ios::binary);
+            if (!file) throw ConfigError("--config " + path + ": cannot open the configuration file");
+            std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+            if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);  // a UTF-8 byte order mark (Windows editors)
+            std::istringstream in(text);
             try {
-                po::store(po::parse_config_file(in, scoring, false), vm);
+                const auto from_file = po::parse_config_file(in, scoring, false);
+                check_numbers(from_file, path + ": key ");
+                po::store(from_file, vm);
             } catch (const po::unknown_option& e) {
                 throw ConfigError(path + ": unknown key \"" + e.get_option_name() + "\"; " +
                                   known_keys(scoring, e.get_option_name()));
@@ -184,8 +287,9 @@ Command parse_score(const std::vector<std::string>& args) {
     require(vm, "output", "score");
     at_least<std::int64_t>("window-days", o.window_days, 1);
     if (o.window_days > 36600) throw ConfigError("--window-days " + std::to_string(o.window_days) + ": at most 36600 (100 years)");
-    at_least<std::uint64_t>("shard-interactions", o.shards.interactions, 1);
-    at_least<std::uint64_t>("shard-customers", o.shards.customers, 1);
+    in_range<std::uint64_t>("shard-interactions", o.shards.interactions, 1, kMaxShardRows, "2^40");
+    in_range<std::uint64_t>("shard-customers", o.shards.customers, 1, kMaxShardRows, "2^40");
+    check_output_dir(o.output, o.input);
     o.memory_per_rank = parse_memory("--memory-per-rank", memory);
     if (!o.as_of.empty() && !parse_iso_date(o.as_of))
         throw ConfigError("--as-of " + o.as_of + ": expected a date YYYY-MM-DD");
@@ -215,10 +319,10 @@ Command parse_score(const std::vector<std::string>& args) {
     const auto unit = kernels::parse_cohort_unit(cohort_unit);
     if (!unit) throw ConfigError("--cohort " + cohort_unit + ": allowed: week, month, quarter");
     rt.cohort_unit = *unit;
-    at_least<std::int32_t>("holdout-days", rt.holdout_days, 0);
-    at_least<std::int32_t>("churn-days", rt.churn_days, 1);
-    at_least<std::int32_t>("cohort-periods", rt.cohort_periods, 1);
-    at_least<std::int32_t>("horizon-weeks", rt.horizon_weeks, 1);
+    in_range<std::int32_t>("holdout-days", rt.holdout_days, 0, 36600, "100 years");
+    in_range<std::int32_t>("churn-days", rt.churn_days, 1, 36600, "100 years");
+    in_range<std::int32_t>("cohort-periods", rt.cohort_periods, 1, 1200, "100 years of months");
+    in_range<std::int32_t>("horizon-weeks", rt.horizon_weeks, 1, 5200, "100 years");
     if (!(rt.annual_discount_rate >= 0 && rt.annual_discount_rate < 10))
         throw ConfigError("--discount-rate " + std::to_string(rt.annual_discount_rate) + ": allowed: 0 to 10 (a yearly rate, 0.1 = 10 %)");
     return o;
@@ -228,6 +332,7 @@ Command parse_import(const std::vector<std::string>& args) {
     jobs::ImportOptions o;
     auto& c = o.csv;
     std::string separator = "auto", header = "auto", date_format = "auto";
+    std::string min_date = "1900-01-01", max_date = "2199-12-31";
     po::options_description d("engage import options");
     d.add_options()
         ("help,h", "show this help")
@@ -242,6 +347,8 @@ Command parse_import(const std::vector<std::string>& args) {
         ("date-format", po::value(&date_format)->default_value(date_format), "auto (YYYYMMDD or YYYY-MM-DD), YYYYMMDD, YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY")
         ("merge-same-day", po::bool_switch(&o.merge_same_day), "sum each customer's purchases of one day into one purchase (the CDNOW convention); rows of other channels are kept")
         ("epoch", po::value(&o.epoch), "day 0 of the times, YYYY-MM-DD, on or before the first transaction (default: January 1st of its year)")
+        ("min-date", po::value(&min_date)->default_value(min_date), "earliest plausible transaction date, YYYY-MM-DD: rows dated before it are reported and skipped (a mistyped year)")
+        ("max-date", po::value(&max_date)->default_value(max_date), "latest plausible transaction date, YYYY-MM-DD: rows dated after it are reported and skipped")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress or summary (bad rows are still reported)");
     const auto vm = parse(args, d, "import");
     if (vm.count("help")) return HelpRequest{help_of("import", d)};
@@ -258,7 +365,14 @@ Command parse_import(const std::vector<std::string>& args) {
         throw ConfigError("--date-format " + date_format + ": expected auto, YYYYMMDD, YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY");
     c.date_format = *format;
     io::check_columns(c);
+    const auto lo = parse_iso_date(min_date), hi = parse_iso_date(max_date);
+    if (!lo) throw ConfigError("--min-date " + min_date + ": expected a date YYYY-MM-DD");
+    if (!hi) throw ConfigError("--max-date " + max_date + ": expected a date YYYY-MM-DD");
+    if (*lo > *hi) throw ConfigError("--min-date " + min_date + " is after --max-date " + max_date);
+    c.min_unix_day = *lo;
+    c.max_unix_day = *hi;
     if (!o.epoch.empty() && !parse_iso_date(o.epoch)) throw ConfigError("--epoch " + o.epoch + ": expected a date YYYY-MM-DD");
+    check_output_file("import", o.output, o.transactions);
     return o;
 }
 
