@@ -73,6 +73,7 @@ RevenueScores::RevenueScores(std::size_t managers, const std::array<double, 3>& 
 
 void RevenueScores::add(std::uint32_t manager, const RevenueObservation& o) noexcept {
     const double e = o.y - (b_[0] * o.x[0] + b_[1] * o.x[1] + b_[2] * o.x[2]);
+    if (!std::isfinite(e)) return;  // no fit (singular X'X): nothing to sum, result() says so
     std::int64_t* w = &words_[std::size_t(manager) * 4];
     w[0] += 1;
     for (int i = 0; i < 3; ++i) w[1 + i] += std::llround(std::ldexp(o.x[i] * e, kQuantumBits));
