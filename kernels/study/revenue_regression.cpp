@@ -1,5 +1,7 @@
 #include "study/revenue_regression.hpp"
 
+#include "stats/cholesky.hpp"
+
 namespace engage::kernels {
 
 namespace {
@@ -16,22 +18,20 @@ Matrix nan_matrix() {
     return m;
 }
 
-// The inverse of a symmetric positive definite matrix by its adjugate (3 x 3: exact enough, and
-// the same bits on every rank); NaN when the determinant is not positive relative to its scale.
+// The inverse of X'X by its Cholesky factors (kernels/stats/cholesky.hpp), column by column;
+// NaN when it is singular up to rounding.
 Matrix inverse_of(const Matrix& a) {
-    Matrix c;
-    c[0][0] = a[1][1] * a[2][2] - a[1][2] * a[2][1];
-    c[0][1] = a[0][2] * a[2][1] - a[0][1] * a[2][2];
-    c[0][2] = a[0][1] * a[1][2] - a[0][2] * a[1][1];
-    c[1][1] = a[0][0] * a[2][2] - a[0][2] * a[2][0];
-    c[1][2] = a[0][2] * a[1][0] - a[0][0] * a[1][2];
-    c[2][2] = a[0][0] * a[1][1] - a[0][1] * a[1][0];
-    const double det = a[0][0] * c[0][0] + a[0][1] * c[0][1] + a[0][2] * c[0][2];
-    const double scale = std::fabs(a[0][0] * a[1][1] * a[2][2]);
-    if (!(det > 1e-12 * scale) || !std::isfinite(det)) return nan_matrix();
-    Matrix inv;
+    std::vector<double> l(9);
     for (int i = 0; i < 3; ++i)
-        for (int j = i; j < 3; ++j) inv[i][j] = inv[j][i] = c[i][j] / det;
+        for (int j = 0; j < 3; ++j) l[std::size_t(i * 3 + j)] = a[i][j];
+    if (!cholesky_factor(l, 3, 1e-12)) return nan_matrix();
+    Matrix inv;
+    for (int j = 0; j < 3; ++j) {
+        double e[3] = {0, 0, 0}, column[3];
+        e[j] = 1;
+        cholesky_solve_factored(l, 3, e, column);
+        for (int i = 0; i < 3; ++i) inv[i][j] = column[i];
+    }
     return inv;
 }
 
