@@ -14,7 +14,7 @@ void LogisticFit::step(const mpi::Comm& comm) {
     if (!fitting) return;
     mpi::allreduce_state(comm, sums);
     try {
-        if (kernels::newton_step(sums, kLogisticPenalty, model) < kNewtonTolerance) model.converged = true;
+        if (kernels::newton_step(sums, lambda, model) < kNewtonTolerance) model.converged = true;
     } catch (const std::runtime_error& e) {
         unavailable = e.what();
     }
@@ -29,7 +29,7 @@ void LogisticFit::step(const mpi::Comm& comm) {
 
 void LogisticFit::save(io::StateWriter& out) {
     out.vector(std::span<const std::int64_t>(sums.sum_words()));
-    for (const auto* v : {&model.mean, &model.scale, &model.beta, &model.se}) out.vector(*v);
+    for (const auto* v : {&model.mean, &model.scale, &model.beta, &model.se, &model.covariance}) out.vector(*v);
     out.value(model.iterations);
     out.value(model.converged);
     out.value(model.log_likelihood);
@@ -40,7 +40,7 @@ void LogisticFit::save(io::StateWriter& out) {
 
 void LogisticFit::restore(io::StateReader& in) {
     in.fixed(sums.sum_words());
-    for (auto* v : {&model.mean, &model.scale, &model.beta, &model.se}) in.vector(*v);
+    for (auto* v : {&model.mean, &model.scale, &model.beta, &model.se, &model.covariance}) in.vector(*v);
     model.iterations = in.value<int>();
     model.converged = in.value<bool>();
     model.log_likelihood = in.value<double>();
@@ -69,8 +69,10 @@ void BaselineStage::fold(const io::CustomerShard& shard, std::int64_t) {
 #pragma omp parallel for schedule(static)
     for (std::int64_t k = 0; k < n; ++k)
         shard_[std::size_t(k)] = kernels::baseline_customer(view, std::size_t(k), date_.run.kinds, train, now);
-    for (const auto& c : shard_)
+    for (const auto& c : shard_) {
         if (c.train_at_risk) moments_.add(c.train, c.train_retained);
+        if (date_.main && c.at_risk) attrition_moments_.add(c.now, !c.retained);
+    }
     customers_->append(shard_);
 }
 
@@ -85,6 +87,30 @@ void BaselineStage::add_training(std::span<const kernels::BaselineCustomer> cust
         if (calibrated_.fitting) calibrated_.sums.add(calibrated_.model, dimensions, c.train_retained);
         if (nested_.fitting) nested_.sums.add(nested_.model, kernels::nested_features(c.train, dimensions), c.train_retained);
     }
+}
+
+void BaselineStage::add_attrition(std::span<const kernels::BaselineCustomer> customers,
+                                  std::span<const kernels::BaselineScores> scores, bool count) {
+    if (!count && !attrition_.fitting && !attrition_scores_) return;
+    for (std::size_t i = 0; i < customers.size(); ++i) {
+        const auto& c = customers[i];
+        const auto& s = scores[i];
+        if (!s.acquired || !c.at_risk) continue;
+        const auto x = kernels::attrition_features(s.engaged, c.now);
+        if (count) {
+            attrition_counts_[0] += 1;
+            attrition_counts_[1] += s.engaged;
+            attrition_counts_[2] += !c.retained;
+            attrition_counts_[3] += s.engaged && !c.retained;
+        }
+        if (attrition_.fitting) attrition_.sums.add(attrition_.model, x, !c.retained);
+        else if (attrition_scores_) attrition_scores_->add(s.rm, x, !c.retained);
+    }
+}
+
+void BaselineStage::make_attrition_scores() {
+    attrition_scores_ = std::make_unique<kernels::AttritionScores>(date_.run.meta->rm_names.size(), attrition_.model,
+                                                                   attrition_counts_[0]);
 }
 
 void BaselineStage::take_keys() {
@@ -125,8 +151,21 @@ void BaselineStage::take_result() {
         if (r.available(int(Baseline::rfm)))
             r.calibrated_vs_rfm = paired_auc_test(paired_, tables_, int(Baseline::calibrated), int(Baseline::rfm));
     }
-    if (r.available(int(Baseline::rfm_dimensions)) && r.available(int(Baseline::rfm)))
-        r.rfm_dimensions_vs_rfm = paired_auc_test(paired_, tables_, int(Baseline::rfm_dimensions), int(Baseline::rfm));
+    if (r.available(int(Baseline::rfm_dimensions))) {
+        if (r.available(int(Baseline::rfm)))
+            r.rfm_dimensions_vs_rfm = paired_auc_test(paired_, tables_, int(Baseline::rfm_dimensions), int(Baseline::rfm));
+        if (const int best = r.best_baseline(); best > 0)
+            r.rfm_dimensions_vs_best = paired_auc_test(paired_, tables_, int(Baseline::rfm_dimensions), best);
+    }
+    r.attrition_attempted = date_.main;
+    r.attrition_unavailable = attrition_.unavailable;
+    if (attrition_scores_) r.attrition = attrition_scores_->result(attrition_counts_);
+    else {
+        r.attrition.customers = attrition_counts_[0];
+        r.attrition.engaged = attrition_counts_[1];
+        r.attrition.churned = attrition_counts_[2];
+        r.attrition.churned_engaged = attrition_counts_[3];
+    }
     out_->push_back({date_.as_of, std::move(r)});
 }
 
@@ -169,6 +208,20 @@ void BaselineStage::finish(const mpi::Comm& comm, int step) {
                 nested_.unavailable = "RFM is not fitted: " + rfm_.unavailable;
             }
         }
+        if (date_.main) {
+            mpi::allreduce_state(comm, attrition_moments_);
+            std::string& no = attrition_.unavailable;
+            if (attrition_moments_.rows() < kMinTrainingCustomers)
+                no = std::to_string(attrition_moments_.rows()) + " customers at risk (at least " +
+                     std::to_string(kMinTrainingCustomers) + " needed)";
+            for (int j = 0; no.empty() && j < kRfmFeatures; ++j)
+                if (!(attrition_moments_.sd(j) > 0))
+                    no = std::string("the feature ") + kRfmFeatureNames[j] + " is constant among the customers at risk";
+            if (no.empty()) {
+                attrition_.model = start_attrition(attrition_moments_);
+                attrition_.fitting = true;
+            }
+        }
         phase_ = Phase::join;
         return;
     }
@@ -184,13 +237,26 @@ void BaselineStage::finish(const mpi::Comm& comm, int step) {
                                      std::to_string(k) + " of them retained: too few or one class only";
                 }
         }
+        if (phase_ == Phase::join && date_.main) {
+            comm.allreduce_sum(std::span<std::int64_t>(attrition_counts_));
+            const auto& c = attrition_counts_;
+            if (attrition_.fitting && (c[1] == 0 || c[1] == c[0] || c[2] == 0 || c[2] == c[0])) {
+                attrition_.fitting = false;
+                attrition_.unavailable = std::to_string(c[0]) + " customers at risk, " + std::to_string(c[1]) +
+                                         " of them engaged and " + std::to_string(c[2]) +
+                                         " churned: both groups and both outcomes are needed";
+            }
+        }
         rfm_.step(comm);
         calibrated_.step(comm);
         nested_.step(comm);
-        phase_ = rfm_.fitting || calibrated_.fitting || nested_.fitting ? Phase::fit : Phase::keys;
+        attrition_.step(comm);
+        phase_ = rfm_.fitting || calibrated_.fitting || nested_.fitting || attrition_.fitting ? Phase::fit : Phase::keys;
+        if (phase_ == Phase::keys && attrition_.fitted) make_attrition_scores();
     } else if (phase_ == Phase::keys) {
         mpi::allreduce_state(comm, keys_);
         comm.allreduce_sum(std::span<std::int64_t>(counts_));
+        if (attrition_scores_) mpi::reduce_state(comm, *attrition_scores_);
         take_keys();
         phase_ = Phase::test;
     } else if (phase_ == Phase::test) {
@@ -219,6 +285,9 @@ void BaselineStage::sweep(int, std::size_t block) {
             s.p_alive = calibrated ? date_.predictions[i].p_alive : 0.0f;
             s.acquired = date_.scored[i].now.acquired;
             s.calibrated = calibrated;
+            const kernels::Tier tier = date_.scored[i].now.tier;
+            s.engaged = s.acquired && (tier == kernels::Tier::fully_engaged || tier == kernels::Tier::engaged);
+            s.rm = date_.records[i].rm;
             for (int d = 0; d < kDimensions; ++d) s.now[std::size_t(d)] = float(date_.scored[i].now.dimension[std::size_t(d)]);
             if (train_) {
                 s.train_acquired = train_->scored[i].now.acquired;
@@ -232,13 +301,16 @@ void BaselineStage::sweep(int, std::size_t block) {
         }
         scores_->append(joined_);
         add_training(customers, joined_);
+        if (date_.main) add_attrition(customers, joined_, true);
         return;
     }
     const auto scores = scores_->block(block, scratch_scores_);
     if (phase_ == Phase::fit) {
         add_training(customers, scores);
+        add_attrition(customers, scores, false);
         return;
     }
+    if (phase_ == Phase::keys) add_attrition(customers, scores, false);
     std::array<std::uint16_t, kBaselinePredictors> keys;
     for (std::size_t i = 0; i < customers.size(); ++i) {
         if (!baseline_keys(customers[i], scores[i], model(rfm_), model(calibrated_), model(nested_), keys)) continue;
@@ -261,6 +333,10 @@ void BaselineStage::save(io::StateWriter& out) {
     rfm_.save(out);
     calibrated_.save(out);
     nested_.save(out);
+    out.vector(std::span<const std::int64_t>(attrition_moments_.sum_words()));
+    attrition_.save(out);
+    out.vector(std::span<const std::int64_t>(attrition_counts_));
+    out.vector(attrition_scores_ ? std::span<const std::int64_t>(attrition_scores_->sum_words()) : std::span<const std::int64_t>());
     out.vector(std::span<const std::int64_t>(calibration_counts_));
     save_words(out, keys_);
     out.vector(std::span<const std::int64_t>(counts_));
@@ -275,6 +351,16 @@ void BaselineStage::restore(io::StateReader& in, int) {
     rfm_.restore(in);
     calibrated_.restore(in);
     nested_.restore(in);
+    in.fixed(attrition_moments_.sum_words());
+    attrition_.restore(in);
+    in.fixed(std::span<std::int64_t>(attrition_counts_));
+    std::vector<std::int64_t> attrition_scores;
+    in.vector(attrition_scores);
+    if (!attrition_scores.empty()) {
+        make_attrition_scores();
+        in.check(attrition_scores.size() == attrition_scores_->sum_words().size(), "the attrition scores differ in size");
+        std::copy(attrition_scores.begin(), attrition_scores.end(), attrition_scores_->sum_words().begin());
+    }
     in.fixed(std::span<std::int64_t>(calibration_counts_));
     restore_words(in, keys_);
     in.fixed(std::span<std::int64_t>(counts_));

@@ -33,9 +33,10 @@ constexpr std::int64_t kMinTrainingCustomers = 20;
 
 // One logistic regression fitted across the sweeps.
 struct LogisticFit {
-    explicit LogisticFit(int features) : sums(features) {}
+    explicit LogisticFit(int features, double penalty = kLogisticPenalty) : sums(features), lambda(penalty) {}
     kernels::LogisticModel model;
     kernels::LogisticSums sums;
+    double lambda;
     bool fitting = false, fitted = false;
     std::string unavailable;  // why not fitted ("" when fitted, or not attempted)
     // Collective: all-reduces the sums and takes the Newton step.
@@ -63,6 +64,9 @@ private:
     enum class Phase : std::int32_t { join, fit, keys, test, done };
     void add_training(std::span<const kernels::BaselineCustomer> customers,
                       std::span<const kernels::BaselineScores> scores);
+    // The attrition regression's rows (main date): acquired and at risk at T.
+    void add_attrition(std::span<const kernels::BaselineCustomer> customers,
+                       std::span<const kernels::BaselineScores> scores, bool count);
     void take_keys();                 // placement tables from the all-reduced key histograms
     void take_result();               // the result from the all-reduced placement products
     const kernels::LogisticModel* model(const LogisticFit& f) const noexcept { return f.fitted ? &f.model : nullptr; }
@@ -80,6 +84,14 @@ private:
     kernels::LogisticMoments moments_{kernels::kRfmFeatures};
     LogisticFit rfm_{kernels::kRfmFeatures}, calibrated_{kernels::kDimensions}, nested_{kernels::kNestedFeatures};
     std::int64_t calibration_counts_[2] = {0, 0};  // training rows and retained of the calibration
+    // The attrition claim adjusted for RFM (main date): the RFM moments of the customers at risk
+    // at T, the unpenalised fit, its rows (customers, engaged, churned, churned and engaged) and
+    // the managers' scores of the sweep after it.
+    kernels::LogisticMoments attrition_moments_{kernels::kRfmFeatures};
+    LogisticFit attrition_{kernels::kAttritionFeatures, 0.0};
+    std::array<std::int64_t, 4> attrition_counts_{};
+    std::unique_ptr<kernels::AttritionScores> attrition_scores_;
+    void make_attrition_scores();
     kernels::KeyHistograms<2 * kernels::kBaselinePredictors> keys_;
     std::int64_t counts_[2] = {0, 0};  // customers without a purchase by T; calibrated without P(alive)
     std::vector<kernels::PlacementTable> tables_;

@@ -99,17 +99,17 @@ void LogisticSums::add(const LogisticModel& model, std::span<const double> x, bo
 }
 
 bool cholesky_solve(std::vector<double> a, int n, std::span<const double> b, std::span<double> x,
-                    std::span<double> inverse_diagonal) {
+                    std::span<double> inverse) {
     const auto N = std::size_t(n);
     if (!cholesky_factor(a, N)) return false;
     cholesky_solve_factored(a, N, b, x);
-    if (!inverse_diagonal.empty()) {
+    if (!inverse.empty()) {
         std::vector<double> e(N), column(N);
         for (std::size_t i = 0; i < N; ++i) {
             std::fill(e.begin(), e.end(), 0.0);
             e[i] = 1;
             cholesky_solve_factored(a, N, e, column);
-            inverse_diagonal[i] = column[i];
+            for (std::size_t j = 0; j < N; ++j) inverse[j * N + i] = column[j];
         }
     }
     return true;
@@ -118,7 +118,7 @@ bool cholesky_solve(std::vector<double> a, int n, std::span<const double> b, std
 double newton_step(const LogisticSums& sums, double lambda, LogisticModel& model) {
     const int p = sums.parameters();
     const auto P = std::size_t(p);
-    std::vector<double> a(P * P), g(P), delta(P), inverse(P);
+    std::vector<double> a(P * P), g(P), delta(P), inverse(P * P);
     for (int i = 0; i < p; ++i) {
         const double penalty = i > 0 ? lambda : 0.0;
         g[std::size_t(i)] = sums.gradient(i) - penalty * model.beta[std::size_t(i)];
@@ -129,9 +129,10 @@ double newton_step(const LogisticSums& sums, double lambda, LogisticModel& model
     double change = 0;
     for (std::size_t i = 0; i < P; ++i) {
         model.beta[i] += delta[i];
-        model.se[i] = std::sqrt(inverse[i]);
+        model.se[i] = std::sqrt(inverse[i * P + i]);
         change = std::max(change, std::fabs(delta[i]));
     }
+    model.covariance = std::move(inverse);
     model.log_likelihood = sums.log_likelihood();
     ++model.iterations;
     return change;

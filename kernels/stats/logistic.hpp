@@ -46,6 +46,7 @@ struct LogisticModel {
     std::vector<double> mean, scale;  // per feature
     std::vector<double> beta;         // intercept, then per standardised feature (per SD of x)
     std::vector<double> se;           // standard errors of beta
+    std::vector<double> covariance;   // (H + lambda P)^-1 at the last iterate, row-major; se = sqrt(diagonal)
     int iterations = 0;
     bool converged = false;
     double log_likelihood = 0;        // at the last iteration's coefficients (unpenalised)
@@ -87,8 +88,8 @@ private:
 double newton_step(const LogisticSums& sums, double lambda, LogisticModel& model);
 
 // Solves A x = b for a symmetric positive definite A (n x n, row-major) by Cholesky, and
-// optionally the diagonal of A^-1; false when A is not positive definite.
+// optionally A^-1 (n x n, row-major) into `inverse`; false when A is not positive definite.
 bool cholesky_solve(std::vector<double> a, int n, std::span<const double> b, std::span<double> x,
-                    std::span<double> inverse_diagonal);
+                    std::span<double> inverse);
 
 }  // namespace engage::kernels

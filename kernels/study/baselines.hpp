@@ -11,6 +11,7 @@
 
 #include "engagement/engagement_pass.hpp"
 #include "stats/logistic.hpp"
+#include "study/attrition_regression.hpp"
 #include "study/outcome.hpp"
 #include "study/paired_auc.hpp"
 
@@ -101,6 +102,8 @@ struct BaselineScores {
     bool acquired = false;    // scored at T (the study's population: acquired and at risk)
     bool calibrated = false;  // a purchase by T: BG/NBD applies
     bool train_acquired = false;  // scored at T_fit (with --calibrate-as-of)
+    bool engaged = false;         // tier engaged or fully engaged at T (the adjusted attrition claim)
+    std::uint32_t rm = 0;         // relationship manager (its clusters)
     std::array<float, kDimensions> now{}, train{};  // the dimension scores at T and T_fit
 };
 
@@ -155,7 +158,11 @@ struct BaselineResult {
     PairedAucResult calibrated_vs_best, calibrated_vs_rfm;
     std::string rfm_dimensions_unavailable;
     LogisticModel rfm_dimensions;
-    PairedAucResult rfm_dimensions_vs_rfm;
+    PairedAucResult rfm_dimensions_vs_rfm, rfm_dimensions_vs_best;
+    // The main date only: the attrition claim adjusted for RFM (kernels/study/attrition_regression.hpp).
+    bool attrition_attempted = false;
+    std::string attrition_unavailable;
+    AttritionRegressionResult attrition;
     bool available(int p) const noexcept {
         return (p != int(Baseline::rfm) || rfm_unavailable.empty()) &&
                (p != int(Baseline::p_alive) || p_alive_unavailable.empty()) &&

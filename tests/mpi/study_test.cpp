@@ -110,6 +110,22 @@ TEST(Study, EqualsTheSerialRunAndTheScoreBeatsRecencyOnPlantedChurn) {
         EXPECT_EQ(nested["coefficients"][4]["name"], "usage");
         EXPECT_NEAR(nested["versus_rfm"]["difference"].get<double>(),
                     main["auc"]["rfm_dimensions"]["auc"].get<double>() - main["auc"]["rfm"]["auc"].get<double>(), 1e-12);
+        // The calibrated score with R, F and M inside usage, against the best baseline.
+        EXPECT_EQ(nested["versus_best_baseline"]["baseline"], main["baselines"]["best_baseline"]["predictor"]);
+        // The attrition claim adjusted for RFM (the as-of date): on the study's customers, the
+        // unadjusted odds ratio from the counts, the engaged churning less at equal RFM
+        // (planted), the clustered interval around the estimate.
+        const auto& att = study["adjusted_claims"]["attrition_odds_ratio_engaged"];
+        ASSERT_TRUE(att["available"].get<bool>()) << att.dump();
+        EXPECT_EQ(att["customers"], main["customers"]);
+        EXPECT_EQ(att["churned"], main["auc"]["composite"]["churned"]);
+        const double ce = att["churned_engaged"].get<double>(), ne = att["engaged"].get<double>();
+        const double cn = att["churned"].get<double>() - ce, nn = att["customers"].get<double>() - ne;
+        EXPECT_NEAR(att["unadjusted_odds_ratio"].get<double>(), (ce / (ne - ce)) / (cn / (nn - cn)), 1e-12);
+        EXPECT_LT(att["ci_high"].get<double>(), 1.0);
+        EXPECT_LT(att["ci_low"].get<double>(), att["odds_ratio"].get<double>());
+        EXPECT_GT(att["ci_high"].get<double>(), att["odds_ratio"].get<double>());
+        EXPECT_GT(att["clusters"].get<std::int64_t>(), 1);
         // Correlations: composite with staying, positive and significant for the corporation; the
         // groups are the corporation, the business units and the acquisition years.
         const auto& corr = study["correlation"];

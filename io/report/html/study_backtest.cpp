@@ -106,6 +106,18 @@ std::string baselines_part(const json& last) {
     out += (tests.empty() ? "none available" : tests) + ".";
     if (const json* reason = at(bl, {"rfm", "reason"})) out += " RFM not fitted: " + escape(text(reason)) + ".";
     out += "</p>\n";
+    if (const json* n = at(bl, {"rfm_plus_dimensions"}); n && finite(number(at(n, {"versus_rfm", "difference"})))) {
+        out += "<p>The calibrated score with R, F and M weighted inside usage (RFM's regression with the five dimensions "
+               "added, fitted on the outcomes after " + date(text(at(bl, {"calibrated", "train_as_of"}))) +
+               "): against the best baseline, " + escape(text(at(n, {"versus_best_baseline", "baseline"}))) + ", " +
+               or_na(at(n, {"versus_best_baseline", "difference"}), [](double d) { return signed_fixed(d, 3); }) +
+               " AUC (" + p_value(number(at(n, {"versus_best_baseline", "p"}))) +
+               "); what the dimensions add over RFM alone: " +
+               or_na(at(n, {"versus_rfm", "difference"}), [](double d) { return signed_fixed(d, 3); }) + " AUC (" +
+               or_na(at(n, {"versus_rfm", "ci_low"}), [](double d) { return signed_fixed(d, 3); }) + " to " +
+               or_na(at(n, {"versus_rfm", "ci_high"}), [](double d) { return signed_fixed(d, 3); }) + ", " +
+               p_value(number(at(n, {"versus_rfm", "p"}))) + ").</p>\n";
+    }
     const json* weights = array(at(bl, {"calibrated", "weights"}));
     if (!weights) return out;
     Table table("calibrated-weights", {{"dimension"}, {"weight", true, "per unit of (score - 50) / 100, 95% interval"},

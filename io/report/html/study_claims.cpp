@@ -120,6 +120,19 @@ std::string context(const json& study) {
                ", " + integer(number(at(rr, {"customers"}))) + " customers at risk): an association, not the effect "
                "of raising engagement.</p>\n";
     }
+    if (const json* a = at(study, {"adjusted_claims", "attrition_odds_ratio_engaged"}); a && finite(number(at(a, {"odds_ratio"})))) {
+        const bool clustered = finite(number(at(a, {"ci_low"})));
+        const double low = number(at(a, {clustered ? "ci_low" : "ci_low_robust"}));
+        const double high = number(at(a, {clustered ? "ci_high" : "ci_high_robust"}));
+        out += "<p><strong>Adjusted for recency, frequency and monetary value</strong>, the engaged have " +
+               fixed(number(at(a, {"odds_ratio"})), 2) + " times the odds of churning of the others (95 % interval " +
+               fixed(low, 2) + " to " + fixed(high, 2) + ", " +
+               (clustered ? "clustered by " + integer(number(at(a, {"clusters"}))) + " relationship managers"
+                          : std::string("robust")) +
+               "; unadjusted " + fixed(number(at(a, {"unadjusted_odds_ratio"})), 2) + ", " +
+               integer(number(at(a, {"customers"}))) + " customers at risk): an association, not the effect of "
+               "engaging a customer.</p>\n";
+    }
     if (const json* sc = at(study, {"sentiment_coverage"}); sc && finite(number(at(sc, {"difference"})))) {
         out += "<p><strong>Who says how they feel:</strong> " + percent(number(at(sc, {"unknown_share"}))) +
                " of the customers at risk gave no sentiment in the window; " +
