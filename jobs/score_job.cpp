@@ -98,12 +98,18 @@ struct MemoryPlan {
 // pass's pending feature rows.
 MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, std::size_t dates) {
     constexpr std::uint64_t kSweepBytesPerCustomer = 600;
-    const std::uint64_t groups = kernels::EngagementSummary::bytes(
-        meta.business_unit_names.size(), meta.region_names.size(), meta.rm_names.size());
+    // With the study, the adjusted claims' sums per relationship manager (the revenue
+    // regression's 32 bytes, the attrition regression's 16: kernels/study/*_regression.hpp).
+    constexpr std::uint64_t kStudyBytesPerManager = 32 + 16;
+    const bool study = o.retention.enabled && o.retention.holdout_days > 0;
+    const std::uint64_t groups =
+        kernels::EngagementSummary::bytes(meta.business_unit_names.size(), meta.region_names.size(),
+                                          meta.rm_names.size()) +
+        (study ? kStudyBytesPerManager * meta.rm_names.size() : 0);
     if (groups > o.memory_per_rank / 2) {
         const std::uint64_t mib = (4 * groups + (1 << 20) - 1) >> 20;
         throw ConfigError("--memory-per-rank " + std::to_string(o.memory_per_rank >> 20) + "M: every rank holds the "
-                          "engagement summary of the whole hierarchy of " + o.input + " (" +
+                          "engagement summary of the whole hierarchy of " + o.input + (study ? " and the study's sums per manager" : "") + " (" +
                           std::to_string(meta.rm_names.size()) + " relationship managers, " +
                           std::to_string(meta.region_names.size()) + " regions, " +
                           std::to_string(meta.business_unit_names.size()) + " business units: " +
