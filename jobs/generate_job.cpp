@@ -11,6 +11,7 @@
 
 #include "core/errors.hpp"
 #include "core/progress.hpp"
+#include "core/stop_request.hpp"
 #include "io/customer_base.hpp"
 #include "io/staged_file.hpp"
 #include "mpi/comm.hpp"
@@ -123,6 +124,7 @@ struct Batch {
 }  // namespace
 
 void run_generate(const mpi::Comm& comm, const GenerateOptions& o, const RunInfo& info) {
+    const StopRequests stop_requests;  // SIGTERM, SIGUSR1: stop cleanly, nothing written (no resume)
     PhaseTimer timer({"count", "generate", "write"});
     const kernels::SynthConfig& cfg = o.synth;
     const kernels::SynthHierarchy hierarchy(cfg);
@@ -191,6 +193,8 @@ void run_generate(const mpi::Comm& comm, const GenerateOptions& o, const RunInfo
                 }
                 next_interaction += m;
                 progress.update(hi - c0, c1 - c0, "customers");
+                stop_if_requested("generate", o.output, std::to_string(hi - c0) + " of this rank's " +
+                                                                std::to_string(c1 - c0) + " customers");
                 b = e;
             }
         });

@@ -8,6 +8,7 @@
 #include "core/dates.hpp"
 #include "core/errors.hpp"
 #include "core/progress.hpp"
+#include "core/stop_request.hpp"
 #include "io/customer_base.hpp"
 #include "io/staged_file.hpp"
 #include "mpi/comm.hpp"
@@ -48,6 +49,7 @@ std::string column_list(const io::TransactionsCsvOptions& c) {
 }  // namespace
 
 void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& info) {
+    const StopRequests stop_requests;  // SIGTERM, SIGUSR1: stop cleanly, nothing written (no resume)
     PhaseTimer timer({"parse", "build", "write"});
     const bool talk = comm.root() && !o.quiet;
     io::StagedFile file(comm, o.output);  // checks the directory before any parsing
@@ -63,6 +65,7 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
             Progress progress(talk, "import");
             parsed = io::read_transactions(o.transactions, o.csv, [&](std::uint64_t bytes) {
                 progress.update(bytes, ec ? bytes : size, "bytes");
+                stop_if_requested("import", o.output, std::to_string(bytes) + " bytes of " + o.transactions);
             });
             report_bad_rows(o.transactions, parsed);
             if (parsed.data_lines == 0)

@@ -3,6 +3,8 @@
 #include <csignal>
 #include <cstdlib>
 
+#include "core/errors.hpp"
+
 namespace engage {
 
 namespace {
@@ -38,6 +40,14 @@ int StopRequests::stop_signal() noexcept { return g_signal; }
 void StopRequests::raise_at(const std::string& position) {
     static const char* const wanted = std::getenv("ENGAGE_TEST_STOP_AT");
     if (wanted && *wanted && position.starts_with(wanted)) std::raise(SIGTERM);
+}
+
+void stop_if_requested(const std::string& job, const std::string& output, const std::string& done) {
+    StopRequests::raise_at(job + " after " + done);
+    if (const int signal = StopRequests::stop_signal())
+        throw Interrupted(job + " stopped on request (" + StopRequests::signal_name(signal) + ") after " + done +
+                          ": nothing was written (the partial file was removed; " + output +
+                          " is as it was before); it cannot resume: run the same command again to start over");
 }
 
 const char* StopRequests::signal_name(int signal) noexcept {

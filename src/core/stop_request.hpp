@@ -28,4 +28,11 @@ public:
     static void raise_at(const std::string& position);
 };
 
+// For the jobs that cannot resume (generate, import), where they may stop: throws Interrupted
+// (exit code 75) when this process received SIGTERM or SIGUSR1 since StopRequests was installed;
+// the job's staged output is then abandoned, so nothing is written. `job` "generate",
+// `output` the file it was writing, `done` how far it got ("1000 of this rank's 5000
+// customers"). Also StopRequests::raise_at(job + " after " + done), for tests.
+void stop_if_requested(const std::string& job, const std::string& output, const std::string& done);
+
 }  // namespace engage

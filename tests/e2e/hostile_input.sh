@@ -341,5 +341,54 @@ else
     umount "$full"
 fi
 
+echo "--- (e) generate and import stopped by SIGTERM: exit 75, the message, nothing written, earlier file intact"
+# stopped NAME SETUP... -- COMMAND...: COMMAND (which writes $tmp/stop/g.h5) stopped; the earlier
+# g.h5 byte-identical, no staged file or claim left.
+mkdir -p "$tmp/stop"
+"$engage" generate --customers 20 --output "$tmp/stop/g.h5" -q || die "engage generate of the earlier file failed"
+stop_before=$(sha256sum "$tmp/stop/g.h5")
+{ echo "customer,date,amount"; for d in $(seq -w 1 28); do seq 1 5000 | sed "s/\$/,2024-02-$d,1.25/"; done; } >"$tmp/stop.csv"
+stopped() {
+    local name=$1 pattern=$2 why="" rc
+    shift 2
+    cases=$((cases + 1))
+    timeout -k 5 "$limit" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    rc=$?
+    [ "$rc" -eq 75 ] || why+=" exit code $rc, expected 75;"
+    engage_stderr | grep -qF -- "$pattern" || why+=" message lacks \"$pattern\";"
+    engage_stderr | grep -qF -- "nothing was written" || why+=" message lacks \"nothing was written\";"
+    [ "$(sha256sum "$tmp/stop/g.h5")" = "$stop_before" ] || why+=" the earlier g.h5 changed;"
+    [ -z "$(leftovers)" ] || why+=" left behind: $(leftovers | tr '\n' ' ');"
+    if [ -n "$why" ]; then
+        fail "$name:$why"
+        sed 's/^/    stderr| /' "$tmp/stderr" | head -20
+    else
+        echo "ok   $name (exit $rc)"
+    fi
+}
+for n in 1 2; do
+    stopped "stopped_generate_${n}rank" "generate stopped on request (SIGTERM) after 65536 of this rank's" \
+        env ENGAGE_TEST_STOP_AT="generate after" "$mpiexec" --bind-to none -n "$n" -x ENGAGE_TEST_STOP_AT \
+        "$engage" generate --customers 200000 --output "$tmp/stop/g.h5" -q
+    stopped "stopped_import_${n}rank" "import stopped on request (SIGTERM) after" \
+        env ENGAGE_TEST_STOP_AT="import after" "$mpiexec" --bind-to none -n "$n" -x ENGAGE_TEST_STOP_AT \
+        "$engage" import --transactions "$tmp/stop.csv" --output "$tmp/stop/g.h5" -q
+done
+# A real SIGTERM to the ranks of a running generate (as Slurm's scancel sends it).
+stop_by_signal() {
+    "$mpiexec" --bind-to none -n 2 "$engage" generate --customers 3000000 --output "$tmp/stop/g.h5" &
+    local job=$! ranks=""
+    for _ in $(seq 1 100); do
+        ranks=$(pgrep -P "$job" -x engage | tr '\n' ' ')
+        [ -n "$(ls "$tmp/stop" | grep 'tmp-')" ] && [ -n "$ranks" ] && break
+        sleep 0.1
+    done
+    kill -TERM $ranks
+    wait "$job"
+}
+export -f stop_by_signal
+export tmp
+stopped stopped_generate_by_sigterm "generate stopped on request (SIGTERM)" bash -c stop_by_signal
+
 echo "$cases cases, $failures failures, $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
 [ "$failures" -eq 0 ]
