@@ -12,6 +12,7 @@
 #include "core/stop_request.hpp"
 #include "features/feature_pass.hpp"
 #include "io/customer_base.hpp"
+#include "io/file_stamp.hpp"
 #include "io/features_file.hpp"
 #include "io/output_dir.hpp"
 #include "io/report/engagement_report.hpp"
@@ -205,6 +206,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     const StopRequests stop_requests;  // SIGTERM, SIGUSR1: stop at the end of a round, resumable
     std::unique_ptr<io::CustomerBaseReader> in;
     std::unique_ptr<io::OutputDir> out;
+    io::FileStamp input_stamp;  // rank 0: the input as opened, compared before the commit
     Day as_of_day = 0;
     std::int32_t fit_gap = 0;  // T - T_fit of the baselines
     std::vector<Day> extra;  // further dates of the backtest
@@ -213,6 +215,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         auto t = timer.measure("open");
         out = std::make_unique<io::OutputDir>(comm, o.output);
         comm.agree([&] { in = std::make_unique<io::CustomerBaseReader>(comm, o.input); });
+        if (comm.root()) input_stamp = io::FileStamp::of(o.input);
         comm.agree([&] {
             as_of_day = resolve_as_of(o, in->meta());
             for (const auto& d : o.backtest_as_of) extra.push_back(resolve_date("--backtest-as-of", d, holdout_of(o), in->meta()));
@@ -395,6 +398,9 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         comm.agree([&] { writer->close(); });
         writer_closed = true;
         comm.agree([&] { in->close(); });
+        comm.agree([&] {
+            if (comm.root()) io::check_unchanged(o.input, input_stamp);
+        });
     }
 
     std::vector<std::string> names{"customers.h5", "report.json"};

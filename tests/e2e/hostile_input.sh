@@ -390,5 +390,21 @@ export -f stop_by_signal
 export tmp
 stopped stopped_generate_by_sigterm "generate stopped on request (SIGTERM)" bash -c stop_by_signal
 
+echo "--- (f) a base modified in place by another process while score reads it: exit 3, nothing written"
+"$engage" generate --customers 300000 --seed 3 --output "$tmp/changing.h5" -q || die "engage generate of the changing base failed"
+modified_while_read() {
+    "$engage" score --input "$tmp/changing.h5" --output "$out" -q &
+    local job=$!
+    for _ in $(seq 1 500); do  # customers.h5 staged: the input is open (and stamped)
+        [ -n "$(find "$out" -path "$out/.engage-tmp-*/customers.h5" -print -quit)" ] && break
+        sleep 0.02
+    done
+    printf 'x' >>"$tmp/changing.h5"  # one byte more: another writer at work
+    wait "$job"
+}
+export -f modified_while_read
+export tmp
+expect 3 modified_while_read "changing.h5 was modified (size" "while this job read it" "nothing was written" -- modified_while_read
+
 echo "$cases cases, $failures failures, $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
 [ "$failures" -eq 0 ]
