@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "io/h5/io_tuning.hpp"
 #include "mpi/comm.hpp"
 
 namespace engage::jobs {
@@ -68,6 +69,7 @@ nlohmann::ordered_json run_record(const mpi::Comm& comm, const RunInfo& info, co
     r["peak_rss_bytes_rank0"] = comm.max(comm.root() ? std::int64_t(peak_rss_bytes()) : std::int64_t(0));
     r["peak_rss_bytes_max_other_rank"] = comm.max(comm.root() ? std::int64_t(0) : std::int64_t(peak_rss_bytes()));
     r["communication"] = traffic;
+    r["io_tuning"] = io::h5::io_tuning_record();  // rank 0's: the variables and the hints in effect
     for (const auto& [k, v] : extra.items()) r[k] = v;
     return r;
 }

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "core/errors.hpp"
+#include "io/h5/io_tuning.hpp"
 #include "mpi/comm.hpp"
 
 namespace engage::io::h5 {
@@ -19,7 +20,7 @@ namespace {
 
 Handle file_access(const mpi::Comm& comm) {
     Handle fapl = plist(H5P_FILE_ACCESS);
-    checked_status(H5Pset_fapl_mpio(fapl.id(), comm.native(), MPI_INFO_NULL), "H5Pset_fapl_mpio");
+    apply_io_tuning(fapl.id(), comm.native(), io_tuning());  // MPI-IO hints, alignment (io_tuning.hpp)
     // Metadata writes are collective (every write here is). Metadata reads stay independent:
     // ranks read different shards at different times, which collective metadata reads forbid.
     checked_status(H5Pset_coll_metadata_write(fapl.id(), true), "H5Pset_coll_metadata_write");
@@ -240,6 +241,7 @@ File File::open(const mpi::Comm& comm, const std::string& path) {
                                           : ": the file is damaged (HDF5 cannot read its metadata)") +
                         "; copy or write it again (HDF5: " + cause + ")");
     }
+    note_effective_hints(id);
     File file(Handle{id, H5Fclose}, path, collective_xfer(), comm.rank(), comm.native());
     file.bytes_ = std::filesystem::file_size(path, ec);
     if (ec) file.bytes_ = UINT64_MAX;
@@ -251,6 +253,7 @@ File File::create(const mpi::Comm& comm, const std::string& path) {
     Handle f{checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()),
                      "creating " + path),
              H5Fclose};
+    note_effective_hints(f.id());
     return File(std::move(f), path, collective_xfer(), comm.rank(), comm.native());
 }
 

@@ -13,6 +13,10 @@ engage=$1 corrupt_exe=$2 mpiexec=$3
 export OMP_NUM_THREADS=1
 # Open MPI: a run without mpirun (a singleton) needs no orted helper; starts about twice as fast.
 export OMPI_MCA_ess_singleton_isolated=1
+# No shared-file-pointer files: Open MPI's sm component names them after the file's base name in
+# a session directory that every singleton shares, so that runs of other tests at the same time
+# (ctest -j, another build's tests) on a file of the same name print "mca_sharedfp_sm_component_file_query".
+export OMPI_MCA_sharedfp=^sm
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/engage-bad-input.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 out=$tmp/out              # holds the "earlier outputs" every failing score run must leave alone
@@ -141,6 +145,11 @@ expect 2 calibrate_before_data "--calibrate-as-of 1990-01-01" "outside the data"
 expect 2 calibrate_too_late "--calibrate-as-of $(date -u -d "$cal_as_of - 10 days" +%F) must be at least 90 days before the as-of date $cal_as_of" "choose $(date -u -d "$cal_as_of - 90 days" +%F) or earlier" -- score1 --input "$base" --retention --holdout-days 30 --as-of "$cal_as_of" --calibrate-as-of "$(date -u -d "$cal_as_of - 10 days" +%F)"
 printf 'window-days = 90\nfrobnicate = 1\n' >"$tmp/bad.cfg"
 expect 2 config_unknown_key "bad.cfg" "frobnicate" -- score1 --input "$base" --config "$tmp/bad.cfg"
+# The parallel file system's tuning, from the environment (docs/cluster.md): refused before any file opens.
+hints_malformed() { ENGAGE_MPIIO_HINTS="striping_factor" score1 "$@"; }
+alignment_malformed() { ENGAGE_H5_ALIGNMENT="4X" "$engage" generate --customers 5 --output "$tmp/aligned.h5" -q; }
+expect 2 mpiio_hints_malformed 'ENGAGE_MPIIO_HINTS="striping_factor"' "is not KEY=VALUE" -- hints_malformed --input "$base"
+expect 2 alignment_malformed 'ENGAGE_H5_ALIGNMENT="4X"' "expected a size" -- alignment_malformed
 
 # --- paths ---
 echo "a regular file" >"$tmp/afile"

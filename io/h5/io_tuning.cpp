@@ -1,0 +1,125 @@
+#include "io/h5/io_tuning.hpp"
+
+#include <cstdlib>
+#include <optional>
+
+#include "core/errors.hpp"
+
+namespace engage::io::h5 {
+
+namespace {
+
+std::string env(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+}
+
+// "4194304", "4096K", "4M", "1G" -> bytes; nullopt when malformed or 0.
+std::optional<hsize_t> parse_size(const std::string& s) {
+    if (s.empty() || s.size() > 20) return std::nullopt;
+    std::size_t digits = 0;
+    while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+    if (digits == 0 || digits + 1 < s.size()) return std::nullopt;
+    hsize_t value = 0;
+    for (std::size_t i = 0; i < digits; ++i) {
+        if (value > (hsize_t(1) << 50)) return std::nullopt;
+        value = value * 10 + hsize_t(s[i] - '0');
+    }
+    int shift = 0;
+    if (digits < s.size()) {
+        switch (s[digits]) {
+        case 'K': case 'k': shift = 10; break;
+        case 'M': case 'm': shift = 20; break;
+        case 'G': case 'g': shift = 30; break;
+        default: return std::nullopt;
+        }
+    }
+    if (value == 0 || value > (hsize_t(1) << (40 - shift))) return std::nullopt;
+    return value << shift;
+}
+
+nlohmann::ordered_json g_effective;  // the hints in effect on the first file opened
+bool g_noted = false;
+
+}  // namespace
+
+IoTuning parse_io_tuning(const std::string& hints, const std::string& alignment) {
+    IoTuning t;
+    std::size_t start = 0;
+    while (start < hints.size()) {
+        std::size_t end = hints.find(',', start);
+        if (end == std::string::npos) end = hints.size();
+        const std::string item = hints.substr(start, end - start);
+        const std::size_t eq = item.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == item.size() || item.size() >= MPI_MAX_INFO_VAL)
+            throw ConfigError("ENGAGE_MPIIO_HINTS=\"" + hints + "\": \"" + item +
+                              "\" is not KEY=VALUE; give comma-separated hints such as "
+                              "striping_factor=16,striping_unit=4194304 (docs/cluster.md)");
+        t.hints.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+        start = end + 1;
+    }
+    if (!alignment.empty()) {
+        const auto bytes = parse_size(alignment);
+        if (!bytes)
+            throw ConfigError("ENGAGE_H5_ALIGNMENT=\"" + alignment +
+                              "\": expected a size such as 1048576, 1M or 4M (the stripe size of the file system), "
+                              "at most 1T");
+        t.alignment = *bytes;
+    }
+    return t;
+}
+
+const IoTuning& io_tuning() {
+    static const IoTuning t = parse_io_tuning(env("ENGAGE_MPIIO_HINTS"), env("ENGAGE_H5_ALIGNMENT"));
+    return t;
+}
+
+void apply_io_tuning(hid_t fapl, MPI_Comm comm, const IoTuning& t) {
+    MPI_Info info = MPI_INFO_NULL;
+    if (!t.hints.empty()) {
+        MPI_Info_create(&info);
+        for (const auto& [key, value] : t.hints) MPI_Info_set(info, key.c_str(), value.c_str());
+    }
+    const herr_t status = H5Pset_fapl_mpio(fapl, comm, info);  // HDF5 keeps its own copy
+    if (info != MPI_INFO_NULL) MPI_Info_free(&info);
+    if (status < 0) throw IoError("H5Pset_fapl_mpio failed");
+    if (t.alignment > 0 && H5Pset_alignment(fapl, t.alignment / 2, t.alignment) < 0)
+        throw IoError("H5Pset_alignment failed");
+}
+
+void note_effective_hints(hid_t file) {
+    if (g_noted) return;
+    g_noted = true;
+    void* handle = nullptr;
+    if (H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) < 0 || !handle) {
+        H5Eclear2(H5E_DEFAULT);
+        return;
+    }
+    MPI_Info info = MPI_INFO_NULL;
+    if (MPI_File_get_info(*static_cast<MPI_File*>(handle), &info) != MPI_SUCCESS || info == MPI_INFO_NULL) return;
+    int keys = 0;
+    MPI_Info_get_nkeys(info, &keys);
+    for (int i = 0; i < keys; ++i) {
+        char key[MPI_MAX_INFO_KEY + 1] = {}, value[MPI_MAX_INFO_VAL + 1] = {};
+        int length = 0, found = 0;
+        MPI_Info_get_nthkey(info, i, key);
+        MPI_Info_get_valuelen(info, key, &length, &found);
+        if (!found || length > MPI_MAX_INFO_VAL) continue;
+        MPI_Info_get(info, key, length, value, &found);
+        if (found) g_effective[key] = std::string(value, std::size_t(length));
+    }
+    MPI_Info_free(&info);
+}
+
+nlohmann::ordered_json io_tuning_record() {
+    nlohmann::ordered_json r;
+    const IoTuning& t = io_tuning();
+    nlohmann::ordered_json requested = nlohmann::ordered_json::object();
+    for (const auto& [key, value] : t.hints) requested[key] = value;
+    r["ENGAGE_MPIIO_HINTS"] = std::move(requested);
+    r["ENGAGE_H5_ALIGNMENT_bytes"] = t.alignment;
+    r["mpiio_hints_in_effect"] = g_effective.is_null() ? nlohmann::ordered_json::object() : g_effective;
+    return r;
+}
+
+}  // namespace engage::io::h5

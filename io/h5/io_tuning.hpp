@@ -1,0 +1,45 @@
+#pragma once
+// Tuning of MPI-IO and HDF5 for parallel file systems (docs/cluster.md, "Parallel file
+// systems"), from the environment, so that the same command line runs anywhere and a site sets
+// its file system's values once in its job script:
+//
+//   ENGAGE_MPIIO_HINTS="striping_factor=16,striping_unit=4194304,cb_nodes=4,romio_cb_write=enable"
+//       MPI-IO hints passed to MPI_File_open for every file Engage opens or creates (an MPI
+//       implementation ignores the keys it does not know; run.json lists what it kept);
+//   ENGAGE_H5_ALIGNMENT=4M
+//       HDF5 places every object of at least half that size at a multiple of it
+//       (H5Pset_alignment): each contiguous column starts on a stripe boundary, so that ranks
+//       writing neighbouring ranges of two columns do not share a stripe's lock.
+//
+// A malformed value stops the job before any file is opened (ConfigError, naming the variable).
+#include <hdf5.h>
+#include <mpi.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace engage::io::h5 {
+
+struct IoTuning {
+    std::vector<std::pair<std::string, std::string>> hints;  // ENGAGE_MPIIO_HINTS, in order
+    hsize_t alignment = 0;                                   // ENGAGE_H5_ALIGNMENT; 0: HDF5's default (none)
+};
+
+// Parses the two variables' values (empty: unset). Throws ConfigError.
+IoTuning parse_io_tuning(const std::string& hints, const std::string& alignment);
+// This process's tuning, from the environment (parsed once).
+const IoTuning& io_tuning();
+
+// Applies the tuning to a file-access property list with the MPI-IO driver on `comm`.
+void apply_io_tuning(hid_t fapl, MPI_Comm comm, const IoTuning& tuning);
+
+// After a file is open: the hints the MPI-IO layer reports for it (MPI_File_get_info), kept from
+// the first file opened by this process, for run.json.
+void note_effective_hints(hid_t file);
+// run.json's "io_tuning": the variables as given and the hints in effect.
+nlohmann::ordered_json io_tuning_record();
+
+}  // namespace engage::io::h5
