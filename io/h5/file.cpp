@@ -186,6 +186,7 @@ void Dataset::write_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows,
     if (rows == 0) checked_status(H5Sselect_none(mem.id()), "H5Sselect_none");
     errno = 0;
     const herr_t status = H5Dwrite(h_.id(), mem_type, mem.id(), file_space.id(), xfer_, data);
+    if (status >= 0) note_collective_write(xfer_);
     agree_on_write(comm_, status, errno, file_, file_ + ": writing " + path_);
 }
 
@@ -366,6 +367,7 @@ void File::write_strings(const std::string& path, const std::vector<std::string>
     if (rows == 0) checked_status(H5Sselect_none(mem.id()), "H5Sselect_none");
     errno = 0;
     const herr_t status = H5Dwrite(d.id(), type.id(), mem.id(), fspace.id(), xfer_.id(), buf.data());
+    if (status >= 0) note_collective_write(xfer_.id());
     agree_on_write(comm_, status, errno, name_, name_ + ": writing " + path);
 }
 

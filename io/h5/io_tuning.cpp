@@ -1,5 +1,6 @@
 #include "io/h5/io_tuning.hpp"
 
+#include <cstdint>
 #include <cstdlib>
 #include <optional>
 
@@ -40,6 +41,9 @@ std::optional<hsize_t> parse_size(const std::string& s) {
 
 nlohmann::ordered_json g_effective;  // the hints in effect on the first file opened
 bool g_noted = false;
+// Collective writes asked for, run collectively, run independently, and the causes seen.
+std::int64_t g_collective_asked = 0, g_collective_ran = 0, g_collective_not = 0;
+std::uint32_t g_causes = 0;
 
 }  // namespace
 
@@ -111,6 +115,23 @@ void note_effective_hints(hid_t file) {
     MPI_Info_free(&info);
 }
 
+void note_collective_write(hid_t xfer) {
+    ++g_collective_asked;
+    H5D_mpio_actual_io_mode_t mode = H5D_MPIO_NO_COLLECTIVE;
+    if (H5Pget_mpio_actual_io_mode(xfer, &mode) < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        return;
+    }
+    if (mode != H5D_MPIO_NO_COLLECTIVE) {
+        ++g_collective_ran;
+        return;
+    }
+    ++g_collective_not;
+    std::uint32_t local = 0, global = 0;
+    if (H5Pget_mpio_no_collective_cause(xfer, &local, &global) >= 0) g_causes |= local | global;
+    else H5Eclear2(H5E_DEFAULT);
+}
+
 nlohmann::ordered_json io_tuning_record() {
     nlohmann::ordered_json r;
     const IoTuning& t = io_tuning();
@@ -119,6 +140,21 @@ nlohmann::ordered_json io_tuning_record() {
     r["ENGAGE_MPIIO_HINTS"] = std::move(requested);
     r["ENGAGE_H5_ALIGNMENT_bytes"] = t.alignment;
     r["mpiio_hints_in_effect"] = g_effective.is_null() ? nlohmann::ordered_json::object() : g_effective;
+    // Why HDF5 1.10 may fall back to independent I/O (H5D_mpio_no_collective_cause_t).
+    static const std::pair<std::uint32_t, const char*> kCauses[] = {
+        {H5D_MPIO_SET_INDEPENDENT, "independent transfer set"},
+        {H5D_MPIO_DATATYPE_CONVERSION, "datatype conversion"},
+        {H5D_MPIO_DATA_TRANSFORMS, "data transforms"},
+        {H5D_MPIO_MPI_OPT_TYPES_ENV_VAR_DISABLED, "MPI derived types disabled"},
+        {H5D_MPIO_NOT_SIMPLE_OR_SCALAR_DATASPACES, "dataspace not simple or scalar"},
+        {H5D_MPIO_NOT_CONTIGUOUS_OR_CHUNKED_DATASET, "dataset neither contiguous nor chunked"},
+        {H5D_MPIO_PARALLEL_FILTERED_WRITES_DISABLED, "parallel filtered writes disabled"},
+        {H5D_MPIO_ERROR_WHILE_CHECKING_COLLECTIVE_POSSIBLE, "error while checking whether collective I/O is possible"}};
+    nlohmann::ordered_json causes = nlohmann::ordered_json::array();
+    for (const auto& [bit, name] : kCauses)
+        if (g_causes & bit) causes.push_back(name);
+    r["collective_writes"] = {{"asked", g_collective_asked}, {"ran_collectively", g_collective_ran},
+                              {"ran_independently", g_collective_not}, {"causes", std::move(causes)}};
     return r;
 }
 

@@ -39,7 +39,11 @@ void apply_io_tuning(hid_t fapl, MPI_Comm comm, const IoTuning& tuning);
 // After a file is open: the hints the MPI-IO layer reports for it (MPI_File_get_info), kept from
 // the first file opened by this process, for run.json.
 void note_effective_hints(hid_t file);
-// run.json's "io_tuning": the variables as given and the hints in effect.
+// After a write asked to be collective with `xfer`: whether HDF5 really ran it collectively
+// (H5Pget_mpio_actual_io_mode) and, when not, why (H5Pget_mpio_no_collective_cause), counted
+// for run.json.
+void note_collective_write(hid_t xfer);
+// run.json's "io_tuning": the variables as given, the hints in effect and the collective writes.
 nlohmann::ordered_json io_tuning_record();
 
 }  // namespace engage::io::h5

@@ -41,6 +41,8 @@ for f in report.json summary.csv features.csv channels.csv engagement.csv tier_m
 done
 h5diff "$tmp/ref/customers.h5" "$tmp/tuned/customers.h5" || fail "customers.h5 differs with MPI-IO hints and alignment"
 grep -q '"romio_cb_write": "enable"' "$tmp/tuned/run.json" || fail "run.json does not record the MPI-IO hints"
+grep -q '"ran_collectively": [1-9]' "$tmp/tuned/run.json" && grep -q '"ran_independently": 0' "$tmp/tuned/run.json" ||
+    fail "run.json: the collective writes did not all run collectively: $(grep -A5 collective_writes "$tmp/tuned/run.json")"
 offset=$(h5dump -p -H -d /features/channel_count "$tmp/tuned/customers.h5" | sed -n 's/.*OFFSET \([0-9]*\).*/\1/p')
 [ -n "$offset" ] && [ $((offset % 65536)) -eq 0 ] || fail "/features/channel_count at offset '$offset', not 64 KiB-aligned"
 
