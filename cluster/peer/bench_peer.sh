@@ -6,6 +6,9 @@
 # and prints a Markdown table for docs/performance.md (also in WORKDIR/peer.md).
 # Usage: cluster/peer/bench_peer.sh [WORKDIR]      (default /tmp/engage-peer)
 #   CUSTOMERS=1000000  size of the generated base (seed 1): about 99 M interactions
+#   GENERATE_ARGS=""   more `engage generate` options, e.g. "--mean-interactions 10" (10 M x 10:
+#                      CUSTOMERS=10000000) or a codec of the base; part of the base's file name
+#   PARQUET_CODEC=snappy  DuckDB's Parquet codec: snappy (its default), zstd, lz4 or uncompressed
 #   REPS=3             runs of each side;   NPROC=$(nproc)  ranks of Engage = threads of DuckDB
 #   ENGAGE=path        the engage binary; unset: .ci/setup installs the packages and builds build/
 # Installs nodejs and npm from Debian when missing (as root or through sudo) and DuckDB's
@@ -16,12 +19,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=${1:-/tmp/engage-peer}
 customers=${CUSTOMERS:-1000000}
+generate_args=${GENERATE_ARGS:-}
+codec=${PARQUET_CODEC:-snappy}
 reps=${REPS:-3}
 nproc=${NPROC:-$(nproc)}
 say() { echo "bench_peer: $*" >&2; }
 for v in customers reps nproc; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { say "${v^^}=${!v}: expected a whole number >= 1"; exit 2; }
 done
+case $codec in snappy|zstd|lz4|uncompressed) ;; *) say "PARQUET_CODEC=$codec: expected snappy, zstd, lz4 or uncompressed"; exit 2;; esac
+[[ $generate_args =~ ^[-A-Za-z0-9\ .=_]*$ ]] || { say "GENERATE_ARGS=$generate_args: letters, digits, spaces and - . = _ only"; exit 2; }
+suffix=$(echo "$generate_args" | tr -s ' =' '__' | tr -cd 'A-Za-z0-9_.-')
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"
@@ -57,19 +65,25 @@ for tool in export_base export_features; do
   fi
 done
 
-base=$work/base_$customers.h5
+base=$work/base_$customers$suffix.h5
 if [ ! -f "$base" ]; then
-  say "generating $base ($customers customers, seed 1)"
+  say "generating $base ($customers customers, seed 1 $generate_args)"
+  # shellcheck disable=SC2086
   mpirun --bind-to none -n "$nproc" -x OMP_NUM_THREADS=1 "$ENGAGE" generate --customers "$customers" --seed 1 \
-    --output "$base" -q
+    $generate_args --output "$base" -q
 fi
-parquet=$work/parquet_$customers
+parquet=$work/parquet_$customers${suffix}_$codec
 if [ ! -f "$parquet/interactions.parquet" ] || [ "$base" -nt "$parquet/interactions.parquet" ]; then
-  say "exporting $base to Parquet in $parquet"
+  say "exporting $base to Parquet ($codec) in $parquet"
   rm -rf "$parquet" && mkdir -p "$parquet"
   "$work/bin/export_base" "$base" "$parquet"
-  node "$here/to_parquet.mjs" "$parquet" "$nproc"
+  node "$here/to_parquet.mjs" "$parquet" "$nproc" "$codec"
 fi
+# How the base stores its interactions, for the table: HDF5's filters of /interactions/time.
+storage=$( (h5dump -p -H -d /interactions/time "$base" | grep -oE 'FILTER_ID [0-9]+' || true) |
+          sed 's/FILTER_ID 32015/zstd/; s/FILTER_ID 32004/LZ4/; s/FILTER_ID 1$/deflate/; s/FILTER_ID 2$/shuffle/' |
+          tr '\n' ' ' | sed 's/ $//; s/ / + /g')
+export ENGAGE_STORAGE=${storage:-unfiltered} PARQUET_CODEC=$codec
 
 load() { cut -d' ' -f1 /proc/loadavg; }
 # Runs a command; writes the user and system CPU seconds of it and its children to FILE.

@@ -26,11 +26,11 @@ console.log(`${(interactions / 1e6).toFixed(1)} M interactions, ${e.first.ranks}
             `(load average before each run: ${Math.min(...loads).toFixed(2)} to ${Math.max(...loads).toFixed(2)}).\n`);
 console.log('| side | reads | input MB | s (median) | M interactions/s | peak memory MB | process wall s | process CPU s |');
 console.log('|---|---|---:|---:|---:|---:|---:|---:|');
-console.log(`| Engage \`engage score\`, ${e.first.ranks} ranks x ${e.first.threads} thread | HDF5 (shuffle + deflate) | ` +
+console.log(`| Engage \`engage score\`, ${e.first.ranks} ranks x ${e.first.threads} thread | HDF5 (${process.env.ENGAGE_STORAGE || 'unfiltered'}) | ` +
             `${mb(size(base))} | ${e.seconds.toFixed(2)} | ${(eRate / 1e6).toFixed(1)} | ` +
             `${mb(e.peak)} (${e.first.ranks} x ${mb(e.peak / e.first.ranks)}) | ${e.process.toFixed(2)} | ${e.cpu.toFixed(2)} |`);
 console.log(`| DuckDB ${d.first.duckdb_version} SQL, ${d.first.threads} threads (memory_limit ${d.first.memory_limit}) | ` +
-            `Parquet (Snappy) | ${mb(parquetBytes)} | ${d.seconds.toFixed(2)} | ${(dRate / 1e6).toFixed(1)} | ` +
+            `Parquet (${process.env.PARQUET_CODEC || 'snappy'}) | ${mb(parquetBytes)} | ${d.seconds.toFixed(2)} | ${(dRate / 1e6).toFixed(1)} | ` +
             `${mb(d.peak)} (${mb(d.first.rss_before_query_bytes)} before the query) | ${d.process.toFixed(2)} | ${d.cpu.toFixed(2)} |`);
 console.log(`| **Engage / DuckDB** | | | | **${ratio.toFixed(2)}x** (target: at least 5x) | ` +
             `**${fraction.toFixed(2)}** (target: a fraction) | ${(d.process / e.process).toFixed(2)}x | ${(d.cpu / e.cpu).toFixed(2)}x |`);
