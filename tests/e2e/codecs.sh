@@ -3,7 +3,8 @@
 # unfiltered one, at any number of ranks; scoring it gives the same outputs; customers.h5 written
 # with each codec holds the same values at 1-3 ranks; h5py reads Engage's zstd and LZ4 files and
 # Engage reads the files h5py writes with them (tests/e2e/codecs_h5py.py, Debian's /usr/bin/python3);
-# an unknown codec or a level out of range is one clear message and exit 2.
+# a run stopped and resumed with a compressed customers.h5 gives the same values; an unknown
+# codec or a level out of range is one clear message and exit 2.
 # Usage: codecs.sh ENGAGE MPIEXEC
 set -euo pipefail
 engage=$1
@@ -68,6 +69,20 @@ done
 # Its 1000-row chunks are read raw and decoded on the OpenMP threads (io/h5/chunk_reader.hpp).
 THREADS=2 score_in "$tmp/h5py-zstd" 1 --output "$tmp/h5py-t2"
 h5diff "$tmp/ref/customers.h5" "$tmp/h5py-t2/customers.h5" || fail "customers.h5 differs at 1 rank x 2 threads (zstd, h5py)"
+
+# Stopped and resumed with a compressed customers.h5 (the file reopened, its partial chunks
+# written again): in the pass (zstd) and inside a sweep (lz4), the same values as the
+# uninterrupted runs above.
+for stop in "zstd|after round 3 of" "lz4|in sweep 1 after the pass, after block 1 of"; do
+    c=${stop%%|*}
+    rc=0
+    ENGAGE_TEST_STOP_AT="${stop#*|}" score_in "$tmp/none" 2 --compression "$c" --memory-per-rank 1M \
+        --output "$tmp/stop-$c" > "$tmp/stop-$c.log" 2>&1 || rc=$?
+    [ "$rc" -eq 75 ] || fail "stop ${stop#*|} with $c: exit $rc, expected 75: $(cat "$tmp/stop-$c.log")"
+    score_in "$tmp/none" 2 --compression "$c" --memory-per-rank 1M --output "$tmp/stop-$c"
+    py same "$tmp/ref/customers.h5" "$tmp/stop-$c/customers.h5"
+    cmp "$tmp/ref/report.json" "$tmp/stop-$c/report.json" || fail "report.json differs after a resume with $c"
+done
 
 # Bad options: one message, exit 2, nothing written.
 expect_config_error() { # pattern args...
