@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <optional>
+#include <stdexcept>
 
 #include "core/dates.hpp"
 #include "core/errors.hpp"
@@ -293,30 +294,34 @@ struct CustomerBaseWriter::Columns {
 };
 
 CustomerBaseWriter::CustomerBaseWriter(const mpi::Comm& comm, const std::string& path,
-                                       const CustomerBaseMeta& meta, bool with_truth)
-    : comm_(comm), meta_(meta) {
+                                       const CustomerBaseMeta& meta, bool with_truth,
+                                       const h5::Compression& compression)
+    : comm_(comm), meta_(meta), compression_(compression) {
     file_ = std::make_unique<h5::File>(h5::File::create(comm, path));
     h5::File& f = *file_;
     const auto n = meta.customers, m = meta.interactions;
-    // Contiguous and unfiltered (docs/performance.md, "Writing at disk speed (issue 11)"): a
-    // filtered write runs at deflate's speed on one core per rank (~90 MB/s here) and only
-    // collectively in parallel HDF5 1.10; an unfiltered one at the disk's, from any rank alone.
+    // Without a codec, contiguous and unfiltered (docs/performance.md, "Writing at disk speed
+    // (issue 11)"): written at the disk's speed, from any rank alone. With one, chunks through
+    // shuffle + the codec (docs/performance.md, "Codecs (issue 14)"), written collectively.
+    auto column = [&]<class T>(const char* name, std::uint64_t rows) {
+        return f.create_column<T>(name, rows, 1, kBaseChunkRows, compression);
+    };
     cols_ = std::unique_ptr<Columns>(new Columns{
-        f.create_contiguous<std::uint64_t>("/customers/id", n),
-        f.create_contiguous<std::int32_t>("/customers/acquisition_day", n),
-        f.create_contiguous<std::uint32_t>("/customers/rm", n),
-        f.create_contiguous<std::uint32_t>("/customers/region", n),
-        f.create_contiguous<std::uint32_t>("/customers/business_unit", n),
-        f.create_contiguous<std::uint8_t>("/customers/segment", n),
-        f.create_contiguous<double>("/customers/wallet", n),
-        f.create_contiguous<std::uint64_t>("/interactions/offsets", n + 1),
-        f.create_contiguous<std::int64_t>("/interactions/time", m),
-        f.create_contiguous<std::uint8_t>("/interactions/channel", m),
-        f.create_contiguous<double>("/interactions/value", m),
+        column.operator()<std::uint64_t>("/customers/id", n),
+        column.operator()<std::int32_t>("/customers/acquisition_day", n),
+        column.operator()<std::uint32_t>("/customers/rm", n),
+        column.operator()<std::uint32_t>("/customers/region", n),
+        column.operator()<std::uint32_t>("/customers/business_unit", n),
+        column.operator()<std::uint8_t>("/customers/segment", n),
+        column.operator()<double>("/customers/wallet", n),
+        column.operator()<std::uint64_t>("/interactions/offsets", n + 1),
+        column.operator()<std::int64_t>("/interactions/time", m),
+        column.operator()<std::uint8_t>("/interactions/channel", m),
+        column.operator()<double>("/interactions/value", m),
         std::nullopt, std::nullopt});
     if (with_truth) {
-        cols_->engagement = f.create_contiguous<double>("/truth/engagement", n);
-        cols_->churn_day = f.create_contiguous<std::int32_t>("/truth/churn_day", n);
+        cols_->engagement = column.operator()<double>("/truth/engagement", n);
+        cols_->churn_day = column.operator()<std::int32_t>("/truth/churn_day", n);
     }
     f.write_attribute("/", "schema_version", kSchemaVersion);
     f.write_attribute("/", "time_unit", std::string("seconds"));
@@ -395,6 +400,7 @@ void CustomerBaseWriter::write_interactions(const CustomerShard& s) {
 
 void CustomerBaseWriter::write_customer_rows(const CustomerShard& s, std::span<const double> engagement,
                                              std::span<const kernels::Day> churn_day) {
+    if (!independent()) throw std::logic_error("CustomerBaseWriter: independent writes to filtered columns");
     customer_columns(s, engagement, churn_day, true);
     offsets_column(s, true);
 }
@@ -402,6 +408,7 @@ void CustomerBaseWriter::write_customer_rows(const CustomerShard& s, std::span<c
 void CustomerBaseWriter::write_interaction_rows(std::uint64_t first, std::span<const std::int64_t> time,
                                                 std::span<const std::uint8_t> channel,
                                                 std::span<const double> value) {
+    if (!independent()) throw std::logic_error("CustomerBaseWriter: independent writes to filtered columns");
     interaction_columns(first, time, channel, value, true);
 }
 

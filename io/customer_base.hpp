@@ -93,15 +93,23 @@ private:
 };
 
 // Writes a customer base: each rank writes its own contiguous customers and interactions.
-// Every column is unfiltered and contiguous (docs/data-format.md), so rows can be written
-// collectively (write_customers, write_interactions: every rank calls, possibly with empty
-// columns) or independently (write_customer_rows, write_interaction_rows: any rank, any number
-// of calls, no other rank involved). The constructor and finish() are collective.
+// Without a codec every column is unfiltered and contiguous (docs/data-format.md), so rows can
+// be written collectively (write_customers, write_interactions: every rank calls, possibly with
+// empty columns) or independently (write_customer_rows, write_interaction_rows: any rank, any
+// number of calls, no other rank involved). With a codec the columns are chunked
+// (kBaseChunkRows rows) and filtered, and parallel HDF5 1.10 writes them only collectively:
+// independent() is false and only the collective calls may be used. The constructor and
+// finish() are collective.
+constexpr std::uint64_t kBaseChunkRows = 1 << 16;
+
 class CustomerBaseWriter {
 public:
     CustomerBaseWriter(const mpi::Comm& comm, const std::string& path, const CustomerBaseMeta& meta,
-                       bool with_truth);
+                       bool with_truth, const h5::Compression& compression = {});
     ~CustomerBaseWriter();
+
+    // Whether write_customer_rows and write_interaction_rows may be used (no codec).
+    bool independent() const noexcept { return !compression_.filtered(); }
 
     void write_customers(const CustomerShard& s, const std::vector<double>& engagement,
                          const std::vector<kernels::Day>& churn_day);
@@ -130,6 +138,7 @@ private:
     struct Columns;
     const mpi::Comm& comm_;
     CustomerBaseMeta meta_;
+    h5::Compression compression_;
     std::unique_ptr<h5::File> file_;
     std::unique_ptr<Columns> cols_;
 };

@@ -31,19 +31,18 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
     const std::uint64_t n = customers, k = info.channel_names.size();
     // Where the appended columns continue.
     const std::uint64_t next = resume_at.value_or(first), next_score = scores_at.value_or(first);
-    // Every column is contiguous and unfiltered, and each rank writes its own rows with
-    // independent writes whenever it has them: deflate compresses about 93 MB of these columns
-    // a second per core here, a plain write goes at disk speed (0.4-1.8 GB/s;
-    // docs/performance.md, "Writing at disk speed"), and at 100 M customers the difference is
-    // minutes. The file is about 3 times larger than deflated.
-    constexpr auto plain = h5::File::Compression::contiguous;
+    // Without a codec every column is contiguous and unfiltered, and each rank writes its own
+    // rows with independent writes whenever it has them, at disk speed (docs/performance.md,
+    // "Writing at disk speed"). With one (--compression), chunks of kChunkRows rows through
+    // shuffle + the codec, written collectively in whole chunks (docs/performance.md, "Codecs").
+    const h5::Compression codec = info.compression;
     c.ids.add<std::uint64_t>(f, "/customers/id", n, next, kChunkRows, 1,
-                             [](const std::uint64_t& id, std::uint64_t* o) { *o = id; }, plain);
+                             [](const std::uint64_t& id, std::uint64_t* o) { *o = id; }, codec);
 
     // One scalar feature column: `get` maps a row to its value.
     auto feature = [&]<class T>(const char* name, T (*get)(const CustomerFeatures&)) {
         c.features.add<T>(f, std::string("/features/") + name, n, next, kChunkRows, 1,
-                          [get](const CustomerFeatures& r, T* o) { *o = get(r); }, plain);
+                          [get](const CustomerFeatures& r, T* o) { *o = get(r); }, codec);
     };
     using F = const CustomerFeatures&;
     feature("tenure_days", +[](F r) { return r.tenure_days; });
@@ -57,17 +56,17 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
     feature("active_weeks", +[](F r) { return r.active_weeks; });
     feature("active_months", +[](F r) { return r.active_months; });
     c.features.add<std::uint32_t>(f, "/features/channel_count", n, next, kChunkRows, k,
-                                  [k](F r, std::uint32_t* o) { std::copy_n(r.channel_count.begin(), k, o); }, plain);
+                                  [k](F r, std::uint32_t* o) { std::copy_n(r.channel_count.begin(), k, o); }, codec);
     c.features.add<double>(f, "/features/channel_value", n, next, kChunkRows, k, [k](F r, double* o) {
         for (std::size_t j = 0; j < k; ++j) o[j] = double(r.channel_hundredths[j]) / 100.0;
-    }, plain);
+    }, codec);
     // The raw signals an analyst cannot rebuild from the features above (regularity against the
     // customer's own cadence, sentiment, share of wallet, the last NPS answer) at the as-of
     // date, and below the scores, in single precision (seven significant digits are plenty for
     // a score).
     auto signal = [&]<class T>(const char* name, T (*get)(const CustomerFeatures&)) {
         c.features.add<T>(f, std::string("/signals/") + name, n, next, kChunkRows, 1,
-                          [get](const CustomerFeatures& r, T* o) { *o = get(r); }, plain);
+                          [get](const CustomerFeatures& r, T* o) { *o = get(r); }, codec);
     };
     signal("usage_regularity", +[](F r) { return float(r.engagement_now.usage_regularity); });
     signal("sentiment", +[](F r) { return float(r.engagement_now.sentiment); });
@@ -77,7 +76,7 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
     using S = const ScoredCustomer&;
     auto score = [&]<class T>(const char* name, T (*get)(const ScoredCustomer&)) {
         c.scores.add<T>(f, std::string("/engagement/") + name, n, next_score, kChunkRows, 1,
-                        [get](const ScoredCustomer& r, T* o) { *o = get(r); }, plain);
+                        [get](const ScoredCustomer& r, T* o) { *o = get(r); }, codec);
     };
     score("composite", +[](S r) { return float(r.now.composite); });
     score("tier", +[](S r) { return r.now.acquired ? std::uint8_t(r.now.tier) : kNotAcquired; });
@@ -85,13 +84,13 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
     score("tier_previous", +[](S r) { return r.previous.acquired ? std::uint8_t(r.previous.tier) : kNotAcquired; });
     c.scores.add<float>(f, "/engagement/dimensions", n, next_score, kChunkRows, kernels::kDimensions,
                         [](S r, float* o) { std::copy(r.now.dimension.begin(), r.now.dimension.end(), o); },
-                        plain);
+                        codec);
 
     if (info.retention) {
         using R = const kernels::RetentionPrediction&;
         auto prediction = [&](const char* name, float (*get)(const kernels::RetentionPrediction&)) {
             c.retention.add<float>(f, std::string("/retention/") + name, n, next_score, kChunkRows, 1,
-                                   [get](R r, float* o) { *o = get(r); }, plain);
+                                   [get](R r, float* o) { *o = get(r); }, codec);
         };
         prediction("p_alive", +[](R r) { return r.p_alive; });
         prediction("expected_transactions", +[](R r) { return r.expected_transactions; });
@@ -104,9 +103,9 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
         // others): with /features and /engagement/dimensions, the data of the Cox model.
         using L = const kernels::LandmarkRow&;
         c.landmark.add<std::int32_t>(f, "/landmark/follow_up_days", n, next_score, kChunkRows, 1,
-                                     [](L r, std::int32_t* o) { *o = r.day; }, plain);
+                                     [](L r, std::int32_t* o) { *o = r.day; }, codec);
         c.landmark.add<std::uint8_t>(f, "/landmark/churned", n, next_score, kChunkRows, 1,
-                                     [](L r, std::uint8_t* o) { *o = r.event; }, plain);
+                                     [](L r, std::uint8_t* o) { *o = r.event; }, codec);
     }
 
     if (f.reopened()) return;  // the names and attributes below were written at creation

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "features/event.hpp"
+#include "io/h5/compression.hpp"
 #include "report/engagement_summary.hpp"
 #include "retention/retention_prediction.hpp"
 #include "survival/landmark_cox.hpp"
@@ -28,6 +29,7 @@ struct FeaturesFileInfo {
     std::vector<std::string> channel_names;
     bool retention = false;   // with the /retention group of the retention study
     bool landmark = false;    // with the /landmark group (the follow-up after the as-of date)
+    h5::Compression compression;  // none: contiguous columns written independently
 };
 
 class FeaturesWriter {

@@ -4,6 +4,7 @@
 // seed gives the same file for any number of ranks and threads.
 #include <string>
 
+#include "io/h5/compression.hpp"
 #include "jobs/run_record.hpp"
 #include "synth/synthetic_base.hpp"
 
@@ -16,6 +17,7 @@ struct GenerateOptions {
     std::string output;
     std::string epoch = "2021-01-01";  // day 0 of the generated history
     bool quiet = false;
+    io::h5::Compression compression;  // of the base (--compression, --compression-level)
 };
 
 // Collective. Writes to a temporary name beside `output` and renames it when complete.

@@ -110,7 +110,7 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
         auto t = timer.measure("write");
         std::unique_ptr<io::CustomerBaseWriter> writer;
         try {  // as in generate: every rank abandons the file together on a failure
-            comm.agree([&] { writer = std::make_unique<io::CustomerBaseWriter>(comm, file.staged(), meta, false); });
+            comm.agree([&] { writer = std::make_unique<io::CustomerBaseWriter>(comm, file.staged(), meta, false, o.compression); });
             comm.agree([&] {
                 writer->write_customers(s, {}, {});
                 writer->write_interactions(s);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "io/transactions_csv.hpp"
+#include "io/h5/compression.hpp"
 #include "jobs/run_record.hpp"
 
 namespace engage::mpi { class Comm; }
@@ -21,6 +22,7 @@ struct ImportOptions {
     bool merge_same_day = false;     // one purchase per customer and day, amounts summed
     std::string epoch;               // YYYY-MM-DD; empty: January 1st of the earliest date's year
     bool quiet = false;              // no progress or summary (bad rows are still reported)
+    io::h5::Compression compression;  // of the base (--compression, --compression-level)
 };
 
 // Collective. Bad rows are reported on stderr (rank 0) and skipped. Throws DataError when no row

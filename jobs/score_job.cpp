@@ -298,7 +298,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         writer = std::make_unique<io::FeaturesWriter>(
             comm, out->staged("customers.h5"), meta.customers,
             io::FeaturesFileInfo{o.input, as_of, previous_as_of, o.window_days, info.version, channel_names,
-                                 o.retention.enabled, study},
+                                 o.retention.enabled, study, o.compression},
             first, resume_at, scores_at);
     });
     run.writer = writer.get();

@@ -7,6 +7,7 @@
 
 #include "engagement/engagement_config.hpp"
 #include "retention/retention_config.hpp"
+#include "io/h5/compression.hpp"
 #include "jobs/run_record.hpp"
 #include "partition/shard_plan.hpp"
 
@@ -28,6 +29,7 @@ struct ScoreOptions {
     // files in the output's staging directory. Results do not depend on it.
     std::uint64_t memory_per_rank = std::uint64_t(1) << 30;
     bool quiet = false;              // no progress lines or summary
+    io::h5::Compression compression;  // of customers.h5 (--compression, --compression-level)
 };
 
 // Collective. Throws engage::Error subclasses (the same on every rank) on failure; outputs

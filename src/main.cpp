@@ -5,6 +5,7 @@
 #include "cli/command_line.hpp"
 #include "core/errors.hpp"
 #include "core/version.hpp"
+#include "io/h5/filters.hpp"
 #include "io/h5/library.hpp"
 #include "mpi/comm.hpp"
 
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
     engage::io::h5::silence_automatic_error_printing();
     const engage::jobs::RunInfo info{joined(argc, argv), engage::kVersion};
     try {
+        engage::io::h5::register_filters();  // zstd and LZ4 (io/h5/filters.hpp)
         const auto command = engage::cli::parse_command_line(argc, argv);
         std::visit(Visitor{
                        [&](const engage::cli::HelpRequest& h) { if (comm.root()) std::fputs(h.text.c_str(), stdout); },

@@ -26,7 +26,10 @@ cluster's latency, bandwidth and file-system figures, which are assumptions (opt
       files, the report built by rank 0, creating customers.h5, committing the outputs), fitted
       by least squares over the measured 1-thread runs of all sizes.
   io_floor = (input bytes + output bytes) / file-system bandwidth   (every rank reads and writes
-      at once: the run cannot beat the file system's aggregate bandwidth)
+      at once: the run cannot beat the file system's aggregate bandwidth). With a codec (issue 14)
+      the measured unfiltered bytes are scaled by --input-scale and --output-scale (stored /
+      unfiltered bytes, measured), and the codec's CPU time of the 1-rank base, --codec-seconds
+      (decoding the input, encoding customers.h5), is added to W.
   allreduces(p) = A(p) * 2 ceil(log2 p) * alpha + (p - 1) / p * B(C) * (2 beta + gamma)
       Rabenseifner's reduce-scatter + all-gather (Thakur, Rabenseifner & Gropp, "Optimization of
       collective communication operations in MPICH", IJHPCA 19(1), 2005): 2 log2 p latencies and
@@ -133,8 +136,9 @@ def model(c, a, base, p, weak=False, shard_factor=1.0, round_s=0.0):
     S = max(1, round(b["shards"] * shard_factor))
     rounds = math.ceil(S / p)
     W = b["W"] + round_s * (S - b["shards"])  # the extra rounds of smaller shards cost their overhead
+    W += a.codec_seconds * (p if weak else 1)  # decoding the input, encoding the output
     parallel = W * rounds / S
-    io_floor = (b["input_bytes"] + b["output_bytes"]) / a.fs_bandwidth
+    io_floor = (b["input_bytes"] * a.input_scale + b["output_bytes"] * a.output_scale) / a.fs_bandwidth
     serial = c.s0 + c.s1 * b["customers"]
     calls = c.a0 + c.a1 * rounds
     B = c.b0 + c.b1 * b["customers"]
@@ -176,6 +180,12 @@ def main():
     ap.add_argument("--ranks-per-node", type=int, default=16)
     ap.add_argument("--fs-bandwidth", type=float, default=20e9,
                     help="aggregate bytes/s of the parallel file system (default 20e9)")
+    ap.add_argument("--input-scale", type=float, default=1.0,
+                    help="stored / unfiltered bytes of the input (a codec's measured ratio; default 1)")
+    ap.add_argument("--output-scale", type=float, default=1.0,
+                    help="stored / unfiltered bytes of customers.h5 (default 1)")
+    ap.add_argument("--codec-seconds", type=float, default=0.0,
+                    help="the codec's CPU seconds on the 1-rank base (decode input + encode output; default 0)")
     ap.add_argument("--shard-factor", type=float, default=16,
                     help="times more shards in the 'small shards' variant without --small-shards (16)")
     ap.add_argument("--round-seconds", type=float, default=None,
@@ -234,6 +244,8 @@ def main():
         f"(InfiniBand HDR), {a.ranks_per_node} ranks per node sharing it: beta "
         f"{a.ranks_per_node / a.link_bandwidth * 1e9:.2f} ns/byte per rank; inside a node "
         f"{a.node_bandwidth / 1e9:.0f} GB/s; gamma {a.gamma * 1e9:.2f} ns/byte")
+    say(f"- file bytes x {a.input_scale:.3f} (input) and x {a.output_scale:.3f} (customers.h5); "
+        f"codec CPU {a.codec_seconds:.3f} s per 1-rank base")
     say(f"- parallel file system {a.fs_bandwidth / 1e9:.0f} GB/s aggregate; one thread per rank; "
         f"small-shards variant: {a.shard_factor:.1f} x more shards at {a.round_seconds * 1e3:.2f} ms per extra round")
 

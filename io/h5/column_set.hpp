@@ -20,7 +20,7 @@ public:
     template <class T>
     void add(File& f, const std::string& path, std::uint64_t rows, std::uint64_t first_row,
              std::uint64_t chunk_rows, std::uint64_t width, std::function<void(const Row&, T*)> get,
-             File::Compression compression = File::Compression::deflate) {
+             Compression compression = {}) {
         columns_.push_back(std::make_unique<Column<T>>(f, path, rows, first_row, chunk_rows, width, std::move(get),
                                                        compression));
     }
@@ -46,9 +46,9 @@ private:
     struct Column final : Base {
         Column(File& f, const std::string& path, std::uint64_t rows, std::uint64_t first_row,
                std::uint64_t chunk_rows, std::uint64_t width, std::function<void(const Row&, T*)> g,
-               File::Compression compression)
+               Compression compression)
             : ds(f.column<T>(path, rows, width, chunk_rows, compression)),
-              out(ds, first_row, chunk_rows, compression == File::Compression::contiguous),
+              out(ds, first_row, chunk_rows, !compression.filtered()),
               width(width), get(std::move(g)) {}
         void append(std::span<const Row> rows) override {
             T* dst = out.grow(rows.size() * width);

@@ -11,6 +11,8 @@
 #include <fstream>
 
 #include "core/errors.hpp"
+#include "io/h5/chunk_reader.hpp"
+#include "io/h5/filters.hpp"
 #include "io/h5/io_tuning.hpp"
 #include "mpi/comm.hpp"
 
@@ -19,6 +21,7 @@ namespace engage::io::h5 {
 namespace {
 
 Handle file_access(const mpi::Comm& comm) {
+    register_filters();  // before any dataset is created or read (idempotent)
     Handle fapl = plist(H5P_FILE_ACCESS);
     apply_io_tuning(fapl.id(), comm.native(), io_tuning());  // MPI-IO hints, alignment (io_tuning.hpp)
     // Metadata writes are collective (every write here is). Metadata reads stay independent:
@@ -49,6 +52,24 @@ void select_rows(hid_t space, int dims, std::uint64_t first, std::uint64_t rows,
 Handle memory_space(int dims, std::uint64_t rows, std::uint64_t cols) {
     if (dims == 1) return dataspace_1d(rows);
     return dataspace_2d(rows, cols);
+}
+
+// The number of chunks of a dataset filtered by zstd or LZ4 (nullopt for any other storage).
+std::optional<std::uint64_t> fast_codec_chunks(hid_t dataset, std::uint64_t rows) {
+    Handle dcpl{checked(H5Dget_create_plist(dataset), "H5Dget_create_plist"), H5Pclose};
+    if (H5Pget_layout(dcpl.id()) != H5D_CHUNKED) return std::nullopt;
+    bool fast = false;
+    const int n = H5Pget_nfilters(dcpl.id());
+    for (int i = 0; i < n; ++i) {
+        unsigned flags = 0, config = 0;
+        std::size_t nelmts = 0;
+        const H5Z_filter_t id = H5Pget_filter2(dcpl.id(), unsigned(i), &flags, &nelmts, nullptr, 0, nullptr, &config);
+        fast = fast || id == kFilterZstd || id == kFilterLz4;
+    }
+    if (!fast) return std::nullopt;
+    hsize_t chunk[H5S_MAX_RANK] = {};
+    if (H5Pget_chunk(dcpl.id(), H5S_MAX_RANK, chunk) < 1 || chunk[0] == 0) return std::nullopt;
+    return (rows + chunk[0] - 1) / chunk[0];
 }
 
 bool is_variable_string(hid_t type) { return H5Tis_variable_str(type) > 0; }
@@ -157,7 +178,11 @@ void Dataset::expect_stored(std::uint64_t file_bytes) const {
     if (storage > file_bytes)
         throw DataError(declares + " stored in " + std::to_string(storage) + " bytes, but the file has only " +
                         std::to_string(file_bytes) + " bytes: it is truncated; copy or write it again");
-    if (overflow || (declared > kSlackBytes && declared / kMaxCompression > storage))
+    // zstd and LZ4 compress a chunk of one repeated value far beyond deflate's ratio: their floor
+    // is the smallest chunk they write (a 9-byte zstd frame, a 16-byte LZ4 chunk) per chunk.
+    std::uint64_t floor = declared > kSlackBytes ? declared / kMaxCompression : 0;
+    if (const auto chunks = fast_codec_chunks(h_.id(), rows_)) floor = std::min(floor, *chunks * 9);
+    if (overflow || floor > storage)
         throw DataError(declares + ", but the file stores only " + std::to_string(storage) +
                         " bytes of it: its size is damaged or its rows were never written; write the file "
                         "again (see docs/data-format.md)");
@@ -171,6 +196,8 @@ void Dataset::expect_rows(std::uint64_t rows, const std::string& why) const {
 
 void Dataset::read_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows, void* out) const {
     if (rows == 0) return;
+    // A compressed column: its chunks decoded on the OpenMP threads (chunk_reader.hpp).
+    if (read_rows_in_parallel(h_.id(), mem_type, first, rows, cols_, out)) return;
     Handle file_space{checked(H5Dget_space(h_.id()), "H5Dget_space " + path_), H5Sclose};
     select_rows(file_space.id(), dims_, first, rows, cols_);
     Handle mem = memory_space(dims_, rows, cols_);
@@ -306,7 +333,7 @@ Dataset File::dataset(const std::string& path) const {
 
 Dataset File::create_raw(hid_t type, const std::string& path, std::uint64_t rows,
                          std::uint64_t cols, std::uint64_t chunk_rows, Compression c) {
-    if (c == Compression::contiguous) return create_contiguous_raw(type, path, rows, cols);
+    if (!c.filtered()) return create_contiguous_raw(type, path, rows, cols);
     // An empty dataset cannot have a chunk of its own fixed size: it gets an unlimited
     // maximum and chunks of one row.
     const hsize_t dims[2] = {rows, cols};
@@ -315,10 +342,7 @@ Dataset File::create_raw(hid_t type, const std::string& path, std::uint64_t rows
     Handle dcpl = plist(H5P_DATASET_CREATE);
     const hsize_t chunk[2] = {std::max<std::uint64_t>(1, std::min<std::uint64_t>(chunk_rows, rows)), cols};
     checked_status(H5Pset_chunk(dcpl.id(), cols > 1 ? 2 : 1, chunk), "H5Pset_chunk");
-    if (c == Compression::deflate) {
-        checked_status(H5Pset_shuffle(dcpl.id()), "H5Pset_shuffle");
-        checked_status(H5Pset_deflate(dcpl.id(), 1), "H5Pset_deflate");
-    }
+    add_filters(dcpl.id(), c);
     // Parallel HDF5 requires space allocated at creation for filtered datasets; no fill.
     checked_status(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER), "H5Pset_fill_time");
     return create_dataset(type, path, space.id(), dcpl.id());

@@ -13,6 +13,7 @@
 
 #include <mpi.h>
 
+#include "io/h5/compression.hpp"
 #include "io/h5/h5.hpp"
 
 namespace engage::mpi { class Comm; }
@@ -100,14 +101,12 @@ public:
     // Throws DataError naming the missing dataset.
     Dataset dataset(const std::string& path) const;
 
-    // How a column is stored: shuffle + deflate, plain chunks, or contiguous and unfiltered with
-    // its space allocated at creation (create_contiguous), which also takes independent writes.
-    enum class Compression { deflate, none, contiguous };
-
-    // Collective. A chunked column of `rows` x `cols` elements of T.
+    // Collective. A column of `rows` x `cols` elements of T: with a codec (compression.hpp),
+    // chunks of `chunk_rows` rows through shuffle + the codec, written collectively; without,
+    // contiguous and unfiltered (create_contiguous), which also takes independent writes.
     template <class T>
     Dataset create_column(const std::string& path, std::uint64_t rows, std::uint64_t cols = 1,
-                          std::uint64_t chunk_rows = 65536, Compression c = Compression::deflate) {
+                          std::uint64_t chunk_rows = 65536, Compression c = {}) {
         return create_raw(native_type<T>(), path, rows, cols, chunk_rows, c);
     }
 
@@ -123,7 +122,7 @@ public:
     // which must have `rows` x `cols` elements (DataError otherwise).
     template <class T>
     Dataset column(const std::string& path, std::uint64_t rows, std::uint64_t cols = 1,
-                   std::uint64_t chunk_rows = 65536, Compression c = Compression::deflate) {
+                   std::uint64_t chunk_rows = 65536, Compression c = {}) {
         if (!reopened_) return create_column<T>(path, rows, cols, chunk_rows, c);
         return existing_column(path, rows, cols);
     }

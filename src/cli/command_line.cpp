@@ -13,6 +13,7 @@
 #include "core/dates.hpp"
 #include "core/errors.hpp"
 #include "core/version.hpp"
+#include "io/h5/compression.hpp"
 
 namespace engage::cli {
 
@@ -171,6 +172,22 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
     return vm;
 }
 
+// --compression and --compression-level of a command that writes HDF5 (io/h5/compression.hpp).
+// The default codec was chosen from the measurements of docs/performance.md, "Codecs (issue 14)".
+constexpr const char* kDefaultCompression = "none";
+struct CompressionArgs {
+    std::string name = kDefaultCompression;
+    int level = -1;
+};
+void add_compression_options(po::options_description& d, CompressionArgs& a, const char* what) {
+    d.add_options()
+        ("compression", po::value(&a.name)->default_value(a.name),
+         (std::string("codec of ") + what + ": zstd, lz4, deflate or none (none: contiguous, unfiltered, written at "
+          "disk speed; the others: chunks through shuffle + the codec, readable by h5py with hdf5plugin)").c_str())
+        ("compression-level", po::value(&a.level),
+         "codec level: zstd 1-19 (default 1), deflate 1-9 (default 1); lz4 and none take none");
+}
+
 Command parse_generate(const std::vector<std::string>& args) {
     jobs::GenerateOptions o;
     auto& s = o.synth;
@@ -187,11 +204,14 @@ Command parse_generate(const std::vector<std::string>& args) {
         ("history-days", po::value(&s.history_days)->default_value(s.history_days), "days of history from the epoch")
         ("epoch", po::value(&o.epoch)->default_value(o.epoch), "date of day 0, YYYY-MM-DD")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress or summary");
+    CompressionArgs compression;
+    add_compression_options(d, compression, "the base's columns");
     const auto vm = parse(args, d, "generate");
     if (vm.count("help")) return HelpRequest{help_of("generate", d)};
     require(vm, "customers", "generate");
     require(vm, "output", "generate");
     in_range<std::uint64_t>("customers", s.customers, 1, kMaxCustomers, "2^40 customers");
+    o.compression = io::h5::parse_compression(compression.name, compression.level);
     in_range<double>("mean-interactions", s.mean_interactions, 0.0, 1e5, "interactions per customer on average");
     in_range<std::uint32_t>("business-units", s.business_units, 1, 1000, "the report has one group per unit");
     in_range<std::uint32_t>("regions-per-unit", s.regions_per_unit, 1, 1000, "regions of one business unit");
@@ -224,6 +244,8 @@ Command parse_score(const std::vector<std::string>& args) {
         ("output", po::value(&o.output), "directory for customers.h5, report.json, CSV tables, run.json (required)")
         ("config", po::value(&config), "configuration file of the options below (key = value); the command line wins")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress or summary");
+    CompressionArgs compression;
+    add_compression_options(cmd, compression, "customers.h5");
     po::options_description scoring("scoring options (command line or --config file)");
     scoring.add_options()
         ("as-of", po::value(&o.as_of), "score as of this date, YYYY-MM-DD, inside the data (default: its last day)")
@@ -291,6 +313,7 @@ Command parse_score(const std::vector<std::string>& args) {
     in_range<std::uint64_t>("shard-customers", o.shards.customers, 1, kMaxShardRows, "2^40");
     check_output_dir(o.output, o.input);
     o.memory_per_rank = parse_memory("--memory-per-rank", memory);
+    o.compression = io::h5::parse_compression(compression.name, compression.level);
     if (!o.as_of.empty() && !parse_iso_date(o.as_of))
         throw ConfigError("--as-of " + o.as_of + ": expected a date YYYY-MM-DD");
     o.engagement = engagement_config(vm, command_line, config, o.window_days);
@@ -350,10 +373,13 @@ Command parse_import(const std::vector<std::string>& args) {
         ("min-date", po::value(&min_date)->default_value(min_date), "earliest plausible transaction date, YYYY-MM-DD: rows dated before it are reported and skipped (a mistyped year)")
         ("max-date", po::value(&max_date)->default_value(max_date), "latest plausible transaction date, YYYY-MM-DD: rows dated after it are reported and skipped")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress or summary (bad rows are still reported)");
+    CompressionArgs compression;
+    add_compression_options(d, compression, "the base's columns");
     const auto vm = parse(args, d, "import");
     if (vm.count("help")) return HelpRequest{help_of("import", d)};
     require(vm, "transactions", "import");
     require(vm, "output", "import");
+    o.compression = io::h5::parse_compression(compression.name, compression.level);
     const auto sep = io::parse_separator(separator);
     if (!sep) throw ConfigError("--separator " + separator + ": expected auto, comma, semicolon, tab or whitespace");
     c.separator = *sep;

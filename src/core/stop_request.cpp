@@ -42,12 +42,15 @@ void StopRequests::raise_at(const std::string& position) {
     if (wanted && *wanted && position.starts_with(wanted)) std::raise(SIGTERM);
 }
 
+void throw_stopped(const std::string& job, const std::string& output, const std::string& done, int signal) {
+    throw Interrupted(job + " stopped on request (" + StopRequests::signal_name(signal) + ") after " + done +
+                      ": nothing was written (the partial file was removed; " + output +
+                      " is as it was before); it cannot resume: run the same command again to start over");
+}
+
 void stop_if_requested(const std::string& job, const std::string& output, const std::string& done) {
     StopRequests::raise_at(job + " after " + done);
-    if (const int signal = StopRequests::stop_signal())
-        throw Interrupted(job + " stopped on request (" + StopRequests::signal_name(signal) + ") after " + done +
-                          ": nothing was written (the partial file was removed; " + output +
-                          " is as it was before); it cannot resume: run the same command again to start over");
+    if (const int signal = StopRequests::stop_signal()) throw_stopped(job, output, done, signal);
 }
 
 const char* StopRequests::signal_name(int signal) noexcept {

@@ -34,5 +34,8 @@ public:
 // `output` the file it was writing, `done` how far it got ("1000 of this rank's 5000
 // customers"). Also StopRequests::raise_at(job + " after " + done), for tests.
 void stop_if_requested(const std::string& job, const std::string& output, const std::string& done);
+// The Interrupted that stop_if_requested throws, for a stop the ranks agreed on (`signal`: the
+// signal any rank received).
+[[noreturn]] void throw_stopped(const std::string& job, const std::string& output, const std::string& done, int signal);
 
 }  // namespace engage

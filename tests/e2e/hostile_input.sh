@@ -374,6 +374,11 @@ for n in 1 2; do
         env ENGAGE_TEST_STOP_AT="import after" "$mpiexec" --bind-to none -n "$n" -x ENGAGE_TEST_STOP_AT \
         "$engage" import --transactions "$tmp/stop.csv" --output "$tmp/stop/g.h5" -q
 done
+# Compressed: collective writes, so the ranks agree on the stop every round (none is left in a
+# collective write); the rank with fewer batches stops in a round with nothing of its own.
+stopped "stopped_generate_zstd_2rank" "generate stopped on request (SIGTERM) after" \
+    env ENGAGE_TEST_STOP_AT="generate after" "$mpiexec" --bind-to none -n 2 -x ENGAGE_TEST_STOP_AT \
+    "$engage" generate --customers 200000 --compression zstd --output "$tmp/stop/g.h5" -q
 # A real SIGTERM to the ranks of a running generate (as Slurm's scancel sends it).
 stop_by_signal() {
     "$mpiexec" --bind-to none -n 2 "$engage" generate --customers 3000000 --output "$tmp/stop/g.h5" &

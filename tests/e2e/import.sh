@@ -76,6 +76,13 @@ run 1 import --transactions "$data/cdnowElog.csv" --id-column sampleid --date-co
     --amount-column sales --merge-same-day --output "$tmp/elog.h5" -q || fail "import of cdnowElog.csv failed"
 check "cdnowElog.csv (header names, comma) gives the same file as CDNOW_sample.txt" h5diff "$tmp/sample1.h5" "$tmp/elog.h5"
 
+# With a codec (issue 14): the same values, LZ4 read back by the HDF Group's plugin (h5diff),
+# zstd by tests/e2e/codecs_h5py.py.
+run 2 import "${sample[@]}" --merge-same-day --compression lz4 --output "$tmp/sample-lz4.h5" -q || fail "import with lz4 failed"
+check "sample with lz4 (2 ranks): the same values" h5diff "$tmp/sample1.h5" "$tmp/sample-lz4.h5"
+run 2 import "${sample[@]}" --merge-same-day --compression zstd --output "$tmp/sample-zstd.h5" -q || fail "import with zstd failed"
+check "sample with zstd (2 ranks): the same values" /usr/bin/python3 "$(dirname "$0")/codecs_h5py.py" same "$tmp/sample1.h5" "$tmp/sample-zstd.h5"
+
 run 1 import "${sample[@]}" --output "$tmp/unmerged.h5" -q || fail "import of the sample without merging failed"
 check "sample without merging: 6919 interactions" equal "$(rows "$tmp/unmerged.h5" /interactions/time)" 6919
 

@@ -44,6 +44,32 @@ TEST(CommandLine, ParsesGenerateOptions) {
     EXPECT_EQ(o.output, "x.h5");
 }
 
+TEST(CommandLine, CompressionOfEveryWritingCommand) {
+    using io::h5::Codec;
+    const auto g = std::get<jobs::GenerateOptions>(
+        parse({"generate", "--customers", "10", "--output", "x.h5", "--compression", "zstd", "--compression-level", "7"}));
+    EXPECT_EQ(g.compression.codec, Codec::zstd);
+    EXPECT_EQ(g.compression.level, 7);
+    const auto s = std::get<jobs::ScoreOptions>(parse({"score", "--input", "a.h5", "--output", "out", "--compression", "lz4"}));
+    EXPECT_EQ(s.compression.codec, Codec::lz4);
+    EXPECT_EQ(s.compression.level, 0);
+    const auto i = std::get<jobs::ImportOptions>(
+        parse({"import", "--transactions", "t.csv", "--output", "b.h5", "--compression", "deflate"}));
+    EXPECT_EQ(i.compression.codec, Codec::deflate);
+    EXPECT_EQ(i.compression.level, 1);  // deflate's default
+    const auto d = std::get<jobs::GenerateOptions>(parse({"generate", "--customers", "10", "--output", "x.h5"}));
+    EXPECT_EQ(d.compression.codec, Codec::none);  // the default (docs/performance.md, "Codecs")
+}
+
+TEST(CommandLine, CompressionErrorsSayWhatIsAllowed) {
+    EXPECT_EQ(error_of({"generate", "--customers", "10", "--output", "x.h5", "--compression", "snappy"}),
+              "--compression snappy: unknown codec; allowed: zstd, lz4, deflate, none");
+    EXPECT_EQ(error_of({"score", "--input", "a.h5", "--output", "o", "--compression", "zstd", "--compression-level", "20"}),
+              "--compression-level 20: --compression zstd takes levels 1 to 19");
+    EXPECT_EQ(error_of({"score", "--input", "a.h5", "--output", "o", "--compression", "none", "--compression-level", "3"}),
+              "--compression-level 3: --compression none takes no level; leave --compression-level out");
+}
+
 TEST(CommandLine, HelpForEveryCommand) {
     EXPECT_NE(std::get<HelpRequest>(parse({})).text.find("commands:"), std::string::npos);
     EXPECT_NE(std::get<HelpRequest>(parse({"score", "--help"})).text.find("--window-days"), std::string::npos);
