@@ -2,8 +2,9 @@
 // conversion of its good rows into a customer base. The first two bytes choose the options
 // (separator, header, date format, columns by number or by name, the channel column, the date
 // range, merging, the epoch); the rest is the file. The typed errors the importer documents
-// (ConfigError, DataError) are expected; anything else that escapes, a crash or a sanitizer
-// report is a finding.
+// (ConfigError, DataError) are expected; anything else that escapes, a crash, a sanitizer
+// report or a broken promise of the parser's documentation (expect) is a finding.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -43,6 +44,44 @@ io::TransactionsCsvOptions options_from(std::uint8_t a, std::uint8_t b) {
     return o;
 }
 
+// A broken promise of the parser's or the builder's documentation: a finding.
+void expect(bool ok) {
+    if (!ok) __builtin_trap();
+}
+
+// What parse_transactions promises of its good rows (io/transactions_csv.hpp).
+void check_rows(const io::ParsedTransactions& p, const io::TransactionsCsvOptions& o) {
+    expect(p.rows.size() + p.bad_rows == p.data_lines);
+    expect(p.bad.size() <= io::kMaxReportedBadRows && p.bad.size() <= p.bad_rows);
+    std::uint64_t line = p.header_line;
+    for (const io::Transaction& t : p.rows) {
+        expect(t.line > line);
+        line = t.line;
+        expect(std::isfinite(t.amount) && std::fabs(t.amount) <= io::kMaxAmount);
+        expect(t.unix_day >= o.min_unix_day && t.unix_day <= o.max_unix_day);
+        expect(t.channel < io::default_channels().size());
+    }
+}
+
+// What build_customer_base promises: customers sorted by id, each one's interactions in time
+// order from its acquisition day, times since the epoch, amounts within the base's bound.
+void check_base(const io::ImportedBase& b, std::size_t rows) {
+    const io::CustomerShard& s = b.shard;
+    expect(s.time.size() + b.merged_rows == rows);
+    expect(s.offsets.size() == s.customers() + 1 && s.offsets.back() == s.time.size());
+    expect(b.epoch_unix_day <= b.first_unix_day && b.first_unix_day <= b.last_unix_day);
+    for (std::size_t c = 0; c < s.customers(); ++c) {
+        expect(c == 0 || s.id[c] > s.id[c - 1]);
+        expect(s.offsets[c] < s.offsets[c + 1]);
+        expect(s.time[s.offsets[c]] == std::int64_t(s.acquisition_day[c]) * 86400);
+        for (std::uint64_t i = s.offsets[c]; i < s.offsets[c + 1]; ++i) {
+            expect(s.time[i] >= 0 && s.time[i] <= (b.last_unix_day - b.epoch_unix_day) * 86400);
+            expect(i == s.offsets[c] || s.time[i] >= s.time[i - 1]);
+            expect(std::isfinite(s.value[i]) && std::fabs(s.value[i]) <= io::kMaxAmount);
+        }
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) { return 0; }
@@ -57,13 +96,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         io::check_columns(options);
         io::ParsedTransactions parsed = io::parse_transactions(in, "fuzz.csv", options);
-        if (parsed.rows.size() + parsed.bad_rows != parsed.data_lines) __builtin_trap();
-        if (parsed.bad.size() > io::kMaxReportedBadRows) __builtin_trap();
+        check_rows(parsed, options);
         if (parsed.rows.empty()) return 0;
         const std::size_t rows = parsed.rows.size();
-        const io::ImportedBase base = io::build_customer_base(std::move(parsed.rows), merge_same_day, epoch);
-        if (base.shard.time.size() + base.merged_rows != rows) __builtin_trap();
-        if (base.shard.offsets.size() != base.shard.customers() + 1) __builtin_trap();
+        check_base(io::build_customer_base(std::move(parsed.rows), merge_same_day, epoch), rows);
     } catch (const ConfigError&) {
     } catch (const DataError&) {
     }
