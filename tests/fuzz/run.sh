@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets with clang (libFuzzer + ASan + UBSan, in build-fuzz/ or
 # $ENGAGE_FUZZ_BUILD_DIR) and runs each for SECONDS (default 60) from its seed corpus and its
-# regressions. Extra arguments go to libFuzzer (e.g. -jobs=8 -workers=8 for long runs).
-#   tests/fuzz/run.sh [SECONDS] [libFuzzer flags...]
+# regressions. Extra arguments go to libFuzzer (e.g. -jobs=8 -workers=8: see docs/architecture.md).
+#   [ENGAGE_FUZZ_TARGETS="transactions_csv"] tests/fuzz/run.sh [SECONDS] [libFuzzer flags...]
 # A finding (crash, sanitizer report, timeout, out-of-memory, an exception other than the typed
 # errors) whose stack reaches Engage's code before HDF5's fails the run, with its reproducer's
 # path. One inside the HDF5 library itself (a damaged file that libhdf5 crashes or hangs on
@@ -21,6 +21,8 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
     -DENGAGE_FUZZ=ON >/dev/null
 fi
 cmake --build "$build" --target fuzz_targets -j "$(nproc)"
+build=$(cd "$build" && pwd)
+src=$PWD/$src
 
 # Where a finding's first stack stops: "hdf5" when a libhdf5 frame comes before any frame of
 # Engage's sources, "engage" otherwise (UBSan's report names the source line directly).
@@ -35,7 +37,7 @@ where() {
 # The MPI singleton of the customer-base target runs as root in CI, and keeps its session
 # directory (restarted after every finding inside HDF5) away from other MPI jobs' /tmp/ompi.*.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_orte_tmpdir_base="$(cd "$build" && pwd)/fuzz/ompi"
+export OMPI_MCA_orte_tmpdir_base=$build/fuzz/ompi
 mkdir -p "$OMPI_MCA_orte_tmpdir_base"
 failed=0
 for t in "${targets[@]}"; do
@@ -56,9 +58,12 @@ for t in "${targets[@]}"; do
   : >"$log"
   while [ $((left = end - SECONDS)) -gt 0 ]; do
     rm -f "$findings"*
-    if ASAN_OPTIONS=detect_leaks=$leaks:allocator_may_return_null=1 "$build/tests/fuzz/fuzz_$t" -max_total_time="$left" -timeout=10 -rss_limit_mb=2048 \
+    # From build-fuzz/fuzz/, where -jobs writes its fuzz-N.log files.
+    if (cd "$build/fuzz" && ASAN_OPTIONS=detect_leaks=$leaks:allocator_may_return_null=1 \
+        "$build/tests/fuzz/fuzz_$t" -max_total_time="$left" -timeout=10 -rss_limit_mb=2048 \
         -detect_leaks=$leaks -print_final_stats=1 -artifact_prefix="$findings" "$@" \
-        "$corpus" "$src/corpus/$t" "$src/regressions/$t" >"$log.run" 2>&1; then
+        "$corpus" "$src/corpus/$t" "$src/regressions/$t") >"$log.run" 2>&1 \
+        && [ -z "$(ls "$findings")" ]; then  # with -jobs, a job's finding ends only that job
       cat "$log.run" >>"$log"
       break
     fi
