@@ -47,7 +47,8 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string& path = scratch_path();
     std::FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f || std::fwrite(data, 1, size, f) != size || std::fclose(f) != 0) {
+    // size 0: data may be null, which fwrite must not be given.
+    if (!f || (size && std::fwrite(data, 1, size, f) != size) || std::fclose(f) != 0) {
         std::perror(path.c_str());
         std::abort();  // the scratch file is the harness's, not the input's problem
     }
