@@ -38,7 +38,9 @@ where() {
 # directory (restarted after every finding inside HDF5) away from other MPI jobs' /tmp/ompi.*.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_orte_tmpdir_base=$build/fuzz/ompi
-mkdir -p "$OMPI_MCA_orte_tmpdir_base"
+# The customer-base target's scratch file (engage-fuzz-PID.h5), left behind by each crash.
+export TMPDIR=$build/fuzz/tmp
+mkdir -p "$OMPI_MCA_orte_tmpdir_base" "$TMPDIR"
 failed=0
 for t in "${targets[@]}"; do
   corpus=$build/fuzz/corpus/$t       # what this and earlier runs found, kept between runs
