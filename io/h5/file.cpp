@@ -14,6 +14,7 @@
 #include "io/h5/chunk_reader.hpp"
 #include "io/h5/filters.hpp"
 #include "io/h5/io_tuning.hpp"
+#include "io/h5/vlen_strings.hpp"
 #include "mpi/comm.hpp"
 
 namespace engage::io::h5 {
@@ -421,6 +422,7 @@ std::vector<std::string> File::read_strings(const std::string& path) const {
     std::vector<std::string> out(n);
     if (n == 0) return out;
     if (variable) {
+        check_variable_strings(h_.id(), d.id(), name_, bytes_, n, kMaxStringBytes, what);
         Handle mem = memory_string_type(stored.id(), true, 0);
         std::vector<char*> ptrs(n, nullptr);
         checked_status(H5Dread(d.id(), mem.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),

@@ -184,6 +184,12 @@ head -c 8 "$base" >"$tmp/magic.h5"
 expect 3 only_the_signature "magic.h5" "damaged" "bad byte number" -- score1 --input "$tmp/magic.h5"
 : >"$tmp/empty.h5"
 expect 3 empty_file "empty.h5" "not an HDF5 file" -- score1 --input "$tmp/empty.h5"
+# Found by the fuzzer (tests/fuzz/regressions/customer_base): variable-length strings whose
+# length or global heap object is forged crashed or hung inside HDF5's H5Dread.
+fuzzed=$(cd "$(dirname "$0")/../fuzz/regressions/customer_base" && pwd)
+expect 3 fuzz_vlen_heap_object_past_collection "/channels/kind row 0" "global heap collection" "more than the collection holds" -- score1 --input "$fuzzed/vlen_heap_object_past_collection"
+expect 3 fuzz_vlen_object_not_in_collection "/channels/kind row 0" "is not object 14" "no such object" -- score1 --input "$fuzzed/vlen_object_not_in_collection"
+expect 3 fuzz_vlen_string_of_3_gb_2ranks "/channels/kind row 0" "declares a string of 3657433088 bytes" "at most 65536" -- score2 --input "$fuzzed/vlen_string_of_3_gb"
 
 echo "--- (b) options and generator inputs to their real ranges"
 expect 2 generate_customers_negative "--customers -1" ">= 0" -- "$engage" generate -q --output "$tmp/g.h5" --customers -1
