@@ -75,12 +75,18 @@ expect() {
         engage_stderr | grep -qF -- "$p" || why+=" message lacks \"$p\";"
     done
     [ "$(snapshot)" = "$baseline" ] || why+=" earlier outputs changed;"
+    verdict "$name" "$rc" "$why"
+}
+
+# verdict NAME RC WHY: WHY (the failed checks) plus anything left behind; prints ok or FAIL.
+verdict() {
+    local why=$3
     [ -z "$(leftovers)" ] || why+=" left behind: $(leftovers | tr '\n' ' ');"
     if [ -n "$why" ]; then
-        fail "$name:$why"
+        fail "$1:$why"
         sed 's/^/    stderr| /' "$tmp/stderr" | head -20
     else
-        echo "ok   $name (exit $rc)"
+        echo "ok   $1 (exit $2)"
     fi
 }
 
@@ -364,13 +370,7 @@ stopped() {
     engage_stderr | grep -qF -- "$pattern" || why+=" message lacks \"$pattern\";"
     engage_stderr | grep -qF -- "nothing was written" || why+=" message lacks \"nothing was written\";"
     [ "$(sha256sum "$tmp/stop/g.h5")" = "$stop_before" ] || why+=" the earlier g.h5 changed;"
-    [ -z "$(leftovers)" ] || why+=" left behind: $(leftovers | tr '\n' ' ');"
-    if [ -n "$why" ]; then
-        fail "$name:$why"
-        sed 's/^/    stderr| /' "$tmp/stderr" | head -20
-    else
-        echo "ok   $name (exit $rc)"
-    fi
+    verdict "$name" "$rc" "$why"
 }
 for n in 1 2; do
     stopped "stopped_generate_${n}rank" "generate stopped on request (SIGTERM) after 65536 of this rank's" \
