@@ -11,13 +11,7 @@ engage=$1
 mpiexec=$2
 here=$(cd "$(dirname "$0")" && pwd)
 py() { /usr/bin/python3 "$here/codecs_h5py.py" "$@"; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-run() { # ranks threads args...
-    local n=$1 t=$2; shift 2
-    OMP_NUM_THREADS=$t "$mpiexec" --bind-to none -n "$n" "$engage" "$@" -q
-}
+. "$(dirname "$0")/run_lib.sh"  # $tmp, fail, run
 declare -A id=([zstd]=32015 [lz4]=32004 [deflate]=1)
 
 # Each base is DIR/base.h5, scored from DIR: customers.h5 records the input as given ("base.h5"),

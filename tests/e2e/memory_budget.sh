@@ -8,13 +8,7 @@
 set -euo pipefail
 engage=$1
 mpiexec=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-run() { # ranks threads args...
-    local n=$1 t=$2; shift 2
-    OMP_NUM_THREADS=$t "$mpiexec" --bind-to none -n "$n" "$engage" "$@" -q
-}
+. "$(dirname "$0")/run_lib.sh"  # $tmp, fail, run
 spilled() { sed -n 's/.*"spilled_bytes_all_ranks": \([0-9]*\).*/\1/p' "$1/run.json"; }
 same() { # REF OUT WHAT
     local f

@@ -5,13 +5,7 @@
 set -euo pipefail
 engage=$1
 mpiexec=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-run() { # ranks threads args...
-    local n=$1 t=$2; shift 2
-    OMP_NUM_THREADS=$t "$mpiexec" --bind-to none -n "$n" "$engage" "$@" -q
-}
+. "$(dirname "$0")/run_lib.sh"  # $tmp, fail, run
 
 run 1 1 generate --customers 2500 --seed 5 --mean-interactions 60 --output "$tmp/base1.h5"
 run 3 2 generate --customers 2500 --seed 5 --mean-interactions 60 --output "$tmp/base3.h5"
