@@ -26,10 +26,13 @@ AttritionScores::AttritionScores(std::size_t managers, const LogisticModel& mode
 
 void AttritionScores::add(std::uint32_t manager, const AttritionFeatures& x, bool churned) noexcept {
     std::array<double, kAttritionFeatures + 1> z;
-    model_->standardise(x, z);
-    const double mu = model_->probability(x);
-    double qz = 0;
-    for (std::size_t j = 0; j < z.size(); ++j) qz += q_[j] * z[j];
+    model_->standardise(x, z);  // once: the linear predictor and q'z both from z
+    double eta = 0, qz = 0;
+    for (std::size_t j = 0; j < z.size(); ++j) {
+        eta += model_->beta[j] * z[j];
+        qz += q_[j] * z[j];
+    }
+    const double mu = 1.0 / (1.0 + std::exp(-eta));
     const double t = ((churned ? 1.0 : 0.0) - mu) * qz;
     if (!std::isfinite(t)) return;  // no fit: nothing to sum, result() says so
     std::int64_t* w = &words_[std::size_t(manager) * 2];

@@ -22,48 +22,13 @@ trap 'rm -rf "$tmp"' EXIT
 out=$tmp/out              # holds the "earlier outputs" every failing score run must leave alone
 base=$tmp/base.h5
 customers=300
-failures=0 cases=0
-
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-die() { echo "FATAL: $*"; exit 1; }
+limit=60                  # seconds per case: a case that takes longer is a hang
 
 # Fingerprint of the output directory: every path below it and every file's checksum.
 snapshot() { (cd "$out" && find . -mindepth 1 | LC_ALL=C sort && find . -type f -exec sha256sum {} + | LC_ALL=C sort); }
-
-# stderr without mpirun's own banners (the blocks between lines of dashes).
-engage_stderr() { awk '/^----------/ { skip = !skip; next } !skip' "$tmp/stderr"; }
-
-# expect CODE NAME PATTERN... -- COMMAND...
-# Runs COMMAND; checks its exit code, that stderr holds exactly one line "engage: error: ..."
-# containing every PATTERN (fixed strings), and that nothing was left behind.
-expect() {
-    local code=$1 name=$2 pats=() p rc why=""
-    shift 2
-    while [ "$1" != "--" ]; do pats+=("$1"); shift; done
-    shift
-    cases=$((cases + 1))
-    "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    rc=$?
-    [ "$rc" -eq "$code" ] || why+=" exit code $rc, expected $code;"
-    if [ "$code" -ne 0 ]; then
-        [ "$(engage_stderr | grep -c .)" -eq 1 ] || why+=" stderr is not exactly one line;"
-        engage_stderr | grep -q '^engage: error: ' || why+=" no 'engage: error:' line;"
-        for p in "${pats[@]}"; do
-            engage_stderr | grep -qF -- "$p" || why+=" message lacks \"$p\";"
-        done
-    fi
-    [ "$(snapshot)" = "$baseline" ] || why+=" earlier outputs in $out changed;"
-    [ -z "$(find "$tmp" -name '.engage-tmp-*' -o -name '*.tmp-*')" ] || why+=" temporary files left behind;"
-    if [ -n "$why" ]; then
-        fail "$name:$why"
-        sed 's/^/    stderr| /' "$tmp/stderr"
-    else
-        echo "ok   $name (exit $rc)"
-    fi
-}
+# Leftovers of a run: staging directories, staged files, claims.
+leftovers() { find "$tmp" \( -name '.engage-tmp-*' -o -name '*.tmp-*' -o -name '*engage-lock' \) -print; }
+. "$(dirname "$0")/expect_lib.sh"  # fail, die, engage_stderr, expect, verdict
 
 # A copy of the good base broken by engage_corrupt: corrupted NAME MODE DATASET [ROW VALUE]
 corrupted() {
@@ -72,7 +37,9 @@ corrupted() {
 }
 value_at() { "$corrupt_exe" get "$base" "$1" "$2" || die "engage_corrupt get $* failed"; }
 score1() { "$engage" score --output "$out" -q "$@"; }
-score2() { timeout 60 "$mpiexec" --bind-to none -n 2 "$engage" score --output "$out" -q "$@"; }
+score2() { "$mpiexec" --bind-to none -n 2 "$engage" score --output "$out" -q "$@"; }
+export engage out mpiexec tmp
+export -f score1 score2
 
 start=$(date +%s.%N)
 "$engage" generate --customers "$customers" --seed 7 --output "$base" -q || die "engage generate failed"
@@ -148,6 +115,7 @@ expect 2 config_unknown_key "bad.cfg" "frobnicate" -- score1 --input "$base" --c
 # The parallel file system's tuning, from the environment (docs/cluster.md): refused before any file opens.
 hints_malformed() { ENGAGE_MPIIO_HINTS="striping_factor" score1 "$@"; }
 alignment_malformed() { ENGAGE_H5_ALIGNMENT="4X" "$engage" generate --customers 5 --output "$tmp/aligned.h5" -q; }
+export -f hints_malformed alignment_malformed
 expect 2 mpiio_hints_malformed 'ENGAGE_MPIIO_HINTS="striping_factor"' "is not KEY=VALUE" -- hints_malformed --input "$base"
 expect 2 alignment_malformed 'ENGAGE_H5_ALIGNMENT="4X"' "expected a size" -- alignment_malformed
 
