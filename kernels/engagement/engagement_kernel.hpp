@@ -10,6 +10,7 @@
 
 #include "engagement/engagement_config.hpp"
 #include "features/event.hpp"
+#include "stats/round.hpp"
 
 namespace engage::kernels {
 
@@ -74,12 +75,12 @@ struct SignalAccumulator {
         if (feeds & bit(Dimension::involvement)) involvement += w;
         if (feeds & bit(Dimension::advocacy)) advocacy += w;
         if (feeds & bit(Dimension::sentiment)) {
-            sentiment_sum += std::llround(double(w) * sentiment_signal(e));
+            sentiment_sum += round_half_away(double(w) * sentiment_signal(e));
             sentiment_weight += w;
         }
         switch (e.kind) {
         case ChannelKind::purchase: spend_cents += e.hundredths; break;
-        case ChannelKind::survey: last_nps = std::int8_t(std::lround(double(e.hundredths) / 100.0)); break;
+        case ChannelKind::survey: last_nps = std::int8_t(round_half_away(double(e.hundredths) / 100.0)); break;
         case ChannelKind::complaint: ++complaints; break;
         default: break;
         }

@@ -11,6 +11,7 @@
 #include "engagement/scoring.hpp"
 #include "report/engagement_summary.hpp"
 #include "stats/rank_correlation.hpp"
+#include "stats/round.hpp"
 
 namespace engage::kernels {
 
@@ -117,10 +118,10 @@ inline void score_all(std::span<const EngagementRecord> records, const MetricHis
 // Keys of the validation against the planted truth: series 0 the composite, 1 the truth.
 using ValidationHistograms = KeyHistograms<2>;
 inline std::uint16_t composite_key(double composite) noexcept {
-    return std::uint16_t(std::lround(std::fmin(100.0, std::fmax(0.0, composite)) * 655.35));
+    return std::uint16_t(round_half_away(std::fmin(100.0, std::fmax(0.0, composite)) * 655.35));
 }
 inline std::uint16_t truth_key(double truth) noexcept {
-    return std::uint16_t(std::lround(std::fmin(1.0, std::fmax(0.0, truth)) * 65535.0));
+    return std::uint16_t(round_half_away(std::fmin(1.0, std::fmax(0.0, truth)) * 65535.0));
 }
 inline bool validated(const EngagementRecord& r, const ScoredCustomer& c) noexcept {
     return c.now.acquired && !std::isnan(r.truth);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "features/event.hpp"
+#include "stats/round.hpp"
 
 namespace engage::kernels {
 
@@ -37,7 +38,7 @@ inline std::uint16_t metric_key(Metric m, double x) noexcept {
     case Metric::sentiment: k = (x + 1.0) * 0.5 * 65535.0; break;
     default: k = 2048.0 * std::log2(1.0 + std::fmax(0.0, x)); break;
     }
-    return std::uint16_t(std::lround(std::fmin(65535.0, std::fmax(0.0, k))));
+    return std::uint16_t(round_half_away(std::fmin(65535.0, std::fmax(0.0, k))));
 }
 
 inline double metric_value(Metric m, const EngagementSignals& s) noexcept {

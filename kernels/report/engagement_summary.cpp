@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <type_traits>
+#include "stats/round.hpp"
 
 namespace engage::kernels {
 
@@ -12,16 +13,16 @@ EngagementGroup::Contribution EngagementGroup::contribution(const ScoredCustomer
     k.acquired = c.now.acquired;
     if (!k.acquired) return k;
     k.tier = int(c.now.tier);
-    k.score_milli = std::llround(c.now.composite * 1000.0);
-    k.point = int(std::lround(c.now.composite));
+    k.score_milli = round_half_away(c.now.composite * 1000.0);
+    k.point = int(round_half_away(c.now.composite));
     for (int d = 0; d < kDimensions; ++d) {
         k.dimension_known[d] = !std::isnan(c.now.dimension[d]);
-        if (k.dimension_known[d]) k.dimension_milli[d] = std::llround(c.now.dimension[d] * 1000.0);
+        if (k.dimension_known[d]) k.dimension_milli[d] = round_half_away(c.now.dimension[d] * 1000.0);
     }
     k.acquired_previous = c.previous.acquired;
     if (k.acquired_previous) {
         k.tier_previous = int(c.previous.tier);
-        k.score_milli_previous = std::llround(c.previous.composite * 1000.0);
+        k.score_milli_previous = round_half_away(c.previous.composite * 1000.0);
     }
     // NPS classes (Reichheld 2003): promoters 9-10, passives 7-8, detractors 0-6.
     k.nps_class = c.last_nps >= 9 ? 0 : c.last_nps >= 7 ? 1 : c.last_nps >= 0 ? 2 : -1;

@@ -11,6 +11,7 @@
 #include "engagement/engagement_config.hpp"
 #include "engagement/scoring.hpp"
 #include "report/suppression.hpp"
+#include "stats/round.hpp"
 
 namespace engage::kernels {
 
@@ -90,7 +91,7 @@ struct TierScoreHistogram {
     std::array<std::int64_t, kTiers * kPoints> counts{};
     void add(const ScoredCustomer& c) noexcept {
         if (c.now.acquired)
-            ++counts[std::size_t(c.now.tier) * kPoints + std::size_t(std::lround(c.now.composite))];
+            ++counts[std::size_t(c.now.tier) * kPoints + std::size_t(round_half_away(c.now.composite))];
     }
     std::int64_t count(int tier, int point) const noexcept { return counts[std::size_t(tier) * kPoints + std::size_t(point)]; }
     std::span<std::int64_t> sum_words() noexcept { return counts; }

@@ -14,6 +14,7 @@
 #include "study/attrition_regression.hpp"
 #include "study/outcome.hpp"
 #include "study/paired_auc.hpp"
+#include "stats/round.hpp"
 
 namespace engage::kernels {
 
@@ -110,7 +111,7 @@ struct BaselineScores {
 // Keys of the AUC histograms (higher = more likely to stay): a probability in [0, 1] on 65,536
 // steps; the composite and recency as in kernels/study/backtest.hpp.
 inline std::uint16_t probability_key(double p) noexcept {
-    return std::uint16_t(std::lround(std::fmin(1.0, std::fmax(0.0, p)) * 65535.0));
+    return std::uint16_t(round_half_away(std::fmin(1.0, std::fmax(0.0, p)) * 65535.0));
 }
 
 // Series of the key histograms: predictor x class (0 churned, 1 retained).

@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <system_error>
+#include <vector>
 
 #include "jobs/generate_job.hpp"
 #include "jobs/import_job.hpp"
@@ -14,12 +17,28 @@
 
 namespace engage::testing_support {
 
-// Collective: a fresh directory under the test's temporary directory, named after `prefix`.
+// The directories shared_temp_dir made on this rank, removed when the test program exits (after
+// every rank is done with them: MPI is finalised by then), so that runs leave nothing behind.
+struct TempDirs {
+    std::vector<std::string> made;
+    ~TempDirs() {
+        std::error_code ignored;
+        for (const auto& d : made) std::filesystem::remove_all(d, ignored);
+    }
+};
+inline TempDirs& temp_dirs() {
+    static TempDirs dirs;
+    return dirs;
+}
+
+// Collective: a fresh directory under the test's temporary directory, named after `prefix`;
+// removed with its contents when the program exits.
 inline std::string shared_temp_dir(const mpi::Comm& comm, const std::string& prefix) {
     std::string dir;
     if (comm.root()) {
         std::string pattern = ::testing::TempDir() + "/" + prefix + "_XXXXXX";
         dir = ::mkdtemp(pattern.data());
+        temp_dirs().made.push_back(dir);
     }
     comm.broadcast(dir);
     return dir;
