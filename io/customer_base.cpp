@@ -254,6 +254,28 @@ void CustomerBaseReader::read_shard(std::uint64_t c0, std::uint64_t c1, Customer
     fetch(c.channel, s.channel, s.first_interaction, m);
     fetch(c.value, s.value, s.first_interaction, m);
 
+    if (!interactions_valid(s, n)) throw_first_bad_interaction(s, n);
+}
+
+// One branch-free pass over the shard's interactions: whether every row is valid (a known
+// channel, a finite value of magnitude at most 1e13, a time in the file's declared range, times
+// sorted within each customer). Only when it fails are the rows walked again, in
+// throw_first_bad_interaction, to name the first bad one.
+bool CustomerBaseReader::interactions_valid(const CustomerShard& s, std::uint64_t n) const noexcept {
+    const auto channels = meta_.channels.size();
+    const std::int64_t first = meta_.first_time, last = meta_.last_time;
+    const std::uint64_t m = s.offsets[n];
+    bool ok = true;
+    for (std::uint64_t i = 0; i < m; ++i)
+        ok &= (s.channel[i] < channels) & (std::fabs(s.value[i]) <= kMaxAbsValue) & (s.time[i] >= first) &
+              (s.time[i] <= last);
+    for (std::uint64_t k = 0; k < n; ++k)
+        for (std::uint64_t i = s.offsets[k] + 1; i < s.offsets[k + 1]; ++i) ok &= s.time[i] >= s.time[i - 1];
+    return ok;
+}
+
+void CustomerBaseReader::throw_first_bad_interaction(const CustomerShard& s, std::uint64_t n) const {
+    const std::string& file = meta_.path;
     const auto channels = meta_.channels.size();
     for (std::uint64_t k = 0; k < n; ++k) {
         for (std::uint64_t i = s.offsets[k]; i < s.offsets[k + 1]; ++i) {
@@ -280,6 +302,7 @@ void CustomerBaseReader::read_shard(std::uint64_t c0, std::uint64_t c1, Customer
                                 "; sort interactions by customer, then time");
         }
     }
+    throw std::logic_error("interactions_valid and throw_first_bad_interaction disagree on " + file);
 }
 
 void CustomerBaseReader::close() {

@@ -86,6 +86,8 @@ public:
     void close();
 
 private:
+    bool interactions_valid(const CustomerShard& s, std::uint64_t customers) const noexcept;
+    [[noreturn]] void throw_first_bad_interaction(const CustomerShard& s, std::uint64_t customers) const;
     struct Columns;
     CustomerBaseMeta meta_;
     std::unique_ptr<h5::File> file_;
