@@ -117,6 +117,8 @@ int main(int argc, char** argv) {
                                        k::ActivePeriodsKernel>;
     const double descriptive = best_of(reps, [&] { Descriptive::run(view, ctx, kinds, out); });
     const double engagement = best_of(reps, [&] { k::FeaturePass<k::EngagementKernel>::run(view, ctx, kinds, out); });
+    // The driver alone: a kernel that does nothing, so every customer's features are only made and stored.
+    const double driver = best_of(reps, [&] { k::FeaturePass<k::TenureKernel>::run(view, ctx, kinds, out); });
 
     const double bytes = 17.0 * double(interactions) + 8.0 * double(customers + 1);
     std::printf("base %s: %llu customers, %llu interactions (%.1f per customer), %.0f MB of input columns\n",
@@ -124,7 +126,7 @@ int main(int argc, char** argv) {
                 double(interactions) / double(customers), bytes / 1e6);
     std::printf("%-8s %10s %14s %12s %8s\n", "pass", "seconds", "ns/interaction", "ns/customer", "GB/s");
     for (auto [name, s] : {std::pair{"stream", stream}, std::pair{"fold", fold}, std::pair{"descr.", descriptive},
-                           std::pair{"engage.", engagement}})
+                           std::pair{"engage.", engagement}, std::pair{"driver", driver}})
         std::printf("%-8s %10.4f %14.2f %12.1f %8.2f\n", name, s, s * 1e9 / double(interactions),
                     s * 1e9 / double(customers), bytes / s / 1e9);
     std::printf("fold / stream: %.1fx; features checksum %016llx; CustomerFeatures %zu bytes\n", fold / stream,
