@@ -1,5 +1,8 @@
 #include "io/features_file.hpp"
 
+#include <cmath>
+#include <limits>
+
 #include "io/h5/column_set.hpp"
 #include "mpi/comm.hpp"
 
@@ -9,13 +12,82 @@ namespace {
 constexpr std::uint64_t kChunkRows = 16384;
 using kernels::CustomerFeatures;
 using kernels::ScoredCustomer;
-constexpr std::uint8_t kNotAcquired = 255;  // tier of a customer not yet acquired
+
+// One customer's id and attributes, as the input has them.
+struct CustomerRow {
+    std::uint64_t id = 0;
+    kernels::Day acquisition_day = 0;
+    std::uint32_t rm = 0, region = 0, business_unit = 0;
+    std::uint8_t segment = 0;
+    double wallet = std::numeric_limits<double>::quiet_NaN();
+};
+
+// The units and one-line description of a dataset, written as its attributes `units` and
+// `description` (docs/data-format.md, section 2). Units are "1" for a dimensionless number
+// (a code, a share, a probability) and "" for a string table.
+struct DatasetDoc {
+    const char* path;
+    std::string units;
+    const char* description;
+};
+
+std::vector<DatasetDoc> dataset_docs(const FeaturesFileInfo& info) {
+    std::vector<DatasetDoc> d = {
+        {"/customers/id", "1", "customer id, copied from the input's /customers/id (row i is row i of the input)"},
+        {"/customers/acquisition_day", "days since " + info.epoch, "day the customer was acquired, copied from the input"},
+        {"/customers/business_unit", "1", "business unit: an index into /customers/business_unit_names"},
+        {"/customers/region", "1", "region: an index into /customers/region_names"},
+        {"/customers/rm", "1", "relationship manager: an index into /customers/rm_names"},
+        {"/customers/segment", "1", "segment: an index into /customers/segment_names"},
+        {"/customers/wallet", "currency units", "estimated yearly spend in the category (all suppliers), from the input; NaN: unknown"},
+        {"/customers/business_unit_names", "", "business unit names, copied from the input"},
+        {"/customers/region_names", "", "region names, copied from the input"},
+        {"/customers/rm_names", "", "relationship manager names, copied from the input"},
+        {"/customers/segment_names", "", "segment names, copied from the input"},
+        {"/channels/name", "", "channel names: the column labels of /features/channel_count and /features/channel_value"},
+        {"/features/tenure_days", "days", "days since acquisition at the as-of date; _FillValue: acquired after the as-of date"},
+        {"/features/recency_days", "days", "days since the last purchase on or before the as-of date; _FillValue: none"},
+        {"/features/last_interaction_days", "days", "days since the last interaction of any channel on or before the as-of date; _FillValue: none"},
+        {"/features/frequency", "count", "purchases in the window"},
+        {"/features/monetary", "currency units", "purchase revenue in the window"},
+        {"/features/interactions", "count", "interactions of any channel in the window"},
+        {"/features/interactions_total", "count", "interactions of any channel on or before the as-of date"},
+        {"/features/breadth", "count", "distinct channels used in the window"},
+        {"/features/active_weeks", "weeks", "distinct 7-day periods with activity in the window, counted back from the as-of date"},
+        {"/features/active_months", "months", "distinct calendar months with activity in the window"},
+        {"/features/channel_count", "count", "interactions per channel in the window (columns: /channels/name)"},
+        {"/features/channel_value", "channel value units", "sum of the interactions' values per channel in the window: currency units for purchases, NPS points for surveys, ... (columns: /channels/name)"},
+        {"/signals/usage_regularity", "1", "usage regularity 0-1: 1 when not overdue against the customer's own cadence, else 1 / overdue ratio"},
+        {"/signals/sentiment", "1", "recency-decayed weighted mean of the sentiment signals, -1 to 1; NaN: no sentiment signal in the window"},
+        {"/signals/share_of_wallet", "1", "yearly spend / wallet, capped at 1; NaN: wallet unknown"},
+        {"/signals/last_nps", "NPS points", "last survey answer 0-10 in the window; _FillValue: none"},
+        {"/engagement/composite", "score 0-100", "composite engagement score at the as-of date; NaN: not yet acquired"},
+        {"/engagement/tier", "1", "tier at the as-of date: an index into /engagement/tier_names; _FillValue: not yet acquired"},
+        {"/engagement/composite_previous", "score 0-100", "composite engagement score at previous_as_of; NaN: not yet acquired then"},
+        {"/engagement/tier_previous", "1", "tier at previous_as_of: an index into /engagement/tier_names; _FillValue: not yet acquired then"},
+        {"/engagement/trend", "score points", "composite minus composite_previous; NaN where either is NaN"},
+        {"/engagement/dimensions", "score 0-100", "dimension scores at the as-of date (columns: /engagement/dimension_names); NaN: unknown"},
+        {"/engagement/tier_names", "", "tier names (codes 0-3)"},
+        {"/engagement/dimension_names", "", "dimension names: the columns of /engagement/dimensions"},
+    };
+    if (info.retention) {
+        d.push_back({"/retention/p_alive", "1", "BG/NBD probability that the customer is alive at the as-of date; NaN: no purchase by then"});
+        d.push_back({"/retention/expected_transactions", "count", "BG/NBD expected repeat transactions over the horizon after the as-of date; NaN: no purchase by then"});
+        d.push_back({"/retention/expected_spend", "currency units", "Gamma-Gamma expected value of one transaction; NaN: no purchase by then, or Gamma-Gamma not fitted"});
+        d.push_back({"/retention/clv", "currency units", "customer lifetime value over the horizon, discounted; NaN where expected_spend is"});
+    }
+    if (info.landmark) {
+        d.push_back({"/landmark/follow_up_days", "days", "days after the as-of date to churn, or the holdout length when it did not churn; _FillValue: not at risk at the as-of date"});
+        d.push_back({"/landmark/churned", "1", "1 when the customer churned within the follow-up, else 0"});
+    }
+    return d;
+}
 }  // namespace
 
 struct FeaturesWriter::Columns {
     explicit Columns(h5::File f) : file(std::move(f)) {}
     h5::File file;
-    h5::ColumnSet<std::uint64_t> ids;
+    h5::ColumnSet<CustomerRow> customers;
     h5::ColumnSet<CustomerFeatures> features;
     h5::ColumnSet<ScoredCustomer> scores;
     h5::ColumnSet<kernels::RetentionPrediction> retention;
@@ -36,8 +108,19 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
     // "Writing at disk speed"). With one (--compression), chunks of kChunkRows rows through
     // shuffle + the codec, written collectively in whole chunks (docs/performance.md, "Codecs").
     const h5::Compression codec = info.compression;
-    c.ids.add<std::uint64_t>(f, "/customers/id", n, next, kChunkRows, 1,
-                             [](const std::uint64_t& id, std::uint64_t* o) { *o = id; }, codec);
+    // The customer's id and attributes, copied from the input so that the file stands alone.
+    auto customer = [&]<class T>(const char* name, T (*get)(const CustomerRow&)) {
+        c.customers.add<T>(f, std::string("/customers/") + name, n, next, kChunkRows, 1,
+                           [get](const CustomerRow& r, T* o) { *o = get(r); }, codec);
+    };
+    using C = const CustomerRow&;
+    customer("id", +[](C r) { return r.id; });
+    customer("acquisition_day", +[](C r) { return r.acquisition_day; });
+    customer("business_unit", +[](C r) { return r.business_unit; });
+    customer("region", +[](C r) { return r.region; });
+    customer("rm", +[](C r) { return r.rm; });
+    customer("segment", +[](C r) { return r.segment; });
+    customer("wallet", +[](C r) { return r.wallet; });
 
     // One scalar feature column: `get` maps a row to its value.
     auto feature = [&]<class T>(const char* name, T (*get)(const CustomerFeatures&)) {
@@ -79,9 +162,12 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
                         [get](const ScoredCustomer& r, T* o) { *o = get(r); }, codec);
     };
     score("composite", +[](S r) { return float(r.now.composite); });
-    score("tier", +[](S r) { return r.now.acquired ? std::uint8_t(r.now.tier) : kNotAcquired; });
+    score("tier", +[](S r) { return r.now.acquired ? std::uint8_t(r.now.tier) : kUnknownTier; });
     score("composite_previous", +[](S r) { return float(r.previous.composite); });
-    score("tier_previous", +[](S r) { return r.previous.acquired ? std::uint8_t(r.previous.tier) : kNotAcquired; });
+    score("tier_previous", +[](S r) { return r.previous.acquired ? std::uint8_t(r.previous.tier) : kUnknownTier; });
+    // The change of the composite over the trend period, from the binary64 scores (NaN when
+    // either is: a customer not acquired at one of the dates).
+    score("trend", +[](S r) { return float(r.now.composite - r.previous.composite); });
     c.scores.add<float>(f, "/engagement/dimensions", n, next_score, kChunkRows, kernels::kDimensions,
                         [](S r, float* o) { std::copy(r.now.dimension.begin(), r.now.dimension.end(), o); },
                         codec);
@@ -119,16 +205,45 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
     f.write_attribute("/", "previous_as_of", info.previous_as_of);
     f.write_attribute("/", "window_days", info.window_days);
     f.write_attribute("/", "engage_version", info.engage_version);
+    f.write_attribute("/", "epoch", info.epoch);
+    f.write_strings("/customers/business_unit_names", info.business_unit_names);
+    f.write_strings("/customers/region_names", info.region_names);
+    f.write_strings("/customers/rm_names", info.rm_names);
+    f.write_strings("/customers/segment_names", info.segment_names);
+    // Every dataset says its unit and what it holds; the integer ones that can be unknown say
+    // which value means so (`_FillValue`, of the dataset's type, as netCDF and xarray read it).
+    for (const DatasetDoc& d : dataset_docs(info)) {
+        h5::Dataset ds = f.dataset(d.path);
+        ds.write_attribute("units", d.units);
+        ds.write_attribute("description", d.description);
+    }
+    for (const char* p : {"/features/tenure_days", "/features/recency_days", "/features/last_interaction_days"})
+        f.dataset(p).write_value_attribute("_FillValue", kUnknownDays);
+    f.dataset("/signals/last_nps").write_value_attribute("_FillValue", kUnknownNps);
+    for (const char* p : {"/engagement/tier", "/engagement/tier_previous"})
+        f.dataset(p).write_value_attribute("_FillValue", kUnknownTier);
+    if (info.landmark) f.dataset("/landmark/follow_up_days").write_value_attribute("_FillValue", kUnknownDays);
 }
 
 FeaturesWriter::~FeaturesWriter() = default;
 
-void FeaturesWriter::append(std::span<const std::uint64_t> ids, std::span<const CustomerFeatures> f, bool flush) {
+void FeaturesWriter::append(const CustomerShard& shard, std::span<const CustomerFeatures> f, bool flush) {
     Columns& c = *cols_;
-    c.ids.append(ids);
+    std::vector<CustomerRow> rows(shard.customers());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        CustomerRow& r = rows[i];
+        r.id = shard.id[i];
+        r.acquisition_day = shard.acquisition_day[i];
+        r.rm = shard.rm[i];
+        r.region = shard.region[i];
+        r.business_unit = shard.business_unit[i];
+        r.segment = shard.segment[i];
+        if (!shard.wallet.empty()) r.wallet = shard.wallet[i];
+    }
+    c.customers.append(rows);
     c.features.append(f);
     if (!flush) return;
-    c.ids.write_whole_chunks();
+    c.customers.write_whole_chunks();
     c.features.write_whole_chunks();
 }
 
@@ -149,7 +264,7 @@ void FeaturesWriter::append_landmark(std::span<const kernels::LandmarkRow> rows)
 
 void FeaturesWriter::write_pending() {
     Columns& c = *cols_;
-    c.ids.write_all();
+    c.customers.write_all();
     c.features.write_all();
     c.scores.write_all();
     c.retention.write_all();
@@ -159,7 +274,7 @@ void FeaturesWriter::write_pending() {
 void FeaturesWriter::close() {
     Columns& c = *cols_;
     write_pending();
-    c.ids.close();
+    c.customers.close();
     c.features.close();
     c.scores.close();
     c.retention.close();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "features/event.hpp"
+#include "io/customer_base.hpp"
 #include "io/h5/compression.hpp"
 #include "report/engagement_summary.hpp"
 #include "retention/retention_prediction.hpp"
@@ -20,6 +21,12 @@ namespace engage::mpi { class Comm; }
 
 namespace engage::io {
 
+// What marks an unknown value in an integer dataset of customers.h5 (its `_FillValue`
+// attribute): the float datasets hold NaN instead (docs/data-format.md, section 2).
+inline constexpr std::int32_t kUnknownDays = -1;     // tenure, recency, last interaction, follow-up
+inline constexpr std::int8_t kUnknownNps = -1;       // /signals/last_nps
+inline constexpr std::uint8_t kUnknownTier = 255;    // /engagement/tier, tier_previous
+
 struct FeaturesFileInfo {
     std::string input;        // the customer base scored
     std::string as_of;        // YYYY-MM-DD
@@ -27,6 +34,9 @@ struct FeaturesFileInfo {
     std::int64_t window_days = 0;
     std::string engage_version;
     std::vector<std::string> channel_names;
+    std::string epoch;        // YYYY-MM-DD: day 0 of /customers/acquisition_day
+    // The input's name tables, copied to /customers/*_names beside the codes.
+    std::vector<std::string> rm_names, region_names, business_unit_names, segment_names;
     bool retention = false;   // with the /retention group of the retention study
     bool landmark = false;    // with the /landmark group (the follow-up after the as-of date)
     h5::Compression compression;  // none: contiguous columns written independently
@@ -46,9 +56,10 @@ public:
                    std::optional<std::uint64_t> scores_at = std::nullopt);
     ~FeaturesWriter();
 
-    // Collective: appends the next rows of this rank (possibly none) and, with `flush` (the same
-    // on every rank), writes the whole chunks pending.
-    void append(std::span<const std::uint64_t> ids, std::span<const kernels::CustomerFeatures> f, bool flush);
+    // Collective: appends the next rows of this rank (possibly none): the shard's customers (id
+    // and attributes) and their features; with `flush` (the same on every rank), writes the
+    // whole chunks pending.
+    void append(const CustomerShard& shard, std::span<const kernels::CustomerFeatures> f, bool flush);
     // Collective: the engagement scores of this rank's next customers (possibly none), from the
     // rank's first; writes the whole chunks pending.
     void append_scores(std::span<const kernels::ScoredCustomer> scores);

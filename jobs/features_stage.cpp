@@ -20,7 +20,7 @@ SummaryStage::SummaryStage(DateContext& date, std::int64_t flush_rounds)
 
 void SummaryStage::fold(const io::CustomerShard& shard, std::int64_t round) {
     for (std::size_t k = 0; k < shard.customers(); ++k) summary_.update(date_.features[k], shard.business_unit[k]);
-    date_.run.writer->append(shard.id, date_.features, (round + 1) % flush_rounds_ == 0);
+    date_.run.writer->append(shard, date_.features, (round + 1) % flush_rounds_ == 0);
 }
 
 void SummaryStage::finish(const mpi::Comm& comm, int step) {

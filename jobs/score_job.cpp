@@ -13,6 +13,7 @@
 #include "features/feature_pass.hpp"
 #include "io/customer_base.hpp"
 #include "io/file_stamp.hpp"
+#include "io/customers_csv.hpp"
 #include "io/features_file.hpp"
 #include "io/output_dir.hpp"
 #include "io/report/engagement_report.hpp"
@@ -122,7 +123,7 @@ MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, 
     p.spill_bytes = budget / 4;
     p.block_rows = std::size_t(std::clamp<std::uint64_t>(budget / 16 / (kSweepBytesPerCustomer * dates), 256,
                                                          std::uint64_t(1) << 20));
-    const std::uint64_t row_bytes = 64 + 12 * meta.channels.size();  // ids, features, signals of one customer
+    const std::uint64_t row_bytes = 96 + 12 * meta.channels.size();  // id, attributes, features, signals of one customer
     const std::uint64_t round_bytes = std::max<std::uint64_t>(1, std::min<std::uint64_t>(o.shards.customers, o.shards.interactions) * row_bytes);
     p.flush_rounds = std::int64_t(std::max<std::uint64_t>(1, budget / 8 / round_bytes));
     return p;
@@ -188,7 +189,7 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
                         num(g["ci_high"], "%+.1f%%", 100.0).c_str(), 100.0 * c["reference"].get<double>());
         }
     }
-    std::printf("  outputs in %s: customers.h5 report.json summary.csv features.csv channels.csv engagement.csv "
+    std::printf("  outputs in %s: customers.h5 customers.csv report.json summary.csv features.csv channels.csv engagement.csv "
                 "tier_migration.csv score_distribution.csv%s report.html run.json\n",
                 o.output.c_str(),
                 report.contains("study")       ? " survival.csv cohort_retention.csv backtest.csv lift.csv calibration.csv claims.csv correlations.csv"
@@ -294,12 +295,24 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         if (talk) std::fprintf(stderr, "engage score: resuming %s, from %s\n", where.c_str(), checkpoint.path().c_str());
     }
     std::unique_ptr<io::FeaturesWriter> writer;
+    io::FeaturesFileInfo file_info;
+    file_info.input = o.input;
+    file_info.as_of = as_of;
+    file_info.previous_as_of = previous_as_of;
+    file_info.window_days = o.window_days;
+    file_info.engage_version = info.version;
+    file_info.channel_names = channel_names;
+    file_info.epoch = meta.epoch;
+    file_info.rm_names = meta.rm_names;
+    file_info.region_names = meta.region_names;
+    file_info.business_unit_names = meta.business_unit_names;
+    file_info.segment_names = meta.segment_names;
+    file_info.retention = o.retention.enabled;
+    file_info.landmark = study;
+    file_info.compression = o.compression;
     comm.agree([&] {
-        writer = std::make_unique<io::FeaturesWriter>(
-            comm, out->staged("customers.h5"), meta.customers,
-            io::FeaturesFileInfo{o.input, as_of, previous_as_of, o.window_days, info.version, channel_names,
-                                 o.retention.enabled, study, o.compression},
-            first, resume_at, scores_at);
+        writer = std::make_unique<io::FeaturesWriter>(comm, out->staged("customers.h5"), meta.customers, file_info,
+                                                      first, resume_at, scores_at);
     });
     run.writer = writer.get();
     // A failure while customers.h5 is open (a full disk) abandons the staged outputs on every
@@ -398,12 +411,23 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         comm.agree([&] { writer->close(); });
         writer_closed = true;
         comm.agree([&] { in->close(); });
+        // customers.csv, from the complete customers.h5: after the last stop point, so a resumed
+        // run writes it whole as a run never stopped does (docs/data-format.md, section 4).
+        io::CustomersCsvJob csv;
+        csv.customers_h5 = out->staged("customers.h5");
+        csv.input = o.input;
+        csv.csv = out->staged("customers.csv");
+        csv.first = first;
+        csv.last = first + local_customers;
+        csv.block_rows = run.block_rows;
+        csv.keep_bytes = memory.spill_bytes / 2;
+        io::write_customers_csv(comm, csv);
         comm.agree([&] {
             if (comm.root()) io::check_unchanged(o.input, input_stamp);
         });
     }
 
-    std::vector<std::string> names{"customers.h5", "report.json"};
+    std::vector<std::string> names{"customers.h5", "customers.csv", "report.json"};
     ReportOutput result;
     {
         auto t = timer.measure("report");

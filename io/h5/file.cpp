@@ -243,6 +243,14 @@ void Dataset::write_attribute(const std::string& name, const std::string& value)
     checked_status(H5Awrite(a.id(), type.id(), padded.data()), "writing attribute " + name);
 }
 
+void Dataset::write_value_attribute_raw(hid_t type, const std::string& name, const void* value) {
+    Handle space{checked(H5Screate(H5S_SCALAR), "H5Screate"), H5Sclose};
+    Handle a{checked(H5Acreate2(h_.id(), name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                     "creating attribute " + name + " of " + path_),
+             H5Aclose};
+    checked_status(H5Awrite(a.id(), type, value), "writing attribute " + name);
+}
+
 File::File(Handle h, std::string name, Handle xfer, int rank, MPI_Comm comm)
     : h_(std::move(h)), name_(std::move(name)), xfer_(std::move(xfer)), rank_(rank), comm_(comm) {}
 
@@ -448,6 +456,64 @@ std::vector<std::string> File::read_strings(const std::string& path) const {
             throw DataError(what + " row " + std::to_string(i) + " (0-based): byte " + std::to_string(at) +
                             " (" + hex + ") is not valid UTF-8; names must be UTF-8 (or ASCII): re-encode them");
         }
+    return out;
+}
+
+void File::check_string_column(const std::string& path, std::uint64_t rows) const {
+    Dataset ds = dataset(path);
+    Handle d{checked(H5Dopen2(h_.id(), path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose};
+    Handle stored{checked(H5Dget_type(d.id()), "H5Dget_type " + path), H5Tclose};
+    const std::string what = name_ + ": dataset " + path;
+    if (H5Tget_class(stored.id()) != H5T_STRING)
+        throw DataError(what + " holds " + describe_type(stored.id()) + ", expected strings");
+    if (ds.dimensions() != 1) {
+        Handle space{checked(H5Dget_space(d.id()), "H5Dget_space " + path), H5Sclose};
+        throw DataError(what + " is " + describe_space(space.id()) + ", expected a 1-D column of strings");
+    }
+    ds.expect_rows(rows, "one per customer");
+    const bool variable = is_variable_string(stored.id());
+    const std::size_t width = variable ? 0 : H5Tget_size(stored.id());
+    if (width > kMaxStringBytes)
+        throw DataError(what + " holds strings of " + std::to_string(width) + " bytes, expected at most " +
+                        std::to_string(kMaxStringBytes));
+    ds.expect_stored(bytes_);
+    if (variable && rows > 0) check_variable_strings(h_.id(), d.id(), name_, bytes_, rows, kMaxStringBytes, what);
+}
+
+std::vector<std::string> File::read_strings(const std::string& path, std::uint64_t first, std::uint64_t n) const {
+    std::vector<std::string> out(n);
+    if (n == 0) return out;
+    Handle d{checked(H5Dopen2(h_.id(), path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose};
+    Handle stored{checked(H5Dget_type(d.id()), "H5Dget_type " + path), H5Tclose};
+    const bool variable = is_variable_string(stored.id());
+    Handle file_space{checked(H5Dget_space(d.id()), "H5Dget_space " + path), H5Sclose};
+    const hsize_t start = first, count = n;
+    checked_status(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
+                   "selecting rows of " + path);
+    Handle mem_space{checked(H5Screate_simple(1, &count, nullptr), "H5Screate_simple"), H5Sclose};
+    const std::string where = "reading rows " + std::to_string(first) + ".." + std::to_string(first + n) + " of " + path;
+    if (variable) {
+        Handle mem = memory_string_type(stored.id(), true, 0);
+        std::vector<char*> ptrs(n, nullptr);
+        checked_status(H5Dread(d.id(), mem.id(), mem_space.id(), file_space.id(), H5P_DEFAULT, ptrs.data()), where);
+        for (std::uint64_t i = 0; i < n; ++i) {
+            out[i] = ptrs[i] ? ptrs[i] : "";
+            H5free_memory(ptrs[i]);
+        }
+    } else {
+        const std::size_t width = H5Tget_size(stored.id());
+        Handle mem = memory_string_type(stored.id(), false, width);
+        std::vector<char> buf(n * width);
+        checked_status(H5Dread(d.id(), mem.id(), mem_space.id(), file_space.id(), H5P_DEFAULT, buf.data()), where);
+        for (std::uint64_t i = 0; i < n; ++i) {
+            const char* s = buf.data() + i * width;
+            out[i].assign(s, strnlen(s, width));
+        }
+    }
+    for (std::uint64_t i = 0; i < n; ++i)
+        if (invalid_utf8_at(out[i]) != std::string::npos)
+            throw DataError(name_ + ": dataset " + path + " row " + std::to_string(first + i) +
+                            " (0-based) is not valid UTF-8; names must be UTF-8 (or ASCII): re-encode them");
     return out;
 }
 

@@ -67,9 +67,14 @@ public:
     }
 
     void write_attribute(const std::string& name, const std::string& value);
+    // A scalar attribute of T's type (e.g. `_FillValue`, of the dataset's own type).
+    template <class T> void write_value_attribute(const std::string& name, T value) {
+        write_value_attribute_raw(native_type<T>(), name, &value);
+    }
 
 private:
     void expect_type(hid_t type, int dims) const;
+    void write_value_attribute_raw(hid_t type, const std::string& name, const void* value);
     void read_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows, void* out) const;
     void write_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows, const void* data);
     void write_raw_independent(hid_t mem_type, std::uint64_t first, std::uint64_t rows, const void* data);
@@ -133,6 +138,12 @@ public:
     // Checks, before reading, that the table is 1-D, of strings, of a plausible size; then that
     // every entry is valid UTF-8. Throws DataError naming the file, dataset and row.
     std::vector<std::string> read_strings(const std::string& path) const;
+    // A per-row string column too long to read whole (a name per customer): check_string_column
+    // checks once what read_strings checks before reading (1-D strings, `rows` rows, entries of
+    // at most 64 KiB, variable-length ones in the file's bytes); read_strings(path, first, n)
+    // then reads rows [first, first + n), each checked for UTF-8. Independent.
+    void check_string_column(const std::string& path, std::uint64_t rows) const;
+    std::vector<std::string> read_strings(const std::string& path, std::uint64_t first, std::uint64_t n) const;
 
     // Collective (every rank writes the same value). On the root group when object is "/".
     // The readers check the attribute's class and that it holds one value (a scalar, or an array

@@ -182,7 +182,7 @@ std::vector<CsvTable> engagement_tables(const EngagementReport& report) {
         "level,group,customers,fully_engaged,engaged,not_engaged,actively_disengaged,mean_score,"
         "median_score,nps,nps_respondents,revenue,revenue_at_risk,share_of_wallet,wallet_customers,"
         "customers_previous,mean_score_previous,score_change\n";
-    std::string migration = "scope,group,from_tier,to_tier,customers\n";
+    std::string migration = "level,group,from_tier,to_tier,customers\n";
     auto row = [](const char* level, const json& g) {
         const json& t = g["tiers"];
         return csv_row({level, g["name"], g["customers"], t["fully_engaged"], t["engaged"], t["not_engaged"],

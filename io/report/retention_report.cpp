@@ -173,16 +173,17 @@ std::vector<CsvTable> retention_tables(const json& r) {
             survival += csv_row({c["group"], row["days"], row["at_risk"], row["events"], row["censored"],
                                  row["survival"], row["std_error"], row["lower"], row["upper"]});
     }
-    std::string cohorts = "scope,cohort,customers,period,active,retention,rolling_retention\n";
-    auto add = [&](const std::string& scope, const json& table) {
+    // level and group as in the other tables; the recurring-entry matrix is a level of its own.
+    std::string cohorts = "level,group,cohort,customers,period,active,retention,rolling_retention\n";
+    auto add = [&](const char* level, const std::string& group, const json& table) {
         for (const auto& c : table["cohorts"])
             for (std::size_t k = 0; k < c["retention"].size(); ++k)
-                cohorts += csv_row({scope, c["cohort"], c["customers"], k, c["active"][k], c["retention"][k],
+                cohorts += csv_row({level, group, c["cohort"], c["customers"], k, c["active"][k], c["retention"][k],
                                     c["rolling_retention"][k]});
     };
-    add("corporate", r["cohorts"]["corporate"]);
-    add("corporate_recurring", r["cohorts"]["corporate_recurring"]);
-    for (const auto& u : r["cohorts"]["business_units"]) add(u["business_unit"].get<std::string>(), u);
+    add("corporate", "corporate", r["cohorts"]["corporate"]);
+    add("corporate_recurring", "corporate", r["cohorts"]["corporate_recurring"]);
+    for (const auto& u : r["cohorts"]["business_units"]) add("business_unit", u["business_unit"].get<std::string>(), u);
     return {{"survival.csv", survival}, {"cohort_retention.csv", cohorts}};
 }
 

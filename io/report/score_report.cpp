@@ -125,12 +125,13 @@ void write_json(const json& report, const std::string& path) { write_text(report
 std::vector<CsvTable> score_report_tables(const json& r) {
     std::vector<const json*> groups{&r["corporate"]};
     for (const auto& u : r["business_units"]) groups.push_back(&u);
+    // The level of the hierarchy, as in every table (engagement.csv, claims.csv, ...).
     auto scope = [&](std::size_t i) { return i == 0 ? "corporate" : "business_unit"; };
 
-    std::string summary = "scope,group,customers,acquired,active,purchasers,interactions_window,"
+    std::string summary = "level,group,customers,acquired,active,purchasers,interactions_window,"
                           "interactions_total,revenue,revenue_per_active_customer\n";
-    std::string features = "scope,group,feature,count,mean,min,p10,p25,p50,p75,p90,p99,max\n";
-    std::string channels = "scope,group,channel,kind,customers,interactions,value\n";
+    std::string features = "level,group,feature,count,mean,min,p10,p25,p50,p75,p90,p99,max\n";
+    std::string channels = "level,group,channel,kind,customers,interactions,value\n";
     for (std::size_t i = 0; i < groups.size(); ++i) {
         const json& g = *groups[i];
         summary += csv_row({scope(i), g["name"], g["customers"], g["acquired"], g["active"],

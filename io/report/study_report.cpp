@@ -413,13 +413,13 @@ std::vector<CsvTable> study_tables(const json& s) {
                                     c["observed_active_share"], c["mean_expected_transactions"],
                                     c["mean_actual_transactions"]});
     }
-    std::string claims = "claim,kind,name,value,ci_low,ci_high,n,n_reference,compared,reference,suppressed,published,source\n";
+    std::string claims = "claim,level,group,value,ci_low,ci_high,n,n_reference,compared,reference,suppressed,published,source\n";
     for (const auto& c : s["claims"])
         for (const auto& g : c["groups"])
             claims += csv_row({c["claim"], g["kind"], g["name"], g["value"], g["ci_low"], g["ci_high"], g["n"],
                                g["n_reference"], g["compared"], g["reference"], g["suppressed"], c["reference"],
                                c["source"]});
-    std::string correlations = "kind,group,method,x,y,n,r,ci_low,ci_high,suppressed\n";
+    std::string correlations = "level,group,method,x,y,n,r,ci_low,ci_high,suppressed\n";
     if (s.contains("correlation")) {
         const auto& c = s["correlation"];
         for (const auto& g : c["groups"])

@@ -18,7 +18,7 @@ for layout in "2 1" "3 1" "4 1" "1 2" "2 2"; do
     set -- $layout
     out="$tmp/r$1t$2"
     run "$1" "$2" score "${score_args[@]}" --output "$out"
-    for f in report.json summary.csv features.csv channels.csv engagement.csv tier_migration.csv score_distribution.csv; do
+    for f in report.json customers.csv summary.csv features.csv channels.csv engagement.csv tier_migration.csv score_distribution.csv; do
         cmp "$tmp/ref/$f" "$out/$f" || fail "$f differs at $1 ranks x $2 threads"
     done
     h5diff "$tmp/ref/customers.h5" "$out/customers.h5" || fail "customers.h5 differs at $1 ranks x $2 threads"
@@ -30,7 +30,7 @@ done
 ENGAGE_MPIIO_HINTS="cb_nodes=1,romio_cb_write=enable" ENGAGE_H5_ALIGNMENT=64K \
     "$mpiexec" --bind-to none -n 2 -x ENGAGE_MPIIO_HINTS -x ENGAGE_H5_ALIGNMENT "$engage" score "${score_args[@]}" \
     --output "$tmp/tuned" -q
-for f in report.json summary.csv features.csv channels.csv engagement.csv tier_migration.csv score_distribution.csv; do
+for f in report.json customers.csv summary.csv features.csv channels.csv engagement.csv tier_migration.csv score_distribution.csv; do
     cmp "$tmp/ref/$f" "$tmp/tuned/$f" || fail "$f differs with MPI-IO hints and alignment"
 done
 h5diff "$tmp/ref/customers.h5" "$tmp/tuned/customers.h5" || fail "customers.h5 differs with MPI-IO hints and alignment"

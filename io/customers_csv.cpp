@@ -1,0 +1,314 @@
+#include "io/customers_csv.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "core/dates.hpp"
+#include "core/errors.hpp"
+#include "engagement/engagement_config.hpp"
+#include "io/features_file.hpp"
+#include "io/h5/file.hpp"
+#include "mpi/comm.hpp"
+#include "mpi/shared_file.hpp"
+
+namespace engage::io {
+
+namespace {
+
+constexpr std::size_t kDims = kernels::kDimensions;
+
+// A field as RFC 4180 wants it: quoted when it holds a comma, a quote or a line break.
+std::string quoted(const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+}
+
+// Number formats (docs/data-format.md, section 4). Every number is the shortest decimal that
+// reads back to the value stored in customers.h5 (std::to_chars), so 0.1 prints as 0.1, not as
+// 0.1000000000000000055511; float32 columns are printed as float32, so a score stored as
+// 73.45679f prints 73.45679. Money and scores are printed without an exponent (1000000, not
+// 1e+06); shares, probabilities and expected counts in the shortest of fixed and exponent forms;
+// a whole value of a real column ends in ".0".
+// Unknown values (NaN, an integer's _FillValue) are empty fields.
+struct Line {
+    std::string& out;
+    bool first = true;
+    void sep() {
+        if (!first) out += ',';
+        first = false;
+    }
+    void text(const std::string& s) {
+        sep();
+        out += s;
+    }
+    void empty() { sep(); }
+    template <class T> void integer(T v) {
+        sep();
+        char buf[24];
+        out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+    }
+    template <class T> void real(T v, bool fixed) {
+        sep();
+        if (std::isnan(v)) return;
+        char buf[400];  // a double in fixed notation: at most 309 digits before the point, and ".0"
+        auto r = fixed ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
+                       : std::to_chars(buf, buf + sizeof buf, v);
+        // A real column always shows that it is one ("50.0", not "50"), as report.json does, so
+        // that a reader's type inference (pandas) makes it a float column even when every value
+        // of a small table happens to be whole.
+        if (std::find_if(buf, r.ptr, [](char c) { return c == '.' || c == 'e' || c == 'n'; }) == r.ptr) {
+            *r.ptr++ = '.';
+            *r.ptr++ = '0';
+        }
+        out.append(buf, r.ptr);
+    }
+    void end() { out += '\n'; }
+};
+
+// One block of rows read back from customers.h5 (and the ids from the input's name column).
+struct Block {
+    std::uint64_t first = 0, rows = 0;
+    std::vector<std::string> names;
+    std::vector<std::uint64_t> id;
+    std::vector<std::int32_t> acquisition_day, tenure, recency, last_interaction;
+    std::vector<std::uint32_t> business_unit, region, rm, frequency, interactions, interactions_total, breadth,
+        active_weeks, active_months;
+    std::vector<std::uint8_t> segment, tier, tier_previous;
+    std::vector<std::int8_t> last_nps;
+    std::vector<double> wallet, monetary;
+    std::vector<float> usage_regularity, sentiment, share_of_wallet, dimensions, composite, composite_previous, trend,
+        p_alive, expected_transactions, expected_spend, clv;
+};
+
+class Source {
+public:
+    Source(h5::File& out, h5::File* input, bool retention) : out_(out), input_(input), retention_(retention) {
+        auto names = [&](const char* p) {
+            std::vector<std::string> v = out_.read_strings(p);
+            for (auto& s : v) s = quoted(s);
+            return v;
+        };
+        business_unit_names_ = names("/customers/business_unit_names");
+        region_names_ = names("/customers/region_names");
+        rm_names_ = names("/customers/rm_names");
+        segment_names_ = names("/customers/segment_names");
+        for (const auto& t : kernels::kTierNames) tier_names_.emplace_back(t);
+        epoch_unix_day_ = parse_iso_date(out_.read_string_attribute("/", "epoch").value_or("")).value_or(0);
+    }
+
+    void read(std::uint64_t first, std::uint64_t rows, Block& b) const {
+        b.first = first;
+        b.rows = rows;
+        auto col = [&]<class T>(const char* path, std::vector<T>& v, std::uint64_t width = 1) {
+            v.resize(rows * width);
+            out_.dataset(path).read(first, std::span<T>(v));
+        };
+        if (input_) b.names = input_->read_strings("/customers/name", first, rows);
+        col("/customers/id", b.id);
+        col("/customers/acquisition_day", b.acquisition_day);
+        col("/customers/business_unit", b.business_unit);
+        col("/customers/region", b.region);
+        col("/customers/rm", b.rm);
+        col("/customers/segment", b.segment);
+        col("/customers/wallet", b.wallet);
+        col("/features/tenure_days", b.tenure);
+        col("/features/recency_days", b.recency);
+        col("/features/last_interaction_days", b.last_interaction);
+        col("/features/frequency", b.frequency);
+        col("/features/monetary", b.monetary);
+        col("/features/interactions", b.interactions);
+        col("/features/interactions_total", b.interactions_total);
+        col("/features/breadth", b.breadth);
+        col("/features/active_weeks", b.active_weeks);
+        col("/features/active_months", b.active_months);
+        col("/signals/usage_regularity", b.usage_regularity);
+        col("/signals/sentiment", b.sentiment);
+        col("/signals/share_of_wallet", b.share_of_wallet);
+        col("/signals/last_nps", b.last_nps);
+        col("/engagement/dimensions", b.dimensions, kDims);
+        col("/engagement/composite", b.composite);
+        col("/engagement/tier", b.tier);
+        col("/engagement/composite_previous", b.composite_previous);
+        col("/engagement/tier_previous", b.tier_previous);
+        col("/engagement/trend", b.trend);
+        if (!retention_) return;
+        col("/retention/p_alive", b.p_alive);
+        col("/retention/expected_transactions", b.expected_transactions);
+        col("/retention/expected_spend", b.expected_spend);
+        col("/retention/clv", b.clv);
+    }
+
+    // Appends the block's lines to `out`.
+    void format(const Block& b, std::string& out) const {
+        const std::string& file = out_.name();
+        auto name = [&](const std::vector<std::string>& table, std::uint32_t code, const char* what,
+                        std::uint64_t row) -> const std::string& {
+            if (code >= table.size())
+                throw DataError(file + ": /customers/" + what + " row " + std::to_string(row) + " is " +
+                                std::to_string(code) + ", beyond its " + std::to_string(table.size()) + " names");
+            return table[code];
+        };
+        for (std::uint64_t i = 0; i < b.rows; ++i) {
+            const std::uint64_t row = b.first + i;
+            Line l{out};
+            if (input_) l.text(quoted(b.names[i]));
+            else l.integer(b.id[i]);
+            l.text(name(business_unit_names_, b.business_unit[i], "business_unit", row));
+            l.text(name(region_names_, b.region[i], "region", row));
+            l.text(name(rm_names_, b.rm[i], "rm", row));
+            l.text(name(segment_names_, b.segment[i], "segment", row));
+            l.real(b.wallet[i], true);
+            l.text(format_iso_date(epoch_unix_day_ + b.acquisition_day[i]));
+            for (std::int32_t d : {b.tenure[i], b.recency[i], b.last_interaction[i]})
+                if (d == kUnknownDays) l.empty();
+                else l.integer(d);
+            l.integer(b.frequency[i]);
+            l.real(b.monetary[i], true);
+            l.integer(b.interactions[i]);
+            l.integer(b.interactions_total[i]);
+            l.integer(b.breadth[i]);
+            l.integer(b.active_weeks[i]);
+            l.integer(b.active_months[i]);
+            l.real(b.usage_regularity[i], false);
+            l.real(b.sentiment[i], false);
+            l.real(b.share_of_wallet[i], false);
+            if (b.last_nps[i] == kUnknownNps) l.empty();
+            else l.integer(int(b.last_nps[i]));
+            for (std::size_t k = 0; k < kDims; ++k) l.real(b.dimensions[i * kDims + k], true);
+            l.real(b.composite[i], true);
+            tier(l, b.tier[i], row);
+            l.real(b.composite_previous[i], true);
+            tier(l, b.tier_previous[i], row);
+            l.real(b.trend[i], true);
+            if (retention_) {
+                l.real(b.p_alive[i], false);
+                l.real(b.expected_transactions[i], false);
+                l.real(b.expected_spend[i], true);
+                l.real(b.clv[i], true);
+            } else {
+                for (int k = 0; k < 4; ++k) l.empty();
+            }
+            l.end();
+        }
+    }
+
+private:
+    void tier(Line& l, std::uint8_t t, std::uint64_t row) const {
+        if (t == kUnknownTier) return l.empty();
+        if (t >= tier_names_.size())
+            throw DataError(out_.name() + ": a tier of row " + std::to_string(row) + " is " + std::to_string(t) +
+                            ", not a tier code");
+        l.text(tier_names_[t]);
+    }
+
+    h5::File& out_;
+    h5::File* input_;
+    bool retention_;
+    std::vector<std::string> business_unit_names_, region_names_, rm_names_, segment_names_, tier_names_;
+    std::int64_t epoch_unix_day_ = 0;
+};
+
+std::string header() {
+    std::string h;
+    for (const auto& c : customers_csv_columns()) h += (h.empty() ? "" : ",") + c;
+    return h + "\n";
+}
+
+}  // namespace
+
+std::vector<std::string> customers_csv_columns() {
+    std::vector<std::string> c = {"customer_id", "business_unit", "region", "relationship_manager", "segment", "wallet",
+                                  "acquisition_date", "tenure_days", "recency_days", "last_interaction_days",
+                                  "frequency", "monetary", "interactions", "interactions_total", "breadth",
+                                  "active_weeks", "active_months", "usage_regularity", "sentiment",
+                                  "share_of_wallet", "last_nps"};
+    for (const auto& d : kernels::kDimensionNames) c.push_back(std::string(d) + "_score");
+    for (const char* s : {"composite", "tier", "composite_previous", "tier_previous", "trend", "p_alive",
+                          "expected_transactions", "expected_spend", "clv"})
+        c.emplace_back(s);
+    return c;
+}
+
+std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& job) {
+    std::optional<h5::File> out, input;
+    bool names = false, retention = false;
+    std::uint64_t rows_total = 0;
+    comm.agree([&] { out.emplace(h5::File::open(comm, job.customers_h5)); });
+    comm.agree([&] {
+        rows_total = out->dataset("/customers/id").rows();
+        retention = out->exists("/retention/p_alive");
+    });
+    // The original ids: the input's name column when it has one (a base imported with string
+    // ids), else the numeric /customers/id.
+    comm.agree([&] { input.emplace(h5::File::open(comm, job.input)); });
+    comm.agree([&] {
+        names = input->exists("/customers/name");
+        if (names) input->check_string_column("/customers/name", rows_total);
+    });
+    std::unique_ptr<Source> source;
+    comm.agree([&] { source = std::make_unique<Source>(*out, names ? &*input : nullptr, retention); });
+
+    // Count: the rank's bytes, block by block; the text of the first blocks is kept, up to
+    // keep_bytes, and the rest formatted again when written.
+    const std::uint64_t block = std::max<std::uint64_t>(1, job.block_rows);
+    const std::string head = comm.root() ? header() : std::string();
+    std::vector<std::string> kept;
+    std::uint64_t mine = head.size(), kept_bytes = 0;
+    bool keeping = true;
+    comm.agree([&] {
+        Block b;
+        for (std::uint64_t a = job.first; a < job.last; a += block) {
+            std::string text;
+            source->read(a, std::min(block, job.last - a), b);
+            source->format(b, text);
+            mine += text.size();
+            keeping = keeping && kept_bytes + text.size() <= job.keep_bytes;
+            if (keeping) {
+                kept_bytes += text.size();
+                kept.push_back(std::move(text));
+            }
+        }
+    });
+    const std::uint64_t offset = comm.exclusive_prefix_sum(mine);
+    const std::uint64_t total = std::uint64_t(comm.sum(std::int64_t(mine)));
+
+    std::optional<mpi::SharedFile> csv;
+    comm.agree([&] { csv.emplace(comm, job.csv); });
+    comm.agree([&] {
+        std::uint64_t at = offset;
+        csv->write_at(at, head);
+        at += head.size();
+        Block b;
+        std::size_t i = 0;
+        for (std::uint64_t a = job.first; a < job.last; a += block, ++i) {
+            if (i < kept.size()) {
+                csv->write_at(at, kept[i]);
+                at += kept[i].size();
+                std::string().swap(kept[i]);
+                continue;
+            }
+            std::string text;
+            source->read(a, std::min(block, job.last - a), b);
+            source->format(b, text);
+            csv->write_at(at, text);
+            at += text.size();
+        }
+        if (at != offset + mine)
+            throw Error(job.csv + ": rows formatted again came to " + std::to_string(at - offset) + " bytes, not " +
+                        std::to_string(mine));
+    });
+    comm.agree([&] { csv->close(); });
+    source.reset();
+    comm.agree([&] { input->close(); });
+    comm.agree([&] { out->close(); });
+    return total;
+}
+
+}  // namespace engage::io
