@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <chrono>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -21,6 +25,7 @@ namespace engage::io {
 namespace {
 
 constexpr std::size_t kDims = kernels::kDimensions;
+constexpr std::size_t kRowBytesGuess = 256;  // a line is about 200 bytes: one allocation per block
 
 // A field as RFC 4180 wants it: quoted when it holds a comma, a quote or a line break.
 std::string quoted(const std::string& s) {
@@ -68,6 +73,15 @@ struct Line {
             *r.ptr++ = '0';
         }
         out.append(buf, r.ptr);
+    }
+    // YYYY-MM-DD (years 0000-9999: the reader checks acquisition days against that range).
+    void date(std::int64_t unix_day) {
+        sep();
+        const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{unix_day}}};
+        const unsigned y = unsigned(int(ymd.year())), m = unsigned(ymd.month()), d = unsigned(ymd.day());
+        const char buf[10] = {char('0' + y / 1000), char('0' + y / 100 % 10), char('0' + y / 10 % 10), char('0' + y % 10), '-',
+                              char('0' + m / 10), char('0' + m % 10), '-', char('0' + d / 10), char('0' + d % 10)};
+        out.append(buf, sizeof buf);
     }
     void end() { out += '\n'; }
 };
@@ -155,6 +169,7 @@ public:
                                 std::to_string(code) + ", beyond its " + std::to_string(table.size()) + " names");
             return table[code];
         };
+        out.reserve(out.size() + b.rows * kRowBytesGuess);
         for (std::uint64_t i = 0; i < b.rows; ++i) {
             const std::uint64_t row = b.first + i;
             Line l{out};
@@ -165,7 +180,7 @@ public:
             l.text(name(rm_names_, b.rm[i], "rm", row));
             l.text(name(segment_names_, b.segment[i], "segment", row));
             l.real(b.wallet[i], true);
-            l.text(format_iso_date(epoch_unix_day_ + b.acquisition_day[i]));
+            l.date(epoch_unix_day_ + b.acquisition_day[i]);
             for (std::int32_t d : {b.tenure[i], b.recency[i], b.last_interaction[i]})
                 if (d == kUnknownDays) l.empty();
                 else l.integer(d);
@@ -236,6 +251,42 @@ std::vector<std::string> customers_csv_columns() {
     return c;
 }
 
+// A rank's formatted text beyond what it keeps in memory: appended, then read back in order.
+// The file is created on the first append and removed by the destructor.
+class TextScratch {
+public:
+    explicit TextScratch(std::string path) : path_(std::move(path)) {}
+    ~TextScratch() {
+        if (!f_) return;
+        std::fclose(f_);
+        std::remove(path_.c_str());
+    }
+    TextScratch(const TextScratch&) = delete;
+    TextScratch& operator=(const TextScratch&) = delete;
+
+    void append(const std::string& text) {
+        if (!f_ && !(f_ = std::fopen(path_.c_str(), "w+b")))
+            throw IoError(path_ + ": cannot create the scratch file of customers.csv: " + std::strerror(errno) +
+                          "; check the space and permissions of the output directory");
+        if (std::fwrite(text.data(), 1, text.size(), f_) != text.size())
+            throw IoError(path_ + ": writing the scratch file of customers.csv failed: " + std::strerror(errno) +
+                          "; free disk space or raise --memory-per-rank");
+    }
+    void rewind() {
+        if (f_ && std::fseek(f_, 0, SEEK_SET) != 0)
+            throw IoError(path_ + ": cannot read the scratch file of customers.csv back: " + std::strerror(errno));
+    }
+    void read(std::uint64_t bytes, std::string& text) {
+        text.resize(bytes);
+        if (bytes > 0 && (!f_ || std::fread(text.data(), 1, bytes, f_) != bytes))
+            throw IoError(path_ + ": the scratch file of customers.csv ended early (changed while Engage ran?)");
+    }
+
+private:
+    std::string path_;
+    std::FILE* f_ = nullptr;
+};
+
 std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& job) {
     std::optional<h5::File> out, input;
     bool names = false, retention = false;
@@ -255,24 +306,31 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
     std::unique_ptr<Source> source;
     comm.agree([&] { source = std::make_unique<Source>(*out, names ? &*input : nullptr, retention); });
 
-    // Count: the rank's bytes, block by block; the text of the first blocks is kept, up to
-    // keep_bytes, and the rest formatted again when written.
+    // Count: the rank's bytes, block by block. The text of the first blocks is kept in memory,
+    // up to keep_bytes; the rest goes to the rank's scratch file and is copied from there when
+    // written, so that no row is read back or formatted twice.
     const std::uint64_t block = std::max<std::uint64_t>(1, job.block_rows);
     const std::string head = comm.root() ? header() : std::string();
     std::vector<std::string> kept;
+    std::vector<std::uint64_t> spilled;  // the bytes of each block after the kept ones
+    TextScratch scratch(job.scratch);
     std::uint64_t mine = head.size(), kept_bytes = 0;
     bool keeping = true;
     comm.agree([&] {
         Block b;
+        std::string text;
         for (std::uint64_t a = job.first; a < job.last; a += block) {
-            std::string text;
+            text.clear();
             source->read(a, std::min(block, job.last - a), b);
             source->format(b, text);
             mine += text.size();
             keeping = keeping && kept_bytes + text.size() <= job.keep_bytes;
             if (keeping) {
                 kept_bytes += text.size();
-                kept.push_back(std::move(text));
+                kept.push_back(text);
+            } else {
+                scratch.append(text);
+                spilled.push_back(text.size());
             }
         }
     });
@@ -285,23 +343,20 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
         std::uint64_t at = offset;
         csv->write_at(at, head);
         at += head.size();
-        Block b;
-        std::size_t i = 0;
-        for (std::uint64_t a = job.first; a < job.last; a += block, ++i) {
-            if (i < kept.size()) {
-                csv->write_at(at, kept[i]);
-                at += kept[i].size();
-                std::string().swap(kept[i]);
-                continue;
-            }
-            std::string text;
-            source->read(a, std::min(block, job.last - a), b);
-            source->format(b, text);
+        for (auto& text : kept) {
+            csv->write_at(at, text);
+            at += text.size();
+            std::string().swap(text);
+        }
+        scratch.rewind();
+        std::string text;
+        for (std::uint64_t bytes : spilled) {
+            scratch.read(bytes, text);
             csv->write_at(at, text);
             at += text.size();
         }
         if (at != offset + mine)
-            throw Error(job.csv + ": rows formatted again came to " + std::to_string(at - offset) + " bytes, not " +
+            throw Error(job.csv + ": the rows written came to " + std::to_string(at - offset) + " bytes, not " +
                         std::to_string(mine));
     });
     comm.agree([&] { csv->close(); });
