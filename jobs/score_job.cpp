@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -189,9 +190,9 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
                         num(g["ci_high"], "%+.1f%%", 100.0).c_str(), 100.0 * c["reference"].get<double>());
         }
     }
-    std::printf("  outputs in %s: customers.h5 customers.csv report.json summary.csv features.csv channels.csv engagement.csv "
+    std::printf("  outputs in %s: customers.h5%s report.json summary.csv features.csv channels.csv engagement.csv "
                 "tier_migration.csv score_distribution.csv%s report.html run.json\n",
-                o.output.c_str(),
+                o.output.c_str(), o.customers_csv ? " customers.csv" : "",
                 report.contains("study")       ? " survival.csv cohort_retention.csv backtest.csv lift.csv calibration.csv claims.csv correlations.csv"
                 : report.contains("retention") ? " survival.csv cohort_retention.csv"
                                                : "");
@@ -413,22 +414,25 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         comm.agree([&] { in->close(); });
         // customers.csv, from the complete customers.h5: after the last stop point, so a resumed
         // run writes it whole as a run never stopped does (docs/data-format.md, section 4).
-        io::CustomersCsvJob csv;
-        csv.customers_h5 = out->staged("customers.h5");
-        csv.input = o.input;
-        csv.csv = out->staged("customers.csv");
-        csv.first = first;
-        csv.last = first + local_customers;
-        csv.block_rows = run.block_rows;
-        csv.keep_bytes = memory.spill_bytes / 2;
-        csv.scratch = run.spill_path("customers-csv");
-        io::write_customers_csv(comm, csv);
+        if (o.customers_csv) {
+            io::CustomersCsvJob csv;
+            csv.customers_h5 = out->staged("customers.h5");
+            csv.input = o.input;
+            csv.csv = out->staged("customers.csv");
+            csv.first = first;
+            csv.last = first + local_customers;
+            csv.block_rows = run.block_rows;
+            csv.keep_bytes = memory.spill_bytes / 2;
+            csv.scratch = run.spill_path("customers-csv");
+            io::write_customers_csv(comm, csv);
+        }
         comm.agree([&] {
             if (comm.root()) io::check_unchanged(o.input, input_stamp);
         });
     }
 
-    std::vector<std::string> names{"customers.h5", "customers.csv", "report.json"};
+    std::vector<std::string> names{"customers.h5", "report.json"};
+    if (o.customers_csv) names.push_back("customers.csv");
     ReportOutput result;
     {
         auto t = timer.measure("report");
@@ -472,6 +476,11 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     names.push_back("report.html");
     names.push_back("run.json");  // last: a run.json beside the results means they are complete
     out->commit(names);
+    // Without --no-customers-csv's table, an earlier run's would sit beside results it does not match.
+    if (!o.customers_csv && comm.root()) {
+        std::error_code ignored;
+        std::filesystem::remove(std::filesystem::path(o.output) / "customers.csv", ignored);
+    }
     checkpoint.remove();
     if (talk) print_summary(o, as_of, report, record);
 }

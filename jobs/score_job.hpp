@@ -29,6 +29,7 @@ struct ScoreOptions {
     // files in the output's staging directory. Results do not depend on it.
     std::uint64_t memory_per_rank = std::uint64_t(1) << 30;
     bool quiet = false;              // no progress lines or summary
+    bool customers_csv = true;       // customers.csv beside customers.h5 (--no-customers-csv: skipped)
     io::h5::Compression compression;  // of customers.h5 (--compression, --compression-level)
 };
 

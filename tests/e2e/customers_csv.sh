@@ -30,6 +30,10 @@ run 2 1 score --input "$tmp/base.h5" --window-days 200 --output "$tmp/plain"
 $py "$check" "$tmp/plain" "$tmp/base.h5"
 [ "$(head -1 "$tmp/plain/customers.csv")" = "$(head -1 "$tmp/r1/customers.csv")" ] || fail "another header without --retention"
 [ "$(sed -n 2p "$tmp/plain/customers.csv" | cut -d, -f32-)" = ",,," ] || fail "retention columns not empty without --retention"
+# --no-customers-csv: no table, and the earlier run's table in the same directory goes with it
+run 2 1 score --input "$tmp/base.h5" --window-days 200 --output "$tmp/plain" --no-customers-csv
+[ -e "$tmp/plain/customers.csv" ] && fail "--no-customers-csv left a customers.csv"
+[ -s "$tmp/plain/customers.h5" ] || fail "--no-customers-csv: no customers.h5"
 
 # String ids: /customers/name in the base (variable-length UTF-8, as h5py writes a str).
 cp "$tmp/base.h5" "$tmp/named.h5"
