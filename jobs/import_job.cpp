@@ -31,14 +31,32 @@ io::CustomerBaseMeta imported_meta(const std::string& epoch) {
     return m;
 }
 
-// Rank 0: the first bad rows with their line numbers, then how many more.
-void report_bad_rows(const std::string& file, const io::ParsedTransactions& p) {
+// Rank 0: the first bad rows with their line numbers, then how many more. `skipped`: the import
+// goes on without them (within --max-bad-rows); otherwise they are only listed.
+void report_bad_rows(const std::string& file, const io::ParsedTransactions& p, bool skipped) {
     for (const auto& b : p.bad)
-        std::fprintf(stderr, "engage import: %s: line %llu: %s; row skipped\n", file.c_str(),
-                     (unsigned long long)b.line, b.reason.c_str());
+        std::fprintf(stderr, "engage import: %s: line %llu: %s%s\n", file.c_str(), (unsigned long long)b.line,
+                     b.reason.c_str(), skipped ? "; row skipped" : "");
     if (p.bad_rows > p.bad.size())
-        std::fprintf(stderr, "engage import: %s: %llu more bad rows skipped\n", file.c_str(),
-                     (unsigned long long)(p.bad_rows - p.bad.size()));
+        std::fprintf(stderr, "engage import: %s: %llu more bad rows%s\n", file.c_str(),
+                     (unsigned long long)(p.bad_rows - p.bad.size()), skipped ? " skipped" : "");
+}
+
+// The error of an import with more bad rows than --max-bad-rows allows: the file, the count, the
+// first bad rows and the ways out.
+std::string too_many_bad_rows(const std::string& file, const io::ParsedTransactions& p, const io::BadRowLimit& limit) {
+    constexpr std::size_t kShown = 3;
+    std::string first;
+    for (std::size_t k = 0; k < p.bad.size() && k < kShown; ++k)
+        first += (k ? "; line " : "line ") + std::to_string(p.bad[k].line) + ": " + p.bad[k].reason;
+    const std::uint64_t pct10 = p.data_lines ? (p.bad_rows * 1000 + p.data_lines / 2) / p.data_lines : 0;
+    return file + ": " + std::to_string(p.bad_rows) + " of " + std::to_string(p.data_lines) + " data rows are bad (" +
+           std::to_string(pct10 / 10) + "." + std::to_string(pct10 % 10) + " %), more than --max-bad-rows " +
+           limit.spelling + " allows (" + std::to_string(limit.allowed(p.data_lines)) + "); first bad rows: " + first +
+           (p.bad_rows > kShown ? " (more above)" : "") +
+           ". Nothing was written. Fix the file, or the options that read it (--separator, --header, the columns, "
+           "--date-format), or accept these rows as skipped with --max-bad-rows " + std::to_string(p.bad_rows) +
+           " (or a percentage, e.g. 100%)";
 }
 
 std::string column_list(const io::TransactionsCsvOptions& c) {
@@ -67,7 +85,8 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
                 progress.update(bytes, ec ? bytes : size, "bytes");
                 stop_if_requested("import", o.output, std::to_string(bytes) + " bytes of " + o.transactions);
             });
-            report_bad_rows(o.transactions, parsed);
+            const bool too_many = o.max_bad_rows.exceeded(parsed.bad_rows, parsed.data_lines);
+            report_bad_rows(o.transactions, parsed, !too_many && !parsed.rows.empty());
             if (parsed.data_lines == 0)
                 throw DataError(o.transactions + ": no data rows (the file is empty or holds only a header); "
                                                  "give a file with one transaction per line");
@@ -76,6 +95,7 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
                                 " data rows could be imported (reasons above); check --separator (" +
                                 std::string(io::separator_name(parsed.separator)) + "), --header, the columns (" +
                                 column_list(o.csv) + ") and --date-format against the file");
+            if (too_many) throw DataError(too_many_bad_rows(o.transactions, parsed, o.max_bad_rows));
         });
     }
 

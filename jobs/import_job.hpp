@@ -7,6 +7,7 @@
 // "unknown" and an unknown wallet (NaN); acquisition_day is the customer's first transaction day.
 #include <string>
 
+#include "io/bad_row_limit.hpp"
 #include "io/transactions_csv.hpp"
 #include "io/h5/compression.hpp"
 #include "jobs/run_record.hpp"
@@ -22,11 +23,12 @@ struct ImportOptions {
     bool merge_same_day = false;     // one purchase per customer and day, amounts summed
     std::string epoch;               // YYYY-MM-DD; empty: January 1st of the earliest date's year
     bool quiet = false;              // no progress or summary (bad rows are still reported)
+    io::BadRowLimit max_bad_rows;    // more bad rows than this: the import fails (default 1%)
     io::h5::Compression compression;  // of the base (--compression, --compression-level)
 };
 
-// Collective. Bad rows are reported on stderr (rank 0) and skipped. Throws DataError when no row
-// is good, IoError when the log cannot be read or the output written, ConfigError when the
+// Collective. Bad rows are reported on stderr (rank 0) and skipped while they stay within
+// `max_bad_rows`. Throws DataError when no row is good or there are more bad rows than allowed, IoError when the log cannot be read or the output written, ConfigError when the
 // options do not fit the file. Writes to a temporary name beside `output` and renames it when
 // complete: on failure no partial file is left and an earlier file at `output` is untouched.
 void run_import(const mpi::Comm& comm, const ImportOptions& options, const RunInfo& info);

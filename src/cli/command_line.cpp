@@ -355,7 +355,7 @@ Command parse_import(const std::vector<std::string>& args) {
     jobs::ImportOptions o;
     auto& c = o.csv;
     std::string separator = "auto", header = "auto", date_format = "auto";
-    std::string min_date = "1900-01-01", max_date = "2199-12-31";
+    std::string min_date = "1900-01-01", max_date = "2199-12-31", max_bad_rows = "1%";
     po::options_description d("engage import options");
     d.add_options()
         ("help,h", "show this help")
@@ -372,6 +372,7 @@ Command parse_import(const std::vector<std::string>& args) {
         ("epoch", po::value(&o.epoch), "day 0 of the times, YYYY-MM-DD, on or before the first transaction (default: January 1st of its year)")
         ("min-date", po::value(&min_date)->default_value(min_date), "earliest plausible transaction date, YYYY-MM-DD: rows dated before it are reported and skipped (a mistyped year)")
         ("max-date", po::value(&max_date)->default_value(max_date), "latest plausible transaction date, YYYY-MM-DD: rows dated after it are reported and skipped")
+        ("max-bad-rows", po::value(&max_bad_rows)->default_value(max_bad_rows), "N or P%: the import fails (exit 3, nothing written) when more rows than this are bad; within it, bad rows are reported and skipped. 0: any bad row fails; 100%: skip every bad row")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress or summary (bad rows are still reported)");
     CompressionArgs compression;
     add_compression_options(d, compression, "the base's columns");
@@ -397,6 +398,11 @@ Command parse_import(const std::vector<std::string>& args) {
     if (*lo > *hi) throw ConfigError("--min-date " + min_date + " is after --max-date " + max_date);
     c.min_unix_day = *lo;
     c.max_unix_day = *hi;
+    const auto limit = io::parse_bad_row_limit(max_bad_rows);
+    if (!limit)
+        throw ConfigError("--max-bad-rows " + max_bad_rows + ": expected a number of rows (0, 25) or a percentage "
+                          "of the data rows from 0% to 100% (1%, 0.5%)");
+    o.max_bad_rows = *limit;
     if (!o.epoch.empty() && !parse_iso_date(o.epoch)) throw ConfigError("--epoch " + o.epoch + ": expected a date YYYY-MM-DD");
     check_output_file("import", o.output, o.transactions);
     return o;

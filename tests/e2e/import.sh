@@ -114,7 +114,8 @@ check "master: revenue 2500315.63" equal "$(corporate "$tmp/score-master/report.
     printf '2;1997-01-07;inf\r\n'     # 7 not finite
     printf '2;1997-01-07;4.50\r\n'    # 8
 } >"$tmp/few.csv"
-run 1 import --transactions "$tmp/few.csv" --output "$tmp/few.h5"
+# 4 bad rows of 6: within --max-bad-rows 4 (the default 1% refuses them, below).
+run 1 import --transactions "$tmp/few.csv" --output "$tmp/few.h5" --max-bad-rows 4
 rc=$?
 checks=$((checks + 1))
 why=""
@@ -130,11 +131,13 @@ if [ -z "$why" ]; then ok "a few bad rows: skipped and named by line, exit 0"; e
 
 # More than 10 bad rows: the first 10 by line, then a count of the rest.
 { echo "1,1997-01-01,1"; for i in $(seq 2 14); do echo "$i,1997-01-01,x$i"; done; } >"$tmp/many.csv"
-run 1 import --transactions "$tmp/many.csv" --output "$tmp/many.h5"
+run 1 import --transactions "$tmp/many.csv" --output "$tmp/many.h5" --max-bad-rows 100%
 rc=$?
 check "13 bad rows: exit 0" equal "$rc" 0
 check "13 bad rows: lines 2-11 named" equal "$(engage_stderr | grep -c 'many.csv: line [0-9]*: amount')" 10
 check "13 bad rows: then '3 more bad rows skipped'" bash -c "grep -q 'many.csv: 3 more bad rows skipped' '$tmp/stderr'"
+# 13 good rows and one bad one (line 14), for the thresholds.
+{ for i in $(seq 1 13); do echo "$i,1997-01-01,1"; done; echo "14,1997-01-01,x"; } >"$tmp/onebad.csv"
 
 # expect RANKS CODE NAME PATTERN... -- ARGS...: engage import on RANKS ranks fails with CODE, one
 # error line holding every PATTERN, and leaves no temporary file.
@@ -165,6 +168,28 @@ cp "$tmp/few.h5" "$tmp/keep.h5"
 before=$(sha256sum <"$tmp/keep.h5")
 expect 1 3 "only bad rows over an earlier file" "allbad.csv" -- --transactions "$tmp/allbad.csv" --output "$tmp/keep.h5"
 check "only bad rows: the earlier file is untouched" equal "$(sha256sum <"$tmp/keep.h5")" "$before"
+# --max-bad-rows (issue 15): strict by default, so that a mostly rejected file never succeeds.
+expect 1 3 "4 bad rows of 6 with the default 1%: exit 3" "few.csv: 4 of 6 data rows are bad (66.7 %)" \
+    "more than --max-bad-rows 1% allows (0)" "line 3: date \"1997-02-30\" is not a date" "line 4: amount" \
+    "--max-bad-rows 4" -- --transactions "$tmp/few.csv" --output "$tmp/strict.h5"
+check "4 bad rows of 6: no output file" test ! -e "$tmp/strict.h5"
+check "4 bad rows of 6: rows listed, not said to be skipped" \
+    bash -c "grep -q 'few.csv: line 7: amount \"inf\" is beyond' '$tmp/stderr' && ! grep -q 'row skipped' '$tmp/stderr'"
+expect 1 3 "3 bad rows allowed, 4 found: exit 3" "4 of 6 data rows are bad" "--max-bad-rows 3 allows (3)" -- \
+    --transactions "$tmp/few.csv" --output "$tmp/keep.h5" --max-bad-rows 3
+check "3 bad rows allowed: the earlier file is untouched" equal "$(sha256sum <"$tmp/keep.h5")" "$before"
+expect 1 3 "--max-bad-rows 0: one bad row of 14 fails" "1 of 14 data rows are bad" "line 14" -- \
+    --transactions "$tmp/onebad.csv" --output "$tmp/strict.h5" --max-bad-rows 0
+run 1 import --transactions "$tmp/onebad.csv" --output "$tmp/onebad.h5" --max-bad-rows 7.2% -q
+check "1 bad row of 14 within 7.2% (1.008 rows): exit 0" equal "$?" 0
+check "1 bad row of 14 within 7.2%: 13 interactions" equal "$(rows "$tmp/onebad.h5" /interactions/time)" 13
+expect 1 3 "1 bad row of 14 beyond 7.1% (0.994 rows): exit 3" "1 of 14 data rows are bad (7.1 %)" -- \
+    --transactions "$tmp/onebad.csv" --output "$tmp/strict.h5" --max-bad-rows 7.1%
+expect 1 2 "--max-bad-rows 101%: exit 2" "--max-bad-rows 101%" "from 0% to 100%" -- \
+    --transactions "$tmp/few.csv" --output "$tmp/x.h5" --max-bad-rows 101%
+expect 1 2 "--max-bad-rows -1: exit 2" "--max-bad-rows -1" -- \
+    --transactions "$tmp/few.csv" --output "$tmp/x.h5" --max-bad-rows -1
+check "refused imports leave no file" test ! -e "$tmp/strict.h5"
 printf 'id,date,amount\n' >"$tmp/header-only.csv"
 expect 1 3 "header only: exit 3" "header-only.csv" "no data rows" -- --transactions "$tmp/header-only.csv" --output "$tmp/x.h5"
 expect 1 4 "missing file: exit 4" "$tmp/missing.csv" "--transactions" -- --transactions "$tmp/missing.csv" --output "$tmp/x.h5"
@@ -173,7 +198,7 @@ expect 1 2 "unknown --separator: exit 2" "--separator pipe" "whitespace" -- \
 expect 1 2 "unknown header name: exit 2" "--id-column custid" "customer, date, amount" -- \
     --transactions "$tmp/few.csv" --output "$tmp/x.h5" --id-column custid
 expect 1 2 "--epoch after the first transaction: exit 2" "--epoch 1997-02-01" "1997-01-01" -- \
-    --transactions "$tmp/few.csv" --output "$tmp/x.h5" --epoch 1997-02-01
+    --transactions "$tmp/few.csv" --output "$tmp/x.h5" --epoch 1997-02-01 --max-bad-rows 100%
 expect 1 2 "unknown --date-format: exit 2" "--date-format YY/MM/DD" -- \
     --transactions "$tmp/few.csv" --output "$tmp/x.h5" --date-format YY/MM/DD
 expect 1 2 "--id-column 0: exit 2" "--id-column 0" -- --transactions "$tmp/few.csv" --output "$tmp/x.h5" --id-column 0

@@ -5,6 +5,7 @@
 
 #include "core/dates.hpp"
 #include "core/errors.hpp"
+#include "io/bad_row_limit.hpp"
 #include "io/transactions_csv.hpp"
 
 namespace engage::io {
@@ -249,6 +250,45 @@ TEST(TransactionsCsv, EmptyInputHasNoDataLines) {
 
 TEST(TransactionsCsv, MissingFileIsAnIoError) {
     EXPECT_THROW(read_transactions("/nonexistent/engage/t.csv", {}), IoError);
+}
+
+TEST(BadRowLimit, CountsAndPercentages) {
+    // The default: 1% of the data rows, rounded down (0 bad rows allowed among 99, 1 among 100).
+    const BadRowLimit def;
+    EXPECT_EQ(def.allowed(99), 0u);
+    EXPECT_EQ(def.allowed(100), 1u);
+    EXPECT_EQ(def.allowed(780), 7u);
+    EXPECT_TRUE(def.exceeded(1, 99));
+    EXPECT_FALSE(def.exceeded(1, 100));
+    EXPECT_TRUE(def.exceeded(736, 780));  // issue 15: 94 % skipped must fail
+    EXPECT_FALSE(def.exceeded(0, 0));
+
+    const auto zero = parse_bad_row_limit("0");
+    ASSERT_TRUE(zero);
+    EXPECT_FALSE(zero->percent);
+    EXPECT_TRUE(zero->exceeded(1, 1000000));
+    EXPECT_FALSE(zero->exceeded(0, 5));
+    const auto four = parse_bad_row_limit("4");
+    EXPECT_FALSE(four->exceeded(4, 6));
+    EXPECT_TRUE(four->exceeded(5, 6));
+
+    const auto all = parse_bad_row_limit("100%");
+    ASSERT_TRUE(all);
+    EXPECT_EQ(all->per_million, 1000000u);
+    EXPECT_FALSE(all->exceeded(780, 780));
+    const auto half = parse_bad_row_limit("0.5%");
+    ASSERT_TRUE(half);
+    EXPECT_EQ(half->per_million, 5000u);
+    EXPECT_EQ(half->allowed(1000), 5u);
+    EXPECT_EQ(half->allowed(999), 4u);
+    EXPECT_TRUE(half->exceeded(6, 1000));
+    EXPECT_EQ(parse_bad_row_limit("12.3456%")->per_million, 123456u);
+    EXPECT_EQ(parse_bad_row_limit("2.5%")->allowed(40), 1u);
+    // 2^64 - 1 rows at 100% do not overflow.
+    EXPECT_EQ(all->allowed(~std::uint64_t(0)), ~std::uint64_t(0));
+
+    for (const char* bad : {"", "%", "-1", "1.5", "101%", "100.0001%", "1.23456%", "x%", "1e3", "1 %", ".5%"})
+        EXPECT_FALSE(parse_bad_row_limit(bad)) << bad;
 }
 
 TEST(CustomerBaseBuild, SortsByNumericIdAndDateKeepingFileOrderWithinADay) {
