@@ -176,6 +176,19 @@ std::string channel_names() {
     return s;
 }
 
+// The value of a row of `kind` in a log without amounts: nullopt when the kind's value is an
+// answer that the log does not hold (a survey's NPS, a review's stars: 0 would be a detractor).
+std::optional<double> value_without_amount(kernels::ChannelKind kind) {
+    switch (kind) {
+        case kernels::ChannelKind::purchase: return 0.0;  // revenue unknown: no spend model
+        case kernels::ChannelKind::survey:
+        case kernels::ChannelKind::review: return std::nullopt;
+        default: return 1.0;  // count-like, as engage generate stores them
+    }
+}
+
+bool is_none(std::string_view spec) { return lower(trim(spec)) == "none"; }
+
 struct Column {
     const char* option;        // "id-column"
     const std::string* spec;   // as given
@@ -186,7 +199,7 @@ struct Column {
 class RowParser {
 public:
     RowParser(const TransactionsCsvOptions& o, ParsedTransactions& out, std::size_t id, std::size_t date,
-              std::size_t amount, std::optional<std::size_t> channel)
+              std::optional<std::size_t> amount, std::optional<std::size_t> channel)
         : o_(o), out_(out), id_(id), date_(date), amount_(amount), channel_(channel) {}
 
     void row(std::uint64_t line, std::string_view text) {
@@ -210,14 +223,6 @@ public:
                                  format_iso_date(o_.min_unix_day) + " .. " + format_iso_date(o_.max_unix_day) +
                                  "; fix the year, or widen --min-date/--max-date");
         t.unix_day = *day;
-        std::string_view amount = fields_[amount_];
-        if (!amount.empty() && amount.front() == '+') amount.remove_prefix(1);
-        const auto [end, ec] = std::from_chars(amount.data(), amount.data() + amount.size(), t.amount);
-        if (amount.empty() || ec == std::errc::invalid_argument || end != amount.data() + amount.size())
-            return bad(line, "amount " + shown(fields_[amount_]) + " is not a number");
-        if (ec == std::errc::result_out_of_range || std::isinf(t.amount) || std::fabs(t.amount) > kMaxAmount)
-            return bad(line, "amount " + shown(fields_[amount_]) + " is beyond +-1e13, the largest the file holds");
-        if (std::isnan(t.amount)) return bad(line, "amount " + shown(fields_[amount_]) + " is not finite");
         if (channel_) {
             const auto code = channel_code(fields_[*channel_]);
             if (!code)
@@ -225,6 +230,25 @@ public:
                                      channel_names() + " or a channel kind");
             t.channel = *code;
         }
+        if (!amount_) {
+            const auto kind = channels_[t.channel].kind;
+            const auto value = value_without_amount(kind);
+            if (!value)
+                return bad(line, "a " + std::string(kernels::kind_name(kind)) + " row (channel " +
+                                     shown(fields_[*channel_]) + ") needs its answer as a value, and the log has no "
+                                     "amount column (--amount-column none); give the column that holds it");
+            t.amount = *value;
+            out_.rows.push_back(t);
+            return;
+        }
+        std::string_view amount = fields_[*amount_];
+        if (!amount.empty() && amount.front() == '+') amount.remove_prefix(1);
+        const auto [end, ec] = std::from_chars(amount.data(), amount.data() + amount.size(), t.amount);
+        if (amount.empty() || ec == std::errc::invalid_argument || end != amount.data() + amount.size())
+            return bad(line, "amount " + shown(fields_[*amount_]) + " is not a number");
+        if (ec == std::errc::result_out_of_range || std::isinf(t.amount) || std::fabs(t.amount) > kMaxAmount)
+            return bad(line, "amount " + shown(fields_[*amount_]) + " is beyond +-1e13, the largest the file holds");
+        if (std::isnan(t.amount)) return bad(line, "amount " + shown(fields_[*amount_]) + " is not finite");
         out_.rows.push_back(t);
     }
 
@@ -236,8 +260,9 @@ private:
 
     const TransactionsCsvOptions& o_;
     ParsedTransactions& out_;
-    std::size_t id_, date_, amount_;
-    std::optional<std::size_t> channel_;
+    std::size_t id_, date_;
+    std::optional<std::size_t> amount_, channel_;
+    const std::vector<Channel> channels_ = default_channels();
     std::vector<std::string> fields_;
 };
 
@@ -299,6 +324,7 @@ void check_columns(const TransactionsCsvOptions& o) {
         {"channel-column", &o.channel_column}};
     for (const auto& [option, spec] : cols) {
         if (spec == &o.channel_column && spec->empty()) continue;
+        if (spec == &o.amount_column && is_none(*spec)) continue;
         const auto t = trim(*spec);
         if (t.empty())
             throw ConfigError(std::string("--") + option + " is empty; give a field number (1 = first) or a header name");
@@ -309,11 +335,13 @@ void check_columns(const TransactionsCsvOptions& o) {
     }
     for (std::size_t a = 0; a < 4; ++a)
         for (std::size_t b = a + 1; b < 4; ++b)
-            if (!cols[a].second->empty() && !cols[b].second->empty() &&
+            if (!cols[a].second->empty() && !cols[b].second->empty() && !is_none(*cols[a].second) &&
                 lower(trim(*cols[a].second)) == lower(trim(*cols[b].second)))
                 throw ConfigError(std::string("--") + cols[a].first + " and --" + cols[b].first + " are both " +
                                   *cols[a].second + "; each must name a different column");
 }
+
+bool has_amounts(const TransactionsCsvOptions& o) { return !is_none(o.amount_column); }
 
 ParsedTransactions parse_transactions(std::istream& in, const std::string& name, const TransactionsCsvOptions& o,
                                       const std::function<void(std::uint64_t)>& progress) {
@@ -336,10 +364,13 @@ ParsedTransactions parse_transactions(std::istream& in, const std::string& name,
         if (!trim(line).empty()) head.emplace_back(line_no, line);
     if (head.empty()) return out;
 
-    Column cols[] = {{"id-column", &o.id_column}, {"date-column", &o.date_column},
-                     {"amount-column", &o.amount_column}, {"channel-column", &o.channel_column}};
-    const bool with_channel = !o.channel_column.empty();
-    const std::size_t ncols = with_channel ? 4 : 3;
+    // The columns in use: id, date, then amount and channel when the log has them.
+    std::vector<Column> used = {{"id-column", &o.id_column}, {"date-column", &o.date_column}};
+    const bool with_amount = has_amounts(o), with_channel = !o.channel_column.empty();
+    if (with_amount) used.push_back({"amount-column", &o.amount_column});
+    if (with_channel) used.push_back({"channel-column", &o.channel_column});
+    Column* cols = used.data();
+    const std::size_t ncols = used.size();
     const bool by_name = std::any_of(cols, cols + ncols, [](const Column& c) { return !all_digits(trim(*c.spec)); });
     if (by_name && o.header == HeaderMode::no)
         throw ConfigError("--header no, but a column is given by name (" +
@@ -381,7 +412,8 @@ ParsedTransactions parse_transactions(std::istream& in, const std::string& name,
                                   std::string(spec) + ", but line " + std::to_string(head[0].first) + " has " +
                                   std::to_string(out.fields) + " fields (" + std::string(separator_name(out.separator)) +
                                   "-separated); choose a field from 1 to " + std::to_string(out.fields) +
-                                  " or set --separator");
+                                  " or set --separator" +
+                                  (c.spec == &o.amount_column ? "; a log without amounts: --amount-column none" : ""));
             continue;
         }
         const auto it = std::find_if(first.begin(), first.end(),
@@ -402,8 +434,9 @@ ParsedTransactions parse_transactions(std::istream& in, const std::string& name,
                                   " " + *cols[b].spec + " are the same column (field " +
                                   std::to_string(cols[a].index + 1) + "); each must name a different column");
 
-    RowParser rows(o, out, cols[0].index, cols[1].index, cols[2].index,
-                   with_channel ? std::optional<std::size_t>(cols[3].index) : std::nullopt);
+    RowParser rows(o, out, cols[0].index, cols[1].index,
+                   with_amount ? std::optional<std::size_t>(cols[2].index) : std::nullopt,
+                   with_channel ? std::optional<std::size_t>(cols[ncols - 1].index) : std::nullopt);
     if (header) out.header_line = head[0].first;
     for (std::size_t k = header ? 1 : 0; k < head.size(); ++k) rows.row(head[k].first, head[k].second);
     while (next())

@@ -31,6 +31,7 @@ struct TransactionsCsvOptions {
     HeaderMode header = HeaderMode::detect;
     // A column is a 1-based field number ("2") or a header name (case-insensitive, and the file
     // must then have a header). An empty channel column: every row is a purchase.
+    // amount_column "none" (case-insensitive): the log has no amounts (see Transaction::amount).
     std::string id_column = "1";
     std::string date_column = "2";
     std::string amount_column = "3";
@@ -46,11 +47,17 @@ struct TransactionsCsvOptions {
 // Throws ConfigError when a column is empty, a number is 0, or two columns are the same number.
 void check_columns(const TransactionsCsvOptions& options);
 
+// False when the amount column is "none": a log of customer and date (and channel) only.
+bool has_amounts(const TransactionsCsvOptions& options);
+
 // One good row of the file.
 struct Transaction {
     std::uint64_t id = 0;         // numeric customer id ("00042" is 42)
     std::int64_t unix_day = 0;    // the date, in days since 1970-01-01
-    double amount = 0;            // finite, |amount| <= kMaxAmount
+    // Finite, |amount| <= kMaxAmount. Without an amount column: 0 for a purchase (its revenue is
+    // unknown), 1 for the count-like kinds; survey and review rows, whose value is the answer,
+    // are then bad rows.
+    double amount = 0;
     std::uint8_t channel = 0;     // code in default_channels() (0: purchase)
     std::uint64_t line = 0;       // 1-based line number in the file
 };

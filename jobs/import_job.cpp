@@ -121,6 +121,7 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
     }
 
     io::CustomerBaseMeta meta = imported_meta(format_iso_date(std::int64_t(shape[2])));
+    meta.has_amounts = io::has_amounts(o.csv);
     meta.customers = shape[0];
     meta.interactions = shape[1];
     io::CustomerShard& s = base.shard;  // rank 0: everything; the others: nothing, placed at the end
@@ -165,6 +166,9 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
                                        : "no header",
                     column_list(o.csv).c_str(), std::string(io::date_format_name(o.csv.date_format)).c_str(),
                     o.merge_same_day ? ", same-day purchases merged" : "");
+        if (!meta.has_amounts)
+            std::printf("  no amounts: purchases valued 0 (revenue unknown), other rows 1; spend and CLV will be "
+                        "unknown\n");
         std::printf("%s", timing_summary(record).c_str());
     }
     if (comm.root() && parsed.bad_rows)

@@ -94,6 +94,26 @@ check "score: 2357 customers" equal "$(corporate "$tmp/score/report.json" custom
 check "score: 6696 interactions in the window" equal "$(corporate "$tmp/score/report.json" interactions_window)" 6696
 check "score: run.json records 2 ranks" grep -q '"ranks": 2' "$tmp/score/run.json"
 
+# --- A log without amounts (issue 15: the BTYDplus grocery log is customer, date): cdnowElog.csv
+# read without its sales column. Purchases are valued 0, the root attribute says so, and the
+# retention study fits the purchase-count models (the same BG/NBD as with amounts) but no spend.
+run 1 import --transactions "$data/cdnowElog.csv" --id-column sampleid --date-column date \
+    --amount-column none --output "$tmp/noamounts.h5" || fail "import without amounts failed"
+check "no amounts: 2357 customers" equal "$(rows "$tmp/noamounts.h5" /customers/id)" 2357
+check "no amounts: 6919 interactions" equal "$(rows "$tmp/noamounts.h5" /interactions/time)" 6919
+check "no amounts: the summary says so" grep -q "no amounts: purchases valued 0" "$tmp/stdout"
+check "no amounts: root attribute amounts = absent" \
+    bash -c "h5dump -a /amounts '$tmp/noamounts.h5' | grep -q '(0): \"absent\"'"
+check "with amounts: no attribute amounts" bash -c "! h5dump -a /amounts '$tmp/sample1.h5' >/dev/null 2>&1"
+check "no amounts: every value is 0" equal "$(h5dump -d /interactions/value -y -w 0 "$tmp/noamounts.h5" |
+    grep -E '^ *[0-9-]' | tr ',' '\n' | awk 'NF && $1 != 0 { n++ } END { print n + 0 }')" 0
+run 1 score --input "$tmp/noamounts.h5" --output "$tmp/score-noamounts" --as-of 1997-09-30 --retention \
+    --holdout-days 273 -q || fail "engage score --retention of the base without amounts failed"
+check "no amounts: BG/NBD r 0.243 as with amounts" bash -c "grep -A3 '\"bg_nbd\"' '$tmp/score-noamounts/report.json' | grep -q '\"r\": 0.2425'"
+check "no amounts: Gamma-Gamma not fitted (no spend)" \
+    grep -q '"reason": "no customer with repeat purchases of positive value"' "$tmp/score-noamounts/report.json"
+check "no amounts: revenue 0" equal "$(corporate "$tmp/score-noamounts/report.json" revenue)" 0.0
+
 # --- CDNOW_master.txt: a header line, 69,659 rows ---
 run 1 import "${master[@]}" --merge-same-day --output "$tmp/master.h5" || fail "import of the master file failed"
 check "master: header detected" grep -q "header on line 1" "$tmp/stdout"
@@ -190,6 +210,7 @@ expect 1 2 "--max-bad-rows 101%: exit 2" "--max-bad-rows 101%" "from 0% to 100%"
 expect 1 2 "--max-bad-rows -1: exit 2" "--max-bad-rows -1" -- \
     --transactions "$tmp/few.csv" --output "$tmp/x.h5" --max-bad-rows -1
 check "refused imports leave no file" test ! -e "$tmp/strict.h5"
+printf '1,1997-01-01\n2,1997-01-02\n' >"$tmp/twocols.csv"
 printf 'id,date,amount\n' >"$tmp/header-only.csv"
 expect 1 3 "header only: exit 3" "header-only.csv" "no data rows" -- --transactions "$tmp/header-only.csv" --output "$tmp/x.h5"
 expect 1 4 "missing file: exit 4" "$tmp/missing.csv" "--transactions" -- --transactions "$tmp/missing.csv" --output "$tmp/x.h5"
@@ -201,6 +222,10 @@ expect 1 2 "--epoch after the first transaction: exit 2" "--epoch 1997-02-01" "1
     --transactions "$tmp/few.csv" --output "$tmp/x.h5" --epoch 1997-02-01 --max-bad-rows 100%
 expect 1 2 "unknown --date-format: exit 2" "--date-format YY/MM/DD" -- \
     --transactions "$tmp/few.csv" --output "$tmp/x.h5" --date-format YY/MM/DD
+expect 1 2 "two columns, amount column 3 by default: exit 2" "asks for field 3" "--amount-column none" -- \
+    --transactions "$tmp/twocols.csv" --output "$tmp/x.h5"
+expect 1 2 "--amount-column none twice: still one column each" "--id-column and --date-column" -- \
+    --transactions "$tmp/twocols.csv" --output "$tmp/x.h5" --id-column 1 --date-column 1 --amount-column none
 expect 1 2 "--id-column 0: exit 2" "--id-column 0" -- --transactions "$tmp/few.csv" --output "$tmp/x.h5" --id-column 0
 expect 1 4 "output directory missing: exit 4" "does not exist" -- "${sample[@]}" --output "$tmp/no/such/dir/x.h5"
 check "failed imports leave no file" test ! -e "$tmp/x.h5"

@@ -1,9 +1,9 @@
 // Fuzz target: the transaction-log parser of `engage import` (io/transactions_csv.*) and the
 // conversion of its good rows into a customer base. The first two bytes choose the options
-// (separator, header, date format, columns by number or by name, the channel column, the date
-// range, merging, the epoch); the rest is the file. The typed errors the importer documents
-// (ConfigError, DataError) are expected; anything else that escapes, a crash, a sanitizer
-// report or a broken promise of the parser's documentation (expect) is a finding.
+// (separator, header, date format, columns by number or by name, the channel column, no amount
+// column, the date range, merging, the epoch); the rest is the file. The typed errors the
+// importer documents (ConfigError, DataError) are expected; anything else that escapes, a crash,
+// a sanitizer report or a broken promise of the parser's documentation (expect) is a finding.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -37,6 +37,7 @@ io::TransactionsCsvOptions options_from(std::uint8_t a, std::uint8_t b) {
         o.amount_column.assign(1, order[2]);
         if (b & 1) o.channel_column.assign(1, (b >> 1 & 3) == 3 ? '3' : '4');
     }
+    if (b & 0x40) o.amount_column = "none";  // a log without amounts
     if (b & 0x08) {  // a narrow range of plausible dates: 2000-01-01 .. 2000-12-31
         o.min_unix_day = 10957;
         o.max_unix_day = 11322;

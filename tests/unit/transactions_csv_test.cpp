@@ -240,6 +240,42 @@ TEST(TransactionsCsv, ReportsBadRowsWithLineNumbers) {
     EXPECT_EQ(p.rows[2].amount, -2.5);
 }
 
+TEST(TransactionsCsv, LogWithoutAmounts) {
+    // The BTYDplus grocery log: customer and date only.
+    auto o = columns("cust", "date", "none");
+    EXPECT_FALSE(has_amounts(o));
+    EXPECT_NO_THROW(check_columns(o));
+    const auto grocery = parse("cust,date\n1,2006-01-01\n1,2006-01-03\n2,2006-01-02\n", o);
+    ASSERT_EQ(grocery.rows.size(), 3u);
+    EXPECT_EQ(grocery.bad_rows, 0u);
+    EXPECT_EQ(grocery.rows[2].id, 2u);
+    EXPECT_EQ(grocery.rows[1].unix_day, day("2006-01-03"));
+    for (const auto& t : grocery.rows) {
+        EXPECT_EQ(t.amount, 0.0);  // a purchase of unknown revenue
+        EXPECT_EQ(t.channel, 0u);
+    }
+    // With a channel column: count-like kinds are 1; a survey or review needs its answer.
+    o = columns("1", "2", "NONE", "3");
+    const auto p = parse("7 2021-01-01 purchase\n7 2021-01-02 login\n7 2021-01-03 nps_survey\n"
+                         "7 2021-01-04 review\n7 2021-01-05 complaint\n", o);
+    ASSERT_EQ(p.rows.size(), 3u);
+    EXPECT_EQ(p.rows[0].amount, 0.0);
+    EXPECT_EQ(p.rows[1].amount, 1.0);
+    EXPECT_EQ(p.rows[1].channel, 1u);
+    EXPECT_EQ(p.rows[2].amount, 1.0);
+    EXPECT_EQ(p.rows[2].channel, 3u);
+    EXPECT_EQ(lines_of(p), (std::vector<std::uint64_t>{3, 4}));
+    EXPECT_NE(p.bad[0].reason.find("a survey row (channel \"nps_survey\") needs its answer"), std::string::npos)
+        << p.bad[0].reason;
+    // A two-column file read with the default amount column 3 says how to read it.
+    try {
+        parse("1,2006-01-01\n");
+        FAIL() << "expected ConfigError";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("--amount-column none"), std::string::npos) << e.what();
+    }
+}
+
 TEST(TransactionsCsv, EmptyInputHasNoDataLines) {
     EXPECT_EQ(parse("").data_lines, 0u);
     EXPECT_EQ(parse("\n\r\n  \n").data_lines, 0u);
