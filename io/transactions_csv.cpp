@@ -114,51 +114,12 @@ Separator sniff(std::string_view line) {
     return semicolon >= tab ? Separator::semicolon : Separator::tab;
 }
 
-std::optional<std::int64_t> unix_day(int y, int m, int d) {
-    const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{unsigned(m)},
-                                          std::chrono::day{unsigned(d)}};
-    if (!ymd.ok()) return std::nullopt;
-    return std::chrono::sys_days{ymd}.time_since_epoch().count();
-}
-
-int digits_value(std::string_view s) {
-    int v = 0;
-    for (char c : s) v = v * 10 + (c - '0');
-    return v;
-}
-
-// D/M/YYYY or M/D/YYYY with one- or two-digit day and month.
-std::optional<std::int64_t> parse_slashed(std::string_view s, bool day_first) {
-    const auto a = s.find('/');
-    const auto b = a == std::string_view::npos ? a : s.find('/', a + 1);
-    if (b == std::string_view::npos) return std::nullopt;
-    const auto p = s.substr(0, a), q = s.substr(a + 1, b - a - 1), y = s.substr(b + 1);
-    if (!all_digits(p) || !all_digits(q) || !all_digits(y) || p.size() > 2 || q.size() > 2 || y.size() != 4)
-        return std::nullopt;
-    const int first = digits_value(p), second = digits_value(q);
-    return day_first ? unix_day(digits_value(y), second, first) : unix_day(digits_value(y), first, second);
-}
-
-std::optional<std::int64_t> parse_date(std::string_view s, DateFormat f) {
-    const bool compact = s.size() == 8 && all_digits(s);
-    switch (f) {
-        case DateFormat::automatic:
-            return compact ? unix_day(digits_value(s.substr(0, 4)), digits_value(s.substr(4, 2)),
-                                      digits_value(s.substr(6, 2)))
-                           : parse_iso_date(s);
-        case DateFormat::yyyymmdd:
-            if (!compact) return std::nullopt;
-            return unix_day(digits_value(s.substr(0, 4)), digits_value(s.substr(4, 2)), digits_value(s.substr(6, 2)));
-        case DateFormat::iso: return parse_iso_date(s);
-        case DateFormat::dmy: return parse_slashed(s, true);
-        case DateFormat::mdy: return parse_slashed(s, false);
-    }
-    return std::nullopt;
-}
+std::optional<std::int64_t> parse_date(std::string_view s, DateFormat f) { return parse_timestamp_day(s, f); }
 
 std::string date_expectation(DateFormat f) {
-    return f == DateFormat::automatic ? "YYYYMMDD or YYYY-MM-DD (or set --date-format)"
-                                      : std::string(date_format_name(f));
+    return (f == DateFormat::automatic ? std::string("YYYYMMDD, YYYY-MM-DD or YYYY/MM/DD")
+                                       : std::string(date_format_name(f))) +
+           ", optionally with a time and zone such as T10:15:00Z (or set --date-format)";
 }
 
 // Channel names of the default dictionary and kind names, lower case, to their code.
@@ -286,16 +247,6 @@ std::optional<HeaderMode> parse_header_mode(std::string_view t) {
     return std::nullopt;
 }
 
-std::optional<DateFormat> parse_date_format(std::string_view t) {
-    const std::string s = lower(t);
-    if (s == "auto") return DateFormat::automatic;
-    if (s == "yyyymmdd") return DateFormat::yyyymmdd;
-    if (s == "yyyy-mm-dd") return DateFormat::iso;
-    if (s == "dd/mm/yyyy") return DateFormat::dmy;
-    if (s == "mm/dd/yyyy") return DateFormat::mdy;
-    return std::nullopt;
-}
-
 std::string_view separator_name(Separator s) noexcept {
     switch (s) {
         case Separator::sniff: return "auto";
@@ -303,17 +254,6 @@ std::string_view separator_name(Separator s) noexcept {
         case Separator::semicolon: return "semicolon";
         case Separator::tab: return "tab";
         case Separator::whitespace: return "whitespace";
-    }
-    return "?";
-}
-
-std::string_view date_format_name(DateFormat f) noexcept {
-    switch (f) {
-        case DateFormat::automatic: return "auto";
-        case DateFormat::yyyymmdd: return "YYYYMMDD";
-        case DateFormat::iso: return "YYYY-MM-DD";
-        case DateFormat::dmy: return "DD/MM/YYYY";
-        case DateFormat::mdy: return "MM/DD/YYYY";
     }
     return "?";
 }

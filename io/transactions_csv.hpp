@@ -11,20 +11,17 @@
 #include <vector>
 
 #include "io/customer_base.hpp"
+#include "io/timestamp.hpp"
 
 namespace engage::io {
 
 enum class Separator { sniff, comma, semicolon, tab, whitespace };
 enum class HeaderMode { detect, yes, no };
-// automatic accepts YYYYMMDD and YYYY-MM-DD, told apart by the shape of each field.
-enum class DateFormat { automatic, yyyymmdd, iso, dmy, mdy };
 
 // From the spelling of the command line (`auto`, `comma`, ...); nullopt when unknown.
 std::optional<Separator> parse_separator(std::string_view text);
 std::optional<HeaderMode> parse_header_mode(std::string_view text);
-std::optional<DateFormat> parse_date_format(std::string_view text);  // case-insensitive
 std::string_view separator_name(Separator s) noexcept;
-std::string_view date_format_name(DateFormat f) noexcept;
 
 struct TransactionsCsvOptions {
     Separator separator = Separator::sniff;
@@ -53,7 +50,7 @@ bool has_amounts(const TransactionsCsvOptions& options);
 // One good row of the file.
 struct Transaction {
     std::uint64_t id = 0;         // numeric customer id ("00042" is 42)
-    std::int64_t unix_day = 0;    // the date, in days since 1970-01-01
+    std::int64_t unix_day = 0;    // the (UTC) date, in days since 1970-01-01 (io/timestamp.hpp)
     // Finite, |amount| <= kMaxAmount. Without an amount column: 0 for a purchase (its revenue is
     // unknown), 1 for the count-like kinds; survey and review rows, whose value is the answer,
     // are then bad rows.

@@ -364,10 +364,10 @@ Command parse_import(const std::vector<std::string>& args) {
         ("separator", po::value(&separator)->default_value(separator), "auto, comma, semicolon, tab or whitespace (auto: guessed from the first data line)")
         ("header", po::value(&header)->default_value(header), "auto, yes or no (auto: a first line whose date field is not a date is a header)")
         ("id-column", po::value(&c.id_column)->default_value(c.id_column), "customer id column: field number (1 = first) or header name; ids are whole numbers (00042 is 42)")
-        ("date-column", po::value(&c.date_column)->default_value(c.date_column), "date column: field number or header name")
+        ("date-column", po::value(&c.date_column)->default_value(c.date_column), "date or timestamp column: field number or header name")
         ("amount-column", po::value(&c.amount_column)->default_value(c.amount_column), "amount column: field number or header name, or none for a log without amounts (purchases valued 0: revenue, spend and CLV unknown)")
         ("channel-column", po::value(&c.channel_column), "channel column (optional): channel names of the default dictionary or kind names; without it every row is a purchase")
-        ("date-format", po::value(&date_format)->default_value(date_format), "auto (YYYYMMDD or YYYY-MM-DD), YYYYMMDD, YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY")
+        ("date-format", po::value(&date_format)->default_value(date_format), "order of the date: auto (YYYYMMDD, YYYY-MM-DD or YYYY/MM/DD), YYYYMMDD, YYYY-MM-DD, DD/MM/YYYY (also DD.MM.YYYY, DD-MM-YYYY) or MM/DD/YYYY. Any of them may carry a time (T or a space, HH:MM[:SS[.fff]], AM/PM) and a zone (Z, +02:00, -0500): rows are dated by their UTC day; a time without a zone keeps its date")
         ("merge-same-day", po::bool_switch(&o.merge_same_day), "sum each customer's purchases of one day into one purchase (the CDNOW convention); rows of other channels are kept")
         ("epoch", po::value(&o.epoch), "day 0 of the times, YYYY-MM-DD, on or before the first transaction (default: January 1st of its year)")
         ("min-date", po::value(&min_date)->default_value(min_date), "earliest plausible transaction date, YYYY-MM-DD: rows dated before it are reported and skipped (a mistyped year)")
@@ -389,7 +389,8 @@ Command parse_import(const std::vector<std::string>& args) {
     c.header = *head;
     const auto format = io::parse_date_format(date_format);
     if (!format)
-        throw ConfigError("--date-format " + date_format + ": expected auto, YYYYMMDD, YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY");
+        throw ConfigError("--date-format " + date_format + ": expected auto, YYYYMMDD, YYYY-MM-DD, DD/MM/YYYY or "
+                          "MM/DD/YYYY (the order of the date's parts; times and zones are read with any of them)");
     c.date_format = *format;
     io::check_columns(c);
     const auto lo = parse_iso_date(min_date), hi = parse_iso_date(max_date);

@@ -114,6 +114,22 @@ check "no amounts: Gamma-Gamma not fitted (no spend)" \
     grep -q '"reason": "no customer with repeat purchases of positive value"' "$tmp/score-noamounts/report.json"
 check "no amounts: revenue 0" equal "$(corporate "$tmp/score-noamounts/report.json" revenue)" 0.0
 
+# --- Timestamps with a time and a zone (issue 15): each row dated by its UTC day ---
+{
+    echo 'account,when,amount'
+    echo '1,2024-01-01T10:15:00Z,10.00'        # 2024-01-01
+    echo '1,2024-01-01T23:30:00-02:00,5.00'    # 01:30 UTC: 2024-01-02
+    echo '2,2024-01-01T01:00:00+02:00,7.00'    # 23:00 UTC: 2023-12-31
+    echo '2,"2024-01-02 10:15:00.250",1.00'    # no zone: as written
+    echo '3,2024-01-03T10:15,2.50'
+} >"$tmp/stamps.csv"
+run 1 import --transactions "$tmp/stamps.csv" --id-column account --date-column when --amount-column amount \
+    --output "$tmp/stamps.h5" || fail "import of timestamps failed"
+check "timestamps: UTC dates 2023-12-31 to 2024-01-03" grep -q "dates 2023-12-31 to 2024-01-03, epoch 2023-01-01" "$tmp/stdout"
+times() { h5dump -d /interactions/time -y -w 0 "$1" | awk '/DATA {/ { on = 1; next } on && /}/ { exit } on' | grep -E '^ *[0-9]' | tr -d ' ' | tr ',' '\n' | grep . | awk '{ printf "%s%d", (NR > 1 ? " " : ""), $1 / 86400 }'; }
+check "timestamps: days 365 366 | 364 366 | 367 since 2023-01-01" equal "$(times "$tmp/stamps.h5")" "365 366 364 366 367"
+check "timestamps: last_time 2024-01-03" equal "$(time_attr "$tmp/stamps.h5" last_time)" $((367 * 86400))
+
 # --- CDNOW_master.txt: a header line, 69,659 rows ---
 run 1 import "${master[@]}" --merge-same-day --output "$tmp/master.h5" || fail "import of the master file failed"
 check "master: header detected" grep -q "header on line 1" "$tmp/stdout"

@@ -188,6 +188,48 @@ TEST(TransactionsCsv, DateFormats) {
     EXPECT_FALSE(parse_date_format("YY-MM-DD"));
 }
 
+TEST(TransactionsCsv, TimestampsWithZonesAreDatedByTheirUtcDay) {
+    const std::string text =
+        "account,timestamp,amount\n"
+        "1,2024-01-01T10:15:00Z,10\n"             // 2: 2024-01-01
+        "1,2024-01-01T23:30:00-02:00,5\n"         // 3: 01:30 UTC on 2024-01-02
+        "2,2024-01-01T01:00:00+02:00,7\n"         // 4: 23:00 UTC on 2023-12-31
+        "2,2024-01-01 10:15:00,1\n"               // 5: no zone: as written
+        "2,2024-01-01T10:15,1\n"                  // 6
+        "3,2024-02-29T23:59:59.999-00:30,1\n"     // 7: 2024-03-01 00:29:59 UTC
+        "3,2024/03/02,1\n"                        // 8
+        "3,2024-01-01T25:00:00Z,1\n"              // 9: bad hour
+        "3,2024-01-01T10:15:00+02:00x,1\n";       // 10: text after the zone
+    const auto p = parse(text, columns("account", "timestamp", "amount"));
+    EXPECT_EQ(p.header_line, 1u);
+    ASSERT_EQ(p.rows.size(), 7u);
+    EXPECT_EQ(p.rows[0].unix_day, day("2024-01-01"));
+    EXPECT_EQ(p.rows[1].unix_day, day("2024-01-02"));
+    EXPECT_EQ(p.rows[2].unix_day, day("2023-12-31"));
+    EXPECT_EQ(p.rows[3].unix_day, day("2024-01-01"));
+    EXPECT_EQ(p.rows[4].unix_day, day("2024-01-01"));
+    EXPECT_EQ(p.rows[5].unix_day, day("2024-03-01"));
+    EXPECT_EQ(p.rows[6].unix_day, day("2024-03-02"));
+    EXPECT_EQ(lines_of(p), (std::vector<std::uint64_t>{9, 10}));
+    EXPECT_NE(p.bad[0].reason.find("date \"2024-01-01T25:00:00Z\" is not a date"), std::string::npos) << p.bad[0].reason;
+    // The header is still told by its date field: a timestamp is a date.
+    EXPECT_EQ(parse("1,2024-01-01T10:15:00Z,1\n").header_line, 0u);
+    // A US export: month first, 12-hour clock, a zone west of Greenwich.
+    auto o = columns("1", "2", "3");
+    o.date_format = DateFormat::mdy;
+    const auto us = parse("7,01/15/2024 11:30 PM -05:00,1\n7,1/16/2024 9:05 AM,2\n", o);
+    ASSERT_EQ(us.rows.size(), 2u);
+    EXPECT_EQ(us.rows[0].unix_day, day("2024-01-16"));
+    EXPECT_EQ(us.rows[1].unix_day, day("2024-01-16"));
+    // A German one: day first with dots, semicolons, a decimal point in the amount.
+    o.date_format = DateFormat::dmy;
+    const auto de = parse("7;15.01.2024 08:00;1.5\n7;31.12.2023;2\n", o);
+    ASSERT_EQ(de.rows.size(), 2u);
+    EXPECT_EQ(de.separator, Separator::semicolon);
+    EXPECT_EQ(de.rows[0].unix_day, day("2024-01-15"));
+    EXPECT_EQ(de.rows[1].unix_day, day("2023-12-31"));
+}
+
 TEST(TransactionsCsv, CrlfByteOrderMarkAndMissingFinalNewline) {
     const auto p = parse("\xEF\xBB\xBFid,date,amount\r\n00007,2021-01-01,1.5\r\n\r\n8,2021-01-02,2\r\n9,2021-01-03,3");
     EXPECT_EQ(p.header_line, 1u);
