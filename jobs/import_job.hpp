@@ -6,6 +6,7 @@
 // relationship manager "unassigned", the region "all", the business unit "all", the segment
 // "unknown" and an unknown wallet (NaN); acquisition_day is the customer's first transaction day.
 #include <string>
+#include <vector>
 
 #include "io/bad_row_limit.hpp"
 #include "io/transactions_csv.hpp"
@@ -17,7 +18,7 @@ namespace engage::mpi { class Comm; }
 namespace engage::jobs {
 
 struct ImportOptions {
-    std::string transactions;        // the transaction log to read
+    std::vector<std::string> transactions;  // the transaction logs to read, their rows merged
     std::string output;              // the customer base to write (HDF5)
     io::TransactionsCsvOptions csv;  // separator, header, columns, date format
     bool merge_same_day = false;     // one purchase per customer and day, amounts summed
@@ -27,8 +28,10 @@ struct ImportOptions {
     io::h5::Compression compression;  // of the base (--compression, --compression-level)
 };
 
-// Collective. Bad rows are reported on stderr (rank 0) and skipped while they stay within
-// `max_bad_rows`. Throws DataError when no row is good or there are more bad rows than allowed, IoError when the log cannot be read or the output written, ConfigError when the
+// Collective. Each log is read with the same options (columns by name are looked up in each
+// file's own header) and their good rows are merged. Bad rows are reported on stderr (rank 0),
+// by file and line, and skipped while they stay within `max_bad_rows` (counted over all files).
+// A file with no data rows, or none of them good, fails the import. Throws DataError when no row is good or there are more bad rows than allowed, IoError when the log cannot be read or the output written, ConfigError when the
 // options do not fit the file. Writes to a temporary name beside `output` and renames it when
 // complete: on failure no partial file is left and an earlier file at `output` is untouched.
 void run_import(const mpi::Comm& comm, const ImportOptions& options, const RunInfo& info);

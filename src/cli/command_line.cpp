@@ -359,7 +359,7 @@ Command parse_import(const std::vector<std::string>& args) {
     po::options_description d("engage import options");
     d.add_options()
         ("help,h", "show this help")
-        ("transactions", po::value(&o.transactions), "transaction log to read: one row per transaction with customer id, date, optionally amount and channel (required)")
+        ("transactions", po::value(&o.transactions)->multitoken()->composing(), "transaction log(s) to read: one row per transaction with customer id, date, optionally amount and channel (required). Repeat the option or list several files for one import: each file may have its own header; their rows are merged")
         ("output", po::value(&o.output), "customer base to write, HDF5 (required; replaced only when the import succeeds)")
         ("separator", po::value(&separator)->default_value(separator), "auto, comma, semicolon, tab or whitespace (auto: guessed from the first data line)")
         ("header", po::value(&header)->default_value(header), "auto, yes or no (auto: a first line whose date field is not a date is a header)")
@@ -405,7 +405,7 @@ Command parse_import(const std::vector<std::string>& args) {
                           "of the data rows from 0% to 100% (1%, 0.5%)");
     o.max_bad_rows = *limit;
     if (!o.epoch.empty() && !parse_iso_date(o.epoch)) throw ConfigError("--epoch " + o.epoch + ": expected a date YYYY-MM-DD");
-    check_output_file("import", o.output, o.transactions);
+    for (const auto& file : o.transactions) check_output_file("import", o.output, file);
     return o;
 }
 

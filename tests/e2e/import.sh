@@ -130,6 +130,23 @@ times() { h5dump -d /interactions/time -y -w 0 "$1" | awk '/DATA {/ { on = 1; ne
 check "timestamps: days 365 366 | 364 366 | 367 since 2023-01-01" equal "$(times "$tmp/stamps.h5")" "365 366 364 366 367"
 check "timestamps: last_time 2024-01-03" equal "$(time_attr "$tmp/stamps.h5" last_time)" $((367 * 86400))
 
+# --- Several logs in one import (issue 15): each with its own header, separator and column order ---
+printf 'customer,date,amount\n1,2024-01-01,10\n2,2024-01-02,20\n' >"$tmp/part-a.csv"
+printf 'date;customer;amount\n2024-01-03;1;5\n2024-01-04;3;7\n' >"$tmp/part-b.csv"
+printf 'date;customer;amount\n2024-01-03;1;5\n2024-13-01;4;1\n' >"$tmp/part-bad.csv"
+parts=(--id-column customer --date-column date --amount-column amount)
+run 1 import --transactions "$tmp/part-a.csv" "$tmp/part-b.csv" "${parts[@]}" --output "$tmp/parts.h5" \
+    || fail "import of two logs failed"
+check "two logs: 3 customers" equal "$(rows "$tmp/parts.h5" /customers/id)" 3
+check "two logs: 4 rows read" grep -q "3 customers, 4 interactions from 4 transaction rows" "$tmp/stdout"
+check "two logs: each file's layout" bash -c "grep -q 'part-a.csv: read as comma-separated, header on line 1' '$tmp/stdout' &&
+    grep -q 'part-b.csv: read as semicolon-separated, header on line 1' '$tmp/stdout'"
+values() { h5dump -d /interactions/value -y -w 0 "$1" | awk '/DATA {/ { on = 1; next } on && /}/ { exit } on' | tr -d ' ' | tr ',' '\n' | grep . | paste -sd' '; }
+check "two logs: values by customer, then date" equal "$(values "$tmp/parts.h5")" "10 5 20 7"
+run 1 import --transactions "$tmp/part-b.csv" --transactions "$tmp/part-a.csv" "${parts[@]}" --output "$tmp/parts-ba.h5" -q \
+    || fail "import of two logs, option repeated, failed"
+check "two logs: --transactions repeated, other order: the same file" h5diff "$tmp/parts.h5" "$tmp/parts-ba.h5"
+
 # --- CDNOW_master.txt: a header line, 69,659 rows ---
 run 1 import "${master[@]}" --merge-same-day --output "$tmp/master.h5" || fail "import of the master file failed"
 check "master: header detected" grep -q "header on line 1" "$tmp/stdout"
@@ -221,6 +238,18 @@ check "1 bad row of 14 within 7.2% (1.008 rows): exit 0" equal "$?" 0
 check "1 bad row of 14 within 7.2%: 13 interactions" equal "$(rows "$tmp/onebad.h5" /interactions/time)" 13
 expect 1 3 "1 bad row of 14 beyond 7.1% (0.994 rows): exit 3" "1 of 14 data rows are bad (7.1 %)" -- \
     --transactions "$tmp/onebad.csv" --output "$tmp/strict.h5" --max-bad-rows 7.1%
+expect 1 3 "two logs, 1 bad row of 4: exit 3" "1 of 4 data rows of 2 files are bad (25.0 %;" "part-a.csv: 0 of 2" \
+    "part-bad.csv: 1 of 2)" "part-bad.csv line 3: date \"2024-13-01\"" -- \
+    --transactions "$tmp/part-a.csv" "$tmp/part-bad.csv" "${parts[@]}" --output "$tmp/strict.h5"
+run 1 import --transactions "$tmp/part-a.csv" "$tmp/part-bad.csv" "${parts[@]}" --output "$tmp/parts-bad.h5" --max-bad-rows 1
+check "two logs, 1 bad row allowed: exit 0" equal "$?" 0
+check "two logs, 1 bad row allowed: named by file and line" grep -q "part-bad.csv: line 3: date .*; row skipped" "$tmp/stderr"
+check "two logs, 1 bad row allowed: 3 interactions" equal "$(rows "$tmp/parts-bad.h5" /interactions/time)" 3
+printf 'customer,date,amount\n' >"$tmp/part-empty.csv"
+expect 1 3 "two logs, one of them header only: exit 3" "part-empty.csv: no data rows" -- \
+    --transactions "$tmp/part-a.csv" "$tmp/part-empty.csv" "${parts[@]}" --output "$tmp/strict.h5"
+expect 1 2 "--output is the second log: exit 2" "is the input" -- \
+    --transactions "$tmp/part-a.csv" "$tmp/part-b.csv" "${parts[@]}" --output "$tmp/part-b.csv"
 expect 1 2 "--max-bad-rows 101%: exit 2" "--max-bad-rows 101%" "from 0% to 100%" -- \
     --transactions "$tmp/few.csv" --output "$tmp/x.h5" --max-bad-rows 101%
 expect 1 2 "--max-bad-rows -1: exit 2" "--max-bad-rows -1" -- \
