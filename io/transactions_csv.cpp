@@ -122,21 +122,6 @@ std::string date_expectation(DateFormat f) {
            ", optionally with a time and zone such as T10:15:00Z (or set --date-format)";
 }
 
-// Channel names of the default dictionary and kind names, lower case, to their code.
-std::optional<std::uint8_t> channel_code(std::string_view text) {
-    static const std::vector<Channel> channels = default_channels();
-    const std::string key = lower(text);
-    for (std::size_t i = 0; i < channels.size(); ++i)
-        if (channels[i].name == key || kernels::kind_name(channels[i].kind) == key) return std::uint8_t(i);
-    return std::nullopt;
-}
-
-std::string channel_names() {
-    std::string s;
-    for (const auto& c : default_channels()) s += (s.empty() ? "" : ", ") + c.name;
-    return s;
-}
-
 // The value of a row of `kind` in a log without amounts: nullopt when the kind's value is an
 // answer that the log does not hold (a survey's NPS, a review's stars: 0 would be a detractor).
 std::optional<double> value_without_amount(kernels::ChannelKind kind) {
@@ -185,14 +170,14 @@ public:
                                  "; fix the year, or widen --min-date/--max-date");
         t.unix_day = *day;
         if (channel_) {
-            const auto code = channel_code(fields_[*channel_]);
+            const auto code = o_.channels.code(fields_[*channel_]);
             if (!code)
-                return bad(line, "unknown channel " + shown(fields_[*channel_]) + "; expected one of " +
-                                     channel_names() + " or a channel kind");
+                return bad(line, "unknown channel " + shown(fields_[*channel_]) + "; expected " +
+                                     o_.channels.expected_labels());
             t.channel = *code;
         }
         if (!amount_) {
-            const auto kind = channels_[t.channel].kind;
+            const auto kind = o_.channels.channels()[t.channel].kind;
             const auto value = value_without_amount(kind);
             if (!value)
                 return bad(line, "a " + std::string(kernels::kind_name(kind)) + " row (channel " +
@@ -223,7 +208,6 @@ private:
     ParsedTransactions& out_;
     std::size_t id_, date_;
     std::optional<std::size_t> amount_, channel_;
-    const std::vector<Channel> channels_ = default_channels();
     std::vector<std::string> fields_;
 };
 
@@ -394,7 +378,7 @@ ParsedTransactions read_transactions(const std::string& path, const Transactions
 }
 
 ImportedBase build_customer_base(std::vector<Transaction> rows, bool merge_same_day,
-                                 std::optional<std::int64_t> epoch_unix_day) {
+                                 std::optional<std::int64_t> epoch_unix_day, const std::vector<Channel>& channels) {
     // Stable: rows of one customer and day keep their file order.
     std::stable_sort(rows.begin(), rows.end(), [](const Transaction& a, const Transaction& b) {
         return a.id != b.id ? a.id < b.id : a.unix_day < b.unix_day;
@@ -419,31 +403,38 @@ ImportedBase build_customer_base(std::vector<Transaction> rows, bool merge_same_
 
     CustomerShard& s = out.shard;
     s.offsets.push_back(0);
-    const std::uint8_t purchase = 0;  // code of kind purchase in default_channels()
+    std::vector<std::pair<std::uint8_t, std::size_t>> first_purchase;  // reused for every day
     for (std::size_t i = 0; i < rows.size();) {
         const std::uint64_t id = rows[i].id;
         s.id.push_back(id);
         s.acquisition_day.push_back(kernels::Day(rows[i].unix_day - out.epoch_unix_day));
         for (; i < rows.size() && rows[i].id == id;) {
-            // One day of this customer: with merging, its purchases add up in the first one.
+            // One day of this customer: with merging, the rows of each purchase channel add up in
+            // the first row of that channel (one channel per store or shop stays apart).
             const std::int64_t day = rows[i].unix_day;
-            std::optional<std::size_t> first_purchase;
+            std::vector<std::pair<std::uint8_t, std::size_t>>& first = first_purchase;  // channel, row
+            first.clear();
             for (; i < rows.size() && rows[i].id == id && rows[i].unix_day == day; ++i) {
                 const Transaction& t = rows[i];
-                if (merge_same_day && t.channel == purchase && first_purchase) {
-                    s.value[*first_purchase] += t.amount;
-                    ++out.merged_rows;
-                    continue;
+                const bool purchase = t.channel < channels.size() && channels[t.channel].kind == kernels::ChannelKind::purchase;
+                if (merge_same_day && purchase) {
+                    const auto it = std::find_if(first.begin(), first.end(), [&](const auto& f) { return f.first == t.channel; });
+                    if (it != first.end()) {
+                        s.value[it->second] += t.amount;
+                        ++out.merged_rows;
+                        continue;
+                    }
+                    first.emplace_back(t.channel, s.value.size());
                 }
-                if (t.channel == purchase) first_purchase = s.value.size();
                 s.time.push_back((day - out.epoch_unix_day) * kSecondsPerDay);
                 s.channel.push_back(t.channel);
                 s.value.push_back(t.amount);
             }
-            if (first_purchase && std::fabs(s.value[*first_purchase]) > kMaxAmount)
-                throw DataError("customer " + std::to_string(id) + ", " + format_iso_date(day) +
-                                ": the merged purchases of the day add up to more than 1e13 in magnitude; "
-                                "import without --merge-same-day or correct the amounts");
+            for (const auto& f : first)
+                if (std::fabs(s.value[f.second]) > kMaxAmount)
+                    throw DataError("customer " + std::to_string(id) + ", " + format_iso_date(day) +
+                                    ": the merged purchases of the day add up to more than 1e13 in magnitude; "
+                                    "import without --merge-same-day or correct the amounts");
         }
         s.offsets.push_back(s.time.size());
     }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "io/channel_map.hpp"
 #include "io/customer_base.hpp"
 #include "io/timestamp.hpp"
 
@@ -33,6 +34,8 @@ struct TransactionsCsvOptions {
     std::string date_column = "2";
     std::string amount_column = "3";
     std::string channel_column;
+    // The labels of the channel column: the built-in names and kinds, plus --channel-map.
+    ChannelMap channels;
     DateFormat date_format = DateFormat::automatic;
     // Plausible dates, days since 1970-01-01 (--min-date, --max-date): a row dated outside is a
     // bad row (reported with its line, skipped), so that one typo (0024 for 2024) cannot move
@@ -55,7 +58,7 @@ struct Transaction {
     // unknown), 1 for the count-like kinds; survey and review rows, whose value is the answer,
     // are then bad rows.
     double amount = 0;
-    std::uint8_t channel = 0;     // code in default_channels() (0: purchase)
+    std::uint8_t channel = 0;     // code in the ChannelMap's channels() (0: purchase)
     std::uint64_t line = 0;       // 1-based line number in the file
 };
 
@@ -102,13 +105,15 @@ struct ImportedBase {
 };
 
 // Sorts the rows by customer id and date (file order kept within a day) and, with
-// `merge_same_day`, folds each customer's purchase rows of one day into the first of them
-// (amounts summed; rows of other channels are kept as they are). acquisition_day is each
+// `merge_same_day`, folds each customer's rows of one day and one channel of kind purchase
+// (in `channels`, the dictionary the codes index) into the first of them (amounts summed; rows
+// of other kinds are kept as they are). acquisition_day is each
 // customer's first date; time is the start of the day in seconds since the epoch; rm, region,
 // business unit and segment are 0; wallet is NaN (unknown). The epoch defaults to January 1st
 // of the earliest date's year. Throws ConfigError when `epoch_unix_day` is after the earliest
 // date and DataError when a merged amount exceeds kMaxAmount. `rows` must not be empty.
 ImportedBase build_customer_base(std::vector<Transaction> rows, bool merge_same_day,
-                                 std::optional<std::int64_t> epoch_unix_day);
+                                 std::optional<std::int64_t> epoch_unix_day,
+                                 const std::vector<Channel>& channels = default_channels());
 
 }  // namespace engage::io

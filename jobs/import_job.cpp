@@ -20,10 +20,10 @@ namespace {
 
 // An imported file carries no hierarchy: one relationship manager, region and business unit
 // that hold every customer, and one segment.
-io::CustomerBaseMeta imported_meta(const std::string& epoch) {
+io::CustomerBaseMeta imported_meta(const std::string& epoch, const std::vector<io::Channel>& channels) {
     io::CustomerBaseMeta m;
     m.epoch = epoch;
-    m.channels = io::default_channels();
+    m.channels = channels;
     m.rm_names = {"unassigned"};
     m.region_names = {"all"};
     m.business_unit_names = {"all"};
@@ -91,6 +91,12 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
     const bool talk = comm.root() && !o.quiet;
     io::StagedFile file(comm, o.output);  // checks the directory before any parsing
 
+    // Every rank reads the channel map (a few lines): the dictionary goes into the file.
+    io::TransactionsCsvOptions csv = o.csv;
+    comm.agree([&] {
+        if (!o.channel_map.empty()) csv.channels = io::ChannelMap::from_file(o.channel_map);
+    });
+
     // Rank 0 reads every log; the others wait for its verdict.
     std::vector<LogFile> logs;
     std::vector<io::Transaction> rows;  // the good rows of every file, in file order
@@ -107,7 +113,7 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
             }
             Progress progress(talk, "import");
             for (const auto& path : o.transactions) {
-                logs.push_back({path, io::read_transactions(path, o.csv, [&](std::uint64_t bytes) {
+                logs.push_back({path, io::read_transactions(path, csv, [&](std::uint64_t bytes) {
                                     progress.update(done + bytes, std::max(total, done + bytes), "bytes");
                                     stop_if_requested("import", o.output, std::to_string(bytes) + " bytes of " + path);
                                 })});
@@ -147,7 +153,7 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
                 epoch = parse_iso_date(o.epoch);
                 if (!epoch) throw ConfigError("--epoch " + o.epoch + ": expected a date YYYY-MM-DD");
             }
-            base = io::build_customer_base(std::move(rows), o.merge_same_day, epoch);
+            base = io::build_customer_base(std::move(rows), o.merge_same_day, epoch, csv.channels.channels());
             rows = {};
             const auto& s = base.shard;
             shape = {s.customers(), s.time.size(), std::uint64_t(base.epoch_unix_day),
@@ -157,7 +163,7 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
         comm.broadcast(shape);
     }
 
-    io::CustomerBaseMeta meta = imported_meta(format_iso_date(std::int64_t(shape[2])));
+    io::CustomerBaseMeta meta = imported_meta(format_iso_date(std::int64_t(shape[2])), csv.channels.channels());
     meta.has_amounts = io::has_amounts(o.csv);
     meta.customers = shape[0];
     meta.interactions = shape[1];
@@ -207,6 +213,9 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
                         std::string(io::date_format_name(o.csv.date_format)).c_str(),
                         o.merge_same_day ? ", same-day purchases merged" : "");
         }
+        if (!o.channel_map.empty())
+            std::printf("  channel map %s: %zu labels, %zu channels (%zu built-in)\n", o.channel_map.c_str(),
+                        csv.channels.file_labels(), meta.channels.size(), io::default_channels().size());
         if (!meta.has_amounts)
             std::printf("  no amounts: purchases valued 0 (revenue unknown), other rows 1; spend and CLV will be "
                         "unknown\n");

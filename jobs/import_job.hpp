@@ -21,6 +21,7 @@ struct ImportOptions {
     std::vector<std::string> transactions;  // the transaction logs to read, their rows merged
     std::string output;              // the customer base to write (HDF5)
     io::TransactionsCsvOptions csv;  // separator, header, columns, date format
+    std::string channel_map;         // --channel-map: source labels to channels; empty: built-in
     bool merge_same_day = false;     // one purchase per customer and day, amounts summed
     std::string epoch;               // YYYY-MM-DD; empty: January 1st of the earliest date's year
     bool quiet = false;              // no progress or summary (bad rows are still reported)

@@ -367,6 +367,7 @@ Command parse_import(const std::vector<std::string>& args) {
         ("date-column", po::value(&c.date_column)->default_value(c.date_column), "date or timestamp column: field number or header name")
         ("amount-column", po::value(&c.amount_column)->default_value(c.amount_column), "amount column: field number or header name, or none for a log without amounts (purchases valued 0: revenue, spend and CLV unknown)")
         ("channel-column", po::value(&c.channel_column), "channel column (optional): channel names of the default dictionary or kind names; without it every row is a purchase")
+        ("channel-map", po::value(&o.channel_map), "CSV file mapping the channel column's source labels to channels: label,channel,kind per line (e.g. Zendesk Ticket,support_ticket, or Webinar,webinar,event: a new channel needs a kind); the built-in channel and kind names stay labels. Needs --channel-column")
         ("date-format", po::value(&date_format)->default_value(date_format), "order of the date: auto (YYYYMMDD, YYYY-MM-DD or YYYY/MM/DD), YYYYMMDD, YYYY-MM-DD, DD/MM/YYYY (also DD.MM.YYYY, DD-MM-YYYY) or MM/DD/YYYY. Any of them may carry a time (T or a space, HH:MM[:SS[.fff]], AM/PM) and a zone (Z, +02:00, -0500): rows are dated by their UTC day; a time without a zone keeps its date")
         ("merge-same-day", po::bool_switch(&o.merge_same_day), "sum each customer's purchases of one day into one purchase (the CDNOW convention); rows of other channels are kept")
         ("epoch", po::value(&o.epoch), "day 0 of the times, YYYY-MM-DD, on or before the first transaction (default: January 1st of its year)")
@@ -406,6 +407,10 @@ Command parse_import(const std::vector<std::string>& args) {
     o.max_bad_rows = *limit;
     if (!o.epoch.empty() && !parse_iso_date(o.epoch)) throw ConfigError("--epoch " + o.epoch + ": expected a date YYYY-MM-DD");
     for (const auto& file : o.transactions) check_output_file("import", o.output, file);
+    if (!o.channel_map.empty() && c.channel_column.empty())
+        throw ConfigError("--channel-map " + o.channel_map + " maps the labels of a channel column, but there is "
+                          "none; add --channel-column N|NAME");
+    if (!o.channel_map.empty()) check_output_file("import", o.output, o.channel_map);
     return o;
 }
 

@@ -48,6 +48,24 @@ corporate() { awk -v key="\"$2\":" '/"corporate": \{/ { on = 1 } on && $1 == key
 engage_stderr() { awk '/^----------/ { skip = !skip; next } !skip' "$tmp/stderr"; }
 equal() { [ "$1" = "$2" ] || { echo "    got \"$1\", expected \"$2\""; return 1; }; }
 leftovers() { [ -z "$(find "$tmp" -name '*.tmp-*')" ]; }
+# expect RANKS CODE NAME PATTERN... -- ARGS...: engage import on RANKS ranks fails with CODE, one
+# error line holding every PATTERN, and leaves no temporary file.
+expect() {
+    local ranks=$1 code=$2 name=$3 pats=() p rc why=""
+    shift 3
+    while [ "$1" != "--" ]; do pats+=("$1"); shift; done
+    shift
+    checks=$((checks + 1))
+    run "$ranks" import "$@"
+    rc=$?
+    [ "$rc" -eq "$code" ] || why+=" exit code $rc, expected $code;"
+    [ "$(engage_stderr | grep -c '^engage: error: ')" -eq 1 ] || why+=" not exactly one 'engage: error:' line;"
+    for p in "${pats[@]}"; do
+        engage_stderr | grep '^engage: error: ' | grep -qF -- "$p" || why+=" message lacks \"$p\";"
+    done
+    leftovers || why+=" temporary files left behind;"
+    if [ -n "$why" ]; then fail "$name:$why"; sed 's/^/    stderr| /' "$tmp/stderr"; else ok "$name (exit $rc)"; fi
+}
 
 start=$(date +%s.%N)
 sample=(--transactions "$data/CDNOW_sample.txt" --id-column 2 --date-column 3 --amount-column 5)
@@ -147,6 +165,76 @@ run 1 import --transactions "$tmp/part-b.csv" --transactions "$tmp/part-a.csv" "
     || fail "import of two logs, option repeated, failed"
 check "two logs: --transactions repeated, other order: the same file" h5diff "$tmp/parts.h5" "$tmp/parts-ba.h5"
 
+# --- A small CRM + helpdesk export (issue 15): two files with their own column order and
+# separator, ISO timestamps with zones, source labels mapped by --channel-map, no amounts ---
+{
+    echo 'Account,Timestamp,Source'
+    echo '1001,2024-01-01T10:15:00Z,Order'           # day 0
+    echo '1001,2024-01-01T23:30:00-02:00,Web Login'  # 01:30 UTC: day 1
+    echo '1002,2024-01-02T09:00:00Z,Webinar'         # day 1
+    echo '1002,2024-01-03T12:00:00+01:00,Order'      # day 2
+    echo '1003,2024-01-04T00:30:00+02:00,Web Login'  # 22:30 UTC the day before: day 2
+    echo '1001,2024-01-05T08:00:00Z,Order'           # day 4
+} >"$tmp/crm.csv"
+{
+    echo 'Source;Timestamp;Account'
+    echo 'Zendesk Ticket;2024-01-02T14:00:00.250Z;1001'  # day 1, after the CRM file's row
+    echo 'Zendesk Ticket;2024-01-03T22:45:00-03:00;1003' # 01:45 UTC: day 3
+    echo 'Webinar;2024-01-04 09:00:00;1003'              # no zone: day 3
+} >"$tmp/helpdesk.csv"
+{
+    echo 'label,channel,kind'
+    echo 'Order,purchase,'
+    echo 'Web Login,login,'
+    echo '"Zendesk Ticket",support_ticket,support'
+    echo 'Webinar,webinar,event'
+    echo 'NPS,nps_survey,survey'
+} >"$tmp/labels.csv"
+export_args=(--transactions "$tmp/crm.csv" "$tmp/helpdesk.csv" --id-column account --date-column timestamp
+             --amount-column none --channel-column source)
+run 1 import "${export_args[@]}" --channel-map "$tmp/labels.csv" --output "$tmp/export.h5" \
+    || { fail "import of the CRM + helpdesk export failed"; sed 's/^/    stderr| /' "$tmp/stderr"; }
+check "export: 3 customers, 9 interactions from 9 rows, none bad" \
+    grep -q "3 customers, 9 interactions from 9 transaction rows (0 merged into same-day purchases, 0 bad rows skipped)" "$tmp/stdout"
+check "export: the map's 5 labels, 15 channels" grep -q "channel map $tmp/labels.csv: 5 labels, 15 channels (14 built-in)" "$tmp/stdout"
+check "export: UTC dates 2024-01-01 to 2024-01-05" grep -q "dates 2024-01-01 to 2024-01-05, epoch 2024-01-01" "$tmp/stdout"
+dataset() { h5dump -d "$2" -y -w 0 "$1" | awk '/DATA {/ { on = 1; next } on && /}/ { exit } on' | tr -d ' "' | tr ',' '\n' | grep . | paste -sd' '; }
+check "export: ids" equal "$(dataset "$tmp/export.h5" /customers/id)" "1001 1002 1003"
+check "export: offsets" equal "$(dataset "$tmp/export.h5" /interactions/offsets)" "0 4 6 9"
+check "export: days by customer, then file order" equal "$(times "$tmp/export.h5")" "0 1 1 4 1 2 2 3 3"
+check "export: channels (Order 0, Web Login 1, Zendesk Ticket 2, Webinar 14)" \
+    equal "$(dataset "$tmp/export.h5" /interactions/channel)" "0 1 2 0 14 0 1 2 14"
+check "export: values (purchases 0, others 1)" equal "$(dataset "$tmp/export.h5" /interactions/value)" "0 1 1 0 1 0 1 1 1"
+entry() { dataset "$1" "$2" | tr ' ' '\n' | sed 's/\\000//g' | sed -n "$(($3 + 1))p"; }  # FILE DATASET ROW (0-based)
+check "export: channel 14 is webinar, of kind event" equal "$(entry "$tmp/export.h5" /channels/name 14)/$(entry "$tmp/export.h5" /channels/kind 14)" webinar/event
+check "export: channel 2 is support_ticket, of kind support" equal "$(entry "$tmp/export.h5" /channels/name 2)/$(entry "$tmp/export.h5" /channels/kind 2)" support_ticket/support
+check "export: 15 channels" equal "$(rows "$tmp/export.h5" /channels/code)" 15
+run 3 import "${export_args[@]}" --channel-map "$tmp/labels.csv" --output "$tmp/export3.h5" -q \
+    || fail "import of the export at 3 ranks failed"
+check "export: 3 ranks give the same file" h5diff "$tmp/export.h5" "$tmp/export3.h5"
+run 1 score --input "$tmp/export.h5" --output "$tmp/score-export" --as-of 2024-01-05 -q \
+    || { fail "engage score of the imported export failed"; sed 's/^/    stderr| /' "$tmp/stderr"; }
+check "export: scored, 3 customers" equal "$(corporate "$tmp/score-export/report.json" customers)" 3
+
+# Strict by default: a map without Webinar leaves 2 of 9 rows unknown (22 %): refused, nothing written.
+grep -v Webinar "$tmp/labels.csv" >"$tmp/labels-short.csv"
+expect 1 3 "export, 2 unmapped labels of 9 rows: exit 3" "2 of 9 data rows of 2 files are bad (22.2 %;" \
+    "crm.csv: 1 of 6" "helpdesk.csv: 1 of 3" "crm.csv line 4: unknown channel \"Webinar\"; expected a label of --channel-map" -- \
+    "${export_args[@]}" --channel-map "$tmp/labels-short.csv" --output "$tmp/export-short.h5"
+check "export, unmapped labels: no output file" test ! -e "$tmp/export-short.h5"
+run 1 import "${export_args[@]}" --channel-map "$tmp/labels-short.csv" --output "$tmp/export-short.h5" --max-bad-rows 25%
+check "export, unmapped labels within 25%: exit 0, 7 interactions" equal "$?/$(rows "$tmp/export-short.h5" /interactions/time)" 0/7
+# Without the map no label is known: every row of crm.csv is bad.
+expect 1 3 "export without --channel-map: exit 3" "crm.csv: none of its 6 data rows" -- \
+    "${export_args[@]}" --output "$tmp/export-short.h5"
+printf 'Order,purchase,usage\n' >"$tmp/labels-bad.csv"
+expect 1 2 "channel map with a wrong kind: exit 2" "labels-bad.csv: line 1: channel \"purchase\" is of kind purchase (built-in), not usage" -- \
+    "${export_args[@]}" --channel-map "$tmp/labels-bad.csv" --output "$tmp/x.h5"
+expect 1 4 "missing channel map: exit 4" "cannot open the channel map" -- \
+    "${export_args[@]}" --channel-map "$tmp/no-such-map.csv" --output "$tmp/x.h5"
+expect 1 2 "--channel-map without --channel-column: exit 2" "add --channel-column" -- \
+    --transactions "$tmp/crm.csv" --channel-map "$tmp/labels.csv" --output "$tmp/x.h5"
+
 # --- CDNOW_master.txt: a header line, 69,659 rows ---
 run 1 import "${master[@]}" --merge-same-day --output "$tmp/master.h5" || fail "import of the master file failed"
 check "master: header detected" grep -q "header on line 1" "$tmp/stdout"
@@ -192,24 +280,6 @@ check "13 bad rows: then '3 more bad rows skipped'" bash -c "grep -q 'many.csv: 
 # 13 good rows and one bad one (line 14), for the thresholds.
 { for i in $(seq 1 13); do echo "$i,1997-01-01,1"; done; echo "14,1997-01-01,x"; } >"$tmp/onebad.csv"
 
-# expect RANKS CODE NAME PATTERN... -- ARGS...: engage import on RANKS ranks fails with CODE, one
-# error line holding every PATTERN, and leaves no temporary file.
-expect() {
-    local ranks=$1 code=$2 name=$3 pats=() p rc why=""
-    shift 3
-    while [ "$1" != "--" ]; do pats+=("$1"); shift; done
-    shift
-    checks=$((checks + 1))
-    run "$ranks" import "$@"
-    rc=$?
-    [ "$rc" -eq "$code" ] || why+=" exit code $rc, expected $code;"
-    [ "$(engage_stderr | grep -c '^engage: error: ')" -eq 1 ] || why+=" not exactly one 'engage: error:' line;"
-    for p in "${pats[@]}"; do
-        engage_stderr | grep '^engage: error: ' | grep -qF -- "$p" || why+=" message lacks \"$p\";"
-    done
-    leftovers || why+=" temporary files left behind;"
-    if [ -n "$why" ]; then fail "$name:$why"; sed 's/^/    stderr| /' "$tmp/stderr"; else ok "$name (exit $rc)"; fi
-}
 
 printf 'id,date,amount\n1,1997-13-01,1\n2,19970101,x\n3\n' >"$tmp/allbad.csv"
 expect 2 3 "only bad rows (2 ranks): exit 3, no output file" "allbad.csv" "none of its 3 data rows" -- \
