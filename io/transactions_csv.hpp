@@ -1,7 +1,7 @@
 #pragma once
-// Transaction logs in CSV or whitespace-separated text (customer id, date, amount, optional
-// channel), as `engage import` reads them, and their conversion to the columns of a customer
-// base (docs/data-format.md). Serial code: no MPI, no HDF5.
+// Transaction logs in CSV or whitespace-separated text (customer id, date or timestamp,
+// optionally amount and channel), as `engage import` reads them, and their conversion to the
+// columns of a customer base (docs/data-format.md). Serial code: no MPI, no HDF5.
 #include <cstdint>
 #include <functional>
 #include <istream>

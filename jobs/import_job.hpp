@@ -1,7 +1,8 @@
 #pragma once
-// `engage import`: a transaction log (CSV or whitespace-separated text: customer id, date,
-// amount, optional channel) converted into a customer base (docs/data-format.md). Rank 0 parses
-// the file; every rank then takes part in the collective write, so the command runs on any
+// `engage import`: transaction logs (CSV or whitespace-separated text: customer id, date or
+// timestamp, optionally amount and channel) converted into a customer base
+// (docs/data-format.md). Rank 0 parses the files; every rank reads the channel map and then
+// takes part in the collective write, so the command runs on any
 // number of ranks and gives the same file. A log carries no hierarchy: every customer gets the
 // relationship manager "unassigned", the region "all", the business unit "all", the segment
 // "unknown" and an unknown wallet (NaN); acquisition_day is the customer's first transaction day.
