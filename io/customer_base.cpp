@@ -349,6 +349,7 @@ CustomerBaseWriter::CustomerBaseWriter(const mpi::Comm& comm, const std::string&
     f.write_attribute("/", "schema_version", kSchemaVersion);
     f.write_attribute("/", "time_unit", std::string("seconds"));
     f.write_attribute("/", "epoch", meta.epoch);
+    if (!meta.has_amounts) f.write_attribute("/", "amounts", std::string("absent"));
     if (meta.wallet_known_from)
         f.write_attribute("/customers/wallet", "known_from",
                           format_iso_date(parse_iso_date(meta.epoch).value_or(0) + *meta.wallet_known_from));

@@ -41,6 +41,9 @@ struct CustomerBaseMeta {
     // them (jobs/score_stages.cpp).
     std::optional<std::int64_t> wallet_known_from;
     bool has_truth = false;
+    // False for a base imported from a log without amounts: its purchase values are 0 and mean
+    // "unknown". Written as the root attribute amounts = "absent"; informational, not read back.
+    bool has_amounts = true;
 };
 
 // The columns of a contiguous range of customers and all of their interactions.

@@ -114,67 +114,26 @@ Separator sniff(std::string_view line) {
     return semicolon >= tab ? Separator::semicolon : Separator::tab;
 }
 
-std::optional<std::int64_t> unix_day(int y, int m, int d) {
-    const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{unsigned(m)},
-                                          std::chrono::day{unsigned(d)}};
-    if (!ymd.ok()) return std::nullopt;
-    return std::chrono::sys_days{ymd}.time_since_epoch().count();
-}
-
-int digits_value(std::string_view s) {
-    int v = 0;
-    for (char c : s) v = v * 10 + (c - '0');
-    return v;
-}
-
-// D/M/YYYY or M/D/YYYY with one- or two-digit day and month.
-std::optional<std::int64_t> parse_slashed(std::string_view s, bool day_first) {
-    const auto a = s.find('/');
-    const auto b = a == std::string_view::npos ? a : s.find('/', a + 1);
-    if (b == std::string_view::npos) return std::nullopt;
-    const auto p = s.substr(0, a), q = s.substr(a + 1, b - a - 1), y = s.substr(b + 1);
-    if (!all_digits(p) || !all_digits(q) || !all_digits(y) || p.size() > 2 || q.size() > 2 || y.size() != 4)
-        return std::nullopt;
-    const int first = digits_value(p), second = digits_value(q);
-    return day_first ? unix_day(digits_value(y), second, first) : unix_day(digits_value(y), first, second);
-}
-
-std::optional<std::int64_t> parse_date(std::string_view s, DateFormat f) {
-    const bool compact = s.size() == 8 && all_digits(s);
-    switch (f) {
-        case DateFormat::automatic:
-            return compact ? unix_day(digits_value(s.substr(0, 4)), digits_value(s.substr(4, 2)),
-                                      digits_value(s.substr(6, 2)))
-                           : parse_iso_date(s);
-        case DateFormat::yyyymmdd:
-            if (!compact) return std::nullopt;
-            return unix_day(digits_value(s.substr(0, 4)), digits_value(s.substr(4, 2)), digits_value(s.substr(6, 2)));
-        case DateFormat::iso: return parse_iso_date(s);
-        case DateFormat::dmy: return parse_slashed(s, true);
-        case DateFormat::mdy: return parse_slashed(s, false);
-    }
-    return std::nullopt;
-}
+std::optional<std::int64_t> parse_date(std::string_view s, DateFormat f) { return parse_timestamp_day(s, f); }
 
 std::string date_expectation(DateFormat f) {
-    return f == DateFormat::automatic ? "YYYYMMDD or YYYY-MM-DD (or set --date-format)"
-                                      : std::string(date_format_name(f));
+    return (f == DateFormat::automatic ? std::string("YYYYMMDD, YYYY-MM-DD or YYYY/MM/DD")
+                                       : std::string(date_format_name(f))) +
+           ", optionally with a time and zone such as T10:15:00Z (or set --date-format)";
 }
 
-// Channel names of the default dictionary and kind names, lower case, to their code.
-std::optional<std::uint8_t> channel_code(std::string_view text) {
-    static const std::vector<Channel> channels = default_channels();
-    const std::string key = lower(text);
-    for (std::size_t i = 0; i < channels.size(); ++i)
-        if (channels[i].name == key || kernels::kind_name(channels[i].kind) == key) return std::uint8_t(i);
-    return std::nullopt;
+// The value of a row of `kind` in a log without amounts: nullopt when the kind's value is an
+// answer that the log does not hold (a survey's NPS, a review's stars: 0 would be a detractor).
+std::optional<double> value_without_amount(kernels::ChannelKind kind) {
+    switch (kind) {
+        case kernels::ChannelKind::purchase: return 0.0;  // revenue unknown: no spend model
+        case kernels::ChannelKind::survey:
+        case kernels::ChannelKind::review: return std::nullopt;
+        default: return 1.0;  // count-like, as engage generate stores them
+    }
 }
 
-std::string channel_names() {
-    std::string s;
-    for (const auto& c : default_channels()) s += (s.empty() ? "" : ", ") + c.name;
-    return s;
-}
+bool is_none(std::string_view spec) { return lower(trim(spec)) == "none"; }
 
 struct Column {
     const char* option;        // "id-column"
@@ -186,7 +145,7 @@ struct Column {
 class RowParser {
 public:
     RowParser(const TransactionsCsvOptions& o, ParsedTransactions& out, std::size_t id, std::size_t date,
-              std::size_t amount, std::optional<std::size_t> channel)
+              std::optional<std::size_t> amount, std::optional<std::size_t> channel)
         : o_(o), out_(out), id_(id), date_(date), amount_(amount), channel_(channel) {}
 
     void row(std::uint64_t line, std::string_view text) {
@@ -210,21 +169,32 @@ public:
                                  format_iso_date(o_.min_unix_day) + " .. " + format_iso_date(o_.max_unix_day) +
                                  "; fix the year, or widen --min-date/--max-date");
         t.unix_day = *day;
-        std::string_view amount = fields_[amount_];
+        if (channel_) {
+            const auto code = o_.channels.code(fields_[*channel_]);
+            if (!code)
+                return bad(line, "unknown channel " + shown(fields_[*channel_]) + "; expected " +
+                                     o_.channels.expected_labels());
+            t.channel = *code;
+        }
+        if (!amount_) {
+            const auto kind = o_.channels.channels()[t.channel].kind;
+            const auto value = value_without_amount(kind);
+            if (!value)
+                return bad(line, "a " + std::string(kernels::kind_name(kind)) + " row (channel " +
+                                     shown(fields_[*channel_]) + ") needs its answer as a value, and the log has no "
+                                     "amount column (--amount-column none); give the column that holds it");
+            t.amount = *value;
+            out_.rows.push_back(t);
+            return;
+        }
+        std::string_view amount = fields_[*amount_];
         if (!amount.empty() && amount.front() == '+') amount.remove_prefix(1);
         const auto [end, ec] = std::from_chars(amount.data(), amount.data() + amount.size(), t.amount);
         if (amount.empty() || ec == std::errc::invalid_argument || end != amount.data() + amount.size())
-            return bad(line, "amount " + shown(fields_[amount_]) + " is not a number");
+            return bad(line, "amount " + shown(fields_[*amount_]) + " is not a number");
         if (ec == std::errc::result_out_of_range || std::isinf(t.amount) || std::fabs(t.amount) > kMaxAmount)
-            return bad(line, "amount " + shown(fields_[amount_]) + " is beyond +-1e13, the largest the file holds");
-        if (std::isnan(t.amount)) return bad(line, "amount " + shown(fields_[amount_]) + " is not finite");
-        if (channel_) {
-            const auto code = channel_code(fields_[*channel_]);
-            if (!code)
-                return bad(line, "unknown channel " + shown(fields_[*channel_]) + "; expected one of " +
-                                     channel_names() + " or a channel kind");
-            t.channel = *code;
-        }
+            return bad(line, "amount " + shown(fields_[*amount_]) + " is beyond +-1e13, the largest the file holds");
+        if (std::isnan(t.amount)) return bad(line, "amount " + shown(fields_[*amount_]) + " is not finite");
         out_.rows.push_back(t);
     }
 
@@ -236,8 +206,8 @@ private:
 
     const TransactionsCsvOptions& o_;
     ParsedTransactions& out_;
-    std::size_t id_, date_, amount_;
-    std::optional<std::size_t> channel_;
+    std::size_t id_, date_;
+    std::optional<std::size_t> amount_, channel_;
     std::vector<std::string> fields_;
 };
 
@@ -261,16 +231,6 @@ std::optional<HeaderMode> parse_header_mode(std::string_view t) {
     return std::nullopt;
 }
 
-std::optional<DateFormat> parse_date_format(std::string_view t) {
-    const std::string s = lower(t);
-    if (s == "auto") return DateFormat::automatic;
-    if (s == "yyyymmdd") return DateFormat::yyyymmdd;
-    if (s == "yyyy-mm-dd") return DateFormat::iso;
-    if (s == "dd/mm/yyyy") return DateFormat::dmy;
-    if (s == "mm/dd/yyyy") return DateFormat::mdy;
-    return std::nullopt;
-}
-
 std::string_view separator_name(Separator s) noexcept {
     switch (s) {
         case Separator::sniff: return "auto";
@@ -282,23 +242,13 @@ std::string_view separator_name(Separator s) noexcept {
     return "?";
 }
 
-std::string_view date_format_name(DateFormat f) noexcept {
-    switch (f) {
-        case DateFormat::automatic: return "auto";
-        case DateFormat::yyyymmdd: return "YYYYMMDD";
-        case DateFormat::iso: return "YYYY-MM-DD";
-        case DateFormat::dmy: return "DD/MM/YYYY";
-        case DateFormat::mdy: return "MM/DD/YYYY";
-    }
-    return "?";
-}
-
 void check_columns(const TransactionsCsvOptions& o) {
     const std::pair<const char*, const std::string*> cols[] = {
         {"id-column", &o.id_column}, {"date-column", &o.date_column}, {"amount-column", &o.amount_column},
         {"channel-column", &o.channel_column}};
     for (const auto& [option, spec] : cols) {
         if (spec == &o.channel_column && spec->empty()) continue;
+        if (spec == &o.amount_column && is_none(*spec)) continue;
         const auto t = trim(*spec);
         if (t.empty())
             throw ConfigError(std::string("--") + option + " is empty; give a field number (1 = first) or a header name");
@@ -309,11 +259,13 @@ void check_columns(const TransactionsCsvOptions& o) {
     }
     for (std::size_t a = 0; a < 4; ++a)
         for (std::size_t b = a + 1; b < 4; ++b)
-            if (!cols[a].second->empty() && !cols[b].second->empty() &&
+            if (!cols[a].second->empty() && !cols[b].second->empty() && !is_none(*cols[a].second) &&
                 lower(trim(*cols[a].second)) == lower(trim(*cols[b].second)))
                 throw ConfigError(std::string("--") + cols[a].first + " and --" + cols[b].first + " are both " +
                                   *cols[a].second + "; each must name a different column");
 }
+
+bool has_amounts(const TransactionsCsvOptions& o) { return !is_none(o.amount_column); }
 
 ParsedTransactions parse_transactions(std::istream& in, const std::string& name, const TransactionsCsvOptions& o,
                                       const std::function<void(std::uint64_t)>& progress) {
@@ -336,10 +288,13 @@ ParsedTransactions parse_transactions(std::istream& in, const std::string& name,
         if (!trim(line).empty()) head.emplace_back(line_no, line);
     if (head.empty()) return out;
 
-    Column cols[] = {{"id-column", &o.id_column}, {"date-column", &o.date_column},
-                     {"amount-column", &o.amount_column}, {"channel-column", &o.channel_column}};
-    const bool with_channel = !o.channel_column.empty();
-    const std::size_t ncols = with_channel ? 4 : 3;
+    // The columns in use: id, date, then amount and channel when the log has them.
+    std::vector<Column> used = {{"id-column", &o.id_column}, {"date-column", &o.date_column}};
+    const bool with_amount = has_amounts(o), with_channel = !o.channel_column.empty();
+    if (with_amount) used.push_back({"amount-column", &o.amount_column});
+    if (with_channel) used.push_back({"channel-column", &o.channel_column});
+    Column* cols = used.data();
+    const std::size_t ncols = used.size();
     const bool by_name = std::any_of(cols, cols + ncols, [](const Column& c) { return !all_digits(trim(*c.spec)); });
     if (by_name && o.header == HeaderMode::no)
         throw ConfigError("--header no, but a column is given by name (" +
@@ -381,7 +336,8 @@ ParsedTransactions parse_transactions(std::istream& in, const std::string& name,
                                   std::string(spec) + ", but line " + std::to_string(head[0].first) + " has " +
                                   std::to_string(out.fields) + " fields (" + std::string(separator_name(out.separator)) +
                                   "-separated); choose a field from 1 to " + std::to_string(out.fields) +
-                                  " or set --separator");
+                                  " or set --separator" +
+                                  (c.spec == &o.amount_column ? "; a log without amounts: --amount-column none" : ""));
             continue;
         }
         const auto it = std::find_if(first.begin(), first.end(),
@@ -402,8 +358,9 @@ ParsedTransactions parse_transactions(std::istream& in, const std::string& name,
                                   " " + *cols[b].spec + " are the same column (field " +
                                   std::to_string(cols[a].index + 1) + "); each must name a different column");
 
-    RowParser rows(o, out, cols[0].index, cols[1].index, cols[2].index,
-                   with_channel ? std::optional<std::size_t>(cols[3].index) : std::nullopt);
+    RowParser rows(o, out, cols[0].index, cols[1].index,
+                   with_amount ? std::optional<std::size_t>(cols[2].index) : std::nullopt,
+                   with_channel ? std::optional<std::size_t>(cols[ncols - 1].index) : std::nullopt);
     if (header) out.header_line = head[0].first;
     for (std::size_t k = header ? 1 : 0; k < head.size(); ++k) rows.row(head[k].first, head[k].second);
     while (next())
@@ -421,7 +378,7 @@ ParsedTransactions read_transactions(const std::string& path, const Transactions
 }
 
 ImportedBase build_customer_base(std::vector<Transaction> rows, bool merge_same_day,
-                                 std::optional<std::int64_t> epoch_unix_day) {
+                                 std::optional<std::int64_t> epoch_unix_day, const std::vector<Channel>& channels) {
     // Stable: rows of one customer and day keep their file order.
     std::stable_sort(rows.begin(), rows.end(), [](const Transaction& a, const Transaction& b) {
         return a.id != b.id ? a.id < b.id : a.unix_day < b.unix_day;
@@ -446,31 +403,38 @@ ImportedBase build_customer_base(std::vector<Transaction> rows, bool merge_same_
 
     CustomerShard& s = out.shard;
     s.offsets.push_back(0);
-    const std::uint8_t purchase = 0;  // code of kind purchase in default_channels()
+    std::vector<std::pair<std::uint8_t, std::size_t>> first_purchase;  // reused for every day
     for (std::size_t i = 0; i < rows.size();) {
         const std::uint64_t id = rows[i].id;
         s.id.push_back(id);
         s.acquisition_day.push_back(kernels::Day(rows[i].unix_day - out.epoch_unix_day));
         for (; i < rows.size() && rows[i].id == id;) {
-            // One day of this customer: with merging, its purchases add up in the first one.
+            // One day of this customer: with merging, the rows of each purchase channel add up in
+            // the first row of that channel (one channel per store or shop stays apart).
             const std::int64_t day = rows[i].unix_day;
-            std::optional<std::size_t> first_purchase;
+            std::vector<std::pair<std::uint8_t, std::size_t>>& first = first_purchase;  // channel, row
+            first.clear();
             for (; i < rows.size() && rows[i].id == id && rows[i].unix_day == day; ++i) {
                 const Transaction& t = rows[i];
-                if (merge_same_day && t.channel == purchase && first_purchase) {
-                    s.value[*first_purchase] += t.amount;
-                    ++out.merged_rows;
-                    continue;
+                const bool purchase = t.channel < channels.size() && channels[t.channel].kind == kernels::ChannelKind::purchase;
+                if (merge_same_day && purchase) {
+                    const auto it = std::find_if(first.begin(), first.end(), [&](const auto& f) { return f.first == t.channel; });
+                    if (it != first.end()) {
+                        s.value[it->second] += t.amount;
+                        ++out.merged_rows;
+                        continue;
+                    }
+                    first.emplace_back(t.channel, s.value.size());
                 }
-                if (t.channel == purchase) first_purchase = s.value.size();
                 s.time.push_back((day - out.epoch_unix_day) * kSecondsPerDay);
                 s.channel.push_back(t.channel);
                 s.value.push_back(t.amount);
             }
-            if (first_purchase && std::fabs(s.value[*first_purchase]) > kMaxAmount)
-                throw DataError("customer " + std::to_string(id) + ", " + format_iso_date(day) +
-                                ": the merged purchases of the day add up to more than 1e13 in magnitude; "
-                                "import without --merge-same-day or correct the amounts");
+            for (const auto& f : first)
+                if (std::fabs(s.value[f.second]) > kMaxAmount)
+                    throw DataError("customer " + std::to_string(id) + ", " + format_iso_date(day) +
+                                    ": the merged purchases of the day add up to more than 1e13 in magnitude; "
+                                    "import without --merge-same-day or correct the amounts");
         }
         s.offsets.push_back(s.time.size());
     }

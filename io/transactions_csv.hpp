@@ -1,7 +1,7 @@
 #pragma once
-// Transaction logs in CSV or whitespace-separated text (customer id, date, amount, optional
-// channel), as `engage import` reads them, and their conversion to the columns of a customer
-// base (docs/data-format.md). Serial code: no MPI, no HDF5.
+// Transaction logs in CSV or whitespace-separated text (customer id, date or timestamp,
+// optionally amount and channel), as `engage import` reads them, and their conversion to the
+// columns of a customer base (docs/data-format.md). Serial code: no MPI, no HDF5.
 #include <cstdint>
 #include <functional>
 #include <istream>
@@ -10,31 +10,32 @@
 #include <string_view>
 #include <vector>
 
+#include "io/channel_map.hpp"
 #include "io/customer_base.hpp"
+#include "io/timestamp.hpp"
 
 namespace engage::io {
 
 enum class Separator { sniff, comma, semicolon, tab, whitespace };
 enum class HeaderMode { detect, yes, no };
-// automatic accepts YYYYMMDD and YYYY-MM-DD, told apart by the shape of each field.
-enum class DateFormat { automatic, yyyymmdd, iso, dmy, mdy };
 
 // From the spelling of the command line (`auto`, `comma`, ...); nullopt when unknown.
 std::optional<Separator> parse_separator(std::string_view text);
 std::optional<HeaderMode> parse_header_mode(std::string_view text);
-std::optional<DateFormat> parse_date_format(std::string_view text);  // case-insensitive
 std::string_view separator_name(Separator s) noexcept;
-std::string_view date_format_name(DateFormat f) noexcept;
 
 struct TransactionsCsvOptions {
     Separator separator = Separator::sniff;
     HeaderMode header = HeaderMode::detect;
     // A column is a 1-based field number ("2") or a header name (case-insensitive, and the file
     // must then have a header). An empty channel column: every row is a purchase.
+    // amount_column "none" (case-insensitive): the log has no amounts (see Transaction::amount).
     std::string id_column = "1";
     std::string date_column = "2";
     std::string amount_column = "3";
     std::string channel_column;
+    // The labels of the channel column: the built-in names and kinds, plus --channel-map.
+    ChannelMap channels;
     DateFormat date_format = DateFormat::automatic;
     // Plausible dates, days since 1970-01-01 (--min-date, --max-date): a row dated outside is a
     // bad row (reported with its line, skipped), so that one typo (0024 for 2024) cannot move
@@ -46,12 +47,18 @@ struct TransactionsCsvOptions {
 // Throws ConfigError when a column is empty, a number is 0, or two columns are the same number.
 void check_columns(const TransactionsCsvOptions& options);
 
+// False when the amount column is "none": a log of customer and date (and channel) only.
+bool has_amounts(const TransactionsCsvOptions& options);
+
 // One good row of the file.
 struct Transaction {
     std::uint64_t id = 0;         // numeric customer id ("00042" is 42)
-    std::int64_t unix_day = 0;    // the date, in days since 1970-01-01
-    double amount = 0;            // finite, |amount| <= kMaxAmount
-    std::uint8_t channel = 0;     // code in default_channels() (0: purchase)
+    std::int64_t unix_day = 0;    // the (UTC) date, in days since 1970-01-01 (io/timestamp.hpp)
+    // Finite, |amount| <= kMaxAmount. Without an amount column: 0 for a purchase (its revenue is
+    // unknown), 1 for the count-like kinds; survey and review rows, whose value is the answer,
+    // are then bad rows.
+    double amount = 0;
+    std::uint8_t channel = 0;     // code in the ChannelMap's channels() (0: purchase)
     std::uint64_t line = 0;       // 1-based line number in the file
 };
 
@@ -98,13 +105,15 @@ struct ImportedBase {
 };
 
 // Sorts the rows by customer id and date (file order kept within a day) and, with
-// `merge_same_day`, folds each customer's purchase rows of one day into the first of them
-// (amounts summed; rows of other channels are kept as they are). acquisition_day is each
+// `merge_same_day`, folds each customer's rows of one day and one channel of kind purchase
+// (in `channels`, the dictionary the codes index) into the first of them (amounts summed; rows
+// of other kinds are kept as they are). acquisition_day is each
 // customer's first date; time is the start of the day in seconds since the epoch; rm, region,
 // business unit and segment are 0; wallet is NaN (unknown). The epoch defaults to January 1st
 // of the earliest date's year. Throws ConfigError when `epoch_unix_day` is after the earliest
 // date and DataError when a merged amount exceeds kMaxAmount. `rows` must not be empty.
 ImportedBase build_customer_base(std::vector<Transaction> rows, bool merge_same_day,
-                                 std::optional<std::int64_t> epoch_unix_day);
+                                 std::optional<std::int64_t> epoch_unix_day,
+                                 const std::vector<Channel>& channels = default_channels());
 
 }  // namespace engage::io

@@ -1,6 +1,7 @@
 #include "jobs/import_job.hpp"
 
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -19,10 +20,10 @@ namespace {
 
 // An imported file carries no hierarchy: one relationship manager, region and business unit
 // that hold every customer, and one segment.
-io::CustomerBaseMeta imported_meta(const std::string& epoch) {
+io::CustomerBaseMeta imported_meta(const std::string& epoch, const std::vector<io::Channel>& channels) {
     io::CustomerBaseMeta m;
     m.epoch = epoch;
-    m.channels = io::default_channels();
+    m.channels = channels;
     m.rm_names = {"unassigned"};
     m.region_names = {"all"};
     m.business_unit_names = {"all"};
@@ -31,14 +32,50 @@ io::CustomerBaseMeta imported_meta(const std::string& epoch) {
     return m;
 }
 
-// Rank 0: the first bad rows with their line numbers, then how many more.
-void report_bad_rows(const std::string& file, const io::ParsedTransactions& p) {
+// Rank 0: the first bad rows with their line numbers, then how many more. `skipped`: the import
+// goes on without them (within --max-bad-rows); otherwise they are only listed.
+void report_bad_rows(const std::string& file, const io::ParsedTransactions& p, bool skipped) {
     for (const auto& b : p.bad)
-        std::fprintf(stderr, "engage import: %s: line %llu: %s; row skipped\n", file.c_str(),
-                     (unsigned long long)b.line, b.reason.c_str());
+        std::fprintf(stderr, "engage import: %s: line %llu: %s%s\n", file.c_str(), (unsigned long long)b.line,
+                     b.reason.c_str(), skipped ? "; row skipped" : "");
     if (p.bad_rows > p.bad.size())
-        std::fprintf(stderr, "engage import: %s: %llu more bad rows skipped\n", file.c_str(),
-                     (unsigned long long)(p.bad_rows - p.bad.size()));
+        std::fprintf(stderr, "engage import: %s: %llu more bad rows%s\n", file.c_str(),
+                     (unsigned long long)(p.bad_rows - p.bad.size()), skipped ? " skipped" : "");
+}
+
+// One transaction log as read.
+struct LogFile {
+    std::string path;
+    io::ParsedTransactions parsed;
+};
+
+// The error of an import with more bad rows than --max-bad-rows allows: the file(s), the count,
+// the first bad rows and the ways out.
+std::string too_many_bad_rows(const std::vector<LogFile>& files, std::uint64_t bad, std::uint64_t data,
+                              const io::BadRowLimit& limit) {
+    constexpr std::size_t kShown = 3;
+    const bool several = files.size() > 1;
+    std::string first, counts;
+    std::size_t shown = 0;
+    for (const auto& f : files) {
+        if (several)
+            counts += (counts.empty() ? "" : ", ") + f.path + ": " + std::to_string(f.parsed.bad_rows) + " of " +
+                      std::to_string(f.parsed.data_lines);
+        for (std::size_t k = 0; k < f.parsed.bad.size() && shown < kShown; ++k, ++shown)
+            first += std::string(shown ? "; " : "") + (several ? f.path + " " : "") + "line " +
+                     std::to_string(f.parsed.bad[k].line) + ": " + f.parsed.bad[k].reason;
+    }
+    const std::uint64_t pct10 = data ? (bad * 1000 + data / 2) / data : 0;
+    const std::string share = std::to_string(pct10 / 10) + "." + std::to_string(pct10 % 10) + " %";
+    return (several ? std::to_string(bad) + " of " + std::to_string(data) + " data rows of " +
+                          std::to_string(files.size()) + " files are bad (" + share + "; " + counts + ")"
+                    : files[0].path + ": " + std::to_string(bad) + " of " + std::to_string(data) +
+                          " data rows are bad (" + share + ")") +
+           ", more than --max-bad-rows " + limit.spelling + " allows (" + std::to_string(limit.allowed(data)) +
+           "); first bad rows: " + first + (bad > kShown ? " (more above)" : "") +
+           ". Nothing was written. Fix the file, or the options that read it (--separator, --header, the columns, "
+           "--date-format), or accept these rows as skipped with --max-bad-rows " + std::to_string(bad) +
+           " (or a percentage, e.g. 100%)";
 }
 
 std::string column_list(const io::TransactionsCsvOptions& c) {
@@ -54,28 +91,54 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
     const bool talk = comm.root() && !o.quiet;
     io::StagedFile file(comm, o.output);  // checks the directory before any parsing
 
-    // Rank 0 reads the whole log; the others wait for its verdict.
-    io::ParsedTransactions parsed;
+    // Every rank reads the channel map (a few lines): the dictionary goes into the file.
+    io::TransactionsCsvOptions csv = o.csv;
+    comm.agree([&] {
+        if (!o.channel_map.empty()) csv.channels = io::ChannelMap::from_file(o.channel_map);
+    });
+
+    // Rank 0 reads every log; the others wait for its verdict.
+    std::vector<LogFile> logs;
+    std::vector<io::Transaction> rows;  // the good rows of every file, in file order
+    std::uint64_t data_rows = 0, bad_rows = 0;
     {
         auto t = timer.measure("parse");
         comm.agree([&] {
             if (!comm.root()) return;
-            std::error_code ec;
-            const auto size = std::filesystem::file_size(o.transactions, ec);
+            std::uint64_t total = 0, done = 0;
+            for (const auto& path : o.transactions) {
+                std::error_code ec;
+                const auto size = std::filesystem::file_size(path, ec);
+                total += ec ? 0 : size;
+            }
             Progress progress(talk, "import");
-            parsed = io::read_transactions(o.transactions, o.csv, [&](std::uint64_t bytes) {
-                progress.update(bytes, ec ? bytes : size, "bytes");
-                stop_if_requested("import", o.output, std::to_string(bytes) + " bytes of " + o.transactions);
-            });
-            report_bad_rows(o.transactions, parsed);
-            if (parsed.data_lines == 0)
-                throw DataError(o.transactions + ": no data rows (the file is empty or holds only a header); "
-                                                 "give a file with one transaction per line");
-            if (parsed.rows.empty())
-                throw DataError(o.transactions + ": none of its " + std::to_string(parsed.data_lines) +
-                                " data rows could be imported (reasons above); check --separator (" +
-                                std::string(io::separator_name(parsed.separator)) + "), --header, the columns (" +
-                                column_list(o.csv) + ") and --date-format against the file");
+            for (const auto& path : o.transactions) {
+                logs.push_back({path, io::read_transactions(path, csv, [&](std::uint64_t bytes) {
+                                    progress.update(done + bytes, std::max(total, done + bytes), "bytes");
+                                    stop_if_requested("import", o.output, std::to_string(bytes) + " bytes of " + path);
+                                })});
+                std::error_code ec;
+                done += std::filesystem::file_size(path, ec);
+                data_rows += logs.back().parsed.data_lines;
+                bad_rows += logs.back().parsed.bad_rows;
+            }
+            const bool too_many = o.max_bad_rows.exceeded(bad_rows, data_rows);
+            for (const auto& f : logs) report_bad_rows(f.path, f.parsed, !too_many && !f.parsed.rows.empty());
+            for (const auto& f : logs) {
+                if (f.parsed.data_lines == 0)
+                    throw DataError(f.path + ": no data rows (the file is empty or holds only a header); "
+                                             "give a file with one transaction per line");
+                if (f.parsed.rows.empty())
+                    throw DataError(f.path + ": none of its " + std::to_string(f.parsed.data_lines) +
+                                    " data rows could be imported (reasons above); check --separator (" +
+                                    std::string(io::separator_name(f.parsed.separator)) + "), --header, the columns (" +
+                                    column_list(o.csv) + ") and --date-format against the file");
+            }
+            if (too_many) throw DataError(too_many_bad_rows(logs, bad_rows, data_rows, o.max_bad_rows));
+            for (auto& f : logs) {
+                rows.insert(rows.end(), f.parsed.rows.begin(), f.parsed.rows.end());
+                f.parsed.rows = {};
+            }
         });
     }
 
@@ -90,8 +153,8 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
                 epoch = parse_iso_date(o.epoch);
                 if (!epoch) throw ConfigError("--epoch " + o.epoch + ": expected a date YYYY-MM-DD");
             }
-            base = io::build_customer_base(std::move(parsed.rows), o.merge_same_day, epoch);
-            parsed.rows = {};
+            base = io::build_customer_base(std::move(rows), o.merge_same_day, epoch, csv.channels.channels());
+            rows = {};
             const auto& s = base.shard;
             shape = {s.customers(), s.time.size(), std::uint64_t(base.epoch_unix_day),
                      std::uint64_t(s.time.empty() ? 0 : (base.first_unix_day - base.epoch_unix_day) * kSecondsPerDay),
@@ -100,7 +163,8 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
         comm.broadcast(shape);
     }
 
-    io::CustomerBaseMeta meta = imported_meta(format_iso_date(std::int64_t(shape[2])));
+    io::CustomerBaseMeta meta = imported_meta(format_iso_date(std::int64_t(shape[2])), csv.channels.channels());
+    meta.has_amounts = io::has_amounts(o.csv);
     meta.customers = shape[0];
     meta.interactions = shape[1];
     io::CustomerShard& s = base.shard;  // rank 0: everything; the others: nothing, placed at the end
@@ -130,27 +194,39 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
     extra["interactions"] = meta.interactions;
     const auto record = run_record(comm, info, timer, extra);
     if (talk) {
-        const std::uint64_t rows = parsed.data_lines;
-        std::printf("engage import: %s -> %s\n", o.transactions.c_str(), o.output.c_str());
+        std::string inputs;
+        for (const auto& f : logs) inputs += (inputs.empty() ? "" : ", ") + f.path;
+        std::printf("engage import: %s -> %s\n", inputs.c_str(), o.output.c_str());
         std::printf("  %llu customers, %llu interactions from %llu transaction rows (%llu merged into same-day "
                     "purchases, %llu bad rows skipped)\n",
                     (unsigned long long)meta.customers, (unsigned long long)meta.interactions,
-                    (unsigned long long)rows, (unsigned long long)base.merged_rows,
-                    (unsigned long long)parsed.bad_rows);
+                    (unsigned long long)data_rows, (unsigned long long)base.merged_rows,
+                    (unsigned long long)bad_rows);
         std::printf("  dates %s to %s, epoch %s\n", format_iso_date(base.first_unix_day).c_str(),
                     format_iso_date(base.last_unix_day).c_str(), meta.epoch.c_str());
-        std::printf("  read as %s-separated, %s, columns %s, dates %s%s\n",
-                    std::string(io::separator_name(parsed.separator)).c_str(),
-                    parsed.header_line ? ("header on line " + std::to_string(parsed.header_line)).c_str()
-                                       : "no header",
-                    column_list(o.csv).c_str(), std::string(io::date_format_name(o.csv.date_format)).c_str(),
-                    o.merge_same_day ? ", same-day purchases merged" : "");
+        for (const auto& f : logs) {
+            const io::ParsedTransactions& p = f.parsed;
+            const std::string header = p.header_line ? "header on line " + std::to_string(p.header_line) : "no header";
+            std::printf("  %s%sread as %s-separated, %s, columns %s, dates %s%s\n", logs.size() > 1 ? f.path.c_str() : "",
+                        logs.size() > 1 ? ": " : "", std::string(io::separator_name(p.separator)).c_str(),
+                        header.c_str(), column_list(o.csv).c_str(),
+                        std::string(io::date_format_name(o.csv.date_format)).c_str(),
+                        o.merge_same_day ? ", same-day purchases merged" : "");
+        }
+        if (!o.channel_map.empty())
+            std::printf("  channel map %s: %zu labels, %zu channels (%zu built-in)\n", o.channel_map.c_str(),
+                        csv.channels.file_labels(), meta.channels.size(), io::default_channels().size());
+        if (!meta.has_amounts)
+            std::printf("  no amounts: purchases valued 0 (revenue unknown), other rows 1; spend and CLV will be "
+                        "unknown\n");
         std::printf("%s", timing_summary(record).c_str());
     }
-    if (comm.root() && parsed.bad_rows)
-        std::fprintf(stderr, "engage import: %s: skipped %llu of %llu data rows (bad rows above)\n",
-                     o.transactions.c_str(), (unsigned long long)parsed.bad_rows,
-                     (unsigned long long)parsed.data_lines);
+    if (comm.root())
+        for (const auto& f : logs)
+            if (f.parsed.bad_rows)
+                std::fprintf(stderr, "engage import: %s: skipped %llu of %llu data rows (bad rows above)\n",
+                             f.path.c_str(), (unsigned long long)f.parsed.bad_rows,
+                             (unsigned long long)f.parsed.data_lines);
 }
 
 }  // namespace engage::jobs

@@ -1,12 +1,15 @@
 #pragma once
-// `engage import`: a transaction log (CSV or whitespace-separated text: customer id, date,
-// amount, optional channel) converted into a customer base (docs/data-format.md). Rank 0 parses
-// the file; every rank then takes part in the collective write, so the command runs on any
+// `engage import`: transaction logs (CSV or whitespace-separated text: customer id, date or
+// timestamp, optionally amount and channel) converted into a customer base
+// (docs/data-format.md). Rank 0 parses the files; every rank reads the channel map and then
+// takes part in the collective write, so the command runs on any
 // number of ranks and gives the same file. A log carries no hierarchy: every customer gets the
 // relationship manager "unassigned", the region "all", the business unit "all", the segment
 // "unknown" and an unknown wallet (NaN); acquisition_day is the customer's first transaction day.
 #include <string>
+#include <vector>
 
+#include "io/bad_row_limit.hpp"
 #include "io/transactions_csv.hpp"
 #include "io/h5/compression.hpp"
 #include "jobs/run_record.hpp"
@@ -16,17 +19,21 @@ namespace engage::mpi { class Comm; }
 namespace engage::jobs {
 
 struct ImportOptions {
-    std::string transactions;        // the transaction log to read
+    std::vector<std::string> transactions;  // the transaction logs to read, their rows merged
     std::string output;              // the customer base to write (HDF5)
     io::TransactionsCsvOptions csv;  // separator, header, columns, date format
+    std::string channel_map;         // --channel-map: source labels to channels; empty: built-in
     bool merge_same_day = false;     // one purchase per customer and day, amounts summed
     std::string epoch;               // YYYY-MM-DD; empty: January 1st of the earliest date's year
     bool quiet = false;              // no progress or summary (bad rows are still reported)
+    io::BadRowLimit max_bad_rows;    // more bad rows than this: the import fails (default 1%)
     io::h5::Compression compression;  // of the base (--compression, --compression-level)
 };
 
-// Collective. Bad rows are reported on stderr (rank 0) and skipped. Throws DataError when no row
-// is good, IoError when the log cannot be read or the output written, ConfigError when the
+// Collective. Each log is read with the same options (columns by name are looked up in each
+// file's own header) and their good rows are merged. Bad rows are reported on stderr (rank 0),
+// by file and line, and skipped while they stay within `max_bad_rows` (counted over all files).
+// A file with no data rows, or none of them good, fails the import. Throws DataError when no row is good or there are more bad rows than allowed, IoError when the log cannot be read or the output written, ConfigError when the
 // options do not fit the file. Writes to a temporary name beside `output` and renames it when
 // complete: on failure no partial file is left and an earlier file at `output` is untouched.
 void run_import(const mpi::Comm& comm, const ImportOptions& options, const RunInfo& info);

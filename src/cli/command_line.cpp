@@ -358,23 +358,25 @@ Command parse_import(const std::vector<std::string>& args) {
     jobs::ImportOptions o;
     auto& c = o.csv;
     std::string separator = "auto", header = "auto", date_format = "auto";
-    std::string min_date = "1900-01-01", max_date = "2199-12-31";
+    std::string min_date = "1900-01-01", max_date = "2199-12-31", max_bad_rows = "1%";
     po::options_description d("engage import options");
     d.add_options()
         ("help,h", "show this help")
-        ("transactions", po::value(&o.transactions), "transaction log to read: one row per transaction with customer id, date, amount and optionally channel (required)")
+        ("transactions", po::value(&o.transactions)->multitoken()->composing(), "transaction log(s) to read: one row per transaction with customer id, date, optionally amount and channel (required). Repeat the option or list several files for one import: each file may have its own header; their rows are merged")
         ("output", po::value(&o.output), "customer base to write, HDF5 (required; replaced only when the import succeeds)")
         ("separator", po::value(&separator)->default_value(separator), "auto, comma, semicolon, tab or whitespace (auto: guessed from the first data line)")
         ("header", po::value(&header)->default_value(header), "auto, yes or no (auto: a first line whose date field is not a date is a header)")
         ("id-column", po::value(&c.id_column)->default_value(c.id_column), "customer id column: field number (1 = first) or header name; ids are whole numbers (00042 is 42)")
-        ("date-column", po::value(&c.date_column)->default_value(c.date_column), "date column: field number or header name")
-        ("amount-column", po::value(&c.amount_column)->default_value(c.amount_column), "amount column: field number or header name")
+        ("date-column", po::value(&c.date_column)->default_value(c.date_column), "date or timestamp column: field number or header name")
+        ("amount-column", po::value(&c.amount_column)->default_value(c.amount_column), "amount column: field number or header name, or none for a log without amounts (purchases valued 0: revenue, spend and CLV unknown)")
         ("channel-column", po::value(&c.channel_column), "channel column (optional): channel names of the default dictionary or kind names; without it every row is a purchase")
-        ("date-format", po::value(&date_format)->default_value(date_format), "auto (YYYYMMDD or YYYY-MM-DD), YYYYMMDD, YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY")
+        ("channel-map", po::value(&o.channel_map), "CSV file mapping the channel column's source labels to channels: label,channel,kind per line (e.g. Zendesk Ticket,support_ticket, or Webinar,webinar,event: a new channel needs a kind); the built-in channel and kind names stay labels. Needs --channel-column")
+        ("date-format", po::value(&date_format)->default_value(date_format), "order of the date: auto (YYYYMMDD, YYYY-MM-DD or YYYY/MM/DD), YYYYMMDD, YYYY-MM-DD, DD/MM/YYYY (also DD.MM.YYYY, DD-MM-YYYY) or MM/DD/YYYY. Any of them may carry a time (T or a space, HH:MM[:SS[.fff]], AM/PM) and a zone (Z, +02:00, -0500): rows are dated by their UTC day; a time without a zone keeps its date")
         ("merge-same-day", po::bool_switch(&o.merge_same_day), "sum each customer's purchases of one day into one purchase (the CDNOW convention); rows of other channels are kept")
         ("epoch", po::value(&o.epoch), "day 0 of the times, YYYY-MM-DD, on or before the first transaction (default: January 1st of its year)")
         ("min-date", po::value(&min_date)->default_value(min_date), "earliest plausible transaction date, YYYY-MM-DD: rows dated before it are reported and skipped (a mistyped year)")
         ("max-date", po::value(&max_date)->default_value(max_date), "latest plausible transaction date, YYYY-MM-DD: rows dated after it are reported and skipped")
+        ("max-bad-rows", po::value(&max_bad_rows)->default_value(max_bad_rows), "N or P%: the import fails (exit 3, nothing written) when more rows than this are bad; within it, bad rows are reported and skipped. 0: any bad row fails; 100%: skip every bad row")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress or summary (bad rows are still reported)");
     CompressionArgs compression;
     add_compression_options(d, compression, "the base's columns");
@@ -391,7 +393,8 @@ Command parse_import(const std::vector<std::string>& args) {
     c.header = *head;
     const auto format = io::parse_date_format(date_format);
     if (!format)
-        throw ConfigError("--date-format " + date_format + ": expected auto, YYYYMMDD, YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY");
+        throw ConfigError("--date-format " + date_format + ": expected auto, YYYYMMDD, YYYY-MM-DD, DD/MM/YYYY or "
+                          "MM/DD/YYYY (the order of the date's parts; times and zones are read with any of them)");
     c.date_format = *format;
     io::check_columns(c);
     const auto lo = parse_iso_date(min_date), hi = parse_iso_date(max_date);
@@ -400,8 +403,17 @@ Command parse_import(const std::vector<std::string>& args) {
     if (*lo > *hi) throw ConfigError("--min-date " + min_date + " is after --max-date " + max_date);
     c.min_unix_day = *lo;
     c.max_unix_day = *hi;
+    const auto limit = io::parse_bad_row_limit(max_bad_rows);
+    if (!limit)
+        throw ConfigError("--max-bad-rows " + max_bad_rows + ": expected a number of rows (0, 25) or a percentage "
+                          "of the data rows from 0% to 100% (1%, 0.5%)");
+    o.max_bad_rows = *limit;
     if (!o.epoch.empty() && !parse_iso_date(o.epoch)) throw ConfigError("--epoch " + o.epoch + ": expected a date YYYY-MM-DD");
-    check_output_file("import", o.output, o.transactions);
+    for (const auto& file : o.transactions) check_output_file("import", o.output, file);
+    if (!o.channel_map.empty() && c.channel_column.empty())
+        throw ConfigError("--channel-map " + o.channel_map + " maps the labels of a channel column, but there is "
+                          "none; add --channel-column N|NAME");
+    if (!o.channel_map.empty()) check_output_file("import", o.output, o.channel_map);
     return o;
 }
 

@@ -210,7 +210,10 @@ rm -rf "$tmp/new"
 
 echo "--- (b) import: dates outside a plausible range"
 { echo "customer,date,amount"; cat "$csv" | sed 1d; echo "3,0024-05-01,10.00"; } >"$tmp/typo.csv"
-expect 0 import_year_typo_reported "line 42" "0024-05-01" "outside the plausible range" -- "$engage" import --transactions "$tmp/typo.csv" --output "$tmp/typo.h5" -q
+# One bad row of 41 is more than the default --max-bad-rows 1% (issue 15): refused, nothing written.
+lines=any expect 3 import_year_typo_refused "line 42" "0024-05-01" "1 of 41 data rows are bad" "--max-bad-rows 1" -- "$engage" import --transactions "$tmp/typo.csv" --output "$tmp/typo.h5" -q
+[ ! -e "$tmp/typo.h5" ] || fail "import_year_typo_refused: $tmp/typo.h5 was written"
+expect 0 import_year_typo_reported "line 42" "0024-05-01" "outside the plausible range" -- "$engage" import --transactions "$tmp/typo.csv" --output "$tmp/typo.h5" --max-bad-rows 1 -q
 [ "$("$corrupt_exe" get "$tmp/typo.h5" /interactions/offsets 9 2>/dev/null)" = 40 ] || fail "import_year_typo_reported: expected 40 interactions"
 h5dump -a /epoch "$tmp/typo.h5" 2>/dev/null | grep -q '"2024-01-01"' || fail "import_year_typo_reported: epoch is not 2024-01-01"
 rm -f "$tmp/typo.h5"

@@ -48,6 +48,24 @@ corporate() { awk -v key="\"$2\":" '/"corporate": \{/ { on = 1 } on && $1 == key
 engage_stderr() { awk '/^----------/ { skip = !skip; next } !skip' "$tmp/stderr"; }
 equal() { [ "$1" = "$2" ] || { echo "    got \"$1\", expected \"$2\""; return 1; }; }
 leftovers() { [ -z "$(find "$tmp" -name '*.tmp-*')" ]; }
+# expect RANKS CODE NAME PATTERN... -- ARGS...: engage import on RANKS ranks fails with CODE, one
+# error line holding every PATTERN, and leaves no temporary file.
+expect() {
+    local ranks=$1 code=$2 name=$3 pats=() p rc why=""
+    shift 3
+    while [ "$1" != "--" ]; do pats+=("$1"); shift; done
+    shift
+    checks=$((checks + 1))
+    run "$ranks" import "$@"
+    rc=$?
+    [ "$rc" -eq "$code" ] || why+=" exit code $rc, expected $code;"
+    [ "$(engage_stderr | grep -c '^engage: error: ')" -eq 1 ] || why+=" not exactly one 'engage: error:' line;"
+    for p in "${pats[@]}"; do
+        engage_stderr | grep '^engage: error: ' | grep -qF -- "$p" || why+=" message lacks \"$p\";"
+    done
+    leftovers || why+=" temporary files left behind;"
+    if [ -n "$why" ]; then fail "$name:$why"; sed 's/^/    stderr| /' "$tmp/stderr"; else ok "$name (exit $rc)"; fi
+}
 
 start=$(date +%s.%N)
 sample=(--transactions "$data/CDNOW_sample.txt" --id-column 2 --date-column 3 --amount-column 5)
@@ -94,6 +112,129 @@ check "score: 2357 customers" equal "$(corporate "$tmp/score/report.json" custom
 check "score: 6696 interactions in the window" equal "$(corporate "$tmp/score/report.json" interactions_window)" 6696
 check "score: run.json records 2 ranks" grep -q '"ranks": 2' "$tmp/score/run.json"
 
+# --- A log without amounts (issue 15: the BTYDplus grocery log is customer, date): cdnowElog.csv
+# read without its sales column. Purchases are valued 0, the root attribute says so, and the
+# retention study fits the purchase-count models (the same BG/NBD as with amounts) but no spend.
+run 1 import --transactions "$data/cdnowElog.csv" --id-column sampleid --date-column date \
+    --amount-column none --output "$tmp/noamounts.h5" || fail "import without amounts failed"
+check "no amounts: 2357 customers" equal "$(rows "$tmp/noamounts.h5" /customers/id)" 2357
+check "no amounts: 6919 interactions" equal "$(rows "$tmp/noamounts.h5" /interactions/time)" 6919
+check "no amounts: the summary says so" grep -q "no amounts: purchases valued 0" "$tmp/stdout"
+check "no amounts: root attribute amounts = absent" \
+    bash -c "h5dump -a /amounts '$tmp/noamounts.h5' | grep -q '(0): \"absent\"'"
+check "with amounts: no attribute amounts" bash -c "! h5dump -a /amounts '$tmp/sample1.h5' >/dev/null 2>&1"
+check "no amounts: every value is 0" equal "$(h5dump -d /interactions/value -y -w 0 "$tmp/noamounts.h5" |
+    grep -E '^ *[0-9-]' | tr ',' '\n' | awk 'NF && $1 != 0 { n++ } END { print n + 0 }')" 0
+run 1 score --input "$tmp/noamounts.h5" --output "$tmp/score-noamounts" --as-of 1997-09-30 --retention \
+    --holdout-days 273 -q || fail "engage score --retention of the base without amounts failed"
+check "no amounts: BG/NBD r 0.243 as with amounts" bash -c "grep -A3 '\"bg_nbd\"' '$tmp/score-noamounts/report.json' | grep -q '\"r\": 0.2425'"
+check "no amounts: Gamma-Gamma not fitted (no spend)" \
+    grep -q '"reason": "no customer with repeat purchases of positive value"' "$tmp/score-noamounts/report.json"
+check "no amounts: revenue 0" equal "$(corporate "$tmp/score-noamounts/report.json" revenue)" 0.0
+
+# --- Timestamps with a time and a zone (issue 15): each row dated by its UTC day ---
+{
+    echo 'account,when,amount'
+    echo '1,2024-01-01T10:15:00Z,10.00'        # 2024-01-01
+    echo '1,2024-01-01T23:30:00-02:00,5.00'    # 01:30 UTC: 2024-01-02
+    echo '2,2024-01-01T01:00:00+02:00,7.00'    # 23:00 UTC: 2023-12-31
+    echo '2,"2024-01-02 10:15:00.250",1.00'    # no zone: as written
+    echo '3,2024-01-03T10:15,2.50'
+} >"$tmp/stamps.csv"
+run 1 import --transactions "$tmp/stamps.csv" --id-column account --date-column when --amount-column amount \
+    --output "$tmp/stamps.h5" || fail "import of timestamps failed"
+check "timestamps: UTC dates 2023-12-31 to 2024-01-03" grep -q "dates 2023-12-31 to 2024-01-03, epoch 2023-01-01" "$tmp/stdout"
+times() { h5dump -d /interactions/time -y -w 0 "$1" | awk '/DATA {/ { on = 1; next } on && /}/ { exit } on' | grep -E '^ *[0-9]' | tr -d ' ' | tr ',' '\n' | grep . | awk '{ printf "%s%d", (NR > 1 ? " " : ""), $1 / 86400 }'; }
+check "timestamps: days 365 366 | 364 366 | 367 since 2023-01-01" equal "$(times "$tmp/stamps.h5")" "365 366 364 366 367"
+check "timestamps: last_time 2024-01-03" equal "$(time_attr "$tmp/stamps.h5" last_time)" $((367 * 86400))
+
+# --- Several logs in one import (issue 15): each with its own header, separator and column order ---
+printf 'customer,date,amount\n1,2024-01-01,10\n2,2024-01-02,20\n' >"$tmp/part-a.csv"
+printf 'date;customer;amount\n2024-01-03;1;5\n2024-01-04;3;7\n' >"$tmp/part-b.csv"
+printf 'date;customer;amount\n2024-01-03;1;5\n2024-13-01;4;1\n' >"$tmp/part-bad.csv"
+parts=(--id-column customer --date-column date --amount-column amount)
+run 1 import --transactions "$tmp/part-a.csv" "$tmp/part-b.csv" "${parts[@]}" --output "$tmp/parts.h5" \
+    || fail "import of two logs failed"
+check "two logs: 3 customers" equal "$(rows "$tmp/parts.h5" /customers/id)" 3
+check "two logs: 4 rows read" grep -q "3 customers, 4 interactions from 4 transaction rows" "$tmp/stdout"
+check "two logs: each file's layout" bash -c "grep -q 'part-a.csv: read as comma-separated, header on line 1' '$tmp/stdout' &&
+    grep -q 'part-b.csv: read as semicolon-separated, header on line 1' '$tmp/stdout'"
+values() { h5dump -d /interactions/value -y -w 0 "$1" | awk '/DATA {/ { on = 1; next } on && /}/ { exit } on' | tr -d ' ' | tr ',' '\n' | grep . | paste -sd' '; }
+check "two logs: values by customer, then date" equal "$(values "$tmp/parts.h5")" "10 5 20 7"
+run 1 import --transactions "$tmp/part-b.csv" --transactions "$tmp/part-a.csv" "${parts[@]}" --output "$tmp/parts-ba.h5" -q \
+    || fail "import of two logs, option repeated, failed"
+check "two logs: --transactions repeated, other order: the same file" h5diff "$tmp/parts.h5" "$tmp/parts-ba.h5"
+
+# --- A small CRM + helpdesk export (issue 15): two files with their own column order and
+# separator, ISO timestamps with zones, source labels mapped by --channel-map, no amounts ---
+{
+    echo 'Account,Timestamp,Source'
+    echo '1001,2024-01-01T10:15:00Z,Order'           # day 0
+    echo '1001,2024-01-01T23:30:00-02:00,Web Login'  # 01:30 UTC: day 1
+    echo '1002,2024-01-02T09:00:00Z,Webinar'         # day 1
+    echo '1002,2024-01-03T12:00:00+01:00,Order'      # day 2
+    echo '1003,2024-01-04T00:30:00+02:00,Web Login'  # 22:30 UTC the day before: day 2
+    echo '1001,2024-01-05T08:00:00Z,Order'           # day 4
+} >"$tmp/crm.csv"
+{
+    echo 'Source;Timestamp;Account'
+    echo 'Zendesk Ticket;2024-01-02T14:00:00.250Z;1001'  # day 1, after the CRM file's row
+    echo 'Zendesk Ticket;2024-01-03T22:45:00-03:00;1003' # 01:45 UTC: day 3
+    echo 'Webinar;2024-01-04 09:00:00;1003'              # no zone: day 3
+} >"$tmp/helpdesk.csv"
+{
+    echo 'label,channel,kind'
+    echo 'Order,purchase,'
+    echo 'Web Login,login,'
+    echo '"Zendesk Ticket",support_ticket,support'
+    echo 'Webinar,webinar,event'
+    echo 'NPS,nps_survey,survey'
+} >"$tmp/labels.csv"
+export_args=(--transactions "$tmp/crm.csv" "$tmp/helpdesk.csv" --id-column account --date-column timestamp
+             --amount-column none --channel-column source)
+run 1 import "${export_args[@]}" --channel-map "$tmp/labels.csv" --output "$tmp/export.h5" \
+    || { fail "import of the CRM + helpdesk export failed"; sed 's/^/    stderr| /' "$tmp/stderr"; }
+check "export: 3 customers, 9 interactions from 9 rows, none bad" \
+    grep -q "3 customers, 9 interactions from 9 transaction rows (0 merged into same-day purchases, 0 bad rows skipped)" "$tmp/stdout"
+check "export: the map's 5 labels, 15 channels" grep -q "channel map $tmp/labels.csv: 5 labels, 15 channels (14 built-in)" "$tmp/stdout"
+check "export: UTC dates 2024-01-01 to 2024-01-05" grep -q "dates 2024-01-01 to 2024-01-05, epoch 2024-01-01" "$tmp/stdout"
+dataset() { h5dump -d "$2" -y -w 0 "$1" | awk '/DATA {/ { on = 1; next } on && /}/ { exit } on' | tr -d ' "' | tr ',' '\n' | grep . | paste -sd' '; }
+check "export: ids" equal "$(dataset "$tmp/export.h5" /customers/id)" "1001 1002 1003"
+check "export: offsets" equal "$(dataset "$tmp/export.h5" /interactions/offsets)" "0 4 6 9"
+check "export: days by customer, then file order" equal "$(times "$tmp/export.h5")" "0 1 1 4 1 2 2 3 3"
+check "export: channels (Order 0, Web Login 1, Zendesk Ticket 2, Webinar 14)" \
+    equal "$(dataset "$tmp/export.h5" /interactions/channel)" "0 1 2 0 14 0 1 2 14"
+check "export: values (purchases 0, others 1)" equal "$(dataset "$tmp/export.h5" /interactions/value)" "0 1 1 0 1 0 1 1 1"
+entry() { dataset "$1" "$2" | tr ' ' '\n' | sed 's/\\000//g' | sed -n "$(($3 + 1))p"; }  # FILE DATASET ROW (0-based)
+check "export: channel 14 is webinar, of kind event" equal "$(entry "$tmp/export.h5" /channels/name 14)/$(entry "$tmp/export.h5" /channels/kind 14)" webinar/event
+check "export: channel 2 is support_ticket, of kind support" equal "$(entry "$tmp/export.h5" /channels/name 2)/$(entry "$tmp/export.h5" /channels/kind 2)" support_ticket/support
+check "export: 15 channels" equal "$(rows "$tmp/export.h5" /channels/code)" 15
+run 3 import "${export_args[@]}" --channel-map "$tmp/labels.csv" --output "$tmp/export3.h5" -q \
+    || fail "import of the export at 3 ranks failed"
+check "export: 3 ranks give the same file" h5diff "$tmp/export.h5" "$tmp/export3.h5"
+run 1 score --input "$tmp/export.h5" --output "$tmp/score-export" --as-of 2024-01-05 -q \
+    || { fail "engage score of the imported export failed"; sed 's/^/    stderr| /' "$tmp/stderr"; }
+check "export: scored, 3 customers" equal "$(corporate "$tmp/score-export/report.json" customers)" 3
+
+# Strict by default: a map without Webinar leaves 2 of 9 rows unknown (22 %): refused, nothing written.
+grep -v Webinar "$tmp/labels.csv" >"$tmp/labels-short.csv"
+expect 1 3 "export, 2 unmapped labels of 9 rows: exit 3" "2 of 9 data rows of 2 files are bad (22.2 %;" \
+    "crm.csv: 1 of 6" "helpdesk.csv: 1 of 3" "crm.csv line 4: unknown channel \"Webinar\"; expected a label of --channel-map" -- \
+    "${export_args[@]}" --channel-map "$tmp/labels-short.csv" --output "$tmp/export-short.h5"
+check "export, unmapped labels: no output file" test ! -e "$tmp/export-short.h5"
+run 1 import "${export_args[@]}" --channel-map "$tmp/labels-short.csv" --output "$tmp/export-short.h5" --max-bad-rows 25%
+check "export, unmapped labels within 25%: exit 0, 7 interactions" equal "$?/$(rows "$tmp/export-short.h5" /interactions/time)" 0/7
+# Without the map no label is known: every row of crm.csv is bad.
+expect 1 3 "export without --channel-map: exit 3" "crm.csv: none of its 6 data rows" -- \
+    "${export_args[@]}" --output "$tmp/export-short.h5"
+printf 'Order,purchase,usage\n' >"$tmp/labels-bad.csv"
+expect 1 2 "channel map with a wrong kind: exit 2" "labels-bad.csv: line 1: channel \"purchase\" is of kind purchase (built-in), not usage" -- \
+    "${export_args[@]}" --channel-map "$tmp/labels-bad.csv" --output "$tmp/x.h5"
+expect 1 4 "missing channel map: exit 4" "cannot open the channel map" -- \
+    "${export_args[@]}" --channel-map "$tmp/no-such-map.csv" --output "$tmp/x.h5"
+expect 1 2 "--channel-map without --channel-column: exit 2" "add --channel-column" -- \
+    --transactions "$tmp/crm.csv" --channel-map "$tmp/labels.csv" --output "$tmp/x.h5"
+
 # --- CDNOW_master.txt: a header line, 69,659 rows ---
 run 1 import "${master[@]}" --merge-same-day --output "$tmp/master.h5" || fail "import of the master file failed"
 check "master: header detected" grep -q "header on line 1" "$tmp/stdout"
@@ -114,7 +255,8 @@ check "master: revenue 2500315.63" equal "$(corporate "$tmp/score-master/report.
     printf '2;1997-01-07;inf\r\n'     # 7 not finite
     printf '2;1997-01-07;4.50\r\n'    # 8
 } >"$tmp/few.csv"
-run 1 import --transactions "$tmp/few.csv" --output "$tmp/few.h5"
+# 4 bad rows of 6: within --max-bad-rows 4 (the default 1% refuses them, below).
+run 1 import --transactions "$tmp/few.csv" --output "$tmp/few.h5" --max-bad-rows 4
 rc=$?
 checks=$((checks + 1))
 why=""
@@ -130,30 +272,14 @@ if [ -z "$why" ]; then ok "a few bad rows: skipped and named by line, exit 0"; e
 
 # More than 10 bad rows: the first 10 by line, then a count of the rest.
 { echo "1,1997-01-01,1"; for i in $(seq 2 14); do echo "$i,1997-01-01,x$i"; done; } >"$tmp/many.csv"
-run 1 import --transactions "$tmp/many.csv" --output "$tmp/many.h5"
+run 1 import --transactions "$tmp/many.csv" --output "$tmp/many.h5" --max-bad-rows 100%
 rc=$?
 check "13 bad rows: exit 0" equal "$rc" 0
 check "13 bad rows: lines 2-11 named" equal "$(engage_stderr | grep -c 'many.csv: line [0-9]*: amount')" 10
 check "13 bad rows: then '3 more bad rows skipped'" bash -c "grep -q 'many.csv: 3 more bad rows skipped' '$tmp/stderr'"
+# 13 good rows and one bad one (line 14), for the thresholds.
+{ for i in $(seq 1 13); do echo "$i,1997-01-01,1"; done; echo "14,1997-01-01,x"; } >"$tmp/onebad.csv"
 
-# expect RANKS CODE NAME PATTERN... -- ARGS...: engage import on RANKS ranks fails with CODE, one
-# error line holding every PATTERN, and leaves no temporary file.
-expect() {
-    local ranks=$1 code=$2 name=$3 pats=() p rc why=""
-    shift 3
-    while [ "$1" != "--" ]; do pats+=("$1"); shift; done
-    shift
-    checks=$((checks + 1))
-    run "$ranks" import "$@"
-    rc=$?
-    [ "$rc" -eq "$code" ] || why+=" exit code $rc, expected $code;"
-    [ "$(engage_stderr | grep -c '^engage: error: ')" -eq 1 ] || why+=" not exactly one 'engage: error:' line;"
-    for p in "${pats[@]}"; do
-        engage_stderr | grep '^engage: error: ' | grep -qF -- "$p" || why+=" message lacks \"$p\";"
-    done
-    leftovers || why+=" temporary files left behind;"
-    if [ -n "$why" ]; then fail "$name:$why"; sed 's/^/    stderr| /' "$tmp/stderr"; else ok "$name (exit $rc)"; fi
-}
 
 printf 'id,date,amount\n1,1997-13-01,1\n2,19970101,x\n3\n' >"$tmp/allbad.csv"
 expect 2 3 "only bad rows (2 ranks): exit 3, no output file" "allbad.csv" "none of its 3 data rows" -- \
@@ -165,6 +291,41 @@ cp "$tmp/few.h5" "$tmp/keep.h5"
 before=$(sha256sum <"$tmp/keep.h5")
 expect 1 3 "only bad rows over an earlier file" "allbad.csv" -- --transactions "$tmp/allbad.csv" --output "$tmp/keep.h5"
 check "only bad rows: the earlier file is untouched" equal "$(sha256sum <"$tmp/keep.h5")" "$before"
+# --max-bad-rows (issue 15): strict by default, so that a mostly rejected file never succeeds.
+expect 1 3 "4 bad rows of 6 with the default 1%: exit 3" "few.csv: 4 of 6 data rows are bad (66.7 %)" \
+    "more than --max-bad-rows 1% allows (0)" "line 3: date \"1997-02-30\" is not a date" "line 4: amount" \
+    "--max-bad-rows 4" -- --transactions "$tmp/few.csv" --output "$tmp/strict.h5"
+check "4 bad rows of 6: no output file" test ! -e "$tmp/strict.h5"
+check "4 bad rows of 6: rows listed, not said to be skipped" \
+    bash -c "grep -q 'few.csv: line 7: amount \"inf\" is beyond' '$tmp/stderr' && ! grep -q 'row skipped' '$tmp/stderr'"
+expect 1 3 "3 bad rows allowed, 4 found: exit 3" "4 of 6 data rows are bad" "--max-bad-rows 3 allows (3)" -- \
+    --transactions "$tmp/few.csv" --output "$tmp/keep.h5" --max-bad-rows 3
+check "3 bad rows allowed: the earlier file is untouched" equal "$(sha256sum <"$tmp/keep.h5")" "$before"
+expect 1 3 "--max-bad-rows 0: one bad row of 14 fails" "1 of 14 data rows are bad" "line 14" -- \
+    --transactions "$tmp/onebad.csv" --output "$tmp/strict.h5" --max-bad-rows 0
+run 1 import --transactions "$tmp/onebad.csv" --output "$tmp/onebad.h5" --max-bad-rows 7.2% -q
+check "1 bad row of 14 within 7.2% (1.008 rows): exit 0" equal "$?" 0
+check "1 bad row of 14 within 7.2%: 13 interactions" equal "$(rows "$tmp/onebad.h5" /interactions/time)" 13
+expect 1 3 "1 bad row of 14 beyond 7.1% (0.994 rows): exit 3" "1 of 14 data rows are bad (7.1 %)" -- \
+    --transactions "$tmp/onebad.csv" --output "$tmp/strict.h5" --max-bad-rows 7.1%
+expect 1 3 "two logs, 1 bad row of 4: exit 3" "1 of 4 data rows of 2 files are bad (25.0 %;" "part-a.csv: 0 of 2" \
+    "part-bad.csv: 1 of 2)" "part-bad.csv line 3: date \"2024-13-01\"" -- \
+    --transactions "$tmp/part-a.csv" "$tmp/part-bad.csv" "${parts[@]}" --output "$tmp/strict.h5"
+run 1 import --transactions "$tmp/part-a.csv" "$tmp/part-bad.csv" "${parts[@]}" --output "$tmp/parts-bad.h5" --max-bad-rows 1
+check "two logs, 1 bad row allowed: exit 0" equal "$?" 0
+check "two logs, 1 bad row allowed: named by file and line" grep -q "part-bad.csv: line 3: date .*; row skipped" "$tmp/stderr"
+check "two logs, 1 bad row allowed: 3 interactions" equal "$(rows "$tmp/parts-bad.h5" /interactions/time)" 3
+printf 'customer,date,amount\n' >"$tmp/part-empty.csv"
+expect 1 3 "two logs, one of them header only: exit 3" "part-empty.csv: no data rows" -- \
+    --transactions "$tmp/part-a.csv" "$tmp/part-empty.csv" "${parts[@]}" --output "$tmp/strict.h5"
+expect 1 2 "--output is the second log: exit 2" "is the input" -- \
+    --transactions "$tmp/part-a.csv" "$tmp/part-b.csv" "${parts[@]}" --output "$tmp/part-b.csv"
+expect 1 2 "--max-bad-rows 101%: exit 2" "--max-bad-rows 101%" "from 0% to 100%" -- \
+    --transactions "$tmp/few.csv" --output "$tmp/x.h5" --max-bad-rows 101%
+expect 1 2 "--max-bad-rows -1: exit 2" "--max-bad-rows -1" -- \
+    --transactions "$tmp/few.csv" --output "$tmp/x.h5" --max-bad-rows -1
+check "refused imports leave no file" test ! -e "$tmp/strict.h5"
+printf '1,1997-01-01\n2,1997-01-02\n' >"$tmp/twocols.csv"
 printf 'id,date,amount\n' >"$tmp/header-only.csv"
 expect 1 3 "header only: exit 3" "header-only.csv" "no data rows" -- --transactions "$tmp/header-only.csv" --output "$tmp/x.h5"
 expect 1 4 "missing file: exit 4" "$tmp/missing.csv" "--transactions" -- --transactions "$tmp/missing.csv" --output "$tmp/x.h5"
@@ -173,9 +334,13 @@ expect 1 2 "unknown --separator: exit 2" "--separator pipe" "whitespace" -- \
 expect 1 2 "unknown header name: exit 2" "--id-column custid" "customer, date, amount" -- \
     --transactions "$tmp/few.csv" --output "$tmp/x.h5" --id-column custid
 expect 1 2 "--epoch after the first transaction: exit 2" "--epoch 1997-02-01" "1997-01-01" -- \
-    --transactions "$tmp/few.csv" --output "$tmp/x.h5" --epoch 1997-02-01
+    --transactions "$tmp/few.csv" --output "$tmp/x.h5" --epoch 1997-02-01 --max-bad-rows 100%
 expect 1 2 "unknown --date-format: exit 2" "--date-format YY/MM/DD" -- \
     --transactions "$tmp/few.csv" --output "$tmp/x.h5" --date-format YY/MM/DD
+expect 1 2 "two columns, amount column 3 by default: exit 2" "asks for field 3" "--amount-column none" -- \
+    --transactions "$tmp/twocols.csv" --output "$tmp/x.h5"
+expect 1 2 "--amount-column none twice: still one column each" "--id-column and --date-column" -- \
+    --transactions "$tmp/twocols.csv" --output "$tmp/x.h5" --id-column 1 --date-column 1 --amount-column none
 expect 1 2 "--id-column 0: exit 2" "--id-column 0" -- --transactions "$tmp/few.csv" --output "$tmp/x.h5" --id-column 0
 expect 1 4 "output directory missing: exit 4" "does not exist" -- "${sample[@]}" --output "$tmp/no/such/dir/x.h5"
 check "failed imports leave no file" test ! -e "$tmp/x.h5"

@@ -1,9 +1,10 @@
 // Fuzz target: the transaction-log parser of `engage import` (io/transactions_csv.*) and the
 // conversion of its good rows into a customer base. The first two bytes choose the options
-// (separator, header, date format, columns by number or by name, the channel column, the date
-// range, merging, the epoch); the rest is the file. The typed errors the importer documents
-// (ConfigError, DataError) are expected; anything else that escapes, a crash, a sanitizer
-// report or a broken promise of the parser's documentation (expect) is a finding.
+// (separator, header, date format, columns by number or by name, the channel column and a
+// channel map, no amount column, the date range, merging, the epoch); the rest is the file. The
+// typed errors the importer documents (ConfigError, DataError) are expected; anything else that
+// escapes, a crash, a sanitizer report or a broken promise of the parser's documentation
+// (expect) is a finding.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -37,6 +38,14 @@ io::TransactionsCsvOptions options_from(std::uint8_t a, std::uint8_t b) {
         o.amount_column.assign(1, order[2]);
         if (b & 1) o.channel_column.assign(1, (b >> 1 & 3) == 3 ? '3' : '4');
     }
+    if (b & 0x40) o.amount_column = "none";  // a log without amounts
+    if (b & 0x80) {  // a channel map: a built-in channel, a new event and a second purchase channel
+        static const io::ChannelMap map = [] {
+            std::istringstream in("label,channel,kind\nOrder,purchase,\nWebinar,webinar,event\nShop,shop,purchase\n");
+            return io::ChannelMap::parse(in, "map.csv");
+        }();
+        o.channels = map;
+    }
     if (b & 0x08) {  // a narrow range of plausible dates: 2000-01-01 .. 2000-12-31
         o.min_unix_day = 10957;
         o.max_unix_day = 11322;
@@ -59,7 +68,7 @@ void check_rows(const io::ParsedTransactions& p, const io::TransactionsCsvOption
         line = t.line;
         expect(std::isfinite(t.amount) && std::fabs(t.amount) <= io::kMaxAmount);
         expect(t.unix_day >= o.min_unix_day && t.unix_day <= o.max_unix_day);
-        expect(t.channel < io::default_channels().size());
+        expect(t.channel < o.channels.channels().size());
     }
 }
 
@@ -99,7 +108,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check_rows(parsed, options);
         if (parsed.rows.empty()) return 0;
         const std::size_t rows = parsed.rows.size();
-        check_base(io::build_customer_base(std::move(parsed.rows), merge_same_day, epoch), rows);
+        check_base(io::build_customer_base(std::move(parsed.rows), merge_same_day, epoch, options.channels.channels()), rows);
     } catch (const ConfigError&) {
     } catch (const DataError&) {
     }

@@ -62,7 +62,7 @@ inline std::string generated_base(const mpi::Comm& comm, const std::string& dir,
 // the published fits use it, and returns its path.
 inline std::string imported_cdnow_sample(const mpi::Comm& comm, const std::string& dir, const std::string& sample) {
     jobs::ImportOptions im;
-    im.transactions = sample;
+    im.transactions = {sample};
     im.output = dir + "/sample.h5";
     // Columns by number (GCC 12 warns, wrongly, of overlapping copies when short literals are
     // assigned here: PR 105651).

@@ -5,6 +5,7 @@
 
 #include "core/dates.hpp"
 #include "core/errors.hpp"
+#include "io/bad_row_limit.hpp"
 #include "io/transactions_csv.hpp"
 
 namespace engage::io {
@@ -187,6 +188,48 @@ TEST(TransactionsCsv, DateFormats) {
     EXPECT_FALSE(parse_date_format("YY-MM-DD"));
 }
 
+TEST(TransactionsCsv, TimestampsWithZonesAreDatedByTheirUtcDay) {
+    const std::string text =
+        "account,timestamp,amount\n"
+        "1,2024-01-01T10:15:00Z,10\n"             // 2: 2024-01-01
+        "1,2024-01-01T23:30:00-02:00,5\n"         // 3: 01:30 UTC on 2024-01-02
+        "2,2024-01-01T01:00:00+02:00,7\n"         // 4: 23:00 UTC on 2023-12-31
+        "2,2024-01-01 10:15:00,1\n"               // 5: no zone: as written
+        "2,2024-01-01T10:15,1\n"                  // 6
+        "3,2024-02-29T23:59:59.999-00:30,1\n"     // 7: 2024-03-01 00:29:59 UTC
+        "3,2024/03/02,1\n"                        // 8
+        "3,2024-01-01T25:00:00Z,1\n"              // 9: bad hour
+        "3,2024-01-01T10:15:00+02:00x,1\n";       // 10: text after the zone
+    const auto p = parse(text, columns("account", "timestamp", "amount"));
+    EXPECT_EQ(p.header_line, 1u);
+    ASSERT_EQ(p.rows.size(), 7u);
+    EXPECT_EQ(p.rows[0].unix_day, day("2024-01-01"));
+    EXPECT_EQ(p.rows[1].unix_day, day("2024-01-02"));
+    EXPECT_EQ(p.rows[2].unix_day, day("2023-12-31"));
+    EXPECT_EQ(p.rows[3].unix_day, day("2024-01-01"));
+    EXPECT_EQ(p.rows[4].unix_day, day("2024-01-01"));
+    EXPECT_EQ(p.rows[5].unix_day, day("2024-03-01"));
+    EXPECT_EQ(p.rows[6].unix_day, day("2024-03-02"));
+    EXPECT_EQ(lines_of(p), (std::vector<std::uint64_t>{9, 10}));
+    EXPECT_NE(p.bad[0].reason.find("date \"2024-01-01T25:00:00Z\" is not a date"), std::string::npos) << p.bad[0].reason;
+    // The header is still told by its date field: a timestamp is a date.
+    EXPECT_EQ(parse("1,2024-01-01T10:15:00Z,1\n").header_line, 0u);
+    // A US export: month first, 12-hour clock, a zone west of Greenwich.
+    auto o = columns("1", "2", "3");
+    o.date_format = DateFormat::mdy;
+    const auto us = parse("7,01/15/2024 11:30 PM -05:00,1\n7,1/16/2024 9:05 AM,2\n", o);
+    ASSERT_EQ(us.rows.size(), 2u);
+    EXPECT_EQ(us.rows[0].unix_day, day("2024-01-16"));
+    EXPECT_EQ(us.rows[1].unix_day, day("2024-01-16"));
+    // A German one: day first with dots, semicolons, a decimal point in the amount.
+    o.date_format = DateFormat::dmy;
+    const auto de = parse("7;15.01.2024 08:00;1.5\n7;31.12.2023;2\n", o);
+    ASSERT_EQ(de.rows.size(), 2u);
+    EXPECT_EQ(de.separator, Separator::semicolon);
+    EXPECT_EQ(de.rows[0].unix_day, day("2024-01-15"));
+    EXPECT_EQ(de.rows[1].unix_day, day("2023-12-31"));
+}
+
 TEST(TransactionsCsv, CrlfByteOrderMarkAndMissingFinalNewline) {
     const auto p = parse("\xEF\xBB\xBFid,date,amount\r\n00007,2021-01-01,1.5\r\n\r\n8,2021-01-02,2\r\n9,2021-01-03,3");
     EXPECT_EQ(p.header_line, 1u);
@@ -239,6 +282,42 @@ TEST(TransactionsCsv, ReportsBadRowsWithLineNumbers) {
     EXPECT_EQ(p.rows[2].amount, -2.5);
 }
 
+TEST(TransactionsCsv, LogWithoutAmounts) {
+    // The BTYDplus grocery log: customer and date only.
+    auto o = columns("cust", "date", "none");
+    EXPECT_FALSE(has_amounts(o));
+    EXPECT_NO_THROW(check_columns(o));
+    const auto grocery = parse("cust,date\n1,2006-01-01\n1,2006-01-03\n2,2006-01-02\n", o);
+    ASSERT_EQ(grocery.rows.size(), 3u);
+    EXPECT_EQ(grocery.bad_rows, 0u);
+    EXPECT_EQ(grocery.rows[2].id, 2u);
+    EXPECT_EQ(grocery.rows[1].unix_day, day("2006-01-03"));
+    for (const auto& t : grocery.rows) {
+        EXPECT_EQ(t.amount, 0.0);  // a purchase of unknown revenue
+        EXPECT_EQ(t.channel, 0u);
+    }
+    // With a channel column: count-like kinds are 1; a survey or review needs its answer.
+    o = columns("1", "2", "NONE", "3");
+    const auto p = parse("7 2021-01-01 purchase\n7 2021-01-02 login\n7 2021-01-03 nps_survey\n"
+                         "7 2021-01-04 review\n7 2021-01-05 complaint\n", o);
+    ASSERT_EQ(p.rows.size(), 3u);
+    EXPECT_EQ(p.rows[0].amount, 0.0);
+    EXPECT_EQ(p.rows[1].amount, 1.0);
+    EXPECT_EQ(p.rows[1].channel, 1u);
+    EXPECT_EQ(p.rows[2].amount, 1.0);
+    EXPECT_EQ(p.rows[2].channel, 3u);
+    EXPECT_EQ(lines_of(p), (std::vector<std::uint64_t>{3, 4}));
+    EXPECT_NE(p.bad[0].reason.find("a survey row (channel \"nps_survey\") needs its answer"), std::string::npos)
+        << p.bad[0].reason;
+    // A two-column file read with the default amount column 3 says how to read it.
+    try {
+        parse("1,2006-01-01\n");
+        FAIL() << "expected ConfigError";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("--amount-column none"), std::string::npos) << e.what();
+    }
+}
+
 TEST(TransactionsCsv, EmptyInputHasNoDataLines) {
     EXPECT_EQ(parse("").data_lines, 0u);
     EXPECT_EQ(parse("\n\r\n  \n").data_lines, 0u);
@@ -249,6 +328,45 @@ TEST(TransactionsCsv, EmptyInputHasNoDataLines) {
 
 TEST(TransactionsCsv, MissingFileIsAnIoError) {
     EXPECT_THROW(read_transactions("/nonexistent/engage/t.csv", {}), IoError);
+}
+
+TEST(BadRowLimit, CountsAndPercentages) {
+    // The default: 1% of the data rows, rounded down (0 bad rows allowed among 99, 1 among 100).
+    const BadRowLimit def;
+    EXPECT_EQ(def.allowed(99), 0u);
+    EXPECT_EQ(def.allowed(100), 1u);
+    EXPECT_EQ(def.allowed(780), 7u);
+    EXPECT_TRUE(def.exceeded(1, 99));
+    EXPECT_FALSE(def.exceeded(1, 100));
+    EXPECT_TRUE(def.exceeded(736, 780));  // issue 15: 94 % skipped must fail
+    EXPECT_FALSE(def.exceeded(0, 0));
+
+    const auto zero = parse_bad_row_limit("0");
+    ASSERT_TRUE(zero);
+    EXPECT_FALSE(zero->percent);
+    EXPECT_TRUE(zero->exceeded(1, 1000000));
+    EXPECT_FALSE(zero->exceeded(0, 5));
+    const auto four = parse_bad_row_limit("4");
+    EXPECT_FALSE(four->exceeded(4, 6));
+    EXPECT_TRUE(four->exceeded(5, 6));
+
+    const auto all = parse_bad_row_limit("100%");
+    ASSERT_TRUE(all);
+    EXPECT_EQ(all->per_million, 1000000u);
+    EXPECT_FALSE(all->exceeded(780, 780));
+    const auto half = parse_bad_row_limit("0.5%");
+    ASSERT_TRUE(half);
+    EXPECT_EQ(half->per_million, 5000u);
+    EXPECT_EQ(half->allowed(1000), 5u);
+    EXPECT_EQ(half->allowed(999), 4u);
+    EXPECT_TRUE(half->exceeded(6, 1000));
+    EXPECT_EQ(parse_bad_row_limit("12.3456%")->per_million, 123456u);
+    EXPECT_EQ(parse_bad_row_limit("2.5%")->allowed(40), 1u);
+    // 2^64 - 1 rows at 100% do not overflow.
+    EXPECT_EQ(all->allowed(~std::uint64_t(0)), ~std::uint64_t(0));
+
+    for (const char* bad : {"", "%", "-1", "1.5", "101%", "100.0001%", "1.23456%", "x%", "1e3", "1 %", ".5%"})
+        EXPECT_FALSE(parse_bad_row_limit(bad)) << bad;
 }
 
 TEST(CustomerBaseBuild, SortsByNumericIdAndDateKeepingFileOrderWithinADay) {
