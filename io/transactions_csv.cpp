@@ -188,7 +188,21 @@ public:
             return;
         }
         std::string_view amount = fields_[*amount_];
-        if (!amount.empty() && amount.front() == '+') amount.remove_prefix(1);
+        if (amount.empty()) {
+            // Exports leave the value blank where a row has none (a login, a ticket): such a row
+            // counts once, as in a log without amounts. A purchase, a survey answer and a review
+            // need theirs: a blank there is a bad row, not a zero.
+            const auto kind = o_.channels.channels()[t.channel].kind;
+            const auto value = value_without_amount(kind);
+            if (!value || kind == kernels::ChannelKind::purchase)
+                return bad(line, "the amount is empty, and a " + std::string(kernels::kind_name(kind)) +
+                                     " row needs one (its " +
+                                     (kind == kernels::ChannelKind::purchase ? "revenue" : "answer") + ")");
+            t.amount = *value;
+            out_.rows.push_back(t);
+            return;
+        }
+        if (amount.front() == '+') amount.remove_prefix(1);
         const auto [end, ec] = std::from_chars(amount.data(), amount.data() + amount.size(), t.amount);
         if (amount.empty() || ec == std::errc::invalid_argument || end != amount.data() + amount.size())
             return bad(line, "amount " + shown(fields_[*amount_]) + " is not a number");

@@ -318,6 +318,23 @@ TEST(TransactionsCsv, LogWithoutAmounts) {
     }
 }
 
+TEST(TransactionsCsv, BlankAmountsCountOnceWhereARowHasNoValue) {
+    // A CRM export leaves the value blank on a login or a ticket: such a row counts once, as in
+    // a log without amounts; a blank purchase, survey answer or review is a bad row, not a zero.
+    const auto p = parse("id,date,amount,source\n7,2021-01-01,,login\n7,2021-01-02,,complaint\n"
+                         "7,2021-01-03,,purchase\n7,2021-01-04,,nps_survey\n7,2021-01-05,,review\n"
+                         "7,2021-01-06,12.5,purchase\n",
+                         columns("id", "date", "amount", "source"));
+    ASSERT_EQ(p.rows.size(), 3u);
+    EXPECT_EQ(p.rows[0].amount, 1.0);
+    EXPECT_EQ(p.rows[1].amount, 1.0);
+    EXPECT_EQ(p.rows[2].amount, 12.5);
+    EXPECT_EQ(lines_of(p), (std::vector<std::uint64_t>{4, 5, 6}));
+    EXPECT_NE(p.bad[0].reason.find("the amount is empty, and a purchase row needs one (its revenue)"), std::string::npos)
+        << p.bad[0].reason;
+    EXPECT_NE(p.bad[1].reason.find("a survey row needs one (its answer)"), std::string::npos) << p.bad[1].reason;
+}
+
 TEST(TransactionsCsv, EmptyInputHasNoDataLines) {
     EXPECT_EQ(parse("").data_lines, 0u);
     EXPECT_EQ(parse("\n\r\n  \n").data_lines, 0u);
