@@ -373,6 +373,13 @@ CustomerBaseWriter::CustomerBaseWriter(const mpi::Comm& comm, const std::string&
 
 CustomerBaseWriter::~CustomerBaseWriter() = default;
 
+void CustomerBaseWriter::write_names(const std::vector<std::string>& names) {
+    if (names.size() != meta_.customers)
+        throw std::logic_error("write_names: " + std::to_string(names.size()) + " customer names for " +
+                               std::to_string(meta_.customers) + " customers");
+    file_->write_strings("/customers/name", names, true);
+}
+
 namespace {
 // One write of rows from `at`: collective, or by this rank alone (a contiguous column).
 template <class T>

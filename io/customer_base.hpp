@@ -121,6 +121,9 @@ public:
     // Rows [s.first_interaction, ...) of the interaction columns and, for offsets, rows
     // [s.first_customer, + customers) of /interactions/offsets (absolute values).
     void write_interactions(const CustomerShard& s);
+    // Collective: /customers/name, the original (string) id of each customer, entry i for
+    // customer i; `names` has meta.customers entries, the same on every rank. Fixed-length UTF-8.
+    void write_names(const std::vector<std::string>& names);
 
     // Independent: rows [s.first_customer, + s.customers()) of every per-customer column
     // (engagement and churn_day too when the file has /truth) and of /interactions/offsets, whose

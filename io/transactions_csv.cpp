@@ -40,6 +40,24 @@ std::string shown(std::string_view v) {
     return "\"" + std::string(v.substr(0, kMax)) + (v.size() > kMax ? "...\"" : "\"");
 }
 
+// The same with bytes that are not printable ASCII written as \xHH: a value that is not valid
+// UTF-8 or holds control characters, so that the message itself stays readable UTF-8.
+std::string shown_escaped(std::string_view v) {
+    std::string out;
+    for (const char c : v.substr(0, 40)) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b >= 0x20 && b < 0x7F) {
+            out += c;
+            continue;
+        }
+        static const char hex[] = "0123456789ABCDEF";
+        out += "\\x";
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    return "\"" + out + (v.size() > 40 ? "...\"" : "\"");
+}
+
 char separator_char(Separator s) {
     switch (s) {
         case Separator::comma: return ',';
@@ -114,6 +132,36 @@ Separator sniff(std::string_view line) {
     return semicolon >= tab ? Separator::semicolon : Separator::tab;
 }
 
+// Position of the first byte that is not part of valid UTF-8 (overlong forms, surrogates and
+// code points above U+10FFFF are invalid), or npos: the rule /customers/name is read back with
+// (io/h5/file.cpp).
+std::size_t invalid_utf8_at(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = 0;
+        std::uint32_t cp = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
+        else return i;
+        if (i + len > s.size()) return i;
+        for (std::size_t k = 1; k < len; ++k) {
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            if ((b & 0xC0) != 0x80) return i;
+            cp = (cp << 6) | (b & 0x3F);
+        }
+        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return i;
+        i += len;
+    }
+    return std::string_view::npos;
+}
+
 std::optional<std::int64_t> parse_date(std::string_view s, DateFormat f) { return parse_timestamp_day(s, f); }
 
 std::string date_expectation(DateFormat f) {
@@ -158,9 +206,28 @@ public:
         t.line = line;
         const std::string_view id = fields_[id_];
         if (id.empty()) return bad(line, "the customer id is empty");
-        if (!all_digits(id)) return bad(line, "customer id " + shown(id) + " is not a whole number >= 0");
-        if (std::from_chars(id.data(), id.data() + id.size(), t.id).ec != std::errc())
-            return bad(line, "customer id " + shown(id) + " is too large (at most 2^64 - 1)");
+        if (o_.id_type == IdType::number) {
+            if (!all_digits(id))
+                return bad(line, "customer id " + shown(id) + " is not a whole number >= 0 (--id-type number; "
+                                 "--id-type string or auto reads ids such as ACC-00001)");
+            if (std::from_chars(id.data(), id.data() + id.size(), t.id).ec != std::errc())
+                return bad(line, "customer id " + shown(id) + " is too large (at most 2^64 - 1 with --id-type number)");
+        } else {
+            if (id.size() > kMaxIdBytes)
+                return bad(line, "customer id " + shown_escaped(id) + " is " + std::to_string(id.size()) +
+                                 " bytes long, more than the " + std::to_string(kMaxIdBytes) + " an id may have");
+            if (const auto at = invalid_utf8_at(id); at != std::string_view::npos)
+                return bad(line, "customer id " + shown_escaped(id) + ": byte " + std::to_string(at + 1) +
+                                 " is not valid UTF-8; ids must be UTF-8 (or ASCII): re-encode the file");
+            if (std::any_of(id.begin(), id.end(), [](char c) { return (unsigned char)c < 0x20 || c == 0x7F; }))
+                return bad(line, "customer id " + shown_escaped(id) + " holds a control character");
+            t.name = id;
+            if (o_.id_type == IdType::automatic &&
+                (!all_digits(id) || std::from_chars(id.data(), id.data() + id.size(), t.id).ec != std::errc())) {
+                t.id = 0;
+                out_.text_ids = true;
+            }
+        }
         const std::string_view date = fields_[date_];
         const auto day = parse_date(date, o_.date_format);
         if (!day) return bad(line, "date " + shown(date) + " is not a date " + date_expectation(o_.date_format));
@@ -184,7 +251,7 @@ public:
                                      shown(fields_[*channel_]) + ") needs its answer as a value, and the log has no "
                                      "amount column (--amount-column none); give the column that holds it");
             t.amount = *value;
-            out_.rows.push_back(t);
+            out_.rows.push_back(std::move(t));
             return;
         }
         std::string_view amount = fields_[*amount_];
@@ -209,7 +276,7 @@ public:
         if (ec == std::errc::result_out_of_range || std::isinf(t.amount) || std::fabs(t.amount) > kMaxAmount)
             return bad(line, "amount " + shown(fields_[*amount_]) + " is beyond +-1e13, the largest the file holds");
         if (std::isnan(t.amount)) return bad(line, "amount " + shown(fields_[*amount_]) + " is not finite");
-        out_.rows.push_back(t);
+        out_.rows.push_back(std::move(t));
     }
 
 private:
@@ -243,6 +310,36 @@ std::optional<HeaderMode> parse_header_mode(std::string_view t) {
     if (s == "yes") return HeaderMode::yes;
     if (s == "no") return HeaderMode::no;
     return std::nullopt;
+}
+
+std::optional<IdType> parse_id_type(std::string_view t) {
+    const std::string s = lower(t);
+    if (s == "auto") return IdType::automatic;
+    if (s == "number") return IdType::number;
+    if (s == "string") return IdType::string;
+    return std::nullopt;
+}
+
+std::string_view id_type_name(IdType t) noexcept {
+    switch (t) {
+        case IdType::automatic: return "auto";
+        case IdType::number: return "number";
+        case IdType::string: return "string";
+    }
+    return "?";
+}
+
+std::vector<std::string> number_string_ids(std::vector<Transaction>& rows) {
+    std::vector<std::string> names;
+    names.reserve(rows.size());
+    for (const auto& t : rows) names.push_back(t.name);
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    for (auto& t : rows) {
+        t.id = std::uint64_t(std::lower_bound(names.begin(), names.end(), t.name) - names.begin());
+        t.name = {};
+    }
+    return names;
 }
 
 std::string_view separator_name(Separator s) noexcept {

@@ -18,11 +18,20 @@ namespace engage::io {
 
 enum class Separator { sniff, comma, semicolon, tab, whitespace };
 enum class HeaderMode { detect, yes, no };
+// How customer ids are read (--id-type). number: whole numbers ("00042" is 42), anything else a
+// bad row. string: any text of at most kMaxIdBytes bytes of UTF-8 without control characters,
+// compared byte for byte ("42" and "042" are two customers). automatic: numbers when every id of
+// every file is a whole number below 2^64, strings otherwise (all of them, digits included).
+enum class IdType { automatic, number, string };
 
 // From the spelling of the command line (`auto`, `comma`, ...); nullopt when unknown.
 std::optional<Separator> parse_separator(std::string_view text);
 std::optional<HeaderMode> parse_header_mode(std::string_view text);
 std::string_view separator_name(Separator s) noexcept;
+std::optional<IdType> parse_id_type(std::string_view text);  // auto, number, string
+std::string_view id_type_name(IdType t) noexcept;
+
+constexpr std::size_t kMaxIdBytes = 256;  // the longest string id
 
 struct TransactionsCsvOptions {
     Separator separator = Separator::sniff;
@@ -34,6 +43,7 @@ struct TransactionsCsvOptions {
     std::string date_column = "2";
     std::string amount_column = "3";
     std::string channel_column;
+    IdType id_type = IdType::automatic;
     // The labels of the channel column: the built-in names and kinds, plus --channel-map.
     ChannelMap channels;
     DateFormat date_format = DateFormat::automatic;
@@ -52,7 +62,8 @@ bool has_amounts(const TransactionsCsvOptions& options);
 
 // One good row of the file.
 struct Transaction {
-    std::uint64_t id = 0;         // numeric customer id ("00042" is 42)
+    std::uint64_t id = 0;         // numeric customer id ("00042" is 42); 0 for a non-numeric one
+    std::string name;             // the id as written (IdType string and automatic); empty for number
     std::int64_t unix_day = 0;    // the (UTC) date, in days since 1970-01-01 (io/timestamp.hpp)
     // Finite, |amount| <= kMaxAmount. Without an amount column: 0 for a purchase (its revenue is
     // unknown), 1 for the count-like kinds; survey and review rows, whose value is the answer,
@@ -76,6 +87,8 @@ struct ParsedTransactions {
     std::uint64_t header_line = 0;   // 1-based line of the header; 0 when there is none
     Separator separator = Separator::whitespace;  // the one used (sniffed or given)
     std::size_t fields = 0;          // fields per row: the header's, or the first data line's
+    // IdType automatic: some good row's id is not a whole number below 2^64 (the ids are strings).
+    bool text_ids = false;
 };
 
 constexpr std::size_t kMaxReportedBadRows = 10;
@@ -94,6 +107,11 @@ ParsedTransactions parse_transactions(std::istream& in, const std::string& name,
 // The same for a file; throws IoError when it cannot be opened or read.
 ParsedTransactions read_transactions(const std::string& path, const TransactionsCsvOptions& options,
                                      const std::function<void(std::uint64_t)>& progress = {});
+
+// String ids: numbers each customer by the rank of its name (Transaction::name) among the
+// distinct names in byte order (std::string's <), sets every row's id to it, clears the names
+// and returns the distinct names: entry i is the original id of customer i.
+std::vector<std::string> number_string_ids(std::vector<Transaction>& rows);
 
 // The columns of a customer base built from good rows.
 struct ImportedBase {

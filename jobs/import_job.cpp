@@ -142,6 +142,33 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
         });
     }
 
+    // String ids (--id-type string, or auto and some id is not a whole number): customer i is
+    // the i-th distinct id in byte order; every rank gets the names for /customers/name, joined
+    // by newlines (an id holds no control character).
+    std::vector<std::string> names;
+    {
+        std::string joined;
+        if (comm.root()) {
+            const bool strings = o.csv.id_type == io::IdType::string ||
+                                 (o.csv.id_type == io::IdType::automatic &&
+                                  std::any_of(logs.begin(), logs.end(), [](const LogFile& f) { return f.parsed.text_ids; }));
+            if (strings) {
+                names = io::number_string_ids(rows);
+                for (const auto& n : names) joined += (joined.empty() ? "" : "\n") + n;
+            } else {
+                for (auto& t : rows) t.name = {};
+            }
+        }
+        comm.broadcast(joined);
+        if (!comm.root() && !joined.empty())
+            for (std::size_t b = 0;;) {
+                const std::size_t e = joined.find('\n', b);
+                names.push_back(joined.substr(b, e == std::string::npos ? std::string::npos : e - b));
+                if (e == std::string::npos) break;
+                b = e + 1;
+            }
+    }
+
     io::ImportedBase base;
     std::vector<std::uint64_t> shape(5);  // customers, interactions, epoch day, first and last time
     {
@@ -178,6 +205,7 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
             comm.agree([&] {
                 writer->write_customers(s, {}, {});
                 writer->write_interactions(s);
+                if (!names.empty()) writer->write_names(names);
             });
             comm.agree([&] { writer->finish(std::int64_t(shape[3]), std::int64_t(shape[4])); });
             writer.reset();
@@ -213,6 +241,10 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
                         std::string(io::date_format_name(o.csv.date_format)).c_str(),
                         o.merge_same_day ? ", same-day purchases merged" : "");
         }
+        if (!names.empty())
+            std::printf("  string ids: customers numbered 0..%llu in byte order of their ids, which /customers/name "
+                        "holds\n",
+                        (unsigned long long)(meta.customers - 1));
         if (!o.channel_map.empty())
             std::printf("  channel map %s: %zu labels, %zu channels (%zu built-in)\n", o.channel_map.c_str(),
                         csv.channels.file_labels(), meta.channels.size(), io::default_channels().size());

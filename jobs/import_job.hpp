@@ -33,7 +33,9 @@ struct ImportOptions {
 // Collective. Each log is read with the same options (columns by name are looked up in each
 // file's own header) and their good rows are merged. Bad rows are reported on stderr (rank 0),
 // by file and line, and skipped while they stay within `max_bad_rows` (counted over all files).
-// A file with no data rows, or none of them good, fails the import. Throws DataError when no row is good or there are more bad rows than allowed, IoError when the log cannot be read or the output written, ConfigError when the
+// String ids (options.csv.id_type, io/transactions_csv.hpp): customers numbered 0..N-1 in byte
+// order of their ids, which go to /customers/name. A file with no data rows, or none of them
+// good, fails the import. Throws DataError when no row is good or there are more bad rows than allowed, IoError when the log cannot be read or the output written, ConfigError when the
 // options do not fit the file. Writes to a temporary name beside `output` and renames it when
 // complete: on failure no partial file is left and an earlier file at `output` is untouched.
 void run_import(const mpi::Comm& comm, const ImportOptions& options, const RunInfo& info);

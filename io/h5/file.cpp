@@ -379,13 +379,14 @@ Dataset File::create_contiguous_raw(hid_t type, const std::string& path, std::ui
     return create_dataset(type, path, space.id(), dcpl.id());
 }
 
-void File::write_strings(const std::string& path, const std::vector<std::string>& values) {
+void File::write_strings(const std::string& path, const std::vector<std::string>& values, bool utf8) {
     std::size_t width = 1;
     for (const auto& v : values) width = std::max(width, v.size());
     std::vector<char> buf(values.size() * width, '\0');
     for (std::size_t i = 0; i < values.size(); ++i)
         std::memcpy(buf.data() + i * width, values[i].data(), values[i].size());
     Handle type = string_type(width);
+    if (utf8) checked_status(H5Tset_cset(type.id(), H5T_CSET_UTF8), "H5Tset_cset");
     Handle space = dataspace_1d(values.size());
     Handle lcpl = plist(H5P_LINK_CREATE);
     checked_status(H5Pset_create_intermediate_group(lcpl.id(), 1), "H5Pset_create_intermediate_group");

@@ -133,8 +133,9 @@ public:
     }
     bool reopened() const noexcept { return reopened_; }
 
-    // Collective: a fixed-length string dataset (rank 0's values; the same on every rank).
-    void write_strings(const std::string& path, const std::vector<std::string>& values);
+    // Collective: a fixed-length string dataset (rank 0's values; the same on every rank), its
+    // character set UTF-8 when `utf8` (the caller has checked the bytes), ASCII otherwise.
+    void write_strings(const std::string& path, const std::vector<std::string>& values, bool utf8 = false);
     // Checks, before reading, that the table is 1-D, of strings, of a plausible size; then that
     // every entry is valid UTF-8. Throws DataError naming the file, dataset and row.
     std::vector<std::string> read_strings(const std::string& path) const;

@@ -357,7 +357,7 @@ Command parse_score(const std::vector<std::string>& args) {
 Command parse_import(const std::vector<std::string>& args) {
     jobs::ImportOptions o;
     auto& c = o.csv;
-    std::string separator = "auto", header = "auto", date_format = "auto";
+    std::string separator = "auto", header = "auto", date_format = "auto", id_type = "auto";
     std::string min_date = "1900-01-01", max_date = "2199-12-31", max_bad_rows = "1%";
     po::options_description d("engage import options");
     d.add_options()
@@ -366,7 +366,8 @@ Command parse_import(const std::vector<std::string>& args) {
         ("output", po::value(&o.output), "customer base to write, HDF5 (required; replaced only when the import succeeds)")
         ("separator", po::value(&separator)->default_value(separator), "auto, comma, semicolon, tab or whitespace (auto: guessed from the first data line)")
         ("header", po::value(&header)->default_value(header), "auto, yes or no (auto: a first line whose date field is not a date is a header)")
-        ("id-column", po::value(&c.id_column)->default_value(c.id_column), "customer id column: field number (1 = first) or header name; ids are whole numbers (00042 is 42)")
+        ("id-column", po::value(&c.id_column)->default_value(c.id_column), "customer id column: field number (1 = first) or header name")
+        ("id-type", po::value(&id_type)->default_value(id_type), "customer ids: auto (whole numbers, 00042 is 42, when every id of every file is one; otherwise all ids are strings, 42 and 042 two customers), number (anything else a bad row) or string. String ids: at most 256 bytes of UTF-8; customers are numbered 0..N-1 in byte order of their ids, which the base keeps in /customers/name")
         ("date-column", po::value(&c.date_column)->default_value(c.date_column), "date or timestamp column: field number or header name")
         ("amount-column", po::value(&c.amount_column)->default_value(c.amount_column), "amount column: field number or header name, or none for a log without amounts (purchases valued 0: revenue, spend and CLV unknown)")
         ("channel-column", po::value(&c.channel_column), "channel column (optional): channel names of the default dictionary or kind names; without it every row is a purchase")
@@ -388,6 +389,9 @@ Command parse_import(const std::vector<std::string>& args) {
     const auto sep = io::parse_separator(separator);
     if (!sep) throw ConfigError("--separator " + separator + ": expected auto, comma, semicolon, tab or whitespace");
     c.separator = *sep;
+    const auto ids = io::parse_id_type(id_type);
+    if (!ids) throw ConfigError("--id-type " + id_type + ": expected auto, number or string");
+    c.id_type = *ids;
     const auto head = io::parse_header_mode(header);
     if (!head) throw ConfigError("--header " + header + ": expected auto, yes or no");
     c.header = *head;

@@ -216,6 +216,57 @@ run 1 score --input "$tmp/export.h5" --output "$tmp/score-export" --as-of 2024-0
     || { fail "engage score of the imported export failed"; sed 's/^/    stderr| /' "$tmp/stderr"; }
 check "export: scored, 3 customers" equal "$(corporate "$tmp/score-export/report.json" customers)" 3
 
+# The same export with the CRM's string account ids (issue 15): customers numbered 0..N-1 in byte
+# order of their ids (not file order: 1001 -> ACC-00003 comes first in the files), the ids kept in
+# /customers/name and written back as the first column of engage score's customers.csv.
+acc() { sed -e 's/1001/ACC-00003/g' -e 's/1002/ACC-00001/g' -e 's/1003/ACC-00002/g' "$1"; }
+acc "$tmp/crm.csv" >"$tmp/crm-acc.csv"
+acc "$tmp/helpdesk.csv" >"$tmp/helpdesk-acc.csv"
+acc_args=(--transactions "$tmp/crm-acc.csv" "$tmp/helpdesk-acc.csv" --id-column account --date-column timestamp
+          --amount-column none --channel-column source --channel-map "$tmp/labels.csv")
+run 1 import "${acc_args[@]}" --output "$tmp/acc.h5" \
+    || { fail "import of the export with string ids failed"; sed 's/^/    stderr| /' "$tmp/stderr"; }
+check "string ids: 3 customers, 9 interactions, none bad" \
+    grep -q "3 customers, 9 interactions from 9 transaction rows (0 merged into same-day purchases, 0 bad rows skipped)" "$tmp/stdout"
+check "string ids: the summary says how they are numbered" grep -q "string ids: customers numbered 0..2 in byte order" "$tmp/stdout"
+check "string ids: /customers/name in byte order" equal "$(dataset "$tmp/acc.h5" /customers/name)" "ACC-00001 ACC-00002 ACC-00003"
+check "string ids: /customers/id 0..N-1" equal "$(dataset "$tmp/acc.h5" /customers/id)" "0 1 2"
+check "string ids: /customers/name is UTF-8" bash -c "h5dump -H -d /customers/name '$tmp/acc.h5' | grep -q 'CSET H5T_CSET_UTF8'"
+check "string ids: offsets (2, 3 and 4 rows)" equal "$(dataset "$tmp/acc.h5" /interactions/offsets)" "0 2 5 9"
+check "string ids: days by customer, then file order" equal "$(times "$tmp/acc.h5")" "1 2 2 3 3 0 1 1 4"
+check "string ids: channels" equal "$(dataset "$tmp/acc.h5" /interactions/channel)" "14 0 1 2 14 0 1 2 0"
+run 3 import "${acc_args[@]}" --output "$tmp/acc3.h5" -q || fail "import with string ids at 3 ranks failed"
+check "string ids: 3 ranks give the same file" h5diff "$tmp/acc.h5" "$tmp/acc3.h5"
+check "string ids: 3 ranks give the same names" equal "$(dataset "$tmp/acc3.h5" /customers/name)" "ACC-00001 ACC-00002 ACC-00003"
+run 2 score --input "$tmp/acc.h5" --output "$tmp/score-acc" --as-of 2024-01-05 -q \
+    || { fail "engage score of the base with string ids failed"; sed 's/^/    stderr| /' "$tmp/stderr"; }
+check "string ids: customers.csv keyed by the ACC ids" equal "$(sed 1d "$tmp/score-acc/customers.csv" | cut -d, -f1 | paste -sd' ')" \
+    "ACC-00001 ACC-00002 ACC-00003"
+check "string ids: --id-type string gives the same file" bash -c "
+    '$engage' import ${acc_args[*]} --id-type string --output '$tmp/acc-s.h5' -q && h5diff '$tmp/acc.h5' '$tmp/acc-s.h5'"
+# auto with a mixed file: every id a string, 42 and 042 two customers; number: they are one.
+printf 'id,date,amount\n42,2024-01-01,1\n042,2024-01-02,2\nACC-1,2024-01-03,3\n' >"$tmp/mixed.csv"
+run 1 import --transactions "$tmp/mixed.csv" --output "$tmp/mixed.h5" -q || fail "import of mixed ids failed"
+check "mixed ids, auto: three customers 042, 42, ACC-1" equal "$(dataset "$tmp/mixed.h5" /customers/name | sed 's/\\000//g')" "042 42 ACC-1"
+head -3 "$tmp/mixed.csv" >"$tmp/digits.csv"
+run 1 import --transactions "$tmp/digits.csv" --output "$tmp/digits.h5" -q || fail "import of numeric ids failed"
+check "numeric ids, auto: 042 is 42, no /customers/name" bash -c "[ \"\$(h5dump -d /customers/id -y -w 0 '$tmp/digits.h5' | grep -cE '^ *42')\" = 1 ] &&
+    ! h5ls '$tmp/digits.h5/customers/name' >/dev/null 2>&1"
+expect 1 3 "mixed ids, --id-type number: exit 3" "line 4: customer id \"ACC-1\" is not a whole number" "--id-type string" -- \
+    --transactions "$tmp/mixed.csv" --output "$tmp/x.h5" --id-type number
+{
+    echo 'id,date,amount'
+    for i in $(seq 1 20); do echo "ACC-$i,2024-01-01,1"; done
+    echo "$(head -c 257 /dev/zero | tr '\0' x),2024-01-01,1"  # line 22
+    printf 'caf\xc3,2024-01-01,1\n'                            # line 23
+    echo ',2024-01-01,1'                                        # line 24
+} >"$tmp/badids.csv"
+expect 1 3 "bad string ids: exit 3, each named" "3 of 23 data rows are bad" "line 22: customer id" \
+    "257 bytes long, more than the 256" "line 23: customer id" "byte 4 is not valid UTF-8" "line 24: the customer id is empty" -- \
+    --transactions "$tmp/badids.csv" --output "$tmp/x.h5"
+expect 1 2 "unknown --id-type: exit 2" "--id-type text" "auto, number or string" -- \
+    --transactions "$tmp/mixed.csv" --output "$tmp/x.h5" --id-type text
+
 # Strict by default: a map without Webinar leaves 2 of 9 rows unknown (22 %): refused, nothing written.
 grep -v Webinar "$tmp/labels.csv" >"$tmp/labels-short.csv"
 expect 1 3 "export, 2 unmapped labels of 9 rows: exit 3" "2 of 9 data rows of 2 files are bad (22.2 %;" \

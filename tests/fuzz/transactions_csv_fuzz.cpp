@@ -5,12 +5,15 @@
 // typed errors the importer documents (ConfigError, DataError) are expected; anything else that
 // escapes, a crash, a sanitizer report or a broken promise of the parser's documentation
 // (expect) is a finding.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "core/errors.hpp"
 #include "io/transactions_csv.hpp"
@@ -46,6 +49,7 @@ io::TransactionsCsvOptions options_from(std::uint8_t a, std::uint8_t b) {
         }();
         o.channels = map;
     }
+    o.id_type = io::IdType((a ^ b) % 3);  // auto, number, string
     if (b & 0x08) {  // a narrow range of plausible dates: 2000-01-01 .. 2000-12-31
         o.min_unix_day = 10957;
         o.max_unix_day = 11322;
@@ -69,6 +73,8 @@ void check_rows(const io::ParsedTransactions& p, const io::TransactionsCsvOption
         expect(std::isfinite(t.amount) && std::fabs(t.amount) <= io::kMaxAmount);
         expect(t.unix_day >= o.min_unix_day && t.unix_day <= o.max_unix_day);
         expect(t.channel < o.channels.channels().size());
+        if (o.id_type == io::IdType::number) expect(t.name.empty());
+        else expect(!t.name.empty() && t.name.size() <= io::kMaxIdBytes);
     }
 }
 
@@ -108,6 +114,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check_rows(parsed, options);
         if (parsed.rows.empty()) return 0;
         const std::size_t rows = parsed.rows.size();
+        if (options.id_type == io::IdType::string || parsed.text_ids) {
+            const std::vector<std::string> names = io::number_string_ids(parsed.rows);
+            expect(!names.empty() && std::adjacent_find(names.begin(), names.end(), std::greater_equal<>()) == names.end());
+            for (const io::Transaction& t : parsed.rows) expect(t.id < names.size() && t.name.empty());
+        }
         check_base(io::build_customer_base(std::move(parsed.rows), merge_same_day, epoch, options.channels.channels()), rows);
     } catch (const ConfigError&) {
     } catch (const DataError&) {

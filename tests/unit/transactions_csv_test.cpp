@@ -263,7 +263,9 @@ TEST(TransactionsCsv, ReportsBadRowsWithLineNumbers) {
     text += "99999999999999999999,2021-01-01,1,purchase\n";  // 13 id beyond 64 bits
     text += ",2021-01-01,1,purchase\n";         // 14 empty id
     for (int i = 0; i < 5; ++i) text += "1,2021-01-01,5,purchase,extra\n";  // 15-19 field count
-    const auto p = parse(text, columns("id", "date", "amount", "channel"));
+    auto o = columns("id", "date", "amount", "channel");
+    o.id_type = IdType::number;
+    const auto p = parse(text, o);
     EXPECT_EQ(p.data_lines, 17u);
     EXPECT_EQ(p.rows.size(), 3u);
     EXPECT_EQ(p.bad_rows, 14u);
@@ -280,6 +282,94 @@ TEST(TransactionsCsv, ReportsBadRowsWithLineNumbers) {
     EXPECT_EQ(p.rows[1].channel, 1u);  // login
     EXPECT_EQ(p.rows[2].channel, 2u);  // support_ticket
     EXPECT_EQ(p.rows[2].amount, -2.5);
+}
+
+TEST(TransactionsCsv, IdTypes) {
+    const std::string numeric = "00042,2021-01-01,1\n42,2021-01-02,2\n7,2021-01-03,3\n";
+    // auto, every id a whole number: numbers, "00042" is 42.
+    const auto a = parse(numeric);
+    ASSERT_EQ(a.rows.size(), 3u);
+    EXPECT_FALSE(a.text_ids);
+    EXPECT_EQ(a.rows[0].id, 42u);
+    EXPECT_EQ(a.rows[1].id, 42u);
+    EXPECT_EQ(a.rows[0].name, "00042");
+    // number: no names kept.
+    TransactionsCsvOptions num;
+    num.id_type = IdType::number;
+    const auto n = parse(numeric, num);
+    EXPECT_EQ(n.rows[0].id, 42u);
+    EXPECT_EQ(n.rows[0].name, "");
+    EXPECT_FALSE(n.text_ids);
+    // auto with one id not a number, or one beyond 64 bits: the ids are strings.
+    const auto mixed = parse(numeric + "ACC-00001,2021-01-04,4\n");
+    EXPECT_TRUE(mixed.text_ids);
+    EXPECT_EQ(mixed.rows.size(), 4u);
+    EXPECT_EQ(mixed.rows[3].name, "ACC-00001");
+    EXPECT_TRUE(parse("18446744073709551616,2021-01-01,1\n").text_ids);
+    EXPECT_FALSE(parse("18446744073709551615,2021-01-01,1\n").text_ids);
+    // string: names kept as written.
+    TransactionsCsvOptions str;
+    str.id_type = IdType::string;
+    const auto st = parse("\"ACC, 1\",2021-01-01,1\nZ\xC3\xBCrich,2021-01-01,1\n", str);
+    ASSERT_EQ(st.rows.size(), 2u);
+    EXPECT_EQ(st.rows[0].name, "ACC, 1");
+    EXPECT_EQ(st.rows[1].name, "Z\xC3\xBCrich");
+    // number rejects what auto accepts, naming the way out.
+    const auto r = parse("ACC-00001,2021-01-01,1\n", num);
+    ASSERT_EQ(r.bad.size(), 1u);
+    EXPECT_NE(r.bad[0].reason.find("--id-type string"), std::string::npos);
+    for (const char* t : {"auto", "AUTO", "number", "string"}) EXPECT_TRUE(parse_id_type(t)) << t;
+    EXPECT_FALSE(parse_id_type("text"));
+    EXPECT_EQ(id_type_name(IdType::automatic), "auto");
+}
+
+TEST(TransactionsCsv, BadStringIds) {
+    std::string text = "id,date,amount\n";
+    text += "ACC-1,2021-01-01,1\n";                              // 2 good
+    text += ",2021-01-01,1\n";                                   // 3 empty
+    text += std::string(256, 'x') + ",2021-01-01,1\n";           // 4 good: 256 bytes
+    text += std::string(257, 'x') + ",2021-01-01,1\n";           // 5 too long
+    text += "caf\xC3,2021-01-01,1\n";                           // 6 cut UTF-8 sequence
+    text += "\xC0\xAF,2021-01-01,1\n";                         // 7 overlong form
+    text += "a\x01" "b,2021-01-01,1\n";                         // 8 control character
+    text += "\"\",2021-01-01,1\n";                             // 9 empty, quoted
+    for (const IdType t : {IdType::automatic, IdType::string}) {
+        TransactionsCsvOptions o;
+        o.id_type = t;
+        const auto p = parse(text, o);
+        EXPECT_EQ(p.rows.size(), 2u);
+        EXPECT_EQ(lines_of(p), (std::vector<std::uint64_t>{3, 5, 6, 7, 8, 9}));
+        ASSERT_EQ(p.bad.size(), 6u);
+        EXPECT_NE(p.bad[0].reason.find("the customer id is empty"), std::string::npos);
+        EXPECT_NE(p.bad[1].reason.find("257 bytes long, more than the 256"), std::string::npos);
+        EXPECT_NE(p.bad[2].reason.find("customer id \"caf\\xC3\": byte 4 is not valid UTF-8"), std::string::npos);
+        EXPECT_NE(p.bad[3].reason.find("byte 1 is not valid UTF-8"), std::string::npos);
+        EXPECT_NE(p.bad[4].reason.find("control character"), std::string::npos);
+        EXPECT_NE(p.bad[5].reason.find("empty"), std::string::npos);
+    }
+}
+
+TEST(CustomerBaseBuild, StringIdsNumberedInByteOrder) {
+    auto named = [](const char* name, const char* date, double amount) {
+        Transaction t = tx(0, date, amount);
+        t.name = name;
+        return t;
+    };
+    // Byte order: upper case before lower case, "042" before "42", UTF-8 after ASCII.
+    std::vector<Transaction> rows{named("b", "2021-01-03", 1),  named("42", "2021-01-01", 2),
+                                  named("Z\xC3\xBC", "2021-01-02", 3), named("042", "2021-01-01", 4),
+                                  named("B", "2021-01-04", 5), named("b", "2021-01-01", 6),
+                                  named("Za", "2021-01-01", 7)};
+    const auto names = number_string_ids(rows);
+    EXPECT_EQ(names, (std::vector<std::string>{"042", "42", "B", "Za", "Z\xC3\xBC", "b"}));
+    EXPECT_EQ(rows[0].id, 5u);
+    EXPECT_EQ(rows[1].id, 1u);
+    EXPECT_EQ(rows[3].id, 0u);
+    for (const auto& t : rows) EXPECT_EQ(t.name, "");
+    const auto b = build_customer_base(rows, false, std::nullopt);
+    EXPECT_EQ(b.shard.id, (std::vector<std::uint64_t>{0, 1, 2, 3, 4, 5}));
+    EXPECT_EQ(b.shard.offsets, (std::vector<std::uint64_t>{0, 1, 2, 3, 4, 5, 7}));
+    EXPECT_EQ(b.shard.value, (std::vector<double>{4, 2, 5, 7, 3, 6, 1}));
 }
 
 TEST(TransactionsCsv, LogWithoutAmounts) {
