@@ -4,23 +4,14 @@
 
 #include "core/errors.hpp"
 #include "features/channel_kind.hpp"
+#include "io/text.hpp"
 
 namespace engage::io {
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
+using text::lower;
+using text::trim;
 
 // Comma-separated fields, trimmed; a field may be double-quoted ("" is a quote, a comma inside
 // quotes is kept). nullopt when the quotes are malformed.

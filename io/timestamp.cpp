@@ -1,4 +1,5 @@
 #include "io/timestamp.hpp"
+#include "io/text.hpp"
 
 #include <chrono>
 #include <string>
@@ -7,14 +8,9 @@ namespace engage::io {
 
 namespace {
 
-using namespace std::chrono;
+using text::lower;
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-    return out;
-}
+using namespace std::chrono;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 

@@ -405,20 +405,38 @@ void File::write_strings(const std::string& path, const std::vector<std::string>
     agree_on_write(comm_, status, errno, name_, name_ + ": writing " + path);
 }
 
+namespace {
+
+// A dataset of strings opened, its type and shape checked before anything is read (a 2-D table
+// read into a 1-D buffer would overrun it); `expected` ends the message of a wrong shape.
+struct StringDataset {
+    Handle d, stored;
+    std::string what;
+};
+
+StringDataset open_strings(hid_t file, const std::string& file_name, const Dataset& ds, const std::string& path,
+                           const char* expected) {
+    StringDataset s{Handle{checked(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose}, {},
+                    file_name + ": dataset " + path};
+    s.stored = Handle{checked(H5Dget_type(s.d.id()), "H5Dget_type " + path), H5Tclose};
+    if (H5Tget_class(s.stored.id()) != H5T_STRING)
+        throw DataError(s.what + " holds " + describe_type(s.stored.id()) + ", expected strings");
+    if (ds.dimensions() != 1) {
+        Handle space{checked(H5Dget_space(s.d.id()), "H5Dget_space " + path), H5Sclose};
+        throw DataError(s.what + " is " + describe_space(space.id()) + ", " + expected);
+    }
+    return s;
+}
+
+}  // namespace
+
 std::vector<std::string> File::read_strings(const std::string& path) const {
     Dataset ds = dataset(path);
-    Handle d{checked(H5Dopen2(h_.id(), path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose};
-    Handle stored{checked(H5Dget_type(d.id()), "H5Dget_type " + path), H5Tclose};
-    const std::string what = name_ + ": dataset " + path;
-    if (H5Tget_class(stored.id()) != H5T_STRING)
-        throw DataError(what + " holds " + describe_type(stored.id()) + ", expected strings");
-    // The shape is checked before anything is read: a 2-D table read into a 1-D buffer would
-    // overrun it.
-    if (ds.dimensions() != 1) {
-        Handle space{checked(H5Dget_space(d.id()), "H5Dget_space " + path), H5Sclose};
-        throw DataError(what + " is " + describe_space(space.id()) +
-                        ", expected a 1-D table of strings (one name per entry); store it as a 1-D dataset");
-    }
+    const StringDataset s = open_strings(h_.id(), name_, ds, path,
+                                         "expected a 1-D table of strings (one name per entry); store it as a 1-D dataset");
+    const Handle& d = s.d;
+    const Handle& stored = s.stored;
+    const std::string& what = s.what;
     const bool variable = is_variable_string(stored.id());
     const std::uint64_t n = ds.rows();
     const std::size_t width = variable ? 0 : H5Tget_size(stored.id());
@@ -462,15 +480,10 @@ std::vector<std::string> File::read_strings(const std::string& path) const {
 
 void File::check_string_column(const std::string& path, std::uint64_t rows) const {
     Dataset ds = dataset(path);
-    Handle d{checked(H5Dopen2(h_.id(), path.c_str(), H5P_DEFAULT), "opening " + path), H5Dclose};
-    Handle stored{checked(H5Dget_type(d.id()), "H5Dget_type " + path), H5Tclose};
-    const std::string what = name_ + ": dataset " + path;
-    if (H5Tget_class(stored.id()) != H5T_STRING)
-        throw DataError(what + " holds " + describe_type(stored.id()) + ", expected strings");
-    if (ds.dimensions() != 1) {
-        Handle space{checked(H5Dget_space(d.id()), "H5Dget_space " + path), H5Sclose};
-        throw DataError(what + " is " + describe_space(space.id()) + ", expected a 1-D column of strings");
-    }
+    const StringDataset s = open_strings(h_.id(), name_, ds, path, "expected a 1-D column of strings");
+    const Handle& d = s.d;
+    const Handle& stored = s.stored;
+    const std::string& what = s.what;
     ds.expect_rows(rows, "one per customer");
     const bool variable = is_variable_string(stored.id());
     const std::size_t width = variable ? 0 : H5Tget_size(stored.id());
