@@ -16,6 +16,7 @@ namespace engage::io {
 
 namespace {
 
+using text::invalid_utf8_at;
 using text::is_blank;
 using text::lower;
 using text::trim;
@@ -120,36 +121,6 @@ Separator sniff(std::string_view line) {
     if (comma == 0 && semicolon == 0 && tab == 0) return Separator::whitespace;
     if (comma >= semicolon && comma >= tab) return Separator::comma;
     return semicolon >= tab ? Separator::semicolon : Separator::tab;
-}
-
-// Position of the first byte that is not part of valid UTF-8 (overlong forms, surrogates and
-// code points above U+10FFFF are invalid), or npos: the rule /customers/name is read back with
-// (io/h5/file.cpp).
-std::size_t invalid_utf8_at(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = 0;
-        std::uint32_t cp = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-        else return i;
-        if (i + len > s.size()) return i;
-        for (std::size_t k = 1; k < len; ++k) {
-            const auto b = static_cast<unsigned char>(s[i + k]);
-            if ((b & 0xC0) != 0x80) return i;
-            cp = (cp << 6) | (b & 0x3F);
-        }
-        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return i;
-        i += len;
-    }
-    return std::string_view::npos;
 }
 
 std::optional<std::int64_t> parse_date(std::string_view s, DateFormat f) { return parse_timestamp_day(s, f); }
