@@ -7,6 +7,7 @@
 #include "core/dates.hpp"
 #include "core/errors.hpp"
 #include "features/channel_kind.hpp"
+#include "io/h5/io_tuning.hpp"
 #include "mpi/comm.hpp"
 
 namespace engage::io {
@@ -176,9 +177,38 @@ CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string&
         if (names_of->empty())
             throw DataError(path + ": a name table under /customers is empty; every customer needs "
                                    "a relationship manager, region, business unit and segment");
+    use_columns_in_place();
 }
 
 CustomerBaseReader::~CustomerBaseReader() = default;
+
+// The interaction columns are 17 of the 17-25 bytes per interaction a shard reads. Unfiltered
+// and contiguous (the default of `engage generate` and `engage import`), they are used from the
+// page cache in place instead of being copied (docs/performance.md, "The read phase without its
+// copy"); otherwise HDF5 reads (and decodes, or converts) them.
+void CustomerBaseReader::use_columns_in_place() {
+    const Columns& c = *cols_;
+    std::string why;
+    const auto t = c.time.offset_in_file<std::int64_t>();
+    const auto ch = c.channel.offset_in_file<std::uint8_t>();
+    const auto v = c.value.offset_in_file<double>();
+    if (!h5::io_tuning().map_input) why = "ENGAGE_MAP_INPUT=0";
+    else if (meta_.interactions == 0) why = "no interactions";
+    else if (!t || !ch || !v) why = "filtered, chunked or converted columns";
+    else if (*t % alignof(std::int64_t) != 0 || *v % alignof(double) != 0) why = "unaligned columns";
+    if (why.empty()) {
+        MappedFile file(meta_.path);
+        const std::uint64_t m = meta_.interactions, size = file.size();
+        auto inside = [&](std::uint64_t at, std::uint64_t element) {
+            return at <= size && m <= (size - at) / element;
+        };
+        if (inside(*t, sizeof(std::int64_t)) && inside(*ch, 1) && inside(*v, sizeof(double)))
+            in_place_ = std::make_unique<InPlace>(InPlace{std::move(file), *t, *ch, *v});
+        else
+            why = "columns beyond the end of the file";
+    }
+    h5::note_input_read(in_place_ ? "mapped" : "read: " + why);
+}
 
 void CustomerBaseReader::read_offsets(std::uint64_t first, std::span<std::uint64_t> out) const {
     cols_->offsets.read<std::uint64_t>(first, out);
@@ -250,9 +280,19 @@ void CustomerBaseReader::read_shard(std::uint64_t c0, std::uint64_t c1, Customer
     s.first_interaction = s.offsets[0];
     for (auto& o : s.offsets) o -= s.first_interaction;
     const std::uint64_t m = s.offsets[n];
-    fetch(c.time, s.time, s.first_interaction, m);
-    fetch(c.channel, s.channel, s.first_interaction, m);
-    fetch(c.value, s.value, s.first_interaction, m);
+    s.mapped = {};
+    if (in_place_) {
+        const InPlace& p = *in_place_;
+        const std::uint64_t at = s.first_interaction;
+        s.mapped.time = p.file.map(p.time + at * sizeof(std::int64_t), m * sizeof(std::int64_t));
+        s.mapped.channel = p.file.map(p.channel + at, m);
+        s.mapped.value = p.file.map(p.value + at * sizeof(double), m * sizeof(double));
+        s.mapped.active = true;
+    } else {
+        fetch(c.time, s.time, s.first_interaction, m);
+        fetch(c.channel, s.channel, s.first_interaction, m);
+        fetch(c.value, s.value, s.first_interaction, m);
+    }
 
     if (!interactions_valid(s, n)) throw_first_bad_interaction(s, n);
 }
@@ -261,7 +301,8 @@ void CustomerBaseReader::read_shard(std::uint64_t c0, std::uint64_t c1, Customer
 // channel, a finite value of magnitude at most 1e13, a time in the file's declared range, times
 // sorted within each customer). Only when it fails are the rows walked again, in
 // throw_first_bad_interaction, to name the first bad one.
-bool CustomerBaseReader::interactions_valid(const CustomerShard& s, std::uint64_t n) const noexcept {
+bool CustomerBaseReader::interactions_valid(const CustomerShard& shard, std::uint64_t n) const noexcept {
+    const kernels::ShardView s = shard.view();
     const auto channels = meta_.channels.size();
     const std::int64_t first = meta_.first_time, last = meta_.last_time;
     const std::uint64_t m = s.offsets[n];
@@ -274,12 +315,13 @@ bool CustomerBaseReader::interactions_valid(const CustomerShard& s, std::uint64_
     return ok;
 }
 
-void CustomerBaseReader::throw_first_bad_interaction(const CustomerShard& s, std::uint64_t n) const {
+void CustomerBaseReader::throw_first_bad_interaction(const CustomerShard& shard, std::uint64_t n) const {
+    const kernels::ShardView s = shard.view();
     const std::string& file = meta_.path;
     const auto channels = meta_.channels.size();
     for (std::uint64_t k = 0; k < n; ++k) {
         for (std::uint64_t i = s.offsets[k]; i < s.offsets[k + 1]; ++i) {
-            const std::uint64_t row = s.first_interaction + i;
+            const std::uint64_t row = shard.first_interaction + i;
             if (s.channel[i] >= channels)
                 throw DataError(row_at(file, "/interactions/channel", row) + ": code " +
                                 std::to_string(s.channel[i]) + " is not in /channels (codes 0.." +
@@ -298,7 +340,7 @@ void CustomerBaseReader::throw_first_bad_interaction(const CustomerShard& s, std
             if (i > s.offsets[k] && s.time[i] < s.time[i - 1])
                 throw DataError(row_at(file, "/interactions/time", row) + ": time " +
                                 std::to_string(s.time[i]) + " is earlier than the previous interaction "
-                                "of customer " + std::to_string(s.id[k]) +
+                                "of customer " + std::to_string(shard.id[k]) +
                                 "; sort interactions by customer, then time");
         }
     }

@@ -10,6 +10,7 @@
 
 #include "features/feature_pass.hpp"
 #include "io/h5/file.hpp"
+#include "io/mapped_file.hpp"
 
 namespace engage::mpi { class Comm; }
 
@@ -62,10 +63,22 @@ struct CustomerShard {
     std::vector<double> truth;               // /truth/engagement; empty when the file has none
     std::vector<kernels::Day> truth_churn;   // /truth/churn_day; empty when the file has none
 
+    // The interaction columns used in place: CustomerBaseReader::read_shard maps the input's
+    // unfiltered columns (io/mapped_file.hpp) instead of copying them into time, channel and
+    // value, which then stay empty. view() reads whichever holds the shard.
+    struct Mapped {
+        MappedRange time, channel, value;
+        bool active = false;
+    } mapped;
+
     std::size_t customers() const noexcept { return id.size(); }
     kernels::ShardView view() const noexcept {
+        if (mapped.active)
+            return {offsets, acquisition_day, mapped.time.as<std::int64_t>(), mapped.channel.as<std::uint8_t>(),
+                    mapped.value.as<double>(), wallet};
         return {offsets, acquisition_day, time, channel, value, wallet};
     }
+    std::uint64_t interactions() const noexcept { return offsets.empty() ? 0 : offsets.back(); }
 };
 
 class CustomerBaseReader {
@@ -89,9 +102,17 @@ public:
     void close();
 
 private:
+    void use_columns_in_place();
     bool interactions_valid(const CustomerShard& s, std::uint64_t customers) const noexcept;
     [[noreturn]] void throw_first_bad_interaction(const CustomerShard& s, std::uint64_t customers) const;
     struct Columns;
+    // The interaction columns' byte offsets in the file when all three can be used in place
+    // (unfiltered, contiguous, native, aligned, inside the file; ENGAGE_MAP_INPUT not 0).
+    struct InPlace {
+        MappedFile file;
+        std::uint64_t time, channel, value;
+    };
+    std::unique_ptr<InPlace> in_place_;
     CustomerBaseMeta meta_;
     std::unique_ptr<h5::File> file_;
     std::unique_ptr<Columns> cols_;

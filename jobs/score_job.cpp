@@ -368,7 +368,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
             }
         });
         if (mine) {
-            read_interactions += shard.time.size();
+            read_interactions += shard.interactions();
             folded += shard.customers();
         }
         progress.update(folded, local_customers, "customers");

@@ -135,6 +135,15 @@ void Dataset::expect_rows(std::uint64_t rows, const std::string& why) const {
                         " rows, expected " + std::to_string(rows) + " (" + why + ")");
 }
 
+std::optional<std::uint64_t> Dataset::offset_in_file_raw(hid_t mem_type) const {
+    Handle stored{checked(H5Dget_type(h_.id()), "H5Dget_type " + path_), H5Tclose};
+    if (H5Tequal(stored.id(), mem_type) <= 0) return std::nullopt;
+    // HADDR_UNDEF for a chunked, compact, external or virtual dataset, or one not yet allocated.
+    const haddr_t offset = H5Dget_offset(h_.id());
+    if (offset == HADDR_UNDEF) return std::nullopt;
+    return std::uint64_t(offset);
+}
+
 void Dataset::read_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows, void* out) const {
     if (rows == 0) return;
     // A compressed column: its chunks decoded on the OpenMP threads (chunk_reader.hpp).

@@ -66,6 +66,14 @@ public:
         write_raw_independent(native_type<T>(), first, data.size() / (cols_ ? cols_ : 1), data.data());
     }
 
+    // The byte offset in the file of the dataset's first element when its elements lie there
+    // exactly as T's in memory: contiguous layout (no chunks, filters or external storage), space
+    // allocated, stored type T's native type (no conversion). nullopt otherwise. A reader may
+    // then use the file's bytes in place (io/mapped_file.hpp) instead of read().
+    template <class T> std::optional<std::uint64_t> offset_in_file() const {
+        return offset_in_file_raw(native_type<T>());
+    }
+
     void write_attribute(const std::string& name, const std::string& value);
     // A scalar attribute of T's type (e.g. `_FillValue`, of the dataset's own type).
     template <class T> void write_value_attribute(const std::string& name, T value) {
@@ -75,6 +83,7 @@ public:
 private:
     void expect_type(hid_t type, int dims) const;
     void write_value_attribute_raw(hid_t type, const std::string& name, const void* value);
+    std::optional<std::uint64_t> offset_in_file_raw(hid_t mem_type) const;
     void read_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows, void* out) const;
     void write_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows, const void* data);
     void write_raw_independent(hid_t mem_type, std::uint64_t first, std::uint64_t rows, const void* data);

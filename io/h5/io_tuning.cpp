@@ -44,10 +44,11 @@ bool g_noted = false;
 // Collective writes asked for, run collectively, run independently, and the causes seen.
 std::int64_t g_collective_asked = 0, g_collective_ran = 0, g_collective_not = 0;
 std::uint32_t g_causes = 0;
+std::string g_input_read;  // note_input_read
 
 }  // namespace
 
-IoTuning parse_io_tuning(const std::string& hints, const std::string& alignment) {
+IoTuning parse_io_tuning(const std::string& hints, const std::string& alignment, const std::string& map_input) {
     IoTuning t;
     std::size_t start = 0;
     while (start < hints.size()) {
@@ -70,11 +71,16 @@ IoTuning parse_io_tuning(const std::string& hints, const std::string& alignment)
                               "at most 1T");
         t.alignment = *bytes;
     }
+    if (map_input == "0") t.map_input = false;
+    else if (!map_input.empty() && map_input != "1")
+        throw ConfigError("ENGAGE_MAP_INPUT=\"" + map_input + "\": expected 1 (use the input's unfiltered columns "
+                          "in place, the default) or 0 (read them through HDF5)");
     return t;
 }
 
 const IoTuning& io_tuning() {
-    static const IoTuning t = parse_io_tuning(env("ENGAGE_MPIIO_HINTS"), env("ENGAGE_H5_ALIGNMENT"));
+    static const IoTuning t = parse_io_tuning(env("ENGAGE_MPIIO_HINTS"), env("ENGAGE_H5_ALIGNMENT"),
+                                                 env("ENGAGE_MAP_INPUT"));
     return t;
 }
 
@@ -87,8 +93,12 @@ void apply_io_tuning(hid_t fapl, MPI_Comm comm, const IoTuning& t) {
     const herr_t status = H5Pset_fapl_mpio(fapl, comm, info);  // HDF5 keeps its own copy
     if (info != MPI_INFO_NULL) MPI_Info_free(&info);
     if (status < 0) throw IoError("H5Pset_fapl_mpio failed");
-    if (t.alignment > 0 && H5Pset_alignment(fapl, t.alignment / 2, t.alignment) < 0)
-        throw IoError("H5Pset_alignment failed");
+    // Without ENGAGE_H5_ALIGNMENT, objects of 64 KiB or more (every column of a base or of
+    // customers.h5 that is not tiny) start on a 4 KiB page, so that their elements are aligned
+    // and a reader can map them in place (io/mapped_file.hpp); at most 4 KiB lost per column.
+    const hsize_t alignment = t.alignment > 0 ? t.alignment : kDefaultAlignment;
+    const hsize_t threshold = t.alignment > 0 ? t.alignment / 2 : kDefaultAlignmentThreshold;
+    if (H5Pset_alignment(fapl, threshold, alignment) < 0) throw IoError("H5Pset_alignment failed");
 }
 
 void note_effective_hints(hid_t file) {
@@ -132,6 +142,8 @@ void note_collective_write(hid_t xfer) {
     else H5Eclear2(H5E_DEFAULT);
 }
 
+void note_input_read(const std::string& how) { g_input_read = how; }
+
 nlohmann::ordered_json io_tuning_record() {
     nlohmann::ordered_json r;
     const IoTuning& t = io_tuning();
@@ -139,6 +151,8 @@ nlohmann::ordered_json io_tuning_record() {
     for (const auto& [key, value] : t.hints) requested[key] = value;
     r["ENGAGE_MPIIO_HINTS"] = std::move(requested);
     r["ENGAGE_H5_ALIGNMENT_bytes"] = t.alignment;
+    r["ENGAGE_MAP_INPUT"] = t.map_input;
+    if (!g_input_read.empty()) r["input_interactions"] = g_input_read;
     r["mpiio_hints_in_effect"] = g_effective.is_null() ? nlohmann::ordered_json::object() : g_effective;
     // Why HDF5 1.10 may fall back to independent I/O (H5D_mpio_no_collective_cause_t).
     static const std::pair<std::uint32_t, const char*> kCauses[] = {

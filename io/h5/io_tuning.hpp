@@ -9,7 +9,13 @@
 //   ENGAGE_H5_ALIGNMENT=4M
 //       HDF5 places every object of at least half that size at a multiple of it
 //       (H5Pset_alignment): each contiguous column starts on a stripe boundary, so that ranks
-//       writing neighbouring ranges of two columns do not share a stripe's lock.
+//       writing neighbouring ranges of two columns do not share a stripe's lock. Unset: objects
+//       of at least 64 KiB start at a multiple of 4 KiB (kDefaultAlignment).
+//   ENGAGE_MAP_INPUT=0
+//       reads the input's interaction columns through HDF5 (MPI-IO) into the reader's buffers
+//       even where they could be used in place from the page cache (1, the default: mapped
+//       with mmap where the columns are unfiltered and contiguous; io/mapped_file.hpp). For a
+//       file system whose mmap is slow or unsupported.
 //
 // A malformed value stops the job before any file is opened (ConfigError, naming the variable).
 #include <hdf5.h>
@@ -23,13 +29,17 @@
 
 namespace engage::io::h5 {
 
+constexpr hsize_t kDefaultAlignment = 4096, kDefaultAlignmentThreshold = 65536;
+
 struct IoTuning {
     std::vector<std::pair<std::string, std::string>> hints;  // ENGAGE_MPIIO_HINTS, in order
     hsize_t alignment = 0;                                   // ENGAGE_H5_ALIGNMENT; 0: HDF5's default (none)
+    bool map_input = true;                                   // ENGAGE_MAP_INPUT
 };
 
 // Parses the two variables' values (empty: unset). Throws ConfigError.
-IoTuning parse_io_tuning(const std::string& hints, const std::string& alignment);
+IoTuning parse_io_tuning(const std::string& hints, const std::string& alignment,
+                         const std::string& map_input = "");
 // This process's tuning, from the environment (parsed once).
 const IoTuning& io_tuning();
 
@@ -43,6 +53,8 @@ void note_effective_hints(hid_t file);
 // (H5Pget_mpio_actual_io_mode) and, when not, why (H5Pget_mpio_no_collective_cause), counted
 // for run.json.
 void note_collective_write(hid_t xfer);
+// How the input's interaction columns were read, for run.json: "mapped" or "read: <why>".
+void note_input_read(const std::string& how);
 // run.json's "io_tuning": the variables as given, the hints in effect and the collective writes.
 nlohmann::ordered_json io_tuning_record();
 

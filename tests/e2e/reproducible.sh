@@ -40,6 +40,23 @@ grep -q '"ran_collectively": [1-9]' "$tmp/tuned/run.json" && grep -q '"ran_indep
 offset=$(h5dump -p -H -d /features/channel_count "$tmp/tuned/customers.h5" | sed -n 's/.*OFFSET \([0-9]*\).*/\1/p')
 [ -n "$offset" ] && [ $((offset % 65536)) -eq 0 ] || fail "/features/channel_count at offset '$offset', not 64 KiB-aligned"
 
+# The input's interaction columns used in place from the page cache (the default: the generated
+# base's columns are unfiltered, contiguous and page-aligned) or read through HDF5: the same
+# results; run.json says which ran.
+grep -q '"input_interactions": "mapped"' "$tmp/ref/run.json" ||
+    fail "the generated base's columns were not mapped: $(grep input_interactions "$tmp/ref/run.json")"
+for c in /interactions/time /interactions/channel /interactions/value; do
+    offset=$(h5dump -p -H -d $c "$tmp/base1.h5" | sed -n 's/.*OFFSET \([0-9]*\).*/\1/p')
+    [ $((offset % 4096)) -eq 0 ] || fail "$c at offset $offset, not on a 4 KiB page"
+done
+ENGAGE_MAP_INPUT=0 "$mpiexec" --bind-to none -n 2 -x ENGAGE_MAP_INPUT "$engage" score "${score_args[@]}" \
+    --output "$tmp/copied" -q
+grep -q '"input_interactions": "read: ENGAGE_MAP_INPUT=0"' "$tmp/copied/run.json" || fail "ENGAGE_MAP_INPUT=0 not applied"
+for f in report.json customers.csv summary.csv features.csv channels.csv engagement.csv tier_migration.csv score_distribution.csv; do
+    cmp "$tmp/ref/$f" "$tmp/copied/$f" || fail "$f differs between the mapped and the copied input"
+done
+h5diff "$tmp/ref/customers.h5" "$tmp/copied/customers.h5" || fail "customers.h5 differs between the mapped and the copied input"
+
 # The report counts what was generated, and an earlier as-of date sees less.
 grep -q '"customers": 2500' "$tmp/ref/report.json" || fail "report.json does not count 2500 customers"
 interactions=$(h5dump -H -d /interactions/time "$tmp/base1.h5" | sed -n 's/.*DATASPACE  SIMPLE { ( \([0-9]*\) ).*/\1/p')

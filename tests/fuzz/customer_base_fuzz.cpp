@@ -59,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         io::CustomerShard shard;
         reader.read_shard(0, customers, shard);
         if (shard.customers() != customers || shard.offsets.size() != customers + 1) __builtin_trap();
-        if (shard.time.size() != shard.offsets.back()) __builtin_trap();
+        if (shard.view().time.size() != shard.offsets.back()) __builtin_trap();
         reader.close();
     } catch (const DataError&) {
     } catch (const IoError&) {

@@ -37,6 +37,17 @@ TEST(IoTuning, RefusesMalformedValues) {
             EXPECT_NE(std::string(e.what()).find("ENGAGE_MPIIO_HINTS"), std::string::npos) << e.what();
         }
     }
+    EXPECT_TRUE(parse_io_tuning("", "").map_input);
+    EXPECT_TRUE(parse_io_tuning("", "", "1").map_input);
+    EXPECT_FALSE(parse_io_tuning("", "", "0").map_input);
+    for (const char* map : {"yes", "2", " 0"}) {
+        try {
+            parse_io_tuning("", "", map);
+            ADD_FAILURE() << map << " was accepted";
+        } catch (const engage::ConfigError& e) {
+            EXPECT_NE(std::string(e.what()).find("ENGAGE_MAP_INPUT"), std::string::npos) << e.what();
+        }
+    }
     for (const char* size : {"0", "4X", "-1", "M", "1.5M", "99999999999999999999", "2T"}) {
         try {
             parse_io_tuning("", size);
