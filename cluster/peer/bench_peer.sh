@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Peer benchmark (issue 7): the per-customer features of `engage score` computed by DuckDB with
 # SQL over the same interactions exported to Parquet, against `engage score` over HDF5, side by
-# side on the same cores: Engage on N MPI ranks x 1 thread, DuckDB with N threads. Median of
+# side on the same cores: Engage on N MPI ranks x 1 thread (its per-customer output is
+# customers.h5, as DuckDB's is one Parquet table: --no-customers-csv), DuckDB with N threads. Median of
 # REPS runs of each, alternating. Checks that both computed the same features for every customer
 # and prints a Markdown table for docs/performance.md (also in WORKDIR/peer.md).
 # Usage: cluster/peer/bench_peer.sh [WORKDIR]      (default /tmp/engage-peer)
@@ -94,7 +95,7 @@ for ((i = 1; i <= reps; i++)); do
   before=$(load)
   start=$(date +%s%N)
   cpu_of "$work/cpu" mpirun --bind-to none -n "$nproc" -x OMP_NUM_THREADS=1 "$ENGAGE" score --input "$base" \
-    --output "$work/engage_out" -q
+    --output "$work/engage_out" -q --no-customers-csv
   process=$(( ($(date +%s%N) - start) / 1000000 ))
   node -e '
     const fs = require("fs"); const [dir, ranks, load, ms, cpu] = process.argv.slice(1);
