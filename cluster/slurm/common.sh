@@ -33,10 +33,33 @@ engage_binary() {
 
 # The layout sites expect for hybrid jobs: one MPI rank per Slurm task, one OpenMP thread per CPU
 # of the task (sbatch --cpus-per-task). Since Slurm 22.05 srun no longer inherits --cpus-per-task
-# from the allocation: SRUN_CPUS_PER_TASK passes it on to every srun of the job.
+# from the allocation: SRUN_CPUS_PER_TASK passes it on to every srun of the job. Where Slurm
+# confines each task to its own CPUs (TaskPlugin task/affinity or task/cgroup), the threads of a
+# rank are pinned inside them (OMP_PLACES=cores, OMP_PROC_BIND=close); under task/none every task
+# sees every CPU, and the same pinning would put the first thread of every rank on one core, so
+# none is set. Either variable exported before sbatch wins.
 engage_hybrid_env() {
     local cpus=${SLURM_CPUS_PER_TASK:-1}
     export OMP_NUM_THREADS=$cpus SRUN_CPUS_PER_TASK=$cpus
+    if scontrol show config 2> /dev/null | grep -Eq '^TaskPlugin +=.*(affinity|cgroup)'; then
+        export OMP_PLACES=${OMP_PLACES:-cores} OMP_PROC_BIND=${OMP_PROC_BIND:-close}
+    fi
+}
+
+# Sets the array `extra`: the more `engage` options of ENGAGE_ARGS (split at spaces) and then of
+# ENGAGE_ARGS_FILE (one argument a line, taken as it is: commas and spaces inside an argument
+# survive, which sbatch --export cannot carry; blank lines and lines starting with # skipped).
+engage_extra_args() {
+    local line
+    extra=()
+    read -ra extra <<< "${ENGAGE_ARGS:-}"
+    [ -n "${ENGAGE_ARGS_FILE:-}" ] || return 0
+    [ -r "$ENGAGE_ARGS_FILE" ] || engage_slurm_fail "ENGAGE_ARGS_FILE=$ENGAGE_ARGS_FILE cannot be" \
+        "read (relative paths start from $PWD)"
+    while IFS= read -r line || [ -n "$line" ]; do
+        case $line in '' | '#'*) continue ;; esac
+        extra+=("$line")
+    done < "$ENGAGE_ARGS_FILE"
 }
 
 # USR1 to the batch shell (the walltime warning of #SBATCH --signal=B:USR1@SECONDS, or
@@ -67,17 +90,29 @@ engage_requeue() {
             "same sbatch command to resume"
 }
 
-# engage_step ARGS...: runs `srun --mpi=pmix $ENGAGE_SRUN_ARGS $ENGAGE ARGS` and returns its exit
-# code (the highest of the tasks'); requeues the job on 75.
+# engage_step ARGS...: runs `srun --mpi=$ENGAGE_MPI --cpu-bind=$ENGAGE_CPU_BIND --wait=$ENGAGE_RANK_WAIT
+# $ENGAGE_SRUN_ARGS $ENGAGE ARGS` and returns its exit code (the highest of the tasks'); requeues
+# the job on 75.
+#   ENGAGE_MPI        srun's MPI plugin (default pmix; `srun --mpi=list` shows the site's)
+#   ENGAGE_CPU_BIND   srun's task binding (default cores; "none" leaves it to the site)
+#   ENGAGE_RANK_WAIT  seconds the other ranks may run on once one has ended (default 60): a rank
+#                     that dies leaves the others waiting in a collective, and srun then ends
+#                     them instead of letting them wait until the walltime. Ranks that end
+#                     normally, or stop at a checkpoint (exit 75), end together, well inside it
+#                     (srun --kill-on-bad-exit would kill the ranks still saving a checkpoint).
 engage_step() {
-    local pid rc=0
+    local pid rc=0 srun_args
+    srun_args=(--mpi="${ENGAGE_MPI:-pmix}" --wait="${ENGAGE_RANK_WAIT:-60}")
+    [ "${ENGAGE_CPU_BIND:-cores}" = none ] || srun_args+=(--cpu-bind="${ENGAGE_CPU_BIND:-cores}")
+    [[ ${ENGAGE_RANK_WAIT:-60} =~ ^[1-9][0-9]*$ ]] || engage_slurm_fail "ENGAGE_RANK_WAIT=$ENGAGE_RANK_WAIT:" \
+        "expected a number of seconds >= 1"
     trap engage_on_stop_request USR1
     engage_slurm_log "job $SLURM_JOB_ID on $SLURM_JOB_NODELIST: ${SLURM_NTASKS:-1} ranks x" \
-        "$OMP_NUM_THREADS threads: srun --mpi=pmix ${ENGAGE_SRUN_ARGS:+$ENGAGE_SRUN_ARGS }$ENGAGE $*"
+        "$OMP_NUM_THREADS threads: srun ${srun_args[*]} ${ENGAGE_SRUN_ARGS:+$ENGAGE_SRUN_ARGS }$ENGAGE $*"
     # srun runs in the background so that the trap runs as soon as the signal arrives (bash runs
     # traps between commands, and `wait` is interruptible).
     # shellcheck disable=SC2086  # ENGAGE_SRUN_ARGS is a list of options
-    srun --mpi=pmix ${ENGAGE_SRUN_ARGS:-} "$ENGAGE" "$@" &
+    srun "${srun_args[@]}" ${ENGAGE_SRUN_ARGS:-} "$ENGAGE" "$@" &
     pid=$!
     wait "$pid" || rc=$?
     # A trap interrupts `wait` with 128 + the signal's number while srun still runs.

@@ -8,6 +8,8 @@
 #     engage's pass over the data: engage saves a checkpoint and exits 75, the job requeues itself,
 #     the rerun resumes from the checkpoint and completes, and the outputs are the reference ones;
 #   - a plain scancel of a job whose stand-in for engage exits 75 on TERM: not requeued;
+#   - a job one of whose ranks is killed: ended by srun --wait (ENGAGE_RANK_WAIT), FAILED, not requeued;
+#   - options with commas and spaces through ENGAGE_ARGS_FILE; the templates' --mem-per-cpu;
 #   - retention-study.sbatch as a 2-date array with %1: both tasks completed one after the other,
 #     each report byte-identical to its 1-rank run;
 #   - scaling-sweep.sbatch (cluster/scaling/sweep.sh through srun) at 1 and 2 ranks.
@@ -175,13 +177,22 @@ shards="--shard-interactions 5000 --shard-customers 200"
 # shellcheck disable=SC2086
 reference "$scratch/ref" $shards
 
-# --- the scoring job: 2 tasks x 2 threads on this 2-CPU node (--overcommit)
+# --- the scoring job: 2 tasks x 2 threads on this 2-CPU node (--overcommit); its options half in
+# ENGAGE_ARGS, half in ENGAGE_ARGS_FILE, one of them a path with a comma and spaces (which
+# sbatch --export cannot carry).
+cp "$3/docs/engagement.cfg" "$scratch/score cfg, v2.cfg"
+printf '%s\n' '# engage score options, one argument a line' --shard-customers 200 '' --config "score cfg, v2.cfg" > args.txt
+"$mpiexec" --bind-to none -n 1 "$engage" score --input base.h5 --output "$scratch/ref-cfg" -q \
+    --shard-interactions 5000 --shard-customers 200 --config "score cfg, v2.cfg"
 job=$(sbatch --parsable --ntasks=2 --cpus-per-task=2 --overcommit --output="$scratch/score.log" \
-    --export="ALL,ENGAGE=$engage,ENGAGE_INPUT=base.h5,ENGAGE_OUTPUT=score,ENGAGE_ARGS=$shards" \
+    --export="ALL,ENGAGE=$engage,ENGAGE_INPUT=base.h5,ENGAGE_OUTPUT=score,ENGAGE_ARGS=--shard-interactions 5000,ENGAGE_ARGS_FILE=args.txt" \
     "$slurm_scripts/score.sbatch")
 wait_job "$job" 120
 check_job "$job" "$scratch/score.log"
-same_outputs "$scratch/ref" "$scratch/score" "score.sbatch at 2 tasks x 2 threads"
+same_outputs "$scratch/ref-cfg" "$scratch/score" "score.sbatch at 2 tasks x 2 threads"
+grep -q -- "--config score cfg, v2.cfg" score.log || fail "score.log does not show the option from ENGAGE_ARGS_FILE: $(cat score.log)"
+scontrol show job "$job" | grep -q "MinMemoryCPU=2G" ||
+    fail "job $job does not carry the template's --mem-per-cpu=2G: $(scontrol show job "$job")"
 grep -q '"ranks": 2,' score/run.json || fail "run.json does not record 2 ranks: $(cat score/run.json)"
 grep -q '"threads_per_rank": 2,' score/run.json ||
     fail "run.json does not record 2 threads per rank (OMP_NUM_THREADS from --cpus-per-task)"
@@ -266,6 +277,30 @@ state=$(field "$job" JobState) restarts=$(field "$job" Restarts)
 [ "$state $restarts" = "CANCELLED 0" ] ||
     fail "job $job after scancel: JobState=$state Restarts=$restarts, expected CANCELLED and 0: $(cat cancel.log)"
 echo "[$SECONDS s] score.sbatch: job $job CANCELLED by scancel, not requeued"
+
+# --- a rank that dies leaves the other in a collective: srun ends it ENGAGE_RANK_WAIT seconds
+# later (here 5; default 60), not at the walltime. A stand-in for engage: rank 1 is killed at once,
+# rank 0 waits as if in a collective.
+cat > "$scratch/engage-dies" << 'STANDIN'
+#!/bin/bash
+touch "dies.$SLURM_PROCID"
+[ "$SLURM_PROCID" = 1 ] && kill -KILL $$
+for ((i = 0; i < 1200; i++)); do sleep 0.1; done
+exit 0
+STANDIN
+chmod +x "$scratch/engage-dies"
+started=$SECONDS
+job=$(sbatch --parsable --ntasks=2 --cpus-per-task=1 --overcommit --output="$scratch/dies.log" \
+    --export="ALL,ENGAGE=$scratch/engage-dies,ENGAGE_INPUT=base.h5,ENGAGE_OUTPUT=dies,ENGAGE_RANK_WAIT=5" \
+    "$slurm_scripts/score.sbatch")
+wait_job "$job" 60
+state=$(field "$job" JobState) restarts=$(field "$job" Restarts)
+[ "$state $restarts" = "FAILED 0" ] ||
+    fail "job $job with a dead rank: JobState=$state Restarts=$restarts, expected FAILED and 0: $(cat dies.log)"
+[ -e dies.0 ] && [ -e dies.1 ] || fail "job $job: both ranks should have started: $(ls dies.* 2>&1)"
+[ $((SECONDS - started)) -lt 60 ] || fail "job $job with a dead rank took $((SECONDS - started)) s to end"
+grep -q "engage exited with code" dies.log || fail "dies.log does not report the failure: $(cat dies.log)"
+echo "[$SECONDS s] score.sbatch: job $job with a killed rank FAILED within $((SECONDS - started)) s (ENGAGE_RANK_WAIT=5), not requeued"
 
 # --- retention study: 2 dates, one task at a time
 printf '# as-of dates\n2025-03-31\n\n2025-06-30\n' > dates.txt
