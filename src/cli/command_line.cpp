@@ -71,6 +71,14 @@ const char* kUsage =
     "error, 5 MPI error, 1 internal error, 75 stopped on request (SIGTERM or SIGUSR1) at a\n"
     "checkpoint: rerun the same command to resume (engage score).\n";
 
+constexpr const char* kScoreExamples =
+    "\nexamples:\n"
+    "  engage score --input base.h5 --output out              # report.html, report.json, customers.csv\n"
+    "  mpirun -n 16 engage score --input base.h5 --output out --as-of 2025-06-30\n"
+    "  engage score --input base.h5 --output out --retention --holdout-days 180\n"
+    "  engage score --input base.h5 --output out --config my.cfg --kind-weight.referral 5\n"
+    "  engage import --transactions export.csv --output base.h5   # your own data first: engage import --help\n";
+
 std::string help_of(const std::string& command, const po::options_description& d) {
     std::ostringstream out;
     out << "usage: engage " << command << " [OPTIONS]\n\n" << d;
@@ -249,13 +257,15 @@ Command parse_score(const std::vector<std::string>& args) {
     CompressionArgs compression;
     add_compression_options(cmd, compression, "customers.h5");
     po::options_description scoring("scoring options (command line or --config file)");
+    po::options_description shown_scoring;  // for --help: the per-kind keys once (per_kind_help)
     scoring.add_options()
         ("as-of", po::value(&o.as_of), "score as of this date, YYYY-MM-DD, inside the data (default: its last day)")
         ("window-days", po::value(&o.window_days)->default_value(o.window_days), "scoring window in days, ending on the as-of date")
         ("shard-interactions", po::value(&o.shards.interactions)->default_value(o.shards.interactions), "interactions per shard (memory per rank ~ 17 bytes x this)")
         ("shard-customers", po::value(&o.shards.customers)->default_value(o.shards.customers), "customers per shard at most")
         ("memory-per-rank", po::value(&memory)->default_value(memory), "memory a rank may hold, e.g. 512M, 1G, 4G; per-customer state beyond it goes to scratch files in the output directory (results do not change)");
-    add_engagement_options(scoring);
+    po::options_description engagement, shown_engagement;
+    add_engagement_options(engagement, shown_engagement);
     auto& rt = o.retention;
     std::string cohort_unit = "month";
     std::vector<std::string> backtest_dates;
@@ -271,9 +281,11 @@ Command parse_score(const std::vector<std::string>& args) {
         ("cohort-periods", po::value(&rt.cohort_periods)->default_value(rt.cohort_periods), "periods since acquisition in the cohort matrix")
         ("horizon-weeks", po::value(&rt.horizon_weeks)->default_value(rt.horizon_weeks), "horizon of expected transactions and CLV, in weeks")
         ("discount-rate", po::value(&rt.annual_discount_rate)->default_value(rt.annual_discount_rate, "0.1"), "yearly discount rate of the CLV");
-    scoring.add(retention);
-    po::options_description all;
+    shown_scoring.add(scoring).add(shown_engagement).add(retention);
+    scoring.add(engagement).add(retention);
+    po::options_description all, shown;
     all.add(cmd).add(scoring);
+    shown.add(cmd).add(shown_scoring);
     po::variables_map vm, command_line;  // command_line: what the command line alone set, for messages
     try {
         const auto parsed = po::command_line_parser(args).options(all).run();
@@ -306,7 +318,7 @@ Command parse_score(const std::vector<std::string>& args) {
     } catch (const po::error& e) {
         throw ConfigError(std::string("engage score: ") + e.what() + "; see engage score --help");
     }
-    if (vm.count("help")) return HelpRequest{help_of("score", all)};
+    if (vm.count("help")) return HelpRequest{help_of("score", shown) + "\n" + per_kind_help() + kScoreExamples};
     require(vm, "input", "score");
     require(vm, "output", "score");
     at_least<std::int64_t>("window-days", o.window_days, 1);

@@ -20,8 +20,13 @@ namespace engage::cli {
 
 // Adds every engagement key to `d`, as strings (they are parsed and checked by
 // engagement_config(), which names the key, the value and the allowed values on error), with
-// the defaults of EngagementConfig{} as default values.
-void add_engagement_options(boost::program_options::options_description& d);
+// the defaults of EngagementConfig{} as default values; and to `shown`, for --help, the same
+// keys except the 28 per-kind ones (dimensions.KIND, kind-weight.KIND), which per_kind_help()
+// describes once.
+void add_engagement_options(boost::program_options::options_description& d,
+                            boost::program_options::options_description& shown);
+// The per-kind keys in a few lines for --help: their form, meaning and every kind's defaults.
+std::string per_kind_help();
 
 // Reads the engagement keys of `vm` (command line and configuration file stored together, the
 // command line first so that it wins) into an EngagementConfig and checks every value.

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -74,6 +75,25 @@ TEST(CommandLine, HelpForEveryCommand) {
     EXPECT_NE(std::get<HelpRequest>(parse({})).text.find("commands:"), std::string::npos);
     EXPECT_NE(std::get<HelpRequest>(parse({"score", "--help"})).text.find("--window-days"), std::string::npos);
     EXPECT_NE(std::get<HelpRequest>(parse({"generate", "--help"})).text.find("--customers"), std::string::npos);
+}
+
+// engage score --help lists the 28 per-kind keys once, with every kind's defaults, and ends with
+// examples; the keys themselves are all still accepted.
+TEST(CommandLine, ScoreHelpListsThePerKindOptionsOnce) {
+    const std::string help = std::get<HelpRequest>(parse({"score", "--help"})).text;
+    EXPECT_EQ(help.find("--dimensions.purchase"), std::string::npos) << help;
+    EXPECT_EQ(help.find("--kind-weight.referral arg"), std::string::npos) << help;
+    EXPECT_NE(help.find("--dimensions.K arg"), std::string::npos) << help;
+    EXPECT_NE(help.find("--kind-weight.K arg"), std::string::npos) << help;
+    EXPECT_NE(help.find("referral (advocacy, 3)"), std::string::npos) << help;
+    EXPECT_NE(help.find("review (sentiment advocacy, 1)"), std::string::npos) << help;
+    EXPECT_NE(help.find("cocreation (involvement, 4)"), std::string::npos) << help;
+    EXPECT_NE(help.find("\nexamples:\n"), std::string::npos) << help;
+    EXPECT_LT(std::count(help.begin(), help.end(), '\n'), 135) << help;
+    const auto c = parse({"score", "--input", "a.h5", "--output", "o", "--kind-weight.referral", "5",
+                          "--dimensions.idea", "advocacy"});
+    const auto& e = std::get<jobs::ScoreOptions>(c).engagement;
+    EXPECT_EQ(e.kind_weight[int(kernels::ChannelKind::referral)], 5.0);
 }
 
 TEST(CommandLine, ErrorsNameTheOptionAtFault) {

@@ -99,8 +99,8 @@ TEST(EngagementConfig, ShippedFileParsesToTheDefaults) {
 
 TEST(EngagementConfig, ShippedFileDocumentsEveryKey) {
     namespace po = boost::program_options;
-    po::options_description d;
-    add_engagement_options(d);
+    po::options_description d, shown;
+    add_engagement_options(d, shown);
     std::ifstream in(kShippedConfig);
     std::set<std::string> in_file;
     for (const auto& option : po::parse_config_file(in, d, true).options) in_file.insert(option.string_key);
