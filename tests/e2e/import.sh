@@ -307,7 +307,7 @@ check "attributes: engagement.csv has a row per relationship manager" \
 
 # Wallets flow into share of wallet: numeric ids, amounts; scored over a 365-day window, the share
 # is the window's spend over the wallet (customer 1: 15 of 150, 3: 7 of 70; 2 has no wallet).
-printf 'customer,wallet,segment\n1,150,Key\n2,,Key\n3,70,Other\n' >"$tmp/parts-attributes.csv"
+printf 'customer,wallet,segment,region\n1,150,Key,Z\xc3\xbcrich\n2,,Key,Basel\n3,70,Other,\n' >"$tmp/parts-attributes.csv"
 run 1 import --transactions "$tmp/part-a.csv" "$tmp/part-b.csv" "${parts[@]}" --attributes "$tmp/parts-attributes.csv" \
     --output "$tmp/parts-attr.h5" -q || { fail "import of two logs with attributes failed"; sed 's/^/    stderr| /' "$tmp/stderr"; }
 run 1 score --input "$tmp/parts-attr.h5" --output "$tmp/score-parts" --as-of 2024-01-04 --window-days 365 --min-group-size 1 -q \
@@ -315,6 +315,11 @@ run 1 score --input "$tmp/parts-attr.h5" --output "$tmp/score-parts" --as-of 202
 check "wallets: share of wallet per customer (0.1, unknown, 0.1)" \
     equal "$(csv_rows "$tmp/score-parts/customers.csv" "customer_id wallet share_of_wallet" | awk -F, '{ printf "%s%s:%s:%s", (NR > 1 ? " " : ""), $1, $2, ($3 == "" ? "unknown" : sprintf("%.3f", $3)) }')" \
     "1:150.0:0.100 2::unknown 3:70.0:0.100"
+check "UTF-8 group names: stored as UTF-8 strings, in byte order" bash -c "
+    h5dump -H -d /customers/region_names '$tmp/parts-attr.h5' | grep -q 'CSET H5T_CSET_UTF8' &&
+    ! h5dump -H -d /customers/segment_names '$tmp/parts-attr.h5' | grep -q 'CSET H5T_CSET_UTF8'"
+check "UTF-8 group names: in customers.csv" equal "$(csv_cols "$tmp/score-parts/customers.csv" "customer_id region segment")" \
+    "$(printf '1,Z\xc3\xbcrich,Key 2,Basel,Key 3,unknown,Other')"
 check "wallets: corporate share of wallet 22/220" \
     equal "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; next } $1 == "corporate" { printf "%.3f/%s", $(at["share_of_wallet"]), $(at["wallet_customers"]) }' "$tmp/score-parts/engagement.csv")" "0.100/2"
 
