@@ -1,5 +1,6 @@
 #include "io/customer_base.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <stdexcept>
@@ -407,10 +408,18 @@ CustomerBaseWriter::CustomerBaseWriter(const mpi::Comm& comm, const std::string&
     if (comm.root())
         for (std::size_t i = 0; i < names.size(); ++i) codes.push_back(std::uint8_t(i));
     code.write<std::uint8_t>(0, codes);
-    f.write_strings("/customers/rm_names", meta.rm_names);
-    f.write_strings("/customers/region_names", meta.region_names);
-    f.write_strings("/customers/business_unit_names", meta.business_unit_names);
-    f.write_strings("/customers/segment_names", meta.segment_names);
+    // Names from an attribute file may be UTF-8 ("Zürich"): such a table is stored as UTF-8; an
+    // ASCII one stays ASCII, as every base before them.
+    const auto write_names = [&](const char* path, const std::vector<std::string>& table) {
+        const bool ascii = std::all_of(table.begin(), table.end(), [](const std::string& n) {
+            return std::all_of(n.begin(), n.end(), [](char c) { return (unsigned char)c < 0x80; });
+        });
+        f.write_strings(path, table, !ascii);
+    };
+    write_names("/customers/rm_names", meta.rm_names);
+    write_names("/customers/region_names", meta.region_names);
+    write_names("/customers/business_unit_names", meta.business_unit_names);
+    write_names("/customers/segment_names", meta.segment_names);
 }
 
 CustomerBaseWriter::~CustomerBaseWriter() = default;

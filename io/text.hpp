@@ -1,5 +1,5 @@
 #pragma once
-// Small text helpers of the parsers (transaction logs, timestamps, channel maps) and of the
+// Small text helpers of the parsers (transaction logs, attribute files, timestamps, channel maps) and of the
 // string tables of HDF5 files: ASCII case and blanks only, so that a UTF-8 name is never altered.
 #include <cstdint>
 #include <string>
@@ -51,6 +51,30 @@ inline std::size_t invalid_utf8_at(std::string_view s) noexcept {
         i += len;
     }
     return std::string_view::npos;
+}
+
+// A field value as it appears in a message: quoted, and cut short when long.
+inline std::string shown(std::string_view v) {
+    constexpr std::size_t kMax = 40;
+    return "\"" + std::string(v.substr(0, kMax)) + (v.size() > kMax ? "...\"" : "\"");
+}
+
+// The same with bytes that are not printable ASCII written as \xHH: a value that is not valid
+// UTF-8 or holds control characters, so that the message itself stays readable UTF-8.
+inline std::string shown_escaped(std::string_view v) {
+    std::string out;
+    for (const char c : v.substr(0, 40)) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b >= 0x20 && b < 0x7F) {
+            out += c;
+            continue;
+        }
+        static const char hex[] = "0123456789ABCDEF";
+        out += "\\x";
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    return "\"" + out + (v.size() > 40 ? "...\"" : "\"");
 }
 
 }  // namespace engage::io::text

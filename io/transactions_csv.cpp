@@ -19,108 +19,12 @@ namespace {
 using text::invalid_utf8_at;
 using text::is_blank;
 using text::lower;
+using text::shown;
+using text::shown_escaped;
 using text::trim;
 
 bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// A field value as it appears in a message: quoted, and cut short when long.
-std::string shown(std::string_view v) {
-    constexpr std::size_t kMax = 40;
-    return "\"" + std::string(v.substr(0, kMax)) + (v.size() > kMax ? "...\"" : "\"");
-}
-
-// The same with bytes that are not printable ASCII written as \xHH: a value that is not valid
-// UTF-8 or holds control characters, so that the message itself stays readable UTF-8.
-std::string shown_escaped(std::string_view v) {
-    std::string out;
-    for (const char c : v.substr(0, 40)) {
-        const auto b = static_cast<unsigned char>(c);
-        if (b >= 0x20 && b < 0x7F) {
-            out += c;
-            continue;
-        }
-        static const char hex[] = "0123456789ABCDEF";
-        out += "\\x";
-        out += hex[b >> 4];
-        out += hex[b & 15];
-    }
-    return "\"" + out + (v.size() > 40 ? "...\"" : "\"");
-}
-
-char separator_char(Separator s) {
-    switch (s) {
-        case Separator::comma: return ',';
-        case Separator::semicolon: return ';';
-        case Separator::tab: return '\t';
-        default: return ' ';
-    }
-}
-
-// Splits one line into fields. Whitespace: runs of spaces and tabs separate, no quoting.
-// Otherwise: one character separates; a field may be double-quoted ("" is a quote inside);
-// unquoted fields are trimmed. Returns false when the quotes are malformed.
-bool split(std::string_view line, Separator sep, std::vector<std::string>& out) {
-    out.clear();
-    if (sep == Separator::whitespace) {
-        std::size_t i = 0;
-        while (true) {
-            while (i < line.size() && is_blank(line[i])) ++i;
-            if (i == line.size()) return true;
-            const std::size_t b = i;
-            while (i < line.size() && !is_blank(line[i])) ++i;
-            out.emplace_back(line.substr(b, i - b));
-        }
-    }
-    const char sc = separator_char(sep);
-    std::size_t i = 0;
-    while (true) {
-        while (i < line.size() && line[i] != sc && is_blank(line[i])) ++i;
-        std::string field;
-        if (i < line.size() && line[i] == '"') {
-            ++i;
-            while (true) {
-                if (i == line.size()) return false;  // no closing quote on this line
-                if (line[i] == '"') {
-                    if (i + 1 < line.size() && line[i + 1] == '"') {
-                        field += '"';
-                        i += 2;
-                        continue;
-                    }
-                    ++i;
-                    break;
-                }
-                field += line[i++];
-            }
-            while (i < line.size() && line[i] != sc && is_blank(line[i])) ++i;
-            if (i < line.size() && line[i] != sc) return false;  // text after the closing quote
-        } else {
-            const std::size_t b = i;
-            while (i < line.size() && line[i] != sc) ++i;
-            field = std::string(trim(line.substr(b, i - b)));
-        }
-        out.push_back(std::move(field));
-        if (i == line.size()) return true;
-        ++i;  // the separator
-    }
-}
-
-// The separator of a line: the most frequent of comma, semicolon and tab outside quotes
-// (ties in that order), whitespace when there is none.
-Separator sniff(std::string_view line) {
-    std::size_t comma = 0, semicolon = 0, tab = 0;
-    bool quoted = false;
-    for (char c : line) {
-        if (c == '"') quoted = !quoted;
-        if (quoted) continue;
-        comma += c == ',';
-        semicolon += c == ';';
-        tab += c == '\t';
-    }
-    if (comma == 0 && semicolon == 0 && tab == 0) return Separator::whitespace;
-    if (comma >= semicolon && comma >= tab) return Separator::comma;
-    return semicolon >= tab ? Separator::semicolon : Separator::tab;
 }
 
 std::optional<std::int64_t> parse_date(std::string_view s, DateFormat f) { return parse_timestamp_day(s, f); }
@@ -159,7 +63,7 @@ public:
 
     void row(std::uint64_t line, std::string_view text) {
         ++out_.data_lines;
-        if (!split(text, out_.separator, fields_)) return bad(line, "unbalanced or misplaced double quotes");
+        if (!split_fields(text, out_.separator, fields_)) return bad(line, "unbalanced or misplaced double quotes");
         if (fields_.size() != out_.fields)
             return bad(line, "expected " + std::to_string(out_.fields) + " fields, found " +
                                  std::to_string(fields_.size()));
@@ -168,20 +72,10 @@ public:
         const std::string_view id = fields_[id_];
         if (id.empty()) return bad(line, "the customer id is empty");
         if (o_.id_type == IdType::number) {
-            if (!all_digits(id))
-                return bad(line, "customer id " + shown(id) + " is not a whole number >= 0 (--id-type number; "
-                                 "--id-type string or auto reads ids such as ACC-00001)");
-            if (std::from_chars(id.data(), id.data() + id.size(), t.id).ec != std::errc())
-                return bad(line, "customer id " + shown(id) + " is too large (at most 2^64 - 1 with --id-type number)");
+            if (auto why = number_id_problem(id, t.id); !why.empty())
+                return bad(line, why + " (--id-type number; --id-type string or auto reads ids such as ACC-00001)");
         } else {
-            if (id.size() > kMaxIdBytes)
-                return bad(line, "customer id " + shown_escaped(id) + " is " + std::to_string(id.size()) +
-                                 " bytes long, more than the " + std::to_string(kMaxIdBytes) + " an id may have");
-            if (const auto at = invalid_utf8_at(id); at != std::string_view::npos)
-                return bad(line, "customer id " + shown_escaped(id) + ": byte " + std::to_string(at + 1) +
-                                 " is not valid UTF-8; ids must be UTF-8 (or ASCII): re-encode the file");
-            if (std::any_of(id.begin(), id.end(), [](char c) { return (unsigned char)c < 0x20 || c == 0x7F; }))
-                return bad(line, "customer id " + shown_escaped(id) + " holds a control character");
+            if (auto why = string_id_problem(id); !why.empty()) return bad(line, std::move(why));
             t.name = id;
             if (o_.id_type == IdType::automatic &&
                 (!all_digits(id) || std::from_chars(id.data(), id.data() + id.size(), t.id).ec != std::errc())) {
@@ -255,6 +149,90 @@ private:
 
 }  // namespace
 
+// Splits one line into fields. Whitespace: runs of spaces and tabs separate, no quoting.
+// Otherwise: one character separates; a field may be double-quoted ("" is a quote inside);
+// unquoted fields are trimmed. Returns false when the quotes are malformed.
+bool split_fields(std::string_view line, Separator sep, std::vector<std::string>& out) {
+    out.clear();
+    if (sep == Separator::whitespace) {
+        std::size_t i = 0;
+        while (true) {
+            while (i < line.size() && is_blank(line[i])) ++i;
+            if (i == line.size()) return true;
+            const std::size_t b = i;
+            while (i < line.size() && !is_blank(line[i])) ++i;
+            out.emplace_back(line.substr(b, i - b));
+        }
+    }
+    const char sc = sep == Separator::comma ? ',' : sep == Separator::semicolon ? ';' : '\t';
+    std::size_t i = 0;
+    while (true) {
+        while (i < line.size() && line[i] != sc && is_blank(line[i])) ++i;
+        std::string field;
+        if (i < line.size() && line[i] == '"') {
+            ++i;
+            while (true) {
+                if (i == line.size()) return false;  // no closing quote on this line
+                if (line[i] == '"') {
+                    if (i + 1 < line.size() && line[i + 1] == '"') {
+                        field += '"';
+                        i += 2;
+                        continue;
+                    }
+                    ++i;
+                    break;
+                }
+                field += line[i++];
+            }
+            while (i < line.size() && line[i] != sc && is_blank(line[i])) ++i;
+            if (i < line.size() && line[i] != sc) return false;  // text after the closing quote
+        } else {
+            const std::size_t b = i;
+            while (i < line.size() && line[i] != sc) ++i;
+            field = std::string(trim(line.substr(b, i - b)));
+        }
+        out.push_back(std::move(field));
+        if (i == line.size()) return true;
+        ++i;  // the separator
+    }
+}
+
+// The separator of a line: the most frequent of comma, semicolon and tab outside quotes
+// (ties in that order), whitespace when there is none.
+Separator sniff_separator(std::string_view line) {
+    std::size_t comma = 0, semicolon = 0, tab = 0;
+    bool quoted = false;
+    for (char c : line) {
+        if (c == '"') quoted = !quoted;
+        if (quoted) continue;
+        comma += c == ',';
+        semicolon += c == ';';
+        tab += c == '\t';
+    }
+    if (comma == 0 && semicolon == 0 && tab == 0) return Separator::whitespace;
+    if (comma >= semicolon && comma >= tab) return Separator::comma;
+    return semicolon >= tab ? Separator::semicolon : Separator::tab;
+}
+
+std::string number_id_problem(std::string_view id, std::uint64_t& number) {
+    if (!all_digits(id)) return "customer id " + shown(id) + " is not a whole number >= 0";
+    if (std::from_chars(id.data(), id.data() + id.size(), number).ec != std::errc())
+        return "customer id " + shown(id) + " is too large (at most 2^64 - 1)";
+    return {};
+}
+
+std::string string_id_problem(std::string_view id) {
+    if (id.size() > kMaxIdBytes)
+        return "customer id " + shown_escaped(id) + " is " + std::to_string(id.size()) + " bytes long, more than the " +
+               std::to_string(kMaxIdBytes) + " an id may have";
+    if (const auto at = invalid_utf8_at(id); at != std::string_view::npos)
+        return "customer id " + shown_escaped(id) + ": byte " + std::to_string(at + 1) +
+               " is not valid UTF-8; ids must be UTF-8 (or ASCII): re-encode the file";
+    if (std::any_of(id.begin(), id.end(), [](char c) { return (unsigned char)c < 0x20 || c == 0x7F; }))
+        return "customer id " + shown_escaped(id) + " holds a control character";
+    return {};
+}
+
 std::optional<Separator> parse_separator(std::string_view t) {
     const std::string s = lower(t);
     if (s == "auto") return Separator::sniff;
@@ -290,10 +268,11 @@ std::string_view id_type_name(IdType t) noexcept {
     return "?";
 }
 
-std::vector<std::string> number_string_ids(std::vector<Transaction>& rows) {
+std::vector<std::string> number_string_ids(std::vector<Transaction>& rows, const std::vector<std::string>& more_ids) {
     std::vector<std::string> names;
-    names.reserve(rows.size());
+    names.reserve(rows.size() + more_ids.size());
     for (const auto& t : rows) names.push_back(t.name);
+    names.insert(names.end(), more_ids.begin(), more_ids.end());
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
     for (auto& t : rows) {
@@ -381,11 +360,11 @@ ParsedTransactions parse_transactions(std::istream& in, const std::string& name,
         out.separator = o.separator;
     } else {
         const bool second = o.header != HeaderMode::no && head.size() > 1;
-        out.separator = sniff(head[second ? 1 : 0].second);
+        out.separator = sniff_separator(head[second ? 1 : 0].second);
     }
 
     std::vector<std::string> first;
-    const bool first_ok = split(head[0].second, out.separator, first);
+    const bool first_ok = split_fields(head[0].second, out.separator, first);
     bool header = o.header == HeaderMode::yes || by_name;
     if (o.header == HeaderMode::detect && !by_name) {
         // A first line whose date field does not parse is a header.

@@ -33,6 +33,21 @@ std::string_view id_type_name(IdType t) noexcept;
 
 constexpr std::size_t kMaxIdBytes = 256;  // the longest string id
 
+// Splits one line into fields. Whitespace: runs of spaces and tabs separate, no quoting.
+// Otherwise one character separates; a field may be double-quoted ("" is a quote inside);
+// unquoted fields are trimmed. Returns false when the quotes are malformed. (Separator::sniff
+// must be resolved first, e.g. by sniff_separator.)
+bool split_fields(std::string_view line, Separator sep, std::vector<std::string>& out);
+// The separator of a line: the most frequent of comma, semicolon and tab outside double quotes
+// (ties in that order), whitespace when there is none.
+Separator sniff_separator(std::string_view line);
+
+// Why `id` is not a customer id, "" when it is. number_id_problem: a whole number in digits
+// below 2^64 ("00042" is 42, stored in `number`). string_id_problem: at most kMaxIdBytes bytes
+// of valid UTF-8 without control characters. The reason starts with `customer id "..."`.
+std::string number_id_problem(std::string_view id, std::uint64_t& number);
+std::string string_id_problem(std::string_view id);
+
 struct TransactionsCsvOptions {
     Separator separator = Separator::sniff;
     HeaderMode header = HeaderMode::detect;
@@ -110,8 +125,10 @@ ParsedTransactions read_transactions(const std::string& path, const Transactions
 
 // String ids: numbers each customer by the rank of its name (Transaction::name) among the
 // distinct names in byte order (std::string's <), sets every row's id to it, clears the names
-// and returns the distinct names: entry i is the original id of customer i.
-std::vector<std::string> number_string_ids(std::vector<Transaction>& rows);
+// and returns the distinct names: entry i is the original id of customer i. `more_ids`: further
+// ids to number with them (customers of an attribute file without transactions).
+std::vector<std::string> number_string_ids(std::vector<Transaction>& rows,
+                                           const std::vector<std::string>& more_ids = {});
 
 // The columns of a customer base built from good rows.
 struct ImportedBase {

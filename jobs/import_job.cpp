@@ -11,6 +11,7 @@
 #include "core/progress.hpp"
 #include "core/stop_request.hpp"
 #include "io/customer_base.hpp"
+#include "io/imported_hierarchy.hpp"
 #include "io/staged_file.hpp"
 #include "mpi/comm.hpp"
 
@@ -18,52 +19,64 @@ namespace engage::jobs {
 
 namespace {
 
-// An imported file carries no hierarchy: one relationship manager, region and business unit
-// that hold every customer, and one segment.
-io::CustomerBaseMeta imported_meta(const std::string& epoch, const std::vector<io::Channel>& channels) {
+// The base's metadata; the name tables come from the attribute file, or are one group of
+// everyone per level (io/imported_hierarchy.hpp).
+io::CustomerBaseMeta imported_meta(const std::string& epoch, const std::vector<io::Channel>& channels,
+                                   const io::ImportedHierarchy& h) {
     io::CustomerBaseMeta m;
     m.epoch = epoch;
     m.channels = channels;
-    m.rm_names = {"unassigned"};
-    m.region_names = {"all"};
-    m.business_unit_names = {"all"};
-    m.segment_names = {"unknown"};
-    m.has_wallet = true;  // NaN for every customer: unknown
+    m.business_unit_names = h.names[0];
+    m.region_names = h.names[1];
+    m.rm_names = h.names[2];
+    m.segment_names = h.names[3];
+    m.has_wallet = true;  // NaN where unknown
     return m;
 }
 
+// The bad rows of one input file: the first ones, with their line numbers, and how many.
+struct BadRows {
+    std::string path;
+    const std::vector<io::BadRow>* first;
+    std::uint64_t count = 0;
+    std::uint64_t data_lines = 0;
+};
+
 // Rank 0: the first bad rows with their line numbers, then how many more. `skipped`: the import
 // goes on without them (within --max-bad-rows); otherwise they are only listed.
-void report_bad_rows(const std::string& file, const io::ParsedTransactions& p, bool skipped) {
-    for (const auto& b : p.bad)
-        std::fprintf(stderr, "engage import: %s: line %llu: %s%s\n", file.c_str(), (unsigned long long)b.line,
+void report_bad_rows(const BadRows& f, bool skipped) {
+    for (const auto& b : *f.first)
+        std::fprintf(stderr, "engage import: %s: line %llu: %s%s\n", f.path.c_str(), (unsigned long long)b.line,
                      b.reason.c_str(), skipped ? "; row skipped" : "");
-    if (p.bad_rows > p.bad.size())
-        std::fprintf(stderr, "engage import: %s: %llu more bad rows%s\n", file.c_str(),
-                     (unsigned long long)(p.bad_rows - p.bad.size()), skipped ? " skipped" : "");
+    if (f.count > f.first->size())
+        std::fprintf(stderr, "engage import: %s: %llu more bad rows%s\n", f.path.c_str(),
+                     (unsigned long long)(f.count - f.first->size()), skipped ? " skipped" : "");
 }
 
 // One transaction log as read.
 struct LogFile {
     std::string path;
     io::ParsedTransactions parsed;
+    BadRows bad_rows() const { return {path, &parsed.bad, parsed.bad_rows, parsed.data_lines}; }
 };
 
 // The error of an import with more bad rows than --max-bad-rows allows: the file(s), the count,
 // the first bad rows and the ways out.
-std::string too_many_bad_rows(const std::vector<LogFile>& files, std::uint64_t bad, std::uint64_t data,
-                              const io::BadRowLimit& limit) {
+// `options`: those that read the file(s).
+std::string too_many_bad_rows(const std::vector<BadRows>& files, std::uint64_t bad, std::uint64_t data,
+                              const io::BadRowLimit& limit,
+                              const std::string& options = "--separator, --header, the columns, --date-format") {
     constexpr std::size_t kShown = 3;
     const bool several = files.size() > 1;
     std::string first, counts;
     std::size_t shown = 0;
     for (const auto& f : files) {
         if (several)
-            counts += (counts.empty() ? "" : ", ") + f.path + ": " + std::to_string(f.parsed.bad_rows) + " of " +
-                      std::to_string(f.parsed.data_lines);
-        for (std::size_t k = 0; k < f.parsed.bad.size() && shown < kShown; ++k, ++shown)
+            counts += (counts.empty() ? "" : ", ") + f.path + ": " + std::to_string(f.count) + " of " +
+                      std::to_string(f.data_lines);
+        for (std::size_t k = 0; k < f.first->size() && shown < kShown; ++k, ++shown)
             first += std::string(shown ? "; " : "") + (several ? f.path + " " : "") + "line " +
-                     std::to_string(f.parsed.bad[k].line) + ": " + f.parsed.bad[k].reason;
+                     std::to_string((*f.first)[k].line) + ": " + (*f.first)[k].reason;
     }
     const std::uint64_t pct10 = data ? (bad * 1000 + data / 2) / data : 0;
     const std::string share = std::to_string(pct10 / 10) + "." + std::to_string(pct10 % 10) + " %";
@@ -73,14 +86,57 @@ std::string too_many_bad_rows(const std::vector<LogFile>& files, std::uint64_t b
                           " data rows are bad (" + share + ")") +
            ", more than --max-bad-rows " + limit.spelling + " allows (" + std::to_string(limit.allowed(data)) +
            "); first bad rows: " + first + (bad > kShown ? " (more above)" : "") +
-           ". Nothing was written. Fix the file, or the options that read it (--separator, --header, the columns, "
-           "--date-format), or accept these rows as skipped with --max-bad-rows " + std::to_string(bad) +
+           ". Nothing was written. Fix the file, or the options that read it (" + options +
+           "), or accept these rows as skipped with --max-bad-rows " + std::to_string(bad) +
            " (or a percentage, e.g. 100%)";
 }
 
 std::string column_list(const io::TransactionsCsvOptions& c) {
     std::string s = "id " + c.id_column + ", date " + c.date_column + ", amount " + c.amount_column;
     return c.channel_column.empty() ? s : s + ", channel " + c.channel_column;
+}
+
+// Rank 0 sends `lines` (strings without a newline, the first of them not empty) to every rank.
+void broadcast_lines(const mpi::Comm& comm, std::vector<std::string>& lines) {
+    std::string joined;
+    if (comm.root())
+        for (const auto& n : lines) joined += (joined.empty() ? "" : "\n") + n;
+    comm.broadcast(joined);
+    if (comm.root() || joined.empty()) return;
+    for (std::size_t b = 0;;) {
+        const std::size_t e = joined.find('\n', b);
+        lines.push_back(joined.substr(b, e == std::string::npos ? std::string::npos : e - b));
+        if (e == std::string::npos) break;
+        b = e + 1;
+    }
+}
+
+// Rank 0: reads the attribute file with the id type of the logs, turns the rows of customers
+// with neither transactions nor an acquisition date into bad rows, reports the bad rows and
+// applies --max-bad-rows to them alone (the file is not diluted by the rows of the logs).
+io::ParsedAttributes read_attribute_file(const ImportOptions& o, const std::vector<io::Transaction>& rows,
+                                         bool string_ids) {
+    io::AttributesCsvOptions ao = o.attributes_csv;
+    ao.id_type = string_ids ? io::IdType::string : io::IdType::number;
+    ao.date_format = o.csv.date_format;
+    ao.min_unix_day = o.csv.min_unix_day;
+    ao.max_unix_day = o.csv.max_unix_day;
+    io::ParsedAttributes p = io::read_attributes(o.attributes, ao);
+    if (p.data_lines == 0)
+        throw DataError(o.attributes + ": no data rows (the attribute file is empty or holds only a header); "
+                        "give one row per customer under a header line");
+    io::reject_customers_without_dates(p, rows, ao.id_type);
+    const BadRows bad{o.attributes, &p.bad, p.bad_rows, p.data_lines};
+    const bool too_many = o.max_bad_rows.exceeded(p.bad_rows, p.data_lines);
+    report_bad_rows(bad, !too_many && !p.rows.empty());
+    if (p.rows.empty())
+        throw DataError(o.attributes + ": none of its " + std::to_string(p.data_lines) +
+                        " data rows could be used (reasons above); check --attributes-id-column (" + ao.id_column +
+                        ") and --date-format against the file");
+    if (too_many)
+        throw DataError(too_many_bad_rows({bad}, p.bad_rows, p.data_lines, o.max_bad_rows,
+                                          "--attributes-id-column, --attributes-column, --date-format"));
+    return p;
 }
 
 }  // namespace
@@ -101,6 +157,8 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
     std::vector<LogFile> logs;
     std::vector<io::Transaction> rows;  // the good rows of every file, in file order
     std::uint64_t data_rows = 0, bad_rows = 0;
+    bool string_ids = false;        // rank 0: --id-type string, or auto and some id is not a number
+    io::ParsedAttributes attributes;  // rank 0: the good rows of --attributes
     {
         auto t = timer.measure("parse");
         comm.agree([&] {
@@ -123,7 +181,7 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
                 bad_rows += logs.back().parsed.bad_rows;
             }
             const bool too_many = o.max_bad_rows.exceeded(bad_rows, data_rows);
-            for (const auto& f : logs) report_bad_rows(f.path, f.parsed, !too_many && !f.parsed.rows.empty());
+            for (const auto& f : logs) report_bad_rows(f.bad_rows(), !too_many && !f.parsed.rows.empty());
             for (const auto& f : logs) {
                 if (f.parsed.data_lines == 0)
                     throw DataError(f.path + ": no data rows (the file is empty or holds only a header); "
@@ -134,42 +192,41 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
                                     std::string(io::separator_name(f.parsed.separator)) + "), --header, the columns (" +
                                     column_list(o.csv) + ") and --date-format against the file");
             }
-            if (too_many) throw DataError(too_many_bad_rows(logs, bad_rows, data_rows, o.max_bad_rows));
+            if (too_many) {
+                std::vector<BadRows> files;
+                for (const auto& f : logs) files.push_back(f.bad_rows());
+                throw DataError(too_many_bad_rows(files, bad_rows, data_rows, o.max_bad_rows));
+            }
             for (auto& f : logs) {
                 rows.insert(rows.end(), f.parsed.rows.begin(), f.parsed.rows.end());
                 f.parsed.rows = {};
             }
+            string_ids = o.csv.id_type == io::IdType::string ||
+                         (o.csv.id_type == io::IdType::automatic &&
+                          std::any_of(logs.begin(), logs.end(), [](const LogFile& f) { return f.parsed.text_ids; }));
+            if (!o.attributes.empty()) attributes = read_attribute_file(o, rows, string_ids);
         });
     }
 
     // String ids (--id-type string, or auto and some id is not a whole number): customer i is
-    // the i-th distinct id in byte order; every rank gets the names for /customers/name, joined
-    // by newlines (an id holds no control character).
+    // the i-th distinct id of the logs and the attribute file in byte order; every rank gets the
+    // names for /customers/name, joined by newlines (an id holds no control character).
     std::vector<std::string> names;
-    {
-        std::string joined;
-        if (comm.root()) {
-            const bool strings = o.csv.id_type == io::IdType::string ||
-                                 (o.csv.id_type == io::IdType::automatic &&
-                                  std::any_of(logs.begin(), logs.end(), [](const LogFile& f) { return f.parsed.text_ids; }));
-            if (strings) {
-                names = io::number_string_ids(rows);
-                for (const auto& n : names) joined += (joined.empty() ? "" : "\n") + n;
-            } else {
-                for (auto& t : rows) t.name = {};
-            }
+    if (comm.root()) {
+        if (string_ids) {
+            std::vector<std::string> attribute_ids;
+            for (const auto& c : attributes.rows) attribute_ids.push_back(c.name);
+            names = io::number_string_ids(rows, attribute_ids);
+            for (auto& c : attributes.rows)
+                c.id = std::uint64_t(std::lower_bound(names.begin(), names.end(), c.name) - names.begin());
+        } else {
+            for (auto& t : rows) t.name = {};
         }
-        comm.broadcast(joined);
-        if (!comm.root() && !joined.empty())
-            for (std::size_t b = 0;;) {
-                const std::size_t e = joined.find('\n', b);
-                names.push_back(joined.substr(b, e == std::string::npos ? std::string::npos : e - b));
-                if (e == std::string::npos) break;
-                b = e + 1;
-            }
     }
+    broadcast_lines(comm, names);
 
     io::ImportedBase base;
+    io::ImportedHierarchy hierarchy = io::default_hierarchy();
     std::vector<std::uint64_t> shape(5);  // customers, interactions, epoch day, first and last time
     {
         auto t = timer.measure("build");
@@ -182,15 +239,22 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
             }
             base = io::build_customer_base(std::move(rows), o.merge_same_day, epoch, csv.channels.channels());
             rows = {};
+            if (!o.attributes.empty())
+                hierarchy = io::apply_attributes(base, std::move(attributes.rows), attributes, o.attributes);
             const auto& s = base.shard;
             shape = {s.customers(), s.time.size(), std::uint64_t(base.epoch_unix_day),
                      std::uint64_t(s.time.empty() ? 0 : (base.first_unix_day - base.epoch_unix_day) * kSecondsPerDay),
                      std::uint64_t(s.time.empty() ? 0 : (base.last_unix_day - base.epoch_unix_day) * kSecondsPerDay)};
         });
         comm.broadcast(shape);
+        for (auto& table : hierarchy.names) {
+            if (!comm.root()) table.clear();
+            broadcast_lines(comm, table);
+        }
     }
 
-    io::CustomerBaseMeta meta = imported_meta(format_iso_date(std::int64_t(shape[2])), csv.channels.channels());
+    io::CustomerBaseMeta meta =
+        imported_meta(format_iso_date(std::int64_t(shape[2])), csv.channels.channels(), hierarchy);
     meta.has_amounts = io::has_amounts(o.csv);
     meta.customers = shape[0];
     meta.interactions = shape[1];
@@ -248,6 +312,15 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
         if (!o.channel_map.empty())
             std::printf("  channel map %s: %zu labels, %zu channels (%zu built-in)\n", o.channel_map.c_str(),
                         csv.channels.file_labels(), meta.channels.size(), io::default_channels().size());
+        if (!o.attributes.empty())
+            std::printf("  attributes %s: %llu customers (%llu without transactions, added), %llu wallets, %llu "
+                        "acquisition dates (%llu after the first transaction: its day kept); %zu business units, %zu "
+                        "regions, %zu relationship managers, %zu segments\n",
+                        o.attributes.c_str(), (unsigned long long)hierarchy.rows,
+                        (unsigned long long)hierarchy.without_transactions, (unsigned long long)hierarchy.wallets,
+                        (unsigned long long)hierarchy.acquisition_dates,
+                        (unsigned long long)hierarchy.acquisition_after_first, meta.business_unit_names.size(),
+                        meta.region_names.size(), meta.rm_names.size(), meta.segment_names.size());
         if (!meta.has_amounts)
             std::printf("  no amounts: purchases valued 0 (revenue unknown), other rows 1; spend and CLV will be "
                         "unknown\n");
@@ -259,6 +332,10 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
                 std::fprintf(stderr, "engage import: %s: skipped %llu of %llu data rows (bad rows above)\n",
                              f.path.c_str(), (unsigned long long)f.parsed.bad_rows,
                              (unsigned long long)f.parsed.data_lines);
+    if (comm.root() && attributes.bad_rows)
+        std::fprintf(stderr, "engage import: %s: skipped %llu of %llu data rows (bad rows above)\n",
+                     o.attributes.c_str(), (unsigned long long)attributes.bad_rows,
+                     (unsigned long long)attributes.data_lines);
 }
 
 }  // namespace engage::jobs

@@ -3,12 +3,15 @@
 // timestamp, optionally amount and channel) converted into a customer base
 // (docs/data-format.md). Rank 0 parses the files; every rank reads the channel map and then
 // takes part in the collective write, so the command runs on any
-// number of ranks and gives the same file. A log carries no hierarchy: every customer gets the
-// relationship manager "unassigned", the region "all", the business unit "all", the segment
-// "unknown" and an unknown wallet (NaN); acquisition_day is the customer's first transaction day.
+// number of ranks and gives the same file. A log carries no hierarchy: without an attribute
+// file every customer gets the relationship manager "unassigned", the region "all", the
+// business unit "all", the segment "unknown" and an unknown wallet (NaN); acquisition_day is the
+// customer's first transaction day. An attribute file (--attributes, rank 0 reads it too) gives
+// these per customer (io/imported_hierarchy.hpp).
 #include <string>
 #include <vector>
 
+#include "io/attributes_csv.hpp"
 #include "io/bad_row_limit.hpp"
 #include "io/transactions_csv.hpp"
 #include "io/h5/compression.hpp"
@@ -23,6 +26,10 @@ struct ImportOptions {
     std::string output;              // the customer base to write (HDF5)
     io::TransactionsCsvOptions csv;  // separator, header, columns, date format
     std::string channel_map;         // --channel-map: source labels to channels; empty: built-in
+    // --attributes: the customer attribute file (hierarchy, wallet, acquisition date); empty:
+    // none. Its id type, date format and plausible dates are set from `csv` by run_import.
+    std::string attributes;
+    io::AttributesCsvOptions attributes_csv;
     bool merge_same_day = false;     // one purchase per customer and day, amounts summed
     std::string epoch;               // YYYY-MM-DD; empty: January 1st of the earliest date's year
     bool quiet = false;              // no progress or summary (bad rows are still reported)
@@ -35,7 +42,8 @@ struct ImportOptions {
 // by file and line, and skipped while they stay within `max_bad_rows` (counted over all files).
 // String ids (options.csv.id_type, io/transactions_csv.hpp): customers numbered 0..N-1 in byte
 // order of their ids, which go to /customers/name. A file with no data rows, or none of them
-// good, fails the import. Throws DataError when no row is good or there are more bad rows than allowed, IoError when the log cannot be read or the output written, ConfigError when the
+// good, fails the import. The attribute file's bad rows are counted on their own against
+// `max_bad_rows`; two rows of one customer in it fail the import. Throws DataError when no row is good or there are more bad rows than allowed, IoError when the log cannot be read or the output written, ConfigError when the
 // options do not fit the file. Writes to a temporary name beside `output` and renames it when
 // complete: on failure no partial file is left and an earlier file at `output` is untouched.
 void run_import(const mpi::Comm& comm, const ImportOptions& options, const RunInfo& info);

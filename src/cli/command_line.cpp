@@ -371,6 +371,7 @@ Command parse_import(const std::vector<std::string>& args) {
     auto& c = o.csv;
     std::string separator = "auto", header = "auto", date_format = "auto", id_type = "auto";
     std::string min_date = "1900-01-01", max_date = "2199-12-31", max_bad_rows = "1%";
+    std::vector<std::string> attribute_columns;
     po::options_description d("engage import options");
     d.add_options()
         ("help,h", "show this help")
@@ -384,6 +385,9 @@ Command parse_import(const std::vector<std::string>& args) {
         ("amount-column", po::value(&c.amount_column)->default_value(c.amount_column), "amount column: field number or header name, or none for a log without amounts (purchases valued 0: revenue, spend and CLV unknown)")
         ("channel-column", po::value(&c.channel_column), "channel column (optional): channel names of the default dictionary or kind names; without it every row is a purchase")
         ("channel-map", po::value(&o.channel_map), "CSV file mapping the channel column's source labels to channels: label,channel,kind per line (e.g. Zendesk Ticket,support_ticket, or Webinar,webinar,event: a new channel needs a kind); the built-in channel and kind names stay labels. Needs --channel-column")
+        ("attributes", po::value(&o.attributes), "customer attribute file (optional): CSV with a header, one row per customer: its id and any of business_unit (or bu), region, relationship_manager (or rm), segment, wallet, acquisition_date (or acquired); names matched case-insensitively, spaces as _; other columns ignored. Fills the hierarchy (names sorted; a customer not in the file or with a blank field is in \"unknown\", for the rm \"unassigned\"), the wallets (>= 0, blank unknown) and the acquisition days (an earlier date than the first transaction replaces it; a later one is ignored). Its customers without transactions are kept, with no interactions, when they have an acquisition date. Bad rows count against --max-bad-rows on their own; a customer twice is an error")
+        ("attributes-id-column", po::value(&o.attributes_csv.id_column), "customer id column of --attributes: field number or header name (default: --id-column); its ids are those of the logs (numbers or strings as --id-type decides)")
+        ("attributes-column", po::value(&attribute_columns)->composing(), "ATTRIBUTE=NAME: the header name of an attribute column of --attributes, e.g. rm=Account Manager (repeat for each; ATTRIBUTE: business_unit, region, rm, segment, wallet, acquisition_date)")
         ("date-format", po::value(&date_format)->default_value(date_format), "order of the date: auto (YYYYMMDD, YYYY-MM-DD or YYYY/MM/DD), YYYYMMDD, YYYY-MM-DD, DD/MM/YYYY (also DD.MM.YYYY, DD-MM-YYYY) or MM/DD/YYYY. Any of them may carry a time (T or a space, HH:MM[:SS[.fff]], AM/PM) and a zone (Z, +02:00, -0500): rows are dated by their UTC day; a time without a zone keeps its date")
         ("merge-same-day", po::bool_switch(&o.merge_same_day), "sum each customer's purchases of one day into one purchase (the CDNOW convention); rows of other channels are kept")
         ("epoch", po::value(&o.epoch), "day 0 of the times, YYYY-MM-DD, on or before the first transaction (default: January 1st of its year)")
@@ -430,6 +434,15 @@ Command parse_import(const std::vector<std::string>& args) {
         throw ConfigError("--channel-map " + o.channel_map + " maps the labels of a channel column, but there is "
                           "none; add --channel-column N|NAME");
     if (!o.channel_map.empty()) check_output_file("import", o.output, o.channel_map);
+    if (o.attributes.empty() && (vm.count("attributes-id-column") || !attribute_columns.empty()))
+        throw ConfigError(std::string(vm.count("attributes-id-column") ? "--attributes-id-column" : "--attributes-column") +
+                          " describes an attribute file, but there is none; add --attributes FILE");
+    if (!vm.count("attributes-id-column")) o.attributes_csv.id_column = c.id_column;
+    for (const auto& spec : attribute_columns) {
+        const auto [attribute, name] = io::parse_attribute_column(spec);
+        o.attributes_csv.columns[std::size_t(attribute)] = name;
+    }
+    if (!o.attributes.empty()) check_output_file("import", o.output, o.attributes);
     return o;
 }
 

@@ -244,6 +244,128 @@ check "string ids: customers.csv keyed by the ACC ids" equal "$(sed 1d "$tmp/sco
     "ACC-00001 ACC-00002 ACC-00003"
 check "string ids: --id-type string gives the same file" bash -c "
     '$engage' import ${acc_args[*]} --id-type string --output '$tmp/acc-s.h5' -q && h5diff '$tmp/acc.h5' '$tmp/acc-s.h5'"
+
+# --- The same export with the CRM's customer attribute file (issue 15): the hierarchy, wallets and
+# acquisition dates by account id, columns by their CRM names in any case, other columns ignored.
+# ACC-00001's date is after its first transaction (2024-01-02): that day is kept. ACC-00002 has a
+# blank region and segment: "unknown". ACC-00004 never interacted: kept, with no interaction.
+{
+    echo 'Account,Business Unit,Region,Relationship Manager,Segment,Wallet,Acquisition Date,Notes'
+    echo 'ACC-00003,Retail,EMEA,Alice Martin,Gold,1200.50,2023-06-15,vip'
+    echo 'ACC-00001,Corporate,APAC,Bob Chen,Silver,,2024-01-03T09:00:00Z,'
+    echo 'ACC-00002,Retail,,Alice Martin,,300,,"moved, no region yet"'
+    echo 'ACC-00004,Corporate,EMEA,Bob Chen,Gold,500,2023-11-20,acquired but never active'
+} >"$tmp/crm-attributes.csv"
+run 1 import "${acc_args[@]}" --attributes "$tmp/crm-attributes.csv" --output "$tmp/acc-attr.h5" \
+    || { fail "import of the export with attributes failed"; sed 's/^/    stderr| /' "$tmp/stderr"; }
+check "attributes: 4 customers (one without transactions), 9 interactions, every row kept" \
+    grep -q "4 customers, 9 interactions from 9 transaction rows (0 merged into same-day purchases, 0 bad rows skipped)" "$tmp/stdout"
+check "attributes: the summary" grep -qF "attributes $tmp/crm-attributes.csv: 4 customers (1 without transactions, added), 3 wallets, 2 acquisition dates (1 after the first transaction: its day kept); 2 business units, 3 regions, 2 relationship managers, 3 segments" "$tmp/stdout"
+check "attributes: no bad rows reported" bash -c "! grep -q 'attributes.csv' '$tmp/stderr'"
+check "attributes: names, the never active ACC-00004 included" equal "$(dataset "$tmp/acc-attr.h5" /customers/name | sed 's/\\000//g')" \
+    "ACC-00001 ACC-00002 ACC-00003 ACC-00004"
+check "attributes: ACC-00004 has no interaction" equal "$(dataset "$tmp/acc-attr.h5" /interactions/offsets)" "0 2 5 9 9"
+check "attributes: the interactions are those of the base without attributes" equal "$(times "$tmp/acc-attr.h5")" "$(times "$tmp/acc.h5")"
+check "attributes: business units sorted" equal "$(dataset "$tmp/acc-attr.h5" /customers/business_unit_names | sed 's/\\000//g')" "Corporate Retail"
+check "attributes: business unit of each customer" equal "$(dataset "$tmp/acc-attr.h5" /customers/business_unit)" "0 1 1 0"
+check "attributes: regions, unknown for the blank one" equal "$(dataset "$tmp/acc-attr.h5" /customers/region_names | sed 's/\\000//g')" "APAC EMEA unknown"
+check "attributes: region of each customer" equal "$(dataset "$tmp/acc-attr.h5" /customers/region)" "0 2 1 1"
+# A string dataset's entries, comma-separated (names may hold spaces).
+strings() { h5dump -d "$2" -y -w 0 "$1" | awk '/DATA {/ { on = 1; next } on && /}/ { exit } on' | grep -o '"[^"]*"' | tr -d '"' | sed 's/\\000//g' | paste -sd,; }
+check "attributes: relationship managers" equal "$(strings "$tmp/acc-attr.h5" /customers/rm_names)" "Alice Martin,Bob Chen"
+check "attributes: rm of each customer" equal "$(dataset "$tmp/acc-attr.h5" /customers/rm)" "1 0 0 1"
+check "attributes: segments" equal "$(dataset "$tmp/acc-attr.h5" /customers/segment_names | sed 's/\\000//g')" "Gold Silver unknown"
+check "attributes: segment of each customer" equal "$(dataset "$tmp/acc-attr.h5" /customers/segment)" "1 2 0 0"
+check "attributes: wallets (NaN for the blank one)" equal "$(dataset "$tmp/acc-attr.h5" /customers/wallet)" "nan 300 1200.5 500"
+check "attributes: acquisition days (first transaction, first transaction, 2023-06-15, 2023-11-20)" \
+    equal "$(dataset "$tmp/acc-attr.h5" /customers/acquisition_day)" "1 2 -200 -42"
+run 3 import "${acc_args[@]}" --attributes "$tmp/crm-attributes.csv" --output "$tmp/acc-attr3.h5" -q \
+    || fail "import with attributes at 3 ranks failed"
+check "attributes: 3 ranks give the same file" h5diff "$tmp/acc-attr.h5" "$tmp/acc-attr3.h5"
+# The rows in another order give the same file: the name tables are sorted, not in file order.
+{ head -1 "$tmp/crm-attributes.csv"; sed 1d "$tmp/crm-attributes.csv" | sort -r; } >"$tmp/crm-attributes-rev.csv"
+run 2 import "${acc_args[@]}" --attributes "$tmp/crm-attributes-rev.csv" --output "$tmp/acc-attr-rev.h5" -q \
+    || fail "import with the attribute rows reversed failed"
+check "attributes: the rows in another order (2 ranks) give the same file" h5diff "$tmp/acc-attr.h5" "$tmp/acc-attr-rev.h5"
+run 2 score --input "$tmp/acc-attr.h5" --output "$tmp/score-attr" --as-of 2024-01-05 --min-group-size 1 -q \
+    || { fail "engage score of the base with attributes failed"; sed 's/^/    stderr| /' "$tmp/stderr"; }
+# CSV_FILE "COLUMN...": those columns of every row, comma-separated, one line per row.
+csv_rows() { awk -F, -v cols="$2" 'NR == 1 { n = split(cols, want, " "); for (i = 1; i <= NF; i++) at[$i] = i; next }
+    { line = ""; for (k = 1; k <= n; k++) line = line (k > 1 ? "," : "") $(at[want[k]]); print line }' "$1"; }
+csv_cols() { csv_rows "$@" | paste -sd' '; }
+check "attributes: customers.csv carries each customer's attributes" \
+    equal "$(csv_cols "$tmp/score-attr/customers.csv" "customer_id business_unit region relationship_manager segment acquisition_date")" \
+    "ACC-00001,Corporate,APAC,Bob Chen,Silver,2024-01-02 ACC-00002,Retail,unknown,Alice Martin,unknown,2024-01-03 ACC-00003,Retail,EMEA,Alice Martin,Gold,2023-06-15 ACC-00004,Corporate,EMEA,Bob Chen,Gold,2023-11-20"
+check "attributes: customers.csv wallets" equal "$(csv_cols "$tmp/score-attr/customers.csv" "wallet" | tr ' ' ,)" ",300.0,1200.5,500.0"
+check "attributes: customers.h5 has the business units and relationship managers" \
+    equal "$(strings "$tmp/score-attr/customers.h5" /customers/business_unit_names)/$(dataset "$tmp/score-attr/customers.h5" /customers/business_unit)/$(strings "$tmp/score-attr/customers.h5" /customers/rm_names)" \
+    "Corporate,Retail/0 1 1 0/Alice Martin,Bob Chen"
+check "attributes: engagement.csv has a row per business unit" \
+    equal "$(awk -F, '$1 == "business_unit" { print $2 "=" $3 }' "$tmp/score-attr/engagement.csv" | paste -sd' ')" "Corporate=2 Retail=2"
+check "attributes: engagement.csv has a row per relationship manager" \
+    equal "$(awk -F, '$1 == "relationship_manager" { print $2 "=" $3 }' "$tmp/score-attr/engagement.csv" | paste -sd' ')" "Alice Martin=2 Bob Chen=2"
+
+# Wallets flow into share of wallet: numeric ids, amounts; scored over a 365-day window, the share
+# is the window's spend over the wallet (customer 1: 15 of 150, 3: 7 of 70; 2 has no wallet).
+printf 'customer,wallet,segment,region\n1,150,Key,Z\xc3\xbcrich\n2,,Key,Basel\n3,70,Other,\n' >"$tmp/parts-attributes.csv"
+run 1 import --transactions "$tmp/part-a.csv" "$tmp/part-b.csv" "${parts[@]}" --attributes "$tmp/parts-attributes.csv" \
+    --output "$tmp/parts-attr.h5" -q || { fail "import of two logs with attributes failed"; sed 's/^/    stderr| /' "$tmp/stderr"; }
+run 1 score --input "$tmp/parts-attr.h5" --output "$tmp/score-parts" --as-of 2024-01-04 --window-days 365 --min-group-size 1 -q \
+    || { fail "engage score of the two logs with wallets failed"; sed 's/^/    stderr| /' "$tmp/stderr"; }
+check "wallets: share of wallet per customer (0.1, unknown, 0.1)" \
+    equal "$(csv_rows "$tmp/score-parts/customers.csv" "customer_id wallet share_of_wallet" | awk -F, '{ printf "%s%s:%s:%s", (NR > 1 ? " " : ""), $1, $2, ($3 == "" ? "unknown" : sprintf("%.3f", $3)) }')" \
+    "1:150.0:0.100 2::unknown 3:70.0:0.100"
+check "UTF-8 group names: stored as UTF-8 strings, in byte order" bash -c "
+    h5dump -H -d /customers/region_names '$tmp/parts-attr.h5' | grep -q 'CSET H5T_CSET_UTF8' &&
+    ! h5dump -H -d /customers/segment_names '$tmp/parts-attr.h5' | grep -q 'CSET H5T_CSET_UTF8'"
+check "UTF-8 group names: in customers.csv" equal "$(csv_cols "$tmp/score-parts/customers.csv" "customer_id region segment")" \
+    "$(printf '1,Z\xc3\xbcrich,Key 2,Basel,Key 3,unknown,Other')"
+check "wallets: corporate share of wallet 22/220" \
+    equal "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; next } $1 == "corporate" { printf "%.3f/%s", $(at["share_of_wallet"]), $(at["wallet_customers"]) }' "$tmp/score-parts/engagement.csv")" "0.100/2"
+
+# Bad attribute rows: each named by file, line and column, against --max-bad-rows on their own.
+{
+    echo 'Account,Segment,Wallet,Acquisition Date'
+    echo 'ACC-00001,Gold,-5,'              # 2: negative wallet
+    echo 'ACC-00002,Gold,,2024-02-30'      # 3: not a date
+    echo 'ACC-00003,Gold,10,'
+    echo 'ACC-00009,Gold,10,'              # 5: no transactions, no acquisition date
+} >"$tmp/attr-bad.csv"
+expect 1 3 "bad attribute rows, 3 of 4 with the default 1%: exit 3" \
+    "attr-bad.csv: 3 of 4 data rows are bad (75.0 %), more than --max-bad-rows 1% allows (0); first bad rows: line 2: Wallet \"-5\" is negative; a wallet is an amount >= 0, or blank when unknown; line 3: Acquisition Date \"2024-02-30\" is not a date YYYYMMDD, YYYY-MM-DD or YYYY/MM/DD (or set --date-format); line 5: customer \"ACC-00009\" has no transactions and no acquisition date, so no day to count its tenure from; give its acquisition date, or leave the row out. Nothing was written." -- \
+    "${acc_args[@]}" --attributes "$tmp/attr-bad.csv" --output "$tmp/attr-bad.h5"
+check "bad attribute rows: no output file" test ! -e "$tmp/attr-bad.h5"
+run 1 import "${acc_args[@]}" --attributes "$tmp/attr-bad.csv" --output "$tmp/attr-bad.h5" --max-bad-rows 3
+check "bad attribute rows within --max-bad-rows 3: exit 0" equal "$?" 0
+check "bad attribute rows: each named and skipped" bash -c "
+    grep -qF 'engage import: $tmp/attr-bad.csv: line 2: Wallet \"-5\" is negative; a wallet is an amount >= 0, or blank when unknown; row skipped' '$tmp/stderr' &&
+    grep -qF 'engage import: $tmp/attr-bad.csv: line 3: Acquisition Date \"2024-02-30\" is not a date' '$tmp/stderr' &&
+    grep -qF 'engage import: $tmp/attr-bad.csv: skipped 3 of 4 data rows (bad rows above)' '$tmp/stderr'"
+check "bad attribute rows skipped: 3 customers, ACC-00003 in Gold" equal "$(dataset "$tmp/attr-bad.h5" /customers/segment_names | sed 's/\\000//g')/$(dataset "$tmp/attr-bad.h5" /customers/segment)" "Gold unknown/1 1 0"
+{
+    echo 'Account,Segment'
+    echo 'ACC-00001,Gold'
+    echo 'ACC-00002,Gold'
+    echo 'ACC-00003,Silver'
+    echo 'ACC-00002,Silver'
+} >"$tmp/attr-dup.csv"
+expect 3 3 "attribute file with a customer twice (3 ranks): exit 3, both lines" \
+    "attr-dup.csv: customer \"ACC-00002\" is on line 3 and again on line 5; an attribute file gives each customer once" -- \
+    "${acc_args[@]}" --attributes "$tmp/attr-dup.csv" --output "$tmp/attr-dup.h5" --max-bad-rows 100%
+printf 'Account,Notes\nACC-00001,x\n' >"$tmp/attr-none.csv"
+expect 1 2 "attribute file without attribute columns: exit 2" "attr-none.csv: line 1" "no attribute column" -- \
+    "${acc_args[@]}" --attributes "$tmp/attr-none.csv" --output "$tmp/x.h5"
+expect 1 2 "attribute file without the id column: exit 2" "no customer id column \"account\"" "--attributes-id-column" -- \
+    "${acc_args[@]}" --attributes "$tmp/parts-attributes.csv" --output "$tmp/x.h5"
+expect 1 4 "missing attribute file: exit 4" "cannot open the attribute file" -- \
+    "${acc_args[@]}" --attributes "$tmp/no-such-attributes.csv" --output "$tmp/x.h5"
+expect 1 2 "--attributes-column without --attributes: exit 2" "add --attributes FILE" -- \
+    "${acc_args[@]}" --attributes-column rm=Owner --output "$tmp/x.h5"
+printf 'customer,segment\nACC-1,Gold\n1,Gold\n' >"$tmp/attr-text-id.csv"
+expect 1 3 "numeric logs, a text id in the attribute file: a bad row" \
+    "line 2: customer id \"ACC-1\" is not a whole number >= 0, and the ids of the transaction logs are numbers" -- \
+    --transactions "$tmp/part-a.csv" "${parts[@]}" --attributes "$tmp/attr-text-id.csv" --output "$tmp/x.h5"
+
 # auto with a mixed file: every id a string, 42 and 042 two customers; number: they are one.
 printf 'id,date,amount\n42,2024-01-01,1\n042,2024-01-02,2\nACC-1,2024-01-03,3\n' >"$tmp/mixed.csv"
 run 1 import --transactions "$tmp/mixed.csv" --output "$tmp/mixed.h5" -q || fail "import of mixed ids failed"

@@ -14,7 +14,7 @@ shift || true
 cd "$(dirname "$0")/../.."
 src=tests/fuzz
 build=${ENGAGE_FUZZ_BUILD_DIR:-build-fuzz}
-targets=(${ENGAGE_FUZZ_TARGETS:-transactions_csv customer_base})  # or a subset
+targets=(${ENGAGE_FUZZ_TARGETS:-transactions_csv attributes_csv customer_base})  # or a subset
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
   CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -121,5 +121,26 @@ TEST(CommandLine, ConfigFileSetsScoringOptionsAndTheCommandLineWins) {
     EXPECT_NE(e.find("window-dayz"), std::string::npos) << e;
 }
 
+TEST(CommandLine, ImportAttributeFileOptions) {
+    auto i = std::get<jobs::ImportOptions>(parse({"import", "--transactions", "t.csv", "--output", "b.h5",
+                                                  "--id-column", "Account", "--attributes", "crm.csv"}));
+    EXPECT_EQ(i.attributes, "crm.csv");
+    EXPECT_EQ(i.attributes_csv.id_column, "Account");  // by default the logs' id column
+    i = std::get<jobs::ImportOptions>(parse({"import", "--transactions", "t.csv", "--output", "b.h5", "--attributes",
+                                             "crm.csv", "--attributes-id-column", "id", "--attributes-column",
+                                             "rm=Account Manager", "--attributes-column", "wallet=Budget"}));
+    EXPECT_EQ(i.attributes_csv.id_column, "id");
+    EXPECT_EQ(i.attributes_csv.columns[std::size_t(io::Attribute::rm)], "Account Manager");
+    EXPECT_EQ(i.attributes_csv.columns[std::size_t(io::Attribute::wallet)], "Budget");
+    EXPECT_TRUE(i.attributes_csv.columns[std::size_t(io::Attribute::region)].empty());
+    EXPECT_THROW(parse({"import", "--transactions", "t.csv", "--output", "b.h5", "--attributes-column", "rm=X"}),
+                 ConfigError);
+    EXPECT_THROW(parse({"import", "--transactions", "t.csv", "--output", "b.h5", "--attributes", "crm.csv",
+                        "--attributes-column", "country=X"}),
+                 ConfigError);
+    EXPECT_THROW(parse({"import", "--transactions", "t.csv", "--output", "crm.csv", "--attributes", "crm.csv"}),
+                 ConfigError);
+}
+
 }  // namespace
 }  // namespace engage::cli
