@@ -89,10 +89,10 @@ void Progress::print_locked(Clock::time_point now, bool last) {
         std::snprintf(count, sizeof count, "done (%llu of %llu %s, %.1f s)", (unsigned long long)done_,
                       (unsigned long long)total_, unit_.c_str(), in_phase);
     else if (!unit_.empty())
-        std::snprintf(count, sizeof count, "%s(%llu %s, %.*f s)", last ? "done " : "", (unsigned long long)done_,
+        std::snprintf(count, sizeof count, "%s%llu %s (%.*f s)", last ? "done, " : "", (unsigned long long)done_,
                       unit_.c_str(), last ? 1 : 0, in_phase);
     else
-        std::snprintf(count, sizeof count, "%s(%.*f s)", last ? "done " : "", last ? 1 : 0, in_phase);
+        std::snprintf(count, sizeof count, "%s (%.*f s)", last ? "done" : "running", last ? 1 : 0, in_phase);
     if (name_ == label_)
         std::fprintf(stderr, "%s [%7.1f s] %s\n", label_.c_str(), elapsed, count);
     else

@@ -7,9 +7,10 @@
 // the label and the seconds since the Progress was made, and ends in a newline (never a carriage
 // return: a log file is not a terminal):
 //
-//   score [   12.3 s] pass:  45.2 % (900 of 2000 shards, all ranks)
-//   score [   17.3 s] retention fits as of 2025-07-03: Pareto/NBD (137 likelihood evaluations)
-//   score [   18.0 s] retention fits as of 2025-07-03: Pareto/NBD done (160 likelihood evaluations, 5.9 s)
+//   score [   12.3 s] pass over the data:  45.2 % (900 of 2000 shards of all ranks, 7 s)
+//   score [   17.3 s] retention fits as of 2025-07-03: Pareto/NBD: 137 likelihood evaluations (5 s)
+//   score [   18.0 s] retention fits as of 2025-07-03: Pareto/NBD: done, 160 likelihood evaluations (5.9 s)
+//   score [   23.0 s] committing the outputs: running (2 s)
 //
 // The reporter thread reads the counters under a mutex and writes to stderr; it calls neither
 // MPI nor HDF5 and changes nothing that a result depends on. Nothing is printed, and no thread
