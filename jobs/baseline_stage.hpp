@@ -52,6 +52,7 @@ public:
     BaselineStage(DateContext& date, kernels::Day train_as_of, const DateContext* train,
                   std::shared_ptr<BaselineDates> out);
     const char* phase() const noexcept override { return "study"; }
+    std::string name() const override { return "baselines as of " + date_.as_of; }
     void fold(const io::CustomerShard& shard, std::int64_t round) override;
     void finish(const mpi::Comm& comm, int step) override;
     bool wants_sweep(int) const noexcept override { return phase_ != Phase::done; }

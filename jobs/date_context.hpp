@@ -17,6 +17,7 @@
 #include "retention/retention_config.hpp"
 #include "retention/retention_prediction.hpp"
 
+namespace engage { class Progress; }
 namespace engage::io { class FeaturesWriter; }
 
 namespace engage::jobs {
@@ -36,6 +37,8 @@ struct RunContext {
     std::int32_t fit_gap_days = 0;         // T - T_fit of the baselines' training date (jobs/baseline_stage.hpp)
     int rank = 0;
     bool talk = false;                     // rank 0 prints progress lines
+    Progress* progress = nullptr;          // the run's progress lines (disabled unless talk): a stage
+                                           // with a long step of its own names it (phase, update)
 
     // A scratch file of this rank: DIR/spill-NAME-rank-R.bin.
     std::string spill_path(const std::string& name) const {

@@ -20,6 +20,7 @@ class EngagementStage final : public Stage {
 public:
     explicit EngagementStage(DateContext& date);
     const char* phase() const noexcept override { return "engagement"; }
+    std::string name() const override { return "engagement as of " + date_.as_of; }
     void fold(const io::CustomerShard& shard, std::int64_t round) override;
     void finish(const mpi::Comm& comm, int step) override;
     bool wants_sweep(int step) const noexcept override {

@@ -14,6 +14,7 @@ class FeaturesStage final : public Stage {
 public:
     explicit FeaturesStage(DateContext& date) : date_(date) {}
     const char* phase() const noexcept override { return "compute"; }
+    std::string name() const override { return "features as of " + date_.as_of; }
     void fold(const io::CustomerShard& shard, std::int64_t round) override;
     void finish(const mpi::Comm&, int) override {}
     bool wants_sweep(int) const noexcept override { return false; }
@@ -31,6 +32,7 @@ public:
     // Flushes the appended rows to customers.h5 every `flush_rounds` rounds.
     SummaryStage(DateContext& date, std::int64_t flush_rounds);
     const char* phase() const noexcept override { return "write"; }
+    std::string name() const override { return "corporate summary as of " + date_.as_of; }
     void fold(const io::CustomerShard& shard, std::int64_t round) override;
     void finish(const mpi::Comm& comm, int step) override;
     bool wants_sweep(int) const noexcept override { return false; }

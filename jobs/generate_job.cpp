@@ -244,7 +244,7 @@ void run_generate(const mpi::Comm& comm, const GenerateOptions& o, const RunInfo
                     }
                 }
                 next_interaction += m;
-                progress.update(hi - c0, c1 - c0, "customers");
+                progress.update(hi - c0, c1 - c0, "customers on rank 0");
                 check_stop(std::to_string(hi - c0) + " of this rank's " + std::to_string(c1 - c0) + " customers");
             }
         });

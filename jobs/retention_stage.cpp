@@ -59,21 +59,30 @@ void RetentionStage::finish(const mpi::Comm& comm, int step) {
         comm.allreduce_sum(holdout_.sum_words());
         if (cohorts_) mpi::reduce_state(comm, *cohorts_);
         // Every rank fits on its own groups; the objective is all-reduced exactly at each step.
-        const kernels::AllReduceWords allreduce = [&](std::span<std::int64_t> w) { comm.allreduce_sum(w); };
+        // Rank 0 counts the evaluations for its progress lines: every rank makes the same ones.
+        Progress disabled(false, {});
+        Progress& progress = date_.run.progress ? *date_.run.progress : disabled;
+        std::uint64_t evaluations = 0;
+        const kernels::AllReduceWords allreduce = [&](std::span<std::int64_t> w) {
+            comm.allreduce_sum(w);
+            progress.update(++evaluations);
+        };
         std::int64_t groups[2] = {std::int64_t(rfm_.groups().size()), std::int64_t(spend_.groups().size())};
         comm.allreduce_sum(groups);
-        Progress progress(date_.run.talk, "score: retention fits as of " + date_.as_of, 0.0);
-        auto fitted = [&](const char* model, std::int64_t done) {
-            progress.update(std::uint64_t(done), 3, (std::string("models fitted (") + model + "; " +
-                                                     std::to_string(groups[0]) + " + " + std::to_string(groups[1]) +
-                                                     " groups of summaries on all ranks)").c_str());
+        auto fitting = [&](const char* model, std::int64_t model_groups) {
+            evaluations = 0;
+            progress.phase("retention fits as of " + date_.as_of + ": " + model + " on " +
+                               std::to_string(model_groups) + " groups of summaries of all ranks",
+                           0, "likelihood evaluations");
         };
+        fitting("BG/NBD", groups[0]);
         bg_nbd_ = kernels::fit_bg_nbd(rfm_.groups(), allreduce);
-        fitted("BG/NBD", 1);
+        fitting("Pareto/NBD", groups[0]);
         pareto_nbd_ = kernels::fit_pareto_nbd(rfm_.groups(), allreduce);
-        fitted("Pareto/NBD", 2);
+        fitting("Gamma-Gamma", groups[1]);
         gamma_gamma_ = kernels::fit_gamma_gamma(spend_.groups(), allreduce);
-        fitted("Gamma-Gamma", 3);
+        progress.phase("retention predictions as of " + date_.as_of + " for " + std::to_string(groups[0]) +
+                       " distinct summaries");
         spend_.assign({});
         predict();  // the predictions keep the distinct summaries
     } else if (step == 1) {

@@ -25,6 +25,7 @@ class RetentionStage final : public Stage {
 public:
     explicit RetentionStage(DateContext& date);
     const char* phase() const noexcept override { return "retention"; }
+    std::string name() const override { return "retention as of " + date_.as_of; }
     void fold(const io::CustomerShard& shard, std::int64_t round) override;
     void finish(const mpi::Comm& comm, int step) override;
     bool wants_sweep(int step) const noexcept override { return step == 0; }

@@ -205,6 +205,11 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
 void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info) {
     PhaseTimer timer({"open", "read", "compute", "write", "engagement", "retention", "study", "reduce", "report"});
     const bool talk = comm.root() && !o.quiet;
+    // Rank 0's progress lines (core/progress.hpp): every phase below names itself, and counts
+    // what it can of all ranks' work from the global plan (shards per rank, customers per rank),
+    // never from a collective of its own.
+    Progress progress(talk, "score");
+    progress.phase("opening " + o.input + " and planning the shards");
     const StopRequests stop_requests;  // SIGTERM, SIGUSR1: stop at the end of a round, resumable
     std::unique_ptr<io::CustomerBaseReader> in;
     std::unique_ptr<io::OutputDir> out;
@@ -233,6 +238,16 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     const std::size_t mine_count = plan.last - plan.first;  // this rank's shards
     const std::vector<std::uint64_t>& bounds = plan.bounds;  // bounds[i]: first customer of shard first + i
     const std::int64_t rounds = comm.max(std::int64_t(mine_count));
+    // Rank 0's view of the pass over all ranks: every rank folds its next shard each round, so
+    // after r rounds the ranks have folded the sum over ranks of min(r, its shards).
+    auto shards_after = [&, ranks = comm.size()](std::int64_t r) {
+        std::uint64_t done = 0;
+        for (int k = 0; k < ranks; ++k) {
+            const auto [a, b] = partition::shards_of_rank(shards, k, ranks);
+            done += std::min<std::uint64_t>(std::uint64_t(r), b - a);
+        }
+        return done;
+    };
 
     RunContext run;
     run.options = &o;
@@ -240,6 +255,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     run.shards = shards;
     run.rank = comm.rank();
     run.talk = talk;
+    run.progress = &progress;
     run.retention = o.retention;
     run.fit_gap_days = fit_gap;
     std::vector<std::string> channel_names;
@@ -273,7 +289,17 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     auto pipeline = make_score_stages(run, as_of_day, extra, memory.flush_rounds);
     const auto& stages = pipeline->stages;
     const std::uint64_t first = bounds.front(), local_customers = bounds.back() - bounds.front();
-    const std::int64_t blocks = comm.max(std::int64_t((local_customers + run.block_rows - 1) / run.block_rows));
+    // Every rank's customers (in place of a maximum of the blocks: the same one collective), so
+    // that rank 0 counts a sweep's customers over all ranks.
+    const std::vector<std::uint64_t> customers_of_rank = comm.allgather(local_customers);
+    std::int64_t blocks = 0;
+    for (const std::uint64_t c : customers_of_rank)
+        blocks = std::max(blocks, std::int64_t((c + run.block_rows - 1) / run.block_rows));
+    auto swept_after = [&](std::int64_t b) {  // customers of all ranks in blocks [0, b)
+        std::uint64_t done = 0;
+        for (const std::uint64_t c : customers_of_rank) done += std::min<std::uint64_t>(c, std::uint64_t(b) * run.block_rows);
+        return done;
+    };
 
     // A checkpoint of this run, if any: the stages' states and where it stopped. customers.h5 is
     // reopened with every row the stopped run wrote, and appended to from there.
@@ -347,8 +373,8 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     io::CustomerShard shard;
     const io::CustomerShard none;
     std::uint64_t read_interactions = 0;
-    Progress progress(talk, "score");
-    std::uint64_t folded = resume_at.value_or(first) - first;
+    progress.phase("pass over the data", shards, "shards of all ranks");
+    progress.update(shards_after(at.rounds));
     for (std::int64_t r = at.rounds; r < rounds; ++r) {
         const bool mine = std::size_t(r) < mine_count;
         const std::size_t s = std::size_t(r);
@@ -367,11 +393,8 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
                 stage->fold(current, r);
             }
         });
-        if (mine) {
-            read_interactions += shard.interactions();
-            folded += shard.customers();
-        }
-        progress.update(folded, local_customers, "customers");
+        if (mine) read_interactions += shard.interactions();
+        progress.update(shards_after(r + 1));
         if (r + 1 < rounds)
             stop_point({r + 1, -1, 0, 0}, "after round " + std::to_string(r + 1) + " of " + std::to_string(rounds) +
                                               " of the pass over " + std::to_string(shards) + " shards");
@@ -385,6 +408,8 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         const bool resumed = step == at.step;
         for (int i = resumed ? at.finished : 0; i < n; ++i) {
             {
+                progress.phase("step " + std::to_string(step + 1) + " after the pass, stage " + std::to_string(i + 1) +
+                               " of " + std::to_string(n) + " (" + stages[std::size_t(i)]->name() + ")");
                 auto t = timer.measure(stages[std::size_t(i)]->phase());
                 comm.agree([&] { stages[std::size_t(i)]->finish(comm, step); });
             }
@@ -393,21 +418,28 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
                                                      " stage steps (stage step " + std::to_string(i + 1) + ")");
         }
         if (std::none_of(stages.begin(), stages.end(), [&](const auto& s) { return s->wants_sweep(step); })) break;
-        Progress sweep_progress(talk, "score: sweep " + std::to_string(step + 1));
-        for (std::int64_t b = resumed && at.finished == n ? at.blocks : 0; b < blocks; ++b) {
+        std::string sweeping;  // the stages that read their customers again
+        for (const auto& stage : stages)
+            if (stage->wants_sweep(step)) sweeping += (sweeping.empty() ? "" : ", ") + stage->name();
+        const std::int64_t first_block = resumed && at.finished == n ? at.blocks : 0;
+        progress.phase("sweep " + std::to_string(step + 1) + " (" + sweeping + ")", swept_after(blocks),
+                       "customers of all ranks");
+        progress.update(swept_after(first_block));
+        for (std::int64_t b = first_block; b < blocks; ++b) {
             comm.agree([&] {
                 for (const auto& stage : stages) {
                     auto t = timer.measure(stage->phase());
                     stage->sweep(step, std::size_t(b));
                 }
             });
-            sweep_progress.update(std::uint64_t(b + 1), std::uint64_t(blocks), "blocks");
+            progress.update(swept_after(b + 1));
             stop_point({rounds, step, n, b + 1}, "in sweep " + std::to_string(step + 1) + " after the pass, after block " +
                                                      std::to_string(b + 1) + " of " + std::to_string(blocks));
         }
     }
     {
         auto t = timer.measure("write");
+        progress.phase("closing customers.h5");
         comm.agree([&] { writer->write_pending(); });
         comm.agree([&] { writer->close(); });
         writer_closed = true;
@@ -415,6 +447,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         // customers.csv, from the complete customers.h5: after the last stop point, so a resumed
         // run writes it whole as a run never stopped does (docs/data-format.md, section 4).
         if (o.customers_csv) {
+            progress.phase("writing customers.csv");
             io::CustomersCsvJob csv;
             csv.customers_h5 = out->staged("customers.h5");
             csv.input = o.input;
@@ -435,6 +468,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     ReportOutput result;
     {
         auto t = timer.measure("report");
+        progress.phase("writing report.json and the CSV tables");
         comm.agree([&] {
             if (!comm.root()) return;
             for (const auto& stage : stages) stage->report(result);
@@ -446,6 +480,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
             }
         });
     }
+    progress.phase("committing the outputs");
     pipeline.reset();  // its scratch files are gone before the commit
     const nlohmann::ordered_json& report = result.report;
     const std::int64_t interactions = comm.sum(std::int64_t(read_interactions));
@@ -481,6 +516,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         std::filesystem::remove(std::filesystem::path(o.output) / "customers.csv", ignored);
     }
     checkpoint.remove();
+    progress.end();
     if (talk) print_summary(o, as_of, report, record);
 }
 

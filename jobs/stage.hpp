@@ -44,6 +44,8 @@ public:
     virtual ~Stage() = default;
     // The run.json phase its time counts in ("engagement", "retention", "study", ...).
     virtual const char* phase() const noexcept = 0;
+    // What progress lines call it: the analysis and its date ("retention as of 2025-06-30").
+    virtual std::string name() const { return phase(); }
 
     // The pass, once per round on every rank, in round order: this rank's next shard (empty
     // when it has none left). May call collective writes (every rank calls it every round), but

@@ -71,6 +71,7 @@ class StudyStage final : public Stage {
 public:
     StudyStage(DateContext& date, std::shared_ptr<StudyDates> dates, std::shared_ptr<const BaselineDates> baselines = {});
     const char* phase() const noexcept override { return "study"; }
+    std::string name() const override { return "study as of " + date_.as_of; }
     void fold(const io::CustomerShard& shard, std::int64_t round) override;
     void finish(const mpi::Comm& comm, int step) override;
     bool wants_sweep(int step) const noexcept override { return step <= 1 || (date_.main && !correlation_); }

@@ -25,6 +25,7 @@ class SurvivalStage final : public Stage {
 public:
     explicit SurvivalStage(DateContext& date);
     const char* phase() const noexcept override { return "retention"; }
+    std::string name() const override { return "survival as of " + date_.as_of; }
     void fold(const io::CustomerShard& shard, std::int64_t round) override;
     void finish(const mpi::Comm& comm, int step) override;
     bool wants_sweep(int step) const noexcept override;

@@ -64,10 +64,10 @@ wait_for() { # LOG WHAT TEST...: polls TEST until it holds
     done
 }
 pass_started() { compgen -G "$1/.engage-tmp-*/customers.h5" > /dev/null; } # the pass follows at once
-# LOG N: a progress line of the pass (ENGAGE_PROGRESS_SECONDS=0: one per round) says that rank 0
-# has folded at least N customers.
+# LOG N: a progress line of the pass (ENGAGE_PROGRESS_SECONDS=0: one per round) says that the
+# ranks have folded at least N shards.
 folded_at_least() {
-    awk -v n="$2" '/^score: .* customers on rank 0/ { sub(/^[^(]*\(/, ""); if ($1 + 0 >= n) found = 1 } END { exit !found }' "$1"
+    awk -v n="$2" '/^score \[.*\] pass over the data: .* shards of all ranks/ { sub(/^[^(]*\(/, ""); if ($1 + 0 >= n) found = 1 } END { exit !found }' "$1"
 }
 says() { grep -q "$2" "$1"; }
 stopped_after() { # LOG SIGNAL: the round of the stop message, checked to be inside the pass
@@ -158,7 +158,7 @@ out=$tmp/out1
 # folded so far, so the resumed run appends to a file with whole chunks and an open one.
 start "$tmp/stop1r.log" env ENGAGE_PROGRESS_SECONDS=0 "$engage" "${args[@]}" --output "$out"
 rank=$(child_of "$job" engage)
-wait_for "$tmp/stop1r.log" "16,400 customers folded" folded_at_least "$tmp/stop1r.log" 16400
+wait_for "$tmp/stop1r.log" "5,467 shards (16,401 customers) folded" folded_at_least "$tmp/stop1r.log" 5467
 kill -TERM "$rank"
 finish "$tmp/stop1r.log"
 [ "$rc" -eq 75 ] || fail "1 rank stopped by SIGTERM: exit $rc, expected 75: $(cat "$tmp/stop1r.log")"
