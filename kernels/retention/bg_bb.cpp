@@ -181,7 +181,8 @@ double bgbb_p_alive(const BgbbParams& p, const BgbbSummary& s) noexcept {
     //   B(gamma, delta + n) (delta + n) / (gamma + delta + n).
     const Pattern e = evaluate(p, s, nullptr);
     const double log_p = e.a_m + e.d + std::log((p.delta + s.n) / (p.gamma + p.delta + s.n)) - e.log_likelihood;
-    return std::fmin(1.0, std::exp(log_p));
+    const double v = std::exp(log_p);
+    return v > 1 ? 1.0 : v;  // rounding can pass 1; NaN (e.g. an unfitted model's NaN parameters) stays NaN
 }
 
 double bgbb_expected_transactions_new(const BgbbParams& p, std::int32_t n) noexcept {

@@ -1,9 +1,9 @@
 #pragma once
 // The BG/BB model (Fader, Hardie & Shang 2010, "Customer-base analysis in a discrete-time
-// noncontractual setting", Marketing Science 29(6), 1086-1108): at each of n discrete
-// transaction opportunities after the first (a year, a weekly event, a mailing), a customer
-// who is alive transacts with probability p ~ Beta(alpha, beta), and at the start of each
-// opportunity after the first a living customer dies with probability theta ~ Beta(gamma, delta).
+// noncontractual setting", Marketing Science 29(6), 1086-1108): the first transaction is
+// opportunity 0; at the start of each discrete opportunity 1, 2, ... (a year, a weekly event, a
+// mailing) a living customer dies with probability theta ~ Beta(gamma, delta), and if still
+// alive transacts with probability p ~ Beta(alpha, beta). Predictions of NaN parameters are NaN.
 // A customer is summarised by (x, t_x, n): x transactions in the n opportunities, the last at
 // opportunity t_x (0 when x = 0). Pure functions of the parameters and one summary; the fit is
 // collective through `allreduce`, as the BG/NBD and Pareto/NBD fits.
@@ -75,7 +75,7 @@ double bgbb_p_alive(const BgbbParams& p, const BgbbSummary& s) noexcept;
 double bgbb_expected_transactions_new(const BgbbParams& p, std::int32_t n) noexcept;
 
 // E[X(n, n + n_star) | x, t_x, n]: expected transactions in opportunities n + 1..n + n_star
-// (FHS 2010, equation 13).
+// (FHS 2010, equation 13). Cost O(n - t_x + n_star): the survival sum is added term by term.
 double bgbb_expected_transactions(const BgbbParams& p, const BgbbSummary& s, std::int32_t n_star) noexcept;
 
 // DERT(d | x, t_x, n): discounted expected residual transactions, the transaction at

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -169,6 +170,21 @@ TEST(Bgbb, DertIsTheDiscountedSumOfPerOpportunityExpectations) {
     }
     EXPECT_TRUE(std::isnan(bgbb_dert(p, {2, 4, 6}, 0.0)));
     EXPECT_LT(bgbb_dert(p, {2, 4, 6}, 0.2), bgbb_dert(p, {2, 4, 6}, 0.1));
+}
+
+TEST(Bgbb, NaNParametersGiveNaNPredictions) {
+    // An unfitted model (FitResult::fitted false) has NaN parameters: nothing may read as a value.
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const BgbbParams p{nan, 0.75, 0.657, 2.783}, q{1.204, 0.75, 0.657, nan};
+    for (const BgbbParams& r : {p, q}) {
+        EXPECT_TRUE(std::isnan(bgbb_log_likelihood(r, {2, 4, 6})));
+        EXPECT_TRUE(std::isnan(bgbb_p_alive(r, {2, 4, 6})));
+        EXPECT_TRUE(std::isnan(bgbb_p_alive(r, {6, 6, 6})));
+        EXPECT_TRUE(std::isnan(bgbb_expected_transactions(r, {2, 4, 6}, 5)));
+        EXPECT_TRUE(std::isnan(bgbb_dert(r, {2, 4, 6}, 0.1)));
+    }
+    EXPECT_TRUE(std::isnan(bgbb_expected_transactions_new(q, 5)));
+    EXPECT_TRUE(std::isnan(bgbb_probability_of_x(q, 2, 6)));
 }
 
 TEST(Bgbb, PatternsAreChecked) {
