@@ -279,6 +279,42 @@ std::vector<std::string> customers_csv_columns() {
     return c;
 }
 
+// A rank's formatted text beyond what it keeps in memory: appended, then read back in order.
+// The file is created on the first append and removed by the destructor.
+class TextScratch {
+public:
+    explicit TextScratch(std::string path) : path_(std::move(path)) {}
+    ~TextScratch() {
+        if (!f_) return;
+        std::fclose(f_);
+        std::remove(path_.c_str());
+    }
+    TextScratch(const TextScratch&) = delete;
+    TextScratch& operator=(const TextScratch&) = delete;
+
+    void append(const std::string& text) {
+        if (!f_ && !(f_ = std::fopen(path_.c_str(), "w+b")))
+            throw IoError(path_ + ": cannot create the scratch file of customers.csv: " + std::strerror(errno) +
+                          "; check the space and permissions of the output directory");
+        if (std::fwrite(text.data(), 1, text.size(), f_) != text.size())
+            throw IoError(path_ + ": writing the scratch file of customers.csv failed: " + std::strerror(errno) +
+                          "; free disk space or raise --memory-per-rank");
+    }
+    void rewind() {
+        if (f_ && std::fseek(f_, 0, SEEK_SET) != 0)
+            throw IoError(path_ + ": cannot read the scratch file of customers.csv back: " + std::strerror(errno));
+    }
+    void read(std::uint64_t bytes, std::string& text) {
+        text.resize(bytes);
+        if (bytes > 0 && (!f_ || std::fread(text.data(), 1, bytes, f_) != bytes))
+            throw IoError(path_ + ": the scratch file of customers.csv ended early (changed while Engage ran?)");
+    }
+
+private:
+    std::string path_;
+    std::FILE* f_ = nullptr;
+};
+
 std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& job) {
     std::optional<h5::File> out, input;
     bool names = false, retention = false;
@@ -299,27 +335,31 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
     comm.agree([&] { source = std::make_unique<Source>(*out, names ? &*input : nullptr, retention); });
 
     // Count: the rank's bytes, block by block. The text of the first blocks is kept in memory,
-    // up to keep_bytes; the blocks after them are read and formatted again when written (about
-    // 0.2 us a row, cheaper than writing the text to a scratch file and reading it back:
-    // docs/performance.md, "customers.csv").
+    // up to keep_bytes; the rest goes to the rank's scratch file and is copied from there when
+    // written, so that no row is read back or formatted twice.
     const std::uint64_t block = std::max<std::uint64_t>(1, job.block_rows);
     const std::string head = comm.root() ? header() : std::string();
     std::vector<std::string> kept;
-    std::uint64_t mine = head.size(), kept_bytes = 0, kept_end = job.first;
+    std::vector<std::uint64_t> spilled;  // the bytes of each block after the kept ones
+    TextScratch scratch(job.scratch);
+    std::uint64_t mine = head.size(), kept_bytes = 0;
+    bool keeping = true;
     comm.agree([&] {
         Block b;
         std::string text;
-        bool keeping = true;
         for (std::uint64_t a = job.first; a < job.last; a += block) {
             text.clear();
             source->read(a, std::min(block, job.last - a), b);
             source->format(b, text);
             mine += text.size();
             keeping = keeping && kept_bytes + text.size() <= job.keep_bytes;
-            if (!keeping) continue;
-            kept_bytes += text.size();
-            kept.push_back(text);
-            kept_end = std::min(job.last, a + block);
+            if (keeping) {
+                kept_bytes += text.size();
+                kept.push_back(text);
+            } else {
+                scratch.append(text);
+                spilled.push_back(text.size());
+            }
         }
     });
     const std::uint64_t offset = comm.exclusive_prefix_sum(mine);
@@ -336,18 +376,16 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
             at += text.size();
             std::string().swap(text);
         }
-        Block b;
+        scratch.rewind();
         std::string text;
-        for (std::uint64_t a = kept_end; a < job.last; a += block) {
-            text.clear();
-            source->read(a, std::min(block, job.last - a), b);
-            source->format(b, text);
+        for (std::uint64_t bytes : spilled) {
+            scratch.read(bytes, text);
             csv->write_at(at, text);
             at += text.size();
         }
         if (at != offset + mine)
             throw Error(job.csv + ": the rows written came to " + std::to_string(at - offset) + " bytes, not " +
-                        std::to_string(mine) + " as counted (was " + job.customers_h5 + " changed while Engage ran?)");
+                        std::to_string(mine));
     });
     comm.agree([&] { csv->close(); });
     source.reset();

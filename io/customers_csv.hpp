@@ -5,8 +5,8 @@
 // without --retention). Written after customers.h5 is complete, from it: each rank reads its own
 // contiguous range of customers back block by block, formats it, and writes its bytes at the
 // offset the ranks before it leave (a prefix sum of byte counts), through MPI-IO. No rank holds
-// more than a block of rows and at most `keep_bytes` of text (the blocks after those are formatted
-// again when written); the file is the same bytes for any number of ranks, threads and block size.
+// more than a block of rows and at most `keep_bytes` of text (the rest waits in a scratch file of
+// the rank); the file is the same bytes for any number of ranks, threads and block size.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,6 +26,7 @@ struct CustomersCsvJob {
     std::uint64_t last = 0;
     std::uint64_t block_rows = 65536;
     std::uint64_t keep_bytes = 64 << 20;  // text of the first blocks kept between the count and the write
+    std::string scratch;       // this rank's scratch file for the rest (local, removed when done)
 };
 
 // Collective: every rank of `comm` calls it, with its own range (contiguous, in rank order,

@@ -456,6 +456,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
             csv.last = first + local_customers;
             csv.block_rows = run.block_rows;
             csv.keep_bytes = memory.spill_bytes / 2;
+            csv.scratch = run.spill_path("customers-csv");
             io::write_customers_csv(comm, csv);
         }
         comm.agree([&] {
