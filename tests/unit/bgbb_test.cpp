@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "btyd_support.hpp"
 #include "retention/bg_bb.hpp"
 #include "retention/group_accumulator.hpp"
 
@@ -202,28 +203,18 @@ const std::string kDonations = std::string(ENGAGE_SHARED_DIR) + "/data/donations
 
 // frequency,recency,periods,weights: one row per (x, t_x, n) pattern with its number of donors.
 std::vector<BgbbGroup> read_donations() {
-    std::ifstream in(kDonations);
     std::vector<BgbbGroup> out;
-    std::string line;
-    if (!in || !std::getline(in, line)) return out;
-    while (std::getline(in, line)) {
-        if (line.empty() || line == "\r") continue;
-        for (char& ch : line) ch = ch == ',' ? ' ' : ch;
-        std::istringstream row(line);
+    for (auto& row : test::reference_rows(kDonations)) {
         BgbbGroup g{};
         row >> g.summary.x >> g.summary.t_x >> g.summary.n >> g.count;
-        if (row.fail() || bgbb_summary_problem(g.summary) || g.count <= 0) ADD_FAILURE() << kDonations << ": bad row " << line;
+        if (row.fail() || bgbb_summary_problem(g.summary) || g.count <= 0)
+            ADD_FAILURE() << kDonations << ": bad row " << row.str();
         out.push_back(g);
     }
     return out;
 }
 
-#define SKIP_WITHOUT_DONATIONS(rows)                                                              \
-    do {                                                                                          \
-        if ((rows).empty())                                                                       \
-            GTEST_SKIP() << "donations reference data not found: " << kDonations                  \
-                         << " (the shared data checkout, ../shared next to the source tree)";     \
-    } while (0)
+#define SKIP_WITHOUT_DONATIONS(rows) SKIP_WITHOUT_REFERENCE(rows, kDonations)
 
 #define EXPECT_PRINTED(actual, printed, decimals) EXPECT_NEAR(actual, printed, 0.5 * std::pow(10.0, -(decimals)))
 

@@ -35,31 +35,20 @@ const std::string kCdnowDir = std::string(ENGAGE_SHARED_DIR) + "/data/cdnow/";
 // or, with rounded = true, cdnow_customers_summary_with_transactions.csv (ID,x,t_x,T,zbar, 2 decimals).
 std::vector<CdnowCustomer> read_cdnow(bool rounded) {
     const std::string name = rounded ? "cdnow_customers_summary_with_transactions.csv" : "cdnowSummary_cbs.csv";
-    std::ifstream in(kCdnowDir + name);
     std::vector<CdnowCustomer> out;
-    std::string line;
-    if (!in || !std::getline(in, line)) return out;
-    while (std::getline(in, line)) {
-        if (line.empty() || line == "\r") continue;
-        for (char& ch : line) ch = ch == ',' ? ' ' : ch;
-        std::istringstream row(line);
+    for (auto& row : test::reference_rows(kCdnowDir + name)) {
         double id;
         CdnowCustomer c;
         row >> id >> c.rfm.x >> c.rfm.t_x >> c.rfm.T;
         if (!rounded) row >> c.x_star;
         row >> c.m_x;
-        if (row.fail() || rfm_summary_problem(c.rfm)) ADD_FAILURE() << name << ": bad row " << line;
+        if (row.fail() || rfm_summary_problem(c.rfm)) ADD_FAILURE() << name << ": bad row " << row.str();
         out.push_back(c);
     }
     return out;
 }
 
-#define SKIP_WITHOUT_CDNOW(rows)                                                                  \
-    do {                                                                                          \
-        if ((rows).empty())                                                                       \
-            GTEST_SKIP() << "CDNOW reference data not found under " << kCdnowDir                  \
-                         << " (the shared data checkout, ../shared next to the source tree)";     \
-    } while (0)
+#define SKIP_WITHOUT_CDNOW(rows) SKIP_WITHOUT_REFERENCE(rows, kCdnowDir)
 
 std::vector<RfmSummary> rfm_of(const std::vector<CdnowCustomer>& cs) {
     std::vector<RfmSummary> out;
