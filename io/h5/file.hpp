@@ -175,8 +175,14 @@ private:
     Dataset create_contiguous_raw(hid_t type, const std::string& path, std::uint64_t rows,
                                   std::uint64_t cols);
     Dataset existing_column(const std::string& path, std::uint64_t rows, std::uint64_t cols) const;
-    void expect_scalar(hid_t attribute, const std::string& object, const std::string& name,
-                       const char* expected) const;
+    // The attribute `name` of `object` and its stored type, nullopt when either is missing;
+    // DataError unless the type is of class `cls` ("holds ..., expected <a_kind>") and the
+    // attribute holds one value ("expected <one>").
+    struct OpenAttribute {
+        Handle attribute, type;
+    };
+    std::optional<OpenAttribute> open_scalar_attribute(const std::string& object, const std::string& name,
+                                                       H5T_class_t cls, const char* a_kind, const char* one) const;
     // Collective: the dataset `path` (intermediate groups created) of `space` and `dcpl`.
     Dataset create_dataset(hid_t type, const std::string& path, hid_t space, hid_t dcpl);
 

@@ -200,16 +200,9 @@ void File::write_attribute(const std::string& object, const std::string& name, s
 
 std::optional<std::string> File::read_string_attribute(const std::string& object,
                                                        const std::string& name) const {
-    if (object != "/" && !exists(object)) return std::nullopt;
-    if (H5Aexists_by_name(h_.id(), object.c_str(), name.c_str(), H5P_DEFAULT) <= 0) return std::nullopt;
-    Handle a{checked(H5Aopen_by_name(h_.id(), object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-                     "opening attribute " + name),
-             H5Aclose};
-    Handle stored{checked(H5Aget_type(a.id()), "H5Aget_type"), H5Tclose};
-    if (H5Tget_class(stored.id()) != H5T_STRING)
-        throw DataError(name_ + ": attribute " + name + " of " + object + " holds " +
-                        describe_type(stored.id()) + ", expected a string");
-    expect_scalar(a.id(), object, name, "one string");
+    auto opened = open_scalar_attribute(object, name, H5T_STRING, "a string", "one string");
+    if (!opened) return std::nullopt;
+    const Handle &a = opened->attribute, &stored = opened->type;
     if (!is_variable_string(stored.id()) && H5Tget_size(stored.id()) > kMaxStringBytes)
         throw DataError(name_ + ": attribute " + name + " of " + object + " is a string of " +
                         std::to_string(H5Tget_size(stored.id())) + " bytes, expected at most " +
@@ -232,16 +225,9 @@ std::optional<std::string> File::read_string_attribute(const std::string& object
 
 std::optional<std::int64_t> File::read_int_attribute(const std::string& object,
                                                      const std::string& name) const {
-    if (object != "/" && !exists(object)) return std::nullopt;
-    if (H5Aexists_by_name(h_.id(), object.c_str(), name.c_str(), H5P_DEFAULT) <= 0) return std::nullopt;
-    Handle a{checked(H5Aopen_by_name(h_.id(), object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-                     "opening attribute " + name),
-             H5Aclose};
-    Handle stored{checked(H5Aget_type(a.id()), "H5Aget_type"), H5Tclose};
-    if (H5Tget_class(stored.id()) != H5T_INTEGER)
-        throw DataError(name_ + ": attribute " + name + " of " + object + " holds " +
-                        describe_type(stored.id()) + ", expected an integer");
-    expect_scalar(a.id(), object, name, "one integer");
+    auto opened = open_scalar_attribute(object, name, H5T_INTEGER, "an integer", "one integer");
+    if (!opened) return std::nullopt;
+    const Handle &a = opened->attribute, &stored = opened->type;
     if (H5Tget_size(stored.id()) == 8 && H5Tget_sign(stored.id()) == H5T_SGN_NONE) {
         std::uint64_t u = 0;  // HDF5 would clip a value above INT64_MAX silently
         checked_status(H5Aread(a.id(), H5T_NATIVE_UINT64, &u), "reading attribute " + name);
@@ -254,15 +240,26 @@ std::optional<std::int64_t> File::read_int_attribute(const std::string& object,
     return v;
 }
 
-void File::expect_scalar(hid_t attribute, const std::string& object, const std::string& name,
-                         const char* expected) const {
-    Handle space{checked(H5Aget_space(attribute), "H5Aget_space " + name), H5Sclose};
-    const H5S_class_t cls = H5Sget_simple_extent_type(space.id());
+std::optional<File::OpenAttribute> File::open_scalar_attribute(const std::string& object, const std::string& name,
+                                                               H5T_class_t cls, const char* a_kind,
+                                                               const char* one) const {
+    if (object != "/" && !exists(object)) return std::nullopt;
+    if (H5Aexists_by_name(h_.id(), object.c_str(), name.c_str(), H5P_DEFAULT) <= 0) return std::nullopt;
+    Handle a{checked(H5Aopen_by_name(h_.id(), object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                     "opening attribute " + name),
+             H5Aclose};
+    Handle stored{checked(H5Aget_type(a.id()), "H5Aget_type"), H5Tclose};
+    if (H5Tget_class(stored.id()) != cls)
+        throw DataError(name_ + ": attribute " + name + " of " + object + " holds " +
+                        describe_type(stored.id()) + ", expected " + a_kind);
+    Handle space{checked(H5Aget_space(a.id()), "H5Aget_space " + name), H5Sclose};
+    const H5S_class_t shape = H5Sget_simple_extent_type(space.id());
     // A 1-element 1-D array is what some tools write for a single value: it is one value too.
-    if (cls == H5S_SCALAR || (cls == H5S_SIMPLE && H5Sget_simple_extent_npoints(space.id()) == 1)) return;
-    throw DataError(name_ + ": attribute " + name + " of " + object + " is " + describe_space(space.id()) +
-                    ", expected " + expected + " (a scalar attribute); rewrite it as a single value "
-                    "(h5py: f[\"" + object + "\"].attrs[\"" + name + "\"] = value; see docs/data-format.md)");
+    if (shape != H5S_SCALAR && !(shape == H5S_SIMPLE && H5Sget_simple_extent_npoints(space.id()) == 1))
+        throw DataError(name_ + ": attribute " + name + " of " + object + " is " + describe_space(space.id()) +
+                        ", expected " + one + " (a scalar attribute); rewrite it as a single value "
+                        "(h5py: f[\"" + object + "\"].attrs[\"" + name + "\"] = value; see docs/data-format.md)");
+    return OpenAttribute{std::move(a), std::move(stored)};
 }
 
 }  // namespace engage::io::h5

@@ -166,24 +166,24 @@ void add_engagement_options(po::options_description& d, po::options_description&
     const EngagementConfig def;
     const char* title = "engagement model options (command line or --config file; defaults and meaning: "
                         "docs/engagement.cfg; formulas: docs/metrics.md)";
-    po::options_description model(title), visible(title), per_kind;
-    bool kind_key = false;  // whether `add` is adding a per-kind key (left out of `visible`)
-    const auto add = [&](const std::string& key, const std::string& value, const std::string& help) {
-        auto& group = kind_key ? per_kind : visible;
+    po::options_description model(title), visible(title), per_kind;  // per_kind: left out of `shown`
+    const auto add_to = [](po::options_description& group, const std::string& key, const std::string& value,
+                           const std::string& help) {
         group.add_options()(key.c_str(), po::value<std::string>()->default_value(value), help.c_str());
+    };
+    const auto add = [&](const std::string& key, const std::string& value, const std::string& help) {
+        add_to(visible, key, value, help);
     };
     add("half-life-days", number_text(def.half_life_days), "half-life of the recency decay of interactions, days (> 0)");
     add("trend-days", std::to_string(def.trend_days), "the trend compares the as-of date with this many days earlier (1 to window-days; by default 90 or window-days if shorter)");
     add("min-group-size", std::to_string(def.min_group_size), "report groups with fewer customers are folded into \"other\" (>= 1)");
     add("reference-population", kReferencePopulationNames[int(def.reference)], "whom the percentiles rank a customer against: alive (the customers at risk at the date, by --churn-days or --cancel-channel) or all (every customer acquired by then)");
-    kind_key = true;
     for (int k = 0; k < kChannelKinds; ++k)
-        add(key_in("dimensions", kChannelKindNames[k]), dimension_list(def.dimensions_of_kind[k]),
-            "dimensions " + std::string(kChannelKindNames[k]) + " feeds: usage sentiment involvement advocacy, or none");
+        add_to(per_kind, key_in("dimensions", kChannelKindNames[k]), dimension_list(def.dimensions_of_kind[k]),
+               "dimensions " + std::string(kChannelKindNames[k]) + " feeds: usage sentiment involvement advocacy, or none");
     for (int k = 0; k < kChannelKinds; ++k)
-        add(key_in("kind-weight", kChannelKindNames[k]), number_text(def.kind_weight[k]),
-            "weight of one " + std::string(kChannelKindNames[k]) + " interaction (0 to 1000)");
-    kind_key = false;
+        add_to(per_kind, key_in("kind-weight", kChannelKindNames[k]), number_text(def.kind_weight[k]),
+               "weight of one " + std::string(kChannelKindNames[k]) + " interaction (0 to 1000)");
     for (int d = 0; d < kDimensions; ++d)
         add(key_in("dimension-weight", kDimensionNames[d]), number_text(def.dimension_weight[d]),
             "weight of " + std::string(kDimensionNames[d]) + " in the composite (>= 0, not all zero)");

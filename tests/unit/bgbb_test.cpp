@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <array>
-#include <barrier>
 #include <boost/math/special_functions/beta.hpp>
 #include <cmath>
 #include <cstdio>
@@ -13,7 +12,6 @@
 #include <limits>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "btyd_support.hpp"
@@ -292,9 +290,8 @@ TEST(DonationsReference, HoldoutTotals) {
     EXPECT_NEAR(conditional / unconditional, 1, 0.02);
 }
 
-// Fits on `parts` threads standing for ranks, each with its share of every pattern's donors
-// (a pattern sits on several ranks with partial counts); ExactSum words are summed through a
-// barrier as MPI_Allreduce(MPI_SUM) does.
+// Fits on `parts` simulated ranks (btyd_support.hpp), each with its share of every pattern's
+// donors (a pattern sits on several ranks with partial counts).
 std::vector<BgbbFit> fit_on_ranks(const std::vector<BgbbGroup>& groups, int parts) {
     const auto ranks_n = std::size_t(parts);
     std::vector<std::vector<BgbbGroup>> local(ranks_n);
@@ -303,25 +300,8 @@ std::vector<BgbbFit> fit_on_ranks(const std::vector<BgbbGroup>& groups, int part
             const std::int64_t share = g.count / parts + (k < g.count % parts ? 1 : 0);
             if (share > 0) local[std::size_t(k)].push_back({g.summary, share});
         }
-    std::vector<std::vector<std::int64_t>> slots(ranks_n);
-    std::barrier sync(parts);
-    std::vector<BgbbFit> out(ranks_n);
-    std::vector<std::thread> ranks;
-    for (int k = 0; k < parts; ++k)
-        ranks.emplace_back([&, k] {
-            const AllReduceWords allreduce = [&](std::span<std::int64_t> words) {
-                slots[std::size_t(k)].assign(words.begin(), words.end());
-                sync.arrive_and_wait();
-                for (std::size_t w = 0; w < words.size(); ++w) {
-                    words[w] = 0;
-                    for (int j = 0; j < parts; ++j) words[w] += slots[std::size_t(j)][w];
-                }
-                sync.arrive_and_wait();
-            };
-            out[std::size_t(k)] = fit_bgbb(local[std::size_t(k)], allreduce);
-        });
-    for (auto& t : ranks) t.join();
-    return out;
+    return test::fit_on_simulated_ranks<BgbbFit>(
+        local, [](const std::vector<BgbbGroup>& g, const AllReduceWords& r) { return fit_bgbb(g, r); });
 }
 
 TEST(DonationsReference, FitIsIdenticalOnOneToFourRanks) {

@@ -3,13 +3,11 @@
 // algorithms and starts, and bit-identical fits for any split of the customers over ranks.
 #include <gtest/gtest.h>
 
-#include <barrier>
 #include <chrono>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "retention/bg_nbd.hpp"
@@ -212,9 +210,8 @@ TEST(CdnowReference, SameOptimumFromOtherAlgorithmsAndStarts) {
     }
 }
 
-// Runs `fit` on `parts` threads standing for ranks, each with the groups of its own share of
-// the customers (one summary can sit on several ranks with partial counts); ExactSum words
-// are summed through a barrier, as MPI_Allreduce(MPI_SUM) does.
+// Runs `fit` on `parts` simulated ranks (btyd_support.hpp), each with the groups of its own
+// share of the customers (one summary can sit on several ranks with partial counts).
 template <class Fit, class FitFn>
 std::vector<Fit> fit_on_ranks(const std::vector<RfmSummary>& customers, int parts, FitFn fit) {
     std::vector<std::vector<RfmGroup>> local(parts);
@@ -223,25 +220,7 @@ std::vector<Fit> fit_on_ranks(const std::vector<RfmSummary>& customers, int part
         for (std::size_t i = std::size_t(k); i < customers.size(); i += std::size_t(parts)) mine.push_back(customers[i]);
         local[k] = grouped(mine);
     }
-    std::vector<std::vector<std::int64_t>> slots(parts);
-    std::barrier sync(parts);
-    std::vector<Fit> out(parts);
-    std::vector<std::thread> ranks;
-    for (int k = 0; k < parts; ++k)
-        ranks.emplace_back([&, k] {
-            const AllReduceWords allreduce = [&](std::span<std::int64_t> words) {
-                slots[k].assign(words.begin(), words.end());
-                sync.arrive_and_wait();
-                for (std::size_t w = 0; w < words.size(); ++w) {
-                    words[w] = 0;
-                    for (int j = 0; j < parts; ++j) words[w] += slots[j][w];
-                }
-                sync.arrive_and_wait();
-            };
-            out[k] = fit(local[k], allreduce);
-        });
-    for (auto& t : ranks) t.join();
-    return out;
+    return test::fit_on_simulated_ranks<Fit>(local, fit);
 }
 
 TEST(CdnowReference, FitsAreIdenticalOnOneToFourRanks) {

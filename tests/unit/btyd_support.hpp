@@ -3,13 +3,17 @@
 // rows of the published reference data sets (../shared/data).
 #include <gtest/gtest.h>
 
+#include <barrier>
 #include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <span>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "retention/ml_fit.hpp"
 #include "retention/rfm_summary.hpp"
 
 namespace engage::kernels::test {
@@ -19,6 +23,33 @@ std::vector<Grouped<S>> grouped(const std::vector<S>& v) { return group_summarie
 
 inline double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Runs `fit(local[k], allreduce)` on local.size() threads standing for ranks, each with its own
+// groups; the ExactSum words of `allreduce` are summed through a barrier, as MPI_Allreduce
+// (MPI_SUM) does. Returns each rank's result.
+template <class Fit, class Group, class FitFn>
+std::vector<Fit> fit_on_simulated_ranks(const std::vector<std::vector<Group>>& local, FitFn fit) {
+    const std::size_t parts = local.size();
+    std::vector<std::vector<std::int64_t>> slots(parts);
+    std::barrier sync{std::ptrdiff_t(parts)};
+    std::vector<Fit> out(parts);
+    std::vector<std::thread> ranks;
+    for (std::size_t k = 0; k < parts; ++k)
+        ranks.emplace_back([&, k] {
+            const AllReduceWords allreduce = [&](std::span<std::int64_t> words) {
+                slots[k].assign(words.begin(), words.end());
+                sync.arrive_and_wait();
+                for (std::size_t w = 0; w < words.size(); ++w) {
+                    words[w] = 0;
+                    for (std::size_t j = 0; j < parts; ++j) words[w] += slots[j][w];
+                }
+                sync.arrive_and_wait();
+            };
+            out[k] = fit(local[k], allreduce);
+        });
+    for (auto& t : ranks) t.join();
+    return out;
 }
 
 // The data rows of a reference CSV file (its header line skipped, blank lines skipped, commas
