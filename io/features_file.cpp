@@ -76,6 +76,12 @@ std::vector<DatasetDoc> dataset_docs(const FeaturesFileInfo& info) {
         d.push_back({"/retention/expected_spend", "currency units", "Gamma-Gamma expected value of one transaction; NaN: no purchase by then, or Gamma-Gamma not fitted"});
         d.push_back({"/retention/clv", "currency units", "customer lifetime value over the horizon, discounted; NaN where expected_spend is"});
     }
+    if (info.bgbb) {
+        d.push_back({"/retention/bgbb_p_alive", "1", "BG/BB probability that the customer is alive at the next opportunity; NaN: no purchase by the as-of date"});
+        d.push_back({"/retention/bgbb_expected_transactions", "count", "BG/BB expected opportunities with a transaction over the horizon's whole opportunities; NaN: no purchase by the as-of date"});
+        d.push_back({"/retention/bgbb_dert", "count", "BG/BB discounted expected residual transactions (all future opportunities); NaN: no purchase by the as-of date"});
+        d.push_back({"/retention/bgbb_clv", "currency units", "residual lifetime value: Gamma-Gamma expected spend x bgbb_dert; NaN where either is"});
+    }
     if (info.landmark) {
         d.push_back({"/landmark/follow_up_days", "days", "days after the as-of date to churn, or the holdout length when it did not churn; _FillValue: not at risk at the as-of date"});
         d.push_back({"/landmark/churned", "1", "1 when the customer churned within the follow-up, else 0"});
@@ -182,6 +188,12 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
         prediction("expected_transactions", +[](R r) { return r.expected_transactions; });
         prediction("expected_spend", +[](R r) { return r.expected_spend; });
         prediction("clv", +[](R r) { return r.clv; });
+        if (info.bgbb) {
+            prediction("bgbb_p_alive", +[](R r) { return r.bgbb_p_alive; });
+            prediction("bgbb_expected_transactions", +[](R r) { return r.bgbb_expected_transactions; });
+            prediction("bgbb_dert", +[](R r) { return r.bgbb_dert; });
+            prediction("bgbb_clv", +[](R r) { return r.bgbb_clv; });
+        }
     }
 
     if (info.landmark) {

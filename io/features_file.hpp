@@ -38,6 +38,7 @@ struct FeaturesFileInfo {
     // The input's name tables, copied to /customers/*_names beside the codes.
     std::vector<std::string> rm_names, region_names, business_unit_names, segment_names;
     bool retention = false;   // with the /retention group of the retention study
+    bool bgbb = false;        // ... and its BG/BB columns (--opportunity-days)
     bool landmark = false;    // with the /landmark group (the follow-up after the as-of date)
     h5::Compression compression;  // none: contiguous columns written independently
 };

@@ -38,10 +38,18 @@ void RetentionStage::fold(const io::CustomerShard& shard, std::int64_t) {
     // The data begin on the first day of /interactions/time: customers acquired before it enter
     // the survival counts late (delayed entry).
     const auto data_start = kernels::Day(date_.run.meta->first_time / 86400);
+    const kernels::PeriodGrid grid{as_of, o.opportunity_days, bgbb() ? o.holdout_days / o.opportunity_days : 0};
     kernels::append_histories(shard.view(), date_.run.kinds, shard.business_unit, as_of, as_of + o.holdout_days,
-                              o.churn_days, o.cancel_code, cohorts_.get(), shard_, data_start);
+                              o.churn_days, o.cancel_code, cohorts_.get(), shard_, data_start, bgbb() ? &grid : nullptr);
     for (const auto& h : shard_) {
         if (!h.calibrated) continue;
+        if (bgbb()) {
+            bgbb_.add(h.bgbb.summary);
+            ++bgbb_actual_[0];
+            bgbb_actual_[1] += h.bgbb.holdout_transactions;
+            for (int k = 0; k < kernels::kBgbbHoldoutTable; ++k)
+                bgbb_actual_[std::size_t(2 + k)] += (h.bgbb.holdout_mask >> k) & 1;
+        }
         ++counts_[0];
         rfm_.add(h.rfm);
         holdout_.add(h.holdout_transactions);
@@ -81,14 +89,23 @@ void RetentionStage::finish(const mpi::Comm& comm, int step) {
         pareto_nbd_ = kernels::fit_pareto_nbd(rfm_.groups(), allreduce);
         fitting("Gamma-Gamma", groups[1]);
         gamma_gamma_ = kernels::fit_gamma_gamma(spend_.groups(), allreduce);
+        if (bgbb()) {
+            comm.allreduce_sum(std::span<std::int64_t>(bgbb_actual_));
+            std::int64_t patterns = std::int64_t(bgbb_.groups().size());
+            comm.allreduce_sum(std::span<std::int64_t>(&patterns, 1));
+            fitting("BG/BB", patterns);
+            bgbb_fit_ = kernels::fit_bgbb(bgbb_.groups(), allreduce);
+        }
         progress.phase("retention predictions as of " + date_.as_of + " for " + std::to_string(groups[0]) +
                        " distinct summaries");
         spend_.assign({});
         predict();  // the predictions keep the distinct summaries
     } else if (step == 1) {
         histories_->clear();  // sweep 0 was their last
-        date_.run.spill_budget->give_back(predictions_by_summary_.bytes());
+        date_.run.spill_budget->give_back(predictions_by_summary_.bytes() + bgbb_by_pattern_.bytes());
         predictions_by_summary_ = {};
+        bgbb_by_pattern_ = {};
+        if (bgbb()) comm.reduce_sum(bgbb_predicted_.sum_words());
         if (date_.main) mpi::reduce_state(comm, survival_);
         comm.reduce_sum(predicted_bg_.sum_words());
         comm.reduce_sum(predicted_pareto_.sum_words());
@@ -101,9 +118,20 @@ void RetentionStage::predict() {
                                              o.holdout_days > 0 ? double(o.holdout_days) / 7.0 : 0.0};
     predictions_by_summary_ = {};
     predictions_by_summary_ = kernels::RfmPredictions(rfm_.take(), bg_nbd_.params, pareto_nbd_.params, horizon);
+    bgbb_by_pattern_ = {};
+    if (bgbb()) bgbb_by_pattern_ = kernels::BgbbPredictions(bgbb_.take(), bgbb_fit_.params, opportunities());
     // Held through sweep 0 beside the spill stores' blocks (380 MB per rank at 100 M customers):
     // the blocks in memory make room for them, so that the rank stays within its budget.
-    date_.run.spill_budget->lend(predictions_by_summary_.bytes());
+    date_.run.spill_budget->lend(predictions_by_summary_.bytes() + bgbb_by_pattern_.bytes());
+}
+
+// The horizon's whole opportunities (at least one), the discount rate per opportunity from the
+// yearly one (a year of 365 days), and the holdout's whole opportunities.
+kernels::BgbbOpportunities RetentionStage::opportunities() const noexcept {
+    const kernels::RetentionConfig& o = date_.run.retention;
+    const std::int32_t p = o.opportunity_days;
+    return {std::max(1, o.horizon_weeks * 7 / p), std::pow(1.0 + o.annual_discount_rate, double(p) / 365.0) - 1.0,
+            o.holdout_days / p};
 }
 
 void RetentionStage::sweep(int step, std::size_t block) {
@@ -115,7 +143,7 @@ void RetentionStage::sweep(int step, std::size_t block) {
     constexpr float unknown = std::numeric_limits<float>::quiet_NaN();
     auto& predictions = date_.predictions;
     auto& expected = date_.holdout_expected;
-    predictions.assign(histories.size(), {unknown, unknown, unknown, unknown});
+    predictions.assign(histories.size(), {unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown});
     expected.assign(histories.size(), 0.0);
     std::vector<double> expected_pareto(histories.size(), 0.0);
     // Per customer in parallel (each by one thread), from the predictions of its summary; the
@@ -135,10 +163,25 @@ void RetentionStage::sweep(int step, std::size_t block) {
             gamma_gamma_.fitted
                 ? gamma_gamma_expected_spend(gamma_gamma_.params, h.rfm.x, h.rfm.x > 0 ? h.mean_repeat_value : 0.0)
                 : std::numeric_limits<double>::quiet_NaN();
-        predictions[i] = {float(r.p_alive), float(r.expected), float(spend_per_transaction),
-                          float(spend_per_transaction * r.discounted)};
+        RetentionPrediction& out = predictions[i];
+        out.p_alive = float(r.p_alive);
+        out.expected_transactions = float(r.expected);
+        out.expected_spend = float(spend_per_transaction);
+        out.clv = float(spend_per_transaction * r.discounted);
+        if (bgbb_fit_.fitted) {
+            const BgbbPrediction& b = bgbb_by_pattern_.at(h.bgbb.summary);
+            out.bgbb_p_alive = float(b.p_alive);
+            out.bgbb_expected_transactions = float(b.expected);
+            out.bgbb_dert = float(b.dert);
+            out.bgbb_clv = float(spend_per_transaction * b.dert);
+        }
     }
     for (std::size_t i = 0; i < histories.size(); ++i) {
+        if (bgbb_fit_.fitted && histories[i].calibrated) {
+            const BgbbPrediction& b = bgbb_by_pattern_.at(histories[i].bgbb.summary);
+            bgbb_predicted_.add(0, b.holdout);
+            for (int k = 0; k < kBgbbHoldoutTable; ++k) bgbb_predicted_.add(std::size_t(1 + k), b.per_opportunity[std::size_t(k)]);
+        }
         predicted_bg_.add(expected[i]);
         predicted_pareto_.add(expected_pareto[i]);
         if (date_.main && histories[i].survival && date_.scored[i].now.acquired)
@@ -151,7 +194,8 @@ void RetentionStage::report(ReportOutput& out) const {
     if (!date_.main) return;
     out.report["retention"] = io::retention_report(
         {&bg_nbd_, &pareto_nbd_, &gamma_gamma_, counts_[0], counts_[1], holdout_.value(), predicted_bg_.value(),
-         predicted_pareto_.value(), &survival_, cohorts_.get()},
+         predicted_pareto_.value(), &survival_, cohorts_.get(), bgbb() ? &bgbb_fit_ : nullptr, bgbb_actual_,
+         &bgbb_predicted_},
         date_.run.retention, *date_.run.meta, date_.as_of, date_.horizon_end);
     for (auto& t : io::retention_tables(out.report["retention"])) out.tables.push_back(std::move(t));
 }
@@ -166,6 +210,12 @@ void RetentionStage::save(io::StateWriter& out) {
     for (const auto& summary : predictions_by_summary_.summaries()) predicted.push_back({summary, 1});
     out.vector(predictions_by_summary_.empty() ? rfm_.groups() : predicted);
     out.vector(spend_.groups());
+    std::vector<kernels::BgbbGroup> patterns;
+    for (const auto& summary : bgbb_by_pattern_.summaries()) patterns.push_back({summary, 1});
+    out.vector(bgbb_by_pattern_.empty() ? bgbb_.groups() : patterns);
+    out.vector(std::span<const std::int64_t>(bgbb_actual_));
+    out.value(bgbb_fit_);
+    out.vector(std::span<const std::int64_t>(bgbb_predicted_.sum_words()));
     out.value(bg_nbd_);
     out.value(pareto_nbd_);
     out.value(gamma_gamma_);
@@ -185,6 +235,12 @@ void RetentionStage::restore(io::StateReader& in, int finished) {
     in.vector(spend);
     rfm_.assign(std::move(rfm));
     spend_.assign(std::move(spend));
+    std::vector<kernels::BgbbGroup> patterns;
+    in.vector(patterns);
+    bgbb_.assign(std::move(patterns));
+    in.fixed(std::span<std::int64_t>(bgbb_actual_));
+    bgbb_fit_ = in.value<kernels::BgbbFit>();
+    in.fixed(bgbb_predicted_.sum_words());
     bg_nbd_ = in.value<kernels::BgNbdFit>();
     pareto_nbd_ = in.value<kernels::ParetoNbdFit>();
     gamma_gamma_ = in.value<kernels::GammaGammaFit>();

@@ -11,7 +11,9 @@
 #include "cohort/cohort_retention.hpp"
 #include "jobs/date_context.hpp"
 #include "jobs/stage.hpp"
+#include "retention/bg_bb.hpp"
 #include "retention/bg_nbd.hpp"
+#include "retention/bgbb_predictions.hpp"
 #include "retention/gamma_gamma.hpp"
 #include "retention/group_accumulator.hpp"
 #include "retention/pareto_nbd.hpp"
@@ -49,7 +51,18 @@ private:
     kernels::GammaGammaFit gamma_gamma_{};
     kernels::SurvivalCounts survival_;  // groups: engagement tiers at the main date
     kernels::RfmPredictions predictions_by_summary_;  // of this rank's distinct summaries, after the fits
+    // BG/BB on discrete opportunities (RetentionConfig::opportunity_days > 0): the patterns, the
+    // actual counts ([0] customers with a purchase, [1] holdout opportunities with a purchase,
+    // [2 + k] customers with a purchase in holdout opportunity k + 1), the fit, the predictions
+    // of the distinct patterns and their sums ([0] the holdout, [1 + k] holdout opportunity k + 1).
+    kernels::GroupAccumulator<kernels::BgbbSummary> bgbb_;
+    std::array<std::int64_t, 2 + kernels::kBgbbHoldoutTable> bgbb_actual_{};
+    kernels::BgbbFit bgbb_fit_{};
+    kernels::BgbbPredictions bgbb_by_pattern_;
+    kernels::ExactSums bgbb_predicted_{1 + kernels::kBgbbHoldoutTable};
 
+    bool bgbb() const noexcept { return date_.run.retention.opportunity_days > 0; }
+    kernels::BgbbOpportunities opportunities() const noexcept;
     void predict();  // predictions_by_summary_ from the groups and the fits
 };
 

@@ -92,6 +92,7 @@ io::CheckpointIdentity identity_of(const ScoreOptions& o, const std::string& ver
     add("--cohort-periods", std::to_string(r.cohort_periods));
     add("--horizon-weeks", std::to_string(r.horizon_weeks));
     add("--discount-rate", number(r.annual_discount_rate));
+    add("--opportunity-days", std::to_string(r.opportunity_days));
     return id;
 }
 

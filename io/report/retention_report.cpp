@@ -89,6 +89,35 @@ json cohort_json(const CohortRetention& cohorts, std::span<const std::size_t> gr
     return {{"cohorts", rows}, {"mean_weighted_by_size", mean}, {"mean_rolling_weighted_by_size", mean_rolling}};
 }
 
+// BG/BB's fit on discrete opportunities, beside the other models: its opportunity length, the
+// customers and distinct patterns it was fitted on and, with a holdout, the opportunities with a
+// purchase in the holdout, actual and predicted, in total and one by one (the first
+// kBgbbHoldoutTable).
+json bgbb_json(const RetentionReportInput& in, const RetentionConfig& o) {
+    const BgbbFit& f = *in.bg_bb;
+    json m = fit_json("bg_bb", {{"alpha", f.params.alpha}, {"beta", f.params.beta}, {"gamma", f.params.gamma},
+                                {"delta", f.params.delta}},
+                      f.log_likelihood, f.evaluations, f.nlopt_status, f.fitted, "no customer with a purchase by the calibration end");
+    m["opportunity_days"] = o.opportunity_days;
+    m["customers"] = in.bgbb_actual[0];
+    m["conventions"] = "opportunities of " + std::to_string(o.opportunity_days) +
+                       " days ending on the calibration end; the period of the first purchase is the trial; "
+                       "an opportunity with one purchase or more is one transaction";
+    const std::int32_t holdout = o.holdout_days / o.opportunity_days;
+    if (o.holdout_days > 0) {
+        json per = json::array();
+        for (int k = 0; k < std::min<int>(holdout, kBgbbHoldoutTable); ++k)
+            per.push_back({{"opportunity", k + 1},
+                           {"actual", in.bgbb_actual[std::size_t(2 + k)]},
+                           {"predicted", f.fitted ? number(in.bgbb_predicted->value(std::size_t(1 + k))) : json()}});
+        m["holdout"] = {{"opportunities", holdout},
+                        {"actual_transactions", in.bgbb_actual[1]},
+                        {"predicted_transactions", f.fitted ? number(in.bgbb_predicted->value(0)) : json()},
+                        {"by_opportunity", per}};
+    }
+    return m;
+}
+
 }  // namespace
 
 json retention_report(const RetentionReportInput& in, const kernels::RetentionConfig& o, const CustomerBaseMeta& meta,
@@ -110,6 +139,7 @@ json retention_report(const RetentionReportInput& in, const kernels::RetentionCo
                  pn.log_likelihood, pn.evaluations, pn.nlopt_status, pn.fitted, no_purchase),
         fit_json("gamma_gamma", {{"p", gg.params.p}, {"q", gg.params.q}, {"gamma", gg.params.gamma}}, gg.log_likelihood,
                  gg.evaluations, gg.nlopt_status, gg.fitted, "no customer with repeat purchases of positive value")};
+    if (in.bg_bb) r["models"].push_back(bgbb_json(in, o));
     if (o.holdout_days > 0)
         r["holdout"] = {{"days", o.holdout_days},
                         {"actual_repeat_transactions", in.holdout_actual},

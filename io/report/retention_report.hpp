@@ -10,9 +10,12 @@
 #include "cohort/cohort_retention.hpp"
 #include "io/report/score_report.hpp"
 #include "retention/retention_config.hpp"
+#include "retention/bg_bb.hpp"
 #include "retention/bg_nbd.hpp"
+#include "retention/bgbb_predictions.hpp"
 #include "retention/gamma_gamma.hpp"
 #include "retention/pareto_nbd.hpp"
+#include "stats/exact_sum.hpp"
 #include "survival/survival_counts.hpp"
 
 namespace engage::io {
@@ -27,6 +30,11 @@ struct RetentionReportInput {
     double holdout_actual, holdout_bg_nbd, holdout_pareto_nbd;
     const kernels::SurvivalCounts* survival;  // groups: engagement tiers
     const kernels::CohortRetention* cohorts;  // groups: business units
+    // BG/BB (--opportunity-days), null when not asked for: the fit, the actual counts and the
+    // predicted sums of RetentionStage (jobs/retention_stage.hpp).
+    const kernels::BgbbFit* bg_bb = nullptr;
+    std::span<const std::int64_t> bgbb_actual = {};
+    const kernels::ExactSums* bgbb_predicted = nullptr;
 };
 
 nlohmann::ordered_json retention_report(const RetentionReportInput& in, const kernels::RetentionConfig& o,

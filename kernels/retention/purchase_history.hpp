@@ -9,6 +9,7 @@
 
 #include "cohort/cohort_retention.hpp"
 #include "features/feature_pass.hpp"
+#include "retention/bgbb_pattern.hpp"
 #include "retention/rfm_summary.hpp"
 #include "survival/churn.hpp"
 
@@ -20,6 +21,7 @@ struct PurchaseHistory {
     double holdout_transactions = 0;  // repeat transactions in (calibration end, holdout end]
     double mean_repeat_value = 0;     // mean value of the repeat transactions in calibration
     std::optional<SurvivalTime> survival;  // non-contractual churn as of the calibration end
+    BgbbHistory bgbb{};               // the discrete-time pattern, when a period grid is given
 };
 
 // Customer k of the shard. Its survival time (kernels/survival/churn.hpp) is contractual when
@@ -67,14 +69,16 @@ inline PurchaseHistory purchase_history(const ShardView& v, std::size_t k, const
 
 // Every customer of a shard: appends its history and, unless `cohorts` is null, enters it in
 // the cohort matrix (group: its business unit) with its interactions up to the calibration end.
+// With `periods`, also its BG/BB pattern on that grid.
 inline void append_histories(const ShardView& v, const ChannelKinds& kinds, std::span<const std::uint32_t> group,
                              Day calibration_end, Day holdout_end, std::int32_t inactive_days, int cancel_code,
                              CohortRetention* cohorts, std::vector<PurchaseHistory>& out,
-                             Day observation_start = kNoDay) {
+                             Day observation_start = kNoDay, const PeriodGrid* periods = nullptr) {
     std::vector<Day> activity;
     for (std::size_t k = 0; k < v.customers(); ++k) {
         out.push_back(purchase_history(v, k, kinds, calibration_end, holdout_end, inactive_days, cancel_code, activity,
                                        observation_start));
+        if (periods) out.back().bgbb = bgbb_history(v, k, kinds, *periods);
         if (cohorts) cohorts->update(group[k], v.acquisition_day[k], activity);
     }
 }

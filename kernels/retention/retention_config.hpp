@@ -18,6 +18,7 @@ struct RetentionConfig {
     std::int32_t cohort_periods = 12;
     std::int32_t horizon_weeks = 52;    // expected transactions and CLV over this horizon
     double annual_discount_rate = 0.10; // CLV discounting
+    std::int32_t opportunity_days = 0;  // > 0: BG/BB on discrete opportunities of this many days
 };
 
 }  // namespace engage::kernels

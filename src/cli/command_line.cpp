@@ -280,7 +280,8 @@ Command parse_score(const std::vector<std::string>& args) {
         ("cohort", po::value(&cohort_unit)->default_value(cohort_unit), "acquisition cohorts by week, month or quarter")
         ("cohort-periods", po::value(&rt.cohort_periods)->default_value(rt.cohort_periods), "periods since acquisition in the cohort matrix")
         ("horizon-weeks", po::value(&rt.horizon_weeks)->default_value(rt.horizon_weeks), "horizon of expected transactions and CLV, in weeks")
-        ("discount-rate", po::value(&rt.annual_discount_rate)->default_value(rt.annual_discount_rate, "0.1"), "yearly discount rate of the CLV");
+        ("discount-rate", po::value(&rt.annual_discount_rate)->default_value(rt.annual_discount_rate, "0.1"), "yearly discount rate of the CLV")
+        ("opportunity-days", po::value(&rt.opportunity_days)->default_value(rt.opportunity_days), "also fit BG/BB on opportunities of N days ending on the as-of date (365: yearly; 0: off)");
     shown_scoring.add(scoring).add(shown_engagement).add(retention);
     scoring.add(engagement).add(retention);
     po::options_description all, shown;
@@ -334,7 +335,7 @@ Command parse_score(const std::vector<std::string>& args) {
     o.engagement = engagement_config(vm, command_line, config, o.window_days);
     if (!rt.enabled)
         for (const char* option : {"holdout-days", "backtest-as-of", "calibrate-as-of", "churn-days", "cancel-channel", "cohort",
-                                   "cohort-periods", "horizon-weeks", "discount-rate"})
+                                   "cohort-periods", "horizon-weeks", "discount-rate", "opportunity-days"})
             if (vm.count(option) && !vm[option].defaulted())
                 throw ConfigError(std::string("--") + option + " is an option of the retention study; add --retention");
     for (const auto& list : backtest_dates) {
@@ -361,6 +362,7 @@ Command parse_score(const std::vector<std::string>& args) {
     in_range<std::int32_t>("churn-days", rt.churn_days, 1, 36600, "100 years");
     in_range<std::int32_t>("cohort-periods", rt.cohort_periods, 1, 1200, "100 years of months");
     in_range<std::int32_t>("horizon-weeks", rt.horizon_weeks, 1, 5200, "100 years");
+    in_range<std::int32_t>("opportunity-days", rt.opportunity_days, 0, 36600, "100 years");
     if (!(rt.annual_discount_rate >= 0 && rt.annual_discount_rate < 10))
         throw ConfigError("--discount-rate " + std::to_string(rt.annual_discount_rate) + ": allowed: 0 to 10 (a yearly rate, 0.1 = 10 %)");
     return o;

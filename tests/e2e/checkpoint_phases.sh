@@ -17,7 +17,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 export OMP_NUM_THREADS=1
 
 "$engage" generate --customers 8000 --mean-interactions 30 --seed 21 --output "$tmp/base.h5" -q
-args=(score --input "$tmp/base.h5" --shard-customers 500 --retention --holdout-days 120
+args=(score --input "$tmp/base.h5" --shard-customers 500 --retention --holdout-days 120 --opportunity-days 28
       --backtest-as-of 2025-03-31 --calibrate-as-of 2025-05-01 --memory-per-rank 1M)
 mpirun2=("$mpiexec" --bind-to none -n 2)
 "${mpirun2[@]}" "$engage" "${args[@]}" --output "$tmp/ref" -q

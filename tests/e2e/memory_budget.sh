@@ -21,7 +21,7 @@ same() { # REF OUT WHAT
 
 run 1 1 generate --customers 20000 --seed 9 --mean-interactions 20 --output "$tmp/base.h5"
 plain=(score --input "$tmp/base.h5" --shard-customers 500)
-study=("${plain[@]}" --retention --holdout-days 120 --backtest-as-of 2025-03-31)
+study=("${plain[@]}" --retention --holdout-days 120 --opportunity-days 30 --backtest-as-of 2025-03-31)
 for name in plain study; do
     declare -n args=$name
     run 1 1 "${args[@]}" --output "$tmp/$name-ref"

@@ -18,6 +18,7 @@ std::string model_name(const std::string& key) {
     if (key == "bg_nbd") return "BG/NBD";
     if (key == "pareto_nbd") return "Pareto/NBD";
     if (key == "gamma_gamma") return "Gamma-Gamma";
+    if (key == "bg_bb") return "BG/BB";
     return escape(key);
 }
 
@@ -75,6 +76,25 @@ std::string holdout_chart(const json& h) {
     return svg.str();
 }
 
+// BG/BB's holdout, opportunity by opportunity: customers with a purchase in each, actual and
+// predicted (a different count from the repeat purchases above: one per opportunity at most).
+std::string bgbb_holdout(const json& m) {
+    const json* h = at(m, {"holdout"});
+    if (!h || !h->is_object()) return "";
+    Table table("bgbb-holdout", {{"holdout opportunity"}, {"actual", true}, {"predicted (BG/BB)", true}}, false);
+    if (const json* per = array(at(*h, {"by_opportunity"})))
+        for (const json& r : *per)
+            table.row({{or_na(at(r, {"opportunity"}), integer)},
+                       {or_na(at(r, {"actual"}), integer), number(at(r, {"actual"}))},
+                       {or_na(at(r, {"predicted"}), [](double v) { return fixed(v, 1); }), number(at(r, {"predicted"}))}});
+    table.row({{"all " + or_na(at(*h, {"opportunities"}), integer)},
+               {or_na(at(*h, {"actual_transactions"}), integer), number(at(*h, {"actual_transactions"}))},
+               {or_na(at(*h, {"predicted_transactions"}), [](double v) { return fixed(v, 1); }),
+                number(at(*h, {"predicted_transactions"}))}});
+    return "<h3>BG/BB: opportunities of " + or_na(at(m, {"opportunity_days"}), integer) +
+           " days with a purchase in the holdout</h3>" + table.str();
+}
+
 }  // namespace
 
 std::string models_section(const json& report) {
@@ -104,6 +124,8 @@ std::string models_section(const json& report) {
                            date(text(at(report, {"retention", "holdout_end"}))) + ": actual and predicted.");
     else
         body += note("No holdout period in this run (<code>--holdout-days</code>): predictions are not checked here.");
+    for (const json& m : *models)
+        if (text(at(m, {"model"})) == "bg_bb") body += bgbb_holdout(m);
     return section("models", "Purchase models",
                    "Buy-till-you-die models fitted on the purchases up to " +
                        date(text(at(report, {"retention", "calibration_end"}))) + " (" +
