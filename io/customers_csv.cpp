@@ -102,12 +102,14 @@ struct Block {
     std::vector<std::int8_t> last_nps;
     std::vector<double> wallet, monetary;
     std::vector<float> usage_regularity, sentiment, share_of_wallet, dimensions, composite, composite_previous, trend,
-        p_alive, expected_transactions, expected_spend, clv;
+        p_alive, expected_transactions, expected_spend, clv, bgbb_p_alive, bgbb_expected_transactions, bgbb_dert,
+        bgbb_clv;
 };
 
 class Source {
 public:
-    Source(h5::File& out, h5::File* input, bool retention) : out_(out), input_(input), retention_(retention) {
+    Source(h5::File& out, h5::File* input, bool retention, bool bgbb)
+        : out_(out), input_(input), retention_(retention), bgbb_(bgbb) {
         auto names = [&](const char* p) {
             std::vector<std::string> v = out_.read_strings(p);
             for (auto& s : v) s = quoted(s);
@@ -161,6 +163,11 @@ public:
         col("/retention/expected_transactions", b.expected_transactions);
         col("/retention/expected_spend", b.expected_spend);
         col("/retention/clv", b.clv);
+        if (!bgbb_) return;
+        col("/retention/bgbb_p_alive", b.bgbb_p_alive);
+        col("/retention/bgbb_expected_transactions", b.bgbb_expected_transactions);
+        col("/retention/bgbb_dert", b.bgbb_dert);
+        col("/retention/bgbb_clv", b.bgbb_clv);
     }
 
     // Appends the block's lines to `out`, formatted on the rank's OpenMP threads in pieces that
@@ -238,6 +245,14 @@ public:
             } else {
                 for (int k = 0; k < 4; ++k) l.empty();
             }
+            if (bgbb_) {
+                l.real(b.bgbb_p_alive[i], false);
+                l.real(b.bgbb_expected_transactions[i], false);
+                l.real(b.bgbb_dert[i], false);
+                l.real(b.bgbb_clv[i], true);
+            } else {
+                for (int k = 0; k < 4; ++k) l.empty();
+            }
             l.end();
         }
     }
@@ -253,7 +268,7 @@ private:
 
     h5::File& out_;
     h5::File* input_;
-    bool retention_;
+    bool retention_, bgbb_;
     std::vector<std::string> business_unit_names_, region_names_, rm_names_, segment_names_, tier_names_;
     std::int64_t epoch_unix_day_ = 0;
 };
@@ -274,7 +289,8 @@ std::vector<std::string> customers_csv_columns() {
                                   "share_of_wallet", "last_nps"};
     for (const auto& d : kernels::kDimensionNames) c.push_back(std::string(d) + "_score");
     for (const char* s : {"composite", "tier", "composite_previous", "tier_previous", "trend", "p_alive",
-                          "expected_transactions", "expected_spend", "clv"})
+                          "expected_transactions", "expected_spend", "clv", "bgbb_p_alive", "bgbb_expected_transactions",
+                          "bgbb_dert", "bgbb_clv"})
         c.emplace_back(s);
     return c;
 }
@@ -317,12 +333,13 @@ private:
 
 std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& job) {
     std::optional<h5::File> out, input;
-    bool names = false, retention = false;
+    bool names = false, retention = false, bgbb = false;
     std::uint64_t rows_total = 0;
     comm.agree([&] { out.emplace(h5::File::open(comm, job.customers_h5)); });
     comm.agree([&] {
         rows_total = out->dataset("/customers/id").rows();
         retention = out->exists("/retention/p_alive");
+        bgbb = out->exists("/retention/bgbb_p_alive");
     });
     // The original ids: the input's name column when it has one (a base imported with string
     // ids), else the numeric /customers/id.
@@ -332,7 +349,7 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
         if (names) input->check_string_column("/customers/name", rows_total);
     });
     std::unique_ptr<Source> source;
-    comm.agree([&] { source = std::make_unique<Source>(*out, names ? &*input : nullptr, retention); });
+    comm.agree([&] { source = std::make_unique<Source>(*out, names ? &*input : nullptr, retention, bgbb); });
 
     // Count: the rank's bytes, block by block. The text of the first blocks is kept in memory,
     // up to keep_bytes; the rest goes to the rank's scratch file and is copied from there when

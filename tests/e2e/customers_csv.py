@@ -85,7 +85,7 @@ with h5py.File(out + "/customers.h5", "r") as f:
                 continue
             if s == "" or dtype(s) != dtype(v):
                 fail(f"{c} row {i}: '{s}', customers.h5 holds {v!r}")
-            if "e" in s and c in ("wallet", "monetary", "expected_spend", "clv", "composite", "trend"):
+            if "e" in s and c in ("wallet", "monetary", "expected_spend", "clv", "bgbb_clv", "composite", "trend"):
                 fail(f"{c} row {i}: '{s}' in exponent notation")
 
     def with_fill(path):
@@ -120,6 +120,12 @@ with h5py.File(out + "/customers.h5", "r") as f:
             same(c, data("retention/" + c), np.float32)
         elif any(col[c]):
             fail(f"{c} not empty without --retention")
+    bgbb = "retention/bgbb_p_alive" in f
+    for c in ["bgbb_p_alive", "bgbb_expected_transactions", "bgbb_dert", "bgbb_clv"]:
+        if bgbb:
+            same(c, data("retention/" + c), np.float32)
+        elif any(col[c]):
+            fail(f"{c} not empty without --opportunity-days")
 
 # pandas reads it with the documented dtypes.
 df = pd.read_csv(out + "/customers.csv")

@@ -13,7 +13,8 @@ py=/usr/bin/python3
 check=$(dirname "$0")/customers_csv.py
 
 run 1 1 generate --customers 3000 --seed 11 --mean-interactions 40 --output "$tmp/base.h5"
-args=(score --input "$tmp/base.h5" --window-days 200 --shard-interactions 5000 --shard-customers 150 --retention)
+args=(score --input "$tmp/base.h5" --window-days 200 --shard-interactions 5000 --shard-customers 150 --retention
+      --opportunity-days 30)
 run 1 1 "${args[@]}" --output "$tmp/r1"
 run 3 1 "${args[@]}" --output "$tmp/r3"
 run 2 2 "${args[@]}" --memory-per-rank 1M --output "$tmp/m1"
@@ -25,11 +26,11 @@ cmp "$tmp/r1/customers.csv" "$tmp/m1/customers.csv" || fail "customers.csv diffe
 $py "$check" "$tmp/r1" "$tmp/base.h5"
 ls -A "$tmp/r3" | grep -q '^\.' && fail "left behind in $tmp/r3: $(ls -A "$tmp/r3")"
 
-# Without --retention: the same columns, the last four empty.
+# Without --retention: the same columns, the last eight empty.
 run 2 1 score --input "$tmp/base.h5" --window-days 200 --output "$tmp/plain"
 $py "$check" "$tmp/plain" "$tmp/base.h5"
 [ "$(head -1 "$tmp/plain/customers.csv")" = "$(head -1 "$tmp/r1/customers.csv")" ] || fail "another header without --retention"
-[ "$(sed -n 2p "$tmp/plain/customers.csv" | cut -d, -f32-)" = ",,," ] || fail "retention columns not empty without --retention"
+[ "$(sed -n 2p "$tmp/plain/customers.csv" | cut -d, -f32-)" = ",,,,,,," ] || fail "retention columns not empty without --retention"
 # --no-customers-csv: no table, and the earlier run's table in the same directory goes with it
 run 2 1 score --input "$tmp/base.h5" --window-days 200 --output "$tmp/plain" --no-customers-csv
 [ -e "$tmp/plain/customers.csv" ] && fail "--no-customers-csv left a customers.csv"
