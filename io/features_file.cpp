@@ -28,7 +28,7 @@ struct CustomerRow {
 struct DatasetDoc {
     const char* path;
     std::string units;
-    const char* description;
+    std::string description;
 };
 
 std::vector<DatasetDoc> dataset_docs(const FeaturesFileInfo& info) {
@@ -71,8 +71,8 @@ std::vector<DatasetDoc> dataset_docs(const FeaturesFileInfo& info) {
         {"/engagement/dimension_names", "", "dimension names: the columns of /engagement/dimensions"},
     };
     if (info.retention) {
-        d.push_back({"/retention/p_alive", "1", "BG/NBD probability that the customer is alive at the as-of date; NaN: no purchase by then"});
-        d.push_back({"/retention/expected_transactions", "count", "BG/NBD expected repeat transactions over the horizon after the as-of date; NaN: no purchase by then"});
+        d.push_back({"/retention/p_alive", "1", info.prediction_model + " probability that the customer is alive at the as-of date; NaN: no purchase by then"});
+        d.push_back({"/retention/expected_transactions", "count", info.prediction_model + " expected repeat transactions over the horizon after the as-of date; NaN: no purchase by then"});
         d.push_back({"/retention/expected_spend", "currency units", "Gamma-Gamma expected value of one transaction; NaN: no purchase by then, or Gamma-Gamma not fitted"});
         d.push_back({"/retention/clv", "currency units", "customer lifetime value over the horizon, discounted; NaN where expected_spend is"});
     }

@@ -39,6 +39,7 @@ struct FeaturesFileInfo {
     std::vector<std::string> rm_names, region_names, business_unit_names, segment_names;
     bool retention = false;   // with the /retention group of the retention study
     bool bgbb = false;        // ... and its BG/BB columns (--opportunity-days)
+    std::string prediction_model = "BG/NBD";  // of /retention/p_alive, expected_transactions, clv
     bool landmark = false;    // with the /landmark group (the follow-up after the as-of date)
     h5::Compression compression;  // none: contiguous columns written independently
 };

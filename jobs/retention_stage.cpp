@@ -115,7 +115,8 @@ void RetentionStage::finish(const mpi::Comm& comm, int step) {
 void RetentionStage::predict() {
     const kernels::RetentionConfig& o = date_.run.retention;
     const kernels::PredictionHorizon horizon{o.horizon_weeks, std::pow(1.0 + o.annual_discount_rate, 1.0 / 52.0) - 1.0,
-                                             o.holdout_days > 0 ? double(o.holdout_days) / 7.0 : 0.0};
+                                             o.holdout_days > 0 ? double(o.holdout_days) / 7.0 : 0.0,
+                                             o.prediction_model == kernels::PredictionModel::pareto_nbd};
     predictions_by_summary_ = {};
     predictions_by_summary_ = kernels::RfmPredictions(rfm_.take(), bg_nbd_.params, pareto_nbd_.params, horizon);
     bgbb_by_pattern_ = {};

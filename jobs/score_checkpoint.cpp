@@ -93,6 +93,7 @@ io::CheckpointIdentity identity_of(const ScoreOptions& o, const std::string& ver
     add("--horizon-weeks", std::to_string(r.horizon_weeks));
     add("--discount-rate", number(r.annual_discount_rate));
     add("--opportunity-days", std::to_string(r.opportunity_days));
+    add("--prediction-model", kernels::prediction_model_name(r.prediction_model));
     return id;
 }
 

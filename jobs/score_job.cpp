@@ -336,6 +336,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     file_info.segment_names = meta.segment_names;
     file_info.retention = o.retention.enabled;
     file_info.bgbb = o.retention.enabled && o.retention.opportunity_days > 0;
+    file_info.prediction_model = o.retention.prediction_model == kernels::PredictionModel::pareto_nbd ? "Pareto/NBD" : "BG/NBD";
     file_info.landmark = study;
     file_info.compression = o.compression;
     comm.agree([&] {

@@ -89,6 +89,53 @@ json cohort_json(const CohortRetention& cohorts, std::span<const std::size_t> gr
     return {{"cohorts", rows}, {"mean_weighted_by_size", mean}, {"mean_rolling_weighted_by_size", mean_rolling}};
 }
 
+// Each fitted model's customers n, AIC = 2k - 2 ln L and BIC = k ln n - 2 ln L (k parameters;
+// Akaike 1974, Schwarz 1978); null when not fitted.
+void add_information_criteria(json& models, std::initializer_list<std::pair<const char*, std::int64_t>> customers) {
+    for (json& m : models) {
+        std::int64_t n = 0;
+        for (const auto& [name, count] : customers)
+            if (m["model"] == name) n = count;
+        m["customers"] = n;
+        if (!m["fitted"].get<bool>()) {
+            m["aic"] = nullptr;
+            m["bic"] = nullptr;
+            continue;
+        }
+        const double k = double(m["parameters"].size()), ll = m["log_likelihood"].get<double>();
+        m["aic"] = number(2 * k - 2 * ll);
+        m["bic"] = number(k * std::log(double(n)) - 2 * ll);
+    }
+}
+
+// BG/NBD against Pareto/NBD: fitted on the same (x, t_x, T) of the same customers, so their
+// information criteria compare (Gamma-Gamma models spend, BG/BB other data: theirs do not); with
+// a holdout, each one's error on the holdout's repeat transactions; and the model of the
+// per-customer predictions (--prediction-model).
+json model_comparison(const json& models, const RetentionReportInput& in, const RetentionConfig& o) {
+    json c;
+    c["compared"] = {"bg_nbd", "pareto_nbd"};
+    c["prediction_model"] = prediction_model_name(o.prediction_model);
+    const json* best_aic = nullptr;
+    const json* best_bic = nullptr;
+    for (const json& m : models) {
+        if (m["model"] != "bg_nbd" && m["model"] != "pareto_nbd") continue;
+        if (!m["fitted"].get<bool>() || !m["aic"].is_number()) continue;
+        if (!best_aic || m["aic"].get<double>() < (*best_aic)["aic"].get<double>()) best_aic = &m;
+        if (!best_bic || m["bic"].get<double>() < (*best_bic)["bic"].get<double>()) best_bic = &m;
+    }
+    c["lowest_aic"] = best_aic ? (*best_aic)["model"] : json();
+    c["lowest_bic"] = best_bic ? (*best_bic)["model"] : json();
+    if (o.holdout_days > 0) {
+        auto error = [&](double predicted) {
+            return in.holdout_actual > 0 ? number((predicted / in.holdout_actual - 1) * 100) : json();
+        };
+        c["holdout_error_percent"] = {{"bg_nbd", in.bg_nbd->fitted ? error(in.holdout_bg_nbd) : json()},
+                                      {"pareto_nbd", in.pareto_nbd->fitted ? error(in.holdout_pareto_nbd) : json()}};
+    }
+    return c;
+}
+
 // BG/BB's fit on discrete opportunities, beside the other models: its opportunity length, the
 // customers and distinct patterns it was fitted on and, with a holdout, the opportunities with a
 // purchase in the holdout, actual and predicted, in total and one by one (the first
@@ -140,12 +187,19 @@ json retention_report(const RetentionReportInput& in, const kernels::RetentionCo
         fit_json("gamma_gamma", {{"p", gg.params.p}, {"q", gg.params.q}, {"gamma", gg.params.gamma}}, gg.log_likelihood,
                  gg.evaluations, gg.nlopt_status, gg.fitted, "no customer with repeat purchases of positive value")};
     if (in.bg_bb) r["models"].push_back(bgbb_json(in, o));
+    add_information_criteria(r["models"], {{"bg_nbd", in.calibrated},
+                                           {"pareto_nbd", in.calibrated},
+                                           {"gamma_gamma", in.gamma_gamma_customers},
+                                           {"bg_bb", in.bg_bb ? in.bgbb_actual[0] : 0}});
+    r["model_comparison"] = model_comparison(r["models"], in, o);
     if (o.holdout_days > 0)
         r["holdout"] = {{"days", o.holdout_days},
                         {"actual_repeat_transactions", in.holdout_actual},
                         {"predicted_bg_nbd", in.holdout_bg_nbd},
                         {"predicted_pareto_nbd", in.holdout_pareto_nbd}};
-    r["predictions"] = {{"horizon_weeks", o.horizon_weeks}, {"annual_discount_rate", o.annual_discount_rate}};
+    r["predictions"] = {{"model", prediction_model_name(o.prediction_model)},
+                        {"horizon_weeks", o.horizon_weeks},
+                        {"annual_discount_rate", o.annual_discount_rate}};
 
     json curves = json::array();
     std::vector<std::size_t> tiers;

@@ -8,6 +8,9 @@
 
 namespace engage::kernels {
 
+// The model of the per-customer P(alive), expected transactions and CLV (--prediction-model).
+enum class PredictionModel { bg_nbd, pareto_nbd };
+
 struct RetentionConfig {
     bool enabled = false;
     std::int32_t holdout_days = 0;      // repeat transactions counted in (as-of, as-of + holdout]
@@ -19,6 +22,11 @@ struct RetentionConfig {
     std::int32_t horizon_weeks = 52;    // expected transactions and CLV over this horizon
     double annual_discount_rate = 0.10; // CLV discounting
     std::int32_t opportunity_days = 0;  // > 0: BG/BB on discrete opportunities of this many days
+    PredictionModel prediction_model = PredictionModel::bg_nbd;
 };
+
+inline const char* prediction_model_name(PredictionModel m) noexcept {
+    return m == PredictionModel::pareto_nbd ? "pareto_nbd" : "bg_nbd";
+}
 
 }  // namespace engage::kernels

@@ -18,8 +18,8 @@
 namespace engage::kernels {
 
 struct RfmPrediction {
-    double p_alive = 0;                // BG/NBD P(alive) at the calibration end
-    double expected = 0;               // BG/NBD expected transactions over the horizon
+    double p_alive = 0;                // P(alive) at the calibration end, of the prediction model
+    double expected = 0;               // its expected transactions over the horizon
     double discounted = 0;             // ... discounted per week (the CLV is spend x this)
     double holdout_bg_nbd = 0;         // expected repeat transactions in the holdout, BG/NBD
     double holdout_pareto_nbd = 0;     // ... and Pareto/NBD (0 without a holdout)
@@ -29,15 +29,18 @@ struct PredictionHorizon {
     int horizon_weeks = 52;
     double weekly_rate = 0;
     double holdout_weeks = 0;  // 0: no holdout
+    bool pareto = false;       // P(alive), expected and discounted from Pareto/NBD, not BG/NBD
 };
 
 inline RfmPrediction predict_rfm(const BgNbdParams& bg, const ParetoNbdParams& pareto, const RfmSummary& s,
                                  const PredictionHorizon& h) {
     RfmPrediction r;
-    r.p_alive = bg_nbd_p_alive(bg, s);
-    r.expected = bg_nbd_expected_transactions(bg, s, double(h.horizon_weeks));
-    r.discounted = discounted_expected_transactions([&](double t) { return bg_nbd_expected_transactions(bg, s, t); },
-                                                    h.horizon_weeks, 1.0, h.weekly_rate);
+    const auto expected = [&](double t) {
+        return h.pareto ? pareto_nbd_expected_transactions(pareto, s, t) : bg_nbd_expected_transactions(bg, s, t);
+    };
+    r.p_alive = h.pareto ? pareto_nbd_p_alive(pareto, s) : bg_nbd_p_alive(bg, s);
+    r.expected = expected(double(h.horizon_weeks));
+    r.discounted = discounted_expected_transactions(expected, h.horizon_weeks, 1.0, h.weekly_rate);
     if (h.holdout_weeks > 0) {
         r.holdout_bg_nbd = bg_nbd_expected_transactions(bg, s, h.holdout_weeks);
         r.holdout_pareto_nbd = pareto_nbd_expected_transactions(pareto, s, h.holdout_weeks);

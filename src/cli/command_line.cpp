@@ -267,7 +267,7 @@ Command parse_score(const std::vector<std::string>& args) {
     po::options_description engagement, shown_engagement;
     add_engagement_options(engagement, shown_engagement);
     auto& rt = o.retention;
-    std::string cohort_unit = "month";
+    std::string cohort_unit = "month", prediction_model = "bg_nbd";
     std::vector<std::string> backtest_dates;
     po::options_description retention("retention study (command line or --config file); the as-of date ends the calibration period");
     retention.add_options()
@@ -281,6 +281,7 @@ Command parse_score(const std::vector<std::string>& args) {
         ("cohort-periods", po::value(&rt.cohort_periods)->default_value(rt.cohort_periods), "periods since acquisition in the cohort matrix")
         ("horizon-weeks", po::value(&rt.horizon_weeks)->default_value(rt.horizon_weeks), "horizon of expected transactions and CLV, in weeks")
         ("discount-rate", po::value(&rt.annual_discount_rate)->default_value(rt.annual_discount_rate, "0.1"), "yearly discount rate of the CLV")
+        ("prediction-model", po::value(&prediction_model)->default_value(prediction_model), "per-customer P(alive), expected transactions, CLV from: bg_nbd or pareto_nbd")
         ("opportunity-days", po::value(&rt.opportunity_days)->default_value(rt.opportunity_days), "also fit BG/BB on opportunities of N days ending on the as-of date (365: yearly; 0: off)");
     shown_scoring.add(scoring).add(shown_engagement).add(retention);
     scoring.add(engagement).add(retention);
@@ -335,7 +336,7 @@ Command parse_score(const std::vector<std::string>& args) {
     o.engagement = engagement_config(vm, command_line, config, o.window_days);
     if (!rt.enabled)
         for (const char* option : {"holdout-days", "backtest-as-of", "calibrate-as-of", "churn-days", "cancel-channel", "cohort",
-                                   "cohort-periods", "horizon-weeks", "discount-rate", "opportunity-days"})
+                                   "cohort-periods", "horizon-weeks", "discount-rate", "opportunity-days", "prediction-model"})
             if (vm.count(option) && !vm[option].defaulted())
                 throw ConfigError(std::string("--") + option + " is an option of the retention study; add --retention");
     for (const auto& list : backtest_dates) {
@@ -358,6 +359,9 @@ Command parse_score(const std::vector<std::string>& args) {
     const auto unit = kernels::parse_cohort_unit(cohort_unit);
     if (!unit) throw ConfigError("--cohort " + cohort_unit + ": allowed: week, month, quarter");
     rt.cohort_unit = *unit;
+    if (prediction_model == "bg_nbd") rt.prediction_model = kernels::PredictionModel::bg_nbd;
+    else if (prediction_model == "pareto_nbd") rt.prediction_model = kernels::PredictionModel::pareto_nbd;
+    else throw ConfigError("--prediction-model " + prediction_model + ": allowed: bg_nbd, pareto_nbd");
     in_range<std::int32_t>("holdout-days", rt.holdout_days, 0, 36600, "100 years");
     in_range<std::int32_t>("churn-days", rt.churn_days, 1, 36600, "100 years");
     in_range<std::int32_t>("cohort-periods", rt.cohort_periods, 1, 1200, "100 years of months");

@@ -34,3 +34,30 @@ grep -q '^1997-09-30,1998-06-30,observed,composite,1631,2564,0.61627' "$tmp/r1/b
 grep -q '"best_predictor": "rfm"' "$tmp/r1/report.json" || fail "RFM is not named the best predictor"
 grep -q '"versus_hand_weights"' "$tmp/r1/report.json" || fail "no calibrated weights"
 echo "retention: identical outputs at 1-4 ranks on the full CDNOW file"
+
+# --prediction-model pareto_nbd: the per-customer predictions from Pareto/NBD (its P(alive) for
+# every calibrated customer, not BG/NBD's), named in customers.h5 and report.json, the same at
+# 1 and 3 ranks.
+for n in 1 3; do
+    OMP_NUM_THREADS=1 "$mpiexec" --bind-to none -n "$n" "$engage" "${args[@]}" --prediction-model pareto_nbd \
+        --no-customers-csv --output "$tmp/p$n"
+done
+cmp "$tmp/p1/report.json" "$tmp/p3/report.json" || fail "report.json differs at 3 ranks with --prediction-model pareto_nbd"
+h5diff "$tmp/p1/customers.h5" "$tmp/p3/customers.h5" || fail "customers.h5 differs at 3 ranks with --prediction-model pareto_nbd"
+/usr/bin/python3 - "$tmp/r1" "$tmp/p1" <<'PY' || fail "Pareto/NBD predictions"
+import json, sys
+import h5py, numpy as np
+bg, pn = (h5py.File(d + "/customers.h5", "r") for d in sys.argv[1:])
+r = json.load(open(sys.argv[2] + "/report.json"))["retention"]
+assert r["predictions"]["model"] == "pareto_nbd" and r["model_comparison"]["prediction_model"] == "pareto_nbd", r["predictions"]
+d = pn["/retention/p_alive"].attrs["description"]
+d = d.decode() if isinstance(d, bytes) else d
+assert d.startswith("Pareto/NBD"), d
+a, b = bg["/retention/p_alive"][:], pn["/retention/p_alive"][:]
+known = np.isfinite(a)
+assert np.array_equal(known, np.isfinite(b)), "other customers have a P(alive)"
+assert np.mean(np.abs(a[known] - b[known]) > 1e-4) > 0.5, "Pareto/NBD's P(alive) is BG/NBD's"
+# The features and scores do not depend on the prediction model.
+assert np.array_equal(bg["/engagement/composite"][:], pn["/engagement/composite"][:], equal_nan=True)
+print("pareto_nbd predictions: P(alive) differs from BG/NBD's for", int(np.sum(np.abs(a[known] - b[known]) > 1e-4)), "of", int(known.sum()))
+PY

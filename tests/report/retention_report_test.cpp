@@ -128,6 +128,36 @@ TEST(RetentionReport, GammaGammaWithoutRepeatPurchasersIsNotFittedBesideFittedMo
     EXPECT_EQ(model(r, "bg_nbd")["converged"], true);
 }
 
+TEST(RetentionReport, InformationCriteriaByHandAndTheComparedPair) {
+    // BG/NBD: 4 parameters, ln L -9582.4 on 2357 customers: AIC 8 + 19164.8 = 19172.8,
+    // BIC 4 ln 2357 + 19164.8 = 4 x 7.765145 + 19164.8 = 19195.86058; Pareto/NBD ln L -9595.0:
+    // AIC 19198.0, BIC 19221.06058. Gamma-Gamma (3 parameters, 946 customers, ln L -4051.0):
+    // AIC 8108.0, BIC 3 x 6.852243 + 8102 = 8122.55673, not compared (another model's data).
+    Inputs in;
+    in.config.holdout_days = 0;
+    const json r = in.report();
+    EXPECT_DOUBLE_EQ(model(r, "bg_nbd")["aic"].get<double>(), 8 + 2 * 9582.4);
+    EXPECT_NEAR(model(r, "bg_nbd")["bic"].get<double>(), 19195.86058, 1e-5);
+    EXPECT_DOUBLE_EQ(model(r, "pareto_nbd")["aic"].get<double>(), 8 + 2 * 9595.0);
+    EXPECT_NEAR(model(r, "gamma_gamma")["bic"].get<double>(), 8122.55673, 1e-5);
+    EXPECT_EQ(model(r, "gamma_gamma")["customers"], 946);
+    EXPECT_EQ(r["model_comparison"]["lowest_aic"], "bg_nbd");
+    EXPECT_EQ(r["model_comparison"]["lowest_bic"], "bg_nbd");
+    EXPECT_EQ(r["model_comparison"]["prediction_model"], "bg_nbd");
+    EXPECT_FALSE(r["model_comparison"].contains("holdout_error_percent"));
+    // Pareto/NBD ahead, and the per-customer predictions from it.
+    in.pareto.log_likelihood = -9500.0;
+    in.config.prediction_model = PredictionModel::pareto_nbd;
+    const json p = in.report();
+    EXPECT_EQ(p["model_comparison"]["lowest_bic"], "pareto_nbd");
+    EXPECT_EQ(p["predictions"]["model"], "pareto_nbd");
+    // A model not fitted has no criteria and is not the lowest.
+    in.pareto.fitted = false;
+    const json q = in.report();
+    EXPECT_TRUE(model(q, "pareto_nbd")["aic"].is_null());
+    EXPECT_EQ(q["model_comparison"]["lowest_aic"], "bg_nbd");
+}
+
 TEST(RetentionReport, TierWithoutCustomersHasNoCurve) {
     Inputs in;
     // Engaged: 2 customers, one churned on day 10: S = 1/2 from day 10. Every other tier empty.

@@ -102,7 +102,8 @@ std::string models_section(const json& report) {
     if (!models)
         return omitted("models", "Purchase models",
                        "No retention study in this run: <code>engage score --retention</code> fits the purchase models.");
-    Table table("model-fits", {{"model"}, {"parameters"}, {"log-likelihood", true}, {"converged"}}, false);
+    Table table("model-fits", {{"model"}, {"parameters"}, {"log-likelihood", true}, {"AIC", true}, {"BIC", true}, {"converged"}},
+                false);
     for (const json& m : *models) {
         std::string params;
         if (const json* p = at(m, {"parameters"}); p && p->is_object())
@@ -112,9 +113,18 @@ std::string models_section(const json& report) {
         table.row({{model_name(text(at(m, {"model"})))},
                    {params},
                    {or_na(at(m, {"log_likelihood"}), [](double v) { return fixed(v, 1); }), number(at(m, {"log_likelihood"}))},
+                   {or_na(at(m, {"aic"}), [](double v) { return fixed(v, 1); }), number(at(m, {"aic"}))},
+                   {or_na(at(m, {"bic"}), [](double v) { return fixed(v, 1); }), number(at(m, {"bic"}))},
                    {fit_outcome(m)}});
     }
     std::string body = table.str();
+    if (const json* c = at(report, {"retention", "model_comparison"}); c && c->is_object())
+        body += note("BG/NBD and Pareto/NBD are fitted on the same customers' (x, t<sub>x</sub>, T): the lower AIC is " +
+                     model_name(text(at(*c, {"lowest_aic"}), "n/a")) + ", the lower BIC " +
+                     model_name(text(at(*c, {"lowest_bic"}), "n/a")) +
+                     " (Gamma-Gamma and BG/BB are fitted on other data: their criteria do not compare). "
+                     "Per-customer P(alive), expected transactions and CLV come from " +
+                     model_name(text(at(*c, {"prediction_model"}), "bg_nbd")) + " (<code>--prediction-model</code>).");
     const json* h = at(report, {"retention", "holdout"});
     if (h && h->is_object())
         body += figure(holdout_chart(*h),
