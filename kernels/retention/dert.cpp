@@ -4,6 +4,7 @@
 #include <boost/math/special_functions/expint.hpp>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "retention/log_space.hpp"
 
@@ -88,9 +89,16 @@ double bg_nbd_dert(const BgNbdParams& p, const RfmSummary& s, double delta) noex
         const double y_g = y < 1e15 ? y * scaled_upper_gamma(-shape, y) : 1 - (shape + 1) / y;
         return std::exp(log_density) * shape / (delta * scale) * y_g;
     };
-    boost::math::quadrature::tanh_sinh<double> integrator;
-    const double expectation = integrator.integrate(integrand, 0.0, 1.0, 1e-13);
-    return bg_nbd_p_alive(p, s) * expectation;
+    // Boost's quadrature throws on a NaN integrand (parameters outside the model, e.g. an unfitted
+    // NaN fit); this function is noexcept and answers NaN instead.
+    if (!(p.r > 0 && p.alpha > 0 && p.a > 0 && p.b > 0 && std::isfinite(shape + scale + beta_b))) return kNaN;
+    try {
+        boost::math::quadrature::tanh_sinh<double> integrator;
+        const double expectation = integrator.integrate(integrand, 0.0, 1.0, 1e-13);
+        return bg_nbd_p_alive(p, s) * expectation;
+    } catch (const std::exception&) {
+        return kNaN;
+    }
 }
 
 }  // namespace engage::kernels

@@ -80,6 +80,9 @@ TEST(Dert, ClvIsMarginTimesSpendTimesDert) {
     EXPECT_DOUBLE_EQ(clv_from_dert(0.3, 35.0, dert), 0.3 * 35.0 * dert);
     EXPECT_TRUE(std::isnan(pareto_nbd_dert(p, s, 0)));
     EXPECT_TRUE(std::isnan(bg_nbd_dert({0.243, 4.414, 0.793, 2.426}, s, -1)));
+    const double nan = std::nan("");
+    EXPECT_TRUE(std::isnan(bg_nbd_dert({nan, nan, nan, nan}, s, delta)));  // an unfitted model: NaN, no throw
+    EXPECT_TRUE(std::isnan(pareto_nbd_dert({nan, nan, nan, nan}, s, delta)));
 }
 
 }  // namespace
