@@ -36,7 +36,12 @@ LogTerms log_terms(const MbgCnbdParams& p, const RfmSummary& s) noexcept {
 
 struct PerCustomer {
     MbgCnbdParams p;
-    double operator()(const RfmSummary& s, double*) const noexcept { return mbg_cnbd_log_likelihood(p, s); }
+    // No analytic gradient (the fit is derivative-free); zeros if one is asked for.
+    double operator()(const RfmSummary& s, double* grad) const noexcept {
+        if (grad)
+            for (int i = 0; i < 4; ++i) grad[i] = 0;
+        return mbg_cnbd_log_likelihood(p, s);
+    }
 };
 
 // The bracket of the conditional expectation before P(alive), with scale A = k alpha + T
