@@ -1,5 +1,6 @@
 #include "retention/mbg_cnbd.hpp"
 
+#include <boost/math/special_functions/beta.hpp>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -136,7 +137,55 @@ double mbg_cnbd_p_alive(const MbgCnbdParams& p, const RfmSummary& s) noexcept {
     return btyd::inverse_one_plus_exp(lt.s1 - lt.s2);
 }
 
+// Exact for any k (derived here from the model's assumptions; the paper and BTYDplus give no
+// closed form for k > 1). Given alive at T, the gap in progress since t_x has completed j < k
+// Erlang stages with posterior weight w_j proportional to S2's term j, (r + k x)_j / j!
+// ((T - t_x) / (alpha + T))^j; given j, lambda ~ Gamma(r + k x + j, alpha + T) and, independently,
+// p ~ Beta(a, b + x + 1). The n-th future purchase then comes after a Gamma(k - j + (n - 1) k,
+// lambda) time (stages are memoryless) and happens with probability (1 - p)^(n-1), so
+//   E[Y(t)] = P(alive) sum_j w_j sum_{n>=1} B(a, b + x + n) / B(a, b + x + 1)
+//             I_z(k - j + (n - 1) k, r + k x + j),   z = t / (alpha + T + t),
+// where P(Gamma(m, lambda) <= t) averaged over lambda ~ Gamma(R, A) is the regularized incomplete
+// beta function I_{t / (A + t)}(m, R) (Boost.Math ibeta). Both factors of a term fall with n;
+// summation stops once I_z < 1/2 (past the bulk, where it falls geometrically) and a term is below
+// 2^-53 of the sum; NaN past 10^6 terms (t far beyond alpha + T).
+double mbg_cnbd_expected_transactions_series(const MbgCnbdParams& p, const RfmSummary& s, double t) noexcept {
+    if (t <= 0) return 0.0;
+    const double rk = p.r + p.k * s.x, scale = p.alpha + s.T, z = t / (scale + t);
+    const double ratio = (s.T - s.t_x) / scale;
+    const double b1 = p.b + s.x + 1;
+    double weight = 1, weight_sum = 0, total = 0;
+    for (int j = 0; j < p.k; ++j) {
+        if (j > 0) weight *= (rk + j - 1) / j * ratio;
+        weight_sum += weight;
+        double inner = 0, log_beta_ratio = 0;
+        for (int n = 1;; ++n) {
+            if (n > 1000000) return std::numeric_limits<double>::quiet_NaN();
+            const double m = double(p.k - j) + double(n - 1) * p.k;
+            const double prob = boost::math::ibeta(m, rk + j, z, btyd::MathPolicy());
+            const double term = std::exp(log_beta_ratio) * prob;
+            inner += term;
+            if (!std::isfinite(inner)) return std::numeric_limits<double>::quiet_NaN();
+            if (prob < 0.5 && term <= 0x1.0p-53 * inner) break;
+            // B(a, c + 1) / B(a, c) = c / (a + c), c = b + x + n.
+            const double c = b1 + n - 1;
+            log_beta_ratio += std::log(c / (p.a + c));
+        }
+        total += weight * inner;
+    }
+    return mbg_cnbd_p_alive(p, s) * total / weight_sum;
+}
+
 double mbg_cnbd_expected_transactions(const MbgCnbdParams& p, const RfmSummary& s, double t) noexcept {
+    if (t <= 0) return 0.0;
+    if (p.k > 1) return mbg_cnbd_expected_transactions_series(p, s, t);
+    const double p_alive = mbg_cnbd_p_alive(p, s);
+    return p_alive * regular_at_a_one(p, [&](const MbgCnbdParams& q) {
+               return alive_expectation(q, s.x, q.k * q.alpha + s.T, t);
+           });
+}
+
+double mbg_cnbd_expected_transactions_btydplus(const MbgCnbdParams& p, const RfmSummary& s, double t) noexcept {
     if (t <= 0) return 0.0;
     const double p_alive = mbg_cnbd_p_alive(p, s);
     return p_alive * regular_at_a_one(p, [&](const MbgCnbdParams& q) {

@@ -72,12 +72,18 @@ MbgCnbdSelection fit_mbg_cnbd_select_k(std::span<const RfmGroup> local_groups, c
 // xbgcnbd.PAlive with dropout_at_zero); below 1 also for x = 0.
 double mbg_cnbd_p_alive(const MbgCnbdParams& p, const RfmSummary& s) noexcept;
 
-// E[Y(t) | x, t_x, T], expected repeat transactions in (T, T + t]. Exact for k = 1 (MBG/NBD:
-// (a + b + x) / (a - 1) [1 - ((alpha + T) / (alpha + T + t))^(r + x)
-//  2F1(r + x, b + x + 1; a + b + x; t / (alpha + T + t))] P(alive)). For k > 1 there is no closed
-// form; this is BTYDplus's approximation (the same expression with alpha replaced by k alpha),
-// without the cohort-level rescaling BTYDplus applies when given a whole cohort.
+// E[Y(t) | x, t_x, T], expected repeat transactions in (T, T + t]. For k = 1 (MBG/NBD) the closed
+// form (a + b + x) / (a - 1) [1 - ((alpha + T) / (alpha + T + t))^(r + x)
+//  2F1(r + x, b + x + 1; a + b + x; t / (alpha + T + t))] P(alive); for k > 1 the exact series below.
 double mbg_cnbd_expected_transactions(const MbgCnbdParams& p, const RfmSummary& s, double t) noexcept;
+
+// The same for any k as a double series over the Erlang phase of the gap in progress and the
+// future purchases, with regularized incomplete beta functions (see the .cpp); exact, slower.
+double mbg_cnbd_expected_transactions_series(const MbgCnbdParams& p, const RfmSummary& s, double t) noexcept;
+
+// BTYDplus's approximation for k > 1 (the k = 1 expression with alpha replaced by k alpha), without
+// the cohort-level rescaling BTYDplus applies when given a whole cohort; for comparison only.
+double mbg_cnbd_expected_transactions_btydplus(const MbgCnbdParams& p, const RfmSummary& s, double t) noexcept;
 
 // E[X(t)] of a new customer for k = 1 (the conditional expectation at x = t_x = T = 0):
 // b / (a - 1) [1 - (alpha / (alpha + t))^r 2F1(r, b + 1; a + b; t / (alpha + t))]. NaN for k > 1.
