@@ -193,8 +193,7 @@ double mbg_cnbd_expected_transactions_btydplus(const MbgCnbdParams& p, const Rfm
            });
 }
 
-double mbg_nbd_expected_transactions_new(const MbgCnbdParams& p, double t) noexcept {
-    if (p.k != 1) return std::numeric_limits<double>::quiet_NaN();
+double mbg_cnbd_expected_transactions_new(const MbgCnbdParams& p, double t) noexcept {
     return mbg_cnbd_expected_transactions(p, {0, 0, 0}, t);
 }
 

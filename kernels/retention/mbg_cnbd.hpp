@@ -85,8 +85,9 @@ double mbg_cnbd_expected_transactions_series(const MbgCnbdParams& p, const RfmSu
 // the cohort-level rescaling BTYDplus applies when given a whole cohort; for comparison only.
 double mbg_cnbd_expected_transactions_btydplus(const MbgCnbdParams& p, const RfmSummary& s, double t) noexcept;
 
-// E[X(t)] of a new customer for k = 1 (the conditional expectation at x = t_x = T = 0):
-// b / (a - 1) [1 - (alpha / (alpha + t))^r 2F1(r, b + 1; a + b; t / (alpha + t))]. NaN for k > 1.
-double mbg_nbd_expected_transactions_new(const MbgCnbdParams& p, double t) noexcept;
+// E[X(t)] of a new customer: the conditional expectation at x = t_x = T = 0 (right after the
+// first purchase nothing is learnt yet), for any k; at k = 1
+// b / (a - 1) [1 - (alpha / (alpha + t))^r 2F1(r, b + 1; a + b; t / (alpha + t))].
+double mbg_cnbd_expected_transactions_new(const MbgCnbdParams& p, double t) noexcept;
 
 }  // namespace engage::kernels

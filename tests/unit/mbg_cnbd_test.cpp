@@ -119,7 +119,7 @@ TEST(MbgCnbd, KOneConditionalExpectationMatchesIntegrationOverP) {
             EXPECT_NEAR(mbg_cnbd_expected_transactions_series(p, s, t), closed, 1e-11 * closed);
         }
     // The new-customer form is the (0, 0, 0) case.
-    EXPECT_DOUBLE_EQ(mbg_nbd_expected_transactions_new(p, 20), mbg_cnbd_expected_transactions(p, {0, 0, 0}, 20));
+    EXPECT_DOUBLE_EQ(mbg_cnbd_expected_transactions_new(p, 20), mbg_cnbd_expected_transactions(p, {0, 0, 0}, 20));
 }
 
 // The conditional expectation at the true parameters against simulated 39-week holdouts (40,000
@@ -145,6 +145,28 @@ TEST(MbgCnbd, ConditionalExpectationAgainstSimulatedHoldout) {
         std::printf("k=%d: holdout actual %.0f, forecast %.1f (%+.4f, z %+.2f); BTYDplus approximation %.1f (%+.4f)\n", k,
                     actual, forecast, forecast / actual - 1, z, approximation, approximation / actual - 1);
         EXPECT_LT(std::fabs(z), 3) << "k=" << k;
+    }
+}
+
+// A new customer's E[X(52)] against the mean number of repeat purchases of 40,000 simulated
+// customers all observed for 52 weeks from their first purchase (within 3 standard errors).
+TEST(MbgCnbd, NewCustomerExpectationAgainstSimulation) {
+    for (int k = 1; k <= 3; ++k) {
+        MbgCnbdSimulation sim;
+        sim.truth = {k, 0.85, 1.45 * k, 0.79, 2.42};
+        sim.seed = 500 + std::uint64_t(k);
+        sim.cohort_weeks = 0;
+        const int n = 40000;
+        double sum = 0, squares = 0;
+        for (int i = 0; i < n; ++i) {
+            const double x = simulate_mbg_cnbd_customer(sim, std::uint64_t(i)).rfm.x;
+            sum += x;
+            squares += x * x;
+        }
+        const double mean = sum / n, se = std::sqrt((squares / n - mean * mean) / n);
+        const double e = mbg_cnbd_expected_transactions_new(sim.truth, 52);
+        std::printf("k=%d: E[X(52)] %.4f, simulated mean %.4f (se %.4f)\n", k, e, mean, se);
+        EXPECT_LT(std::fabs(e - mean), 3 * se) << "k=" << k;
     }
 }
 
