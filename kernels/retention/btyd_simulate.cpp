@@ -55,4 +55,31 @@ RfmSummary simulate_bg_nbd_customer(const BgNbdSimulation& sim, std::uint64_t in
     return {x, last_day / 7, age_days / 7};
 }
 
+SimulatedTimingCustomer simulate_mbg_cnbd_customer(const MbgCnbdSimulation& sim, std::uint64_t index) noexcept {
+    Rng rng(sim.seed, index);
+    const MbgCnbdParams& p = sim.truth;
+    const double lambda = standard_gamma(rng, p.r) / p.alpha;  // Gamma(r, rate alpha), per week
+    const double ga = standard_gamma(rng, p.a), gb = standard_gamma(rng, p.b);
+    const double drop = ga / (ga + gb);  // Beta(a, b)
+    const double first = sim.cohort_weeks * (double(index % 1024) + 0.5) / 1024;
+    const double age = sim.calibration_weeks - first;
+    SimulatedTimingCustomer c;
+    PurchaseTimingKernel::update(c.timing, 0.0);
+    double t = 0, t_x = 0, x = 0;
+    while (!(open_uniform(rng) < drop)) {  // survived the purchase just made
+        t += standard_gamma(rng, double(p.k)) / lambda;
+        if (t > age + sim.holdout_weeks) break;
+        if (t <= age) {
+            x += 1;
+            t_x = t;
+            PurchaseTimingKernel::update(c.timing, t);
+        } else {
+            c.holdout_x += 1;
+        }
+    }
+    c.rfm = {x, t_x, age};
+    return c;
+}
+
 }  // namespace engage::kernels
+

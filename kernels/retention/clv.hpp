@@ -9,8 +9,9 @@
 // and discounted k periods. This is the discrete-time form used by the lifetimes package
 // (Davidson-Pilon, lifetimes/utils.py, customer_lifetime_value) of the discounted expected
 // residual transactions (DERT) of Fader, Hardie & Lee (2005, JMR 42(4)), which discounts
-// continuously over an infinite horizon. E[M] is independent of the transaction process in the
-// Gamma-Gamma model, which is what makes the product legitimate (FHL 2005 JMR).
+// continuously over an infinite horizon (that closed form is in dert.hpp). E[M] is independent
+// of the transaction process in the Gamma-Gamma model, which is what makes the product
+// legitimate (FHL 2005 JMR).
 #include <cmath>
 
 #include "retention/bg_nbd.hpp"
