@@ -7,6 +7,7 @@
 #include "engagement/engagement_config.hpp"
 #include "io/customer_base.hpp"
 #include "io/report/csv.hpp"
+#include "retention/model_comparison.hpp"
 #include "survival/kaplan_meier.hpp"
 #include "survival/log_rank.hpp"
 
@@ -89,8 +90,8 @@ json cohort_json(const CohortRetention& cohorts, std::span<const std::size_t> gr
     return {{"cohorts", rows}, {"mean_weighted_by_size", mean}, {"mean_rolling_weighted_by_size", mean_rolling}};
 }
 
-// Each fitted model's customers n, AIC = 2k - 2 ln L and BIC = k ln n - 2 ln L (k parameters;
-// Akaike 1974, Schwarz 1978); null when not fitted.
+// Each fitted model's customers n, AIC and BIC (kernels/retention/model_comparison.hpp); null
+// when not fitted.
 void add_information_criteria(json& models, std::initializer_list<std::pair<const char*, std::int64_t>> customers) {
     for (json& m : models) {
         std::int64_t n = 0;
@@ -102,9 +103,10 @@ void add_information_criteria(json& models, std::initializer_list<std::pair<cons
             m["bic"] = nullptr;
             continue;
         }
-        const double k = double(m["parameters"].size()), ll = m["log_likelihood"].get<double>();
-        m["aic"] = number(2 * k - 2 * ll);
-        m["bic"] = number(k * std::log(double(n)) - 2 * ll);
+        const InformationCriteria c =
+            information_criteria(m["log_likelihood"].get<double>(), int(m["parameters"].size()), n);
+        m["aic"] = number(c.aic);
+        m["bic"] = number(c.bic);
     }
 }
 
