@@ -281,8 +281,8 @@ Command parse_score(const std::vector<std::string>& args) {
         ("cohort-periods", po::value(&rt.cohort_periods)->default_value(rt.cohort_periods), "periods since acquisition in the cohort matrix")
         ("horizon-weeks", po::value(&rt.horizon_weeks)->default_value(rt.horizon_weeks), "horizon of expected transactions and CLV, in weeks")
         ("discount-rate", po::value(&rt.annual_discount_rate)->default_value(rt.annual_discount_rate, "0.1"), "yearly discount rate of the CLV")
-        ("prediction-model", po::value(&prediction_model)->default_value(prediction_model), "per-customer P(alive), expected transactions, CLV from: bg_nbd or pareto_nbd")
-        ("opportunity-days", po::value(&rt.opportunity_days)->default_value(rt.opportunity_days), "also fit BG/BB on opportunities of N days ending on the as-of date (365: yearly; 0: off)");
+        ("prediction-model", po::value(&prediction_model)->default_value(prediction_model), "P(alive) and CLV from bg_nbd or pareto_nbd")
+        ("opportunity-days", po::value(&rt.opportunity_days)->default_value(rt.opportunity_days), "BG/BB on N-day opportunities (365: yearly)");
     shown_scoring.add(scoring).add(shown_engagement).add(retention);
     scoring.add(engagement).add(retention);
     po::options_description all, shown;
