@@ -54,6 +54,8 @@
   // 3 and 4. Chart text size and overlapping labels, chart by chart.
   Array.prototype.forEach.call(document.querySelectorAll("svg.chart"), function (svg) {
     var ctm = svg.getScreenCTM(), scale = ctm ? Math.sqrt(ctm.a * ctm.a + ctm.b * ctm.b) : 1;
+    // Each label as the four corners of its box on screen (rotated labels stay rotated), so that
+    // slanted column labels are compared as drawn, not by their axis-aligned hulls.
     var boxes = [];
     Array.prototype.forEach.call(svg.querySelectorAll("text"), function (t) {
       var r = t.getBoundingClientRect();
@@ -62,14 +64,36 @@
       var m = t.getScreenCTM(), s = m ? Math.sqrt(m.a * m.a + m.b * m.b) : scale;
       var px = parseFloat(getComputedStyle(t).fontSize) * s;
       if (px < 9.95) errors.push("chart text of " + px.toFixed(1) + " px: " + name(svg) + " '" + t.textContent.trim().slice(0, 20) + "'");
-      boxes.push({ r: r, t: t.textContent.trim().slice(0, 20) });
+      var bb = t.getBBox(), corners = [[bb.x, bb.y], [bb.x + bb.width, bb.y], [bb.x + bb.width, bb.y + bb.height], [bb.x, bb.y + bb.height]];
+      boxes.push({ t: t.textContent.trim().slice(0, 20), p: corners.map(function (c) {
+        return [m.a * c[0] + m.c * c[1] + m.e, m.b * c[0] + m.d * c[1] + m.f];
+      }) });
     });
+    // Separating axes of two rectangles: they overlap when their projections overlap (by more
+    // than 1 px) on each of the four edge normals.
+    function overlap(a, b) {
+      var rects = [a, b];
+      for (var k = 0; k < 2; k++)
+        for (var e = 0; e < 2; e++) {
+          var p0 = rects[k][e], p1 = rects[k][e + 1], nx = p0[1] - p1[1], ny = p1[0] - p0[0];
+          var len = Math.sqrt(nx * nx + ny * ny);
+          if (len === 0) return false;
+          nx /= len; ny /= len;
+          var lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
+          for (var q = 0; q < 2; q++)
+            rects[q].forEach(function (c) {
+              var v = c[0] * nx + c[1] * ny;
+              lo[q] = Math.min(lo[q], v); hi[q] = Math.max(hi[q], v);
+            });
+          if (Math.min(hi[0], hi[1]) - Math.max(lo[0], lo[1]) <= 1) return false;
+        }
+      return true;
+    }
     for (var i = 0; i < boxes.length; i++)
       for (var j = i + 1; j < boxes.length; j++) {
         checked.pairs++;
-        var a = boxes[i].r, b = boxes[j].r;
-        var w = Math.min(a.right, b.right) - Math.max(a.left, b.left), h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-        if (w > 1 && h > 1) errors.push("labels overlap in " + name(svg).split(" ")[0] + ": '" + boxes[i].t + "' and '" + boxes[j].t + "'");
+        if (overlap(boxes[i].p, boxes[j].p))
+          errors.push("labels overlap in " + name(svg).split(" ")[0] + ": '" + boxes[i].t + "' and '" + boxes[j].t + "'");
       }
   });
   var html = document.documentElement;

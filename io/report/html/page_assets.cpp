@@ -19,8 +19,8 @@ h2 { font-size: 18px; margin: 0 0 6px; }
 h3 { font-size: 15px; margin: 18px 0 6px; }
 .dateline { color: var(--muted); margin: 0 0 14px; }
 .headline { font-size: 15px; margin: 0 0 14px; }
-nav.toc { font-size: 13px; margin: 14px 0 0; color: var(--muted); }
-nav.toc a { color: var(--accent); text-decoration: none; margin-right: 14px; white-space: nowrap; }
+nav.toc { font-size: 13px; margin: 14px 0 0; color: var(--muted); display: flex; flex-wrap: wrap; gap: 2px 14px; }
+nav.toc a { color: var(--accent); text-decoration: none; white-space: nowrap; }
 section { background: var(--paper); border-radius: 8px; padding: 18px 24px 16px; margin: 16px 0;
   box-shadow: 0 1px 3px rgba(0,0,0,.07); }
 section.omitted { padding: 12px 24px; }
