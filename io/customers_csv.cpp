@@ -18,6 +18,7 @@
 #include "core/dates.hpp"
 #include "core/errors.hpp"
 #include "engagement/engagement_config.hpp"
+#include "report/accounts_at_risk.hpp"
 #include "io/features_file.hpp"
 #include "io/h5/file.hpp"
 #include "mpi/comm.hpp"
@@ -108,8 +109,8 @@ struct Block {
 
 class Source {
 public:
-    Source(h5::File& out, h5::File* input, bool retention, bool bgbb)
-        : out_(out), input_(input), retention_(retention), bgbb_(bgbb) {
+    Source(h5::File& out, h5::File* input, bool retention, bool bgbb, bool risk)
+        : out_(out), input_(input), retention_(retention), bgbb_(bgbb), risk_(risk) {
         auto names = [&](const char* p) {
             std::vector<std::string> v = out_.read_strings(p);
             for (auto& s : v) s = quoted(s);
@@ -137,12 +138,18 @@ public:
         col("/customers/region", b.region);
         col("/customers/rm", b.rm);
         col("/customers/segment", b.segment);
+        col("/features/monetary", b.monetary);
+        col("/engagement/composite", b.composite);
+        col("/engagement/tier", b.tier);
+        col("/engagement/composite_previous", b.composite_previous);
+        col("/engagement/tier_previous", b.tier_previous);
+        col("/engagement/trend", b.trend);
+        if (risk_) return;  // accounts_at_risk.csv's columns are all read
         col("/customers/wallet", b.wallet);
         col("/features/tenure_days", b.tenure);
         col("/features/recency_days", b.recency);
         col("/features/last_interaction_days", b.last_interaction);
         col("/features/frequency", b.frequency);
-        col("/features/monetary", b.monetary);
         col("/features/interactions", b.interactions);
         col("/features/interactions_total", b.interactions_total);
         col("/features/breadth", b.breadth);
@@ -153,11 +160,6 @@ public:
         col("/signals/share_of_wallet", b.share_of_wallet);
         col("/signals/last_nps", b.last_nps);
         col("/engagement/dimensions", b.dimensions, kDims);
-        col("/engagement/composite", b.composite);
-        col("/engagement/tier", b.tier);
-        col("/engagement/composite_previous", b.composite_previous);
-        col("/engagement/tier_previous", b.tier_previous);
-        col("/engagement/trend", b.trend);
         if (!retention_) return;
         col("/retention/p_alive", b.p_alive);
         col("/retention/expected_transactions", b.expected_transactions);
@@ -207,6 +209,7 @@ public:
         out.reserve(out.size() + (i1 - i0) * kRowBytesGuess);
         for (std::uint64_t i = i0; i < i1; ++i) {
             const std::uint64_t row = b.first + i;
+            if (risk_ && !at_risk(b.tier[i])) continue;
             Line l{out};
             if (input_) l.text(quoted(b.names[i]));
             else l.integer(b.id[i]);
@@ -214,6 +217,10 @@ public:
             l.text(name(region_names_, b.region[i], "region", row));
             l.text(name(rm_names_, b.rm[i], "rm", row));
             l.text(name(segment_names_, b.segment[i], "segment", row));
+            if (risk_) {
+                risk_columns(l, b, i, row);
+                continue;
+            }
             l.real(b.wallet[i], true);
             l.date(epoch_unix_day_ + b.acquisition_day[i]);
             for (std::int32_t d : {b.tenure[i], b.recency[i], b.last_interaction[i]})
@@ -258,6 +265,22 @@ public:
     }
 
 private:
+    static bool at_risk(std::uint8_t t) noexcept {
+        return t < kernels::kTiers && kernels::at_risk_tier(kernels::Tier(t));
+    }
+    // accounts_at_risk.csv after the attributes: the revenue at risk (the window's revenue), the
+    // score and tier now and at the trend date, and whether the account is newly at risk.
+    void risk_columns(Line& l, const Block& b, std::uint64_t i, std::uint64_t row) const {
+        l.real(b.monetary[i], true);
+        l.real(b.composite[i], true);
+        tier(l, b.tier[i], row);
+        l.real(b.composite_previous[i], true);
+        tier(l, b.tier_previous[i], row);
+        l.real(b.trend[i], true);
+        l.text(b.tier_previous[i] != kUnknownTier && !at_risk(b.tier_previous[i]) ? "true" : "false");
+        l.end();
+    }
+
     void tier(Line& l, std::uint8_t t, std::uint64_t row) const {
         if (t == kUnknownTier) return l.empty();
         if (t >= tier_names_.size())
@@ -268,14 +291,14 @@ private:
 
     h5::File& out_;
     h5::File* input_;
-    bool retention_, bgbb_;
+    bool retention_, bgbb_, risk_;
     std::vector<std::string> business_unit_names_, region_names_, rm_names_, segment_names_, tier_names_;
     std::int64_t epoch_unix_day_ = 0;
 };
 
-std::string header() {
+std::string header(bool risk) {
     std::string h;
-    for (const auto& c : customers_csv_columns()) h += (h.empty() ? "" : ",") + c;
+    for (const auto& c : risk ? accounts_at_risk_csv_columns() : customers_csv_columns()) h += (h.empty() ? "" : ",") + c;
     return h + "\n";
 }
 
@@ -293,6 +316,11 @@ std::vector<std::string> customers_csv_columns() {
                           "bgbb_dert", "bgbb_clv"})
         c.emplace_back(s);
     return c;
+}
+
+std::vector<std::string> accounts_at_risk_csv_columns() {
+    return {"customer_id", "business_unit", "region", "relationship_manager", "segment", "revenue_at_risk",
+            "composite", "tier", "composite_previous", "tier_previous", "trend", "newly_at_risk"};
 }
 
 // A rank's formatted text beyond what it keeps in memory: appended, then read back in order.
@@ -349,13 +377,15 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
         if (names) input->check_string_column("/customers/name", rows_total);
     });
     std::unique_ptr<Source> source;
-    comm.agree([&] { source = std::make_unique<Source>(*out, names ? &*input : nullptr, retention, bgbb); });
+    comm.agree([&] {
+        source = std::make_unique<Source>(*out, names ? &*input : nullptr, retention, bgbb, job.accounts_at_risk);
+    });
 
     // Count: the rank's bytes, block by block. The text of the first blocks is kept in memory,
     // up to keep_bytes; the rest goes to the rank's scratch file and is copied from there when
     // written, so that no row is read back or formatted twice.
     const std::uint64_t block = std::max<std::uint64_t>(1, job.block_rows);
-    const std::string head = comm.root() ? header() : std::string();
+    const std::string head = comm.root() ? header(job.accounts_at_risk) : std::string();
     std::vector<std::string> kept;
     std::vector<std::uint64_t> spilled;  // the bytes of each block after the kept ones
     TextScratch scratch(job.scratch);

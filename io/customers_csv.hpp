@@ -17,6 +17,9 @@ namespace engage::io {
 
 // The header line's fields, in order.
 std::vector<std::string> customers_csv_columns();
+// accounts_at_risk.csv's (docs/data-format.md): the customers at risk only
+// (kernels/report/accounts_at_risk.hpp), in the input's order, from the same customers.h5.
+std::vector<std::string> accounts_at_risk_csv_columns();
 
 struct CustomersCsvJob {
     std::string customers_h5;  // the complete customers.h5 (closed)
@@ -27,6 +30,7 @@ struct CustomersCsvJob {
     std::uint64_t block_rows = 65536;
     std::uint64_t keep_bytes = 64 << 20;  // text of the first blocks kept between the count and the write
     std::string scratch;       // this rank's scratch file for the rest (local, removed when done)
+    bool accounts_at_risk = false;  // accounts_at_risk.csv rather than customers.csv
 };
 
 // Collective: every rank of `comm` calls it, with its own range (contiguous, in rank order,

@@ -1,6 +1,7 @@
 #include "jobs/engagement_stage.hpp"
 
 #include "io/features_file.hpp"
+#include "io/report/accounts_at_risk_report.hpp"
 #include "io/report/engagement_report.hpp"
 #include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
@@ -28,6 +29,7 @@ void EngagementStage::make_summary() {
     summary_ = std::make_unique<kernels::EngagementSummary>(date_.main ? m.business_unit_names.size() : 0,
                                                             date_.main ? m.region_names.size() : 0,
                                                             date_.main ? m.rm_names.size() : 0);
+    if (date_.main) risk_ = std::make_unique<kernels::AccountsAtRisk>(m.business_unit_names.size(), m.rm_names.size());
 }
 
 void EngagementStage::fold(const io::CustomerShard& shard, std::int64_t) {
@@ -35,7 +37,7 @@ void EngagementStage::fold(const io::CustomerShard& shard, std::int64_t) {
     records.clear();
     if (shard.customers() == 0) return;
     const std::span<const double> wallet = date_.wallets_known ? std::span<const double>(shard.wallet) : std::span<const double>();
-    kernels::collect_records(date_.features, shard.business_unit, shard.region, shard.rm, wallet, shard.truth,
+    kernels::collect_records(date_.features, shard.id, shard.business_unit, shard.region, shard.rm, wallet, shard.truth,
                              shard.truth_churn, date_.ctx.as_of, std::int32_t(date_.run.options->window_days),
                              records);
     mark_reference(shard);
@@ -70,6 +72,13 @@ void EngagementStage::finish(const mpi::Comm& comm, int step) {
         // Only rank 0 reports: the summaries are reduced to it, not all-reduced.
         mpi::reduce_state(comm, *summary_);
         if (!comm.root()) summary_.reset();
+        if (risk_) {
+            // Top lists merge exactly in any order (kernels/report/accounts_at_risk.hpp).
+            mpi::reduce_merged(comm, risk_->corporate);
+            mpi::reduce_merged(comm, risk_->business_units);
+            mpi::reduce_merged(comm, risk_->rms);
+            if (!comm.root()) risk_.reset();
+        }
         mpi::reduce_state(comm, score_by_tier_);
     }
     if (step == 1 && truth_) {
@@ -113,6 +122,7 @@ void EngagementStage::sweep(int step, std::size_t block) {
 
 void EngagementStage::add_to_summary(std::span<const kernels::ScoredCustomer> scored) {
     summary_->update(scored);
+    if (risk_) risk_->update(scored);
     for (const auto& c : scored) score_by_tier_.add(c);
 }
 
@@ -123,6 +133,9 @@ void EngagementStage::report(ReportOutput& out) const {
     for (auto& t : io::engagement_tables(engagement)) out.tables.push_back(std::move(t));
     out.report["engagement"] = std::move(engagement.section);
     out.splices.push_back(std::move(engagement.relationship_managers));
+    auto risk = io::accounts_at_risk_report(*risk_, *summary_, *date_.run.meta);
+    out.report["accounts_at_risk"] = std::move(risk.section);
+    out.splices.push_back(std::move(risk.relationship_managers));
 }
 
 void EngagementStage::save(io::StateWriter& out) {
@@ -132,6 +145,9 @@ void EngagementStage::save(io::StateWriter& out) {
     save_words(out, *validation_);
     out.value(std::int64_t(summary_ != nullptr));
     if (summary_) save_words(out, *summary_);
+    out.value(std::int64_t(risk_ != nullptr));
+    if (risk_)
+        for (auto* t : {&risk_->corporate, &risk_->business_units, &risk_->rms}) out.vector(std::span<const std::int64_t>(t->words()));
     save_words(out, score_by_tier_);
     save_words(out, truth_rho_);
 }
@@ -145,6 +161,8 @@ void EngagementStage::restore(io::StateReader& in, int finished) {
         make_summary();
         restore_words(in, *summary_);
     }
+    if (in.value<std::int64_t>() != 0)
+        for (auto* t : {&risk_->corporate, &risk_->business_units, &risk_->rms}) in.fixed(t->words());
     restore_words(in, score_by_tier_);
     restore_words(in, truth_rho_);
     if (finished >= 1) metrics_->finalize();

@@ -11,6 +11,7 @@
 
 #include "jobs/date_context.hpp"
 #include "jobs/stage.hpp"
+#include "report/accounts_at_risk.hpp"
 #include "report/engagement_summary.hpp"
 #include "stats/rank_correlation.hpp"
 
@@ -46,6 +47,7 @@ private:
     std::unique_ptr<kernels::MetricHistograms> metrics_;
     std::unique_ptr<kernels::ValidationHistograms> validation_;
     std::unique_ptr<kernels::EngagementSummary> summary_;  // from the end of the pass; then on rank 0 only
+    std::unique_ptr<kernels::AccountsAtRisk> risk_;        // the main date's, made with the summary
     kernels::RankCorrelation truth_rho_;
     kernels::TierScoreHistogram score_by_tier_;
     bool truth_ = false;  // the input has planted engagement: validate against it

@@ -31,7 +31,7 @@ void SummaryStage::report(ReportOutput& out) const {
     const ScoreOptions& o = *date_.run.options;
     out.report = io::build_score_report(summary_, *date_.run.meta,
                                         {o.input, date_.as_of, date_.window_start, o.window_days, date_.run.shards,
-                                         std::int64_t(o.engagement.min_group_size)});
+                                         std::int64_t(o.engagement.min_group_size), o.currency});
     out.tables = io::score_report_tables(out.report);
 }
 

@@ -25,6 +25,7 @@
 #include "jobs/score_stages.hpp"
 #include "jobs/shard_plan.hpp"
 #include "mpi/comm.hpp"
+#include "report/accounts_at_risk.hpp"
 #include "report/score_summary.hpp"
 
 namespace engage::jobs {
@@ -119,7 +120,18 @@ MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, 
                           std::to_string(groups >> 20) + " MB), which must be at most half the budget; give "
                           "--memory-per-rank " + std::to_string(mib) + "M or more");
     }
-    const std::uint64_t budget = o.memory_per_rank - groups;
+    // The accounts-at-risk lists (a short list per business unit and manager, and a piece of
+    // another rank's while they are merged) come out of the rest, before it is split.
+    const std::uint64_t list_bytes = kernels::AccountsAtRisk::bytes(meta.business_unit_names.size(), meta.rm_names.size());
+    const std::uint64_t lists = list_bytes + std::min<std::uint64_t>(list_bytes, 8u << 20);  // mpi::reduce_merged's piece
+    if (groups + lists > o.memory_per_rank / 4 * 3) {
+        const std::uint64_t mib = ((groups + lists) * 4 / 3 + (1 << 20) - 1) >> 20;
+        throw ConfigError("--memory-per-rank " + std::to_string(o.memory_per_rank >> 20) + "M: every rank holds the "
+                          "engagement summary of the whole hierarchy of " + o.input + " and its accounts-at-risk lists (" +
+                          std::to_string((groups + lists) >> 20) + " MB), which must be at most three quarters of the "
+                          "budget; give --memory-per-rank " + std::to_string(mib) + "M or more");
+    }
+    const std::uint64_t budget = o.memory_per_rank - groups - lists;
     MemoryPlan p;
     p.spill_bytes = budget / 4;
     p.block_rows = std::size_t(std::clamp<std::uint64_t>(budget / 16 / (kSweepBytesPerCustomer * dates), 256,
@@ -191,7 +203,7 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
         }
     }
     std::printf("  outputs in %s: customers.h5%s report.json summary.csv features.csv channels.csv engagement.csv "
-                "tier_migration.csv score_distribution.csv%s report.html run.json\n",
+                "tier_migration.csv score_distribution.csv accounts_at_risk.csv%s report.html run.json\n",
                 o.output.c_str(), o.customers_csv ? " customers.csv" : "",
                 report.contains("study")       ? " survival.csv cohort_retention.csv backtest.csv lift.csv calibration.csv claims.csv correlations.csv"
                 : report.contains("retention") ? " survival.csv cohort_retention.csv"
@@ -448,25 +460,30 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         comm.agree([&] { in->close(); });
         // customers.csv, from the complete customers.h5: after the last stop point, so a resumed
         // run writes it whole as a run never stopped does (docs/data-format.md, section 4).
+        io::CustomersCsvJob csv;
+        csv.customers_h5 = out->staged("customers.h5");
+        csv.input = o.input;
+        csv.first = first;
+        csv.last = first + local_customers;
+        csv.block_rows = run.block_rows;
+        csv.keep_bytes = memory.spill_bytes / 2;
+        csv.scratch = run.spill_path("customers-csv");
         if (o.customers_csv) {
             progress.phase("writing customers.csv");
-            io::CustomersCsvJob csv;
-            csv.customers_h5 = out->staged("customers.h5");
-            csv.input = o.input;
             csv.csv = out->staged("customers.csv");
-            csv.first = first;
-            csv.last = first + local_customers;
-            csv.block_rows = run.block_rows;
-            csv.keep_bytes = memory.spill_bytes / 2;
-            csv.scratch = run.spill_path("customers-csv");
             io::write_customers_csv(comm, csv);
         }
+        // accounts_at_risk.csv, every account at risk (docs/data-format.md), the same way.
+        progress.phase("writing accounts_at_risk.csv");
+        csv.csv = out->staged("accounts_at_risk.csv");
+        csv.accounts_at_risk = true;
+        io::write_customers_csv(comm, csv);
         comm.agree([&] {
             if (comm.root()) io::check_unchanged(o.input, input_stamp);
         });
     }
 
-    std::vector<std::string> names{"customers.h5", "report.json"};
+    std::vector<std::string> names{"customers.h5", "report.json", "accounts_at_risk.csv"};
     if (o.customers_csv) names.push_back("customers.csv");
     ReportOutput result;
     {

@@ -18,6 +18,7 @@ namespace engage::jobs {
 struct ScoreOptions {
     std::string input;
     std::string output;
+    std::string currency = "currency units";  // the label of money in report.html (--currency)
     std::string as_of;               // YYYY-MM-DD; empty: the last day with data
     std::int64_t window_days = 365;  // the scoring window ends on the as-of date
     partition::ShardLimits shards;

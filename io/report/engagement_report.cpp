@@ -34,6 +34,8 @@ json group_json(const EngagementGroup& g, const std::string& name, bool with_mig
     out["tier_shares"] = shares;
     out["mean_score"] = ratio(g.score_milli, g.customers, 1e-3);
     out["median_score"] = median_points(g);
+    const MeanInterval ci = mean_score_interval(g);
+    out["mean_score_ci95"] = ci.known() ? json{{"low", ci.low}, {"high", ci.high}} : json();
     json dims;
     for (int d = 0; d < kDimensions; ++d)
         dims[kDimensionNames[d]] = {{"customers", g.dimension_known[d]},
@@ -181,15 +183,17 @@ std::vector<CsvTable> engagement_tables(const EngagementReport& report) {
     std::string rows =
         "level,group,customers,fully_engaged,engaged,not_engaged,actively_disengaged,mean_score,"
         "median_score,nps,nps_respondents,revenue,revenue_at_risk,share_of_wallet,wallet_customers,"
-        "customers_previous,mean_score_previous,score_change\n";
+        "customers_previous,mean_score_previous,score_change,mean_score_ci95_low,mean_score_ci95_high\n";
     std::string migration = "level,group,from_tier,to_tier,customers\n";
     auto row = [](const char* level, const json& g) {
         const json& t = g["tiers"];
+        const json& ci = g["mean_score_ci95"];
         return csv_row({level, g["name"], g["customers"], t["fully_engaged"], t["engaged"], t["not_engaged"],
                         t["actively_disengaged"], g["mean_score"], g["median_score"], g["nps"]["nps"],
                         g["nps"]["respondents"], g["revenue"], g["revenue_at_risk"], g["share_of_wallet"]["share"],
                         g["share_of_wallet"]["customers"], g["trend"]["customers_previous"],
-                        g["trend"]["mean_score_previous"], g["trend"]["change"]});
+                        g["trend"]["mean_score_previous"], g["trend"]["change"],
+                        ci.is_null() ? json() : ci["low"], ci.is_null() ? json() : ci["high"]});
     };
     auto migration_rows = [&](const char* level, const json& g) {
         if (!g["trend"].contains("migration_from_previous_to_now")) return;

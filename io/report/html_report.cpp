@@ -33,6 +33,7 @@ std::string html_report(const json& report, const json& run) {
     std::string body = guarded("summary", "Summary", [&] { return header_section(report); });
     body += guarded("tiers", "Engagement tiers", [&] { return tier_section(report); });
     body += guarded("business-units", "Tier mix by business unit", [&] { return business_unit_section(report); });
+    body += guarded("risk", "Accounts at risk", [&] { return risk_section(report); });
     body += guarded("hierarchy", "Hierarchy", [&] { return hierarchy_section(report); });
     body += guarded("survival", "Survival by engagement tier", [&] { return survival_section(report); });
     body += guarded("cohorts", "Cohort retention", [&] { return cohort_section(report); });

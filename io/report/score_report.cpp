@@ -70,6 +70,7 @@ json build_score_report(const kernels::ScoreSummary& summary, const CustomerBase
     r["report"] = "engage score";
     r["input"] = info.input;
     r["as_of"] = info.as_of;
+    r["currency"] = info.currency;
     r["window"] = {{"first_day", info.window_start}, {"last_day", info.as_of}, {"days", info.window_days}};
     r["data"] = {{"customers", meta.customers},
                  {"interactions", meta.interactions},

@@ -21,6 +21,7 @@ struct ScoreReportInfo {
     std::int64_t window_days = 0;
     std::uint64_t shards = 0;
     std::int64_t min_group_size = 1;  // smaller business units are folded into "other"
+    std::string currency = "currency units";  // what money is in (--currency), for people
 };
 
 nlohmann::ordered_json build_score_report(const kernels::ScoreSummary& summary,

@@ -16,6 +16,7 @@
 namespace engage::kernels {
 
 struct EngagementRecord {
+    std::uint64_t id = 0;  // /customers/id
     MetricKeys now, previous;
     TierEvidence evidence_now, evidence_previous;
     std::int8_t last_nps = -1;
@@ -60,17 +61,20 @@ inline double planted_engagement(double latent, Day churn_day, Day as_of) noexce
 
 // Appends the records of a shard's customers (the attribute spans are per customer; wallet
 // and the truth spans may be empty).
-inline void collect_records(std::span<const CustomerFeatures> f, std::span<const std::uint32_t> business_unit,
+inline void collect_records(std::span<const CustomerFeatures> f, std::span<const std::uint64_t> id,
+                            std::span<const std::uint32_t> business_unit,
                             std::span<const std::uint32_t> region, std::span<const std::uint32_t> rm,
                             std::span<const double> wallet, std::span<const double> truth,
                             std::span<const Day> truth_churn, Day as_of, std::int32_t window_days,
                             std::vector<EngagementRecord>& out) {
     constexpr double unknown = std::numeric_limits<double>::quiet_NaN();
-    for (std::size_t i = 0; i < f.size(); ++i)
+    for (std::size_t i = 0; i < f.size(); ++i) {
         out.push_back(make_record(f[i],
                                   {business_unit[i], region[i], rm[i], wallet.empty() ? unknown : wallet[i],
                                    truth.empty() ? unknown : planted_engagement(truth[i], truth_churn[i], as_of)},
                                   window_days));
+        out.back().id = id[i];
+    }
 }
 
 // Non-contractual: alive at the date when its last interaction up to it (the acquisition day
@@ -95,6 +99,7 @@ inline void add_keys(std::span<const EngagementRecord> records, MetricHistograms
 inline ScoredCustomer score_record(const EngagementRecord& r, const MetricHistograms& h,
                                    const EngagementConfig& cfg) noexcept {
     ScoredCustomer c;
+    c.id = r.id;
     c.business_unit = r.business_unit;
     c.region = r.region;
     c.rm = r.rm;

@@ -1,5 +1,8 @@
 #include "report/engagement_summary.hpp"
 
+#include "report/accounts_at_risk.hpp"
+
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 #include "stats/round.hpp"
@@ -27,7 +30,7 @@ EngagementGroup::Contribution EngagementGroup::contribution(const ScoredCustomer
     // NPS classes (Reichheld 2003): promoters 9-10, passives 7-8, detractors 0-6.
     k.nps_class = c.last_nps >= 9 ? 0 : c.last_nps >= 7 ? 1 : c.last_nps >= 0 ? 2 : -1;
     k.revenue_cents = c.revenue_cents;
-    k.at_risk = c.now.tier == Tier::not_engaged || c.now.tier == Tier::actively_disengaged;
+    k.at_risk = at_risk_tier(c.now.tier);
     if (c.wallet_cents > 0) {
         k.wallet_cents = c.wallet_cents;
         k.wallet_spend_cents = std::min(c.yearly_spend_cents, c.wallet_cents);
@@ -112,6 +115,19 @@ void EngagementSummary::update(std::span<const ScoredCustomer> block) {
 
 std::span<std::int64_t> EngagementSummary::sum_words() noexcept {
     return {reinterpret_cast<std::int64_t*>(groups_.data()), groups_.size() * sizeof(EngagementGroup) / 8};
+}
+
+MeanInterval mean_score_interval(const EngagementGroup& g) noexcept {
+    if (g.customers < 2) return {};
+    // Integer sums of the histogram: exact, so the interval is the same for any number of ranks.
+    std::int64_t sum = 0, squares = 0;
+    for (std::int64_t p = 0; p <= 100; ++p) {
+        sum += g.score_points[std::size_t(p)] * p;
+        squares += g.score_points[std::size_t(p)] * p * p;
+    }
+    const double n = double(g.customers);
+    const double variance = std::max(0.0, (double(squares) - double(sum) * double(sum) / n) / (n - 1));
+    return t_interval(double(g.score_milli) / n / 1000.0, std::sqrt(variance), g.customers);
 }
 
 int median_points(const EngagementGroup& g) noexcept {

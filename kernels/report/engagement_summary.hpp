@@ -12,6 +12,7 @@
 #include "engagement/scoring.hpp"
 #include "report/suppression.hpp"
 #include "stats/round.hpp"
+#include "stats/t_interval.hpp"
 
 namespace engage::kernels {
 
@@ -21,6 +22,7 @@ constexpr const char* kLevelNames[kLevels] = {"corporate", "business_unit", "reg
 
 // What the summary needs of one scored customer.
 struct ScoredCustomer {
+    std::uint64_t id = 0;                 // /customers/id
     std::uint32_t business_unit = 0, region = 0, rm = 0;
     EngagementScore now, previous;
     std::int8_t last_nps = -1;            // -1: no survey answer in the window
@@ -97,6 +99,11 @@ struct TierScoreHistogram {
     std::span<std::int64_t> sum_words() noexcept { return counts; }
     std::span<std::int64_t> max_words() noexcept { return {}; }
 };
+
+// The 95 % t interval of the group's mean composite: the mean of the exact scores, the standard
+// deviation of the rounded scores (score_points; rounding adds a variance of 1/12 point^2).
+// Unknown below two customers.
+MeanInterval mean_score_interval(const EngagementGroup& g) noexcept;
 
 // Median of the rounded composite (points 0-100) by nearest rank; -1 for an empty group.
 int median_points(const EngagementGroup& g) noexcept;

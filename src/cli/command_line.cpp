@@ -261,6 +261,7 @@ Command parse_score(const std::vector<std::string>& args) {
     scoring.add_options()
         ("as-of", po::value(&o.as_of), "score as of this date, YYYY-MM-DD, inside the data (default: its last day)")
         ("window-days", po::value(&o.window_days)->default_value(o.window_days), "scoring window in days, ending on the as-of date")
+        ("currency", po::value(&o.currency)->default_value(o.currency), "what the input's amounts are in, as report.html labels money (e.g. EUR, USD); a label only, nothing is converted")
         ("shard-interactions", po::value(&o.shards.interactions)->default_value(o.shards.interactions), "interactions per shard (memory per rank ~ 17 bytes x this)")
         ("shard-customers", po::value(&o.shards.customers)->default_value(o.shards.customers), "customers per shard at most")
         ("memory-per-rank", po::value(&memory)->default_value(memory), "memory a rank may hold, e.g. 512M, 1G, 4G; per-customer state beyond it goes to scratch files in the output directory (results do not change)");

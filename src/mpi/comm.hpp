@@ -3,6 +3,7 @@
 // collective over the communicator unless it says otherwise; every return code is checked.
 #include <mpi.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -124,6 +125,39 @@ template <class State>
 void reduce_state(const Comm& comm, State& state) {
     comm.reduce_sum(state.sum_words());
     comm.reduce_max(state.max_words());
+}
+
+// The same to rank 0 for a state that is merged rather than summed (bounded top lists per group,
+// kernels/report/accounts_at_risk.hpp): the states travel up a binomial tree by point-to-point
+// `exchange`, in pieces of whole groups of at most `piece_words` words, so that a rank holds at
+// most one piece of another rank's state at a time. The state gives words() (the same length on
+// every rank), group_words() (words per group) and merge_words(words, first_group), which must be
+// associative and commutative, so that the result does not depend on the tree. The other ranks'
+// states are left unspecified.
+template <class State>
+void reduce_merged(const Comm& comm, State& state, std::size_t piece_words = std::size_t(1) << 20) {
+    const std::size_t per_group = std::max<std::size_t>(1, state.group_words());
+    const std::size_t groups_per_piece = std::max<std::size_t>(1, piece_words / per_group);
+    const std::size_t groups = state.words().size() / per_group;
+    std::vector<std::int64_t> received;
+    const int r = comm.rank();
+    for (int step = 1; step < comm.size(); step *= 2) {
+        const bool sends = r % (2 * step) == step, receives = r % (2 * step) == 0 && r + step < comm.size();
+        if (!sends && !receives) continue;
+        for (std::size_t g = 0; g < groups; g += groups_per_piece) {
+            const std::size_t n = std::min(groups_per_piece, groups - g) * per_group;
+            const auto words = state.words().subspan(g * per_group, n);
+            if (sends) {
+                const SendTo to{r - step, {reinterpret_cast<const std::uint64_t*>(words.data()), n}};
+                comm.exchange({&to, 1}, {});
+            } else {
+                received.resize(n);
+                const ReceiveFrom from{r + step, {reinterpret_cast<std::uint64_t*>(received.data()), n}};
+                comm.exchange({}, {&from, 1});
+                state.merge_words(received, g);
+            }
+        }
+    }
 }
 
 }  // namespace engage::mpi

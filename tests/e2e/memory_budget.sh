@@ -42,7 +42,7 @@ done
 as_of=$(sed -n 's/^  "as_of": "\([0-9-]*\)",$/\1/p' "$tmp/study-ref/report.json")
 [ -n "$as_of" ] || fail "no as_of in the study's report.json"
 run 2 1 "${plain[@]}" --as-of "$as_of" --output "$tmp/plain-as-of"
-for f in engagement.csv tier_migration.csv score_distribution.csv; do
+for f in engagement.csv tier_migration.csv score_distribution.csv accounts_at_risk.csv; do
     cmp "$tmp/plain-as-of/$f" "$tmp/study-ref/$f" || fail "$f differs with --retention"
 done
 section() { python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["engagement"]))' "$1"; }

@@ -14,11 +14,13 @@ h5diff "$tmp/base1.h5" "$tmp/base3.h5" || fail "generate at 3 ranks differs from
 # Small shards so that every rank count splits the work differently.
 score_args=(--input "$tmp/base1.h5" --window-days 200 --shard-interactions 5000 --shard-customers 150)
 run 1 1 score "${score_args[@]}" --output "$tmp/ref"
+# The accounts at risk against the run's own customers.csv (issue 16); the layouts below must match.
+python3 "$(dirname "$0")/accounts_at_risk.py" "$tmp/ref"
 for layout in "2 1" "3 1" "4 1" "1 2" "2 2"; do
     set -- $layout
     out="$tmp/r$1t$2"
     run "$1" "$2" score "${score_args[@]}" --output "$out"
-    for f in report.json customers.csv summary.csv features.csv channels.csv engagement.csv tier_migration.csv score_distribution.csv; do
+    for f in report.json customers.csv summary.csv features.csv channels.csv engagement.csv tier_migration.csv score_distribution.csv accounts_at_risk.csv; do
         cmp "$tmp/ref/$f" "$out/$f" || fail "$f differs at $1 ranks x $2 threads"
     done
     h5diff "$tmp/ref/customers.h5" "$out/customers.h5" || fail "customers.h5 differs at $1 ranks x $2 threads"
@@ -30,7 +32,7 @@ done
 ENGAGE_MPIIO_HINTS="cb_nodes=1,romio_cb_write=enable" ENGAGE_H5_ALIGNMENT=64K \
     "$mpiexec" --bind-to none -n 2 -x ENGAGE_MPIIO_HINTS -x ENGAGE_H5_ALIGNMENT "$engage" score "${score_args[@]}" \
     --output "$tmp/tuned" -q
-for f in report.json customers.csv summary.csv features.csv channels.csv engagement.csv tier_migration.csv score_distribution.csv; do
+for f in report.json customers.csv summary.csv features.csv channels.csv engagement.csv tier_migration.csv score_distribution.csv accounts_at_risk.csv; do
     cmp "$tmp/ref/$f" "$tmp/tuned/$f" || fail "$f differs with MPI-IO hints and alignment"
 done
 h5diff "$tmp/ref/customers.h5" "$tmp/tuned/customers.h5" || fail "customers.h5 differs with MPI-IO hints and alignment"
@@ -52,7 +54,7 @@ done
 ENGAGE_MAP_INPUT=0 "$mpiexec" --bind-to none -n 2 -x ENGAGE_MAP_INPUT "$engage" score "${score_args[@]}" \
     --output "$tmp/copied" -q
 grep -q '"input_interactions": "read: ENGAGE_MAP_INPUT=0"' "$tmp/copied/run.json" || fail "ENGAGE_MAP_INPUT=0 not applied"
-for f in report.json customers.csv summary.csv features.csv channels.csv engagement.csv tier_migration.csv score_distribution.csv; do
+for f in report.json customers.csv summary.csv features.csv channels.csv engagement.csv tier_migration.csv score_distribution.csv accounts_at_risk.csv; do
     cmp "$tmp/ref/$f" "$tmp/copied/$f" || fail "$f differs between the mapped and the copied input"
 done
 h5diff "$tmp/ref/customers.h5" "$tmp/copied/customers.h5" || fail "customers.h5 differs between the mapped and the copied input"

@@ -5,6 +5,7 @@
 
 #include "core/errors.hpp"
 #include "mpi/comm.hpp"
+#include "report/accounts_at_risk.hpp"
 #include "report/score_summary.hpp"
 
 namespace engage::mpi {
@@ -93,6 +94,30 @@ TEST(AllreduceState, EqualsTheSerialFoldExactly) {
     allreduce_state(comm, mine);
     EXPECT_TRUE(std::ranges::equal(mine.sum_words(), serial.sum_words()));
     EXPECT_TRUE(std::ranges::equal(mine.max_words(), serial.max_words()));
+}
+
+// Top lists merged up the tree (reduce_merged): the accounts of a hand-made base dealt round-robin
+// to the ranks give, at rank 0, exactly the serial list at any number of ranks.
+TEST(Comm, ReduceMergedTopListsEqualTheSerialList) {
+    const auto comm = Comm::world();
+    kernels::TopAccounts mine(2, 4);
+    for (std::uint64_t id = 0; id < 40; ++id) {
+        if (int(id % std::uint64_t(comm.size())) != comm.rank()) continue;
+        kernels::AtRiskAccount a;
+        a.id = id;
+        a.revenue_cents = std::int64_t(id % 7) * 100;  // ties: ids 6, 13, 20, 27, 34 all hold 600
+        mine.offer(id % 2, a);
+    }
+    reduce_merged(comm, mine);
+    if (!comm.root()) return;
+    auto ids = [&](std::size_t g) {
+        std::vector<std::uint64_t> out;
+        for (const auto& a : mine.group(g)) out.push_back(a.id);
+        return out;
+    };
+    // Even ids with id % 7 == 6: 6, 20, 34; then 5: 12, 26 (the first by id). Odd: 13, 27, then 5: 5, 19.
+    EXPECT_EQ(ids(0), (std::vector<std::uint64_t>{6, 20, 34, 12}));
+    EXPECT_EQ(ids(1), (std::vector<std::uint64_t>{13, 27, 5, 19}));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "core/dates.hpp"
 #include "io/customer_base.hpp"
 #include "io/h5/file.hpp"
+#include "io/report/accounts_at_risk_report.hpp"
 #include "io/report/engagement_report.hpp"
 #include "io/report/score_report.hpp"
 #include "engagement/engagement_pass.hpp"
@@ -98,7 +99,7 @@ TEST(ScoreJob, EqualsTheSerialReference) {
         kernels::ScoreSummary summary(meta.business_unit_names.size());
         for (std::size_t k = 0; k < f.size(); ++k) summary.update(f[k], all.business_unit[k]);
         std::vector<kernels::EngagementRecord> records;
-        kernels::collect_records(f, all.business_unit, all.region, all.rm, all.wallet, all.truth, all.truth_churn,
+        kernels::collect_records(f, all.id, all.business_unit, all.region, all.rm, all.wallet, all.truth, all.truth_churn,
                                  ctx.as_of, std::int32_t(s.window_days), records);
         for (std::size_t k = 0; k < records.size(); ++k) records[k].reference = kernels::alive_at(f[k], 90);
         const auto engagement = engagement_reference(records, model, meta);
@@ -119,7 +120,14 @@ TEST(ScoreJob, EqualsTheSerialReference) {
         // The job streams the relationship managers' list into report.json; here it is put in
         // whole, so the file is compared with nlohmann's own printing of the whole document.
         report["engagement"] = engagement_section.section;
-        io::replace_markers(report, {engagement_section.relationship_managers}, true);
+        // The accounts at risk from every scored customer at once: the job's per-rank lists,
+        // merged up the tree (mpi::reduce_merged), must give exactly these.
+        kernels::AccountsAtRisk risk(meta.business_unit_names.size(), meta.rm_names.size());
+        risk.update(engagement.scored);
+        auto risk_section = io::accounts_at_risk_report(risk, engagement.summary, meta);
+        report["accounts_at_risk"] = risk_section.section;
+        EXPECT_GT(risk_section.relationship_managers.count, 0u) << "the base has accounts at risk to test";
+        io::replace_markers(report, {engagement_section.relationship_managers, risk_section.relationship_managers}, true);
         EXPECT_EQ(slurp(s.output + "/report.json"), report.dump(2) + "\n");
         auto tables = io::score_report_tables(report);
         for (auto& t : io::engagement_tables(engagement_section)) tables.push_back(std::move(t));

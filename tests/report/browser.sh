@@ -3,7 +3,11 @@
 # generated base writes the page; a second page is rendered from the same report.json with the
 # hand-made study fixture, so that every chart is drawn. Each page must load without a console
 # message or script error, its self-check must find every chart drawn with a non-zero area, and
-# the expected charts must be in the dumped DOM. Screenshots are kept in ARTEFACTS.
+# the expected charts must be in the dumped DOM. Then the layout at 1400 and 800 px
+# (layout_check.js, issue 16): nothing past the viewport, no table cell cut without a sign that
+# it scrolls, no chart text under 10 px, no two chart labels overlapping; a self-test first
+# shows that the checks fail deliberately broken copies of the page. Screenshots are kept in
+# ARTEFACTS (NAME.png at 1200 px, NAME-1400.png and NAME-800.png), and their paths printed.
 # Usage: browser.sh ENGAGE RENDER_HTML MPIEXEC FIXTURES ARTEFACTS
 set -euo pipefail
 engage=$1
@@ -87,3 +91,64 @@ cp "$tmp/out/report.html" "$artefacts/report.html"
 check "$artefacts/report.html" report "${own[@]}"
 cp "$tmp/study.html" "$artefacts/report-study-fixture.html"
 check "$artefacts/report-study-fixture.html" report-study-fixture "${base[@]}" "${study[@]}" "${landmark[@]}"
+
+# inject PAGE OUT [CSS]: a copy of PAGE with layout_check.js (and CSS, to break it on purpose).
+inject() {
+    python3 - "$1" "$2" "$(dirname "$0")/layout_check.js" "${3:-}" <<'PY'
+import sys
+page, out, js, css = sys.argv[1], sys.argv[2], open(sys.argv[3]).read(), sys.argv[4]
+html = open(page).read()
+if css:
+    html = html.replace("</head>", "<style>" + css + "</style></head>", 1)
+open(out, "w").write(html.replace("</body>", "<script>" + js + "</script></body>", 1))
+PY
+}
+
+# layout_root PAGE NAME WIDTH: the checked copy's <html> tag at WIDTH px (into $root).
+layout_root() {
+    local page=$1 name=$2 width=$3
+    chrome --window-size="$width,1000" --dump-dom "file://$page" >"$tmp/$name-$width.dom" 2>"$tmp/$name-$width.log" ||
+        fail "$name at $width px: chromium failed: $(tail -5 "$tmp/$name-$width.log")"
+    root=$(grep -o '<html[^>]*>' "$tmp/$name-$width.dom" | head -1)
+    [[ $root == *data-layout-checked* ]] || fail "$name at $width px: the layout check did not run: $root"
+}
+
+# layout PAGE NAME WIDTH: the page must pass the layout checks at WIDTH px; screenshot NAME-WIDTH.png.
+layout() {
+    local page=$1 name=$2 width=$3 height checked
+    inject "$page" "$tmp/$name-checked.html"
+    layout_root "$tmp/$name-checked.html" "$name" "$width"
+    checked=$(sed -E 's/.*data-layout-checked="([^"]*)".*/\1/' <<<"$root")
+    if [[ $root == *data-layout-errors=* ]]; then
+        sed -E 's/.*data-layout-errors="([^"]*)".*/\1/' <<<"$root" | tr '|' '\n' >&2
+        fail "$name at $width px: layout problems ($checked)"
+    fi
+    height=$(sed -E 's/.*data-page-height="([0-9]+)".*/\1/' <<<"$root")
+    chrome --screenshot="$artefacts/$name-$width.png" --window-size="$width,$((height + 20))" "file://$page" \
+        >"$tmp/$name-$width.shot.log" 2>&1 || fail "$name at $width px: screenshot failed: $(tail -5 "$tmp/$name-$width.shot.log")"
+    [ -s "$artefacts/$name-$width.png" ] || fail "$name at $width px: no screenshot"
+    echo "$name at $width px: layout clean ($checked); screenshot $artefacts/$name-$width.png"
+}
+
+# must_fail PAGE NAME WIDTH CSS PATTERN: with CSS added, the checks must report PATTERN.
+must_fail() {
+    local page=$1 name=$2 width=$3 css=$4 pattern=$5
+    inject "$page" "$tmp/$name.html" "$css"
+    layout_root "$tmp/$name.html" "$name" "$width"
+    [[ $root == *data-layout-errors=* ]] || fail "self-test $name: the layout check found nothing on a broken page"
+    grep -q -- "$pattern" <<<"$root" || fail "self-test $name: expected '$pattern' in: $root"
+    echo "self-test $name: the check fails as it should ($pattern)"
+}
+
+# The checks can fail: the page as it was before issue 16 (charts scaled down with the viewport,
+# table containers that clip without a shadow), with a too-wide element, and with labels made large.
+page=$artefacts/report-study-fixture.html
+must_fail "$page" shrunk-charts 800 'svg.chart { max-width: 100% !important; }' 'chart text of'
+must_fail "$page" clipped-tables 800 '.scroll { overflow-x: hidden !important; background: none !important; }' 'without a sign that it scrolls'
+must_fail "$page" wide-element 800 'header.report { width: 1200px; }' 'past the viewport'
+must_fail "$page" big-labels 1400 'svg.chart text.tick { font-size: 40px !important; }' 'labels overlap'
+
+for width in 1400 800; do
+    layout "$artefacts/report.html" report "$width"
+    layout "$artefacts/report-study-fixture.html" report-study-fixture "$width"
+done

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "io/report/html/format.hpp"
+#include "io/report/html/page.hpp"
 #include "io/report/html/palette.hpp"
 #include "io/report/html/svg.hpp"
 
@@ -34,10 +35,14 @@ TEST(HtmlFormat, CompactNumbersKeepThreeSignificantDigits) {
     EXPECT_EQ(compact(12.5), "12.5");
     EXPECT_EQ(compact(12345), "12.3 k");
     EXPECT_EQ(compact(753730.44), "754 k");
-    EXPECT_EQ(compact(999950), "1 M");  // not "1000 k"
-    EXPECT_EQ(compact(4.5e6), "4.5 M");
+    EXPECT_EQ(compact(999950), "1.00 M");  // not "1000 k"
+    EXPECT_EQ(compact(4.5e6), "4.50 M");
+    // Three significant digits in every unit: a column of amounts reads at one precision (issue 16).
+    EXPECT_EQ(compact(1e7), "10.0 M");
+    EXPECT_EQ(compact(9.72e6), "9.72 M");
+    EXPECT_EQ(compact(0), "0");
     EXPECT_EQ(compact(36195068.94), "36.2 M");
-    EXPECT_EQ(compact(7.1e9), "7.1 bn");
+    EXPECT_EQ(compact(7.1e9), "7.10 bn");
     EXPECT_EQ(compact(-12345), kMinus + "12.3 k");
     EXPECT_EQ(compact(INFINITY), "n/a");
     EXPECT_EQ(count(1882), "1,882");
@@ -104,6 +109,15 @@ TEST(HtmlPalette, ScalesRunFromLightToDark) {
     EXPECT_STREQ(ink_on("#08306B"), "#FFFFFF");
     EXPECT_STREQ(ink_on("#F7FBFF"), "#1B1F24");
     EXPECT_STREQ(tier_colour(0), okabe_ito::blue);
+}
+
+// One rule for the trend arrows (issue 16): the arrow follows the number shown, so every
+// "-0.5" gets the flat arrow whatever the unrounded change was.
+TEST(Format, TrendArrowFollowsTheNumberShown) {
+    for (double change : {-0.504, -0.5, -0.496, 0.45, 0.549})
+        EXPECT_NE(trend_arrow(change, 0.5, 1).find("\u25B6"), std::string::npos) << change;
+    EXPECT_NE(trend_arrow(-0.55, 0.5, 1).find("\u25BC \u22120.6"), std::string::npos);
+    EXPECT_NE(trend_arrow(0.56, 0.5, 1).find("\u25B2 +0.6"), std::string::npos);
 }
 
 }  // namespace

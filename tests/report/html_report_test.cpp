@@ -35,6 +35,7 @@ json group(const std::string& name, std::int64_t customers, double mean, double 
     g["tiers"] = t;
     g["tier_shares"] = s;
     g["mean_score"] = mean;
+    g["mean_score_ci95"] = {{"low", mean - 0.3}, {"high", mean + 0.3}};
     g["median_score"] = int(mean);
     g["nps"] = {{"respondents", 4704}, {"promoters", 2000}, {"passives", 1500}, {"detractors", 1204}, {"nps", 32.3}};
     g["revenue"] = revenue;
@@ -123,6 +124,8 @@ json study() {
     return json::parse(in);
 }
 
+json accounts_at_risk();
+
 json full_report(std::size_t relationship_managers = 30) {
     json r;
     r["report"] = "engage score";
@@ -134,7 +137,37 @@ json full_report(std::size_t relationship_managers = 30) {
     r["engagement"] = engagement(relationship_managers);
     r["retention"] = retention();
     r["study"] = study();
+    r["accounts_at_risk"] = accounts_at_risk();
     return r;
+}
+
+// The accounts-at-risk section (docs/data-format.md, RISK): three accounts, one newly at risk.
+json accounts_at_risk() {
+    auto account = [](std::uint64_t id, const char* rm, double revenue, const char* tier, json previous, json change) {
+        return json{{"customer_id", id}, {"business_unit", "Retail"}, {"relationship_manager", rm},
+                    {"revenue_at_risk", revenue}, {"tier", tier}, {"score", 30.5}, {"tier_previous", previous},
+                    {"score_previous", nullptr}, {"score_change", change}, {"newly_at_risk", previous == "engaged"}};
+    };
+    json top = {account(90017, "RM 004", 98765.4, "not_engaged", "engaged", -12.345),
+                account(90003, "RM 001", 5000, "actively_disengaged", "not_engaged", -0.5),
+                account(90011, "RM 001", 5000, "not_engaged", nullptr, nullptr)};
+    auto risk_group = [](const std::string& name, json accounts, double revenue) {
+        return json{{"name", name}, {"customers", 200}, {"customers_at_risk", 3}, {"customers_at_risk_previous", 2},
+                    {"revenue_at_risk", revenue}, {"top_accounts", std::move(accounts)}};
+    };
+    json rms = json::array();
+    for (int i = 0; i < 30; ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "RM %03d", i);
+        rms.push_back(risk_group(name, json::array(), 1000.0 * (30 - i)));
+    }
+    return {{"definition", "..."},
+            {"top_accounts_per_business_unit", 10},
+            {"top_accounts_per_relationship_manager", 5},
+            {"corporate", risk_group("corporate", top, 108765.4)},
+            {"business_units", {risk_group("Retail", top, 108765.4)}},
+            {"relationship_managers_at_risk", 30},
+            {"relationship_managers", rms}};
 }
 
 json run_record(int ranks) {
@@ -296,16 +329,18 @@ TEST(HtmlReport, NothingComesFromTheNetwork) {
 }
 
 TEST(HtmlReport, LongHierarchiesShowTheirTopAndBottom) {
-    const std::string html = html_report(full_report(30), run_record(2));
-    EXPECT_EQ(table_rows(html, "relationship-managers-top"), 10u);
-    EXPECT_EQ(table_rows(html, "relationship-managers-bottom"), 10u);
+    // Up to 2,000 groups a level is shown whole (issue 16: the full manager table); beyond, its
+    // top and bottom 1,000 by mean score.
+    const std::string html = html_report(full_report(2010), run_record(2));
+    EXPECT_EQ(table_rows(html, "relationship-managers-top"), 1000u);
+    EXPECT_EQ(table_rows(html, "relationship-managers-bottom"), 1000u);
     EXPECT_EQ(table_rows(html, "relationship-managers-other"), 1u);
     const auto top = html.find("data-table=\"relationship-managers-top\"");
     const auto bottom = html.find("data-table=\"relationship-managers-bottom\"");
-    EXPECT_LT(html.find(">RM 029<", top), bottom) << "the highest score heads the top table";
-    EXPECT_NE(html.find(">RM 000<", bottom), std::string::npos) << "the lowest heads the bottom table";
-    EXPECT_EQ(html.find(">RM 015<"), std::string::npos) << "the middle is left to engagement.csv";
-    EXPECT_NE(html.find("10 highest and 10 lowest of 30 relationship managers"), std::string::npos);
+    EXPECT_LT(html.find(">RM 2009<", top), html.find(">RM 2008<", top)) << "the highest score heads the top table";
+    EXPECT_LT(html.find(">RM 000<", bottom), html.find(">RM 001<", bottom)) << "the lowest heads the bottom table";
+    EXPECT_EQ(html.find(">RM 1005<"), std::string::npos) << "the middle is left to engagement.csv";
+    EXPECT_NE(html.find("1,000 highest and 1,000 lowest of 2,010 relationship managers"), std::string::npos);
     EXPECT_NE(html.find("<code>engagement.csv</code>"), std::string::npos);
     EXPECT_NE(html.find("3 relationship managers below the minimum group size"), std::string::npos);
     // A short level is shown whole, in one sortable table with numeric sort keys.
@@ -314,12 +349,18 @@ TEST(HtmlReport, LongHierarchiesShowTheirTopAndBottom) {
     EXPECT_EQ(few.find("relationship-managers-top"), std::string::npos);
     EXPECT_NE(few.find("<table class=\"data sortable\" data-table=\"relationship-managers\">"), std::string::npos);
     EXPECT_NE(few.find("<td class=\"num\" data-v=\"9000\">9,000</td>"), std::string::npos) << "sorts as a number";
+    // 30 managers: one table, scrolling in its own box, with a filter by name.
+    const std::string thirty = html_report(full_report(30), run_record(2));
+    EXPECT_EQ(table_rows(thirty, "relationship-managers"), 31u);
+    EXPECT_NE(thirty.find("<div class=\"scroll tall\"><table class=\"data sortable\" data-table=\"relationship-managers\">"),
+              std::string::npos);
+    EXPECT_NE(thirty.find("data-filter=\"relationship-managers\""), std::string::npos);
 }
 
 // A level too long to hold in memory reaches the page as only the groups it shows, with their
 // total (shown_groups; the job streams the whole list to report.json): the page is the same.
 TEST(HtmlReport, ALongLevelGivenAsItsShownGroupsDrawsTheSamePage) {
-    for (std::size_t n : {12u, 25u, 26u, 30u, 200u}) {
+    for (std::size_t n : {12u, 30u, 2000u, 2001u, 2100u}) {
         json whole = full_report(n);
         json& groups = whole["engagement"]["relationship_managers"]["groups"];
         // Ties and undefined means: a deterministic choice needs report order to break them.
@@ -328,14 +369,14 @@ TEST(HtmlReport, ALongLevelGivenAsItsShownGroupsDrawsTheSamePage) {
         std::vector<double> means;
         for (const auto& g : groups) means.push_back(g["mean_score"].is_null() ? std::nan("") : g["mean_score"].get<double>());
         const auto shown_index = html::shown_groups(means);
-        EXPECT_EQ(shown_index.size(), n <= 25 ? n : 20u) << n;
+        EXPECT_EQ(shown_index.size(), n <= 2000 ? n : 2000u) << n;
         json shown = json::array();
         for (std::size_t i : shown_index) shown.push_back(groups[i]);
         json cut = whole;
         cut["engagement"]["relationship_managers"]["groups"] = {{"total", n}, {"shown", shown}};
         EXPECT_EQ(html_report(cut, run_record(2)), html_report(whole, run_record(2))) << n;
-        if (n == 200) {
-            EXPECT_NE(html_report(cut, run_record(2)).find("of 200 relationship managers"), std::string::npos);
+        if (n == 2100) {
+            EXPECT_NE(html_report(cut, run_record(2)).find("of 2,100 relationship managers"), std::string::npos);
         }
     }
 }
@@ -360,7 +401,7 @@ TEST(HtmlReport, AbsentSectionsLeaveOneLineNotes) {
     // Nothing at all, and shapes that are not what the page expects: notes, never an exception.
     std::string empty;
     ASSERT_NO_THROW(empty = html_report(json::object(), json::object()));
-    EXPECT_EQ(occurrences(empty, "class=\"omitted\""), 8u);
+    EXPECT_EQ(occurrences(empty, "class=\"omitted\""), 9u);  // every section but the summary, with the accounts at risk (issue 16)
     EXPECT_EQ(occurrences(empty, "<svg class=\"chart\""), 0u);
     json odd = full_report();
     odd["engagement"]["corporate"]["tiers"] = "many";
@@ -417,6 +458,30 @@ TEST(HtmlReport, SameReportSamePageWhateverTheRun) {
         return html.substr(0, start) + html.substr(html.find("</section>", start));
     };
     EXPECT_EQ(without_run(a), without_run(b));
+}
+
+// Issue 16: whom to call. The top accounts in rank order with their change since the trend
+// date, the managers' table whole, sortable and filterable, and money in the --currency label.
+TEST(HtmlReport, AccountsAtRiskListTheTopAccountsAndEveryManager) {
+    json report = full_report();
+    report["currency"] = "EUR";
+    const std::string html = html_report(report, run_record(2));
+    EXPECT_EQ(table_rows(html, "accounts-at-risk"), 3u);
+    const auto top = html.find("data-table=\"accounts-at-risk\"");
+    EXPECT_LT(html.find(">90017<", top), html.find(">90003<", top));
+    EXPECT_LT(html.find(">90003<", top), html.find(">90011<", top));
+    EXPECT_NE(html.find("98.8 k", top), std::string::npos);
+    EXPECT_NE(html.find("Not engaged <span class=\"down\">(new)</span>", top), std::string::npos);
+    EXPECT_NE(html.find("\u25BC \u221212.3", top), std::string::npos);
+    EXPECT_NE(html.find("\u25B6 \u22120.5", top), std::string::npos) << "-0.5 as shown is flat";
+    EXPECT_EQ(table_rows(html, "risk-business-units"), 1u);
+    EXPECT_EQ(table_rows(html, "risk-relationship-managers"), 30u);
+    EXPECT_NE(html.find("data-filter=\"risk-relationship-managers\""), std::string::npos);
+    EXPECT_NE(html.find("purchase revenue in the window, EUR"), std::string::npos);
+    EXPECT_EQ(html.find("currency units"), std::string::npos) << "money is labelled with --currency";
+    EXPECT_NE(html.find("<a href=\"#risk\">"), std::string::npos);
+    // The hierarchy's interval column: mean 40.0 of RM 000 +- 0.3.
+    EXPECT_NE(html.find("39.7&ndash;40.3"), std::string::npos);
 }
 
 }  // namespace

@@ -62,8 +62,12 @@ std::string heatmap(const std::vector<Row>& rows, std::size_t periods, const std
     // Colour legend: a gradient of 10 steps from lo to hi.
     const double ly = height - 30, lw = 240;
     for (int s = 0; s < 10; ++s) svg.rect(label_w + lw * s / 10.0, ly, lw / 10.0 + 0.5, 10, sequential((s + 0.5) / 10.0));
-    svg.text(label_w, ly + 24, percent(lo, 0), "middle", "tick");
-    svg.text(label_w + lw, ly + 24, percent(hi, 0), "middle", "tick");
+    // Ticks at 0, 25, 50, 75 and 100 % of the legend's range, each with its share.
+    for (int q = 0; q <= 4; ++q) {
+        const double x = label_w + lw * q / 4.0;
+        svg.line(x, ly + 10, x, ly + 14, kInkGrey);
+        svg.text(x, ly + 26, percent(lo + (hi - lo) * q / 4.0, 0), "middle", "tick");
+    }
     svg.text(label_w + lw + 16, ly + 9, "share of the cohort active (entry period: 100%, grey)", "start", "small", kInkGrey);
     return svg.str();
 }

@@ -27,14 +27,6 @@ std::string with_minus(double v, int decimals) {
     return (v < 0 && !zero ? kMinus : "") + s;
 }
 
-// "4.50" -> "4.5", "1.00" -> "1": compact numbers carry significant digits only.
-std::string trim_zeros(std::string s) {
-    if (s.find('.') == std::string::npos) return s;
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-    return s;
-}
-
 struct Ymd {
     int y, m, d;
 };
@@ -86,9 +78,11 @@ std::string compact(double v) {
         if (a >= u.scale * 0.99995) {
             const double x = a / u.scale;
             const int decimals = x >= 99.95 ? 0 : x >= 9.995 ? 1 : 2;
-            return (v < 0 ? kMinus : "") + trim_zeros(printf_fixed(x, decimals)) + u.suffix;
+            // Three significant digits always ("10.0 M" beside "9.72 M", not "10 M"): a column
+            // of amounts reads at one precision.
+            return (v < 0 ? kMinus : "") + printf_fixed(x, decimals) + u.suffix;
         }
-    const std::string s = trim_zeros(printf_fixed(a, a >= 99.95 ? 0 : a >= 9.995 ? 1 : 2));
+    const std::string s = a == 0 ? "0" : printf_fixed(a, a >= 99.95 ? 0 : a >= 9.995 ? 1 : 2);
     return (v < 0 && s != "0" ? kMinus : "") + s;
 }
 

@@ -70,7 +70,7 @@ std::vector<Tile> engagement_tiles(const json& r, const json* e) {
     t.push_back({"Share of wallet", or_na(at(e, {"share_of_wallet", "share"}), [](double v) { return percent(v); }),
                  or_na(at(e, {"share_of_wallet", "customers"}), integer) + " customers with a known wallet"});
     t.push_back({"Revenue in the window", or_na(at(e, {"revenue"}), compact),
-                 "currency units; " + or_na(at(r, {"corporate", "purchasers"}), integer) + " purchasers"});
+                 escape(text(at(r, {"currency"}), "currency units")) + "; " + or_na(at(r, {"corporate", "purchasers"}), integer) + " purchasers"});
     t.push_back({"Revenue at risk", or_na(at(e, {"revenue_at_risk"}), compact),
                  "revenue of not engaged and actively disengaged customers"});
     return t;
@@ -130,6 +130,7 @@ std::string validation_note(const json& r) {
 std::string contents() {
     static const char* links[][2] = {{"tiers", "Tiers"},
                                      {"business-units", "Business units"},
+                                     {"risk", "Accounts at risk"},
                                      {"hierarchy", "Hierarchy"},
                                      {"survival", "Survival by tier"},
                                      {"cohorts", "Cohort retention"},

@@ -42,9 +42,13 @@ std::string tiles(const std::vector<Tile>& items) {
 std::string trend_arrow(double change, double flat_below, int decimals, const std::string& unit) {
     if (!std::isfinite(change)) return "<span class=\"flat\">n/a</span>";
     const std::string amount = signed_fixed(change, decimals) + unit;
-    if (std::fabs(change) < flat_below)
+    // The arrow follows the number shown, not the unrounded change: every row that prints -0.5
+    // gets the same arrow. Within +-flat_below (inclusive) of 0 as printed is "about unchanged".
+    const double scale = std::pow(10.0, decimals);
+    const double shown = std::round(change * scale);
+    if (std::fabs(shown) <= std::round(flat_below * scale))
         return "<span class=\"flat\" title=\"about unchanged\">\u25B6 " + amount + "</span>";
-    return change > 0 ? "<span class=\"up\" title=\"up\">\u25B2 " + amount + "</span>"
+    return shown > 0 ? "<span class=\"up\" title=\"up\">\u25B2 " + amount + "</span>"
                       : "<span class=\"down\" title=\"down\">\u25BC " + amount + "</span>";
 }
 

@@ -19,8 +19,8 @@ h2 { font-size: 18px; margin: 0 0 6px; }
 h3 { font-size: 15px; margin: 18px 0 6px; }
 .dateline { color: var(--muted); margin: 0 0 14px; }
 .headline { font-size: 15px; margin: 0 0 14px; }
-nav.toc { font-size: 13px; margin: 14px 0 0; color: var(--muted); }
-nav.toc a { color: var(--accent); text-decoration: none; margin-right: 14px; white-space: nowrap; }
+nav.toc { font-size: 13px; margin: 14px 0 0; color: var(--muted); display: flex; flex-wrap: wrap; gap: 2px 14px; }
+nav.toc a { color: var(--accent); text-decoration: none; white-space: nowrap; }
 section { background: var(--paper); border-radius: 8px; padding: 18px 24px 16px; margin: 16px 0;
   box-shadow: 0 1px 3px rgba(0,0,0,.07); }
 section.omitted { padding: 12px 24px; }
@@ -28,18 +28,18 @@ section.omitted h2 { font-size: 15px; color: var(--muted); }
 .lead { color: var(--muted); margin: 0 0 12px; max-width: 860px; }
 .note { color: var(--muted); font-size: 13px; margin: 6px 0; }
 code { font: 12px/1.3 ui-monospace, "DejaVu Sans Mono", monospace; background: var(--back); padding: 1px 4px; border-radius: 3px;
-  word-break: break-all; }
+  overflow-wrap: anywhere; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; }
 .tile { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
 .tile-label { font-size: 12px; color: var(--muted); }
 .tile-value { font-size: 26px; font-weight: 600; line-height: 1.2; margin: 2px 0; font-variant-numeric: tabular-nums; }
 .tile-context { font-size: 12px; color: var(--muted); }
-figure { margin: 8px 0 14px; }
+figure { margin: 8px 0 14px; overflow-x: auto; }
 figure.side { display: flex; flex-wrap: wrap; gap: 8px 24px; align-items: center; }
-figure.side svg.chart { flex: 0 1 520px; }
+figure.side svg.chart { flex: 0 0 auto; }
 figure.side figcaption { flex: 1 1 260px; font-size: 13px; }
 figcaption { color: var(--muted); font-size: 12.5px; margin-top: 4px; max-width: 900px; }
-svg.chart { display: block; max-width: 100%; height: auto; }
+svg.chart { display: block; max-width: none; height: auto; }
 svg.chart text { font-family: inherit; font-size: 12px; fill: var(--ink); }
 svg.chart text.tick { font-size: 11px; fill: var(--muted); }
 svg.chart text.axis-title { font-size: 12px; font-weight: 600; }
@@ -47,8 +47,18 @@ svg.chart text.legend { font-size: 12px; }
 svg.chart text.value { font-size: 11px; font-variant-numeric: tabular-nums; }
 svg.chart text.small { font-size: 10px; }
 svg.chart text.strong { font-weight: 600; }
+svg.chart text.halo { paint-order: stroke; stroke: var(--paper); stroke-width: 3px; stroke-linejoin: round; }
 .row { display: flex; flex-wrap: wrap; gap: 8px 28px; align-items: flex-start; }
-.scroll { overflow-x: auto; }
+/* Charts keep their size (text never under 10 px) and tables their columns: what does not fit
+   scrolls, and a shadow at the edge shows that it does (the shadows stay put; the paper-coloured
+   covers move with the content and hide them at either end). */
+.scroll, figure { overflow-x: auto;
+  background: linear-gradient(to right, var(--paper) 30%, rgba(255,255,255,0)) left center / 32px 100% no-repeat local,
+    linear-gradient(to left, var(--paper) 30%, rgba(255,255,255,0)) right center / 32px 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.22), rgba(0,0,0,0)) left center / 12px 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.22), rgba(0,0,0,0)) right center / 12px 100% no-repeat scroll; }
+.scroll.tall { max-height: 560px; overflow-y: auto; }
+p.filter input { font: inherit; padding: 3px 6px; border: 1px solid var(--line); border-radius: 4px; }
 table.data { border-collapse: collapse; width: 100%; font-size: 13px; font-variant-numeric: tabular-nums; margin: 4px 0 10px; }
 table.data th, table.data td { padding: 5px 7px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
 table.data td.name { white-space: normal; min-width: 150px; }
@@ -63,10 +73,16 @@ table.data th button { all: unset; cursor: pointer; }
 table.data th button:focus-visible { outline: 2px solid var(--accent); }
 table.data th[aria-sort="ascending"] button::after { content: " \25B2"; font-size: 9px; }
 table.data th[aria-sort="descending"] button::after { content: " \25BC"; font-size: 9px; }
+table.kv td { white-space: normal; }
 table.kv td:first-child { color: var(--muted); width: 40%; }
 .up { color: #0072B2; } .down { color: #D55E00; } .flat { color: #6B7079; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
 footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 18px; }
+@media (max-width: 900px) {
+  main { padding: 12px 8px 24px; }
+  section, header.report { padding: 14px 12px; }
+  table.data th, table.data td { padding: 4px 5px; }
+}
 @media print {
   body { background: #FFFFFF; }
   main { max-width: none; padding: 0; }
@@ -120,6 +136,18 @@ const char* page_script() {
         });
         rows.sort(function (a, b) { return compare(a.k, b.k, numeric, dir) || a.i - b.i; });
         rows.forEach(function (r) { body.appendChild(r.row); });
+      });
+    });
+  });
+  // Filters: an input with data-filter="NAME" shows the rows of table NAME whose first cell
+  // contains what is typed (any case).
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-filter]"), function (input) {
+    var table = document.querySelector('table[data-table="' + input.getAttribute("data-filter") + '"]');
+    if (!table) return;
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase();
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        row.hidden = q !== "" && row.cells[0].textContent.toLowerCase().indexOf(q) < 0;
       });
     });
   });

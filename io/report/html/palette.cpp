@@ -39,7 +39,10 @@ std::string ramp(const std::array<Rgb, N>& stops, double t) {
 }  // namespace
 
 const char* tier_colour(std::size_t tier) {
-    static const char* colours[] = {okabe_ito::blue, okabe_ito::sky_blue, okabe_ito::orange, okabe_ito::vermillion};
+    // Okabe-Ito blue, sky blue and orange, and Paul Tol's wine (#882255) for the last tier: orange
+    // beside vermillion (the earlier choice) differed too little in hue and lightness, for
+    // colour-blind readers and on projectors alike; wine is darker and bluer than orange.
+    static const char* colours[] = {okabe_ito::blue, okabe_ito::sky_blue, okabe_ito::orange, "#882255"};
     return tier < 4 ? colours[tier] : kGrey;
 }
 

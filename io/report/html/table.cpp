@@ -28,7 +28,7 @@ void Table::row(const std::vector<Cell>& cells, const std::string& cls) {
 }
 
 std::string Table::str() const {
-    std::string out = "<div class=\"scroll\"><table class=\"data" + std::string(sortable_ ? " sortable" : "") +
+    std::string out = std::string(tall_ ? "<div class=\"scroll tall\">" : "<div class=\"scroll\">") + "<table class=\"data" + std::string(sortable_ ? " sortable" : "") +
                       "\" data-table=\"" + escape(name_) + "\">\n<thead><tr>";
     for (const Column& c : columns_) {
         out += "<th" + std::string(c.numeric ? " class=\"num\" data-type=\"num\"" : "") +

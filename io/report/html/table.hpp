@@ -29,6 +29,8 @@ public:
     // `cls` is a CSS class of the row ("other" for a folded group).
     void row(const std::vector<Cell>& cells, const std::string& cls = "");
     std::size_t rows() const { return rows_; }
+    // A long table scrolls within a box of limited height.
+    void tall() { tall_ = true; }
     std::string str() const;
 
 private:
@@ -37,6 +39,7 @@ private:
     bool sortable_;
     std::string body_;
     std::size_t rows_ = 0;
+    bool tall_ = false;
 };
 
 }  // namespace engage::io::html

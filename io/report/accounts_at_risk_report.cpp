@@ -1,0 +1,105 @@
+#include "io/report/accounts_at_risk_report.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <numeric>
+
+#include "io/customer_base.hpp"
+
+namespace engage::io {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+using namespace kernels;
+
+json account_json(const AtRiskAccount& a, const CustomerBaseMeta& meta) {
+    json out;
+    out["customer_id"] = a.id;
+    out["business_unit"] = meta.business_unit_names[a.business_unit];
+    out["relationship_manager"] = meta.rm_names[a.rm];
+    out["revenue_at_risk"] = double(a.revenue_cents) / 100.0;
+    out["tier"] = kTierNames[a.tier];
+    out["score"] = double(a.score_milli) / 1000.0;
+    const bool before = a.tier_previous >= 0;
+    out["tier_previous"] = before ? json(kTierNames[a.tier_previous]) : json();
+    out["score_previous"] = before ? json(double(a.score_milli_previous) / 1000.0) : json();
+    // The change of the score since the trend date, in whole thousandths (exact).
+    out["score_change"] = before ? json(double(a.score_milli - a.score_milli_previous) / 1000.0) : json();
+    out["newly_at_risk"] = a.newly_at_risk();
+    return out;
+}
+
+json accounts_json(std::span<const AtRiskAccount> accounts, const CustomerBaseMeta& meta) {
+    json out = json::array();
+    for (const auto& a : accounts) out.push_back(account_json(a, meta));
+    return out;
+}
+
+// A group's line: its accounts at risk, their revenue and their change since the trend date.
+json group_json(const EngagementGroup& g, const std::string& name, std::span<const AtRiskAccount> top,
+                const CustomerBaseMeta& meta) {
+    const int ne = int(Tier::not_engaged), ad = int(Tier::actively_disengaged);
+    json out;
+    out["name"] = name;
+    out["customers"] = g.customers;
+    out["customers_at_risk"] = g.tiers[ne] + g.tiers[ad];
+    out["customers_at_risk_previous"] = g.tiers_previous[ne] + g.tiers_previous[ad];
+    out["revenue_at_risk"] = double(g.revenue_at_risk_cents) / 100.0;
+    out["top_accounts"] = accounts_json(top, meta);
+    return out;
+}
+
+// The groups of a level with at least one account at risk, most revenue at risk first (ties:
+// the group's index, the input's order of names).
+std::vector<std::size_t> ranked_groups(const EngagementSummary& s, Level level, const TopAccounts& top) {
+    std::vector<std::size_t> groups;
+    for (std::size_t g = 0; g < s.groups(level); ++g)
+        if (!top.group(g).empty()) groups.push_back(g);
+    std::stable_sort(groups.begin(), groups.end(), [&](std::size_t a, std::size_t b) {
+        return s.group(level, a).revenue_at_risk_cents > s.group(level, b).revenue_at_risk_cents;
+    });
+    return groups;
+}
+
+}  // namespace
+
+AccountsAtRiskReport accounts_at_risk_report(const AccountsAtRisk& risk, const EngagementSummary& summary,
+                                             const CustomerBaseMeta& meta) {
+    AccountsAtRiskReport out;
+    json& r = out.section;
+    r["definition"] = "customers whose tier at the as-of date is not_engaged or actively_disengaged; revenue at "
+                      "risk: their purchase revenue in the window; ranked by revenue at risk, then customer id";
+    r["top_accounts_per_business_unit"] = AccountsAtRisk::kPerUnit;
+    r["top_accounts_per_relationship_manager"] = AccountsAtRisk::kPerManager;
+    const EngagementGroup& corporate = summary.group(Level::corporate, 0);
+    r["corporate"] = group_json(corporate, "corporate", risk.corporate.group(0), meta);
+    json units = json::array();
+    for (std::size_t g : ranked_groups(summary, Level::business_unit, risk.business_units))
+        units.push_back(group_json(summary.group(Level::business_unit, g), meta.business_unit_names[g],
+                                   risk.business_units.group(g), meta));
+    r["business_units"] = std::move(units);
+    auto managers = std::make_shared<const std::vector<std::size_t>>(
+        ranked_groups(summary, Level::relationship_manager, risk.rms));
+    Splice& splice = out.relationship_managers;
+    splice.pointer = "/accounts_at_risk/relationship_managers";
+    splice.count = managers->size();
+    splice.entry = [&risk, &summary, &meta, managers](std::size_t i) {
+        const std::size_t g = (*managers)[i];
+        return group_json(summary.group(Level::relationship_manager, g), meta.rm_names[g], risk.rms.group(g), meta);
+    };
+    // report.html shows the managers' totals, not their lists, and at most kPageManagers of them.
+    constexpr std::size_t kPageManagers = 2000;
+    json shown = json::array();
+    for (std::size_t i = 0; i < std::min(splice.count, kPageManagers); ++i) {
+        json e = splice.entry(i);
+        e.erase("top_accounts");
+        shown.push_back(std::move(e));
+    }
+    splice.shown = std::move(shown);
+    r["relationship_managers_at_risk"] = splice.count;
+    r["relationship_managers"] = splice.marker();
+    return out;
+}
+
+}  // namespace engage::io
