@@ -304,12 +304,12 @@ Command parse_score(const std::vector<std::string>& args) {
         ("churn-days", po::value(&rt.churn_days)->default_value(rt.churn_days), "non-contractual churn: this many days without an interaction")
         ("cancel-channel", po::value(&rt.cancel_channel), "contractual churn instead: a customer churns on its first interaction on this channel (a name in /channels/name)")
         ("cohort", po::value(&cohort_unit)->default_value(cohort_unit), "acquisition cohorts and periods by week, month, quarter or year")
-        ("cohort-periods", po::value(&rt.cohort_periods)->default_value(rt.cohort_periods), "periods since acquisition in the cohort matrix, one column each")
-        ("cohort-brackets", po::value(&cohort_brackets), "columns of the cohort matrix as brackets of periods instead: increasing bounds, e.g. 0,1,3,6,12 for periods 0, 1-2, 3-5, 6-11 (a customer is retained in a bracket when active in any period of it)")
-        ("cohort-windows", po::value(&cohort_windows)->default_value(cohort_windows), "calendar: period k is the k-th calendar period after the cohort's; rolling: the k-th whole week/month/quarter/year from each customer's own acquisition day")
-        ("cohort-by", po::value(&rt.cohort_by)->default_value(rt.cohort_by), "one cohort matrix per value of this attribute of the base, besides the corporate one: business_unit, region, segment or rm")
-        ("cohort-min-size", po::value(&rt.cohort_min_size)->default_value(rt.cohort_min_size), "cohorts with fewer customers are withheld (no rates) and left out of the mean row; groups of --cohort-by with fewer are folded into \"other\" (1: none withheld)")
-        ("cohort-show", po::value(&rt.cohort_show)->default_value(rt.cohort_show), "the matrix of report.html's heatmap: on (active in the period), on_or_after (active then or later) or revenue (revenue retention); report.json and the CSV have all three")
+        ("cohort-periods", po::value(&rt.cohort_periods)->default_value(rt.cohort_periods), "periods since acquisition in the cohort matrix")
+        ("cohort-brackets", po::value(&cohort_brackets), "columns as brackets of periods instead: increasing bounds, 0,1,3,6,12 = periods 0, 1-2, 3-5, 6-11")
+        ("cohort-windows", po::value(&cohort_windows)->default_value(cohort_windows), "calendar periods, or rolling: whole units from each customer's acquisition day")
+        ("cohort-by", po::value(&rt.cohort_by)->default_value(rt.cohort_by), "a cohort matrix per business_unit, region, segment or rm")
+        ("cohort-min-size", po::value(&rt.cohort_min_size)->default_value(rt.cohort_min_size), "withhold smaller cohorts (and fold smaller groups into \"other\")")
+        ("cohort-show", po::value(&rt.cohort_show)->default_value(rt.cohort_show), "report.html's heatmap: on, on_or_after or revenue retention")
         ("horizon-weeks", po::value(&rt.horizon_weeks)->default_value(rt.horizon_weeks), "horizon of expected transactions and CLV, in weeks")
         ("discount-rate", po::value(&rt.annual_discount_rate)->default_value(rt.annual_discount_rate, "0.1"), "yearly discount rate of the CLV");
     shown_scoring.add(scoring).add(shown_engagement).add(retention);
