@@ -26,8 +26,8 @@ RetentionStage::RetentionStage(DateContext& date)
     if (date.main)
         cohorts_ = std::make_unique<kernels::CohortRetention>(
             kernels::CohortConfig{o.cohort_unit, m.epoch_unix_day, day_of(m.first_time), date.ctx.as_of,
-                                  o.cohort_periods, false},
-            m.business_unit_names.size());
+                                  o.cohort_periods, false, o.cohort_window, o.cohort_brackets},
+            io::cohort_group_names(m, o.cohort_by).size());
 }
 
 void RetentionStage::fold(const io::CustomerShard& shard, std::int64_t) {
@@ -38,8 +38,16 @@ void RetentionStage::fold(const io::CustomerShard& shard, std::int64_t) {
     // The data begin on the first day of /interactions/time: customers acquired before it enter
     // the survival counts late (delayed entry).
     const auto data_start = kernels::Day(date_.run.meta->first_time / 86400);
+    // The cohort groups: the shard's column of the breakdown attribute (segments widened).
+    std::span<const std::uint32_t> group = shard.business_unit;
+    if (o.cohort_by == "region") group = shard.region;
+    else if (o.cohort_by == "rm") group = shard.rm;
+    else if (o.cohort_by == "segment") {
+        segment_.assign(shard.segment.begin(), shard.segment.end());
+        group = segment_;
+    }
     const kernels::PeriodGrid grid{as_of, o.opportunity_days, bgbb() ? o.holdout_days / o.opportunity_days : 0};
-    kernels::append_histories(shard.view(), date_.run.kinds, shard.business_unit, as_of, as_of + o.holdout_days,
+    kernels::append_histories(shard.view(), date_.run.kinds, group, as_of, as_of + o.holdout_days,
                               o.churn_days, o.cancel_code, cohorts_.get(), shard_, data_start, bgbb() ? &grid : nullptr);
     for (const auto& h : shard_) {
         if (!h.calibrated) continue;

@@ -42,6 +42,7 @@ private:
     std::vector<kernels::PurchaseHistory> shard_;
     std::vector<std::byte> scratch_;
     std::unique_ptr<kernels::CohortRetention> cohorts_;  // the main date only
+    std::vector<std::uint32_t> segment_;                 // a shard's segments, widened for --cohort-by segment
     kernels::GroupAccumulator<kernels::RfmSummary> rfm_;
     kernels::GroupAccumulator<kernels::SpendSummary> spend_;
     std::int64_t counts_[2] = {0, 0};  // calibrated customers, Gamma-Gamma customers

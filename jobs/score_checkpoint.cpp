@@ -90,6 +90,11 @@ io::CheckpointIdentity identity_of(const ScoreOptions& o, const std::string& ver
     add("--cancel-channel", r.cancel_channel);
     add("--cohort", std::string(kernels::cohort_unit_name(r.cohort_unit)));
     add("--cohort-periods", std::to_string(r.cohort_periods));
+    std::string brackets;
+    for (std::int32_t b : r.cohort_brackets) brackets += (brackets.empty() ? "" : ",") + std::to_string(b);
+    add("--cohort-brackets", brackets);
+    add("--cohort-windows", std::string(kernels::cohort_window_name(r.cohort_window)));
+    add("--cohort-by", r.cohort_by);
     add("--horizon-weeks", std::to_string(r.horizon_weeks));
     add("--discount-rate", number(r.annual_discount_rate));
     add("--opportunity-days", std::to_string(r.opportunity_days));

@@ -1,5 +1,6 @@
 #include "io/report/retention_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -8,6 +9,8 @@
 #include "io/customer_base.hpp"
 #include "io/report/csv.hpp"
 #include "retention/model_comparison.hpp"
+#include "report/suppression.hpp"
+#include "stats/wilson.hpp"
 #include "survival/kaplan_meier.hpp"
 #include "survival/log_rank.hpp"
 
@@ -69,25 +72,83 @@ json curve_json(const KaplanMeierCurve& c, const char* group, json at_risk) {
             {"table", rows}};
 }
 
-json cohort_json(const CohortRetention& cohorts, std::span<const std::size_t> groups, CohortEntry entry) {
-    const CohortTable t = cohorts.table(entry, groups);
+// A cell's value, or null where the cell is not observed or the cohort is withheld.
+json cell(bool shown, double v) { return shown ? number(v) : json(); }
+
+// One cohort matrix: per cohort the counts and rates of every bracket (docs/data-format.md),
+// with Wilson 95 % intervals for the "on" and "on or after" rates, and the mean row weighted by
+// cohort size over the cohorts shown that have eligible customers in the bracket.
+json cohort_json(const CohortRetention& cohorts, std::span<const std::size_t> groups, CohortEntry entry,
+                 std::int64_t min_size, bool amounts) {
+    const CohortTable t = cohorts.table(entry, groups, min_size);
+    const std::size_t p = std::size_t(t.periods);
     json rows = json::array();
     for (std::int32_t c = 0; c < t.cohorts; ++c) {
-        json classic = json::array(), rolling = json::array(), counts = json::array();
+        const bool withheld = t.suppressed[std::size_t(c)] != 0;
+        json classic = json::array(), rolling = json::array(), counts = json::array(), eligible = json::array(),
+             lower = json::array(), upper = json::array(), rolling_lower = json::array(), rolling_upper = json::array(),
+             revenue = json::array(), revenue_retention = json::array(), per_customer = json::array();
         for (std::int32_t k = 0; k < t.periods; ++k) {
-            classic.push_back(t.observed(c, k) ? number(t.rate(c, k)) : json());
-            rolling.push_back(t.observed(c, k) ? number(t.rolling_rate(c, k)) : json());
-            counts.push_back(t.observed(c, k) ? json(t.active[std::size_t(c) * t.periods + k]) : json());
+            const std::size_t i = std::size_t(c) * p + std::size_t(k);
+            const bool shown = t.observed(c, k) && !withheld;
+            const ProportionInterval on = wilson_interval(t.active[i], t.eligible[i]);
+            const ProportionInterval after = wilson_interval(t.rolling[i], t.eligible[i]);
+            classic.push_back(cell(shown, t.rate(c, k)));
+            rolling.push_back(cell(shown, t.rolling_rate(c, k)));
+            counts.push_back(shown ? json(t.active[i]) : json());
+            eligible.push_back(shown ? json(t.eligible[i]) : json());
+            lower.push_back(cell(shown, on.lower));
+            upper.push_back(cell(shown, on.upper));
+            rolling_lower.push_back(cell(shown, after.lower));
+            rolling_upper.push_back(cell(shown, after.upper));
+            revenue.push_back(cell(shown && amounts, double(t.revenue[i]) / 100.0));
+            revenue_retention.push_back(cell(shown && amounts, t.revenue_retention(c, k)));
+            per_customer.push_back(cell(shown && amounts, t.revenue_per_customer(c, k)));
         }
-        rows.push_back({{"cohort", format_iso_date(t.cohort_start_unix_day(c))}, {"customers", t.size[c]},
-                        {"active", counts}, {"retention", classic}, {"rolling_retention", rolling}});
+        rows.push_back({{"cohort", format_iso_date(t.cohort_start_unix_day(c))},
+                        {"customers", withheld ? json() : json(t.size[std::size_t(c)])},
+                        {"active", counts},
+                        {"retention", classic},
+                        {"rolling_retention", rolling},
+                        {"suppressed", withheld},
+                        {"eligible", eligible},
+                        {"retention_lower", lower},
+                        {"retention_upper", upper},
+                        {"rolling_lower", rolling_lower},
+                        {"rolling_upper", rolling_upper},
+                        {"revenue", revenue},
+                        {"revenue_retention", revenue_retention},
+                        {"revenue_per_customer", per_customer}});
     }
-    json mean = json::array(), mean_rolling = json::array();
+    json mean = json::array(), mean_rolling = json::array(), mean_customers = json::array(), mean_lower = json::array(),
+         mean_upper = json::array(), mean_revenue = json::array(), mean_per_customer = json::array();
     for (std::int32_t k = 0; k < t.periods; ++k) {
-        mean.push_back(number(t.mean_rate(k)));
-        mean_rolling.push_back(number(t.mean_rolling_rate(k)));
+        const std::size_t i = std::size_t(k);
+        // A pooled cell of fewer customers than the minimum would show a withheld cohort's rate.
+        const bool shown = t.mean_size[i] >= std::max<std::int64_t>(min_size, 1);
+        const ProportionInterval on = wilson_interval(t.mean_active[i], t.mean_size[i]);
+        mean.push_back(cell(shown, t.mean_rate(k)));
+        mean_rolling.push_back(cell(shown, t.mean_rolling_rate(k)));
+        mean_customers.push_back(shown ? json(t.mean_size[i]) : json());
+        mean_lower.push_back(cell(shown, on.lower));
+        mean_upper.push_back(cell(shown, on.upper));
+        mean_revenue.push_back(cell(shown && amounts, t.mean_revenue_retention(k)));
+        mean_per_customer.push_back(cell(shown && amounts, t.mean_revenue_per_customer(k)));
     }
-    return {{"cohorts", rows}, {"mean_weighted_by_size", mean}, {"mean_rolling_weighted_by_size", mean_rolling}};
+    return {{"cohorts", rows},
+            {"mean_weighted_by_size", mean},
+            {"mean_rolling_weighted_by_size", mean_rolling},
+            {"mean_customers", mean_customers},
+            {"mean_lower", mean_lower},
+            {"mean_upper", mean_upper},
+            {"mean_revenue_retention", mean_revenue},
+            {"mean_revenue_per_customer", mean_per_customer}};
+}
+
+// report.json's key of the breakdown's matrices and of the group's name in each.
+std::pair<std::string, std::string> breakdown_keys(const std::string& by) {
+    if (by == "rm") return {"relationship_managers", "relationship_manager"};
+    return {by + "s", by};
 }
 
 // Each fitted model's customers n, AIC and BIC (kernels/retention/model_comparison.hpp); null
@@ -227,21 +288,58 @@ json retention_report(const RetentionReportInput& in, const kernels::RetentionCo
 
     json cohorts;
     cohorts["unit"] = std::string(cohort_unit_name(o.cohort_unit));
-    std::vector<std::size_t> all(meta.business_unit_names.size());
+    const CohortRetention& matrix = *in.cohorts;
+    const std::vector<std::string> names = cohort_group_names(meta, o.cohort_by);
+    std::vector<std::size_t> all(matrix.groups());
     std::iota(all.begin(), all.end(), 0);
     cohorts["entry"] = "first_time: each customer in its acquisition cohort; recurring: in the cohort of every "
                        "period it was active";
-    cohorts["corporate"] = cohort_json(*in.cohorts, all, CohortEntry::first_time);
-    cohorts["corporate_recurring"] = cohort_json(*in.cohorts, all, CohortEntry::recurring);
-    json units = json::array();
-    for (std::size_t u = 0; u < all.size(); ++u) {
-        json one = cohort_json(*in.cohorts, std::span<const std::size_t>(&u, 1), CohortEntry::first_time);
-        one["business_unit"] = meta.business_unit_names[u];
-        units.push_back(one);
+    const std::vector<std::int32_t> bounds = cohort_bracket_bounds(matrix.config());
+    json brackets = json::array();
+    for (std::size_t j = 0; j + 1 < bounds.size(); ++j) brackets.push_back({bounds[j], bounds[j + 1] - 1});
+    cohorts["windows"] = std::string(cohort_window_name(o.cohort_window));
+    cohorts["brackets"] = brackets;  // [first, last] period of each column
+    cohorts["by"] = o.cohort_by;
+    cohorts["min_size"] = o.cohort_min_size;
+    cohorts["show"] = o.cohort_show;
+    const std::int64_t min_size = o.cohort_min_size;
+    cohorts["corporate"] = cohort_json(matrix, all, CohortEntry::first_time, min_size, meta.has_amounts);
+    cohorts["corporate_recurring"] = matrix.has_recurring()
+                                         ? cohort_json(matrix, all, CohortEntry::recurring, min_size, meta.has_amounts)
+                                         : json();
+    // Groups smaller than the minimum folded into "other" (kernels/report/suppression.hpp);
+    // with the minimum 1 every group is listed, empty ones included.
+    std::vector<std::int64_t> sizes(all.size());
+    for (std::size_t g = 0; g < all.size(); ++g) sizes[g] = matrix.entrants(g);
+    SuppressionPlan plan;
+    if (min_size > 1) plan = plan_suppression(sizes, min_size);
+    else plan.kept = all;
+    const auto [key, name_key] = breakdown_keys(o.cohort_by);
+    json groups = json::array();
+    for (std::size_t g : plan.kept) {
+        json one = cohort_json(matrix, std::span<const std::size_t>(&g, 1), CohortEntry::first_time, min_size,
+                               meta.has_amounts);
+        one[name_key] = g < names.size() ? names[g] : std::to_string(g);
+        groups.push_back(one);
     }
-    cohorts["business_units"] = units;
+    if (plan.other_shown) {
+        json one = cohort_json(matrix, plan.folded, CohortEntry::first_time, min_size, meta.has_amounts);
+        std::string plural = key;
+        std::replace(plural.begin(), plural.end(), '_', ' ');
+        one[name_key] = "other (" + std::to_string(plan.folded.size()) + " " + plural + ")";  // as engagement.csv
+        groups.push_back(one);
+    }
+    cohorts["suppressed_groups"] = plan.folded.size();
+    cohorts[key] = groups;
     r["cohorts"] = cohorts;
     return r;
+}
+
+std::vector<std::string> cohort_group_names(const CustomerBaseMeta& meta, const std::string& by) {
+    if (by == "region") return meta.region_names;
+    if (by == "segment") return meta.segment_names;
+    if (by == "rm") return meta.rm_names;
+    return meta.business_unit_names;
 }
 
 json survival_curve_json(const SurvivalCounts& counts, std::size_t group, const char* name) {
@@ -259,17 +357,35 @@ std::vector<CsvTable> retention_tables(const json& r) {
             survival += csv_row({c["group"], row["days"], row["at_risk"], row["events"], row["censored"],
                                  row["survival"], row["std_error"], row["lower"], row["upper"]});
     }
-    // level and group as in the other tables; the recurring-entry matrix is a level of its own.
-    std::string cohorts = "level,group,cohort,customers,period,active,retention,rolling_retention\n";
-    auto add = [&](const char* level, const std::string& group, const json& table) {
+    // level and group as in the other tables; the recurring-entry matrix is a level of its own,
+    // and each matrix's mean row weighted by cohort size the level "<level>_mean".
+    std::string cohorts = "level,group,cohort,customers,period,active,retention,rolling_retention,last_period,eligible,"
+                          "retention_lower,retention_upper,rolling_lower,rolling_upper,revenue,revenue_retention,"
+                          "revenue_per_customer\n";
+    const json& section = r["cohorts"];
+    const json& brackets = section["brackets"];
+    auto add = [&](const std::string& level, const std::string& group, const json& table) {
+        if (table.is_null()) return;
         for (const auto& c : table["cohorts"])
             for (std::size_t k = 0; k < c["retention"].size(); ++k)
-                cohorts += csv_row({level, group, c["cohort"], c["customers"], k, c["active"][k], c["retention"][k],
-                                    c["rolling_retention"][k]});
+                cohorts += csv_row({level, group, c["cohort"], c["customers"], brackets[k][0], c["active"][k],
+                                    c["retention"][k], c["rolling_retention"][k], brackets[k][1], c["eligible"][k],
+                                    c["retention_lower"][k], c["retention_upper"][k], c["rolling_lower"][k],
+                                    c["rolling_upper"][k], c["revenue"][k], c["revenue_retention"][k],
+                                    c["revenue_per_customer"][k]});
+        const json& m = table["mean_weighted_by_size"];
+        for (std::size_t k = 0; k < m.size(); ++k)
+            cohorts += csv_row({level + "_mean", group, nullptr, table["mean_customers"][k], brackets[k][0],
+                                nullptr, m[k], table["mean_rolling_weighted_by_size"][k], brackets[k][1],
+                                table["mean_customers"][k], table["mean_lower"][k], table["mean_upper"][k], nullptr,
+                                nullptr, nullptr, table["mean_revenue_retention"][k],
+                                table["mean_revenue_per_customer"][k]});
     };
-    add("corporate", "corporate", r["cohorts"]["corporate"]);
-    add("corporate_recurring", "corporate", r["cohorts"]["corporate_recurring"]);
-    for (const auto& u : r["cohorts"]["business_units"]) add("business_unit", u["business_unit"].get<std::string>(), u);
+    add("corporate", "corporate", section["corporate"]);
+    add("corporate_recurring", "corporate", section["corporate_recurring"]);
+    const auto [key, name_key] = breakdown_keys(section["by"].get<std::string>());
+    const std::string level = section["by"].get<std::string>();
+    for (const auto& u : section[key]) add(level, u[name_key].get<std::string>(), u);
     return {{"survival.csv", survival}, {"cohort_retention.csv", cohorts}};
 }
 

@@ -29,13 +29,17 @@ struct RetentionReportInput {
     std::int64_t calibrated, gamma_gamma_customers;
     double holdout_actual, holdout_bg_nbd, holdout_pareto_nbd;
     const kernels::SurvivalCounts* survival;  // groups: engagement tiers
-    const kernels::CohortRetention* cohorts;  // groups: business units
+    const kernels::CohortRetention* cohorts;  // groups: the values of o.cohort_by (cohort_group_names)
     // BG/BB (--opportunity-days), null when not asked for: the fit, the actual counts and the
     // predicted sums of RetentionStage (jobs/retention_stage.hpp).
     const kernels::BgbbFit* bg_bb = nullptr;
     std::span<const std::int64_t> bgbb_actual = {};
     const kernels::ExactSums* bgbb_predicted = nullptr;
 };
+
+// The names of the groups of the cohort breakdown `by` (business_unit, region, segment, rm):
+// the base's dictionary of that attribute, in code order.
+std::vector<std::string> cohort_group_names(const CustomerBaseMeta& meta, const std::string& by);
 
 nlohmann::ordered_json retention_report(const RetentionReportInput& in, const kernels::RetentionConfig& o,
                                         const CustomerBaseMeta& meta, const std::string& calibration_end,

@@ -68,18 +68,27 @@ inline PurchaseHistory purchase_history(const ShardView& v, std::size_t k, const
 }
 
 // Every customer of a shard: appends its history and, unless `cohorts` is null, enters it in
-// the cohort matrix (group: its business unit) with its interactions up to the calibration end.
+// the cohort matrix (group[k]: its value of the breakdown attribute) with its interactions and
+// purchases up to the calibration end.
 // With `periods`, also its BG/BB pattern on that grid.
 inline void append_histories(const ShardView& v, const ChannelKinds& kinds, std::span<const std::uint32_t> group,
                              Day calibration_end, Day holdout_end, std::int32_t inactive_days, int cancel_code,
                              CohortRetention* cohorts, std::vector<PurchaseHistory>& out,
                              Day observation_start = kNoDay, const PeriodGrid* periods = nullptr) {
     std::vector<Day> activity;
+    std::vector<CohortPurchase> purchases;
     for (std::size_t k = 0; k < v.customers(); ++k) {
         out.push_back(purchase_history(v, k, kinds, calibration_end, holdout_end, inactive_days, cancel_code, activity,
                                        observation_start));
         if (periods) out.back().bgbb = bgbb_history(v, k, kinds, *periods);
-        if (cohorts) cohorts->update(group[k], v.acquisition_day[k], activity);
+        if (!cohorts) continue;
+        // Its purchases up to the calibration end, for revenue retention (values in cents).
+        purchases.clear();
+        for (std::size_t i = v.offsets[k]; i < v.offsets[k + 1]; ++i) {
+            const Event e = make_event(v, i, kinds);
+            if (e.kind == ChannelKind::purchase && e.day <= calibration_end) purchases.push_back({e.day, e.hundredths});
+        }
+        cohorts->update(group[k], v.acquisition_day[k], activity, purchases);
     }
 }
 

@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -138,6 +139,31 @@ std::string trim(const std::string& s) {
     return s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1);
 }
 
+// --cohort-brackets: comma-separated whole numbers, increasing, from 0 to 1200 (100 years of
+// months), at least two: the bounds of the brackets of periods.
+std::vector<std::int32_t> parse_cohort_brackets(const std::string& text) {
+    const std::string why = "--cohort-brackets " + text + ": ";
+    std::vector<std::int32_t> bounds;
+    std::size_t at = 0;
+    while (at <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', at), text.size());
+        const std::string item = trim(text.substr(at, comma - at));
+        std::int32_t b = -1;
+        const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), b);
+        if (item.empty() || ec != std::errc() || end != item.data() + item.size() || b < 0 || b > 1200)
+            throw ConfigError(why + "\"" + item + "\" is not a whole number of periods from 0 to 1200; expected "
+                              "increasing bounds such as 0,1,3,6,12");
+        if (!bounds.empty() && b <= bounds.back())
+            throw ConfigError(why + "the bounds must increase (" + std::to_string(bounds.back()) + " then " +
+                              std::to_string(b) + "); e.g. 0,1,3,6,12");
+        bounds.push_back(b);
+        at = comma + 1;
+    }
+    if (bounds.size() < 2)
+        throw ConfigError(why + "at least two bounds are needed (one bracket [first, second)); e.g. 0,1,3,6,12");
+    return bounds;
+}
+
 // Checks the values of numeric options as written, before Boost converts them: its lexical_cast
 // reads "-1" into an unsigned option as 2^64 - 1, and a float option accepts inf and nan.
 // `where` names the source ("" for the command line, "FILE: key " for a configuration file).
@@ -268,7 +294,7 @@ Command parse_score(const std::vector<std::string>& args) {
     po::options_description engagement, shown_engagement;
     add_engagement_options(engagement, shown_engagement);
     auto& rt = o.retention;
-    std::string cohort_unit = "month", prediction_model = "bg_nbd";
+    std::string cohort_unit = "month", cohort_windows = "calendar", cohort_brackets, prediction_model = "bg_nbd";
     std::vector<std::string> backtest_dates;
     po::options_description retention("retention study (command line or --config file); the as-of date ends the calibration period");
     retention.add_options()
@@ -278,8 +304,13 @@ Command parse_score(const std::vector<std::string>& args) {
         ("calibrate-as-of", po::value(&o.calibrate_as_of), "training date of the backtest's RFM baseline, YYYY-MM-DD: fitted on the outcomes of (this date, as-of date] and applied to the as-of date out of time (each backtest date uses the same gap); default: the as-of date minus the holdout")
         ("churn-days", po::value(&rt.churn_days)->default_value(rt.churn_days), "non-contractual churn: this many days without an interaction")
         ("cancel-channel", po::value(&rt.cancel_channel), "contractual churn instead: a customer churns on its first interaction on this channel (a name in /channels/name)")
-        ("cohort", po::value(&cohort_unit)->default_value(cohort_unit), "acquisition cohorts by week, month or quarter")
+        ("cohort", po::value(&cohort_unit)->default_value(cohort_unit), "acquisition cohorts and periods by week, month, quarter or year")
         ("cohort-periods", po::value(&rt.cohort_periods)->default_value(rt.cohort_periods), "periods since acquisition in the cohort matrix")
+        ("cohort-brackets", po::value(&cohort_brackets), "columns as brackets of periods instead: increasing bounds, 0,1,3,6,12 = periods 0, 1-2, 3-5, 6-11")
+        ("cohort-windows", po::value(&cohort_windows)->default_value(cohort_windows), "calendar periods, or rolling: whole units from each customer's acquisition day")
+        ("cohort-by", po::value(&rt.cohort_by)->default_value(rt.cohort_by), "a cohort matrix per business_unit, region, segment or rm")
+        ("cohort-min-size", po::value(&rt.cohort_min_size)->default_value(rt.cohort_min_size), "withhold smaller cohorts (and fold smaller groups into \"other\")")
+        ("cohort-show", po::value(&rt.cohort_show)->default_value(rt.cohort_show), "report.html's heatmap: on, on_or_after or revenue retention")
         ("horizon-weeks", po::value(&rt.horizon_weeks)->default_value(rt.horizon_weeks), "horizon of expected transactions and CLV, in weeks")
         ("discount-rate", po::value(&rt.annual_discount_rate)->default_value(rt.annual_discount_rate, "0.1"), "yearly discount rate of the CLV")
         ("prediction-model", po::value(&prediction_model)->default_value(prediction_model), "P(alive) and CLV from bg_nbd or pareto_nbd")
@@ -337,7 +368,9 @@ Command parse_score(const std::vector<std::string>& args) {
     o.engagement = engagement_config(vm, command_line, config, o.window_days);
     if (!rt.enabled)
         for (const char* option : {"holdout-days", "backtest-as-of", "calibrate-as-of", "churn-days", "cancel-channel", "cohort",
-                                   "cohort-periods", "horizon-weeks", "discount-rate", "opportunity-days", "prediction-model"})
+                                   "cohort-periods", "cohort-brackets", "cohort-windows", "cohort-by", "cohort-min-size",
+                                   "cohort-show", "horizon-weeks", "discount-rate", "opportunity-days",
+                                   "prediction-model"})
             if (vm.count(option) && !vm[option].defaulted())
                 throw ConfigError(std::string("--") + option + " is an option of the retention study; add --retention");
     for (const auto& list : backtest_dates) {
@@ -358,11 +391,26 @@ Command parse_score(const std::vector<std::string>& args) {
     if (!o.calibrate_as_of.empty() && rt.holdout_days == 0)
         throw ConfigError("--calibrate-as-of needs --holdout-days: the baselines it trains are part of the backtest");
     const auto unit = kernels::parse_cohort_unit(cohort_unit);
-    if (!unit) throw ConfigError("--cohort " + cohort_unit + ": allowed: week, month, quarter");
+    if (!unit) throw ConfigError("--cohort " + cohort_unit + ": allowed: week, month, quarter, year");
     rt.cohort_unit = *unit;
     if (prediction_model == "bg_nbd") rt.prediction_model = kernels::PredictionModel::bg_nbd;
     else if (prediction_model == "pareto_nbd") rt.prediction_model = kernels::PredictionModel::pareto_nbd;
     else throw ConfigError("--prediction-model " + prediction_model + ": allowed: bg_nbd, pareto_nbd");
+    const auto window = kernels::parse_cohort_window(cohort_windows);
+    if (!window) throw ConfigError("--cohort-windows " + cohort_windows + ": allowed: calendar, rolling");
+    rt.cohort_window = *window;
+    if (vm.count("cohort-brackets")) {
+        if (!vm["cohort-periods"].defaulted())
+            throw ConfigError("--cohort-brackets " + cohort_brackets + " and --cohort-periods both set the columns of the "
+                              "cohort matrix; give one of them");
+        rt.cohort_brackets = parse_cohort_brackets(cohort_brackets);
+    }
+    if (rt.cohort_by != "business_unit" && rt.cohort_by != "region" && rt.cohort_by != "segment" && rt.cohort_by != "rm")
+        throw ConfigError("--cohort-by " + rt.cohort_by + ": allowed: business_unit, region, segment, rm (the "
+                          "attributes of the base; docs/data-format.md)");
+    if (rt.cohort_show != "on" && rt.cohort_show != "on_or_after" && rt.cohort_show != "revenue")
+        throw ConfigError("--cohort-show " + rt.cohort_show + ": allowed: on, on_or_after, revenue");
+    in_range<std::int64_t>("cohort-min-size", rt.cohort_min_size, 1, std::int64_t(1) << 40, "2^40");
     in_range<std::int32_t>("holdout-days", rt.holdout_days, 0, 36600, "100 years");
     in_range<std::int32_t>("churn-days", rt.churn_days, 1, 36600, "100 years");
     in_range<std::int32_t>("cohort-periods", rt.cohort_periods, 1, 1200, "100 years of months");

@@ -202,5 +202,55 @@ TEST(RetentionReport, GreenwoodStandardErrorBesideTheConfidenceLimits) {
     EXPECT_NE(std::find(csv.begin(), csv.end(), row), csv.end()) << row;
 }
 
+TEST(RetentionReport, CohortGroupsBelowTheMinimumAreFoldedAndSmallCohortsWithheld) {
+    // Business units A (3 customers), B (3), C (1) acquired in January 1970 (epoch day 0), and
+    // one more of A in March; as of April 11th: January .. March observed. Two of A's January
+    // customers are back in February. With --cohort-min-size 3, C is folded into "other", which
+    // then holds 1 customer, so the smallest unit shown, B (3 against A's 4), joins it: A and
+    // "other (2 business units)" (B + C, 4 customers). The March cohort of one customer is
+    // withheld and left out of the mean row.
+    Inputs in;
+    in.meta.business_unit_names = {"A", "B", "C"};
+    in.config.cohort_min_size = 3;
+    in.cohorts = CohortRetention(CohortConfig{CohortUnit::month, 0, 0, 100, 3, false}, 3);
+    const std::vector<Day> back = {40};
+    in.cohorts.update(0, 0, back);
+    in.cohorts.update(0, 1, back);
+    in.cohorts.update(0, 2, {});
+    in.cohorts.update(1, 5, {});
+    in.cohorts.update(1, 6, {});
+    in.cohorts.update(1, 7, {});
+    in.cohorts.update(2, 10, {});
+    in.cohorts.update(0, 60, {});  // March 2nd
+    const json r = in.report();
+    const json& c = r["cohorts"];
+    ASSERT_EQ(c["business_units"].size(), 2u);
+    EXPECT_EQ(c["business_units"][0]["business_unit"], "A");
+    EXPECT_EQ(c["business_units"][1]["business_unit"], "other (2 business units)");
+    EXPECT_EQ(c["suppressed_groups"], 2);
+    const json& jan = c["corporate"]["cohorts"][0];
+    EXPECT_EQ(jan["customers"], 7);
+    EXPECT_EQ(jan["active"], json({7, 2, 0}));
+    EXPECT_EQ(jan["retention"][1], 2.0 / 7);
+    const json& march = c["corporate"]["cohorts"][2];
+    EXPECT_EQ(march["suppressed"], true);
+    EXPECT_TRUE(march["customers"].is_null());
+    EXPECT_TRUE(march["retention"][0].is_null());
+    // The mean row: January alone at every period (March withheld, February empty).
+    EXPECT_EQ(c["corporate"]["mean_customers"], json({7, 7, 7}));
+    EXPECT_EQ(c["corporate"]["mean_weighted_by_size"][1], 2.0 / 7);
+    // "other": B and C, 4 customers in January, none back.
+    EXPECT_EQ(c["business_units"][1]["cohorts"][0]["customers"], 4);
+    EXPECT_EQ(c["business_units"][1]["cohorts"][0]["retention"][1], 0.0);
+    // The CSV: the units shown and the mean rows.
+    std::string csv;
+    for (const CsvTable& t : retention_tables(r))
+        if (t.name == "cohort_retention.csv") csv = t.content;
+    EXPECT_NE(csv.find("\nbusiness_unit,other (2 business units),1970-01-01,4,1,0,0.0,0.0,1,4,"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("\ncorporate_mean,corporate,,7,1,,0.2857142857142857,0.2857142857142857,1,7,"), std::string::npos) << csv;
+    EXPECT_EQ(csv.find("business_unit,B,"), std::string::npos);
+    EXPECT_EQ(csv.find("business_unit,C,"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace engage::io

@@ -62,7 +62,7 @@ TEST(CohortCalendar, PeriodsAreCalendarWeeksMonthsAndQuarters) {
             }
         }
     EXPECT_EQ(parse_cohort_unit("quarter"), CohortUnit::quarter);
-    EXPECT_FALSE(parse_cohort_unit("year").has_value());
+    EXPECT_FALSE(parse_cohort_unit("decade").has_value());
 }
 
 // The customers of the hand-computed examples: (group, acquisition day, activity days).
@@ -262,7 +262,9 @@ TEST(CohortRetention, MergeInAnyOrderEqualsOnePass) {
     EXPECT_TRUE(abc == whole);
     EXPECT_TRUE(cba == whole);
     EXPECT_TRUE(bca == whole);
-    EXPECT_EQ(whole.sum_words().size(), 3 * (1 + 2 * std::size_t(whole.cohorts()) * (1 + 2 * 12)));
+    // Per group: the count acquired before the first cohort, then the first-time and recurring
+    // rows: size and 5 words per period (eligible, on, on or after, revenue, period-0 revenue).
+    EXPECT_EQ(whole.sum_words().size(), 3 * (1 + 2 * std::size_t(whole.cohorts()) * (1 + 5 * 12)));
     EXPECT_TRUE(whole.max_words().empty());
     // Rolling retention never increases with k, and is at least the classic count.
     const std::vector<std::size_t> groups = {0, 1, 2};

@@ -1,6 +1,8 @@
 // "Cohort retention": the corporate cohort matrix (first-time entry) of report.json's
-// retention.cohorts as a heatmap, cohorts down, periods since entry across, with the mean row
-// weighted by cohort size.
+// retention.cohorts as a heatmap, cohorts down, periods (or brackets of periods) since entry
+// across, with the mean row weighted by cohort size. retention.cohorts.show picks the matrix:
+// "on" (active in the period), "on_or_after" (then or later) or "revenue" (revenue retention);
+// a cell's tooltip gives its Wilson 95 % interval; withheld (small) cohorts are labelled.
 #include <algorithm>
 #include <cmath>
 
@@ -22,9 +24,40 @@ struct Row {
     double customers = NAN;
     std::vector<double> rates;
     bool mean = false;
+    std::vector<double> lower, upper;  // Wilson 95 % interval of each rate, when there is one
+    bool withheld = false;             // fewer customers than the minimum: no rates
 };
 
-std::string heatmap(const std::vector<Row>& rows, std::size_t periods, const std::string& unit) {
+// The matrix drawn: its rate key, interval keys and the words of its tooltip and legend.
+struct Shown {
+    const char* rates;
+    const char* lower;
+    const char* upper;
+    const char* mean;
+    const char* mean_lower;
+    const char* mean_upper;
+    const char* what;  // "active", "active then or later", "of period-0 revenue"
+};
+
+Shown shown_matrix(const std::string& show) {
+    if (show == "on_or_after")
+        return {"rolling_retention", "rolling_lower", "rolling_upper", "mean_rolling_weighted_by_size", "", "",
+                "active then or later"};
+    if (show == "revenue") return {"revenue_retention", "", "", "mean_revenue_retention", "", "", "of period-0 revenue"};
+    return {"retention", "retention_lower", "retention_upper", "mean_weighted_by_size", "mean_lower", "mean_upper",
+            "active"};
+}
+
+std::vector<double> numbers(const json* values) {
+    std::vector<double> out;
+    if (const json* a = array(values))
+        for (const json& v : *a) out.push_back(number(v));
+    return out;
+}
+
+std::string heatmap(const std::vector<Row>& rows, const std::vector<std::string>& columns, const std::string& unit,
+                    const Shown& shown) {
+    const std::size_t periods = columns.size();
     const double label_w = 170, top = 64, cell_h = 20;
     const double cell_w = std::min(64.0, (960.0 - label_w - 16) / double(std::max<std::size_t>(periods, 1)));
     const double height = top + cell_h * double(rows.size()) + 60;
@@ -41,18 +74,23 @@ std::string heatmap(const std::vector<Row>& rows, std::size_t periods, const std
     auto shade = [&](double v) { return sequential((v - lo) / (hi - lo)); };
     svg.text(label_w + cell_w * double(periods) / 2, 16, escape(unit) + "s since entry", "middle", "axis-title");
     for (std::size_t k = 0; k < periods; ++k)
-        svg.text(label_w + cell_w * (double(k) + 0.5), top - 8, integer(double(k)), "middle", "tick");
+        svg.text(label_w + cell_w * (double(k) + 0.5), top - 8, escape(columns[k]), "middle", "tick");
     svg.text(label_w - 8, top - 8, "cohort (customers)", "end", "axis-title");
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const Row& r = rows[i];
         const double y0 = top + cell_h * double(i) + (r.mean ? 6 : 0);
-        svg.text(label_w - 8, y0 + 14, r.label + (finite(r.customers) ? " (" + compact(r.customers) + ")" : ""), "end",
-                 r.mean ? "strong" : "");
+        svg.text(label_w - 8, y0 + 14,
+                 r.label + (finite(r.customers) ? " (" + compact(r.customers) + ")" : r.withheld ? " (withheld)" : ""),
+                 "end", r.mean ? "strong" : "");
         for (std::size_t k = 0; k < periods && k < r.rates.size(); ++k) {
             const double v = r.rates[k];
             if (!finite(v)) continue;
             const std::string fill = k == 0 ? std::string("#E9ECEF") : shade(v);
-            const std::string tip = r.label + ", " + unit + " " + integer(double(k)) + ": " + percent(v) + " active";
+            const bool bracket = columns[k].find('-') != std::string::npos;  // "3-5": months 3-5
+            std::string tip = r.label + ", " + unit + (bracket ? "s " : " ") + escape(columns[k]) + ": " + percent(v) +
+                              " " + shown.what;
+            if (k < r.lower.size() && k < r.upper.size() && finite(r.lower[k]) && finite(r.upper[k]))
+                tip += " (95% interval " + percent(r.lower[k], 1) + " to " + percent(r.upper[k], 1) + ")";
             svg.rect(label_w + cell_w * double(k) + 1, y0 + 1, cell_w - 2, cell_h - 2, fill, tip);
             if (cell_w >= 30)
                 svg.text(label_w + cell_w * (double(k) + 0.5), y0 + 14, percent(v, v < 0.1 && v > 0 ? 1 : 0), "middle",
@@ -68,7 +106,12 @@ std::string heatmap(const std::vector<Row>& rows, std::size_t periods, const std
         svg.line(x, ly + 10, x, ly + 14, kInkGrey);
         svg.text(x, ly + 26, percent(lo + (hi - lo) * q / 4.0, 0), "middle", "tick");
     }
-    svg.text(label_w + lw + 16, ly + 9, "share of the cohort active (entry period: 100%, grey)", "start", "small", kInkGrey);
+    svg.text(label_w + lw + 16, ly + 9,
+             std::string(shown.rates == std::string("retention") ? "share of the cohort active"
+                         : shown.rates == std::string("rolling_retention") ? "share of the cohort active then or later"
+                                                                          : "revenue per period over period-0 revenue") +
+                 " (entry period: 100%, grey)",
+             "start", "small", kInkGrey);
     return svg.str();
 }
 
@@ -81,34 +124,62 @@ std::string cohort_section(const json& report) {
         return omitted("cohorts", "Cohort retention",
                        "No retention study in this run: <code>engage score --retention</code> adds the cohort matrices.");
     const std::string unit = text(at(report, {"retention", "cohorts", "unit"}), "period");
+    const Shown shown = shown_matrix(text(at(report, {"retention", "cohorts", "show"}), "on"));
     std::size_t periods = 0;
     std::vector<Row> rows;
     const std::size_t first = cohorts->size() > kMaxCohorts ? cohorts->size() - kMaxCohorts : 0;
     for (std::size_t i = first; i < cohorts->size(); ++i) {
         const json& c = (*cohorts)[i];
-        Row r{period(text(at(c, {"cohort"})), unit), number(at(c, {"customers"})), {}, false};
-        if (const json* rates = array(at(c, {"retention"})))
-            for (const json& v : *rates) r.rates.push_back(number(v));
+        Row r;
+        r.label = period(text(at(c, {"cohort"})), unit);
+        r.customers = number(at(c, {"customers"}));
+        r.rates = numbers(at(c, {shown.rates}));
+        r.lower = numbers(at(c, {shown.lower}));
+        r.upper = numbers(at(c, {shown.upper}));
+        if (const json* w = at(c, {"suppressed"}); w && w->is_boolean()) r.withheld = w->get<bool>();
         periods = std::max(periods, r.rates.size());
         rows.push_back(std::move(r));
     }
-    if (const json* mean = array(at(matrix, {"mean_weighted_by_size"}))) {
-        Row r{"All cohorts", NAN, {}, true};
-        for (const json& v : *mean) r.rates.push_back(number(v));
+    if (const json* mean = array(at(matrix, {shown.mean}))) {
+        Row r;
+        r.label = "All cohorts";
+        r.rates = numbers(mean);
+        r.mean = true;
+        r.lower = numbers(at(matrix, {shown.mean_lower}));
+        r.upper = numbers(at(matrix, {shown.mean_upper}));
         rows.push_back(std::move(r));
+    }
+    // Column labels: the period, or a bracket's first and last period ("3-5").
+    std::vector<std::string> columns;
+    const json* brackets = array(at(report, {"retention", "cohorts", "brackets"}));
+    for (std::size_t k = 0; k < periods; ++k) {
+        std::string label = integer(double(k));
+        if (brackets && k < brackets->size() && (*brackets)[k].is_array() && (*brackets)[k].size() == 2) {
+            const double lo = number((*brackets)[k][0]), hi = number((*brackets)[k][1]);
+            label = hi > lo ? integer(lo) + "-" + integer(hi) : integer(lo);
+        }
+        columns.push_back(label);
     }
     std::string notes;
     if (first > 0)
         notes = note("The " + integer(double(kMaxCohorts)) + " most recent of " + integer(double(cohorts->size())) +
                      " cohorts are drawn; every cohort is in <code>cohort_retention.csv</code>.");
+    const std::string u = escape(unit);
+    const std::string what = shown.rates == std::string("retention")
+                                 ? "the share of its customers active in that " + u + " after entry"
+                             : shown.rates == std::string("rolling_retention")
+                                 ? "the share of its customers active in that " + u + " after entry or any later one"
+                                 : "its revenue per " + u + " over its revenue in the entry " + u;
     const std::string caption =
-        "Each row is a " + escape(unit) + "ly acquisition cohort (customers by first interaction); each cell the share of its "
-        "customers active in that " + escape(unit) + " after entry. Blank: not yet observed by the as-of date. "
-        "All cohorts: the mean weighted by cohort size. Rolling retention, the recurring-entry matrix and one matrix per "
-        "business unit are in <code>cohort_retention.csv</code> and <code>report.json</code>.";
+        "Each row is a " + u + "ly acquisition cohort (customers by first interaction); each cell " + what +
+        ". Blank: not yet observed by the as-of date. "
+        "All cohorts: the mean weighted by cohort size over the cohorts that have reached the period (younger and "
+        "withheld cohorts left out). Hover a cell for its 95% Wilson interval. Retention on or after a period, revenue "
+        "retention, the recurring-entry matrix and one matrix per group of the breakdown are in "
+        "<code>cohort_retention.csv</code> and <code>report.json</code>.";
     return section("cohorts", "Cohort retention",
                    "Do newer customers stay as well as older ones? Read down a column to compare cohorts at the same age.",
-                   figure(heatmap(rows, periods, unit), caption) + notes);
+                   figure(heatmap(rows, columns, unit, shown), caption) + notes);
 }
 
 }  // namespace engage::io::html
