@@ -16,7 +16,8 @@ awk -v rows="$1" -v customers="$2" -v seed="$3" 'BEGIN {
         for (m = 1; m <= 12; m++)
             for (d = 1; d <= len[m]; d++) day[n++] = sprintf("%d-%02d-%02d", y, m, d)
     print "customer,date,amount,channel"
+    # rand() of mawk can return 1.0: every index is taken modulo its range.
     for (i = 0; i < rows; i++)
-        printf "C-%08d,%s,%.2f,%s\n", int(rand() * customers), day[int(rand() * n)], rand() * 200,
-               channel[1 + int(rand() * 5)]
+        printf "C-%08d,%s,%.2f,%s\n", int(rand() * customers) % customers, day[int(rand() * n) % n], rand() * 200,
+               channel[1 + int(rand() * 5) % 5]
 }'

@@ -39,7 +39,8 @@ void write_all(int fd, const char* data, std::size_t n, const std::string& path)
         if (w < 0 && errno == EINTR) continue;
         if (w <= 0)
             throw IoError(path + ": cannot write the import's scratch file: " + why() +
-                          "; free disk space beside the output, or lower the share of the input per rank");
+                          "; free disk space beside the output (the import keeps about twice the rows' encoded size "
+                          "there while it runs: docs/data-format.md, --memory-per-rank)");
         data += w;
         n -= std::size_t(w);
     }
