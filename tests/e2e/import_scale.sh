@@ -5,6 +5,7 @@
 #   - at 1, 2 and 3 ranks (each rank parses a byte range of every file): the same base;
 #   - with --memory-per-rank 1M (many buckets in scratch files) and 1G (one): the same base;
 #   - with numeric ids, shuffled, at 1 and 3 ranks: the same base;
+#   - compressed (deflate, zstd) with a 1M budget, written in many collective blocks: the same values;
 # and bad rows late in a file, read by the last rank, still named with their file and line.
 #   bash import_scale.sh ENGAGE_EXE MPIEXEC
 set -u
@@ -89,6 +90,14 @@ run 1 import --transactions "${parts[@]}" "${common[@]}" --merge-same-day --outp
     fail "merged, 1 rank: $(cat "$tmp/stderr")"
 check "--merge-same-day: shuffled at 1 rank = sorted at 3 ranks with 1M" same "$tmp/m1.h5" "$tmp/m3.h5"
 check "--merge-same-day merged some rows" [ "$(rows "$tmp/m1.h5" /interactions/time)" -lt 120000 ]
+# Compressed (chunked, filtered columns): the interactions go out in many collective blocks.
+run 3 import --transactions "${parts[@]}" "${common[@]}" --compression deflate --memory-per-rank 1M \
+    --output "$tmp/deflate.h5" || fail "deflate, 3 ranks: $(cat "$tmp/stderr")"
+check "--compression deflate, 1M, 3 ranks: the same values" same "$tmp/ref.h5" "$tmp/deflate.h5"
+run 2 import --transactions "${parts[@]}" "${common[@]}" --compression zstd --memory-per-rank 1M \
+    --output "$tmp/zstd.h5" || fail "zstd, 2 ranks: $(cat "$tmp/stderr")"
+check "--compression zstd, 1M, 2 ranks: the same values (h5py)" \
+    /usr/bin/python3 "$(dirname "$0")/codecs_h5py.py" same "$tmp/ref.h5" "$tmp/zstd.h5"
 check "no scratch or staged file left" no_scratch
 
 # Numeric ids (C- dropped): numbered by value, shuffled at 3 ranks = sorted at 1.
