@@ -293,18 +293,24 @@ void reject_customers_without_dates(ParsedAttributes& p, const std::vector<Trans
                                     IdType id_type) {
     const bool strings = id_type == IdType::string;
     std::vector<std::uint64_t> ids;
-    std::vector<std::string_view> names;
+    std::vector<std::string> names;
     for (const auto& t : transactions) {
         if (strings) names.push_back(t.name);
         else ids.push_back(t.id);
     }
     std::sort(ids.begin(), ids.end());
     std::sort(names.begin(), names.end());
+    reject_customers_without_dates(p, ids, names, id_type);
+}
+
+void reject_customers_without_dates(ParsedAttributes& p, const std::vector<std::uint64_t>& ids,
+                                    const std::vector<std::string>& names, IdType id_type) {
+    const bool strings = id_type == IdType::string;
     std::vector<CustomerAttributes> kept;
     kept.reserve(p.rows.size());
     bool rejected = false;
     for (auto& c : p.rows) {
-        const bool active = strings ? std::binary_search(names.begin(), names.end(), std::string_view(c.name))
+        const bool active = strings ? std::binary_search(names.begin(), names.end(), c.name)
                                     : std::binary_search(ids.begin(), ids.end(), c.id);
         if (active || c.acquisition_unix_day) {
             kept.push_back(std::move(c));

@@ -97,5 +97,9 @@ ParsedAttributes read_attributes(const std::string& path, const AttributesCsvOpt
 // `id_type`: the one the file was parsed with.
 void reject_customers_without_dates(ParsedAttributes& p, const std::vector<Transaction>& transactions,
                                     IdType id_type);
+// The same with the customers that have transactions given as sorted ids (IdType number) or
+// sorted names (IdType string), as a bucketed import knows them.
+void reject_customers_without_dates(ParsedAttributes& p, const std::vector<std::uint64_t>& sorted_ids,
+                                    const std::vector<std::string>& sorted_names, IdType id_type);
 
 }  // namespace engage::io

@@ -66,6 +66,12 @@ CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string&
                         (epoch ? "\"" + *epoch + "\"" : std::string("none")) + ")");
     meta_.epoch = *epoch;
     meta_.epoch_unix_day = *epoch_day;
+    if (const auto amounts = f.read_string_attribute("/", "amounts")) {
+        if (*amounts != "absent")
+            throw DataError(path + ": root attribute amounts must be \"absent\" when present (found \"" + *amounts +
+                            "\"); leave it out for a base whose purchase values are amounts");
+        meta_.has_amounts = false;
+    }
 
     auto ds = [&](const char* p) { return f.dataset(p); };
     cols_ = std::unique_ptr<Columns>(new Columns{
@@ -516,6 +522,11 @@ void CustomerBaseWriter::write_customers(const CustomerShard& s, const std::vect
 void CustomerBaseWriter::write_interactions(const CustomerShard& s) {
     offsets_column(s, false);
     interaction_columns(s.first_interaction, s.time, s.channel, s.value, false);
+}
+
+void CustomerBaseWriter::write_interaction_block(std::uint64_t first, std::span<const std::int64_t> time,
+                                                 std::span<const std::uint8_t> channel, std::span<const double> value) {
+    interaction_columns(first, time, channel, value, false);
 }
 
 void CustomerBaseWriter::write_customer_rows(const CustomerShard& s, std::span<const double> engagement,

@@ -43,7 +43,8 @@ struct CustomerBaseMeta {
     std::optional<std::int64_t> wallet_known_from;
     bool has_truth = false;
     // False for a base imported from a log without amounts: its purchase values are 0 and mean
-    // "unknown". Written as the root attribute amounts = "absent"; informational, not read back.
+    // "unknown". Written as the root attribute amounts = "absent" and read back: the reports
+    // then show revenue as unavailable (null in JSON, empty in CSV), not 0.
     bool has_amounts = true;
 };
 
@@ -142,6 +143,11 @@ public:
     // Rows [s.first_interaction, ...) of the interaction columns and, for offsets, rows
     // [s.first_customer, + customers) of /interactions/offsets (absolute values).
     void write_interactions(const CustomerShard& s);
+    // Collective: rows [first, first + time.size()) of the interaction columns (the three spans
+    // have the same length; empty on a rank with nothing to write). A job that streams its
+    // interactions calls it once per block, every rank the same number of times.
+    void write_interaction_block(std::uint64_t first, std::span<const std::int64_t> time,
+                                 std::span<const std::uint8_t> channel, std::span<const double> value);
     // Collective: /customers/name, the original (string) id of each customer, entry i for
     // customer i; `names` has meta.customers entries, the same on every rank. Fixed-length UTF-8.
     void write_names(const std::vector<std::string>& names);

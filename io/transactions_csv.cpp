@@ -58,8 +58,8 @@ struct Column {
 class RowParser {
 public:
     RowParser(const TransactionsCsvOptions& o, ParsedTransactions& out, std::size_t id, std::size_t date,
-              std::optional<std::size_t> amount, std::optional<std::size_t> channel)
-        : o_(o), out_(out), id_(id), date_(date), amount_(amount), channel_(channel) {}
+              std::optional<std::size_t> amount, std::optional<std::size_t> channel, const RowSink* sink)
+        : o_(o), out_(out), id_(id), date_(date), amount_(amount), channel_(channel), sink_(sink) {}
 
     void row(std::uint64_t line, std::string_view text) {
         ++out_.data_lines;
@@ -106,7 +106,7 @@ public:
                                      shown(fields_[*channel_]) + ") needs its answer as a value, and the log has no "
                                      "amount column (--amount-column none); give the column that holds it");
             t.amount = *value;
-            out_.rows.push_back(std::move(t));
+            keep(std::move(t));
             return;
         }
         std::string_view amount = fields_[*amount_];
@@ -121,7 +121,7 @@ public:
                                      " row needs one (its " +
                                      (kind == kernels::ChannelKind::purchase ? "revenue" : "answer") + ")");
             t.amount = *value;
-            out_.rows.push_back(t);
+            keep(std::move(t));
             return;
         }
         if (amount.front() == '+') amount.remove_prefix(1);
@@ -131,10 +131,14 @@ public:
         if (ec == std::errc::result_out_of_range || std::isinf(t.amount) || std::fabs(t.amount) > kMaxAmount)
             return bad(line, "amount " + shown(fields_[*amount_]) + " is beyond +-1e13, the largest the file holds");
         if (std::isnan(t.amount)) return bad(line, "amount " + shown(fields_[*amount_]) + " is not finite");
-        out_.rows.push_back(std::move(t));
+        keep(std::move(t));
     }
 
 private:
+    void keep(Transaction&& t) {
+        if (sink_ && *sink_) (*sink_)(t);
+        else out_.rows.push_back(std::move(t));
+    }
     void bad(std::uint64_t line, std::string reason) {
         if (out_.bad.size() < kMaxReportedBadRows) out_.bad.push_back({line, std::move(reason)});
         ++out_.bad_rows;
@@ -144,6 +148,7 @@ private:
     ParsedTransactions& out_;
     std::size_t id_, date_;
     std::optional<std::size_t> amount_, channel_;
+    const RowSink* sink_;
     std::vector<std::string> fields_;
 };
 
@@ -319,24 +324,32 @@ void check_columns(const TransactionsCsvOptions& o) {
 bool has_amounts(const TransactionsCsvOptions& o) { return !is_none(o.amount_column); }
 
 ParsedTransactions parse_transactions(std::istream& in, const std::string& name, const TransactionsCsvOptions& o,
-                                      const std::function<void(std::uint64_t)>& progress) {
+                                      const std::function<void(std::uint64_t)>& progress,
+                                      const std::optional<LineRange>& range) {
     check_columns(o);
     ParsedTransactions out;
-    std::uint64_t line_no = 0, bytes = 0;
+    // pos: the byte offset of the next line; start: that of the line just read.
+    std::uint64_t line_no = 0, pos = 0, start = 0, range_start = 0;
     std::string line;
     auto next = [&]() -> bool {
+        start = pos;
         if (!std::getline(in, line)) return false;
         ++line_no;
-        bytes += line.size() + 1;
-        if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
+        pos += line.size() + 1;
+        if (start == 0 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (progress && line_no % 65536 == 0) progress(bytes);
+        if (progress && line_no % 65536 == 0) progress(pos - range_start);
         return true;
     };
-    // The first two non-empty lines decide the layout; later lines stream through.
+    // The first two non-empty lines decide the layout; later lines stream through. A range
+    // reads them too (every rank finds the same layout), then reads its own lines.
     std::vector<std::pair<std::uint64_t, std::string>> head;
+    std::uint64_t head_start = 0;  // the byte offset of the first non-empty line
     while (head.size() < 2 && next())
-        if (!trim(line).empty()) head.emplace_back(line_no, line);
+        if (!trim(line).empty()) {
+            if (head.empty()) head_start = start;
+            head.emplace_back(line_no, line);
+        }
     if (head.empty()) return out;
 
     // The columns in use: id, date, then amount and channel when the log has them.
@@ -411,21 +424,52 @@ ParsedTransactions parse_transactions(std::istream& in, const std::string& name,
 
     RowParser rows(o, out, cols[0].index, cols[1].index,
                    with_amount ? std::optional<std::size_t>(cols[2].index) : std::nullopt,
-                   with_channel ? std::optional<std::size_t>(cols[ncols - 1].index) : std::nullopt);
+                   with_channel ? std::optional<std::size_t>(cols[ncols - 1].index) : std::nullopt,
+                   range ? &range->sink : nullptr);
     if (header) out.header_line = head[0].first;
-    for (std::size_t k = header ? 1 : 0; k < head.size(); ++k) rows.row(head[k].first, head[k].second);
-    while (next())
-        if (!trim(line).empty()) rows.row(line_no, line);
-    if (in.bad()) throw IoError(name + ": read error after line " + std::to_string(line_no));
-    if (progress) progress(bytes);
+    if (!range) {
+        for (std::size_t k = header ? 1 : 0; k < head.size(); ++k) rows.row(head[k].first, head[k].second);
+        while (next())
+            if (!trim(line).empty()) rows.row(line_no, line);
+        if (in.bad()) throw IoError(name + ": read error after line " + std::to_string(line_no));
+        if (progress) progress(pos);
+        out.lines = line_no;
+        return out;
+    }
+    // The lines that start in [begin, end): a range that begins inside a line starts at the
+    // next one, so that ranges cut anywhere read every line exactly once. Line numbers count
+    // from the range's first line.
+    in.clear();
+    pos = range->begin;
+    if (pos > 0) {
+        in.seekg(std::streamoff(pos - 1));
+        char c = 0;
+        if (in.get(c) && c != '\n') {
+            std::string rest;
+            std::getline(in, rest);
+            pos += rest.size() + 1;
+        }
+    } else {
+        in.seekg(0);
+    }
+    range_start = pos;
+    line_no = 0;
+    while (pos < range->end && next())
+        if (!(header && start == head_start) && !trim(line).empty()) rows.row(line_no, line);
+    if (in.bad()) throw IoError(name + ": read error after byte " + std::to_string(start));
+    if (progress) progress(pos - range_start);
+    out.lines = line_no;
     return out;
 }
 
 ParsedTransactions read_transactions(const std::string& path, const TransactionsCsvOptions& o,
-                                     const std::function<void(std::uint64_t)>& progress) {
+                                     const std::function<void(std::uint64_t)>& progress,
+                                     const std::optional<LineRange>& range) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw IoError(path + ": cannot open the transaction file; check the path given to --transactions");
-    return parse_transactions(in, path, o, progress);
+    std::vector<char> buffer(1 << 20);  // fewer read calls on a file of gigabytes
+    in.rdbuf()->pubsetbuf(buffer.data(), std::streamsize(buffer.size()));
+    return parse_transactions(in, path, o, progress, range);
 }
 
 ImportedBase build_customer_base(std::vector<Transaction> rows, bool merge_same_day,

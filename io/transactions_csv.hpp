@@ -104,6 +104,21 @@ struct ParsedTransactions {
     std::size_t fields = 0;          // fields per row: the header's, or the first data line's
     // IdType automatic: some good row's id is not a whole number below 2^64 (the ids are strings).
     bool text_ids = false;
+    std::uint64_t lines = 0;         // lines read (empty ones included); of a LineRange: its lines
+};
+
+// Where good rows go instead of ParsedTransactions::rows (a bucketed import keeps none).
+using RowSink = std::function<void(const Transaction&)>;
+
+// A part of a file, as one rank of `engage import` reads it: the lines that start at a byte
+// offset in [begin, end) (a range that begins inside a line starts at the next line, so that
+// ranges cut at any byte read every line exactly once). The layout (separator, header, columns)
+// is still found from the first lines of the file. Line numbers in rows and bad rows count from
+// the range's first line (1); add the `lines` of the ranges before for the file's numbers.
+struct LineRange {
+    std::uint64_t begin = 0;
+    std::uint64_t end = std::uint64_t(-1);
+    RowSink sink;  // empty: the rows are kept in ParsedTransactions::rows
 };
 
 constexpr std::size_t kMaxReportedBadRows = 10;
@@ -115,13 +130,16 @@ constexpr double kMaxAmount = 1e13;  // the customer-base bound on |value|
 // counted and skipped. Throws ConfigError when the columns do not fit the file (a name not in
 // the header, a name without a header, a number beyond the first line's fields). `progress`,
 // if set, is called now and then with the bytes read so far.
+// `range`: only that part of the stream (which must then be seekable).
 ParsedTransactions parse_transactions(std::istream& in, const std::string& name,
                                       const TransactionsCsvOptions& options,
-                                      const std::function<void(std::uint64_t)>& progress = {});
+                                      const std::function<void(std::uint64_t)>& progress = {},
+                                      const std::optional<LineRange>& range = std::nullopt);
 
 // The same for a file; throws IoError when it cannot be opened or read.
 ParsedTransactions read_transactions(const std::string& path, const TransactionsCsvOptions& options,
-                                     const std::function<void(std::uint64_t)>& progress = {});
+                                     const std::function<void(std::uint64_t)>& progress = {},
+                                     const std::optional<LineRange>& range = std::nullopt);
 
 // String ids: numbers each customer by the rank of its name (Transaction::name) among the
 // distinct names in byte order (std::string's <), sets every row's id to it, clears the names

@@ -2,7 +2,11 @@
 
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <limits>
+#include <stdexcept>
+#include <unordered_set>
 #include <filesystem>
 #include <memory>
 
@@ -11,6 +15,7 @@
 #include "core/progress.hpp"
 #include "core/stop_request.hpp"
 #include "io/customer_base.hpp"
+#include "io/import_buckets.hpp"
 #include "io/imported_hierarchy.hpp"
 #include "io/staged_file.hpp"
 #include "mpi/comm.hpp"
@@ -58,6 +63,7 @@ struct LogFile {
     std::string path;
     io::ParsedTransactions parsed;
     BadRows bad_rows() const { return {path, &parsed.bad, parsed.bad_rows, parsed.data_lines}; }
+    std::uint64_t good() const { return parsed.data_lines - parsed.bad_rows; }
 };
 
 // The error of an import with more bad rows than --max-bad-rows allows: the file(s), the count,
@@ -97,12 +103,12 @@ std::string column_list(const io::TransactionsCsvOptions& c) {
 }
 
 // Rank 0 sends `lines` (strings without a newline, the first of them not empty) to every rank.
-void broadcast_lines(const mpi::Comm& comm, std::vector<std::string>& lines) {
+void broadcast_lines(const mpi::Comm& comm, std::vector<std::string>& lines, int root = 0) {
     std::string joined;
-    if (comm.root())
+    if (comm.rank() == root)
         for (const auto& n : lines) joined += (joined.empty() ? "" : "\n") + n;
-    comm.broadcast(joined);
-    if (comm.root() || joined.empty()) return;
+    comm.broadcast(joined, root);
+    if (comm.rank() == root || joined.empty()) return;
     for (std::size_t b = 0;;) {
         const std::size_t e = joined.find('\n', b);
         lines.push_back(joined.substr(b, e == std::string::npos ? std::string::npos : e - b));
@@ -114,8 +120,8 @@ void broadcast_lines(const mpi::Comm& comm, std::vector<std::string>& lines) {
 // Rank 0: reads the attribute file with the id type of the logs, turns the rows of customers
 // with neither transactions nor an acquisition date into bad rows, reports the bad rows and
 // applies --max-bad-rows to them alone (the file is not diluted by the rows of the logs).
-io::ParsedAttributes read_attribute_file(const ImportOptions& o, const std::vector<io::Transaction>& rows,
-                                         bool string_ids) {
+io::ParsedAttributes read_attribute_file(const ImportOptions& o, const std::vector<std::uint64_t>& ids,
+                                         const std::vector<std::string>& names, bool string_ids) {
     io::AttributesCsvOptions ao = o.attributes_csv;
     ao.id_type = string_ids ? io::IdType::string : io::IdType::number;
     ao.date_format = o.csv.date_format;
@@ -125,7 +131,7 @@ io::ParsedAttributes read_attribute_file(const ImportOptions& o, const std::vect
     if (p.data_lines == 0)
         throw DataError(o.attributes + ": no data rows (the attribute file is empty or holds only a header); "
                         "give one row per customer under a header line");
-    io::reject_customers_without_dates(p, rows, ao.id_type);
+    io::reject_customers_without_dates(p, ids, names, ao.id_type);
     const BadRows bad{o.attributes, &p.bad, p.bad_rows, p.data_lines};
     const bool too_many = o.max_bad_rows.exceeded(p.bad_rows, p.data_lines);
     report_bad_rows(bad, !too_many && !p.rows.empty());
@@ -139,11 +145,150 @@ io::ParsedAttributes read_attribute_file(const ImportOptions& o, const std::vect
     return p;
 }
 
+// More buckets would hold too many files open at once.
+constexpr std::uint64_t kMaxBuckets = 512;
+
+// The folder of the import's scratch files, beside the staged output: rank 0 makes it (empty)
+// and removes it with whatever is left in it, on success and on failure alike.
+class ScratchDir {
+public:
+    ScratchDir(const mpi::Comm& comm, std::string path) : comm_(comm), path_(std::move(path)) {
+        comm.agree([&] {
+            if (!comm.root()) return;
+            std::error_code ec;
+            std::filesystem::remove_all(path_, ec);
+            if (!std::filesystem::create_directory(path_, ec) || ec)
+                throw IoError(path_ + ": cannot create the import's scratch folder: " + ec.message());
+        });
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        if (comm_.root()) std::filesystem::remove_all(path_, ec);
+    }
+    ScratchDir(const ScratchDir&) = delete;
+    ScratchDir& operator=(const ScratchDir&) = delete;
+    const std::string& path() const noexcept { return path_; }
+
+private:
+    const mpi::Comm& comm_;
+    std::string path_;
+};
+
+// Collective: every rank's parse of its byte ranges becomes the parse of the whole files on
+// rank 0: line numbers made the files' own (the lines of the ranks before added), the counts
+// summed, and the first bad rows of every rank, in rank order (that is, line order), kept.
+void gather_parse(const mpi::Comm& comm, std::vector<LogFile>& logs) {
+    std::vector<std::int64_t> counts;
+    for (auto& f : logs) {
+        const auto lines = comm.allgather(f.parsed.lines);
+        std::uint64_t before = 0;
+        for (int r = 0; r < comm.rank(); ++r) before += lines[std::size_t(r)];
+        for (auto& b : f.parsed.bad) b.line += before;
+        counts.insert(counts.end(), {std::int64_t(f.parsed.data_lines), std::int64_t(f.parsed.bad_rows)});
+    }
+    comm.allreduce_sum(counts);
+    for (int r = 1; r < comm.size(); ++r) {
+        std::string text;  // file, line, length of the reason, the reason
+        if (comm.rank() == r)
+            for (std::size_t f = 0; f < logs.size(); ++f)
+                for (const auto& b : logs[f].parsed.bad)
+                    text += std::to_string(f) + " " + std::to_string(b.line) + " " + std::to_string(b.reason.size()) +
+                            " " + b.reason;
+        comm.broadcast(text, r);
+        if (!comm.root()) continue;
+        for (std::size_t at = 0; at < text.size();) {
+            std::size_t f = 0, len = 0;
+            std::uint64_t line = 0;
+            int used = 0;
+            unsigned long long number = 0;
+            if (std::sscanf(text.c_str() + at, "%zu %llu %zu%n", &f, &number, &len, &used) != 3 || f >= logs.size())
+                throw std::logic_error("gather_parse: a malformed bad-row message from rank " + std::to_string(r));
+            line = number;
+            at += std::size_t(used) + 1;  // the space before the reason
+            auto& bad = logs[f].parsed.bad;
+            if (bad.size() < io::kMaxReportedBadRows) bad.push_back({line, text.substr(at, len)});
+            at += len;
+        }
+    }
+    for (std::size_t f = 0; f < logs.size(); ++f) {
+        logs[f].parsed.data_lines = std::uint64_t(counts[2 * f]);
+        logs[f].parsed.bad_rows = std::uint64_t(counts[2 * f + 1]);
+    }
+}
+
+// Collective: the distinct ids that every rank saw, sorted in byte order, on every rank.
+std::vector<std::string> gather_names(const mpi::Comm& comm, const std::unordered_set<std::string>& seen) {
+    std::vector<std::string> names;
+    for (int r = 0; r < comm.size(); ++r) {
+        std::vector<std::string> part;
+        if (comm.rank() == r) {
+            part.assign(seen.begin(), seen.end());
+            std::sort(part.begin(), part.end());
+        }
+        broadcast_lines(comm, part, r);
+        names.insert(names.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+}
+
+// Collective: every rank's words, concatenated in rank order, on rank 0 (empty elsewhere).
+std::vector<std::uint64_t> gather_to_root(const mpi::Comm& comm, const std::vector<std::uint64_t>& mine) {
+    const auto sizes = comm.allgather(mine.size());
+    std::vector<std::uint64_t> all;
+    std::vector<mpi::ReceiveFrom> receives;
+    if (comm.root()) {
+        std::uint64_t total = 0;
+        for (auto n : sizes) total += n;
+        all.resize(total);
+        std::uint64_t at = 0;
+        for (int r = 0; r < comm.size(); ++r) {
+            receives.push_back({r, std::span(all).subspan(at, sizes[std::size_t(r)])});
+            at += sizes[std::size_t(r)];
+        }
+    }
+    const mpi::SendTo send{0, mine};
+    comm.exchange(std::span(&send, 1), receives);
+    return all;
+}
+
+// Rank 0: the customers of every bucket (id, acquisition day, interactions, bucket) in id
+// order, as the customer columns of a base (no hierarchy, wallets unknown); `source`: the bucket
+// of each.
+io::ImportedBase assemble_base(const std::vector<std::uint64_t>& words, std::vector<std::uint32_t>& source,
+                               std::int64_t epoch_day, std::int64_t first_day, std::int64_t last_day,
+                               std::uint64_t merged_rows) {
+    const std::size_t n = words.size() / 4;
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return words[4 * a] < words[4 * b]; });
+    io::ImportedBase base;
+    base.epoch_unix_day = epoch_day;
+    base.first_unix_day = first_day;
+    base.last_unix_day = last_day;
+    base.merged_rows = merged_rows;
+    io::CustomerShard& s = base.shard;
+    s.offsets.push_back(0);
+    for (const std::size_t i : order) {
+        s.id.push_back(words[4 * i]);
+        s.acquisition_day.push_back(kernels::Day(std::int64_t(words[4 * i + 1])));
+        s.offsets.push_back(s.offsets.back() + words[4 * i + 2]);
+        source.push_back(std::uint32_t(words[4 * i + 3]));
+    }
+    s.rm.assign(n, 0);
+    s.region.assign(n, 0);
+    s.business_unit.assign(n, 0);
+    s.segment.assign(n, 0);
+    s.wallet.assign(n, std::numeric_limits<double>::quiet_NaN());
+    return base;
+}
+
 }  // namespace
 
 void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& info) {
     const StopRequests stop_requests;  // SIGTERM, SIGUSR1: stop cleanly, nothing written (no resume)
-    PhaseTimer timer({"parse", "build", "write"});
+    PhaseTimer timer({"parse", "sort", "build", "write"});
     const bool talk = comm.root() && !o.quiet;
     io::StagedFile file(comm, o.output);  // checks the directory before any parsing
 
@@ -153,40 +298,88 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
         if (!o.channel_map.empty()) csv.channels = io::ChannelMap::from_file(o.channel_map);
     });
 
-    // Rank 0 reads every log; the others wait for its verdict.
+    // The buckets of the rows (docs/architecture.md, "engage import"): a bucket being sorted holds
+    // about 3.4 times its input bytes (measured at 100 M rows: its encoded rows, the decoded
+    // Transactions and the built columns; docs/performance.md), so enough buckets that one
+    // fits --memory-per-rank at 4 bytes a byte. Their number changes where rows wait, never the
+    // result.
+    std::vector<std::uint64_t> sizes;
+    std::uint64_t total = 0;
+    comm.agree([&] {
+        for (const auto& path : o.transactions) {
+            std::error_code ec;
+            const auto size = std::filesystem::file_size(path, ec);
+            if (ec) throw IoError(path + ": cannot open the transaction file (" + ec.message() +
+                                  "); check the path given to --transactions");
+            sizes.push_back(size);
+            total += size;
+        }
+    });
+    const std::uint32_t buckets = std::uint32_t(
+        std::clamp<std::uint64_t>((4 * total + o.memory_per_rank - 1) / o.memory_per_rank, 1, kMaxBuckets));
+    ScratchDir scratch(comm, file.staged() + ".scratch");
+
+    // Pass 1: every rank parses its byte range of every log into the buckets.
     std::vector<LogFile> logs;
-    std::vector<io::Transaction> rows;  // the good rows of every file, in file order
     std::uint64_t data_rows = 0, bad_rows = 0;
-    bool string_ids = false;        // rank 0: --id-type string, or auto and some id is not a number
+    bool string_ids = false;        // --id-type string, or auto and some id is not a number
+    std::vector<std::string> names;   // string ids: every distinct id, sorted (every rank)
+    std::int64_t first_day = 0, last_day = 0;
     io::ParsedAttributes attributes;  // rank 0: the good rows of --attributes
     {
         auto t = timer.measure("parse");
+        std::unordered_set<std::string> seen;  // this rank's distinct ids (not with --id-type number)
+        std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
+        comm.agree([&] {
+            io::BucketWriter writer(scratch.path(), comm.rank(), buckets, o.memory_per_rank / 4);
+            const bool keep_names = o.csv.id_type != io::IdType::number;
+            io::LineRange range;
+            range.sink = [&](const io::Transaction& row) {
+                writer.append(row);
+                if (keep_names && !seen.contains(row.name)) seen.insert(row.name);
+                lo = std::min(lo, row.unix_day);
+                hi = std::max(hi, row.unix_day);
+            };
+            std::uint64_t mine = 0, done = 0;
+            for (std::size_t f = 0; f < sizes.size(); ++f)
+                mine += sizes[f] * std::uint64_t(comm.rank() + 1) / comm.size() - sizes[f] * comm.rank() / comm.size();
+            Progress progress(talk, "import");
+            for (std::size_t f = 0; f < o.transactions.size(); ++f) {
+                const auto& path = o.transactions[f];
+                range.begin = sizes[f] * std::uint64_t(comm.rank()) / comm.size();
+                range.end = sizes[f] * std::uint64_t(comm.rank() + 1) / comm.size();
+                logs.push_back({path, io::read_transactions(path, csv, [&](std::uint64_t bytes) {
+                                    progress.update(done + bytes, std::max(mine, done + bytes), "bytes");
+                                    stop_if_requested("import", o.output, std::to_string(bytes) + " bytes of " + path);
+                                }, range)});
+                done += range.end - range.begin;
+            }
+            writer.flush();
+        });
+        gather_parse(comm, logs);
+        for (const auto& f : logs) {
+            data_rows += f.parsed.data_lines;
+            bad_rows += f.parsed.bad_rows;
+        }
+        // The latest day, minus the earliest (a maximum too), whether some id is text.
+        const bool text = std::any_of(logs.begin(), logs.end(), [](const LogFile& f) { return f.parsed.text_ids; });
+        std::vector<std::int64_t> extremes = {hi, lo == std::numeric_limits<std::int64_t>::max()
+                                                      ? std::numeric_limits<std::int64_t>::min()
+                                                      : -lo,
+                                              std::int64_t(text)};
+        comm.allreduce_max(extremes);
+        last_day = extremes[0];
+        first_day = -extremes[1];
+        string_ids = o.csv.id_type == io::IdType::string || (o.csv.id_type == io::IdType::automatic && extremes[2]);
         comm.agree([&] {
             if (!comm.root()) return;
-            std::uint64_t total = 0, done = 0;
-            for (const auto& path : o.transactions) {
-                std::error_code ec;
-                const auto size = std::filesystem::file_size(path, ec);
-                total += ec ? 0 : size;
-            }
-            Progress progress(talk, "import");
-            for (const auto& path : o.transactions) {
-                logs.push_back({path, io::read_transactions(path, csv, [&](std::uint64_t bytes) {
-                                    progress.update(done + bytes, std::max(total, done + bytes), "bytes");
-                                    stop_if_requested("import", o.output, std::to_string(bytes) + " bytes of " + path);
-                                })});
-                std::error_code ec;
-                done += std::filesystem::file_size(path, ec);
-                data_rows += logs.back().parsed.data_lines;
-                bad_rows += logs.back().parsed.bad_rows;
-            }
             const bool too_many = o.max_bad_rows.exceeded(bad_rows, data_rows);
-            for (const auto& f : logs) report_bad_rows(f.bad_rows(), !too_many && !f.parsed.rows.empty());
+            for (const auto& f : logs) report_bad_rows(f.bad_rows(), !too_many && f.good() > 0);
             for (const auto& f : logs) {
                 if (f.parsed.data_lines == 0)
                     throw DataError(f.path + ": no data rows (the file is empty or holds only a header); "
                                              "give a file with one transaction per line");
-                if (f.parsed.rows.empty())
+                if (f.good() == 0)
                     throw DataError(f.path + ": none of its " + std::to_string(f.parsed.data_lines) +
                                     " data rows could be imported (reasons above); check --separator (" +
                                     std::string(io::separator_name(f.parsed.separator)) + "), --header, the columns (" +
@@ -197,61 +390,96 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
                 for (const auto& f : logs) files.push_back(f.bad_rows());
                 throw DataError(too_many_bad_rows(files, bad_rows, data_rows, o.max_bad_rows));
             }
-            for (auto& f : logs) {
-                rows.insert(rows.end(), f.parsed.rows.begin(), f.parsed.rows.end());
-                f.parsed.rows = {};
-            }
-            string_ids = o.csv.id_type == io::IdType::string ||
-                         (o.csv.id_type == io::IdType::automatic &&
-                          std::any_of(logs.begin(), logs.end(), [](const LogFile& f) { return f.parsed.text_ids; }));
-            if (!o.attributes.empty()) attributes = read_attribute_file(o, rows, string_ids);
         });
+        if (string_ids) names = gather_names(comm, seen);
     }
 
-    // String ids (--id-type string, or auto and some id is not a whole number): customer i is
-    // the i-th distinct id of the logs and the attribute file in byte order; every rank gets the
-    // names for /customers/name, joined by newlines (an id holds no control character).
-    std::vector<std::string> names;
-    if (comm.root()) {
-        if (string_ids) {
-            std::vector<std::string> attribute_ids;
-            for (const auto& c : attributes.rows) attribute_ids.push_back(c.name);
-            names = io::number_string_ids(rows, attribute_ids);
-            for (auto& c : attributes.rows)
-                c.id = std::uint64_t(std::lower_bound(names.begin(), names.end(), c.name) - names.begin());
+    std::int64_t epoch_day = 0;
+    comm.agree([&] {
+        if (!o.epoch.empty()) {
+            const auto epoch = parse_iso_date(o.epoch);
+            if (!epoch) throw ConfigError("--epoch " + o.epoch + ": expected a date YYYY-MM-DD");
+            if (*epoch > first_day)
+                throw ConfigError("--epoch " + format_iso_date(*epoch) + " is after the earliest transaction date " +
+                                  format_iso_date(first_day) + "; choose " + format_iso_date(first_day) +
+                                  " or earlier, or leave --epoch out");
+            epoch_day = *epoch;
         } else {
-            for (auto& t : rows) t.name = {};
+            const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{first_day}}};
+            epoch_day = std::chrono::sys_days{ymd.year() / 1 / 1}.time_since_epoch().count();
         }
+    });
+
+    // Pass 2: rank b mod size sorts bucket b; rank 0 gathers the customers.
+    std::vector<std::uint64_t> customers;  // rank 0: id, acquisition day, interactions, bucket
+    std::uint64_t merged_rows = 0;
+    {
+        auto t = timer.measure("sort");
+        std::vector<std::uint64_t> mine;
+        comm.agree([&] {
+            for (std::uint32_t b = std::uint32_t(comm.rank()); b < buckets; b += std::uint32_t(comm.size())) {
+                const io::BucketCustomers c = io::sort_bucket(scratch.path(), b, comm.size(), names, o.merge_same_day,
+                                                             epoch_day, csv.channels.channels());
+                for (std::size_t i = 0; i < c.id.size(); ++i)
+                    mine.insert(mine.end(), {c.id[i], std::uint64_t(std::int64_t(c.acquisition_day[i])),
+                                             c.interactions[i], b});
+                merged_rows += c.merged_rows;
+                stop_if_requested("import", o.output, "sorting bucket " + std::to_string(b));
+            }
+        });
+        merged_rows = std::uint64_t(comm.sum(std::int64_t(merged_rows)));
+        customers = gather_to_root(comm, mine);
     }
-    broadcast_lines(comm, names);
 
     io::ImportedBase base;
     io::ImportedHierarchy hierarchy = io::default_hierarchy();
+    std::vector<std::uint32_t> source;   // rank 0: the bucket of each customer with interactions
+    std::vector<std::uint64_t> counts;   // rank 0: the interactions of each customer
     std::vector<std::uint64_t> shape(5);  // customers, interactions, epoch day, first and last time
     {
         auto t = timer.measure("build");
         comm.agree([&] {
             if (!comm.root()) return;
-            std::optional<std::int64_t> epoch;
-            if (!o.epoch.empty()) {
-                epoch = parse_iso_date(o.epoch);
-                if (!epoch) throw ConfigError("--epoch " + o.epoch + ": expected a date YYYY-MM-DD");
-            }
-            base = io::build_customer_base(std::move(rows), o.merge_same_day, epoch, csv.channels.channels());
-            rows = {};
-            if (!o.attributes.empty())
+            base = assemble_base(customers, source, epoch_day, first_day, last_day, merged_rows);
+            customers = {};
+            if (!o.attributes.empty()) {
+                attributes = read_attribute_file(o, base.shard.id, names, string_ids);
+                if (string_ids) {
+                    // The attribute file's customers without transactions take their places among
+                    // the names; every id is renumbered (the order does not change).
+                    std::vector<std::string> all = names;
+                    for (const auto& c : attributes.rows) all.push_back(c.name);
+                    std::sort(all.begin(), all.end());
+                    all.erase(std::unique(all.begin(), all.end()), all.end());
+                    for (auto& id : base.shard.id)
+                        id = std::uint64_t(std::lower_bound(all.begin(), all.end(), names[id]) - all.begin());
+                    for (auto& c : attributes.rows)
+                        c.id = std::uint64_t(std::lower_bound(all.begin(), all.end(), c.name) - all.begin());
+                    names = std::move(all);
+                }
                 hierarchy = io::apply_attributes(base, std::move(attributes.rows), attributes, o.attributes);
+            }
             const auto& s = base.shard;
-            shape = {s.customers(), s.time.size(), std::uint64_t(base.epoch_unix_day),
-                     std::uint64_t(s.time.empty() ? 0 : (base.first_unix_day - base.epoch_unix_day) * kSecondsPerDay),
-                     std::uint64_t(s.time.empty() ? 0 : (base.last_unix_day - base.epoch_unix_day) * kSecondsPerDay)};
+            // Customers of the attribute file alone have no interactions and read no bucket.
+            std::vector<std::uint32_t> aligned;
+            for (std::size_t i = 0, j = 0; i < s.customers(); ++i) {
+                counts.push_back(s.offsets[i + 1] - s.offsets[i]);
+                aligned.push_back(counts.back() > 0 ? source[j++] : 0);
+            }
+            source = std::move(aligned);
+            shape = {s.customers(), s.interactions(), std::uint64_t(base.epoch_unix_day),
+                     std::uint64_t((base.first_unix_day - base.epoch_unix_day) * kSecondsPerDay),
+                     std::uint64_t((base.last_unix_day - base.epoch_unix_day) * kSecondsPerDay)};
         });
         comm.broadcast(shape);
+        if (!comm.root()) names.clear();
+        broadcast_lines(comm, names);
         for (auto& table : hierarchy.names) {
             if (!comm.root()) table.clear();
             broadcast_lines(comm, table);
         }
     }
+    if (!string_ids) names.clear();
 
     io::CustomerBaseMeta meta =
         imported_meta(format_iso_date(std::int64_t(shape[2])), csv.channels.channels(), hierarchy);
@@ -268,9 +496,32 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
             comm.agree([&] { writer = std::make_unique<io::CustomerBaseWriter>(comm, file.staged(), meta, false, o.compression); });
             comm.agree([&] {
                 writer->write_customers(s, {}, {});
-                writer->write_interactions(s);
+                writer->write_interactions(s);  // the offsets: the interactions follow in blocks
                 if (!names.empty()) writer->write_names(names);
             });
+            // Rank 0 reads the sorted buckets customer by customer, a block at a time; every
+            // rank makes the same collective calls (the others with nothing).
+            const std::uint64_t block = std::clamp<std::uint64_t>(o.memory_per_rank / 4 / 17, 4096, 1 << 24);
+            std::unique_ptr<io::BucketMerge> merge;
+            comm.agree([&] {
+                if (comm.root())
+                    merge = std::make_unique<io::BucketMerge>(
+                        scratch.path(), buckets,
+                        std::size_t(std::clamp<std::uint64_t>(o.memory_per_rank / 4 / buckets, 4096, 1 << 20)),
+                        std::move(source), std::move(counts));
+            });
+            io::SortedRows rows;
+            for (std::uint64_t first = 0; first < meta.interactions; first += block) {
+                comm.agree([&] {
+                    if (merge) merge->next(block, rows);
+                    stop_if_requested("import", o.output, "writing interaction " + std::to_string(first));
+                });
+                comm.agree([&] {
+                    writer->write_interaction_block(comm.root() ? first : meta.interactions, rows.time, rows.channel,
+                                                    rows.value);
+                });
+            }
+            merge.reset();
             comm.agree([&] { writer->finish(std::int64_t(shape[3]), std::int64_t(shape[4])); });
             writer.reset();
             file.commit();

@@ -1,13 +1,14 @@
 #pragma once
 // `engage import`: transaction logs (CSV or whitespace-separated text: customer id, date or
 // timestamp, optionally amount and channel) converted into a customer base
-// (docs/data-format.md). Rank 0 parses the files; every rank reads the channel map and then
-// takes part in the collective write, so the command runs on any
-// number of ranks and gives the same file. A log carries no hierarchy: without an attribute
-// file every customer gets the relationship manager "unassigned", the region "all", the
-// business unit "all", the segment "unknown" and an unknown wallet (NaN); acquisition_day is the
-// customer's first transaction day. An attribute file (--attributes, rank 0 reads it too) gives
-// these per customer (io/imported_hierarchy.hpp).
+// (docs/data-format.md). Every rank parses a byte range of every log into buckets of customers
+// in scratch files, sorts its share of the buckets, and takes part in the collective write
+// (docs/architecture.md, "engage import"): the logs need not be sorted nor fit in memory, and
+// any number of ranks and any --memory-per-rank give the same file. A log carries no hierarchy:
+// without an attribute file every customer gets the relationship manager "unassigned", the
+// region "all", the business unit "all", the segment "unknown" and an unknown wallet (NaN);
+// acquisition_day is the customer's first transaction day. An attribute file (--attributes,
+// rank 0 reads it) gives these per customer (io/imported_hierarchy.hpp).
 #include <string>
 #include <vector>
 
@@ -35,9 +36,12 @@ struct ImportOptions {
     bool quiet = false;              // no progress or summary (bad rows are still reported)
     io::BadRowLimit max_bad_rows;    // more bad rows than this: the import fails (default 1%)
     io::h5::Compression compression;  // of the base (--compression, --compression-level)
+    // --memory-per-rank: the rows a rank sorts at once, its buffers and its write blocks are
+    // sized to it; the rest waits in scratch files beside the output (the result does not change).
+    std::uint64_t memory_per_rank = std::uint64_t(1) << 30;
 };
 
-// Collective. Each log is read with the same options (columns by name are looked up in each
+// Collective. Each log is read with the same options, in any row order, (columns by name are looked up in each
 // file's own header) and their good rows are merged. Bad rows are reported on stderr (rank 0),
 // by file and line, and skipped while they stay within `max_bad_rows` (counted over all files).
 // String ids (options.csv.id_type, io/transactions_csv.hpp): customers numbered 0..N-1 in byte

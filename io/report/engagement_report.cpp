@@ -24,7 +24,8 @@ json tier_counts(const std::array<std::int64_t, kTiers>& t) {
     return out;
 }
 
-json group_json(const EngagementGroup& g, const std::string& name, bool with_migration) {
+// `amounts`: false for a base without amounts, whose revenue is unknown (null), not 0.
+json group_json(const EngagementGroup& g, const std::string& name, bool with_migration, bool amounts) {
     json out;
     out["name"] = name;
     out["customers"] = g.customers;
@@ -47,8 +48,8 @@ json group_json(const EngagementGroup& g, const std::string& name, bool with_mig
                   {"passives", g.passives},
                   {"detractors", g.detractors},
                   {"nps", ratio(g.promoters - g.detractors, respondents, 100.0)}};
-    out["revenue"] = double(g.revenue_cents) / 100.0;
-    out["revenue_at_risk"] = double(g.revenue_at_risk_cents) / 100.0;
+    out["revenue"] = amounts ? json(double(g.revenue_cents) / 100.0) : json();
+    out["revenue_at_risk"] = amounts ? json(double(g.revenue_at_risk_cents) / 100.0) : json();
     out["share_of_wallet"] = {{"customers", g.wallet_customers},
                               {"share", ratio(g.wallet_spend_cents, g.wallet_cents)}};
     json trend;
@@ -77,15 +78,15 @@ json group_json(const EngagementGroup& g, const std::string& name, bool with_mig
 // managers: one entry per manager), the groups are left to it, built when written, and it keeps
 // for report.html the groups that page shows.
 json level_json(const EngagementSummary& s, Level level, const std::vector<std::string>& names,
-                std::int64_t min_size, Splice* splice = nullptr) {
+                std::int64_t min_size, bool amounts, Splice* splice = nullptr) {
     const SuppressedLevel sl = suppress_small_groups(s, level, min_size);
     const bool migration = level == Level::business_unit;
     json out;
     if (splice) {
         auto kept = std::make_shared<const std::vector<std::size_t>>(sl.kept);
         splice->count = kept->size();
-        splice->entry = [&s, &names, kept, level, migration](std::size_t i) {
-            return group_json(s.group(level, (*kept)[i]), names[(*kept)[i]], migration);
+        splice->entry = [&s, &names, kept, level, migration, amounts](std::size_t i) {
+            return group_json(s.group(level, (*kept)[i]), names[(*kept)[i]], migration, amounts);
         };
         std::vector<double> means;
         means.reserve(kept->size());
@@ -99,11 +100,11 @@ json level_json(const EngagementSummary& s, Level level, const std::vector<std::
         out["groups"] = splice->marker();
     } else {
         json groups = json::array();
-        for (std::size_t g : sl.kept) groups.push_back(group_json(s.group(level, g), names[g], migration));
+        for (std::size_t g : sl.kept) groups.push_back(group_json(s.group(level, g), names[g], migration, amounts));
         out["groups"] = std::move(groups);
     }
     out["suppressed_groups"] = sl.other_groups;
-    out["other"] = sl.other_shown ? group_json(sl.other, "other (" + std::to_string(sl.other_groups) + " groups)", migration)
+    out["other"] = sl.other_shown ? group_json(sl.other, "other (" + std::to_string(sl.other_groups) + " groups)", migration, amounts)
                                   : json();
     return out;
 }
@@ -149,7 +150,7 @@ EngagementReport engagement_report(const EngagementSummary& summary, const TierS
                   {"min_group_size", config.min_group_size},
                   {"reference_population", kReferencePopulationNames[int(config.reference)]},
                   {"wallets", wallets_json(meta, as_of)}};
-    r["corporate"] = group_json(summary.group(Level::corporate, 0), "corporate", true);
+    r["corporate"] = group_json(summary.group(Level::corporate, 0), "corporate", true, meta.has_amounts);
     json distribution;
     distribution["scores"] = "customers per rounded composite score 0, 1, ..., 100, by tier at the as-of date";
     for (int t = 0; t < kTiers; ++t) {
@@ -159,11 +160,11 @@ EngagementReport engagement_report(const EngagementSummary& summary, const TierS
     }
     r["corporate"]["score_distribution"] = std::move(distribution);
     const auto min = std::int64_t(config.min_group_size);
-    r["business_units"] = level_json(summary, Level::business_unit, meta.business_unit_names, min);
-    r["regions"] = level_json(summary, Level::region, meta.region_names, min);
+    r["business_units"] = level_json(summary, Level::business_unit, meta.business_unit_names, min, meta.has_amounts);
+    r["regions"] = level_json(summary, Level::region, meta.region_names, min, meta.has_amounts);
     out.relationship_managers.pointer = "/engagement/relationship_managers/groups";
     r["relationship_managers"] =
-        level_json(summary, Level::relationship_manager, meta.rm_names, min, &out.relationship_managers);
+        level_json(summary, Level::relationship_manager, meta.rm_names, min, meta.has_amounts, &out.relationship_managers);
     if (truth.count() > 0) {
         const double rho = truth.rho();
         r["validation"] = {{"customers", truth.count()},

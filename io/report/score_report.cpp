@@ -44,8 +44,15 @@ json group(const kernels::GroupSums& s, const kernels::GroupExtremes& x, const s
     out["purchasers"] = s.purchasers;
     out["interactions_window"] = s.interactions_window;
     out["interactions_total"] = s.interactions_total;
-    out["revenue"] = in_units(s.revenue_cents);
-    out["revenue_per_active_customer"] = s.active ? in_units(s.revenue_cents) / double(s.active) : 0.0;
+    // A base without amounts (engage import --amount-column none) values its purchases 0: its
+    // revenue is unknown, not zero.
+    if (meta.has_amounts) {
+        out["revenue"] = in_units(s.revenue_cents);
+        out["revenue_per_active_customer"] = s.active ? in_units(s.revenue_cents) / double(s.active) : 0.0;
+    } else {
+        out["revenue"] = nullptr;
+        out["revenue_per_active_customer"] = nullptr;
+    }
     json features;
     for (int f = 0; f < kernels::kFeatures; ++f)
         features[kernels::feature_name(Feature(f))] =

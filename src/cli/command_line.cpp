@@ -425,7 +425,7 @@ Command parse_import(const std::vector<std::string>& args) {
     jobs::ImportOptions o;
     auto& c = o.csv;
     std::string separator = "auto", header = "auto", date_format = "auto", id_type = "auto";
-    std::string min_date = "1900-01-01", max_date = "2199-12-31", max_bad_rows = "1%";
+    std::string min_date = "1900-01-01", max_date = "2199-12-31", max_bad_rows = "1%", memory = "1G";
     std::vector<std::string> attribute_columns;
     po::options_description d("engage import options");
     d.add_options()
@@ -449,6 +449,7 @@ Command parse_import(const std::vector<std::string>& args) {
         ("min-date", po::value(&min_date)->default_value(min_date), "earliest plausible transaction date, YYYY-MM-DD: rows dated before it are reported and skipped (a mistyped year)")
         ("max-date", po::value(&max_date)->default_value(max_date), "latest plausible transaction date, YYYY-MM-DD: rows dated after it are reported and skipped")
         ("max-bad-rows", po::value(&max_bad_rows)->default_value(max_bad_rows), "N or P%: the import fails (exit 3, nothing written) when more rows than this are bad; within it, bad rows are reported and skipped. 0: any bad row fails; 100%: skip every bad row")
+        ("memory-per-rank", po::value(&memory)->default_value(memory), "memory a rank may hold, e.g. 512M, 1G, 4G: the rows are sorted in buckets that fit it, the rest waits in scratch files beside the output (the base does not change)")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress or summary (bad rows are still reported)");
     CompressionArgs compression;
     add_compression_options(d, compression, "the base's columns");
@@ -456,6 +457,7 @@ Command parse_import(const std::vector<std::string>& args) {
     if (vm.count("help")) return HelpRequest{help_of("import", d)};
     require(vm, "transactions", "import");
     require(vm, "output", "import");
+    o.memory_per_rank = parse_memory("--memory-per-rank", memory);
     o.compression = io::h5::parse_compression(compression.name, compression.level);
     const auto sep = io::parse_separator(separator);
     if (!sep) throw ConfigError("--separator " + separator + ": expected auto, comma, semicolon, tab or whitespace");

@@ -130,7 +130,17 @@ run 1 score --input "$tmp/noamounts.h5" --output "$tmp/score-noamounts" --as-of 
 check "no amounts: BG/NBD r 0.243 as with amounts" bash -c "grep -A3 '\"bg_nbd\"' '$tmp/score-noamounts/report.json' | grep -q '\"r\": 0.2425'"
 check "no amounts: Gamma-Gamma not fitted (no spend)" \
     grep -q '"reason": "no customer with repeat purchases of positive value"' "$tmp/score-noamounts/report.json"
-check "no amounts: revenue 0" equal "$(corporate "$tmp/score-noamounts/report.json" revenue)" 0.0
+# Revenue unknown, not 0: null in report.json, an empty field in the CSV tables, "unavailable"
+# on the page; the base with amounts keeps its numbers (above).
+check "no amounts: revenue null" equal "$(corporate "$tmp/score-noamounts/report.json" revenue)" null
+check "no amounts: revenue at risk null" bash -c "grep -q '\"revenue_at_risk\": null' '$tmp/score-noamounts/report.json'"
+csv_column() { # FILE COLUMN: the column's values, one per line, by its header name ("missing" without it)
+    awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; if (!c) print "missing"; next }
+                          c { print $c }' "$1"; }
+check "no amounts: summary.csv revenue empty on every row" equal "$(csv_column "$tmp/score-noamounts/summary.csv" revenue | sort -u)" ""
+check "no amounts: engagement.csv revenue empty" equal "$(csv_column "$tmp/score-noamounts/engagement.csv" revenue | sort -u)" ""
+check "no amounts: the page says revenue is unavailable" grep -q "Revenue in the window.*unavailable" "$tmp/score-noamounts/report.html"
+check "with amounts: summary.csv revenue 244091.94" equal "$(csv_column "$tmp/score/summary.csv" revenue | head -1)" 244091.94
 
 # --- Timestamps with a time and a zone (issue 15): each row dated by its UTC day ---
 {

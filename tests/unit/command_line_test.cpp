@@ -123,6 +123,16 @@ TEST(CommandLine, ConfigFileSetsScoringOptionsAndTheCommandLineWins) {
     EXPECT_NE(e.find("window-dayz"), std::string::npos) << e;
 }
 
+TEST(CommandLine, ImportMemoryPerRank) {
+    auto i = std::get<jobs::ImportOptions>(parse({"import", "--transactions", "t.csv", "--output", "b.h5"}));
+    EXPECT_EQ(i.memory_per_rank, std::uint64_t(1) << 30);  // as engage score's default
+    i = std::get<jobs::ImportOptions>(
+        parse({"import", "--transactions", "t.csv", "--output", "b.h5", "--memory-per-rank", "3M"}));
+    EXPECT_EQ(i.memory_per_rank, std::uint64_t(3) << 20);
+    EXPECT_THROW(parse({"import", "--transactions", "t.csv", "--output", "b.h5", "--memory-per-rank", "512K"}),
+                 ConfigError);
+}
+
 TEST(CommandLine, ImportAttributeFileOptions) {
     auto i = std::get<jobs::ImportOptions>(parse({"import", "--transactions", "t.csv", "--output", "b.h5",
                                                   "--id-column", "Account", "--attributes", "crm.csv"}));

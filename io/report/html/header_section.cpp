@@ -69,9 +69,9 @@ std::vector<Tile> engagement_tiles(const json& r, const json* e) {
                  or_na(at(e, {"nps", "respondents"}), integer) + " respondents (last answer in the window)"});
     t.push_back({"Share of wallet", or_na(at(e, {"share_of_wallet", "share"}), [](double v) { return percent(v); }),
                  or_na(at(e, {"share_of_wallet", "customers"}), integer) + " customers with a known wallet"});
-    t.push_back({"Revenue in the window", or_na(at(e, {"revenue"}), compact),
+    t.push_back({"Revenue in the window", or_unavailable(at(e, {"revenue"}), compact),
                  escape(text(at(r, {"currency"}), "currency units")) + "; " + or_na(at(r, {"corporate", "purchasers"}), integer) + " purchasers"});
-    t.push_back({"Revenue at risk", or_na(at(e, {"revenue_at_risk"}), compact),
+    t.push_back({"Revenue at risk", or_unavailable(at(e, {"revenue_at_risk"}), compact),
                  "revenue of not engaged and actively disengaged customers"});
     return t;
 }

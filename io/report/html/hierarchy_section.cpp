@@ -57,7 +57,8 @@ std::vector<Column> columns(const std::string& name_header, const std::string& m
 void add_row(Table& table, const json* g, bool other) {
     auto cell = [&](std::initializer_list<std::string_view> path, std::string (*f)(double)) {
         const double v = number(at(g, path));
-        return Cell{finite(v) ? f(v) : "n/a", v};
+        const json* x = at(g, path);
+        return Cell{finite(v) ? f(v) : x && x->is_null() && path.begin()->starts_with("revenue") ? "unavailable" : "n/a", v};
     };
     auto share = [](double v) { return percent(v); };
     auto score = [](double v) { return fixed(v, 1); };

@@ -48,4 +48,10 @@ std::string or_na(const json* v, F&& f) {
     return finite(x) ? f(x) : std::string("n/a");
 }
 
+// The same for money: "unavailable" when the value is null (a base without amounts).
+template <class F>
+std::string or_unavailable(const json* v, F&& f) {
+    return v && v->is_null() ? std::string("unavailable") : or_na(v, std::forward<F>(f));
+}
+
 }  // namespace engage::io::html
