@@ -18,7 +18,8 @@ json account_json(const AtRiskAccount& a, const CustomerBaseMeta& meta) {
     out["customer_id"] = a.id;
     out["business_unit"] = meta.business_unit_names[a.business_unit];
     out["relationship_manager"] = meta.rm_names[a.rm];
-    out["revenue_at_risk"] = double(a.revenue_cents) / 100.0;
+    // A base without amounts (imported with --amount-column none) has no revenue: null, not 0.
+    out["revenue_at_risk"] = meta.has_amounts ? json(double(a.revenue_cents) / 100.0) : json();
     out["tier"] = kTierNames[a.tier];
     out["score"] = double(a.score_milli) / 1000.0;
     const bool before = a.tier_previous >= 0;
@@ -45,7 +46,7 @@ json group_json(const EngagementGroup& g, const std::string& name, std::span<con
     out["customers"] = g.customers;
     out["customers_at_risk"] = g.tiers[ne] + g.tiers[ad];
     out["customers_at_risk_previous"] = g.tiers_previous[ne] + g.tiers_previous[ad];
-    out["revenue_at_risk"] = double(g.revenue_at_risk_cents) / 100.0;
+    out["revenue_at_risk"] = meta.has_amounts ? json(double(g.revenue_at_risk_cents) / 100.0) : json();
     out["top_accounts"] = accounts_json(top, meta);
     return out;
 }

@@ -31,7 +31,7 @@ std::string accounts_table(const json& accounts, const std::string& money) {
         table.row({{id && id->is_number_integer() ? id->dump() : escape(text(id, "n/a"))},
                    {escape(text(at(a, {"business_unit"})))},
                    {escape(text(at(a, {"relationship_manager"})))},
-                   {compact(revenue), revenue},
+                   {finite(revenue) ? compact(revenue) : "unavailable", revenue},
                    {tier_text(at(a, {"tier"})) + (newly ? " <span class=\"down\">(new)</span>" : "")},
                    {tier_text(at(a, {"tier_previous"}))},
                    {trend_arrow(change, 0.5, 1), change}});
