@@ -533,13 +533,17 @@ ImportedBase build_customer_base(std::vector<Transaction> rows, bool merge_same_
         }
         s.offsets.push_back(s.time.size());
     }
-    const std::size_t n = s.id.size();
-    s.rm.assign(n, 0);
-    s.region.assign(n, 0);
-    s.business_unit.assign(n, 0);
-    s.segment.assign(n, 0);
-    s.wallet.assign(n, std::numeric_limits<double>::quiet_NaN());
+    out.without_attributes();
     return out;
+}
+
+void ImportedBase::without_attributes() {
+    const std::size_t n = shard.id.size();
+    shard.rm.assign(n, 0);
+    shard.region.assign(n, 0);
+    shard.business_unit.assign(n, 0);
+    shard.segment.assign(n, 0);
+    shard.wallet.assign(n, std::numeric_limits<double>::quiet_NaN());
 }
 
 }  // namespace engage::io

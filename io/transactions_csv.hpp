@@ -155,6 +155,10 @@ struct ImportedBase {
     std::uint64_t merged_rows = 0;     // rows folded into another row of the same customer and day
     std::int64_t first_unix_day = 0;   // earliest and latest transaction date
     std::int64_t last_unix_day = 0;
+
+    // The shard's customers with no hierarchy (every code 0) and unknown (NaN) wallets, as a
+    // log without an attribute file has them.
+    void without_attributes();
 };
 
 // Sorts the rows by customer id and date (file order kept within a day) and, with

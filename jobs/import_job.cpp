@@ -276,11 +276,7 @@ io::ImportedBase assemble_base(const std::vector<std::uint64_t>& words, std::vec
         s.offsets.push_back(s.offsets.back() + words[4 * i + 2]);
         source.push_back(std::uint32_t(words[4 * i + 3]));
     }
-    s.rm.assign(n, 0);
-    s.region.assign(n, 0);
-    s.business_unit.assign(n, 0);
-    s.segment.assign(n, 0);
-    s.wallet.assign(n, std::numeric_limits<double>::quiet_NaN());
+    base.without_attributes();
     return base;
 }
 

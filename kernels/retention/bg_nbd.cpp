@@ -95,16 +95,6 @@ double alive_expectation(const BgNbdParams& p, double x, double age, double t) n
     return (p.a + p.b + x - 1) / (p.a - 1) * one_minus_power_times(log_one_minus_z, p.a - 1, f);
 }
 
-// The expressions have a removable singularity at a = 1 (0/0); there the mean of the two
-// sides at a = 1 -+ 1e-6 is used (the function is smooth in a; error O(1e-12) relative).
-template <class F>
-double regular_at_a_one(const BgNbdParams& p, F&& f) noexcept {
-    if (std::fabs(p.a - 1) >= 1e-6) return f(p);
-    BgNbdParams lo = p, hi = p;
-    lo.a = 1 - 1e-6;
-    hi.a = 1 + 1e-6;
-    return 0.5 * (f(lo) + f(hi));
-}
 
 }  // namespace
 
@@ -148,7 +138,7 @@ double bg_nbd_p_alive(const BgNbdParams& p, const RfmSummary& s) noexcept {
 
 double bg_nbd_expected_transactions(const BgNbdParams& p, const RfmSummary& s, double t) noexcept {
     if (t <= 0) return 0.0;
-    return regular_at_a_one(p, [&](const BgNbdParams& q) {
+    return btyd::regular_at_a_one(p, [&](const BgNbdParams& q) {
         return alive_expectation(q, s.x, s.T, t) * bg_nbd_p_alive(q, s);
     });
 }
@@ -157,7 +147,7 @@ double bg_nbd_expected_transactions_new(const BgNbdParams& p, double t) noexcept
     if (t <= 0) return 0.0;
     // (a + b - 1) / (a - 1) * [1 - (alpha / (alpha + t))^r 2F1(r, b; a + b - 1; t / (alpha + t))]
     // is the x = 0, T = 0 case of the conditional bracket above (P(alive) = 1).
-    return regular_at_a_one(p, [&](const BgNbdParams& q) { return alive_expectation(q, 0, 0, t); });
+    return btyd::regular_at_a_one(p, [&](const BgNbdParams& q) { return alive_expectation(q, 0, 0, t); });
 }
 
 }  // namespace engage::kernels

@@ -44,4 +44,16 @@ inline double inverse_one_plus_exp(double u) noexcept {
     return 1 / (1 + std::exp(u));
 }
 
+// f(p) for an f with a removable singularity at p.a = 1 (0/0 in BG/NBD's and MBG/CNBD-k's
+// expectations): there the mean of the two sides at a = 1 -+ 1e-6 (f is smooth in a; relative
+// error O(1e-12)).
+template <class Params, class F>
+double regular_at_a_one(const Params& p, F&& f) noexcept {
+    if (std::fabs(p.a - 1) >= 1e-6) return f(p);
+    Params lo = p, hi = p;
+    lo.a = 1 - 1e-6;
+    hi.a = 1 + 1e-6;
+    return 0.5 * (f(lo) + f(hi));
+}
+
 }  // namespace engage::kernels::btyd

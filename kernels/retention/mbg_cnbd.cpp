@@ -58,15 +58,6 @@ double alive_expectation(const MbgCnbdParams& p, double x, double scale, double 
     return (p.a + p.b + x) / (p.a - 1) * -std::expm1((p.a - 1) * log_one_minus_z + std::log(f));
 }
 
-// a = 1 is a removable singularity (0/0): the mean of the two sides at a = 1 -+ 1e-6 (as bg_nbd.cpp).
-template <class F>
-double regular_at_a_one(const MbgCnbdParams& p, F&& f) noexcept {
-    if (std::fabs(p.a - 1) >= 1e-6) return f(p);
-    MbgCnbdParams lo = p, hi = p;
-    lo.a = 1 - 1e-6;
-    hi.a = 1 + 1e-6;
-    return 0.5 * (f(lo) + f(hi));
-}
 
 MbgCnbdFit not_fitted(int k) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -180,7 +171,7 @@ double mbg_cnbd_expected_transactions(const MbgCnbdParams& p, const RfmSummary& 
     if (t <= 0) return 0.0;
     if (p.k > 1) return mbg_cnbd_expected_transactions_series(p, s, t);
     const double p_alive = mbg_cnbd_p_alive(p, s);
-    return p_alive * regular_at_a_one(p, [&](const MbgCnbdParams& q) {
+    return p_alive * btyd::regular_at_a_one(p, [&](const MbgCnbdParams& q) {
                return alive_expectation(q, s.x, q.k * q.alpha + s.T, t);
            });
 }
@@ -188,7 +179,7 @@ double mbg_cnbd_expected_transactions(const MbgCnbdParams& p, const RfmSummary& 
 double mbg_cnbd_expected_transactions_btydplus(const MbgCnbdParams& p, const RfmSummary& s, double t) noexcept {
     if (t <= 0) return 0.0;
     const double p_alive = mbg_cnbd_p_alive(p, s);
-    return p_alive * regular_at_a_one(p, [&](const MbgCnbdParams& q) {
+    return p_alive * btyd::regular_at_a_one(p, [&](const MbgCnbdParams& q) {
                return alive_expectation(q, s.x, q.k * q.alpha + s.T, t);
            });
 }

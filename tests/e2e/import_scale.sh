@@ -2,7 +2,7 @@
 # End-to-end test of `engage import` at scale (issue 15, docs/architecture.md "Import at
 # scale"): a seeded log of string ids, dates and channels, made here, imported
 #   - sorted and in one file, then shuffled and cut into three files: the same base;
-#   - at 1, 2 and 3 ranks (each rank parses a byte range of every file): the same base;
+#   - at 1, 2, 3 and 4 ranks (each rank parses a byte range of every file): the same base;
 #   - with --memory-per-rank 1M (many buckets in scratch files) and 1G (one): the same base;
 #   - with numeric ids, shuffled, at 1 and 3 ranks: the same base;
 #   - compressed (deflate, zstd) with a 1M budget, written in many collective blocks: the same values;
@@ -76,7 +76,7 @@ run 1 import --transactions "$tmp/sorted.csv" "${common[@]}" --output "$tmp/ref.
 customers=$(tail -n +2 "$tmp/sorted.csv" | cut -d, -f1 | sort -u | wc -l)
 check "sorted: one customer per distinct id ($customers)" [ "$(rows "$tmp/ref.h5" /customers/id)" = "$customers" ]
 check "sorted: 120000 interactions" [ "$(rows "$tmp/ref.h5" /interactions/time)" = 120000 ]
-for n in 1 2 3; do
+for n in 1 2 3 4; do
     run "$n" import --transactions "${parts[@]}" "${common[@]}" --output "$tmp/shuffled$n.h5" ||
         fail "shuffled, $n ranks: $(cat "$tmp/stderr")"
     check "shuffled, three files, $n ranks: the base of the sorted file" same "$tmp/ref.h5" "$tmp/shuffled$n.h5"

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "civil_days.hpp"
 #include "cohort/cohort_calendar.hpp"
 #include "cohort/cohort_retention.hpp"
 #include "stats/wilson.hpp"
@@ -17,14 +18,10 @@
 namespace engage::kernels {
 namespace {
 
-using namespace std::chrono;
-
-std::int64_t unix_day(int y, unsigned m, unsigned d) {
-    return sys_days{year_month_day{year{y}, month{m}, day{d}}}.time_since_epoch().count();
-}
-
-const std::int64_t kEpoch = unix_day(2020, 1, 1);
-Day on(int y, unsigned m, unsigned d) { return Day(unix_day(y, m, d) - kEpoch); }
+// Days in the tests are counted from a file epoch of 2020-01-01.
+using testing_support::kEpoch;
+using testing_support::on;
+using testing_support::unix_day;
 
 using V = std::vector<std::int64_t>;
 

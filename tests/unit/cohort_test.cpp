@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cohort/cohort_calendar.hpp"
+#include "civil_days.hpp"
 #include "cohort/cohort_retention.hpp"
 
 namespace engage::kernels {
@@ -16,13 +17,10 @@ namespace {
 
 using namespace std::chrono;
 
-std::int64_t unix_day(int y, unsigned m, unsigned d) {
-    return sys_days{year_month_day{year{y}, month{m}, day{d}}}.time_since_epoch().count();
-}
-
 // Days in the tests are counted from a file epoch of 2020-01-01.
-const std::int64_t kEpoch = unix_day(2020, 1, 1);
-Day on(int y, unsigned m, unsigned d) { return Day(unix_day(y, m, d) - kEpoch); }
+using testing_support::kEpoch;
+using testing_support::on;
+using testing_support::unix_day;
 
 TEST(CohortCalendar, PeriodsAreCalendarWeeksMonthsAndQuarters) {
     EXPECT_EQ(period_of(CohortUnit::month, 0), 0);                      // 1970-01
