@@ -19,27 +19,7 @@ export OMP_NUM_THREADS=1
 export OMPI_MCA_ess_singleton_isolated=1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/engage-import.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok   $*"; }
-check() { # NAME CONDITION-COMMAND...
-    local name=$1
-    shift
-    checks=$((checks + 1))
-    if "$@"; then ok "$name"; else fail "$name"; fi
-}
-run() { # RANKS ARGS...: engage on RANKS ranks (1: without mpirun); output in $tmp/stdout, $tmp/stderr
-    local n=$1
-    shift
-    if [ "$n" -eq 1 ]; then
-        timeout 120 "$engage" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    else
-        timeout 120 "$mpiexec" --bind-to none -n "$n" "$engage" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    fi
-}
-# The length of a 1-D dataset, from h5ls.
-rows() { h5ls "$1/$2" | sed -n 's/.*Dataset {\([0-9]*\)\(\/[0-9A-Za-z]*\)\?}.*/\1/p'; }
+. "$(dirname "$0")/import_lib.sh"  # check, run, rows
 # An integer attribute of /interactions/time.
 time_attr() { h5dump -a "/interactions/time/$2" "$1" | sed -n 's/^ *(0): \([0-9-]*\).*/\1/p'; }
 # A number of the corporate block of report.json (the first occurrence of the key after it).

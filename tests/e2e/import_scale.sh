@@ -18,25 +18,8 @@ export OMP_NUM_THREADS=1
 export OMPI_MCA_ess_singleton_isolated=1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/engage-import-scale.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok   $*"; }
-check() {
-    local name=$1
-    shift
-    checks=$((checks + 1))
-    if "$@"; then ok "$name"; else fail "$name"; fi
-}
-run() { # RANKS ARGS...
-    local n=$1
-    shift
-    if [ "$n" -eq 1 ]; then
-        timeout 300 "$engage" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    else
-        timeout 300 "$mpiexec" --bind-to none -n "$n" "$engage" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    fi
-}
-rows() { h5ls "$1/$2" | sed -n 's/.*Dataset {\([0-9]*\)\(\/[0-9A-Za-z]*\)\?}.*/\1/p'; }
+run_timeout=300
+. "$(dirname "$0")/import_lib.sh"  # check, run, rows
 same() { h5diff "$1" "$2" >/dev/null || { h5diff "$1" "$2" | head -5; return 1; }; }
 no_scratch() { [ -z "$(find "$tmp" -name '*.scratch' -o -name '*.tmp-*')" ]; }
 
