@@ -9,6 +9,7 @@
 #include "io/report/retention_report.hpp"
 #include "jobs/score_job.hpp"
 #include "mpi/comm.hpp"
+#include "retention/purchase_timing.hpp"
 
 namespace engage::jobs {
 
@@ -49,6 +50,9 @@ void RetentionStage::fold(const io::CustomerShard& shard, std::int64_t) {
     const kernels::PeriodGrid grid{as_of, o.opportunity_days, bgbb() ? o.holdout_days / o.opportunity_days : 0};
     kernels::append_histories(shard.view(), date_.run.kinds, group, as_of, as_of + o.holdout_days,
                               o.churn_days, o.cancel_code, cohorts_.get(), shard_, data_start, bgbb() ? &grid : nullptr);
+    const auto view = shard.view();
+    for (std::size_t k = 0; k < shard.customers(); ++k)
+        kernels::WheatMorrisonKernel::update(regularity_, kernels::purchase_timing(view, k, date_.run.kinds, as_of));
     for (const auto& h : shard_) {
         if (!h.calibrated) continue;
         if (bgbb()) {
@@ -72,6 +76,8 @@ void RetentionStage::fold(const io::CustomerShard& shard, std::int64_t) {
 void RetentionStage::finish(const mpi::Comm& comm, int step) {
     if (step == 0) {
         comm.allreduce_sum(counts_);
+        comm.allreduce_sum(std::span<std::int64_t>(&regularity_.customers, 1));
+        comm.allreduce_sum(regularity_.squared_deviation.sum_words());
         comm.allreduce_sum(holdout_.sum_words());
         if (cohorts_) mpi::reduce_state(comm, *cohorts_);
         // Every rank fits on its own groups; the objective is all-reduced exactly at each step.
@@ -204,7 +210,7 @@ void RetentionStage::report(ReportOutput& out) const {
     out.report["retention"] = io::retention_report(
         {&bg_nbd_, &pareto_nbd_, &gamma_gamma_, counts_[0], counts_[1], holdout_.value(), predicted_bg_.value(),
          predicted_pareto_.value(), &survival_, cohorts_.get(), bgbb() ? &bgbb_fit_ : nullptr, bgbb_actual_,
-         &bgbb_predicted_},
+         &bgbb_predicted_, kernels::WheatMorrisonKernel::finalize(regularity_)},
         date_.run.retention, *date_.run.meta, date_.as_of, date_.horizon_end);
     for (auto& t : io::retention_tables(out.report["retention"])) out.tables.push_back(std::move(t));
 }
@@ -212,6 +218,8 @@ void RetentionStage::report(ReportOutput& out) const {
 void RetentionStage::save(io::StateWriter& out) {
     histories_->save(out);
     out.vector(std::span<const std::int64_t>(counts_));
+    out.value(regularity_.customers);
+    out.vector(std::as_const(regularity_.squared_deviation).sum_words());
     out.vector(std::as_const(holdout_).sum_words());
     if (cohorts_) save_words(out, *cohorts_);
     // The distinct summaries: with their counts until the fits, then those of the predictions.
@@ -236,6 +244,8 @@ void RetentionStage::save(io::StateWriter& out) {
 void RetentionStage::restore(io::StateReader& in, int finished) {
     histories_->restore(in);
     in.fixed(std::span<std::int64_t>(counts_));
+    regularity_.customers = in.value<std::int64_t>();
+    in.fixed(regularity_.squared_deviation.sum_words());
     in.fixed(holdout_.sum_words());
     if (cohorts_) restore_words(in, *cohorts_);
     std::vector<kernels::RfmGroup> rfm;

@@ -17,6 +17,7 @@
 #include "retention/gamma_gamma.hpp"
 #include "retention/group_accumulator.hpp"
 #include "retention/pareto_nbd.hpp"
+#include "retention/regularity.hpp"
 #include "retention/rfm_predictions.hpp"
 #include "stats/exact_sum.hpp"
 #include "survival/survival_counts.hpp"
@@ -46,6 +47,7 @@ private:
     kernels::GroupAccumulator<kernels::RfmSummary> rfm_;
     kernels::GroupAccumulator<kernels::SpendSummary> spend_;
     std::int64_t counts_[2] = {0, 0};  // calibrated customers, Gamma-Gamma customers
+    kernels::WheatMorrisonState regularity_;  // the last two inter-purchase times of the calibration
     kernels::ExactSum holdout_, predicted_bg_, predicted_pareto_;
     kernels::BgNbdFit bg_nbd_{};
     kernels::ParetoNbdFit pareto_nbd_{};

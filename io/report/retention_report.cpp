@@ -199,6 +199,21 @@ json model_comparison(const json& models, const RetentionReportInput& in, const 
     return c;
 }
 
+// The Wheat-Morrison estimate of purchase regularity (kernels/retention/regularity.hpp): k about
+// 1 is Poisson-like purchasing, as BG/NBD and Pareto/NBD assume; k well above 1, more regular
+// buying, where they tend to over-forecast the lapsed (MBG/CNBD-k would fit; docs/metrics.md).
+json regularity_json(const WheatMorrisonEstimate& e) {
+    const char* reading = e.customers == 0   ? "no customer with three distinct purchase days"
+                          : !(e.k < 1.5)     ? "more regular than Poisson: BG/NBD and Pareto/NBD may over-forecast"
+                          : !(e.k > 0.67)    ? "more clumped than Poisson"
+                                             : "close to Poisson, as BG/NBD and Pareto/NBD assume";
+    return {{"method", "wheat_morrison"},
+            {"customers", e.customers},
+            {"k", number(e.k)},
+            {"variance", number(e.variance)},
+            {"reading", reading}};
+}
+
 // BG/BB's fit on discrete opportunities, beside the other models: its opportunity length, the
 // customers and distinct patterns it was fitted on and, with a holdout, the opportunities with a
 // purchase in the holdout, actual and predicted, in total and one by one (the first
@@ -255,6 +270,7 @@ json retention_report(const RetentionReportInput& in, const kernels::RetentionCo
                                            {"gamma_gamma", in.gamma_gamma_customers},
                                            {"bg_bb", in.bg_bb ? in.bgbb_actual[0] : 0}});
     r["model_comparison"] = model_comparison(r["models"], in, o);
+    r["regularity"] = regularity_json(in.regularity);
     if (o.holdout_days > 0)
         r["holdout"] = {{"days", o.holdout_days},
                         {"actual_repeat_transactions", in.holdout_actual},

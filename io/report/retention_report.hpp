@@ -15,6 +15,7 @@
 #include "retention/bgbb_predictions.hpp"
 #include "retention/gamma_gamma.hpp"
 #include "retention/pareto_nbd.hpp"
+#include "retention/regularity.hpp"
 #include "stats/exact_sum.hpp"
 #include "survival/survival_counts.hpp"
 
@@ -35,6 +36,7 @@ struct RetentionReportInput {
     const kernels::BgbbFit* bg_bb = nullptr;
     std::span<const std::int64_t> bgbb_actual = {};
     const kernels::ExactSums* bgbb_predicted = nullptr;
+    kernels::WheatMorrisonEstimate regularity{0, 0, 0};  // over all ranks' customers
 };
 
 // The names of the groups of the cohort breakdown `by` (business_unit, region, segment, rm):

@@ -61,3 +61,31 @@ assert np.mean(np.abs(a[known] - b[known]) > 1e-4) > 0.5, "Pareto/NBD's P(alive)
 assert np.array_equal(bg["/engagement/composite"][:], pn["/engagement/composite"][:], equal_nan=True)
 print("pareto_nbd predictions: P(alive) differs from BG/NBD's for", int(np.sum(np.abs(a[known] - b[known]) > 1e-4)), "of", int(known.sum()))
 PY
+
+# The Wheat-Morrison regularity of report.json, recounted from the base with h5py: per customer
+# the distinct purchase days up to the as-of date; of those with three or more, the last two
+# gaps t1, t2; V = mean (t1 / (t1 + t2) - 1/2)^2 and k = (1 - 4 V) / (8 V).
+/usr/bin/python3 - "$tmp/master.h5" "$tmp/r1/report.json" 1997-09-30 <<'PY' || fail "regularity"
+import datetime, json, sys
+import h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as h:
+    as_of = (datetime.date.fromisoformat(sys.argv[3]) - datetime.date.fromisoformat(h.attrs["epoch"].decode())).days
+    kinds = [k.decode() for k in h["/channels/kind"][:]]
+    purchase = [c for c, k in zip(h["/channels/code"][:], kinds) if k == "purchase"]
+    offsets = h["/interactions/offsets"][:].astype(np.int64)
+    day = h["/interactions/time"][:].astype(np.int64) // 86400
+    is_purchase = np.isin(h["/interactions/channel"][:], purchase)
+m = []
+for c in range(len(offsets) - 1):
+    d = day[offsets[c]:offsets[c + 1]]
+    d = np.unique(d[is_purchase[offsets[c]:offsets[c + 1]] & (d <= as_of)])
+    if len(d) >= 3:
+        t1, t2 = d[-2] - d[-3], d[-1] - d[-2]
+        m.append(t1 / (t1 + t2))
+v = float(np.mean((np.array(m) - 0.5) ** 2))
+k = (1 - 4 * v) / (8 * v)
+r = json.load(open(sys.argv[2]))["retention"]["regularity"]
+assert r["customers"] == len(m), (r, len(m))
+assert abs(r["k"] - k) <= 1e-9 * k, (r, k)
+print(f"regularity: k {r['k']:.4f} over {r['customers']} customers, as recounted ({r['reading']})")
+PY

@@ -134,6 +134,11 @@ std::string models_section(const json& report) {
                            date(text(at(report, {"retention", "holdout_end"}))) + ": actual and predicted.");
     else
         body += note("No holdout period in this run (<code>--holdout-days</code>): predictions are not checked here.");
+    if (const json* g = at(report, {"retention", "regularity"}); g && g->is_object())
+        body += note("Purchase regularity (Wheat &amp; Morrison 1990, from the last two gaps between purchases of the " +
+                     or_na(at(*g, {"customers"}), integer) + " customers with three purchase days or more): k = " +
+                     or_na(at(*g, {"k"}), [](double v) { return fixed(v, 2); }) + ", " +
+                     escape(text(at(*g, {"reading"}), "")) + " (k = 1: Poisson).");
     for (const json& m : *models)
         if (text(at(m, {"model"})) == "bg_bb") body += bgbb_holdout(m);
     return section("models", "Purchase models",
