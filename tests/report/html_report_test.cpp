@@ -229,6 +229,22 @@ TEST(HtmlReport, EveryChartIsPresentAndDrawn) {
     EXPECT_EQ(html.rfind("</html>\n"), html.size() - 8);
 }
 
+TEST(HtmlReport, TheCohortHeatmapGreysOnlyAnEntryColumn) {
+    // Periods 0, 1, 2: the first column is the entry period, grey and out of the colour scale.
+    json r = full_report();
+    const std::string grey = "#E9ECEF";
+    const std::string plain = chart(html_report(r, run_record(2)), "cohort-heatmap");
+    EXPECT_NE(plain.find(grey), std::string::npos);
+    EXPECT_NE(plain.find("entry period: 100%, grey"), std::string::npos);
+    // Brackets [1, 2] and [3, 5]: no column is the entry period, none grey, no such legend.
+    r["retention"]["cohorts"]["brackets"] = json::array({json::array({1, 2}), json::array({3, 5}), json::array({6, 11})});
+    const std::string later = chart(html_report(r, run_record(2)), "cohort-heatmap");
+    ASSERT_FALSE(later.empty());
+    EXPECT_EQ(later.find(grey), std::string::npos);
+    EXPECT_EQ(later.find("entry period"), std::string::npos);
+    EXPECT_NE(later.find("1-2"), std::string::npos);
+}
+
 TEST(HtmlReport, KeyNumbersAreFormattedForPeople) {
     const std::string html = html_report(full_report(), run_record(2));
     for (const char* text : {"17,425",          // customers

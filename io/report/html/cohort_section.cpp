@@ -55,8 +55,11 @@ std::vector<double> numbers(const json* values) {
     return out;
 }
 
+// `entry`: the first column is the entry period itself (100% by definition, drawn grey and kept
+// out of the colour scale); false when the first bracket starts after period 0, or when it
+// spans more than period 0 and revenue is shown.
 std::string heatmap(const std::vector<Row>& rows, const std::vector<std::string>& columns, const std::string& unit,
-                    const Shown& shown) {
+                    const Shown& shown, bool entry) {
     const std::size_t periods = columns.size();
     const double label_w = 170, top = 64, cell_h = 20;
     const double cell_w = std::min(64.0, (960.0 - label_w - 16) / double(std::max<std::size_t>(periods, 1)));
@@ -66,7 +69,7 @@ std::string heatmap(const std::vector<Row>& rows, const std::vector<std::string>
     // is 100% by definition and would otherwise wash out every other cell.
     double lo = 1, hi = 0;
     for (const Row& r : rows)
-        for (std::size_t k = 1; k < r.rates.size(); ++k)
+        for (std::size_t k = entry ? 1 : 0; k < r.rates.size(); ++k)
             if (finite(r.rates[k])) lo = std::min(lo, r.rates[k]), hi = std::max(hi, r.rates[k]);
     lo = std::floor(lo * 20) / 20;
     hi = std::ceil(hi * 20) / 20;
@@ -85,7 +88,7 @@ std::string heatmap(const std::vector<Row>& rows, const std::vector<std::string>
         for (std::size_t k = 0; k < periods && k < r.rates.size(); ++k) {
             const double v = r.rates[k];
             if (!finite(v)) continue;
-            const std::string fill = k == 0 ? std::string("#E9ECEF") : shade(v);
+            const std::string fill = k == 0 && entry ? std::string("#E9ECEF") : shade(v);
             const bool bracket = columns[k].find('-') != std::string::npos;  // "3-5": months 3-5
             std::string tip = r.label + ", " + unit + (bracket ? "s " : " ") + escape(columns[k]) + ": " + percent(v) +
                               " " + shown.what;
@@ -110,7 +113,7 @@ std::string heatmap(const std::vector<Row>& rows, const std::vector<std::string>
              std::string(shown.rates == std::string("retention") ? "share of the cohort active"
                          : shown.rates == std::string("rolling_retention") ? "share of the cohort active then or later"
                                                                           : "revenue per period over period-0 revenue") +
-                 " (entry period: 100%, grey)",
+                 (entry ? " (entry period: 100%, grey)" : ""),
              "start", "small", kInkGrey);
     return svg.str();
 }
@@ -149,6 +152,14 @@ std::string cohort_section(const json& report) {
         r.upper = numbers(at(matrix, {shown.mean_upper}));
         rows.push_back(std::move(r));
     }
+    // The first column is the entry period unless the first bracket starts later, or spans more
+    // periods while revenue (not activity, which period 0 makes 100%) is shown.
+    bool entry = true;
+    if (const json* b = array(at(report, {"retention", "cohorts", "brackets"}));
+        b && !b->empty() && (*b)[0].is_array() && (*b)[0].size() == 2) {
+        const double lo = number((*b)[0][0]), hi = number((*b)[0][1]);
+        entry = lo == 0 && (hi == 0 || shown.rates != std::string("revenue_retention"));
+    }
     // Column labels: the period, or a bracket's first and last period ("3-5").
     std::vector<std::string> columns;
     const json* brackets = array(at(report, {"retention", "cohorts", "brackets"}));
@@ -179,7 +190,7 @@ std::string cohort_section(const json& report) {
         "<code>cohort_retention.csv</code> and <code>report.json</code>.";
     return section("cohorts", "Cohort retention",
                    "Do newer customers stay as well as older ones? Read down a column to compare cohorts at the same age.",
-                   figure(heatmap(rows, columns, unit, shown), caption) + notes);
+                   figure(heatmap(rows, columns, unit, shown, entry), caption) + notes);
 }
 
 }  // namespace engage::io::html
