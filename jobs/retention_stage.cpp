@@ -132,9 +132,16 @@ void RetentionStage::predict() {
                                              o.holdout_days > 0 ? double(o.holdout_days) / 7.0 : 0.0,
                                              o.prediction_model == kernels::PredictionModel::pareto_nbd};
     predictions_by_summary_ = {};
-    predictions_by_summary_ = kernels::RfmPredictions(rfm_.take(), bg_nbd_.params, pareto_nbd_.params, horizon);
+    predictions_by_summary_ = kernels::RfmPredictions(rfm_.take(), [&](const kernels::RfmSummary& s) {
+        return kernels::predict_rfm(bg_nbd_.params, pareto_nbd_.params, s, horizon);
+    });
     bgbb_by_pattern_ = {};
-    if (bgbb()) bgbb_by_pattern_ = kernels::BgbbPredictions(bgbb_.take(), bgbb_fit_.params, opportunities());
+    if (bgbb()) {
+        const kernels::BgbbOpportunities opportunities = this->opportunities();
+        bgbb_by_pattern_ = kernels::BgbbPredictions(bgbb_.take(), [&](const kernels::BgbbSummary& s) {
+            return kernels::predict_bgbb(bgbb_fit_.params, s, opportunities);
+        });
+    }
     // Held through sweep 0 beside the spill stores' blocks (380 MB per rank at 100 M customers):
     // the blocks in memory make room for them, so that the rank stays within its budget.
     date_.run.spill_budget->lend(predictions_by_summary_.bytes() + bgbb_by_pattern_.bytes());

@@ -6,11 +6,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <span>
-#include <vector>
 
 #include "retention/bg_bb.hpp"
-#include "retention/rfm_summary.hpp"
+#include "retention/predictions_by_summary.hpp"
 
 namespace engage::kernels {
 
@@ -46,33 +44,7 @@ inline BgbbPrediction predict_bgbb(const BgbbParams& p, const BgbbSummary& s, co
     return r;
 }
 
-// The predictions of a sorted list of distinct patterns, looked up by pattern. OpenMP.
-class BgbbPredictions {
-public:
-    BgbbPredictions() = default;
-    BgbbPredictions(std::vector<BgbbGroup>&& groups, const BgbbParams& p, const BgbbOpportunities& o)
-        : summaries_(groups.size()) {
-        for (std::size_t i = 0; i < groups.size(); ++i) summaries_[i] = groups[i].summary;
-        std::vector<BgbbGroup>().swap(groups);
-        values_.resize(summaries_.size());
-        const auto n = std::int64_t(summaries_.size());
-#pragma omp parallel for schedule(dynamic, 64)
-        for (std::int64_t i = 0; i < n; ++i) values_[std::size_t(i)] = predict_bgbb(p, summaries_[std::size_t(i)], o);
-    }
-    // The predictions of `s`, which must be one of the patterns.
-    const BgbbPrediction& at(const BgbbSummary& s) const noexcept {
-        const auto it = std::lower_bound(summaries_.begin(), summaries_.end(), s);
-        return values_[std::size_t(it - summaries_.begin())];
-    }
-    std::span<const BgbbSummary> summaries() const noexcept { return summaries_; }
-    bool empty() const noexcept { return summaries_.empty(); }
-    std::uint64_t bytes() const noexcept {
-        return summaries_.size() * (sizeof(BgbbSummary) + sizeof(BgbbPrediction));
-    }
-
-private:
-    std::vector<BgbbSummary> summaries_;
-    std::vector<BgbbPrediction> values_;
-};
+// The predictions of a rank's distinct patterns, looked up by pattern.
+using BgbbPredictions = PredictionsBySummary<BgbbSummary, BgbbPrediction>;
 
 }  // namespace engage::kernels

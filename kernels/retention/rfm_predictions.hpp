@@ -13,6 +13,7 @@
 #include "retention/bg_nbd.hpp"
 #include "retention/clv.hpp"
 #include "retention/pareto_nbd.hpp"
+#include "retention/predictions_by_summary.hpp"
 #include "retention/rfm_summary.hpp"
 
 namespace engage::kernels {
@@ -48,39 +49,7 @@ inline RfmPrediction predict_rfm(const BgNbdParams& bg, const ParetoNbdParams& p
     return r;
 }
 
-// The predictions of a sorted list of distinct summaries, looked up by summary.
-class RfmPredictions {
-public:
-    RfmPredictions() = default;
-    // `groups`: sorted ascending and distinct (group_summaries, GroupAccumulator), consumed: they
-    // are freed once their summaries are copied, before the predictions are computed, so that
-    // the two lists are never both in memory (at 100 M customers, 200 and 400 MB per rank). OpenMP.
-    RfmPredictions(std::vector<RfmGroup>&& groups, const BgNbdParams& bg, const ParetoNbdParams& pareto,
-                   const PredictionHorizon& h)
-        : summaries_(groups.size()) {
-        for (std::size_t i = 0; i < groups.size(); ++i) summaries_[i] = groups[i].summary;
-        std::vector<RfmGroup>().swap(groups);
-        values_.resize(summaries_.size());
-        const auto n = std::int64_t(summaries_.size());
-#pragma omp parallel for schedule(dynamic, 256)
-        for (std::int64_t i = 0; i < n; ++i)
-            values_[std::size_t(i)] = predict_rfm(bg, pareto, summaries_[std::size_t(i)], h);
-    }
-    // The predictions of `s`, which must be one of the summaries.
-    const RfmPrediction& at(const RfmSummary& s) const noexcept {
-        const auto it = std::lower_bound(summaries_.begin(), summaries_.end(), s);
-        return values_[std::size_t(it - summaries_.begin())];
-    }
-    // The distinct summaries, sorted.
-    std::span<const RfmSummary> summaries() const noexcept { return summaries_; }
-    bool empty() const noexcept { return summaries_.empty(); }
-    std::uint64_t bytes() const noexcept {
-        return summaries_.size() * (sizeof(RfmSummary) + sizeof(RfmPrediction));
-    }
-
-private:
-    std::vector<RfmSummary> summaries_;
-    std::vector<RfmPrediction> values_;
-};
+// The predictions of a rank's distinct summaries, looked up by summary.
+using RfmPredictions = PredictionsBySummary<RfmSummary, RfmPrediction>;
 
 }  // namespace engage::kernels
