@@ -38,9 +38,16 @@ std::vector<Channel> default_channels() {
             {"social_mention", K::social},     {"cocreation", K::cocreation}};
 }
 
+std::vector<Channel> default_channels_with_touches() {
+    using K = kernels::ChannelKind;
+    auto c = default_channels();
+    c.insert(c.end(), {{"offer", K::offer}, {"support_reply", K::support_reply}, {"idea_feedback", K::idea_feedback}});
+    return c;
+}
+
 struct CustomerBaseReader::Columns {
     h5::Dataset id, acquisition_day, rm, region, business_unit, segment, offsets, time, channel, value;
-    std::optional<h5::Dataset> wallet, truth, truth_churn;
+    std::optional<h5::Dataset> wallet, truth, truth_churn, initiator, answers;
 };
 
 CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string& path) {
@@ -52,9 +59,10 @@ CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string&
     if (!version)
         throw DataError(path + ": root attribute schema_version is missing; this is not an Engage "
                                "customer base (see docs/data-format.md; `engage generate` writes one)");
-    if (*version != kSchemaVersion)
+    if (*version < kOldestSchemaVersion || *version > kSchemaVersion)
         throw DataError(path + ": schema_version " + std::to_string(*version) + ", this Engage reads " +
-                        std::to_string(kSchemaVersion) + "; convert the file or use a matching Engage");
+                        std::to_string(kOldestSchemaVersion) + " to " + std::to_string(kSchemaVersion) +
+                        "; convert the file or use a matching Engage");
     const auto unit = f.read_string_attribute("/", "time_unit");
     if (!unit || *unit != "seconds")
         throw DataError(path + ": root attribute time_unit must be \"seconds\" (found " +
@@ -78,7 +86,7 @@ CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string&
         ds("/customers/id"), ds("/customers/acquisition_day"), ds("/customers/rm"),
         ds("/customers/region"), ds("/customers/business_unit"), ds("/customers/segment"),
         ds("/interactions/offsets"), ds("/interactions/time"), ds("/interactions/channel"),
-        ds("/interactions/value"), std::nullopt, std::nullopt, std::nullopt});
+        ds("/interactions/value"), std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
     Columns& c = *cols_;
     c.id.expect<std::uint64_t>();
     c.acquisition_day.expect<std::int32_t>();
@@ -111,6 +119,20 @@ CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string&
         c.wallet->expect_stored(f.bytes());
         c.wallet->expect_rows(meta_.customers, per_customer);
         meta_.has_wallet = true;
+    }
+    if (f.exists("/interactions/initiator")) {
+        c.initiator = f.dataset("/interactions/initiator");
+        c.initiator->expect<std::uint8_t>();
+        c.initiator->expect_stored(f.bytes());
+        c.initiator->expect_rows(meta_.interactions, per_interaction);
+        meta_.has_initiator = true;
+    }
+    if (f.exists("/interactions/answers")) {
+        c.answers = f.dataset("/interactions/answers");
+        c.answers->expect<std::uint32_t>();
+        c.answers->expect_stored(f.bytes());
+        c.answers->expect_rows(meta_.interactions, per_interaction);
+        meta_.has_answers = true;
     }
     meta_.has_truth = f.exists("/truth/engagement");
     if (meta_.has_truth) {
@@ -303,6 +325,32 @@ void CustomerBaseReader::read_shard(std::uint64_t c0, std::uint64_t c1, Customer
     }
 
     if (!interactions_valid(s, n)) throw_first_bad_interaction(s, n);
+    if (c.initiator) fetch(*c.initiator, s.initiator, s.first_interaction, m);
+    else s.initiator.clear();
+    if (c.answers) fetch(*c.answers, s.answers, s.first_interaction, m);
+    else s.answers.clear();
+    check_responses(s, n);
+}
+
+// Schema version 2's optional columns: an initiator is 0 (customer) or 1 (company); an answer
+// points back to an earlier interaction of the same customer, which by the sort order did not
+// happen later.
+void CustomerBaseReader::check_responses(const CustomerShard& s, std::uint64_t n) const {
+    const std::string& file = meta_.path;
+    for (std::size_t i = 0; i < s.initiator.size(); ++i)
+        if (s.initiator[i] > std::uint8_t(Initiator::company))
+            throw DataError(row_at(file, "/interactions/initiator", s.first_interaction + i) + ": " +
+                            std::to_string(s.initiator[i]) + "; expected 0 (the customer initiated it) or 1 "
+                            "(the company did)");
+    if (s.answers.empty()) return;
+    for (std::uint64_t k = 0; k < n; ++k)
+        for (std::uint64_t i = s.offsets[k]; i < s.offsets[k + 1]; ++i)
+            if (s.answers[i] > i - s.offsets[k])
+                throw DataError(row_at(file, "/interactions/answers", s.first_interaction + i) + ": " +
+                                std::to_string(s.answers[i]) + " rows back, but customer " + std::to_string(s.id[k]) +
+                                " has only " + std::to_string(i - s.offsets[k]) +
+                                " interactions before this one; an interaction answers an earlier one of "
+                                "the same customer (0: it answers none)");
 }
 
 // The checks of a shard's interaction columns: one column per loop, so that each loop
@@ -400,7 +448,7 @@ void CustomerBaseReader::close() {
 struct CustomerBaseWriter::Columns {
     h5::Dataset id, acquisition_day, rm, region, business_unit, segment, wallet, offsets, time,
         channel, value;
-    std::optional<h5::Dataset> engagement, churn_day;
+    std::optional<h5::Dataset> engagement, churn_day, initiator, answers;
 };
 
 CustomerBaseWriter::CustomerBaseWriter(const mpi::Comm& comm, const std::string& path,
@@ -428,7 +476,9 @@ CustomerBaseWriter::CustomerBaseWriter(const mpi::Comm& comm, const std::string&
         column.operator()<std::int64_t>("/interactions/time", m),
         column.operator()<std::uint8_t>("/interactions/channel", m),
         column.operator()<double>("/interactions/value", m),
-        std::nullopt, std::nullopt});
+        std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+    if (meta.has_initiator) cols_->initiator = column.operator()<std::uint8_t>("/interactions/initiator", m);
+    if (meta.has_answers) cols_->answers = column.operator()<std::uint32_t>("/interactions/answers", m);
     if (with_truth) {
         cols_->engagement = column.operator()<double>("/truth/engagement", n);
         cols_->churn_day = column.operator()<std::int32_t>("/truth/churn_day", n);
@@ -507,11 +557,18 @@ void CustomerBaseWriter::offsets_column(const CustomerShard& s, bool independent
 
 void CustomerBaseWriter::interaction_columns(std::uint64_t first, std::span<const std::int64_t> time,
                                              std::span<const std::uint8_t> channel, std::span<const double> value,
-                                             bool independent) {
+                                             std::span<const std::uint8_t> initiator,
+                                             std::span<const std::uint32_t> answers, bool independent) {
     Columns& c = *cols_;
+    if ((c.initiator ? initiator.size() != time.size() : !initiator.empty()) ||
+        (c.answers ? answers.size() != time.size() : !answers.empty()))
+        throw std::logic_error("CustomerBaseWriter: initiator or answers rows that the meta does not declare, or of "
+                               "another length than the times");
     put<std::int64_t>(c.time, first, time, independent);
     put<std::uint8_t>(c.channel, first, channel, independent);
     put<double>(c.value, first, value, independent);
+    if (c.initiator) put<std::uint8_t>(*c.initiator, first, initiator, independent);
+    if (c.answers) put<std::uint32_t>(*c.answers, first, answers, independent);
 }
 
 void CustomerBaseWriter::write_customers(const CustomerShard& s, const std::vector<double>& engagement,
@@ -521,12 +578,14 @@ void CustomerBaseWriter::write_customers(const CustomerShard& s, const std::vect
 
 void CustomerBaseWriter::write_interactions(const CustomerShard& s) {
     offsets_column(s, false);
-    interaction_columns(s.first_interaction, s.time, s.channel, s.value, false);
+    interaction_columns(s.first_interaction, s.time, s.channel, s.value, s.initiator, s.answers, false);
 }
 
 void CustomerBaseWriter::write_interaction_block(std::uint64_t first, std::span<const std::int64_t> time,
-                                                 std::span<const std::uint8_t> channel, std::span<const double> value) {
-    interaction_columns(first, time, channel, value, false);
+                                                 std::span<const std::uint8_t> channel, std::span<const double> value,
+                                                 std::span<const std::uint8_t> initiator,
+                                                 std::span<const std::uint32_t> answers) {
+    interaction_columns(first, time, channel, value, initiator, answers, false);
 }
 
 void CustomerBaseWriter::write_customer_rows(const CustomerShard& s, std::span<const double> engagement,
@@ -538,9 +597,11 @@ void CustomerBaseWriter::write_customer_rows(const CustomerShard& s, std::span<c
 
 void CustomerBaseWriter::write_interaction_rows(std::uint64_t first, std::span<const std::int64_t> time,
                                                 std::span<const std::uint8_t> channel,
-                                                std::span<const double> value) {
+                                                std::span<const double> value,
+                                                std::span<const std::uint8_t> initiator,
+                                                std::span<const std::uint32_t> answers) {
     if (!independent()) throw std::logic_error("CustomerBaseWriter: independent writes to filtered columns");
-    interaction_columns(first, time, channel, value, true);
+    interaction_columns(first, time, channel, value, initiator, answers, true);
 }
 
 void CustomerBaseWriter::finish(std::int64_t first_time, std::int64_t last_time) {

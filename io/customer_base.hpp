@@ -16,14 +16,23 @@ namespace engage::mpi { class Comm; }
 
 namespace engage::io {
 
-constexpr std::int64_t kSchemaVersion = 1;
+// Version 2 added the optional /interactions/initiator and /interactions/answers; files of
+// version 1 are still read.
+constexpr std::int64_t kSchemaVersion = 2;
+constexpr std::int64_t kOldestSchemaVersion = 1;
+
+// /interactions/initiator: who initiated an interaction.
+enum class Initiator : std::uint8_t { customer = 0, company = 1 };
 
 struct Channel {
     std::string name;
     kernels::ChannelKind kind;
 };
-// The default dictionary: code i is kernels::ChannelKind(i).
+// The default dictionary: code i is kernels::ChannelKind(i) (the customer's kinds, 0..13).
 std::vector<Channel> default_channels();
+// The default dictionary with the company's channels after it (offer, support_reply,
+// idea_feedback: codes 14..16, kinds 14..16), for bases with company touches.
+std::vector<Channel> default_channels_with_touches();
 
 struct CustomerBaseMeta {
     std::string path;
@@ -46,6 +55,10 @@ struct CustomerBaseMeta {
     // "unknown". Written as the root attribute amounts = "absent" and read back: the reports
     // then show revenue as unavailable (null in JSON, empty in CSV), not 0.
     bool has_amounts = true;
+    // The optional interaction columns of schema version 2 (docs/data-format.md, "Who initiated
+    // an interaction, and what it answers"); each may be present without the other.
+    bool has_initiator = false;
+    bool has_answers = false;
 };
 
 // The columns of a contiguous range of customers and all of their interactions.
@@ -61,6 +74,8 @@ struct CustomerShard {
     std::vector<std::int64_t> time;
     std::vector<std::uint8_t> channel;
     std::vector<double> value;
+    std::vector<std::uint8_t> initiator;     // Initiator per interaction; empty when the file has none
+    std::vector<std::uint32_t> answers;      // rows back to the interaction answered, 0: none; empty when none
     std::vector<double> truth;               // /truth/engagement; empty when the file has none
     std::vector<kernels::Day> truth_churn;   // /truth/churn_day; empty when the file has none
 
@@ -76,8 +91,8 @@ struct CustomerShard {
     kernels::ShardView view() const noexcept {
         if (mapped.active)
             return {offsets, acquisition_day, mapped.time.as<std::int64_t>(), mapped.channel.as<std::uint8_t>(),
-                    mapped.value.as<double>(), wallet};
-        return {offsets, acquisition_day, time, channel, value, wallet};
+                    mapped.value.as<double>(), wallet, initiator, answers};
+        return {offsets, acquisition_day, time, channel, value, wallet, initiator, answers};
     }
     std::uint64_t interactions() const noexcept { return offsets.empty() ? 0 : offsets.back(); }
 };
@@ -106,6 +121,7 @@ private:
     void use_columns_in_place();
     bool interactions_valid(const CustomerShard& s, std::uint64_t customers) const noexcept;
     [[noreturn]] void throw_first_bad_interaction(const CustomerShard& s, std::uint64_t customers) const;
+    void check_responses(const CustomerShard& s, std::uint64_t customers) const;
     struct Columns;
     // The interaction columns' byte offsets in the file when all three can be used in place
     // (unfiltered, contiguous, native, aligned, inside the file; ENGAGE_MAP_INPUT not 0).
@@ -146,8 +162,12 @@ public:
     // Collective: rows [first, first + time.size()) of the interaction columns (the three spans
     // have the same length; empty on a rank with nothing to write). A job that streams its
     // interactions calls it once per block, every rank the same number of times.
+    // `initiator` and `answers` are written where the meta declares them (then with the
+    // length of `time`) and must be empty otherwise.
     void write_interaction_block(std::uint64_t first, std::span<const std::int64_t> time,
-                                 std::span<const std::uint8_t> channel, std::span<const double> value);
+                                 std::span<const std::uint8_t> channel, std::span<const double> value,
+                                 std::span<const std::uint8_t> initiator = {},
+                                 std::span<const std::uint32_t> answers = {});
     // Collective: /customers/name, the original (string) id of each customer, entry i for
     // customer i; `names` has meta.customers entries, the same on every rank. Fixed-length UTF-8.
     void write_names(const std::vector<std::string>& names);
@@ -160,7 +180,9 @@ public:
     // Independent: rows [first, first + time.size()) of the interaction columns; the three
     // spans have the same length.
     void write_interaction_rows(std::uint64_t first, std::span<const std::int64_t> time,
-                                std::span<const std::uint8_t> channel, std::span<const double> value);
+                                std::span<const std::uint8_t> channel, std::span<const double> value,
+                                std::span<const std::uint8_t> initiator = {},
+                                std::span<const std::uint32_t> answers = {});
     // Collective: the final row of /interactions/offsets and the time range attributes.
     void finish(std::int64_t first_time, std::int64_t last_time);
 
@@ -169,7 +191,9 @@ private:
                           std::span<const kernels::Day> churn_day, bool independent);
     void offsets_column(const CustomerShard& s, bool independent);
     void interaction_columns(std::uint64_t first, std::span<const std::int64_t> time,
-                             std::span<const std::uint8_t> channel, std::span<const double> value, bool independent);
+                             std::span<const std::uint8_t> channel, std::span<const double> value,
+                             std::span<const std::uint8_t> initiator, std::span<const std::uint32_t> answers,
+                             bool independent);
     struct Columns;
     const mpi::Comm& comm_;
     CustomerBaseMeta meta_;

@@ -32,7 +32,7 @@ struct EngagementConfig {
     std::array<std::uint8_t, kChannelKinds> dimensions_of_kind = default_mapping();
     // How much one interaction of a kind counts in the dimensions it feeds.
     std::array<double, kChannelKinds> kind_weight = {1.0, 0.5, 0.5, 1.0, 1.0, 1.0, 3.0, 2.0,
-                                                     1.0, 3.0, 0.5, 0.2, 1.0, 4.0};
+                                                     1.0, 3.0, 0.5, 0.2, 1.0, 4.0, 1.0, 0.0, 0.0};
     double half_life_days = 90.0;   // recency decay of interaction weights
     std::int32_t trend_days = 90;   // the trend compares the as-of date with this many days earlier
     std::array<double, kDimensions> dimension_weight = {0.30, 0.20, 0.15, 0.15, 0.20};
@@ -57,7 +57,10 @@ struct EngagementConfig {
                 bit(D::involvement),                  // idea_vote
                 bit(D::usage),                        // content
                 bit(D::advocacy),                     // social
-                bit(D::involvement)};                 // cocreation
+                bit(D::involvement),                  // cocreation
+                bit(D::involvement),                  // offer: counted when the customer takes it up
+                0,                                    // support_reply: the company's, not the customer's
+                0};                                   // idea_feedback: the company's
     }
     bool feeds(ChannelKind k, Dimension d) const noexcept {
         return (dimensions_of_kind[int(k)] >> int(d)) & 1u;

@@ -9,7 +9,8 @@ namespace engage::kernels {
 
 constexpr std::string_view kChannelKindNames[kChannelKinds] = {
     "purchase", "usage", "support", "complaint", "survey", "review", "referral", "event",
-    "community", "idea", "idea_vote", "content", "social", "cocreation"};
+    "community", "idea", "idea_vote", "content", "social", "cocreation", "offer", "support_reply",
+    "idea_feedback"};
 
 constexpr std::string_view kind_name(ChannelKind k) noexcept { return kChannelKindNames[int(k)]; }
 

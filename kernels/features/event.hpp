@@ -16,8 +16,11 @@ constexpr int kMaxChannels = 32;          // channel codes are 0..kMaxChannels-1
 enum class ChannelKind : std::uint8_t {
     purchase, usage, support, complaint, survey, review, referral, event,
     community, idea, idea_vote, content, social, cocreation,
+    // What the company does (docs/data-format.md, "Initiator and answers"): an offer (email,
+    // direct mail, campaign, outreach), a reply to a support ticket, feedback on an idea.
+    offer, support_reply, idea_feedback,
 };
-constexpr int kChannelKinds = 14;
+constexpr int kChannelKinds = 17;
 
 struct Event {
     std::int64_t time;         // seconds since the epoch

@@ -25,6 +25,11 @@ struct ShardView {
     std::span<const std::uint8_t> channel;        // offsets[n]
     std::span<const double> value;                // offsets[n]
     std::span<const double> wallet;               // n, or empty when no wallets are known
+    // Schema version 2's optional columns (io::CustomerShard), empty when the file has none:
+    // who initiated each interaction (0 customer, 1 company), and how many rows back within the
+    // customer lies the interaction it answers (0: none).
+    std::span<const std::uint8_t> initiator;      // offsets[n] or empty
+    std::span<const std::uint32_t> answers;       // offsets[n] or empty
     std::size_t customers() const noexcept { return acquisition_day.size(); }
 };
 

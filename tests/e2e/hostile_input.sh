@@ -115,8 +115,8 @@ corrupted epoch_bad attr-set / epoch 2024-02-30
 expect 3 epoch_not_a_date "epoch must be a date" "2024-02-30" -- score1 --input "$tmp/epoch_bad.h5"
 corrupted unit_ms attr-set / time_unit milliseconds
 expect 3 time_unit_not_seconds "time_unit must be \"seconds\"" "milliseconds" -- score1 --input "$tmp/unit_ms.h5"
-corrupted schema_2 attr-set / schema_version 2
-expect 3 schema_version_2 "schema_version 2" -- score1 --input "$tmp/schema_2.h5"
+corrupted schema_3 attr-set / schema_version 3
+expect 3 schema_version_3 "schema_version 3" -- score1 --input "$tmp/schema_3.h5"
 corrupted acq_min set /customers/acquisition_day 5 -2147483648
 expect 3 acquisition_day_int32_min "/customers/acquisition_day row 5 (0-based)" "outside the years 0000..9999" -- score1 --input "$tmp/acq_min.h5"
 corrupted acq_max set /customers/acquisition_day 150 2147483647
