@@ -66,7 +66,19 @@ struct SignalAccumulator {
         recent += age < trend;
         earlier += age >= trend && age < 2 * trend;
         if (e.day < window_start) return;
-        const std::int64_t w = weights[age];
+        credit(e, as_of, window_start, weights, feeds);
+        switch (e.kind) {
+        case ChannelKind::purchase: spend_cents += e.hundredths; break;
+        case ChannelKind::survey: last_nps = std::int8_t(round_half_away(double(e.hundredths) / 100.0)); break;
+        case ChannelKind::complaint: ++complaints; break;
+        default: break;
+        }
+    }
+
+    // The interaction's weight in the dimensions it feeds (`weights`: a kind's row by age).
+    void credit(const Event& e, Day as_of, Day window_start, const std::int64_t* weights, std::uint8_t feeds) noexcept {
+        if (e.day < window_start) return;
+        const std::int64_t w = weights[as_of - e.day];
         constexpr auto bit = EngagementConfig::bit;
         if (feeds & bit(Dimension::usage)) {
             usage_channels |= 1u << e.channel;
@@ -77,12 +89,6 @@ struct SignalAccumulator {
         if (feeds & bit(Dimension::sentiment)) {
             sentiment_sum += round_half_away(double(w) * sentiment_signal(e));
             sentiment_weight += w;
-        }
-        switch (e.kind) {
-        case ChannelKind::purchase: spend_cents += e.hundredths; break;
-        case ChannelKind::survey: last_nps = std::int8_t(round_half_away(double(e.hundredths) / 100.0)); break;
-        case ChannelKind::complaint: ++complaints; break;
-        default: break;
         }
     }
 
@@ -139,14 +145,24 @@ struct EngagementKernel {
     struct State {
         SignalAccumulator now, previous;
     };
+    // The company's interactions are not the customer's engagement; an offer counts once the
+    // customer takes it up: the customer's interaction that answers it counts, besides as
+    // itself, as one interaction of kind offer (its weight and dimensions) on its own day.
     static void update(State& s, const Event& e, const FeatureContext& c) noexcept {
-        if (!c.engagement) return;
+        if (!c.engagement || company_kind(e.kind)) return;
         const EngagementConfig& m = *c.engagement;
-        const std::int64_t* weights = c.weights + std::ptrdiff_t(int(e.kind) * (c.as_of - c.window_start + 1));
+        const std::ptrdiff_t window_days = c.as_of - c.window_start + 1;
+        const std::int64_t* weights = c.weights + std::ptrdiff_t(int(e.kind)) * window_days;
         const std::uint8_t feeds = m.dimensions_of_kind[int(e.kind)];
+        const bool response = e.answers == ChannelKind::offer;
+        const std::int64_t* offer_weights = c.weights + std::ptrdiff_t(int(ChannelKind::offer)) * window_days;
+        const std::uint8_t offer_feeds = m.dimensions_of_kind[int(ChannelKind::offer)];
         s.now.add(e, c.as_of, c.window_start, weights, feeds, m.trend_days);
-        if (e.day <= c.previous_as_of)
+        if (response) s.now.credit(e, c.as_of, c.window_start, offer_weights, offer_feeds);
+        if (e.day <= c.previous_as_of) {
             s.previous.add(e, c.previous_as_of, c.previous_window_start, weights, feeds, m.trend_days);
+            if (response) s.previous.credit(e, c.previous_as_of, c.previous_window_start, offer_weights, offer_feeds);
+        }
     }
     static void combine(State& into, const State& later) noexcept {
         into.now.append(later.now);

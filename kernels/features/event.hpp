@@ -22,12 +22,21 @@ enum class ChannelKind : std::uint8_t {
 };
 constexpr int kChannelKinds = 17;
 
+// The company's kinds are its actions, not the customer's: they never count as the customer's
+// activity (recency, interactions, active periods, churn) or engagement (docs/metrics.md,
+// "The company's side").
+constexpr bool company_kind(ChannelKind k) noexcept { return k >= ChannelKind::offer; }
+constexpr ChannelKind kAnswersNothing = ChannelKind(0xff);
+
 struct Event {
     std::int64_t time;         // seconds since the epoch
     Day day;                   // time / 86400
     std::uint8_t channel;      // code in the channel dictionary
     ChannelKind kind;
     std::int64_t hundredths;   // value * 100, rounded: revenue in cents, a 0-10 score as 0-1000
+    // The kind of the interaction this one answers (/interactions/answers), kAnswersNothing when
+    // none or when the file has no answers.
+    ChannelKind answers = kAnswersNothing;
 };
 
 struct EngagementConfig;

@@ -25,6 +25,7 @@ struct RecencyKernel {
         Day last_any = kNoDay;
     };
     static void update(State& s, const Event& e, const FeatureContext&) noexcept {
+        if (company_kind(e.kind)) return;
         s.last_any = e.day;
         if (e.kind == ChannelKind::purchase) s.last_purchase = e.day;
     }
@@ -47,6 +48,7 @@ struct ActivityKernel {
         std::uint32_t total = 0;
     };
     static void update(State& s, const Event& e, const FeatureContext& c) noexcept {
+        if (company_kind(e.kind)) return;
         ++s.total;
         if (!in_window(e, c)) return;
         ++s.in_window;
@@ -69,28 +71,31 @@ struct ActivityKernel {
     }
 };
 
-// Count and value per channel in the window; breadth = channels with at least one interaction.
+// Count and value per channel in the window (the company's channels too); breadth = the
+// customer's channels with at least one interaction.
 struct ChannelMixKernel {
     struct State {
         std::array<std::uint32_t, kMaxChannels> count{};
         std::array<std::int64_t, kMaxChannels> hundredths{};
+        std::uint32_t customer_channels = 0;  // bit c: channel c used by the customer
     };
     static void update(State& s, const Event& e, const FeatureContext& c) noexcept {
         if (!in_window(e, c)) return;
         ++s.count[e.channel];
         s.hundredths[e.channel] += e.hundredths;
+        if (!company_kind(e.kind)) s.customer_channels |= 1u << e.channel;
     }
     static void combine(State& into, const State& later) noexcept {
         for (int k = 0; k < kMaxChannels; ++k) {
             into.count[k] += later.count[k];
             into.hundredths[k] += later.hundredths[k];
         }
+        into.customer_channels |= later.customer_channels;
     }
     static void finalize(const State& s, const FeatureContext&, CustomerFeatures& out) noexcept {
         out.channel_count = s.count;
         out.channel_hundredths = s.hundredths;
-        out.breadth = 0;
-        for (auto n : s.count) out.breadth += n > 0 ? 1u : 0u;
+        out.breadth = std::uint32_t(std::popcount(s.customer_channels));
     }
 };
 
@@ -120,7 +125,7 @@ struct ActivePeriodsKernel {
         Periods months;
     };
     static void update(State& s, const Event& e, const FeatureContext& c) noexcept {
-        if (!in_window(e, c)) return;
+        if (!in_window(e, c) || company_kind(e.kind)) return;
         s.weeks.add((c.as_of - e.day) / 7);
         s.months.add(c.month_of[e.day - c.window_start]);
     }

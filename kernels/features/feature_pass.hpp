@@ -45,7 +45,9 @@ inline std::int64_t hundredths(double value) noexcept {
 inline Event make_event(const ShardView& v, std::size_t i, const ChannelKinds& kinds) noexcept {
     const std::int64_t t = v.time[i];
     const std::uint8_t ch = v.channel[i];
-    return Event{t, static_cast<Day>(t / 86400), ch, kinds[ch], hundredths(v.value[i])};
+    const ChannelKind answers =
+        v.answers.empty() || v.answers[i] == 0 ? kAnswersNothing : kinds[v.channel[i - v.answers[i]]];
+    return Event{t, static_cast<Day>(t / 86400), ch, kinds[ch], hundredths(v.value[i]), answers};
 }
 
 template <class... Kernels>

@@ -40,6 +40,7 @@ inline PurchaseHistory purchase_history(const ShardView& v, std::size_t k, const
     for (std::size_t i = v.offsets[k]; i < v.offsets[k + 1]; ++i) {
         const Event e = make_event(v, i, kinds);
         if (e.channel == cancel_code && !cancelled && e.day >= v.acquisition_day[k]) cancelled = e.day;
+        if (company_kind(e.kind)) continue;  // the company's touches are not the customer's activity
         if (e.day <= calibration_end && (activity_scratch.empty() || activity_scratch.back() != e.day))
             activity_scratch.push_back(e.day);
         if (e.kind != ChannelKind::purchase) continue;

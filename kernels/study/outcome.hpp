@@ -47,6 +47,7 @@ inline StudyOutcome study_outcome(const ShardView& v, std::size_t k, const Chann
         if (e.day > h.end) break;
         if (h.cancel_code >= 0 && e.channel == h.cancel_code && cancelled == kNoDay && e.day >= acquired)
             cancelled = e.day;
+        if (company_kind(e.kind)) continue;  // the company's touches are not the customer's activity
         last_end = e.day;
         if (e.day <= h.as_of) {
             last = e.day;

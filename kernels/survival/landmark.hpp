@@ -40,6 +40,7 @@ inline LandmarkTime landmark_time(const ShardView& v, std::size_t k, const Chann
         const Event e = make_event(v, i, kinds);
         if (e.day > h.end) break;
         if (h.cancel_code >= 0 && e.channel == h.cancel_code && !cancelled && e.day >= acquired) cancelled = e.day;
+        if (company_kind(e.kind)) continue;  // the company's touches are not the customer's activity
         if (activity.empty() || activity.back() != e.day) activity.push_back(e.day);
     }
     const auto at = [&](Day end) {

@@ -19,6 +19,7 @@ struct TinyShard {
     std::vector<std::uint8_t> channel;
     std::vector<double> value;
     std::vector<double> wallet;
+    std::vector<std::uint32_t> answers;  // empty: the shard has no answers column
 
     TinyShard& add(kernels::Day acquired, const Events& events,
                    double wallet_value = std::numeric_limits<double>::quiet_NaN()) {
@@ -32,7 +33,13 @@ struct TinyShard {
         offsets.push_back(time.size());
         return *this;
     }
-    kernels::ShardView view() const { return {offsets, acquisition, time, channel, value, wallet}; }
+    // The last customer's answers (/interactions/answers: rows back, 0 none), one per event.
+    TinyShard& answering(const std::vector<std::uint32_t>& rows_back) {
+        answers.resize(offsets[offsets.size() - 2]);
+        answers.insert(answers.end(), rows_back.begin(), rows_back.end());
+        return *this;
+    }
+    kernels::ShardView view() const { return {offsets, acquisition, time, channel, value, wallet, {}, answers}; }
 };
 
 // Channel code i has kind i (the default dictionary).

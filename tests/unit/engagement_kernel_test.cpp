@@ -70,6 +70,47 @@ TEST(EngagementSignals, HandCheckedCustomer) {
     EXPECT_DOUBLE_EQ(p.share_of_wallet, 0.0);
 }
 
+// The company's side (docs/metrics.md, "The company's side"): its offers, replies and feedback
+// are not the customer's engagement or activity; an offer taken up counts as one interaction of
+// kind offer (weight 1, involvement by default) at the customer's response.
+TEST(EngagementSignals, OnlyTheOffersTheCustomerTakesUpCount) {
+    const Model m(1000, 365);
+    auto c = customer({{820, K::offer, 1},            // ignored
+                       {900, K::offer, 1},            // taken up 10 days later
+                       {910, K::purchase, 100},       // answers the offer 1 row back
+                       {995, K::support, 1},          // a ticket
+                       {996, K::support_reply, 2},    // the company's reply: not the customer's
+                       {999, K::idea_feedback, 3}},   // the company's feedback: not the customer's
+                      kUnknownWallet);
+    c.answering({0, 0, 1, 0, 1, 0});
+    const auto f = m.features(c);
+    // Involvement: only the response, as an offer of weight 1, 90 days back: 0.5.
+    EXPECT_DOUBLE_EQ(f.engagement_now.involvement, 0.5);
+    // Usage: the purchase (weight 1 x 0.5) and the ticket (0.5 x 2^(-5/90)); the company's rows
+    // add nothing.
+    EXPECT_NEAR(f.engagement_now.usage_depth, 0.5 + 0.5 * std::exp2(-5.0 / 90.0), 1e-9);  // fixed point
+    EXPECT_DOUBLE_EQ(f.engagement_now.usage_breadth, 2.0);
+    // Activity is the customer's: last interaction the ticket (day 995), 2 interactions, breadth 2;
+    // the channel columns still count the company's rows.
+    EXPECT_EQ(f.last_interaction_days, 5);
+    EXPECT_EQ(f.interactions, 2u);
+    EXPECT_EQ(f.interactions_total, 2u);
+    EXPECT_EQ(f.breadth, 2u);
+    EXPECT_EQ(f.channel_count[int(K::offer)], 2u);
+    EXPECT_EQ(f.channel_count[int(K::support_reply)], 1u);
+    EXPECT_EQ(f.active_weeks, 2u);  // days 995 (week 0) and 910 (week 12)
+    // Without the answers column the response is an ordinary purchase: no offer credit.
+    c.answers.clear();
+    EXPECT_DOUBLE_EQ(m.features(c).engagement_now.involvement, 0.0);
+    // The offer's weight is configurable like any kind's.
+    Model heavy(1000, 365);
+    heavy.config.kind_weight[int(K::offer)] = 4;
+    heavy.weights = engagement_weights(heavy.config, 365);
+    heavy.ctx.weights = heavy.weights.data();
+    c.answering({0, 0, 1, 0, 1, 0});
+    EXPECT_DOUBLE_EQ(heavy.features(c).engagement_now.involvement, 2.0);
+}
+
 TEST(EngagementSignals, CasualButLoyalCustomerIsNotOverdue) {
     // Reorders every 180 days; last order 100 days ago: within its own cadence.
     const Model m(1000, 365);
