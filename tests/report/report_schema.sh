@@ -43,9 +43,13 @@ sections "$tmp/g-plain/report.json" "$plain"
 holds "$tmp/g-plain/report.json" 'r["engagement"]["relationship_managers"]["suppressed_groups"] > 0
     and r["engagement"]["relationship_managers"]["other"] is not None and "validation" in r["engagement"]'
 score --input "$tmp/base.h5" --output "$tmp/g-retention" --window-days 200 --retention --cohort-by region \
-    --cohort-brackets 0,1,3,6 --cohort-min-size 20 --cohort-show revenue --prediction-model pareto_nbd
+    --cohort-brackets 0,1,3,6 --cohort-min-size 120 --cohort-show revenue --prediction-model pareto_nbd
 sections "$tmp/g-retention/report.json" "$retention"
-holds "$tmp/g-retention/report.json" 'r["retention"]["holdout_end"] is None and "regions" in r["retention"]["cohorts"]'
+# Regions of about 125 customers, monthly cohorts of about 25: every cohort withheld (all cells
+# null), three regions folded into "other".
+holds "$tmp/g-retention/report.json" 'r["retention"]["holdout_end"] is None and r["retention"]["cohorts"]["suppressed_groups"] == 3
+    and r["retention"]["cohorts"]["regions"][-1]["region"] == "other (3 regions)"
+    and all(c["suppressed"] for c in r["retention"]["cohorts"]["corporate"]["cohorts"])'
 score --input "$tmp/base.h5" --output "$tmp/g-study" --window-days 200 --retention --holdout-days 120 \
     --backtest-as-of 2025-03-31 --calibrate-as-of 2025-01-31 --opportunity-days 30 --cohort quarter --cohort-by rm
 sections "$tmp/g-study/report.json" "$study"
