@@ -231,7 +231,10 @@ json baselines_json(const BaselineResult& r, const std::string& as_of) {
     return b;
 }
 
-json backtest_json(const StudyDate& d, bool planted, std::int64_t min_group_size, const BaselineResult* baselines) {
+// `amounts`: false for a base without amounts (engage import --amount-column none), whose revenue is
+// unknown: null, not 0.
+json backtest_json(const StudyDate& d, bool planted, std::int64_t min_group_size, const BaselineResult* baselines,
+                   bool amounts) {
     const BacktestResult& r = d.result;
     json b;
     b["as_of"] = d.as_of;
@@ -255,14 +258,15 @@ json backtest_json(const StudyDate& d, bool planted, std::int64_t min_group_size
     std::int64_t revenue_cents = 0;
     for (int k = 0; k < kDeciles; ++k) revenue_cents += r.sums.decile(k).revenue_cents;
     const double churn_rate = r.at_risk ? double(r.churned) / double(r.at_risk) : std::nan("");
-    const double revenue_per_customer = r.at_risk ? double(revenue_cents) / 100.0 / double(r.at_risk) : std::nan("");
+    const double unknown = std::nan("");
+    const double revenue_per_customer = r.at_risk && amounts ? double(revenue_cents) / 100.0 / double(r.at_risk) : unknown;
     json deciles = json::array();
     for (int k = 0; k < kDeciles; ++k) {
         const auto x = r.sums.decile(k);
         const double rate = x.customers ? double(x.churned) / double(x.customers) : std::nan("");
-        const double per = x.customers ? double(x.revenue_cents) / 100.0 / double(x.customers) : std::nan("");
+        const double per = x.customers && amounts ? double(x.revenue_cents) / 100.0 / double(x.customers) : unknown;
         deciles.push_back({{"decile", k + 1}, {"customers", x.customers}, {"churned", x.churned},
-                           {"churn_rate", number(rate)}, {"revenue", double(x.revenue_cents) / 100.0},
+                           {"churn_rate", number(rate)}, {"revenue", number(amounts ? double(x.revenue_cents) / 100.0 : unknown)},
                            {"revenue_per_customer", number(per)}, {"churn_lift", number(rate / churn_rate)},
                            {"revenue_lift", number(per / revenue_per_customer)}});
     }
@@ -377,7 +381,7 @@ json study_report(const StudyReportInput& in, const CustomerBaseMeta& meta) {
         const BaselineResult* baselines = nullptr;
         for (const auto& b : in.baselines)
             if (b.as_of == d.as_of) baselines = &b.result;
-        backtest.push_back(backtest_json(d, in.planted, in.min_group_size, baselines));
+        backtest.push_back(backtest_json(d, in.planted, in.min_group_size, baselines, meta.has_amounts));
     }
     s["backtest"] = std::move(backtest);
     return s;

@@ -112,7 +112,9 @@ sections "$tmp/n-study/report.json" "$study"
 # Revenue unknown, not 0; Gamma-Gamma without values to fit: not fitted, with its reason.
 holds "$tmp/n-study/report.json" 'r["corporate"]["revenue"] is None and r["engagement"]["corporate"]["revenue_at_risk"] is None
     and r["accounts_at_risk"]["corporate"]["top_accounts"][0]["revenue_at_risk"] is None
-    and r["retention"]["models"][2]["fitted"] is False and r["retention"]["cohorts"]["corporate_recurring"] is None'
+    and r["retention"]["models"][2]["fitted"] is False and r["retention"]["cohorts"]["corporate_recurring"] is None
+    and all(d["revenue"] is None and d["revenue_per_customer"] is None and d["revenue_lift"] is None
+            for b in r["study"]["backtest"] for d in b["deciles"])'
 
 $py "$here/report_schema.py" "$schema" "$tmp"/*/report.json
 $py "$here/report_schema.py" "$schema" --self-test "$tmp/g-study/report.json"
