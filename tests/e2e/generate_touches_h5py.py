@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The base of `engage generate --company-touches` checked with h5py (tests/e2e/touches.sh).
 
-  touches_h5py.py TOUCHES PLAIN   TOUCHES generated with --company-touches, PLAIN without, same
+  generate_touches_h5py.py TOUCHES PLAIN   TOUCHES generated with --company-touches, PLAIN without, same
                                   seed and sizes
 
 TOUCHES: 17 channels (offer, support_reply, idea_feedback at 14-16); initiator 1 exactly on the
