@@ -449,11 +449,13 @@ struct CustomerBaseWriter::Columns {
     h5::Dataset id, acquisition_day, rm, region, business_unit, segment, wallet, offsets, time,
         channel, value;
     std::optional<h5::Dataset> engagement, churn_day, initiator, answers;
+    std::vector<h5::Dataset> planted;
 };
 
 CustomerBaseWriter::CustomerBaseWriter(const mpi::Comm& comm, const std::string& path,
                                        const CustomerBaseMeta& meta, bool with_truth,
-                                       const h5::Compression& compression)
+                                       const h5::Compression& compression,
+                                       const std::vector<std::string>& planted)
     : comm_(comm), meta_(meta), compression_(compression) {
     file_ = std::make_unique<h5::File>(h5::File::create(comm, path));
     h5::File& f = *file_;
@@ -476,13 +478,16 @@ CustomerBaseWriter::CustomerBaseWriter(const mpi::Comm& comm, const std::string&
         column.operator()<std::int64_t>("/interactions/time", m),
         column.operator()<std::uint8_t>("/interactions/channel", m),
         column.operator()<double>("/interactions/value", m),
-        std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+        std::nullopt, std::nullopt, std::nullopt, std::nullopt, {}});
     if (meta.has_initiator) cols_->initiator = column.operator()<std::uint8_t>("/interactions/initiator", m);
     if (meta.has_answers) cols_->answers = column.operator()<std::uint32_t>("/interactions/answers", m);
     if (with_truth) {
         cols_->engagement = column.operator()<double>("/truth/engagement", n);
         cols_->churn_day = column.operator()<std::int32_t>("/truth/churn_day", n);
     }
+    if (!planted.empty() && !with_truth) throw std::logic_error("CustomerBaseWriter: planted truth without /truth");
+    for (const auto& name : planted)
+        cols_->planted.push_back(column.operator()<double>(("/truth/" + name).c_str(), n));
     f.write_attribute("/", "schema_version", kSchemaVersion);
     f.write_attribute("/", "time_unit", std::string("seconds"));
     f.write_attribute("/", "epoch", meta.epoch);
@@ -602,6 +607,16 @@ void CustomerBaseWriter::write_interaction_rows(std::uint64_t first, std::span<c
                                                 std::span<const std::uint32_t> answers) {
     if (!independent()) throw std::logic_error("CustomerBaseWriter: independent writes to filtered columns");
     interaction_columns(first, time, channel, value, initiator, answers, true);
+}
+
+void CustomerBaseWriter::write_planted(std::size_t k, std::uint64_t first_customer, std::span<const double> rows) {
+    put<double>(cols_->planted.at(k), first_customer, rows, false);
+}
+
+void CustomerBaseWriter::write_planted_rows(std::size_t k, std::uint64_t first_customer,
+                                            std::span<const double> rows) {
+    if (!independent()) throw std::logic_error("CustomerBaseWriter: independent writes to filtered columns");
+    put<double>(cols_->planted.at(k), first_customer, rows, true);
 }
 
 void CustomerBaseWriter::finish(std::int64_t first_time, std::int64_t last_time) {

@@ -147,8 +147,11 @@ constexpr std::uint64_t kBaseChunkRows = 1 << 16;
 
 class CustomerBaseWriter {
 public:
+    // `planted`: the names of further float64 per-customer columns of /truth (with_truth only),
+    // written with write_planted or write_planted_rows; the reader ignores them.
     CustomerBaseWriter(const mpi::Comm& comm, const std::string& path, const CustomerBaseMeta& meta,
-                       bool with_truth, const h5::Compression& compression = {});
+                       bool with_truth, const h5::Compression& compression = {},
+                       const std::vector<std::string>& planted = {});
     ~CustomerBaseWriter();
 
     // Whether write_customer_rows and write_interaction_rows may be used (no codec).
@@ -183,6 +186,10 @@ public:
                                 std::span<const std::uint8_t> channel, std::span<const double> value,
                                 std::span<const std::uint8_t> initiator = {},
                                 std::span<const std::uint32_t> answers = {});
+    // Rows [first_customer, + rows.size()) of /truth/planted[k]: collective (every rank, possibly
+    // with no rows) or independent (no codec).
+    void write_planted(std::size_t k, std::uint64_t first_customer, std::span<const double> rows);
+    void write_planted_rows(std::size_t k, std::uint64_t first_customer, std::span<const double> rows);
     // Collective: the final row of /interactions/offsets and the time range attributes.
     void finish(std::int64_t first_time, std::int64_t last_time);
 

@@ -2,6 +2,7 @@
 
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -22,7 +23,8 @@ namespace {
 
 constexpr std::uint64_t kBlock = 1 << 16;  // customers per block; a rank owns whole blocks
 // Interactions per batch of blocks (at least one block): a batch's columns take about 17 bytes
-// per interaction in memory and are written in a few independent writes per column.
+// per interaction in memory (22 with the touches' initiator and answers) and are written in a
+// few independent writes per column.
 constexpr std::uint64_t kBatchInteractions = 1 << 22;
 
 std::string numbered(const std::vector<std::string>& names, std::size_t i) {
@@ -38,7 +40,11 @@ io::CustomerBaseMeta synthetic_meta(const GenerateOptions& o, const kernels::Syn
     io::CustomerBaseMeta m;
     m.epoch = o.epoch;
     m.wallet_known_from = 0;  // a planted wallet holds at every date (kernels/synth)
-    m.channels = io::default_channels();
+    // With the company's touches, the three company kinds (codes 14-16), who initiated each
+    // row and what it answers; without them, the base as before the touches existed.
+    const bool touches = o.synth.company_touches;
+    m.channels = touches ? io::default_channels_with_touches() : io::default_channels();
+    m.has_initiator = m.has_answers = touches;
     for (std::uint32_t u = 0; u < h.business_units; ++u) m.business_unit_names.push_back(numbered(units, u));
     const std::uint32_t per_unit = h.regions / h.business_units;
     for (std::uint32_t r = 0; r < h.regions; ++r)
@@ -62,6 +68,8 @@ struct Batch {
     io::CustomerShard s;
     std::vector<double> engagement;
     std::vector<kernels::Day> churn;
+    // /truth/offer_response_probability and /truth/support_median_seconds (with touches).
+    std::array<std::vector<double>, 2> planted;
     std::vector<kernels::SynthEvents> events;
 
     // The threads' interactions concatenated in thread order into s.time, s.channel, s.value:
@@ -70,10 +78,14 @@ struct Batch {
         s.time.clear();
         s.channel.clear();
         s.value.clear();
+        s.initiator.clear();
+        s.answers.clear();
         for (const auto& ev : events) {
             s.time.insert(s.time.end(), ev.time.begin(), ev.time.end());
             s.channel.insert(s.channel.end(), ev.channel.begin(), ev.channel.end());
             s.value.insert(s.value.end(), ev.value.begin(), ev.value.end());
+            s.initiator.insert(s.initiator.end(), ev.initiator.begin(), ev.initiator.end());
+            s.answers.insert(s.answers.end(), ev.answers.begin(), ev.answers.end());
         }
     }
 
@@ -88,6 +100,8 @@ struct Batch {
         s.wallet.resize(n);
         engagement.resize(n);
         churn.resize(n);
+        if (cfg.company_touches)
+            for (auto& p : planted) p.resize(n);
         s.offsets.assign(n + 1, 0);
 #pragma omp parallel
         {
@@ -99,12 +113,18 @@ struct Batch {
             ev.time.clear();
             ev.channel.clear();
             ev.value.clear();
+            ev.initiator.clear();
+            ev.answers.clear();
             // Room for this thread's share and a margin (heavy tails), so that the buffers do
             // not reallocate and copy while they grow; they keep their capacity across batches.
             const std::size_t room = threads == 1 ? interactions : interactions / threads * 5 / 4;
             ev.time.reserve(room);
             ev.channel.reserve(room);
             ev.value.reserve(room);
+            if (cfg.company_touches) {
+                ev.initiator.reserve(room);
+                ev.answers.reserve(room);
+            }
             std::int64_t lo_time = std::numeric_limits<std::int64_t>::max(), hi_time = -1;
             for (std::size_t k = n * me / threads; k < n * (me + 1) / threads; ++k) {
                 const std::size_t before = ev.time.size();
@@ -118,6 +138,10 @@ struct Batch {
                 s.wallet[k] = c.wallet;
                 engagement[k] = c.engagement;
                 churn[k] = c.churn_day;
+                if (cfg.company_touches) {
+                    planted[0][k] = c.offer_response_probability;
+                    planted[1][k] = c.support_median_seconds;
+                }
                 s.offsets[k + 1] = c.interactions;
                 if (ev.time.size() > before) {
                     lo_time = std::min(lo_time, ev.time[before]);
@@ -154,12 +178,26 @@ void run_generate(const mpi::Comm& comm, const GenerateOptions& o, const RunInfo
     std::vector<std::uint64_t> block_interactions(b1 - b0);
     {
         auto t = timer.measure("count");
-#pragma omp parallel for schedule(dynamic, 1)
-        for (std::int64_t b = 0; b < std::int64_t(b1 - b0); ++b) {
-            const std::uint64_t lo = c0 + std::uint64_t(b) * kBlock, hi = std::min(c1, lo + kBlock);
-            std::uint64_t n = 0;
-            for (std::uint64_t i = lo; i < hi; ++i) n += kernels::synth_customer(cfg, hierarchy, i, nullptr).interactions;
-            block_interactions[std::size_t(b)] = n;
+#pragma omp parallel
+        {
+            // With touches the count needs each customer's events (kernels/synth): one buffer
+            // per thread, reused.
+            kernels::SynthEvents scratch;
+            kernels::SynthEvents* events = cfg.company_touches ? &scratch : nullptr;
+#pragma omp for schedule(dynamic, 1)
+            for (std::int64_t b = 0; b < std::int64_t(b1 - b0); ++b) {
+                const std::uint64_t lo = c0 + std::uint64_t(b) * kBlock, hi = std::min(c1, lo + kBlock);
+                std::uint64_t n = 0;
+                for (std::uint64_t i = lo; i < hi; ++i) {
+                    scratch.time.clear();
+                    scratch.channel.clear();
+                    scratch.value.clear();
+                    scratch.initiator.clear();
+                    scratch.answers.clear();
+                    n += kernels::synth_customer(cfg, hierarchy, i, events).interactions;
+                }
+                block_interactions[std::size_t(b)] = n;
+            }
         }
     }
     std::uint64_t mine = 0;
@@ -173,7 +211,12 @@ void run_generate(const mpi::Comm& comm, const GenerateOptions& o, const RunInfo
     // Every failure below reaches every rank through comm.agree: all of them abandon the file
     // together before closing it (a full disk must not leave a rank in a collective).
     try {
-        comm.agree([&] { writer = std::make_unique<io::CustomerBaseWriter>(comm, file.staged(), meta, true, o.compression); });
+        const std::vector<std::string> planted =
+            cfg.company_touches ? std::vector<std::string>{"offer_response_probability", "support_median_seconds"}
+                                : std::vector<std::string>{};
+        comm.agree([&] {
+            writer = std::make_unique<io::CustomerBaseWriter>(comm, file.staged(), meta, true, o.compression, planted);
+        });
 
         // Pass 2: batches of whole blocks, each generated by the OpenMP threads. Unfiltered, each
         // is written with independent writes (a few per column): no rank waits for another until
@@ -212,6 +255,7 @@ void run_generate(const mpi::Comm& comm, const GenerateOptions& o, const RunInfo
                         auto t = timer.measure("write");
                         none.first_interaction = next_interaction;
                         writer->write_customers(none, {}, {});
+                        for (std::size_t k = 0; k < planted.size(); ++k) writer->write_planted(k, c1, {});
                         writer->write_interactions(none);
                     }
                     check_stop("all " + std::to_string(c1 - c0) + " of this rank's customers");
@@ -232,14 +276,17 @@ void run_generate(const mpi::Comm& comm, const GenerateOptions& o, const RunInfo
                     auto t = timer.measure("write");
                     if (independent) {
                         writer->write_customer_rows(batch.s, batch.engagement, batch.churn);
+                        for (std::size_t k = 0; k < planted.size(); ++k)
+                            writer->write_planted_rows(k, lo, batch.planted[k]);
                         std::uint64_t at = next_interaction;
                         for (const auto& ev : batch.events) {
-                            writer->write_interaction_rows(at, ev.time, ev.channel, ev.value);
+                            writer->write_interaction_rows(at, ev.time, ev.channel, ev.value, ev.initiator, ev.answers);
                             at += ev.time.size();
                         }
                     } else {
                         batch.gather_interactions();
                         writer->write_customers(batch.s, batch.engagement, batch.churn);
+                        for (std::size_t k = 0; k < planted.size(); ++k) writer->write_planted(k, lo, batch.planted[k]);
                         writer->write_interactions(batch.s);
                     }
                 }

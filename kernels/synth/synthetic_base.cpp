@@ -6,6 +6,7 @@
 #include <limits>
 #include <random>
 
+#include "synth/company_touches.hpp"
 #include "synth/rng.hpp"
 
 namespace engage::kernels {
@@ -52,12 +53,18 @@ double mean_purchase(double e, std::uint8_t segment) {
     return median_purchase(e, segment) * std::exp(kPurchaseSigma * kPurchaseSigma / 2.0);
 }
 
+}  // namespace
+
+double synth_purchase_value(double e, std::uint8_t segment, Rng& r) {
+    const double spend = median_purchase(e, segment) * std::exp(kPurchaseSigma * normal(r));
+    return std::round(spend * 100.0) / 100.0;
+}
+
+namespace {
+
 double value_of(ChannelKind k, double e, std::uint8_t segment, Rng& r) {
     switch (k) {
-    case ChannelKind::purchase: {
-        const double spend = median_purchase(e, segment) * std::exp(kPurchaseSigma * normal(r));
-        return std::round(spend * 100.0) / 100.0;
-    }
+    case ChannelKind::purchase: return synth_purchase_value(e, segment, r);
     case ChannelKind::survey:  // NPS answer 0-10
         return std::round(clamp(3.0 + 7.0 * e + 1.0 * normal(r), 0.0, 10.0));
     case ChannelKind::review:  // star rating 1-5
@@ -70,6 +77,10 @@ double value_of(ChannelKind k, double e, std::uint8_t segment, Rng& r) {
 
 SynthCustomer synth_customer(const SynthConfig& c, const SynthHierarchy& h, std::uint64_t i,
                              SynthEvents* events) {
+    if (c.company_touches && !events) {  // the count includes touches planted on the events
+        SynthEvents scratch;
+        return synth_customer(c, h, i, &scratch);
+    }
     Rng r(c.seed, i);
     SynthCustomer out{};
     // Strictly increasing ids with gaps, as real customer numbers have.
@@ -88,8 +99,20 @@ SynthCustomer synth_customer(const SynthConfig& c, const SynthHierarchy& h, std:
     const double z = normal(r);
     out.engagement = 0.5 * std::erfc(-z / std::sqrt(2.0));  // Phi(z)
 
-    // Churn: exponential lifetime whose yearly hazard falls with engagement.
-    const double hazard_per_day = 0.45 * std::exp(-1.1 * z) / 365.0;
+    // The company's touches draw from their own stream, so that without them every draw from
+    // r is what it was. First the support speed, which raises the churn hazard when slow.
+    Rng touches(c.seed ^ kTouchSeedMask, i);
+    double churn_factor = 1.0;
+    out.offer_response_probability = out.support_median_seconds = std::numeric_limits<double>::quiet_NaN();
+    if (c.company_touches) {
+        out.offer_response_probability = offer_response_probability(out.engagement);
+        out.support_median_seconds = draw_support_median_seconds(out.region, touches);
+        churn_factor = support_churn_factor(out.support_median_seconds);
+    }
+
+    // Churn: exponential lifetime whose yearly hazard falls with engagement (times the support
+    // factor, 1 without touches).
+    const double hazard_per_day = 0.45 * std::exp(-1.1 * z) / 365.0 * churn_factor;
     const double life = std::exponential_distribution<double>(hazard_per_day)(r);
     const double end_day = out.acquisition_day + life;
     out.churn_day = end_day < c.history_days ? Day(end_day) : -1;
@@ -138,6 +161,8 @@ SynthCustomer synth_customer(const SynthConfig& c, const SynthHierarchy& h, std:
         events->channel.push_back(std::uint8_t(kind));
         events->value.push_back(value_of(ChannelKind(kind), out.engagement, out.segment, r));
     }
+    if (c.company_touches)
+        out.interactions += std::uint32_t(plant_company_touches(out, start, start + span_s, touches, *events, base));
     return out;
 }
 

@@ -237,6 +237,9 @@ Command parse_generate(const std::vector<std::string>& args) {
         ("customers-per-rm", po::value(&s.customers_per_rm)->default_value(s.customers_per_rm), "customers per relationship manager")
         ("history-days", po::value(&s.history_days)->default_value(s.history_days), "days of history from the epoch")
         ("epoch", po::value(&o.epoch)->default_value(o.epoch), "date of day 0, YYYY-MM-DD")
+        ("company-touches", po::bool_switch(&s.company_touches),
+         "plant the company's side too: offers and responses, support replies, idea feedback, "
+         "initiator and answers columns (docs/metrics.md)")
         ("quiet,q", po::bool_switch(&o.quiet), "no progress or summary");
     CompressionArgs compression;
     add_compression_options(d, compression, "the base's columns");
