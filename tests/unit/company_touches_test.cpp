@@ -16,10 +16,6 @@ SynthConfig touches_config(std::uint64_t customers) {
     return c;
 }
 
-bool company_kind(ChannelKind k) {
-    return k == ChannelKind::offer || k == ChannelKind::support_reply || k == ChannelKind::idea_feedback;
-}
-
 TEST(CompanyTouches, WithoutTheFlagNothingChanges) {
     SynthConfig c;
     c.customers = 500;
