@@ -6,10 +6,13 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <stdexcept>
+#include <tuple>
 
 #include "core/dates.hpp"
 #include "core/errors.hpp"
 #include "features/channel_kind.hpp"
+#include "io/interaction_links.hpp"
 #include "io/text.hpp"
 
 namespace engage::io {
@@ -58,8 +61,16 @@ struct Column {
 class RowParser {
 public:
     RowParser(const TransactionsCsvOptions& o, ParsedTransactions& out, std::size_t id, std::size_t date,
-              std::optional<std::size_t> amount, std::optional<std::size_t> channel, const RowSink* sink)
-        : o_(o), out_(out), id_(id), date_(date), amount_(amount), channel_(channel), sink_(sink) {}
+              std::optional<std::size_t> amount, std::optional<std::size_t> channel, const LineRange* range)
+        : o_(o), out_(out), id_(id), date_(date), amount_(amount), channel_(channel),
+          sink_(range ? &range->sink : nullptr), linked_sink_(range ? &range->linked_sink : nullptr) {}
+    // The optional columns of who initiated a row and what it answers.
+    void links(std::optional<std::size_t> initiator, std::optional<std::size_t> interaction,
+               std::optional<std::size_t> answers) {
+        initiator_ = initiator;
+        interaction_ = interaction;
+        answers_ = answers;
+    }
 
     void row(std::uint64_t line, std::string_view text) {
         ++out_.data_lines;
@@ -91,6 +102,24 @@ public:
                                  format_iso_date(o_.min_unix_day) + " .. " + format_iso_date(o_.max_unix_day) +
                                  "; fix the year, or widen --min-date/--max-date");
         t.unix_day = *day;
+        if (initiator_) {
+            const std::string who = lower(trim(fields_[*initiator_]));
+            if (who == "customer") t.initiator = 0;
+            else if (who == "company") t.initiator = 1;
+            else
+                return bad(line, "initiator " + shown(fields_[*initiator_]) + " (--initiator-column " +
+                                     o_.initiator_column + ") is not customer or company; give who initiated the row");
+        }
+        if (interaction_ || answers_)
+            for (const auto& [column, option, spec] :
+                 {std::tuple{interaction_, "--interaction-id-column ", &o_.interaction_column},
+                  std::tuple{answers_, "--answers-column ", &o_.answers_column}}) {
+                if (!column) continue;
+                auto why = string_id_problem(fields_[*column]);
+                if (why.empty()) continue;
+                why.replace(0, std::string_view("customer id").size(), "interaction id");
+                return bad(line, why + " (" + option + *spec + ")");
+            }
         if (channel_) {
             const auto code = o_.channels.code(fields_[*channel_]);
             if (!code)
@@ -136,7 +165,10 @@ public:
 
 private:
     void keep(Transaction&& t) {
-        if (sink_ && *sink_) (*sink_)(t);
+        if (linked_sink_ && *linked_sink_ && (interaction_ || answers_))
+            (*linked_sink_)(t, interaction_ ? std::string_view(fields_[*interaction_]) : std::string_view(),
+                            answers_ ? std::string_view(fields_[*answers_]) : std::string_view());
+        else if (sink_ && *sink_) (*sink_)(t);
         else out_.rows.push_back(std::move(t));
     }
     void bad(std::uint64_t line, std::string reason) {
@@ -149,6 +181,8 @@ private:
     std::size_t id_, date_;
     std::optional<std::size_t> amount_, channel_;
     const RowSink* sink_;
+    const LinkedRowSink* linked_sink_;
+    std::optional<std::size_t> initiator_, interaction_, answers_;
     std::vector<std::string> fields_;
 };
 
@@ -300,10 +334,13 @@ std::string_view separator_name(Separator s) noexcept {
 
 void check_columns(const TransactionsCsvOptions& o) {
     const std::pair<const char*, const std::string*> cols[] = {
-        {"id-column", &o.id_column}, {"date-column", &o.date_column}, {"amount-column", &o.amount_column},
-        {"channel-column", &o.channel_column}};
+        {"id-column", &o.id_column},           {"date-column", &o.date_column},
+        {"amount-column", &o.amount_column},   {"channel-column", &o.channel_column},
+        {"initiator-column", &o.initiator_column}, {"interaction-id-column", &o.interaction_column},
+        {"answers-column", &o.answers_column}};
+    constexpr std::size_t kCols = std::size(cols);
     for (const auto& [option, spec] : cols) {
-        if (spec == &o.channel_column && spec->empty()) continue;
+        if (spec != &o.id_column && spec != &o.date_column && spec != &o.amount_column && spec->empty()) continue;
         if (spec == &o.amount_column && is_none(*spec)) continue;
         const auto t = trim(*spec);
         if (t.empty())
@@ -313,8 +350,8 @@ void check_columns(const TransactionsCsvOptions& o) {
         if (all_digits(t) && t.size() > 6)
             throw ConfigError(std::string("--") + option + " " + *spec + ": field number too large");
     }
-    for (std::size_t a = 0; a < 4; ++a)
-        for (std::size_t b = a + 1; b < 4; ++b)
+    for (std::size_t a = 0; a < kCols; ++a)
+        for (std::size_t b = a + 1; b < kCols; ++b)
             if (!cols[a].second->empty() && !cols[b].second->empty() && !is_none(*cols[a].second) &&
                 lower(trim(*cols[a].second)) == lower(trim(*cols[b].second)))
                 throw ConfigError(std::string("--") + cols[a].first + " and --" + cols[b].first + " are both " +
@@ -322,6 +359,10 @@ void check_columns(const TransactionsCsvOptions& o) {
 }
 
 bool has_amounts(const TransactionsCsvOptions& o) { return !is_none(o.amount_column); }
+
+bool has_interaction_ids(const TransactionsCsvOptions& o) {
+    return !o.interaction_column.empty() || !o.answers_column.empty();
+}
 
 ParsedTransactions parse_transactions(std::istream& in, const std::string& name, const TransactionsCsvOptions& o,
                                       const std::function<void(std::uint64_t)>& progress,
@@ -357,6 +398,10 @@ ParsedTransactions parse_transactions(std::istream& in, const std::string& name,
     const bool with_amount = has_amounts(o), with_channel = !o.channel_column.empty();
     if (with_amount) used.push_back({"amount-column", &o.amount_column});
     if (with_channel) used.push_back({"channel-column", &o.channel_column});
+    for (const auto& [option, spec] : {std::pair{"initiator-column", &o.initiator_column},
+                                       std::pair{"interaction-id-column", &o.interaction_column},
+                                       std::pair{"answers-column", &o.answers_column}})
+        if (!spec->empty()) used.push_back({option, spec});
     Column* cols = used.data();
     const std::size_t ncols = used.size();
     const bool by_name = std::any_of(cols, cols + ncols, [](const Column& c) { return !all_digits(trim(*c.spec)); });
@@ -422,10 +467,14 @@ ParsedTransactions parse_transactions(std::istream& in, const std::string& name,
                                   " " + *cols[b].spec + " are the same column (field " +
                                   std::to_string(cols[a].index + 1) + "); each must name a different column");
 
-    RowParser rows(o, out, cols[0].index, cols[1].index,
-                   with_amount ? std::optional<std::size_t>(cols[2].index) : std::nullopt,
-                   with_channel ? std::optional<std::size_t>(cols[ncols - 1].index) : std::nullopt,
-                   range ? &range->sink : nullptr);
+    const auto index_of = [&](const std::string& spec) -> std::optional<std::size_t> {
+        for (std::size_t k = 0; k < ncols; ++k)
+            if (cols[k].spec == &spec) return cols[k].index;
+        return std::nullopt;
+    };
+    RowParser rows(o, out, cols[0].index, cols[1].index, with_amount ? index_of(o.amount_column) : std::nullopt,
+                   with_channel ? index_of(o.channel_column) : std::nullopt, range ? &*range : nullptr);
+    rows.links(index_of(o.initiator_column), index_of(o.interaction_column), index_of(o.answers_column));
     if (header) out.header_line = head[0].first;
     if (!range) {
         for (std::size_t k = header ? 1 : 0; k < head.size(); ++k) rows.row(head[k].first, head[k].second);
@@ -473,12 +522,30 @@ ParsedTransactions read_transactions(const std::string& path, const Transactions
 }
 
 ImportedBase build_customer_base(std::vector<Transaction> rows, bool merge_same_day,
-                                 std::optional<std::int64_t> epoch_unix_day, const std::vector<Channel>& channels) {
-    // Stable: rows of one customer and day keep their file order.
-    std::stable_sort(rows.begin(), rows.end(), [](const Transaction& a, const Transaction& b) {
+                                 std::optional<std::int64_t> epoch_unix_day, const std::vector<Channel>& channels,
+                                 const BaseLinks& links) {
+    const auto by_customer_day = [](const Transaction& a, const Transaction& b) {
         return a.id != b.id ? a.id < b.id : a.unix_day < b.unix_day;
-    });
+    };
+    const bool answers = !links.answered.empty();
+    if (answers) {
+        // The answers index `rows` as they are: they must be in order already.
+        if (links.answered.size() != rows.size() || !std::is_sorted(rows.begin(), rows.end(), by_customer_day))
+            throw std::logic_error("build_customer_base: answered rows must be sorted, one entry per row");
+    } else {
+        // Stable: rows of one customer and day keep their file order.
+        std::stable_sort(rows.begin(), rows.end(), by_customer_day);
+    }
     if (rows.empty()) throw DataError("no transactions to import");
+    // Rows that answer or are answered keep a row of their own; where each row went.
+    std::vector<bool> linked;
+    std::vector<std::uint64_t> placed;
+    if (answers) {
+        linked.assign(rows.size(), false);
+        placed.assign(rows.size(), 0);
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            if (links.answered[i] != kAnswersNone) linked[i] = linked[links.answered[i]] = true;
+    }
     ImportedBase out;
     const auto [lo, hi] = std::minmax_element(rows.begin(), rows.end(), [](const Transaction& a, const Transaction& b) {
         return a.unix_day < b.unix_day;
@@ -498,7 +565,7 @@ ImportedBase build_customer_base(std::vector<Transaction> rows, bool merge_same_
 
     CustomerShard& s = out.shard;
     s.offsets.push_back(0);
-    std::vector<std::pair<std::uint8_t, std::size_t>> first_purchase;  // reused for every day
+    std::vector<std::pair<std::uint16_t, std::size_t>> first_purchase;  // reused for every day
     for (std::size_t i = 0; i < rows.size();) {
         const std::uint64_t id = rows[i].id;
         s.id.push_back(id);
@@ -507,20 +574,35 @@ ImportedBase build_customer_base(std::vector<Transaction> rows, bool merge_same_
             // One day of this customer: with merging, the rows of each purchase channel add up in
             // the first row of that channel (one channel per store or shop stays apart).
             const std::int64_t day = rows[i].unix_day;
-            std::vector<std::pair<std::uint8_t, std::size_t>>& first = first_purchase;  // channel, row
+            // (channel and initiator, row)
+            std::vector<std::pair<std::uint16_t, std::size_t>>& first = first_purchase;
             first.clear();
             for (; i < rows.size() && rows[i].id == id && rows[i].unix_day == day; ++i) {
                 const Transaction& t = rows[i];
                 const bool purchase = t.channel < channels.size() && channels[t.channel].kind == kernels::ChannelKind::purchase;
-                if (merge_same_day && purchase) {
-                    const auto it = std::find_if(first.begin(), first.end(), [&](const auto& f) { return f.first == t.channel; });
+                if (merge_same_day && purchase && !(answers && linked[i])) {
+                    const std::uint16_t key = std::uint16_t(t.channel << 8 | t.initiator);
+                    const auto it = std::find_if(first.begin(), first.end(), [&](const auto& f) { return f.first == key; });
                     if (it != first.end()) {
                         s.value[it->second] += t.amount;
                         ++out.merged_rows;
                         continue;
                     }
-                    first.emplace_back(t.channel, s.value.size());
+                    first.emplace_back(key, s.value.size());
                 }
+                if (answers) {
+                    placed[i] = s.time.size();
+                    const std::uint32_t to = links.answered[i];
+                    // The answered row comes first (sort_bucket's order): it is placed already.
+                    if (to != kAnswersNone && (to >= i || rows[to].id != id))
+                        throw std::logic_error("build_customer_base: an answer before what it answers, or to another customer");
+                    const std::uint64_t back = to == kAnswersNone ? 0 : placed[i] - placed[to];
+                    if (back > std::numeric_limits<std::uint32_t>::max())
+                        throw DataError("customer " + std::to_string(id) + ": an answer more than 2^32 - 1 rows after "
+                                        "the interaction it answers, more than /interactions/answers holds");
+                    s.answers.push_back(std::uint32_t(back));
+                }
+                if (links.initiator) s.initiator.push_back(t.initiator);
                 s.time.push_back((day - out.epoch_unix_day) * kSecondsPerDay);
                 s.channel.push_back(t.channel);
                 s.value.push_back(t.amount);

@@ -58,6 +58,15 @@ struct TransactionsCsvOptions {
     std::string date_column = "2";
     std::string amount_column = "3";
     std::string channel_column;
+    // Optional (empty: none; docs/data-format.md, "Who initiated an interaction, and what it
+    // answers"). initiator: `customer` or `company` (case-insensitive, trimmed), anything else a
+    // bad row. interaction: the row's id, unique within its customer ("" none). answers: the
+    // interaction id of the same customer that the row answers ("" none). The ids are checked
+    // like string customer ids (kMaxIdBytes of UTF-8, no control characters) and go to
+    // LineRange::linked_sink; the mapping of answers to rows is io/interaction_links.hpp's.
+    std::string initiator_column;
+    std::string interaction_column;
+    std::string answers_column;
     IdType id_type = IdType::automatic;
     // The labels of the channel column: the built-in names and kinds, plus --channel-map.
     ChannelMap channels;
@@ -74,6 +83,8 @@ void check_columns(const TransactionsCsvOptions& options);
 
 // False when the amount column is "none": a log of customer and date (and channel) only.
 bool has_amounts(const TransactionsCsvOptions& options);
+// Whether the log has an interaction id or answers column (the rows then carry ids).
+bool has_interaction_ids(const TransactionsCsvOptions& options);
 
 // One good row of the file.
 struct Transaction {
@@ -85,6 +96,7 @@ struct Transaction {
     // are then bad rows.
     double amount = 0;
     std::uint8_t channel = 0;     // code in the ChannelMap's channels() (0: purchase)
+    std::uint8_t initiator = 0;   // io::Initiator, with an initiator column (0 otherwise)
     std::uint64_t line = 0;       // 1-based line number in the file
 };
 
@@ -109,6 +121,9 @@ struct ParsedTransactions {
 
 // Where good rows go instead of ParsedTransactions::rows (a bucketed import keeps none).
 using RowSink = std::function<void(const Transaction&)>;
+// The same with the row's interaction id and the id it answers ("" none), for a log with an
+// interaction or answers column.
+using LinkedRowSink = std::function<void(const Transaction&, std::string_view interaction, std::string_view answers)>;
 
 // A part of a file, as one rank of `engage import` reads it: the lines that start at a byte
 // offset in [begin, end) (a range that begins inside a line starts at the next line, so that
@@ -119,6 +134,7 @@ struct LineRange {
     std::uint64_t begin = 0;
     std::uint64_t end = std::uint64_t(-1);
     RowSink sink;  // empty: the rows are kept in ParsedTransactions::rows
+    LinkedRowSink linked_sink;  // when set, and the log has ids, used instead of sink
 };
 
 constexpr std::size_t kMaxReportedBadRows = 10;
@@ -169,8 +185,20 @@ struct ImportedBase {
 // business unit and segment are 0; wallet is NaN (unknown). The epoch defaults to January 1st
 // of the earliest date's year. Throws ConfigError when `epoch_unix_day` is after the earliest
 // date and DataError when a merged amount exceeds kMaxAmount. `rows` must not be empty.
+//
+// `links`: the base's optional columns. initiator: each row's Transaction::initiator goes to
+// shard.initiator (and purchases of one day merge only with those of the same initiator).
+// answered (not empty: one entry per row, and `rows` already sorted by customer and day, as
+// sort_bucket leaves them): the index in `rows` of the row each answers (kAnswersNone, of
+// io/interaction_links.hpp, for none); shard.answers gets the rows back. Rows that answer or are
+// answered are never merged.
+struct BaseLinks {
+    bool initiator = false;
+    std::vector<std::uint32_t> answered;
+};
 ImportedBase build_customer_base(std::vector<Transaction> rows, bool merge_same_day,
                                  std::optional<std::int64_t> epoch_unix_day,
-                                 const std::vector<Channel>& channels = default_channels());
+                                 const std::vector<Channel>& channels = default_channels(),
+                                 const BaseLinks& links = {});
 
 }  // namespace engage::io

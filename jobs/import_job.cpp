@@ -99,7 +99,11 @@ std::string too_many_bad_rows(const std::vector<BadRows>& files, std::uint64_t b
 
 std::string column_list(const io::TransactionsCsvOptions& c) {
     std::string s = "id " + c.id_column + ", date " + c.date_column + ", amount " + c.amount_column;
-    return c.channel_column.empty() ? s : s + ", channel " + c.channel_column;
+    if (!c.channel_column.empty()) s += ", channel " + c.channel_column;
+    if (!c.initiator_column.empty()) s += ", initiator " + c.initiator_column;
+    if (!c.interaction_column.empty()) s += ", interaction id " + c.interaction_column;
+    if (!c.answers_column.empty()) s += ", answers " + c.answers_column;
+    return s;
 }
 
 // Rank 0 sends `lines` (strings without a newline, the first of them not empty) to every rank.
@@ -216,6 +220,77 @@ void gather_parse(const mpi::Comm& comm, std::vector<LogFile>& logs) {
     }
 }
 
+// Collective: per file and rank, the lines of the file before that rank's byte range
+// (entry file * size + rank), on every rank: the rows' line numbers made the files' own.
+std::vector<std::uint64_t> lines_before(const mpi::Comm& comm, const std::vector<LogFile>& logs) {
+    std::vector<std::uint64_t> out;
+    for (const auto& f : logs) {
+        const auto lines = comm.allgather(f.parsed.lines);
+        std::uint64_t before = 0;
+        for (int r = 0; r < comm.size(); ++r) {
+            out.push_back(before);
+            before += lines[std::size_t(r)];
+        }
+    }
+    return out;
+}
+
+// Collective: the rows that the resolution of answers dropped on every rank (each rank's in
+// file and line order) on rank 0, reported there ("row skipped" when `skipped` is decided
+// later: they are printed by the caller) and added to the files' bad rows: counts summed, the
+// first ones merged in line order. Returns the number of such rows (on every rank).
+std::uint64_t gather_link_bad_rows(const mpi::Comm& comm, std::vector<LogFile>& logs,
+                                   const std::vector<io::LinkBadRow>& mine, std::vector<io::LinkBadRow>& first) {
+    std::vector<std::int64_t> counts(logs.size(), 0);
+    for (const auto& b : mine) ++counts[b.file];
+    comm.allreduce_sum(counts);
+    for (int r = 0; r < comm.size(); ++r) {
+        std::string text;  // file, line, length of the reason, the reason: the first ones of each file
+        if (comm.rank() == r) {
+            std::vector<std::size_t> shown(logs.size(), 0);
+            for (const auto& b : mine)
+                if (shown[b.file]++ < io::kMaxReportedBadRows)
+                    text += std::to_string(b.file) + " " + std::to_string(b.line) + " " +
+                            std::to_string(b.reason.size()) + " " + b.reason;
+        }
+        comm.broadcast(text, r);
+        if (!comm.root()) continue;
+        for (std::size_t at = 0; at < text.size();) {
+            unsigned long long f = 0, line = 0;
+            std::size_t len = 0;
+            int used = 0;
+            if (std::sscanf(text.c_str() + at, "%llu %llu %zu%n", &f, &line, &len, &used) != 3 || f >= logs.size())
+                throw std::logic_error("gather_link_bad_rows: a malformed message from rank " + std::to_string(r));
+            at += std::size_t(used) + 1;
+            first.push_back({std::uint16_t(f), std::uint64_t(line), text.substr(at, len)});
+            at += len;
+        }
+    }
+    std::uint64_t total = 0;
+    for (std::size_t f = 0; f < logs.size(); ++f) {
+        total += std::uint64_t(counts[f]);
+        logs[f].parsed.bad_rows += std::uint64_t(counts[f]);
+    }
+    if (!comm.root()) return total;
+    std::sort(first.begin(), first.end(), [](const io::LinkBadRow& a, const io::LinkBadRow& b) {
+        return a.file != b.file ? a.file < b.file : a.line < b.line;
+    });
+    std::vector<io::LinkBadRow> kept;
+    std::vector<std::size_t> shown(logs.size(), 0);
+    for (auto& b : first)
+        if (shown[b.file]++ < io::kMaxReportedBadRows) kept.push_back(std::move(b));
+    first = std::move(kept);
+    // The files' first bad rows: those of the parse and these, in line order.
+    for (std::size_t f = 0; f < logs.size(); ++f) {
+        auto& bad = logs[f].parsed.bad;
+        for (const auto& b : first)
+            if (b.file == f) bad.push_back({b.line, b.reason});
+        std::stable_sort(bad.begin(), bad.end(), [](const io::BadRow& a, const io::BadRow& b) { return a.line < b.line; });
+        if (bad.size() > io::kMaxReportedBadRows) bad.resize(io::kMaxReportedBadRows);
+    }
+    return total;
+}
+
 // Collective: the distinct ids that every rank saw, sorted in byte order, on every rank.
 std::vector<std::string> gather_names(const mpi::Comm& comm, const std::unordered_set<std::string>& seen) {
     std::vector<std::string> names;
@@ -314,6 +389,10 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
     const std::uint32_t buckets = std::uint32_t(
         std::clamp<std::uint64_t>((4 * total + o.memory_per_rank - 1) / o.memory_per_rank, 1, kMaxBuckets));
     ScratchDir scratch(comm, file.staged() + ".scratch");
+    // What the rows carry beyond customer, day, amount and channel: only what the options ask for.
+    const io::RowFormat format{!o.csv.initiator_column.empty(), io::has_interaction_ids(o.csv)};
+    if (o.transactions.size() > std::numeric_limits<std::uint16_t>::max())
+        throw ConfigError("more than 65535 --transactions files; concatenate some of them");
 
     // Pass 1: every rank parses its byte range of every log into the buckets.
     std::vector<LogFile> logs;
@@ -322,20 +401,35 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
     std::vector<std::string> names;   // string ids: every distinct id, sorted (every rank)
     std::int64_t first_day = 0, last_day = 0;
     io::ParsedAttributes attributes;  // rank 0: the good rows of --attributes
+    io::BucketLinks links;            // initiators and answers (docs/data-format.md)
+    links.format = format;
+    links.answers = !o.csv.answers_column.empty();
+    links.files = o.transactions;
+    links.interaction_column = o.csv.interaction_column;
+    links.answers_column = o.csv.answers_column;
     {
         auto t = timer.measure("parse");
         std::unordered_set<std::string> seen;  // this rank's distinct ids (not with --id-type number)
         std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
         comm.agree([&] {
-            io::BucketWriter writer(scratch.path(), comm.rank(), buckets, o.memory_per_rank / 4);
+            io::BucketWriter writer(scratch.path(), comm.rank(), buckets, o.memory_per_rank / 4, format);
             const bool keep_names = o.csv.id_type != io::IdType::number;
             io::LineRange range;
-            range.sink = [&](const io::Transaction& row) {
-                writer.append(row);
+            const auto saw = [&](const io::Transaction& row) {
                 if (keep_names && !seen.contains(row.name)) seen.insert(row.name);
                 lo = std::min(lo, row.unix_day);
                 hi = std::max(hi, row.unix_day);
             };
+            range.sink = [&](const io::Transaction& row) {
+                writer.append(row);
+                saw(row);
+            };
+            if (format.ids)
+                range.linked_sink = [&](const io::Transaction& row, std::string_view interaction,
+                                        std::string_view answers) {
+                    writer.append(row, interaction, answers);
+                    saw(row);
+                };
             std::uint64_t mine = 0, done = 0;
             for (std::size_t f = 0; f < sizes.size(); ++f)
                 mine += sizes[f] * std::uint64_t(comm.rank() + 1) / comm.size() - sizes[f] * comm.rank() / comm.size();
@@ -344,6 +438,7 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
                 const auto& path = o.transactions[f];
                 range.begin = sizes[f] * std::uint64_t(comm.rank()) / comm.size();
                 range.end = sizes[f] * std::uint64_t(comm.rank() + 1) / comm.size();
+                writer.file(std::uint16_t(f));
                 logs.push_back({path, io::read_transactions(path, csv, [&](std::uint64_t bytes) {
                                     progress.update(done + bytes, std::max(mine, done + bytes), "bytes");
                                     stop_if_requested("import", o.output, std::to_string(bytes) + " bytes of " + path);
@@ -353,6 +448,7 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
             writer.flush();
         });
         gather_parse(comm, logs);
+        if (format.ids) links.lines_before = lines_before(comm, logs);
         for (const auto& f : logs) {
             data_rows += f.parsed.data_lines;
             bad_rows += f.parsed.bad_rows;
@@ -412,18 +508,59 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
     {
         auto t = timer.measure("sort");
         std::vector<std::uint64_t> mine;
+        std::vector<io::LinkBadRow> dropped;  // rows that answer what they cannot (with ids)
+        std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
         comm.agree([&] {
             for (std::uint32_t b = std::uint32_t(comm.rank()); b < buckets; b += std::uint32_t(comm.size())) {
-                const io::BucketCustomers c = io::sort_bucket(scratch.path(), b, comm.size(), names, o.merge_same_day,
-                                                             epoch_day, csv.channels.channels());
+                io::BucketCustomers c = io::sort_bucket(scratch.path(), b, comm.size(), names, o.merge_same_day,
+                                                        epoch_day, csv.channels.channels(), links);
                 for (std::size_t i = 0; i < c.id.size(); ++i)
                     mine.insert(mine.end(), {c.id[i], std::uint64_t(std::int64_t(c.acquisition_day[i])),
                                              c.interactions[i], b});
                 merged_rows += c.merged_rows;
+                if (!c.id.empty()) {
+                    lo = std::min(lo, c.first_unix_day);
+                    hi = std::max(hi, c.last_unix_day);
+                }
+                dropped.insert(dropped.end(), std::make_move_iterator(c.bad.begin()),
+                               std::make_move_iterator(c.bad.end()));
                 stop_if_requested("import", o.output, "sorting bucket " + std::to_string(b));
             }
         });
         merged_rows = std::uint64_t(comm.sum(std::int64_t(merged_rows)));
+        if (format.ids) {
+            // The rows dropped here count with those of the parse against --max-bad-rows.
+            std::sort(dropped.begin(), dropped.end(), [](const io::LinkBadRow& a, const io::LinkBadRow& b) {
+                return a.file != b.file ? a.file < b.file : a.line < b.line;
+            });
+            std::vector<io::LinkBadRow> first;
+            const std::uint64_t more = gather_link_bad_rows(comm, logs, dropped, first);
+            bad_rows += more;
+            std::vector<std::int64_t> extremes = {hi, lo == std::numeric_limits<std::int64_t>::max()
+                                                          ? std::numeric_limits<std::int64_t>::min()
+                                                          : -lo};
+            comm.allreduce_max(extremes);
+            comm.agree([&] {
+                if (!comm.root() || more == 0) return;
+                const bool too_many = o.max_bad_rows.exceeded(bad_rows, data_rows);
+                for (const auto& b : first)
+                    std::fprintf(stderr, "engage import: %s: line %llu: %s%s\n", logs[b.file].path.c_str(),
+                                 (unsigned long long)b.line, b.reason.c_str(), too_many ? "" : "; row skipped");
+                if (more > first.size())
+                    std::fprintf(stderr, "engage import: %llu more rows with bad answers%s\n",
+                                 (unsigned long long)(more - first.size()), too_many ? "" : " skipped");
+                if (too_many) {
+                    std::vector<BadRows> files;
+                    for (const auto& f : logs) files.push_back(f.bad_rows());
+                    throw DataError(too_many_bad_rows(files, bad_rows, data_rows, o.max_bad_rows,
+                                                      "--interaction-id-column, --answers-column, the dates"));
+                }
+                if (extremes[0] == std::numeric_limits<std::int64_t>::min())
+                    throw DataError("every row was dropped (bad answers above); nothing to import");
+            });
+            last_day = extremes[0];
+            first_day = -extremes[1];
+        }
         customers = gather_to_root(comm, mine);
     }
 
@@ -438,6 +575,16 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
             if (!comm.root()) return;
             base = assemble_base(customers, source, epoch_day, first_day, last_day, merged_rows);
             customers = {};
+            if (string_ids && base.shard.customers() < names.size()) {
+                // Customers whose every row was dropped (bad answers) leave the names; the others
+                // are renumbered (the order does not change).
+                std::vector<std::string> kept;
+                for (auto& id : base.shard.id) {
+                    kept.push_back(std::move(names[id]));
+                    id = kept.size() - 1;
+                }
+                names = std::move(kept);
+            }
             if (!o.attributes.empty()) {
                 attributes = read_attribute_file(o, base.shard.id, names, string_ids);
                 if (string_ids) {
@@ -480,8 +627,11 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
     io::CustomerBaseMeta meta =
         imported_meta(format_iso_date(std::int64_t(shape[2])), csv.channels.channels(), hierarchy);
     meta.has_amounts = io::has_amounts(o.csv);
+    meta.has_initiator = format.initiator;
+    meta.has_answers = links.answers;
     meta.customers = shape[0];
     meta.interactions = shape[1];
+    std::uint64_t answering_rows = 0;  // rank 0: rows that answer another
     io::CustomerShard& s = base.shard;  // rank 0: everything; the others: nothing, placed at the end
     s.first_customer = comm.root() ? 0 : meta.customers;
     s.first_interaction = comm.root() ? 0 : meta.interactions;
@@ -504,17 +654,19 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
                     merge = std::make_unique<io::BucketMerge>(
                         scratch.path(), buckets,
                         std::size_t(std::clamp<std::uint64_t>(o.memory_per_rank / 4 / buckets, 4096, 1 << 20)),
-                        std::move(source), std::move(counts));
+                        std::move(source), std::move(counts), meta.has_initiator, meta.has_answers);
             });
             io::SortedRows rows;
+            answering_rows = 0;
             for (std::uint64_t first = 0; first < meta.interactions; first += block) {
                 comm.agree([&] {
                     if (merge) merge->next(block, rows);
+                    for (const std::uint32_t a : rows.answers) answering_rows += a != 0;
                     stop_if_requested("import", o.output, "writing interaction " + std::to_string(first));
                 });
                 comm.agree([&] {
                     writer->write_interaction_block(comm.root() ? first : meta.interactions, rows.time, rows.channel,
-                                                    rows.value);
+                                                    rows.value, rows.initiator, rows.answers);
                 });
             }
             merge.reset();
@@ -568,6 +720,15 @@ void run_import(const mpi::Comm& comm, const ImportOptions& o, const RunInfo& in
                         (unsigned long long)hierarchy.acquisition_dates,
                         (unsigned long long)hierarchy.acquisition_after_first, meta.business_unit_names.size(),
                         meta.region_names.size(), meta.rm_names.size(), meta.segment_names.size());
+        if (meta.has_initiator || meta.has_answers)
+            std::printf("  %s%s%s\n",
+                        meta.has_initiator ? ("initiators from column " + o.csv.initiator_column).c_str() : "",
+                        meta.has_initiator && meta.has_answers ? "; " : "",
+                        meta.has_answers ? ("answers from column " + o.csv.answers_column + " (ids: column " +
+                                            o.csv.interaction_column + "): " + std::to_string(answering_rows) +
+                                            " rows answer an earlier one")
+                                               .c_str()
+                                         : "");
         if (!meta.has_amounts)
             std::printf("  no amounts: purchases valued 0 (revenue unknown), other rows 1; spend and CLV will be "
                         "unknown\n");

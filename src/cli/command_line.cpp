@@ -443,6 +443,9 @@ Command parse_import(const std::vector<std::string>& args) {
         ("amount-column", po::value(&c.amount_column)->default_value(c.amount_column), "amount column: field number or header name, or none for a log without amounts (purchases valued 0: revenue, spend and CLV unknown)")
         ("channel-column", po::value(&c.channel_column), "channel column (optional): channel names of the default dictionary or kind names; without it every row is a purchase")
         ("channel-map", po::value(&o.channel_map), "CSV file mapping the channel column's source labels to channels: label,channel,kind per line (e.g. Zendesk Ticket,support_ticket, or Webinar,webinar,event: a new channel needs a kind); the built-in channel and kind names stay labels. Needs --channel-column")
+        ("initiator-column", po::value(&c.initiator_column), "who initiated each row (optional): customer or company; stored in /interactions/initiator")
+        ("interaction-id-column", po::value(&c.interaction_column), "an id of each row (optional), unique within its customer across all files; what --answers-column refers to")
+        ("answers-column", po::value(&c.answers_column), "the interaction id (same customer) that the row answers, empty for none (optional; needs --interaction-id-column); stored in /interactions/answers")
         ("attributes", po::value(&o.attributes), "customer attribute file (optional): CSV with a header, one row per customer: its id and any of business_unit (or bu), region, relationship_manager (or rm), segment, wallet, acquisition_date (or acquired); names matched case-insensitively, spaces as _; other columns ignored. Fills the hierarchy (names sorted; a customer not in the file or with a blank field is in \"unknown\", for the rm \"unassigned\"), the wallets (>= 0, blank unknown) and the acquisition days (an earlier date than the first transaction replaces it; a later one is ignored). Its customers without transactions are kept, with no interactions, when they have an acquisition date. Bad rows count against --max-bad-rows on their own; a customer twice is an error")
         ("attributes-id-column", po::value(&o.attributes_csv.id_column), "customer id column of --attributes: field number or header name (default: --id-column); its ids are those of the logs (numbers or strings as --id-type decides)")
         ("attributes-column", po::value(&attribute_columns)->composing(), "ATTRIBUTE=NAME: the header name of an attribute column of --attributes, e.g. rm=Account Manager (repeat for each; ATTRIBUTE: business_unit, region, rm, segment, wallet, acquisition_date)")
@@ -494,6 +497,9 @@ Command parse_import(const std::vector<std::string>& args) {
         throw ConfigError("--channel-map " + o.channel_map + " maps the labels of a channel column, but there is "
                           "none; add --channel-column N|NAME");
     if (!o.channel_map.empty()) check_output_file("import", o.output, o.channel_map);
+    if (!c.answers_column.empty() && c.interaction_column.empty())
+        throw ConfigError("--answers-column " + c.answers_column + " refers to interaction ids, but there is no "
+                          "id column; add --interaction-id-column N|NAME");
     if (o.attributes.empty() && (vm.count("attributes-id-column") || !attribute_columns.empty()))
         throw ConfigError(std::string(vm.count("attributes-id-column") ? "--attributes-id-column" : "--attributes-column") +
                           " describes an attribute file, but there is none; add --attributes FILE");

@@ -154,5 +154,21 @@ TEST(CommandLine, ImportAttributeFileOptions) {
                  ConfigError);
 }
 
+TEST(CommandLine, ImportInitiatorAndAnswersColumns) {
+    auto i = std::get<jobs::ImportOptions>(parse({"import", "--transactions", "t.csv", "--output", "b.h5",
+                                                  "--initiator-column", "who", "--interaction-id-column", "id",
+                                                  "--answers-column", "reply_to"}));
+    EXPECT_EQ(i.csv.initiator_column, "who");
+    EXPECT_EQ(i.csv.interaction_column, "id");
+    EXPECT_EQ(i.csv.answers_column, "reply_to");
+    const std::string e =
+        error_of({"import", "--transactions", "t.csv", "--output", "b.h5", "--answers-column", "reply_to"});
+    EXPECT_NE(e.find("add --interaction-id-column"), std::string::npos) << e;
+    // Two options naming one column.
+    EXPECT_THROW(parse({"import", "--transactions", "t.csv", "--output", "b.h5", "--interaction-id-column", "4",
+                        "--answers-column", "4"}),
+                 ConfigError);
+}
+
 }  // namespace
 }  // namespace engage::cli

@@ -159,4 +159,65 @@ TEST(ImportBuckets, TheSortOfABucketDoesNotDependOnTheOrderOfItsRows) {
     }
 }
 
+// With initiators and ids: the rows of two ranks and two files come back with their ids and
+// their files' line numbers; the sort resolves the answers (rows back in the sorted file, an
+// answer after what it answers on its day) and lists the bad ones, whatever the rows' order.
+TEST(ImportBuckets, AnswersThroughTheBuckets) {
+    // Customer 0: an offer (file 0) answered the same day by a purchase (file 1) whose channel
+    // code 0 sorts before the offer's 14; a reply dated before the ticket it answers (bad).
+    struct In {
+        std::int64_t day;
+        std::uint8_t channel, initiator;
+        std::uint16_t file;
+        std::uint64_t line;  // in its rank's range
+        const char *id, *answers;
+    };
+    const In in[] = {{19000, 14, 1, 0, 2, "O-1", ""},   {19000, 0, 0, 1, 3, "P-1", "O-1"},
+                     {19005, 2, 0, 1, 4, "T-1", ""},    {19004, 15, 1, 0, 5, "R-1", "T-1"},
+                     {19006, 1, 0, 0, 6, "", ""}};
+    const std::vector<std::uint64_t> lines_before = {0, 100, 0, 200};  // file 0: rank 1 after 100 lines
+    const RowFormat format{true, true};
+    std::vector<int> order = {0, 1, 2, 3, 4};
+    for (int trial = 0; trial < 3; ++trial) {
+        ScratchFolder dir;
+        for (int rank = 0; rank < 2; ++rank) {
+            BucketWriter w(dir.path(), rank, 1, 64, format);
+            for (std::size_t k = std::size_t(rank); k < 5; k += 2) {
+                const In& r = in[order[k]];
+                Transaction t = row("ACC-1", 0, r.day, 1, r.channel);
+                t.initiator = r.initiator;
+                t.line = r.line;
+                w.file(r.file);
+                w.append(t, r.id, r.answers);
+            }
+            w.flush();
+        }
+        BucketLinks links;
+        links.format = format;
+        links.answers = true;
+        links.lines_before = lines_before;
+        links.files = {"crm.csv", "helpdesk.csv"};
+        links.interaction_column = "id";
+        links.answers_column = "re";
+        const BucketCustomers c = sort_bucket(dir.path(), 0, 2, {"ACC-1"}, false, 18993,
+                                              default_channels_with_touches(), links);
+        ASSERT_EQ(c.bad.size(), 1u);
+        const In& bad = in[3];
+        // The line made the file's: + lines_before[file * 2 + rank of the row].
+        const int rank_of_bad = int(std::find(order.begin(), order.end(), 3) - order.begin()) % 2;
+        EXPECT_EQ(c.bad[0].file, 0);
+        EXPECT_EQ(c.bad[0].line, bad.line + lines_before[std::size_t(rank_of_bad)]);
+        EXPECT_NE(c.bad[0].reason.find("answers \"T-1\" (--answers-column re): dated 2022-01-12, before"),
+                  std::string::npos)
+            << c.bad[0].reason;
+        ASSERT_EQ(c.interactions, std::vector<std::uint64_t>{4});
+        SortedRows back;
+        SortedReader(sorted_path(dir.path(), 0), 4096, true, true).read(4, back);
+        EXPECT_EQ(back.channel, (std::vector<std::uint8_t>{14, 0, 2, 1}));
+        EXPECT_EQ(back.initiator, (std::vector<std::uint8_t>{1, 0, 0, 0}));
+        EXPECT_EQ(back.answers, (std::vector<std::uint32_t>{0, 1, 0, 0}));
+        std::rotate(order.begin(), order.begin() + 2, order.end());
+    }
+}
+
 }  // namespace engage::io

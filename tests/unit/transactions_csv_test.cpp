@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <tuple>
 
 #include "core/dates.hpp"
 #include "core/errors.hpp"
@@ -521,6 +522,51 @@ TEST(CustomerBaseBuild, Epoch) {
     std::vector<Transaction> huge{tx(1, "2021-01-01", 9e12), tx(1, "2021-01-01", 9e12)};
     EXPECT_THROW(build_customer_base(huge, true, std::nullopt), DataError);
     EXPECT_NO_THROW(build_customer_base(huge, false, std::nullopt));
+}
+
+}  // namespace engage::io
+
+namespace engage::io {
+
+// --initiator-column, --interaction-id-column, --answers-column: the values read, the bad rows
+// named with their field, and the ids handed to the linked sink with the row.
+TEST(TransactionsCsv, InitiatorAndInteractionIds) {
+    TransactionsCsvOptions o = columns("c", "d", "a");
+    o.initiator_column = "who";
+    o.interaction_column = "id";
+    o.answers_column = "re";
+    const std::string text =
+        "c,d,a,who,id,re\n"
+        "A,2024-01-01,1, Company ,O-1,\n"
+        "A,2024-01-02,5,CUSTOMER,P-1,O-1\n"
+        "A,2024-01-03,5,robot,P-2,\n"
+        "A,2024-01-03,5,customer,P-\x01,\n";
+    std::vector<std::tuple<std::uint8_t, std::string, std::string, std::uint64_t>> seen;
+    LineRange range;
+    range.sink = [&](const Transaction&) { ADD_FAILURE() << "the plain sink, with ids"; };
+    range.linked_sink = [&](const Transaction& t, std::string_view id, std::string_view re) {
+        seen.emplace_back(t.initiator, std::string(id), std::string(re), t.line);
+    };
+    std::istringstream in(text);
+    const ParsedTransactions p = parse_transactions(in, "t.csv", o, {}, range);
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0], std::make_tuple(std::uint8_t(1), std::string("O-1"), std::string(""), std::uint64_t(2)));
+    EXPECT_EQ(seen[1], std::make_tuple(std::uint8_t(0), std::string("P-1"), std::string("O-1"), std::uint64_t(3)));
+    ASSERT_EQ(p.bad.size(), 2u);
+    EXPECT_EQ(p.bad[0].line, 4u);
+    EXPECT_EQ(p.bad[0].reason,
+              "initiator \"robot\" (--initiator-column who) is not customer or company; give who initiated the row");
+    EXPECT_EQ(p.bad[1].line, 5u);
+    EXPECT_NE(p.bad[1].reason.find("interaction id"), std::string::npos) << p.bad[1].reason;
+    EXPECT_NE(p.bad[1].reason.find("(--interaction-id-column id)"), std::string::npos) << p.bad[1].reason;
+    // Without a sink the rows are kept with their initiators (the ids are checked, not kept).
+    const ParsedTransactions kept = parse(text, o);
+    ASSERT_EQ(kept.rows.size(), 2u);
+    EXPECT_EQ(kept.rows[0].initiator, 1);
+    EXPECT_EQ(kept.rows[1].initiator, 0);
+    // Two options naming one column.
+    o.answers_column = "id";
+    EXPECT_THROW(check_columns(o), ConfigError);
 }
 
 }  // namespace engage::io
