@@ -20,6 +20,7 @@ args=(score --input "$tmp/base.h5" --as-of 2024-04-29 --window-days 60 --trend-d
       --shard-customers 7 --shard-interactions 100)
 run 1 1 "${args[@]}" --output "$tmp/r1"
 $py "$check" check "$tmp/r1" "$tmp/base.h5"
+grep -q 'data-table="touches-business-units"' "$tmp/r1/report.html" || fail "no touches table in report.html"
 for n in 2 3 4; do
     run "$n" 1 "${args[@]}" --output "$tmp/r$n"
     for f in report.json touches.csv customers.csv engagement.csv; do
@@ -104,6 +105,7 @@ PY
 run 2 1 score --input "$tmp/plain.h5" --as-of 2024-04-29 --window-days 60 --output "$tmp/plain"
 [ -e "$tmp/plain/touches.csv" ] && fail "touches.csv for a base without touches"
 grep -q '"touches"' "$tmp/plain/report.json" && fail "a touches section for a base without touches"
+grep -q 'id="touches"' "$tmp/plain/report.html" && fail "a touches section in report.html without touches"
 head -1 "$tmp/plain/customers.csv" | grep -q 'offers' && fail "touches columns in customers.csv without touches"
 $py -c "import h5py, sys; sys.exit('touches' in h5py.File('$tmp/plain/customers.h5', 'r'))" ||
     fail "a /touches group in customers.h5 without touches"
