@@ -307,9 +307,11 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
     for (const char* p : {"/engagement/tier", "/engagement/tier_previous"})
         f.dataset(p).write_value_attribute("_FillValue", kUnknownTier);
     if (info.landmark) f.dataset("/landmark/follow_up_days").write_value_attribute("_FillValue", kUnknownDays);
+    // The counts of answers, unknown without /interactions/answers.
     if (info.touches)
-        for (const TouchesColumn& t : touches_columns())
-            if (!t.real) f.dataset(t.path).write_value_attribute("_FillValue", kUnknownCount);
+        for (const char* p : {"/touches/offers_answered", "/touches/tickets_answered", "/touches/tickets_resolved",
+                              "/touches/ideas_commented", "/touches/ideas_evaluated", "/touches/ideas_implemented"})
+            f.dataset(p).write_value_attribute("_FillValue", kUnknownCount);
 }
 
 FeaturesWriter::~FeaturesWriter() = default;

@@ -291,6 +291,22 @@ def check_group(where, g, members):
             same(where + " ideas " + k, i[k], e[v])
         same(where + " stage mix", [mix[k] for k in ("customer_to_company", "customer_to_content",
                                                       "customer_to_community")], e["stage_shares"])
+    # The trend: up, down or same from the previous value, null where either is unknown.
+    def direction(a, b):
+        return None if a is None or b is None else "up" if a > b else "down" if a < b else "same"
+    want = {"response_rate": direction(now["response_rate"], before["response_rate"]),
+            "customer_initiated_share": direction(now["customer_initiated_share"], before["customer_initiated_share"]),
+            "tickets": direction(now["tickets"], before["tickets"]),
+            "first_response_median_seconds": direction(now["median"], before["median"]),
+            "first_response_p90_seconds": direction(now["p90"], before["p90"]),
+            "answered_within_5min_share": direction(now["within"][0], before["within"][0]),
+            "answered_within_1h_share": direction(now["within"][1], before["within"][1]),
+            "answered_within_1d_share": direction(now["within"][2], before["within"][2]),
+            "ideas_submitted": direction(now["ideas"], before["ideas"]),
+            "ideas_implemented": direction(now["implemented"], before["implemented"])}
+    for k, name in enumerate(("customer_to_company", "customer_to_content", "customer_to_community")):
+        want[name + "_share"] = direction(now["stage_shares"][k], before["stage_shares"][k])
+    same(where + " trend", g["trend"], want)
     return now
 
 

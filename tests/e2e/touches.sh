@@ -76,6 +76,12 @@ assert c["support"]["tickets"] == 15 and c["support"]["answered"] is None, c["su
 assert c["support"]["first_response_median_seconds"] is None and c["ideas"]["commented"] is None, c
 rows = list(csv.DictReader(open(sys.argv[1] + "/customers.csv")))
 assert all(r["offers_answered"] == "" and r["within_5min_share"] == "" for r in rows)
+import h5py
+with h5py.File(sys.argv[1] + "/customers.h5", "r") as f:
+    a, o = f["touches/offers_answered"], f["touches/offers"]
+    assert a.attrs["_FillValue"] == -1 and (a[...] == -1).all(), "offers_answered: not unknown (-1)"
+    assert "_FillValue" not in o.attrs and o[...].sum() == 19, "offers: a _FillValue or not 19 offers"
+    assert a.attrs["units"] in (b"count", "count") and len(a.attrs["description"]) > 0
 PY
 
 # A base without initiator, answers or company kinds: no touches anywhere.
