@@ -11,7 +11,7 @@ bool touches_apply(const RunContext& run) {
     const io::CustomerBaseMeta& m = *run.meta;
     if (m.has_initiator || m.has_answers) return true;
     for (std::size_t c = 0; c < m.channels.size() && c < run.kinds.size(); ++c)
-        if (kernels::company_kind(run.kinds[c])) return true;
+        if (kernels::company_by_kind(run.kinds[c])) return true;
     return false;
 }
 

@@ -27,7 +27,7 @@ EngagementStageKind engagement_stage(ChannelKind k) noexcept;
 
 // Who initiated a row when the base has no initiator column: offers, support replies and idea
 // feedback are the company's, every other kind the customer's.
-constexpr bool company_kind(ChannelKind k) noexcept {
+constexpr bool company_by_kind(ChannelKind k) noexcept {
     return k == ChannelKind::offer || k == ChannelKind::support_reply || k == ChannelKind::idea_feedback;
 }
 
