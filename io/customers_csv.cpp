@@ -105,12 +105,14 @@ struct Block {
     std::vector<float> usage_regularity, sentiment, share_of_wallet, dimensions, composite, composite_previous, trend,
         p_alive, expected_transactions, expected_spend, clv, bgbb_p_alive, bgbb_expected_transactions, bgbb_dert,
         bgbb_clv;
+    std::vector<std::vector<std::int32_t>> touch_counts;  // the /touches columns, in touches_columns() order
+    std::vector<std::vector<double>> touch_reals;
 };
 
 class Source {
 public:
-    Source(h5::File& out, h5::File* input, bool retention, bool bgbb, bool risk)
-        : out_(out), input_(input), retention_(retention), bgbb_(bgbb), risk_(risk) {
+    Source(h5::File& out, h5::File* input, bool retention, bool bgbb, bool risk, bool touches)
+        : out_(out), input_(input), retention_(retention), bgbb_(bgbb), risk_(risk), touches_(touches) {
         auto names = [&](const char* p) {
             std::vector<std::string> v = out_.read_strings(p);
             for (auto& s : v) s = quoted(s);
@@ -160,6 +162,14 @@ public:
         col("/signals/share_of_wallet", b.share_of_wallet);
         col("/signals/last_nps", b.last_nps);
         col("/engagement/dimensions", b.dimensions, kDims);
+        if (touches_) {
+            const auto& cols = touches_columns();
+            b.touch_counts.resize(cols.size());
+            b.touch_reals.resize(cols.size());
+            for (std::size_t k = 0; k < cols.size(); ++k)
+                if (cols[k].real) col(cols[k].path, b.touch_reals[k]);
+                else col(cols[k].path, b.touch_counts[k]);
+        }
         if (!retention_) return;
         col("/retention/p_alive", b.p_alive);
         col("/retention/expected_transactions", b.expected_transactions);
@@ -260,6 +270,13 @@ public:
             } else {
                 for (int k = 0; k < 4; ++k) l.empty();
             }
+            if (touches_) {
+                const auto& cols = touches_columns();
+                for (std::size_t k = 0; k < cols.size(); ++k)
+                    if (cols[k].real) l.real(b.touch_reals[k][i], false);
+                    else if (b.touch_counts[k][i] == kUnknownCount) l.empty();
+                    else l.integer(b.touch_counts[k][i]);
+            }
             l.end();
         }
     }
@@ -291,20 +308,20 @@ private:
 
     h5::File& out_;
     h5::File* input_;
-    bool retention_, bgbb_, risk_;
+    bool retention_, bgbb_, risk_, touches_;
     std::vector<std::string> business_unit_names_, region_names_, rm_names_, segment_names_, tier_names_;
     std::int64_t epoch_unix_day_ = 0;
 };
 
-std::string header(bool risk) {
+std::string header(bool risk, bool touches) {
     std::string h;
-    for (const auto& c : risk ? accounts_at_risk_csv_columns() : customers_csv_columns()) h += (h.empty() ? "" : ",") + c;
+    for (const auto& c : risk ? accounts_at_risk_csv_columns() : customers_csv_columns(touches)) h += (h.empty() ? "" : ",") + c;
     return h + "\n";
 }
 
 }  // namespace
 
-std::vector<std::string> customers_csv_columns() {
+std::vector<std::string> customers_csv_columns(bool touches) {
     std::vector<std::string> c = {"customer_id", "business_unit", "region", "relationship_manager", "segment", "wallet",
                                   "acquisition_date", "tenure_days", "recency_days", "last_interaction_days",
                                   "frequency", "monetary", "interactions", "interactions_total", "breadth",
@@ -315,6 +332,8 @@ std::vector<std::string> customers_csv_columns() {
                           "expected_transactions", "expected_spend", "clv", "bgbb_p_alive", "bgbb_expected_transactions",
                           "bgbb_dert", "bgbb_clv"})
         c.emplace_back(s);
+    if (touches)
+        for (const TouchesColumn& t : touches_columns()) c.emplace_back(std::string(t.path).substr(std::string("/touches/").size()));
     return c;
 }
 
@@ -361,13 +380,14 @@ private:
 
 std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& job) {
     std::optional<h5::File> out, input;
-    bool names = false, retention = false, bgbb = false;
+    bool names = false, retention = false, bgbb = false, touches = false;
     std::uint64_t rows_total = 0;
     comm.agree([&] { out.emplace(h5::File::open(comm, job.customers_h5)); });
     comm.agree([&] {
         rows_total = out->dataset("/customers/id").rows();
         retention = out->exists("/retention/p_alive");
         bgbb = out->exists("/retention/bgbb_p_alive");
+        touches = !job.accounts_at_risk && out->exists("/touches/offers");
     });
     // The original ids: the input's name column when it has one (a base imported with string
     // ids), else the numeric /customers/id.
@@ -378,14 +398,14 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
     });
     std::unique_ptr<Source> source;
     comm.agree([&] {
-        source = std::make_unique<Source>(*out, names ? &*input : nullptr, retention, bgbb, job.accounts_at_risk);
+        source = std::make_unique<Source>(*out, names ? &*input : nullptr, retention, bgbb, job.accounts_at_risk, touches);
     });
 
     // Count: the rank's bytes, block by block. The text of the first blocks is kept in memory,
     // up to keep_bytes; the rest goes to the rank's scratch file and is copied from there when
     // written, so that no row is read back or formatted twice.
     const std::uint64_t block = std::max<std::uint64_t>(1, job.block_rows);
-    const std::string head = comm.root() ? header(job.accounts_at_risk) : std::string();
+    const std::string head = comm.root() ? header(job.accounts_at_risk, touches) : std::string();
     std::vector<std::string> kept;
     std::vector<std::uint64_t> spilled;  // the bytes of each block after the kept ones
     TextScratch scratch(job.scratch);

@@ -15,8 +15,9 @@ namespace engage::mpi { class Comm; }
 
 namespace engage::io {
 
-// The header line's fields, in order.
-std::vector<std::string> customers_csv_columns();
+// The header line's fields, in order; with `touches`, the /touches columns last (a customers.h5
+// with the /touches group).
+std::vector<std::string> customers_csv_columns(bool touches = false);
 // accounts_at_risk.csv's (docs/data-format.md): the customers at risk only
 // (kernels/report/accounts_at_risk.hpp), in the input's order, from the same customers.h5.
 std::vector<std::string> accounts_at_risk_csv_columns();

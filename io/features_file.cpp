@@ -31,6 +31,40 @@ struct DatasetDoc {
     std::string description;
 };
 
+}  // namespace
+
+const std::vector<TouchesColumn>& touches_columns() {
+    static const std::vector<TouchesColumn> c = {
+        {"/touches/offers", "count", "company offers in the window", false},
+        {"/touches/offers_answered", "count", "offers in the window with a customer interaction answering them by the as-of date; _FillValue: unknown (no /interactions/answers)", false},
+        {"/touches/offer_response_rate", "1", "offers_answered / offers; NaN: no offer, or answers unknown", true},
+        {"/touches/offer_response_median", "seconds", "nearest-rank median time from an answered offer to its first answer; NaN: none answered, or unknown", true},
+        {"/touches/customer_initiated", "count", "the customer's own interactions in the window", false},
+        {"/touches/customer_initiated_share", "1", "customer_initiated / all interactions in the window (either side's); NaN: none", true},
+        {"/touches/tickets", "count", "support tickets (customer interactions of kind support) in the window", false},
+        {"/touches/tickets_answered", "count", "tickets with a company support_reply answering them by the as-of date; _FillValue: unknown", false},
+        {"/touches/tickets_resolved", "count", "tickets with a support_reply of value 2 answering them by the as-of date; _FillValue: unknown", false},
+        {"/touches/first_response_median", "seconds", "nearest-rank median time to the company's first reply over the answered tickets; NaN: none, or unknown", true},
+        {"/touches/first_response_p90", "seconds", "nearest-rank 90th percentile of the same; NaN: none, or unknown", true},
+        {"/touches/resolution_median", "seconds", "nearest-rank median time to the resolving reply over the resolved tickets; NaN: none, or unknown", true},
+        {"/touches/within_5min_share", "1", "tickets first answered within 5 minutes / tickets (unanswered ones count as not within); NaN: no ticket, or unknown", true},
+        {"/touches/within_1h_share", "1", "the same within 1 hour", true},
+        {"/touches/within_1d_share", "1", "the same within 1 day", true},
+        {"/touches/ideas", "count", "ideas the customer submitted in the window", false},
+        {"/touches/ideas_to_date", "count", "ideas the customer submitted on or before the as-of date", false},
+        {"/touches/ideas_commented", "count", "of the window's ideas, those with company idea_feedback >= 1 by the as-of date; _FillValue: unknown", false},
+        {"/touches/ideas_evaluated", "count", "... with idea_feedback >= 2; _FillValue: unknown", false},
+        {"/touches/ideas_implemented", "count", "... with idea_feedback 3; _FillValue: unknown", false},
+        {"/touches/idea_votes", "count", "the customer's comments and votes on ideas (kind idea_vote) in the window", false},
+        {"/touches/customer_to_company", "count", "customer-initiated interactions in the window with the company (stage of engagement)", false},
+        {"/touches/customer_to_content", "count", "... with the company's content", false},
+        {"/touches/customer_to_community", "count", "... with the community", false},
+    };
+    return c;
+}
+
+namespace {
+
 std::vector<DatasetDoc> dataset_docs(const FeaturesFileInfo& info) {
     std::vector<DatasetDoc> d = {
         {"/customers/id", "1", "customer id, copied from the input's /customers/id (row i is row i of the input)"},
@@ -82,6 +116,8 @@ std::vector<DatasetDoc> dataset_docs(const FeaturesFileInfo& info) {
         d.push_back({"/retention/bgbb_dert", "count", "BG/BB discounted expected residual transactions (all future opportunities); NaN: no purchase by the as-of date"});
         d.push_back({"/retention/bgbb_clv", "currency units", "residual lifetime value: Gamma-Gamma expected spend x bgbb_dert; NaN where either is"});
     }
+    if (info.touches)
+        for (const TouchesColumn& t : touches_columns()) d.push_back({t.path, t.units, t.description});
     if (info.landmark) {
         d.push_back({"/landmark/follow_up_days", "days", "days after the as-of date to churn, or the holdout length when it did not churn; _FillValue: not at risk at the as-of date"});
         d.push_back({"/landmark/churned", "1", "1 when the customer churned within the follow-up, else 0"});
@@ -98,6 +134,7 @@ struct FeaturesWriter::Columns {
     h5::ColumnSet<ScoredCustomer> scores;
     h5::ColumnSet<kernels::RetentionPrediction> retention;
     h5::ColumnSet<kernels::LandmarkRow> landmark;
+    h5::ColumnSet<kernels::CustomerTouches> touches;
 };
 
 FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, std::uint64_t customers,
@@ -206,6 +243,41 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
                                      [](L r, std::uint8_t* o) { *o = r.event; }, codec);
     }
 
+    if (info.touches) {
+        // Counts as int32 (-1, the _FillValue: unknown), times and shares as float64 (NaN).
+        using T = const kernels::CustomerTouches&;
+        auto count = [&](const char* path, std::int32_t (*get)(T)) {
+            c.touches.add<std::int32_t>(f, path, n, next, kChunkRows, 1, [get](T r, std::int32_t* o) { *o = get(r); }, codec);
+        };
+        auto real = [&](const char* path, double (*get)(T)) {
+            c.touches.add<double>(f, path, n, next, kChunkRows, 1, [get](T r, double* o) { *o = get(r); }, codec);
+        };
+        count("/touches/offers", +[](T r) { return r.offers; });
+        count("/touches/offers_answered", +[](T r) { return r.offers_answered; });
+        real("/touches/offer_response_rate", +[](T r) { return r.offer_response_rate; });
+        real("/touches/offer_response_median", +[](T r) { return r.offer_response_median_s; });
+        count("/touches/customer_initiated", +[](T r) { return r.customer_initiated; });
+        real("/touches/customer_initiated_share", +[](T r) { return r.customer_initiated_share; });
+        count("/touches/tickets", +[](T r) { return r.tickets; });
+        count("/touches/tickets_answered", +[](T r) { return r.tickets_answered; });
+        count("/touches/tickets_resolved", +[](T r) { return r.tickets_resolved; });
+        real("/touches/first_response_median", +[](T r) { return r.first_response_median_s; });
+        real("/touches/first_response_p90", +[](T r) { return r.first_response_p90_s; });
+        real("/touches/resolution_median", +[](T r) { return r.resolution_median_s; });
+        real("/touches/within_5min_share", +[](T r) { return r.within_share[0]; });
+        real("/touches/within_1h_share", +[](T r) { return r.within_share[1]; });
+        real("/touches/within_1d_share", +[](T r) { return r.within_share[2]; });
+        count("/touches/ideas", +[](T r) { return r.ideas; });
+        count("/touches/ideas_to_date", +[](T r) { return r.ideas_to_date; });
+        count("/touches/ideas_commented", +[](T r) { return r.ideas_commented; });
+        count("/touches/ideas_evaluated", +[](T r) { return r.ideas_evaluated; });
+        count("/touches/ideas_implemented", +[](T r) { return r.ideas_implemented; });
+        count("/touches/idea_votes", +[](T r) { return r.idea_votes; });
+        count("/touches/customer_to_company", +[](T r) { return r.stage[0]; });
+        count("/touches/customer_to_content", +[](T r) { return r.stage[1]; });
+        count("/touches/customer_to_community", +[](T r) { return r.stage[2]; });
+    }
+
     if (f.reopened()) return;  // the names and attributes below were written at creation
     std::vector<std::string> tiers(std::begin(kernels::kTierNames), std::end(kernels::kTierNames));
     std::vector<std::string> dims(std::begin(kernels::kDimensionNames), std::end(kernels::kDimensionNames));
@@ -235,6 +307,11 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
     for (const char* p : {"/engagement/tier", "/engagement/tier_previous"})
         f.dataset(p).write_value_attribute("_FillValue", kUnknownTier);
     if (info.landmark) f.dataset("/landmark/follow_up_days").write_value_attribute("_FillValue", kUnknownDays);
+    // The counts of answers, unknown without /interactions/answers.
+    if (info.touches)
+        for (const char* p : {"/touches/offers_answered", "/touches/tickets_answered", "/touches/tickets_resolved",
+                              "/touches/ideas_commented", "/touches/ideas_evaluated", "/touches/ideas_implemented"})
+            f.dataset(p).write_value_attribute("_FillValue", kUnknownCount);
 }
 
 FeaturesWriter::~FeaturesWriter() = default;
@@ -259,6 +336,11 @@ void FeaturesWriter::append(const CustomerShard& shard, std::span<const Customer
     c.features.write_whole_chunks();
 }
 
+void FeaturesWriter::append_touches(std::span<const kernels::CustomerTouches> t, bool flush) {
+    cols_->touches.append(t);
+    if (flush) cols_->touches.write_whole_chunks();
+}
+
 void FeaturesWriter::append_scores(std::span<const ScoredCustomer> scores) {
     cols_->scores.append(scores);
     cols_->scores.write_whole_chunks();
@@ -281,6 +363,7 @@ void FeaturesWriter::write_pending() {
     c.scores.write_all();
     c.retention.write_all();
     c.landmark.write_all();
+    c.touches.write_all();
 }
 
 void FeaturesWriter::close() {
@@ -291,6 +374,7 @@ void FeaturesWriter::close() {
     c.scores.close();
     c.retention.close();
     c.landmark.close();
+    c.touches.close();
     c.file.close();
 }
 

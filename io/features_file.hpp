@@ -16,6 +16,7 @@
 #include "report/engagement_summary.hpp"
 #include "retention/retention_prediction.hpp"
 #include "survival/landmark_cox.hpp"
+#include "touches/touches.hpp"
 
 namespace engage::mpi { class Comm; }
 
@@ -26,6 +27,17 @@ namespace engage::io {
 inline constexpr std::int32_t kUnknownDays = -1;     // tenure, recency, last interaction, follow-up
 inline constexpr std::int8_t kUnknownNps = -1;       // /signals/last_nps
 inline constexpr std::uint8_t kUnknownTier = 255;    // /engagement/tier, tier_previous
+inline constexpr std::int32_t kUnknownCount = -1;    // the counts of /touches
+
+// The /touches datasets (FeaturesFileInfo::touches), in the order customers.csv prints them:
+// path, units, description, and whether float64 (NaN: unknown) rather than int32 (-1: unknown).
+struct TouchesColumn {
+    const char* path;
+    const char* units;
+    const char* description;
+    bool real;
+};
+const std::vector<TouchesColumn>& touches_columns();
 
 struct FeaturesFileInfo {
     std::string input;        // the customer base scored
@@ -41,6 +53,7 @@ struct FeaturesFileInfo {
     bool bgbb = false;        // ... and its BG/BB columns (--opportunity-days)
     std::string prediction_model = "BG/NBD";  // of /retention/p_alive, expected_transactions, clv
     bool landmark = false;    // with the /landmark group (the follow-up after the as-of date)
+    bool touches = false;     // with the /touches group (offers, support, ideas, stages: kernels/touches)
     h5::Compression compression;  // none: contiguous columns written independently
 };
 
@@ -62,6 +75,9 @@ public:
     // and attributes) and their features; with `flush` (the same on every rank), writes the
     // whole chunks pending.
     void append(const CustomerShard& shard, std::span<const kernels::CustomerFeatures> f, bool flush);
+    // Collective, only with FeaturesFileInfo::touches: the touches of the rows append() appends,
+    // in the same rounds and with the same `flush`.
+    void append_touches(std::span<const kernels::CustomerTouches> t, bool flush);
     // Collective: the engagement scores of this rank's next customers (possibly none), from the
     // rank's first; writes the whole chunks pending.
     void append_scores(std::span<const kernels::ScoredCustomer> scores);

@@ -23,6 +23,7 @@
 #include "io/report/retention_report.hpp"
 #include "jobs/score_checkpoint.hpp"
 #include "jobs/score_stages.hpp"
+#include "jobs/touches_stage.hpp"
 #include "jobs/shard_plan.hpp"
 #include "mpi/comm.hpp"
 #include "report/accounts_at_risk.hpp"
@@ -350,6 +351,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     file_info.bgbb = o.retention.enabled && o.retention.opportunity_days > 0;
     file_info.prediction_model = o.retention.prediction_model == kernels::PredictionModel::pareto_nbd ? "Pareto/NBD" : "BG/NBD";
     file_info.landmark = study;
+    file_info.touches = touches_apply(run);
     file_info.compression = o.compression;
     comm.agree([&] {
         writer = std::make_unique<io::FeaturesWriter>(comm, out->staged("customers.h5"), meta.customers, file_info,

@@ -8,6 +8,7 @@
 #include "jobs/score_job.hpp"
 #include "jobs/study_stage.hpp"
 #include "jobs/survival_stage.hpp"
+#include "jobs/touches_stage.hpp"
 
 namespace engage::jobs {
 
@@ -55,6 +56,8 @@ std::unique_ptr<ScoreStages> make_score_stages(const RunContext& run, kernels::D
         s->stages.push_back(std::make_unique<FeaturesStage>(d));
         if (main) s->stages.push_back(std::make_unique<SummaryStage>(d, flush_rounds));
         s->stages.push_back(std::make_unique<EngagementStage>(d));
+        // Offered vs chosen engagement (issue 18), only for a base that can have touches.
+        if (main && touches_apply(run)) s->stages.push_back(std::make_unique<TouchesStage>(d, flush_rounds));
         if (retention) s->stages.push_back(std::make_unique<RetentionStage>(d));
         if (!study) return;
         s->stages.push_back(std::make_unique<StudyStage>(d, dates, baselines));

@@ -33,6 +33,9 @@ std::string html_report(const json& report, const json& run) {
     std::string body = guarded("summary", "Summary", [&] { return header_section(report); });
     body += guarded("tiers", "Engagement tiers", [&] { return tier_section(report); });
     body += guarded("business-units", "Tier mix by business unit", [&] { return business_unit_section(report); });
+    // Only for a base with touches (issue 18): other reports' pages stay as they were.
+    if (report.contains("touches"))
+        body += guarded("touches", "Offered and chosen", [&] { return touches_section(report); });
     body += guarded("risk", "Accounts at risk", [&] { return risk_section(report); });
     body += guarded("hierarchy", "Hierarchy", [&] { return hierarchy_section(report); });
     body += guarded("survival", "Survival by engagement tier", [&] { return survival_section(report); });

@@ -15,6 +15,7 @@ using json = nlohmann::ordered_json;
 std::string header_section(const json& report);         // title, dates, key numbers, contents
 std::string tier_section(const json& report);           // customers per tier, now and at the trend date
 std::string business_unit_section(const json& report);  // tier mix per business unit
+std::string touches_section(const json& report);        // offered vs chosen, support, ideas, stage mix (issue 18)
 std::string risk_section(const json& report);           // accounts at risk, groups by revenue at risk
 std::string hierarchy_section(const json& report);      // business unit, region, relationship manager tables
 std::string survival_section(const json& report);       // Kaplan-Meier curves per tier, at-risk counts
