@@ -16,6 +16,7 @@
 #include "retention/purchase_history.hpp"
 #include "retention/retention_config.hpp"
 #include "retention/retention_prediction.hpp"
+#include "touches/touches.hpp"
 
 namespace engage { class Progress; }
 namespace engage::io { class FeaturesWriter; }
@@ -75,6 +76,7 @@ struct DateContext {
     // The pass: the shard's features at this date (FeaturesStage).
     std::vector<kernels::CustomerFeatures> features;
     std::vector<kernels::EngagementRecord> shard_records;  // ... and their records (EngagementStage)
+    std::vector<kernels::CustomerTouches> touches;  // ... and their touches (TouchesStage; empty without)
     // A sweep: the block's rows (EngagementStage, RetentionStage), this rank's customers in order.
     std::span<const kernels::EngagementRecord> records;
     std::vector<kernels::ScoredCustomer> scored;

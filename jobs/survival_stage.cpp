@@ -21,7 +21,7 @@ void SurvivalStage::fold(const io::CustomerShard& shard, std::int64_t) {
     shard_.resize(shard.customers());
     for (std::size_t k = 0; k < shard_.size(); ++k)
         shard_[k] = kernels::landmark_row(kernels::landmark_time(v, k, date_.run.kinds, horizon, activity_),
-                                          date_.features[k]);
+                                          date_.features[k], date_.touches.empty() ? nullptr : &date_.touches[k]);
     pass_->append(shard_);
 }
 

@@ -11,7 +11,7 @@ bool touches_apply(const RunContext& run) {
     const io::CustomerBaseMeta& m = *run.meta;
     if (m.has_initiator || m.has_answers) return true;
     for (std::size_t c = 0; c < m.channels.size() && c < run.kinds.size(); ++c)
-        if (kernels::company_by_kind(run.kinds[c])) return true;
+        if (kernels::company_kind(run.kinds[c])) return true;
     return false;
 }
 
@@ -24,7 +24,7 @@ TouchesStage::TouchesStage(DateContext& date, std::int64_t flush_rounds)
 
 void TouchesStage::fold(const io::CustomerShard& shard, std::int64_t round) {
     const std::size_t n = shard.customers();
-    rows_.resize(n);
+    date_.touches.resize(n);
     now_.resize(n);
     previous_.resize(n);
     const kernels::ShardView v = shard.view();
@@ -38,8 +38,8 @@ void TouchesStage::fold(const io::CustomerShard& shard, std::int64_t round) {
 #pragma omp for schedule(dynamic, 256)
         for (std::int64_t k = 0; k < std::int64_t(n); ++k) {
             const kernels::Day acquired = v.acquisition_day[std::size_t(k)];
-            rows_[k] = kernels::customer_touches(v, std::size_t(k), c.window_start, c.as_of, kinds, scratch, &delays);
-            now_[k] = kernels::touches_contribution(rows_[k], acquired <= c.as_of, delays);
+            date_.touches[k] = kernels::customer_touches(v, std::size_t(k), c.window_start, c.as_of, kinds, scratch, &delays);
+            now_[k] = kernels::touches_contribution(date_.touches[k], acquired <= c.as_of, delays);
             const kernels::CustomerTouches before = kernels::customer_touches(
                 v, std::size_t(k), c.previous_window_start, c.previous_as_of, kinds, scratch, &delays);
             previous_[k] = kernels::touches_contribution(before, acquired <= c.previous_as_of, delays);
@@ -47,7 +47,7 @@ void TouchesStage::fold(const io::CustomerShard& shard, std::int64_t round) {
     }
     for (std::size_t k = 0; k < n; ++k)
         summary_->update(now_[k], previous_[k], shard.business_unit[k], shard.region[k], shard.rm[k], shard.segment[k]);
-    date_.run.writer->append_touches(rows_, (round + 1) % flush_rounds_ == 0);
+    date_.run.writer->append_touches(date_.touches, (round + 1) % flush_rounds_ == 0);
 }
 
 void TouchesStage::finish(const mpi::Comm& comm, int step) {

@@ -36,7 +36,6 @@ private:
     DateContext& date_;
     std::int64_t flush_rounds_;
     std::unique_ptr<kernels::TouchesSummary> summary_;
-    std::vector<kernels::CustomerTouches> rows_;
     std::vector<kernels::TouchesContribution> now_, previous_;
 };
 

@@ -4,7 +4,9 @@
 // holds them (so that R reads the same numbers): the five engagement dimensions (0-100, single
 // precision like /engagement/dimensions), recency (days since the last interaction, any channel,
 // the acquisition day counting as one: the churn definition's clock), frequency (purchases in the scoring window), monetary value
-// (purchase revenue in the window, currency units) and tenure (days since acquisition).
+// (purchase revenue in the window, currency units) and tenure (days since acquisition); for a
+// base with the company's touches (kernels/touches/touches.hpp) also the offer response rate and
+// the share of the customer's tickets not first answered within a day (issue 18).
 //
 // Covariate choice and standardisation (docs/metrics.md, "Cox model of churn after T"): a
 // covariate enters when it is known for at least half of the customers at risk and not constant
@@ -24,17 +26,18 @@
 #include "survival/concordance.hpp"
 #include "survival/cox.hpp"
 #include "survival/landmark.hpp"
+#include "touches/touches.hpp"
 
 namespace engage::kernels {
 
-constexpr int kCoxCovariates = kDimensions + 4;
+constexpr int kCoxCovariates = kDimensions + 6;
 constexpr const char* kCoxCovariateNames[kCoxCovariates] = {
     "usage", "sentiment", "involvement", "advocacy", "competitive", "recency_days", "frequency", "monetary",
-    "tenure_days"};
+    "tenure_days", "offer_response_rate", "support_slow_share"};
 // The unit of one covariate, for hazard ratios per unit.
 constexpr const char* kCoxCovariateUnits[kCoxCovariates] = {
     "score point", "score point", "score point", "score point", "score point", "day", "purchase",
-    "currency unit", "day"};
+    "currency unit", "day", "share of offers", "share of tickets"};
 
 struct LandmarkRow {
     std::int32_t day = -1;        // follow-up days after T (1..H); -1: not at risk at T
@@ -47,7 +50,9 @@ struct LandmarkRow {
 
 // The pass's part of a row: the follow-up and the feature covariates (the dimensions and tier
 // come with the scores, in the first sweep).
-inline LandmarkRow landmark_row(const LandmarkTime& t, const CustomerFeatures& f) noexcept {
+// `touches`: the customer's at T, or null for a base without them (both covariates unknown).
+inline LandmarkRow landmark_row(const LandmarkTime& t, const CustomerFeatures& f,
+                                const CustomerTouches* touches = nullptr) noexcept {
     LandmarkRow r;
     constexpr double unknown = std::numeric_limits<double>::quiet_NaN();
     r.x.fill(unknown);
@@ -62,6 +67,10 @@ inline LandmarkRow landmark_row(const LandmarkTime& t, const CustomerFeatures& f
     r.x[kDimensions + 1] = double(f.frequency);
     r.x[kDimensions + 2] = double(f.monetary_cents) / 100.0;  // as customers.h5's /features/monetary
     r.x[kDimensions + 3] = f.tenure_days >= 0 ? double(f.tenure_days) : unknown;
+    if (touches) {  // NaN where unknown: no offer, no ticket, or no answers column
+        r.x[kDimensions + 4] = touches->offer_response_rate;
+        r.x[kDimensions + 5] = 1.0 - touches->within_share[2];
+    }
     return r;
 }
 

@@ -151,7 +151,7 @@ CustomerTouches customer_touches(const ShardView& v, std::size_t k, Day window_s
         const std::int64_t time = v.time[i];
         if (Day(time / 86400) > as_of) break;  // sorted by time: nothing later counts
         const ChannelKind kind = kinds[v.channel[i]];
-        const bool company = v.initiator.empty() ? company_by_kind(kind) : v.initiator[i] == 1;
+        const bool company = v.initiator.empty() ? company_kind(kind) : v.initiator[i] == 1;
         const std::uint32_t answers = v.answers.empty() ? 0 : v.answers[i];
         TouchesKernel::update(scratch, time, kind, company, answers, hundredths(v.value[i]));
     }

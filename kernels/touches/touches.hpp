@@ -25,12 +25,6 @@ constexpr const char* kEngagementStageNames[kEngagementStages] = {"customer_to_c
 // The stage of a customer-initiated interaction of kind k (docs/metrics.md, "Stages of engagement").
 EngagementStageKind engagement_stage(ChannelKind k) noexcept;
 
-// Who initiated a row when the base has no initiator column: offers, support replies and idea
-// feedback are the company's, every other kind the customer's.
-constexpr bool company_by_kind(ChannelKind k) noexcept {
-    return k == ChannelKind::offer || k == ChannelKind::support_reply || k == ChannelKind::idea_feedback;
-}
-
 // Seconds of the support expectations (issue 18: 71 % of customers expect help within 5 minutes).
 constexpr std::int64_t kWithinSeconds[3] = {300, 3600, 86400};
 constexpr const char* kWithinNames[3] = {"5min", "1h", "1d"};
