@@ -57,6 +57,14 @@ holds "$tmp/g-study/report.json" '[m["model"] for m in r["retention"]["models"]]
     and len(r["study"]["backtest"]) == 2 and "calibrated" in r["study"]["backtest"][1]["baselines"]
     and "auc_planted_churn" in r["study"]["backtest"][0] and r["survival"]["cox"]["fitted"]'
 
+# The company's touches (issue 18): the touches section, and the Cox model with its two covariates.
+"$engage" generate --customers 1500 --seed 6 --mean-interactions 30 --company-touches --output "$tmp/touches.h5" -q
+score --input "$tmp/touches.h5" --output "$tmp/t-study" --retention --holdout-days 120
+sections "$tmp/t-study/report.json" "$plain touches ${study#"$plain "}"
+holds "$tmp/t-study/report.json" 'r["touches"]["answers_known"] and r["touches"]["corporate"]["support"]["tickets"] > 0
+    and "offer_response_rate" in [c["covariate"] for c in r["survival"]["cox"]["coefficients"]]
+    and "support_slow_share" in [c["covariate"] for c in r["survival"]["cox"]["covariates_left_out"]]'
+
 # An imported export: string ids, ISO 8601 timestamps with zones, the built-in channel names, and
 # a CRM attribute file (every attribute; some wallets blank, some customers without a row).
 $py - "$tmp" <<'PY'
