@@ -204,11 +204,13 @@ void print_summary(const ScoreOptions& o, const std::string& as_of, const nlohma
         }
     }
     std::printf("  outputs in %s: customers.h5%s report.json summary.csv features.csv channels.csv engagement.csv "
-                "tier_migration.csv score_distribution.csv accounts_at_risk.csv%s report.html run.json\n",
+                "tier_migration.csv score_distribution.csv accounts_at_risk.csv%s%s%s report.html run.json\n",
                 o.output.c_str(), o.customers_csv ? " customers.csv" : "",
+                report.contains("touches") ? " touches.csv" : "",
                 report.contains("study")       ? " survival.csv cohort_retention.csv backtest.csv lift.csv calibration.csv claims.csv correlations.csv"
                 : report.contains("retention") ? " survival.csv cohort_retention.csv"
-                                               : "");
+                                               : "",
+                report.contains("survival") ? " landmark_survival.csv cox.csv" : "");
     std::printf("%s", timing_summary(record).c_str());
 }
 

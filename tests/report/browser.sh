@@ -22,7 +22,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$artefacts"
 
-"$engage" generate --customers 3000 --seed 6 --output "$tmp/base.h5" -q
+"$engage" generate --customers 3000 --seed 6 --company-touches --output "$tmp/base.h5" -q  # with the touches section (issue 18)
 "$mpiexec" --bind-to none -n 2 "$engage" score --input "$tmp/base.h5" --output "$tmp/out" --as-of 2025-06-30 \
     --retention --holdout-days 180 -q
 [ -s "$tmp/out/report.html" ] || fail "engage score wrote no report.html"
@@ -89,6 +89,9 @@ landmark=()
 grep -q '^  "survival": {' "$json" && landmark=(landmark-survival) && own+=(landmark-survival)
 cp "$tmp/out/report.html" "$artefacts/report.html"
 check "$artefacts/report.html" report "${own[@]}"
+# The company's touches (issue 18): their section is in the rendered page (laid out below).
+grep -q '^  "touches": {' "$json" || fail "the run's report.json has no touches section"
+grep -q 'Offered and chosen' "$tmp/report.dom" || fail "report.html renders no touches section"
 cp "$tmp/study.html" "$artefacts/report-study-fixture.html"
 check "$artefacts/report-study-fixture.html" report-study-fixture "${base[@]}" "${study[@]}" "${landmark[@]}"
 
