@@ -88,9 +88,23 @@ double one_minus_power_times(double log_one_minus_z, double e, double f) noexcep
 // (A&S 15.3.3) turns the 2F1 into (1 - z)^(a - 1 - r - x) 2F1(a + b - 1 - r, a - 1; a + b + x - 1; z):
 // the power of (1 - z) collapses to (1 - z)^(a - 1) and the remaining series has small
 // numerator parameters, so nothing overflows for very frequent customers.
+//
+// Each form's terms grow while the ratio of its smaller numerator parameter to k + 1 exceeds
+// (1 - z) / z: Euler's form needs about (a - 1) z / (1 - z) terms, the direct one about
+// (r + x) z / (1 - z). A fit at the boundary where every customer has the same dropout
+// probability (a and b in the millions; a homogeneous base) would make Euler's form run to
+// millions of terms per customer, or past the series' cap (NaN): there the direct form is
+// used, in logs as well, unless its 2F1 overflows. Ordinary fits (a - 1 <= r + x, or few terms)
+// keep Euler's form, bit for bit.
 double alive_expectation(const BgNbdParams& p, double x, double age, double t) noexcept {
     const double log_one_minus_z = std::log(p.alpha + age) - std::log(p.alpha + age + t);
     const double z = t / (p.alpha + age + t);
+    constexpr double kManyTerms = 1000;
+    if (p.a - 1 > p.r + x && (p.a - 1) * t / (p.alpha + age) > kManyTerms) {
+        const double direct = hyp2f1_series(p.r + x, p.b + x, p.a + p.b + x - 1, z);
+        if (std::isfinite(direct))
+            return (p.a + p.b + x - 1) / (p.a - 1) * one_minus_power_times(log_one_minus_z, p.r + x, direct);
+    }
     const double f = hyp2f1_series(p.a + p.b - 1 - p.r, p.a - 1, p.a + p.b + x - 1, z);
     return (p.a + p.b + x - 1) / (p.a - 1) * one_minus_power_times(log_one_minus_z, p.a - 1, f);
 }

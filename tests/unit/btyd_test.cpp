@@ -263,6 +263,27 @@ TEST(Btyd, ExpectedTransactionsMatchTheTextbookForms) {
                 pareto_nbd_expected_transactions({kPn.r, kPn.alpha, 1.0 + 1e-9, kPn.beta}, c, t), 1e-8);
 }
 
+// A fit at the boundary (a homogeneous dropout probability: a and b in the millions, as a real
+// export gave a = 2.0e6, b = 2.26e7) takes the direct form of the 2F1, checked against Boost's
+// pFq of FHL's formula. Euler's form is useless there: its series' sum overflows
+// ((1 - z)^-(a - 1) with a - 1 = 2e6) or runs past the series' cap of a million terms, which
+// made the predictions of such a fit infinite or NaN, after a million terms per customer.
+TEST(BgNbd, ExpectedTransactionsAtTheHomogeneousBoundaryUseTheShortSeries) {
+    const BgNbdParams p{0.9457255730870567, 4.254701020488611, 2013922.4643081736, 22583834.34241301};
+    const RfmSummary c{3, 200, 400};
+    for (double t : {39.0, 390.0}) {
+        const double z = t / (p.alpha + c.T + t);
+        EXPECT_FALSE(std::isfinite(hyp2f1_series(p.a + p.b - 1 - p.r, p.a - 1, p.a + p.b + c.x - 1, z))) << t;
+        const double bracket = 1 - std::pow((p.alpha + c.T) / (p.alpha + c.T + t), p.r + c.x) *
+            boost::math::hypergeometric_pFq({p.r + c.x, p.b + c.x}, {p.a + p.b + c.x - 1}, z);
+        const double want = (p.a + p.b + c.x - 1) / (p.a - 1) * bracket * bg_nbd_p_alive(p, c);
+        ASSERT_TRUE(std::isfinite(want) && want > 0) << t;
+        EXPECT_NEAR(bg_nbd_expected_transactions(p, c, t), want, 1e-9 * want) << t;
+        // Below what a customer surely alive buying at (r + x) / (alpha + T) a day would make.
+        EXPECT_LT(want, (p.r + c.x) / (p.alpha + c.T) * t) << t;
+    }
+}
+
 TEST(GammaGamma, ExpectedSpendIsTheCredibilityWeightedMean) {
     const GammaGammaParams g{6.25, 3.74, 15.44};
     const double population = g.p * g.gamma / (g.q - 1);
