@@ -113,37 +113,23 @@ CustomerBaseReader::CustomerBaseReader(const mpi::Comm& comm, const std::string&
     const std::string per_interaction = "one per interaction, like /interactions/time";
     c.channel.expect_rows(meta_.interactions, per_interaction);
     c.value.expect_rows(meta_.interactions, per_interaction);
-    if (f.exists("/customers/wallet")) {
-        c.wallet = f.dataset("/customers/wallet");
-        c.wallet->expect<double>();
-        c.wallet->expect_stored(f.bytes());
-        c.wallet->expect_rows(meta_.customers, per_customer);
-        meta_.has_wallet = true;
-    }
-    if (f.exists("/interactions/initiator")) {
-        c.initiator = f.dataset("/interactions/initiator");
-        c.initiator->expect<std::uint8_t>();
-        c.initiator->expect_stored(f.bytes());
-        c.initiator->expect_rows(meta_.interactions, per_interaction);
-        meta_.has_initiator = true;
-    }
-    if (f.exists("/interactions/answers")) {
-        c.answers = f.dataset("/interactions/answers");
-        c.answers->expect<std::uint32_t>();
-        c.answers->expect_stored(f.bytes());
-        c.answers->expect_rows(meta_.interactions, per_interaction);
-        meta_.has_answers = true;
-    }
-    meta_.has_truth = f.exists("/truth/engagement");
-    if (meta_.has_truth) {
-        c.truth = f.dataset("/truth/engagement");
-        c.truth->expect<double>();
-        c.truth->expect_stored(f.bytes());
-        c.truth->expect_rows(meta_.customers, per_customer);
-        c.truth_churn = f.dataset("/truth/churn_day");
-        c.truth_churn->expect<std::int32_t>();
-        c.truth_churn->expect_stored(f.bytes());
-        c.truth_churn->expect_rows(meta_.customers, per_customer);
+    // An optional (or a dependent) column, checked as the required ones: type, stored size, rows.
+    auto checked = [&]<class T>(const char* path, std::uint64_t rows, const std::string& why) {
+        h5::Dataset d = f.dataset(path);
+        d.expect<T>();
+        d.expect_stored(f.bytes());
+        d.expect_rows(rows, why);
+        return d;
+    };
+    if ((meta_.has_wallet = f.exists("/customers/wallet")))
+        c.wallet = checked.operator()<double>("/customers/wallet", meta_.customers, per_customer);
+    if ((meta_.has_initiator = f.exists("/interactions/initiator")))
+        c.initiator = checked.operator()<std::uint8_t>("/interactions/initiator", meta_.interactions, per_interaction);
+    if ((meta_.has_answers = f.exists("/interactions/answers")))
+        c.answers = checked.operator()<std::uint32_t>("/interactions/answers", meta_.interactions, per_interaction);
+    if ((meta_.has_truth = f.exists("/truth/engagement"))) {
+        c.truth = checked.operator()<double>("/truth/engagement", meta_.customers, per_customer);
+        c.truth_churn = checked.operator()<std::int32_t>("/truth/churn_day", meta_.customers, per_customer);
     }
 
     const auto first = f.read_int_attribute("/interactions/time", "first_time");
