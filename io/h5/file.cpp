@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "core/errors.hpp"
+#include "io/direct_file.hpp"
 #include "io/h5/chunk_reader.hpp"
 #include "io/h5/filters.hpp"
 #include "io/h5/io_tuning.hpp"
@@ -80,8 +81,10 @@ constexpr std::uint64_t kSlackBytes = 1 << 20;
 
 }  // namespace
 
-Dataset::Dataset(Handle h, std::string file, std::string path, hid_t collective_xfer, MPI_Comm comm)
-    : h_(std::move(h)), file_(std::move(file)), path_(std::move(path)), xfer_(collective_xfer), comm_(comm) {
+Dataset::Dataset(Handle h, std::string file, std::string path, hid_t collective_xfer, MPI_Comm comm,
+                 std::shared_ptr<DirectFile> direct)
+    : h_(std::move(h)), file_(std::move(file)), path_(std::move(path)), xfer_(collective_xfer), comm_(comm),
+      direct_(std::move(direct)) {
     Handle space{checked(H5Dget_space(h_.id()), "H5Dget_space " + path_), H5Sclose};
     dims_ = H5Sget_simple_extent_ndims(space.id());
     hsize_t d[H5S_MAX_RANK] = {};
@@ -170,6 +173,12 @@ void Dataset::write_raw(hid_t mem_type, std::uint64_t first, std::uint64_t rows,
 void Dataset::write_raw_independent(hid_t mem_type, std::uint64_t first, std::uint64_t rows,
                                     const void* data) {
     if (rows == 0) return;
+    if (direct_) {
+        if (const auto offset = offset_in_file_raw(mem_type)) {
+            const std::uint64_t row_bytes = H5Tget_size(mem_type) * cols_;
+            return direct_->write(*offset + first * row_bytes, data, rows * row_bytes);
+        }
+    }
     Handle file_space{checked(H5Dget_space(h_.id()), "H5Dget_space " + path_), H5Sclose};
     select_rows(file_space.id(), dims_, first, rows, cols_);
     Handle mem = memory_space(dims_, rows, cols_);
@@ -240,7 +249,9 @@ File File::create(const mpi::Comm& comm, const std::string& path) {
                      "creating " + path),
              H5Fclose};
     note_effective_hints(f.id());
-    return File(std::move(f), path, collective_xfer(), comm.rank(), comm.native());
+    File file(std::move(f), path, collective_xfer(), comm.rank(), comm.native());
+    if (io_tuning().direct_output) file.direct_ = std::make_shared<DirectFile>(path);
+    return file;
 }
 
 File File::reopen(const mpi::Comm& comm, const std::string& path) {
@@ -249,6 +260,7 @@ File File::reopen(const mpi::Comm& comm, const std::string& path) {
              H5Fclose};
     File file(std::move(f), path, collective_xfer(), comm.rank(), comm.native());
     file.reopened_ = true;
+    if (io_tuning().direct_output) file.direct_ = std::make_shared<DirectFile>(path);
     return file;
 }
 
@@ -286,7 +298,7 @@ Dataset File::dataset(const std::string& path) const {
         throw DataError(name_ + ": dataset " + path + " cannot be opened: the file's metadata for it is "
                                 "damaged or it is not a dataset; write the file again (HDF5: " + cause + ")");
     }
-    return Dataset(Handle{id, H5Dclose}, name_, path, xfer_.id(), comm_);
+    return Dataset(Handle{id, H5Dclose}, name_, path, xfer_.id(), comm_, direct_);
 }
 
 Dataset File::create_raw(hid_t type, const std::string& path, std::uint64_t rows,
@@ -312,7 +324,7 @@ Dataset File::create_dataset(hid_t type, const std::string& path, hid_t space, h
     Handle d{checked(H5Dcreate2(h_.id(), path.c_str(), type, space, lcpl.id(), dcpl, H5P_DEFAULT),
                      "creating " + path + " in " + name_),
              H5Dclose};
-    return Dataset(std::move(d), name_, path, xfer_.id(), comm_);
+    return Dataset(std::move(d), name_, path, xfer_.id(), comm_, direct_);
 }
 
 Dataset File::create_contiguous_raw(hid_t type, const std::string& path, std::uint64_t rows,
@@ -359,6 +371,7 @@ void File::close() {
     // Flush first: a flush that fails (a full disk) leaves the file open and owned here, so that
     // the job can abandon it (io::StagedFile::abandon) and the destructor close it. An H5Fclose
     // that fails leaves HDF5 a half-closed file, which it crashes on at MPI_Finalize.
+    if (direct_) direct_->close();
     errno = 0;
     const herr_t status = H5Fflush(h_.id(), H5F_SCOPE_LOCAL);
     agree_on_write(comm_, status, errno, name_, name_ + ": writing its metadata");

@@ -6,6 +6,7 @@
 // exception: an unfiltered contiguous column (File::create_contiguous) also takes independent
 // writes (Dataset::write_independent).
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,6 +18,7 @@
 #include "io/h5/h5.hpp"
 
 namespace engage::mpi { class Comm; }
+namespace engage::io { class DirectFile; }
 
 namespace engage::io::h5 {
 
@@ -33,7 +35,10 @@ void agree_on_write(MPI_Comm comm, herr_t status, int error, const std::string& 
 class Dataset {
 public:
     // `comm`: the file's communicator, over which collective writes agree on their outcome.
-    Dataset(Handle h, std::string file, std::string path, hid_t collective_xfer, MPI_Comm comm = MPI_COMM_NULL);
+    // `direct`: where write_independent() writes a contiguous column's bytes itself, past the
+    // page cache (a file this process created or reopened; null: through HDF5).
+    Dataset(Handle h, std::string file, std::string path, hid_t collective_xfer, MPI_Comm comm = MPI_COMM_NULL,
+            std::shared_ptr<DirectFile> direct = nullptr);
 
     const std::string& path() const noexcept { return path_; }
     std::uint64_t rows() const noexcept { return rows_; }
@@ -61,7 +66,8 @@ public:
     }
     // Rows [first, first + data.size() / cols()). Independent: only this rank calls, any number
     // of times. Only for an unfiltered dataset whose space is allocated (File::create_contiguous):
-    // parallel HDF5 1.10 writes filtered chunks, or allocates space, only collectively.
+    // parallel HDF5 1.10 writes filtered chunks, or allocates space, only collectively. The
+    // bytes go to the file directly (io/direct_file.hpp) where they lie there as in memory.
     template <class T> void write_independent(std::uint64_t first, std::span<const T> data) {
         write_raw_independent(native_type<T>(), first, data.size() / (cols_ ? cols_ : 1), data.data());
     }
@@ -92,6 +98,7 @@ private:
     std::string file_, path_;
     hid_t xfer_;
     MPI_Comm comm_ = MPI_COMM_NULL;
+    std::shared_ptr<DirectFile> direct_;
     int dims_ = 1;
     std::uint64_t rows_ = 0, cols_ = 1;
 };
@@ -193,6 +200,7 @@ private:
     MPI_Comm comm_ = MPI_COMM_NULL;
     bool reopened_ = false;
     std::uint64_t bytes_ = UINT64_MAX;
+    std::shared_ptr<DirectFile> direct_;  // created or reopened files (ENGAGE_DIRECT_OUTPUT)
 };
 
 }  // namespace engage::io::h5

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/errors.hpp"
+#include "io/direct_file.hpp"
 
 namespace engage::io::h5 {
 
@@ -48,7 +49,8 @@ std::string g_input_read;  // note_input_read
 
 }  // namespace
 
-IoTuning parse_io_tuning(const std::string& hints, const std::string& alignment, const std::string& map_input) {
+IoTuning parse_io_tuning(const std::string& hints, const std::string& alignment, const std::string& map_input,
+                         const std::string& direct_output) {
     IoTuning t;
     std::size_t start = 0;
     while (start < hints.size()) {
@@ -75,12 +77,17 @@ IoTuning parse_io_tuning(const std::string& hints, const std::string& alignment,
     else if (!map_input.empty() && map_input != "1")
         throw ConfigError("ENGAGE_MAP_INPUT=\"" + map_input + "\": expected 1 (use the input's unfiltered columns "
                           "in place, the default) or 0 (read them through HDF5)");
+    if (direct_output == "0") t.direct_output = false;
+    else if (!direct_output.empty() && direct_output != "1")
+        throw ConfigError("ENGAGE_DIRECT_OUTPUT=\"" + direct_output + "\": expected 1 (write the output's unfiltered "
+                          "columns past the page cache where the file system allows, the default) or 0 (through "
+                          "the page cache)");
     return t;
 }
 
 const IoTuning& io_tuning() {
     static const IoTuning t = parse_io_tuning(env("ENGAGE_MPIIO_HINTS"), env("ENGAGE_H5_ALIGNMENT"),
-                                                 env("ENGAGE_MAP_INPUT"));
+                                                 env("ENGAGE_MAP_INPUT"), env("ENGAGE_DIRECT_OUTPUT"));
     return t;
 }
 
@@ -152,6 +159,10 @@ nlohmann::ordered_json io_tuning_record() {
     r["ENGAGE_MPIIO_HINTS"] = std::move(requested);
     r["ENGAGE_H5_ALIGNMENT_bytes"] = t.alignment;
     r["ENGAGE_MAP_INPUT"] = t.map_input;
+    r["ENGAGE_DIRECT_OUTPUT"] = t.direct_output;
+    // The bytes this rank wrote into unfiltered columns through io::DirectFile: past the page
+    // cache, and through it (the partial blocks at the ends of each range, small writes).
+    r["direct_file_bytes"] = {{"direct", DirectFile::direct_bytes()}, {"buffered", DirectFile::buffered_bytes()}};
     if (!g_input_read.empty()) r["input_interactions"] = g_input_read;
     r["mpiio_hints_in_effect"] = g_effective.is_null() ? nlohmann::ordered_json::object() : g_effective;
     // Why HDF5 1.10 may fall back to independent I/O (H5D_mpio_no_collective_cause_t).

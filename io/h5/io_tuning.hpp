@@ -16,6 +16,10 @@
 //       even where they could be used in place from the page cache (1, the default: mapped
 //       with mmap where the columns are unfiltered and contiguous; io/mapped_file.hpp). For a
 //       file system whose mmap is slow or unsupported.
+//   ENGAGE_DIRECT_OUTPUT=0
+//       writes the unfiltered columns of the files Engage creates (customers.h5, a generated or
+//       imported base) through the page cache (MPI-IO) instead of past it (1, the default:
+//       O_DIRECT where the file system takes it; io/direct_file.hpp).
 //
 // A malformed value stops the job before any file is opened (ConfigError, naming the variable).
 #include <hdf5.h>
@@ -35,11 +39,12 @@ struct IoTuning {
     std::vector<std::pair<std::string, std::string>> hints;  // ENGAGE_MPIIO_HINTS, in order
     hsize_t alignment = 0;                                   // ENGAGE_H5_ALIGNMENT; 0: HDF5's default (none)
     bool map_input = true;                                   // ENGAGE_MAP_INPUT
+    bool direct_output = true;                               // ENGAGE_DIRECT_OUTPUT
 };
 
 // Parses the two variables' values (empty: unset). Throws ConfigError.
 IoTuning parse_io_tuning(const std::string& hints, const std::string& alignment,
-                         const std::string& map_input = "");
+                         const std::string& map_input = "", const std::string& direct_output = "");
 // This process's tuning, from the environment (parsed once).
 const IoTuning& io_tuning();
 

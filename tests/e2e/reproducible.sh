@@ -10,6 +10,11 @@ mpiexec=$2
 run 1 1 generate --customers 2500 --seed 5 --mean-interactions 60 --output "$tmp/base1.h5"
 run 3 2 generate --customers 2500 --seed 5 --mean-interactions 60 --output "$tmp/base3.h5"
 h5diff "$tmp/base1.h5" "$tmp/base3.h5" || fail "generate at 3 ranks differs from 1 rank"
+# The columns written past the page cache (io/direct_file.hpp; 150,000 interactions: MBs per
+# column) or through it: the same file content.
+ENGAGE_DIRECT_OUTPUT=0 "$mpiexec" --bind-to none -n 2 -x ENGAGE_DIRECT_OUTPUT "$engage" generate --customers 2500 \
+    --seed 5 --mean-interactions 60 --output "$tmp/base-buffered.h5" -q
+h5diff "$tmp/base1.h5" "$tmp/base-buffered.h5" || fail "generate with ENGAGE_DIRECT_OUTPUT=0 differs"
 
 # Small shards so that every rank count splits the work differently.
 score_args=(--input "$tmp/base1.h5" --window-days 200 --shard-interactions 5000 --shard-customers 150)

@@ -48,6 +48,17 @@ TEST(IoTuning, RefusesMalformedValues) {
             EXPECT_NE(std::string(e.what()).find("ENGAGE_MAP_INPUT"), std::string::npos) << e.what();
         }
     }
+    EXPECT_TRUE(parse_io_tuning("", "").direct_output);
+    EXPECT_TRUE(parse_io_tuning("", "", "", "1").direct_output);
+    EXPECT_FALSE(parse_io_tuning("", "", "", "0").direct_output);
+    for (const char* direct : {"no", "00", "1 "}) {
+        try {
+            parse_io_tuning("", "", "", direct);
+            ADD_FAILURE() << direct << " was accepted";
+        } catch (const engage::ConfigError& e) {
+            EXPECT_NE(std::string(e.what()).find("ENGAGE_DIRECT_OUTPUT"), std::string::npos) << e.what();
+        }
+    }
     for (const char* size : {"0", "4X", "-1", "M", "1.5M", "99999999999999999999", "2T"}) {
         try {
             parse_io_tuning("", size);

@@ -1,0 +1,112 @@
+// Byte ranges written past the page cache (io/direct_file.hpp): two writers of neighbouring
+// ranges whose boundary falls inside a block, and one writer appending pieces of odd sizes,
+// leave exactly the bytes written, whether the file system takes O_DIRECT (the aligned middles
+// then go past the page cache) or not (tmpfs: everything buffered); a file that cannot be
+// opened is named in the error.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "io/direct_file.hpp"
+
+namespace engage::io {
+namespace {
+
+struct TempFile {
+    std::string path;
+    explicit TempFile(const std::filesystem::path& dir)
+        : path((dir / ("engage-direct-test-" + std::to_string(::getpid()))).string()) {
+        std::ofstream(path, std::ios::binary);  // created empty, as HDF5 creates the file first
+    }
+    ~TempFile() { std::filesystem::remove(path); }
+};
+
+std::vector<unsigned char> pattern(std::size_t n, unsigned seed) {
+    std::vector<unsigned char> v(n);
+    std::uint32_t x = seed;
+    for (auto& b : v) {
+        x = x * 1664525u + 1013904223u;
+        b = static_cast<unsigned char>(x >> 24);
+    }
+    return v;
+}
+
+std::vector<unsigned char> contents(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+bool takes_o_direct(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_DIRECT);
+    if (fd < 0) return false;
+    ::close(fd);
+    return true;
+}
+
+// Two "ranks" write [0, cut) and [cut, n) of 3 MiB + 777 bytes, the cut inside a 4 KiB block,
+// the second one first; then one writer appends 5 MiB in pieces of odd sizes after a gap.
+void check_writes(const std::filesystem::path& dir) {
+    TempFile f(dir);
+    const std::size_t n = (3u << 20) + 777, cut = (1u << 20) + 1234;
+    const auto data = pattern(n, 7);
+    const std::uint64_t direct_before = DirectFile::direct_bytes();
+    {
+        DirectFile a(f.path), b(f.path);
+        b.write(100 + cut, data.data() + cut, n - cut);
+        a.write(100, data.data(), cut);
+    }
+    const std::size_t at = 100 + n + 5000, m = 5u << 20;
+    const auto more = pattern(m, 11);
+    {
+        DirectFile c(f.path);
+        std::size_t done = 0, piece = 300001;
+        while (done < m) {
+            const std::size_t k = std::min(piece, m - done);
+            c.write(at + done, more.data() + done, k);
+            done += k;
+            piece = piece * 3 / 2 + 17;
+        }
+    }
+    const auto got = contents(f.path);
+    ASSERT_EQ(got.size(), at + m);
+    for (std::size_t i = 0; i < 100; ++i) ASSERT_EQ(got[i], 0) << i;  // never written: a hole
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(got[100 + i], data[i]) << "first range, byte " << i;
+    for (std::size_t i = 100 + n; i < at; ++i) ASSERT_EQ(got[i], 0) << i;
+    for (std::size_t i = 0; i < m; ++i) ASSERT_EQ(got[at + i], more[i]) << "pieces, byte " << i;
+    if (takes_o_direct(f.path)) {
+        // The aligned middles went past the page cache: all but a few partial blocks.
+        EXPECT_GT(DirectFile::direct_bytes() - direct_before, n + m - 16 * 4096);
+    } else {
+        EXPECT_EQ(DirectFile::direct_bytes(), direct_before);
+    }
+}
+
+TEST(DirectFile, LeavesExactlyTheBytesWritten) { check_writes(std::filesystem::temp_directory_path()); }
+
+TEST(DirectFile, FallsBackToBufferedWritesOnTmpfs) {
+    if (!std::filesystem::is_directory("/dev/shm")) GTEST_SKIP() << "no /dev/shm here";
+    check_writes("/dev/shm");
+}
+
+TEST(DirectFile, NamesTheFileItCannotOpen) {
+    DirectFile f("/nonexistent-dir-of-engage/customers.h5");
+    const char byte = 1;
+    try {
+        f.write(0, &byte, 1);
+        FAIL() << "no error";
+    } catch (const IoError& e) {
+        EXPECT_NE(std::string(e.what()).find("/nonexistent-dir-of-engage/customers.h5"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace engage::io
