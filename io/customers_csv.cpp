@@ -1,6 +1,8 @@
 #include "io/customers_csv.hpp"
 
+#include <fcntl.h>
 #include <omp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -9,9 +11,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <new>
 #include <optional>
 #include <span>
 
@@ -19,8 +23,10 @@
 #include "core/errors.hpp"
 #include "engagement/engagement_config.hpp"
 #include "report/accounts_at_risk.hpp"
+#include "io/direct_file.hpp"
 #include "io/features_file.hpp"
 #include "io/h5/file.hpp"
+#include "io/h5/io_tuning.hpp"
 #include "mpi/comm.hpp"
 #include "mpi/shared_file.hpp"
 
@@ -33,7 +39,7 @@ constexpr std::size_t kRowBytesGuess = 256;  // a line is about 200 bytes: one a
 constexpr std::uint64_t kRowsPerPiece = 1024;  // rows a thread formats at least
 
 // A field as RFC 4180 wants it: quoted when it holds a comma, a quote or a line break.
-std::string quoted(const std::string& s) {
+std::string csv_field(const std::string& s) {
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
     std::string q = "\"";
     for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -115,7 +121,7 @@ public:
         : out_(out), input_(input), retention_(retention), bgbb_(bgbb), risk_(risk), touches_(touches) {
         auto names = [&](const char* p) {
             std::vector<std::string> v = out_.read_strings(p);
-            for (auto& s : v) s = quoted(s);
+            for (auto& s : v) s = csv_field(s);
             return v;
         };
         business_unit_names_ = names("/customers/business_unit_names");
@@ -221,7 +227,7 @@ public:
             const std::uint64_t row = b.first + i;
             if (risk_ && !at_risk(b.tier[i])) continue;
             Line l{out};
-            if (input_) l.text(quoted(b.names[i]));
+            if (input_) l.text(csv_field(b.names[i]));
             else l.integer(b.id[i]);
             l.text(name(business_unit_names_, b.business_unit[i], "business_unit", row));
             l.text(name(region_names_, b.region[i], "region", row));
@@ -343,39 +349,82 @@ std::vector<std::string> accounts_at_risk_csv_columns() {
 }
 
 // A rank's formatted text beyond what it keeps in memory: appended, then read back in order.
-// The file is created on the first append and removed by the destructor.
+// The file is created on the first append and removed by the destructor. Written and read past
+// the page cache where the file system allows (io/direct_file.hpp), so that hundreds of MB of
+// scratch text cost disk bandwidth, not new page-cache memory (docs/performance.md, "Writing
+// past the page cache").
 class TextScratch {
 public:
-    explicit TextScratch(std::string path) : path_(std::move(path)) {}
+    TextScratch(std::string path, bool direct) : path_(std::move(path)), direct_(direct) {}
     ~TextScratch() {
-        if (!f_) return;
-        std::fclose(f_);
+        if (!writer_) return;
+        writer_.reset();
+        if (read_fd_ >= 0) ::close(read_fd_);
         std::remove(path_.c_str());
     }
     TextScratch(const TextScratch&) = delete;
     TextScratch& operator=(const TextScratch&) = delete;
 
     void append(const std::string& text) {
-        if (!f_ && !(f_ = std::fopen(path_.c_str(), "w+b")))
-            throw IoError(path_ + ": cannot create the scratch file of customers.csv: " + std::strerror(errno) +
-                          "; check the space and permissions of the output directory");
-        if (std::fwrite(text.data(), 1, text.size(), f_) != text.size())
-            throw IoError(path_ + ": writing the scratch file of customers.csv failed: " + std::strerror(errno) +
-                          "; free disk space or raise --memory-per-rank");
+        if (!writer_) {
+            const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+            if (fd < 0)
+                throw IoError(path_ + ": cannot create the scratch file of customers.csv: " + std::strerror(errno) +
+                              "; check the space and permissions of the output directory");
+            ::close(fd);
+            writer_ = std::make_unique<DirectFile>(path_, direct_);
+        }
+        writer_->write(written_, text.data(), text.size());
+        written_ += text.size();
     }
     void rewind() {
-        if (f_ && std::fseek(f_, 0, SEEK_SET) != 0)
+        read_at_ = 0;
+        if (!writer_ || read_fd_ >= 0) return;
+        writer_->close();
+        read_fd_ = direct_ ? ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT) : -1;
+        aligned_ = read_fd_ >= 0;
+        if (read_fd_ < 0) read_fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+        if (read_fd_ < 0)
             throw IoError(path_ + ": cannot read the scratch file of customers.csv back: " + std::strerror(errno));
     }
     void read(std::uint64_t bytes, std::string& text) {
         text.resize(bytes);
-        if (bytes > 0 && (!f_ || std::fread(text.data(), 1, bytes, f_) != bytes))
+        if (bytes == 0) return;
+        if (read_fd_ < 0 || read_at_ + bytes > written_)
             throw IoError(path_ + ": the scratch file of customers.csv ended early (changed while Engage ran?)");
+        // Past the page cache: whole blocks around the range, into an aligned buffer.
+        constexpr std::uint64_t kBlock = 4096;
+        const std::uint64_t from = aligned_ ? read_at_ / kBlock * kBlock : read_at_;
+        const std::uint64_t to = aligned_ ? (read_at_ + bytes + kBlock - 1) / kBlock * kBlock : read_at_ + bytes;
+        if (buffer_bytes_ < to - from) {
+            buffer_.reset(static_cast<char*>(std::aligned_alloc(kBlock, to - from)));
+            buffer_bytes_ = buffer_ ? to - from : 0;
+            if (!buffer_) throw std::bad_alloc();
+        }
+        std::uint64_t got = 0;
+        while (from + got < read_at_ + bytes) {
+            const ssize_t n = ::pread(read_fd_, buffer_.get() + got, to - from - got, off_t(from + got));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0)
+                throw IoError(path_ + ": the scratch file of customers.csv ended early (changed while Engage ran?)" +
+                              (n < 0 ? std::string(": ") + std::strerror(errno) : std::string()));
+            got += std::uint64_t(n);
+        }
+        std::memcpy(text.data(), buffer_.get() + (read_at_ - from), bytes);
+        read_at_ += bytes;
     }
 
 private:
+    struct Free {
+        void operator()(char* p) const noexcept { std::free(p); }
+    };
     std::string path_;
-    std::FILE* f_ = nullptr;
+    bool direct_;
+    std::unique_ptr<DirectFile> writer_;
+    std::uint64_t written_ = 0, read_at_ = 0, buffer_bytes_ = 0;
+    int read_fd_ = -1;
+    bool aligned_ = false;
+    std::unique_ptr<char[], Free> buffer_;
 };
 
 std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& job) {
@@ -408,7 +457,8 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
     const std::string head = comm.root() ? header(job.accounts_at_risk, touches) : std::string();
     std::vector<std::string> kept;
     std::vector<std::uint64_t> spilled;  // the bytes of each block after the kept ones
-    TextScratch scratch(job.scratch);
+    const bool direct = h5::io_tuning().direct_output;
+    TextScratch scratch(job.scratch, direct);
     std::uint64_t mine = head.size(), kept_bytes = 0;
     bool keeping = true;
     comm.agree([&] {
@@ -432,14 +482,16 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
     const std::uint64_t offset = comm.exclusive_prefix_sum(mine);
     const std::uint64_t total = std::uint64_t(comm.sum(std::int64_t(mine)));
 
-    std::optional<mpi::SharedFile> csv;
+    std::optional<mpi::SharedFile> csv;  // created and truncated collectively, written by each rank
     comm.agree([&] { csv.emplace(comm, job.csv); });
+    std::optional<DirectFile> text_out;
     comm.agree([&] {
+        text_out.emplace(job.csv, direct);
         std::uint64_t at = offset;
-        csv->write_at(at, head);
+        text_out->write(at, head.data(), head.size());
         at += head.size();
         for (auto& text : kept) {
-            csv->write_at(at, text);
+            text_out->write(at, text.data(), text.size());
             at += text.size();
             std::string().swap(text);
         }
@@ -447,13 +499,14 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
         std::string text;
         for (std::uint64_t bytes : spilled) {
             scratch.read(bytes, text);
-            csv->write_at(at, text);
+            text_out->write(at, text.data(), text.size());
             at += text.size();
         }
         if (at != offset + mine)
             throw Error(job.csv + ": the rows written came to " + std::to_string(at - offset) + " bytes, not " +
                         std::to_string(mine));
     });
+    text_out.reset();
     comm.agree([&] { csv->close(); });
     source.reset();
     comm.agree([&] { input->close(); });

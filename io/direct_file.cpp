@@ -43,7 +43,7 @@ void DirectFile::open() {
     opened_ = true;
     buffered_fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
     if (buffered_fd_ < 0) failed(path_, "opening for writing", errno);
-    direct_fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC | O_DIRECT);  // -1: buffered only
+    direct_fd_ = direct_ ? ::open(path_.c_str(), O_WRONLY | O_CLOEXEC | O_DIRECT) : -1;  // -1: buffered only
     if (direct_fd_ >= 0 && !bounce_)
         bounce_.reset(static_cast<std::byte*>(std::aligned_alloc(kBlock, kBounce)));
     if (!bounce_ && direct_fd_ >= 0) {

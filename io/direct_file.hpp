@@ -1,6 +1,6 @@
 #pragma once
 // Byte ranges written into a file past the page cache (POSIX O_DIRECT), so that a rank writing
-// gigabytes of customers.h5 or of a base's columns does not first have the kernel allocate and
+// gigabytes of customers.h5, of a base's columns or of customers.csv does not first have the kernel allocate and
 // fill that much page cache: on the machines measured, new page-cache memory costs 0.3-0.5 GB/s
 // the first time, a direct write goes to the disk at 1.2 GB/s (docs/performance.md, "Writing
 // past the page cache").
@@ -25,8 +25,9 @@ namespace engage::io {
 
 class DirectFile {
 public:
-    // Nothing is opened until the first write.
-    explicit DirectFile(std::string path) : path_(std::move(path)) {}
+    // Nothing is opened until the first write. `direct` false: every byte written buffered
+    // (ENGAGE_DIRECT_OUTPUT=0).
+    explicit DirectFile(std::string path, bool direct = true) : path_(std::move(path)), direct_(direct) {}
     DirectFile(const DirectFile&) = delete;
     DirectFile& operator=(const DirectFile&) = delete;
     ~DirectFile();
@@ -46,6 +47,7 @@ private:
     void write_buffered(std::uint64_t offset, const std::byte* data, std::uint64_t bytes);
     std::string path_;
     int buffered_fd_ = -1, direct_fd_ = -1;
+    bool direct_ = true;
     bool opened_ = false;
     struct AlignedFree {
         void operator()(std::byte* p) const noexcept;
