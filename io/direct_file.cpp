@@ -78,7 +78,7 @@ void DirectFile::write(std::uint64_t offset, const void* data, std::uint64_t byt
         std::memcpy(bounce_.get(), p + (at - offset), n);
         const ssize_t w = ::pwrite(direct_fd_, bounce_.get(), n, off_t(at));
         if (w < 0 && errno == EINTR) continue;
-        if (w < 0 && errno == EINVAL && at == begin && g_direct == 0) {
+        if (w < 0 && errno == EINVAL && !direct_worked_) {
             // The file system refuses O_DIRECT (or this alignment): buffered from here on.
             ::close(direct_fd_);
             direct_fd_ = -1;
@@ -89,10 +89,12 @@ void DirectFile::write(std::uint64_t offset, const void* data, std::uint64_t byt
         // A short direct write (a full disk) leaves the rest to the buffered path, which reports it.
         if (std::uint64_t(w) < n) {
             g_direct += std::uint64_t(w);
+            direct_worked_ = true;
             write_buffered(at + std::uint64_t(w), p + (at - offset) + w, end - at - std::uint64_t(w));
             break;
         }
         g_direct += n;
+        direct_worked_ = true;
         at += n;
     }
     write_buffered(end, p + (end - offset), offset + bytes - end);  // the partial block after it

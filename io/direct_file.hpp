@@ -49,6 +49,7 @@ private:
     int buffered_fd_ = -1, direct_fd_ = -1;
     bool direct_ = true;
     bool opened_ = false;
+    bool direct_worked_ = false;  // a direct write succeeded: a later EINVAL is an error, not a refusal
     struct AlignedFree {
         void operator()(std::byte* p) const noexcept;
     };
