@@ -397,8 +397,9 @@ public:
         const std::uint64_t from = aligned_ ? read_at_ / kBlock * kBlock : read_at_;
         const std::uint64_t to = aligned_ ? (read_at_ + bytes + kBlock - 1) / kBlock * kBlock : read_at_ + bytes;
         if (buffer_bytes_ < to - from) {
-            buffer_.reset(static_cast<char*>(std::aligned_alloc(kBlock, to - from)));
-            buffer_bytes_ = buffer_ ? to - from : 0;
+            const std::uint64_t size = (to - from + kBlock - 1) / kBlock * kBlock;  // aligned_alloc wants a multiple
+            buffer_.reset(static_cast<char*>(std::aligned_alloc(kBlock, size)));
+            buffer_bytes_ = buffer_ ? size : 0;
             if (!buffer_) throw std::bad_alloc();
         }
         std::uint64_t got = 0;
