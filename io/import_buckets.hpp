@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "io/imported_base.hpp"
 #include "io/transactions_csv.hpp"
 #include "features/event.hpp"
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "io/attributes_csv.hpp"
+#include "io/imported_base.hpp"
 #include "io/transactions_csv.hpp"
 
 namespace engage::io {

@@ -16,6 +16,7 @@
 #include "core/stop_request.hpp"
 #include "io/customer_base.hpp"
 #include "io/import_buckets.hpp"
+#include "io/imported_base.hpp"
 #include "io/imported_hierarchy.hpp"
 #include "io/staged_file.hpp"
 #include "jobs/import_gather.hpp"

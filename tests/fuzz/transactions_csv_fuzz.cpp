@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "io/imported_base.hpp"
 #include "io/transactions_csv.hpp"
 
 using namespace engage;

@@ -4,6 +4,7 @@
 
 #include "core/errors.hpp"
 #include "io/channel_map.hpp"
+#include "io/imported_base.hpp"
 #include "io/transactions_csv.hpp"
 
 namespace engage::io {

@@ -7,6 +7,7 @@
 #include <array>
 
 #include "io/interaction_links.hpp"
+#include "io/imported_base.hpp"
 #include "io/transactions_csv.hpp"
 
 namespace engage::io {

@@ -7,6 +7,7 @@
 #include "core/dates.hpp"
 #include "core/errors.hpp"
 #include "io/bad_row_limit.hpp"
+#include "io/imported_base.hpp"
 #include "io/transactions_csv.hpp"
 
 namespace engage::io {
