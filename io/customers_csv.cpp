@@ -380,7 +380,7 @@ public:
     void rewind() {
         read_at_ = 0;
         if (!writer_ || read_fd_ >= 0) return;
-        writer_->close();
+        writer_->finish();
         read_fd_ = direct_ ? ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT) : -1;
         aligned_ = read_fd_ >= 0;
         if (read_fd_ < 0) read_fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
@@ -503,6 +503,7 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
             text_out->write(at, text.data(), text.size());
             at += text.size();
         }
+        text_out->finish();
         if (at != offset + mine)
             throw Error(job.csv + ": the rows written came to " + std::to_string(at - offset) + " bytes, not " +
                         std::to_string(mine));

@@ -15,40 +15,63 @@ namespace engage::io {
 
 namespace {
 
-constexpr std::uint64_t kBlock = 4096;          // O_DIRECT's alignment on the file systems in use
-constexpr std::uint64_t kBounce = 8u << 20;     // the aligned buffer: one direct write at most
+constexpr std::uint64_t kBlock = 4096;            // O_DIRECT's alignment on the file systems in use
+constexpr std::uint64_t kStageBytes = 4u << 20;   // each of the two staging buffers
 constexpr std::uint64_t kMinDirect = 256u << 10;  // smaller middles are written buffered
 
 std::atomic<std::uint64_t> g_direct{0}, g_buffered{0};
 
-[[noreturn]] void failed(const std::string& path, const char* what, int error) {
-    throw IoError(path + ": " + what + " failed: " + std::strerror(error) +
-                  "; free space or choose another --output");
-}
+void free_aligned(std::byte* p) { std::free(p); }
 
 }  // namespace
 
-void DirectFile::AlignedFree::operator()(std::byte* p) const noexcept { std::free(p); }
+void DirectFile::fail(const char* what, int error) {
+    failure_errno_ = error;
+    throw IoError(path_ + ": " + what + " failed: " + std::strerror(error) + "; free space or choose another --output");
+}
 
 DirectFile::~DirectFile() { close(); }
 
-void DirectFile::close() noexcept {
-    if (buffered_fd_ >= 0) ::close(buffered_fd_);
-    if (direct_fd_ >= 0) ::close(direct_fd_);
-    buffered_fd_ = direct_fd_ = -1;
-    opened_ = false;
+void DirectFile::open() {
+    buffered_fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (buffered_fd_ < 0) fail("opening for writing", errno);
+    direct_fd_ = direct_ ? ::open(path_.c_str(), O_WRONLY | O_CLOEXEC | O_DIRECT) : -1;  // -1: buffered only
+    for (Stage& s : stages_)
+        if (!s.memory) {
+            s.memory = {static_cast<std::byte*>(std::aligned_alloc(kBlock, kStageBytes)), free_aligned};
+            if (!s.memory) {
+                ::close(buffered_fd_);
+                if (direct_fd_ >= 0) ::close(direct_fd_);
+                buffered_fd_ = direct_fd_ = -1;
+                throw std::bad_alloc();
+            }
+        }
+    next_ = 0;
+    thread_ = std::thread([this] { run(); });
+    opened_ = true;
 }
 
-void DirectFile::open() {
-    opened_ = true;
-    buffered_fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
-    if (buffered_fd_ < 0) failed(path_, "opening for writing", errno);
-    direct_fd_ = direct_ ? ::open(path_.c_str(), O_WRONLY | O_CLOEXEC | O_DIRECT) : -1;  // -1: buffered only
-    if (direct_fd_ >= 0 && !bounce_)
-        bounce_.reset(static_cast<std::byte*>(std::aligned_alloc(kBlock, kBounce)));
-    if (!bounce_ && direct_fd_ >= 0) {
-        ::close(direct_fd_);
-        direct_fd_ = -1;
+void DirectFile::run() noexcept {
+    int w = 0;  // the stages are written in the order the caller queued them
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+        changed_.wait(lock, [&] { return stages_[w].queued || stopping_; });
+        if (!stages_[w].queued) return;  // stopping, and nothing left: the next in order is not queued
+        const bool skip = failure_ != nullptr;  // after a failure, the file is abandoned anyway
+        lock.unlock();
+        std::exception_ptr error;
+        if (!skip) {
+            try {
+                write_now(stages_[w]);
+            } catch (...) {
+                error = std::current_exception();
+            }
+        }
+        lock.lock();
+        if (error && !failure_) failure_ = error;
+        stages_[w].queued = false;
+        changed_.notify_all();
+        w ^= 1;
     }
 }
 
@@ -56,7 +79,7 @@ void DirectFile::write_buffered(std::uint64_t offset, const std::byte* data, std
     while (bytes > 0) {
         const ssize_t n = ::pwrite(buffered_fd_, data, std::min<std::uint64_t>(bytes, 1u << 30), off_t(offset));
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) failed(path_, "writing", n < 0 ? errno : ENOSPC);
+        if (n <= 0) fail("writing", n < 0 ? errno : ENOSPC);
         data += n;
         offset += std::uint64_t(n);
         bytes -= std::uint64_t(n);
@@ -64,40 +87,98 @@ void DirectFile::write_buffered(std::uint64_t offset, const std::byte* data, std
     }
 }
 
-void DirectFile::write(std::uint64_t offset, const void* data, std::uint64_t bytes) {
-    if (bytes == 0) return;
-    if (!opened_) open();
-    const auto* p = static_cast<const std::byte*>(data);
-    const std::uint64_t begin = (offset + kBlock - 1) / kBlock * kBlock;
-    const std::uint64_t end = (offset + bytes) / kBlock * kBlock;
-    if (direct_fd_ < 0 || end <= begin || end - begin < kMinDirect) return write_buffered(offset, p, bytes);
+void DirectFile::write_now(const Stage& s) {
+    const std::byte* p = s.memory.get() + s.offset % kBlock;  // the byte at s.offset
+    const std::uint64_t begin = (s.offset + kBlock - 1) / kBlock * kBlock;
+    const std::uint64_t end = (s.offset + s.bytes) / kBlock * kBlock;
+    if (direct_fd_ < 0 || end <= begin || end - begin < kMinDirect) return write_buffered(s.offset, p, s.bytes);
 
-    write_buffered(offset, p, begin - offset);  // the partial block before the aligned middle
+    write_buffered(s.offset, p, begin - s.offset);  // the partial block before the aligned middle
     for (std::uint64_t at = begin; at < end;) {
-        const std::uint64_t n = std::min(end - at, kBounce);
-        std::memcpy(bounce_.get(), p + (at - offset), n);
-        const ssize_t w = ::pwrite(direct_fd_, bounce_.get(), n, off_t(at));
+        const std::byte* from = p + (at - s.offset);  // block-aligned in memory as in the file
+        const ssize_t w = ::pwrite(direct_fd_, from, end - at, off_t(at));
         if (w < 0 && errno == EINTR) continue;
         if (w < 0 && errno == EINVAL && !direct_worked_) {
             // The file system refuses O_DIRECT (or this alignment): buffered from here on.
             ::close(direct_fd_);
             direct_fd_ = -1;
-            write_buffered(at, p + (at - offset), end - at);
+            write_buffered(at, from, end - at);
             break;
         }
-        if (w < 0) failed(path_, "writing", errno);
+        if (w < 0) fail("writing", errno);
         // A short direct write (a full disk) leaves the rest to the buffered path, which reports it.
-        if (std::uint64_t(w) < n) {
-            g_direct += std::uint64_t(w);
-            direct_worked_ = true;
-            write_buffered(at + std::uint64_t(w), p + (at - offset) + w, end - at - std::uint64_t(w));
+        g_direct += std::uint64_t(w);
+        direct_worked_ = true;
+        if (std::uint64_t(w) < end - at) {
+            write_buffered(at + std::uint64_t(w), from + w, end - at - std::uint64_t(w));
             break;
         }
-        g_direct += n;
-        direct_worked_ = true;
+        at = end;
+    }
+    write_buffered(end, p + (end - s.offset), s.offset + s.bytes - end);  // the partial block after it
+}
+
+void DirectFile::rethrow_failure() {
+    std::exception_ptr f;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::swap(f, failure_);
+    }
+    if (f) std::rethrow_exception(f);
+}
+
+void DirectFile::write(std::uint64_t offset, const void* data, std::uint64_t bytes) {
+    if (bytes == 0) return;
+    if (!opened_) open();
+    rethrow_failure();
+    const auto* p = static_cast<const std::byte*>(data);
+    for (std::uint64_t at = offset; at < offset + bytes;) {
+        // A piece ends on a block boundary (or at the range's end) and fits its stage from
+        // the stage's offset of `at` within its block.
+        const std::uint64_t n = std::min(offset + bytes - at, kStageBytes - at % kBlock);
+        Stage& s = stages_[next_];
+        {
+            std::unique_lock<std::mutex> lock(mutex_);
+            changed_.wait(lock, [&] { return !s.queued; });
+        }
+        rethrow_failure();
+        std::memcpy(s.memory.get() + at % kBlock, p + (at - offset), n);
+        s.offset = at;
+        s.bytes = n;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            s.queued = true;
+        }
+        changed_.notify_all();
+        next_ ^= 1;
         at += n;
     }
-    write_buffered(end, p + (end - offset), offset + bytes - end);  // the partial block after it
+}
+
+void DirectFile::stop() noexcept {
+    if (!opened_) return;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+    stopping_ = false;
+    if (buffered_fd_ >= 0) ::close(buffered_fd_);
+    if (direct_fd_ >= 0) ::close(direct_fd_);
+    buffered_fd_ = direct_fd_ = -1;
+    opened_ = false;
+}
+
+void DirectFile::finish() {
+    stop();
+    rethrow_failure();
+}
+
+void DirectFile::close() noexcept {
+    stop();
+    std::lock_guard<std::mutex> lock(mutex_);
+    failure_ = nullptr;
 }
 
 std::uint64_t DirectFile::direct_bytes() noexcept { return g_direct; }

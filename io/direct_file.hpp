@@ -6,54 +6,89 @@
 // past the page cache").
 //
 // A range [offset, offset + bytes) is split at the file system's block size (4 KiB): the
-// aligned middle goes through a 4 KiB-aligned buffer with O_DIRECT, the partial blocks at its
-// two ends through an ordinary (buffered) write. Two ranks writing neighbouring ranges thus
-// only ever share a block through the page cache, where their bytes merge, and no block is
-// written both ways. Where O_DIRECT is not available (tmpfs, some network file systems: open or
-// the first write fails with EINVAL), every byte is written buffered; the file's content is the
-// same either way. ENGAGE_DIRECT_OUTPUT=0 turns it off (io/h5/io_tuning.hpp).
+// aligned middle goes with O_DIRECT, the partial blocks at its two ends through an ordinary
+// (buffered) write. Two ranks writing neighbouring ranges thus only ever share a block through
+// the page cache, where their bytes merge, and no block is written both ways. Where O_DIRECT is
+// not available (tmpfs, some network file systems: open or the first write fails with EINVAL),
+// every byte is written buffered; the file's content is the same either way.
+// ENGAGE_DIRECT_OUTPUT=0 turns it off (io/h5/io_tuning.hpp).
+//
+// The writes run behind the caller (docs/performance.md, "Writes behind the computation"):
+// `write` copies the bytes into one of two 4 MiB staging buffers, placed so that the file's
+// block boundaries fall on the buffer's, and returns; a thread of the object's own writes them
+// in order while the caller computes, so that a rank waits for the disk only when both buffers
+// are still queued. `finish` waits for the writes and reports the first one that failed; a
+// failed write is also reported by the next `write`.
 //
 // The caller guarantees that nothing else writes the same bytes (HDF5 writes only metadata
-// outside the datasets' allocated space) and that readers of the file come after the writes:
+// outside the datasets' allocated space) and that readers of the file come after `finish`:
 // a direct write invalidates the page cache over its range, so later reads see its bytes.
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 namespace engage::io {
 
 class DirectFile {
 public:
     // Nothing is opened until the first write. `direct` false: every byte written buffered
-    // (ENGAGE_DIRECT_OUTPUT=0).
+    // (ENGAGE_DIRECT_OUTPUT=0), still behind the caller.
     explicit DirectFile(std::string path, bool direct = true) : path_(std::move(path)), direct_(direct) {}
     DirectFile(const DirectFile&) = delete;
     DirectFile& operator=(const DirectFile&) = delete;
-    ~DirectFile();
+    ~DirectFile();  // close(): waits for the queued writes, reports nothing
 
-    // Writes `bytes` bytes from `data` at `offset`. Throws IoError naming the file and the
-    // system's reason (a full disk) when a write fails.
+    // Queues `bytes` bytes from `data` at `offset` (copied: `data` may be reused on return).
+    // Throws IoError naming the file and the system's reason (a full disk) when the file cannot
+    // be opened or an earlier write failed.
     void write(std::uint64_t offset, const void* data, std::uint64_t bytes);
-    // Closes the descriptors (a later write opens them again).
+    // Waits for every queued write and closes the descriptors (a later write opens them again).
+    // Throws the first write's IoError, if one failed since the last finish.
+    void finish();
+    // The same for a file being abandoned (an error elsewhere): failures are dropped.
     void close() noexcept;
+    // The system's error number of the failure `finish` or `write` last threw (0: none known),
+    // for callers that word one message on every rank (h5::agree_on_write).
+    int failure_errno() const noexcept { return failure_errno_; }
 
     // What this process wrote each way, for run.json.
     static std::uint64_t direct_bytes() noexcept;
     static std::uint64_t buffered_bytes() noexcept;
 
 private:
+    static constexpr int kStages = 2;
+    struct Stage {
+        std::unique_ptr<std::byte[], void (*)(std::byte*)> memory{nullptr, nullptr};
+        std::uint64_t offset = 0, bytes = 0;  // the file range it holds, from memory + offset % block
+        bool queued = false;
+    };
     void open();
+    void run() noexcept;                         // the writer thread
+    void write_now(const Stage& s);              // on the writer thread
     void write_buffered(std::uint64_t offset, const std::byte* data, std::uint64_t bytes);
+    void stop() noexcept;                        // waits, joins the thread, closes the descriptors
+    void rethrow_failure();
+    [[noreturn]] void fail(const char* what, int error);  // on the writer thread
+
     std::string path_;
     int buffered_fd_ = -1, direct_fd_ = -1;
     bool direct_ = true;
     bool opened_ = false;
     bool direct_worked_ = false;  // a direct write succeeded: a later EINVAL is an error, not a refusal
-    struct AlignedFree {
-        void operator()(std::byte* p) const noexcept;
-    };
-    std::unique_ptr<std::byte[], AlignedFree> bounce_;
+
+    Stage stages_[kStages];
+    int next_ = 0;  // the stage the caller fills next; the thread writes them in the same order
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool stopping_ = false;
+    std::exception_ptr failure_;  // the first failed write since the last finish
+    int failure_errno_ = 0;
+    std::thread thread_;
 };
 
 }  // namespace engage::io

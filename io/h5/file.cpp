@@ -371,7 +371,17 @@ void File::close() {
     // Flush first: a flush that fails (a full disk) leaves the file open and owned here, so that
     // the job can abandon it (io::StagedFile::abandon) and the destructor close it. An H5Fclose
     // that fails leaves HDF5 a half-closed file, which it crashes on at MPI_Finalize.
-    if (direct_) direct_->close();
+    if (direct_) {
+        // The columns written behind the computation (io/direct_file.hpp) are on disk before
+        // the metadata that describes them; a failure on any rank fails the close on all.
+        bool failed = false;
+        try {
+            direct_->finish();
+        } catch (const IoError&) {
+            failed = true;
+        }
+        agree_on_write(comm_, failed ? -1 : 0, failed ? direct_->failure_errno() : 0, name_, name_ + ": writing its columns");
+    }
     errno = 0;
     const herr_t status = H5Fflush(h_.id(), H5F_SCOPE_LOCAL);
     agree_on_write(comm_, status, errno, name_, name_ + ": writing its metadata");

@@ -1,14 +1,19 @@
-// Byte ranges written past the page cache (io/direct_file.hpp): two writers of neighbouring
-// ranges whose boundary falls inside a block, and one writer appending pieces of odd sizes,
-// leave exactly the bytes written, whether the file system takes O_DIRECT (the aligned middles
-// then go past the page cache) or not (tmpfs: everything buffered); a file that cannot be
-// opened is named in the error.
+// Byte ranges written past the page cache and behind the caller (io/direct_file.hpp): two
+// writers of neighbouring ranges whose boundary falls inside a block, and one writer appending
+// pieces of odd sizes (larger and smaller than its staging buffers, the caller's buffer reused
+// at once), leave exactly the bytes written, whether the file system takes O_DIRECT (the
+// aligned middles then go past the page cache) or not (tmpfs: everything buffered); a file that
+// cannot be opened is named in the error, and a write that fails behind the caller is reported
+// by finish and by the next write.
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -63,18 +68,24 @@ void check_writes(const std::filesystem::path& dir) {
         DirectFile a(f.path), b(f.path);
         b.write(100 + cut, data.data() + cut, n - cut);
         a.write(100, data.data(), cut);
+        a.finish();
+        b.finish();
     }
     const std::size_t at = 100 + n + 5000, m = 5u << 20;
     const auto more = pattern(m, 11);
     {
         DirectFile c(f.path);
         std::size_t done = 0, piece = 300001;
+        std::vector<unsigned char> reused;  // the caller's buffer, overwritten as soon as write returns
         while (done < m) {
             const std::size_t k = std::min(piece, m - done);
-            c.write(at + done, more.data() + done, k);
+            reused.assign(more.begin() + std::ptrdiff_t(done), more.begin() + std::ptrdiff_t(done + k));
+            c.write(at + done, reused.data(), k);
+            std::fill(reused.begin(), reused.end(), 0xEE);
             done += k;
             piece = piece * 3 / 2 + 17;
         }
+        c.finish();
     }
     const auto got = contents(f.path);
     ASSERT_EQ(got.size(), at + m);
@@ -106,6 +117,37 @@ TEST(DirectFile, NamesTheFileItCannotOpen) {
     } catch (const IoError& e) {
         EXPECT_NE(std::string(e.what()).find("/nonexistent-dir-of-engage/customers.h5"), std::string::npos) << e.what();
     }
+}
+
+// /dev/full takes the open and refuses every write (ENOSPC): the write returns (it runs behind
+// the caller), finish reports the failure with the file's name and the reason, and a writer
+// that goes on writing hears of it at a later write.
+TEST(DirectFile, ReportsAWriteThatFailedBehindTheCaller) {
+    if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full here";
+    const std::vector<unsigned char> data(1u << 20, 7);
+    {
+        DirectFile f("/dev/full");
+        f.write(0, data.data(), data.size());
+        try {
+            f.finish();
+            FAIL() << "no error";
+        } catch (const IoError& e) {
+            EXPECT_NE(std::string(e.what()).find("/dev/full"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find(std::strerror(ENOSPC)), std::string::npos) << e.what();
+        }
+        EXPECT_EQ(f.failure_errno(), ENOSPC);
+        EXPECT_NO_THROW(f.finish());  // reported once
+    }
+    DirectFile f("/dev/full");
+    bool thrown = false;
+    for (int i = 0; i < 64 && !thrown; ++i) {
+        try {
+            f.write(std::uint64_t(i) * data.size(), data.data(), data.size());
+        } catch (const IoError&) {
+            thrown = true;
+        }
+    }
+    EXPECT_TRUE(thrown) << "64 MiB written to /dev/full without an error";
 }
 
 }  // namespace
