@@ -1,11 +1,10 @@
 #include "io/report/score_report.hpp"
 
-#include <fstream>
-
 #include "core/errors.hpp"
 #include "features/channel_kind.hpp"
 #include "io/customer_base.hpp"
 #include "io/report/csv.hpp"
+#include "io/text_out.hpp"
 #include "report/suppression.hpp"
 
 namespace engage::io {
@@ -107,10 +106,9 @@ json build_score_report(const kernels::ScoreSummary& summary, const CustomerBase
 }
 
 void write_text(const std::string& content, const std::string& path) {
-    std::ofstream out(path, std::ios::binary);
+    TextOut out(path);
     out << content;
     out.close();
-    if (!out) throw IoError(path + ": cannot write (disk full or no permission?)");
 }
 
 std::string CsvTable::whole() const {
@@ -120,12 +118,11 @@ std::string CsvTable::whole() const {
 }
 
 void write_table(const CsvTable& table, const std::string& path) {
-    std::ofstream out(path, std::ios::binary);
+    TextOut out(path);
     out << table.content;
     for (std::size_t i = 0; i < table.more_rows; ++i) out << table.row(i);
     out << table.tail;
     out.close();
-    if (!out) throw IoError(path + ": cannot write (disk full or no permission?)");
 }
 
 void write_json(const json& report, const std::string& path) { write_text(report.dump(2) + "\n", path); }

@@ -1,9 +1,10 @@
 #include "io/report/splice.hpp"
 
 #include <algorithm>
-#include <fstream>
+#include <string_view>
 
 #include "core/errors.hpp"
+#include "io/text_out.hpp"
 
 namespace engage::io {
 
@@ -19,7 +20,7 @@ namespace {
 
 // The list as nlohmann's dump(2) prints an array whose key sits at `indent` spaces: entries on
 // their own lines two spaces deeper, the closing bracket back at `indent`.
-void write_list(std::ofstream& out, const Splice& s, std::size_t indent) {
+void write_list(TextOut& out, const Splice& s, std::size_t indent) {
     if (s.count == 0) {
         out << "[]";
         return;
@@ -29,12 +30,12 @@ void write_list(std::ofstream& out, const Splice& s, std::size_t indent) {
     out << "[\n";
     for (std::size_t i = 0; i < s.count; ++i) {
         const std::string text = s.entry(i).dump(2);
+        const std::string_view view(text);
         out << pad;
         std::size_t from = 0;
         for (std::size_t nl; (nl = text.find('\n', from)) != std::string::npos; from = nl + 1)
-            out.write(text.data() + from, std::streamsize(nl - from)) << newline;
-        out.write(text.data() + from, std::streamsize(text.size() - from));
-        out << (i + 1 < s.count ? ",\n" : "\n");
+            out << view.substr(from, nl - from) << newline;
+        out << view.substr(from) << (i + 1 < s.count ? ",\n" : "\n");
     }
     out << std::string(indent, ' ') << ']';
 }
@@ -52,17 +53,17 @@ void write_json(const json& report, const std::vector<Splice>& splices, const st
         at.emplace_back(p, &s);
     }
     std::sort(at.begin(), at.end());
-    std::ofstream out(path, std::ios::binary);
+    TextOut out(path);
+    const std::string_view view(text);
     std::size_t from = 0;
     for (const auto& [p, s] : at) {
-        out.write(text.data() + from, std::streamsize(p - from));
+        out << view.substr(from, p - from);
         const std::size_t line = text.rfind('\n', p) + 1;  // the document starts with '{', never here
         write_list(out, *s, text.find_first_not_of(' ', line) - line);
         from = p + json(s->marker()).dump().size();
     }
-    out.write(text.data() + from, std::streamsize(text.size() - from)) << '\n';
+    out << view.substr(from) << '\n';
     out.close();
-    if (!out) throw IoError(path + ": cannot write (disk full or no permission?)");
 }
 
 void replace_markers(json& report, const std::vector<Splice>& splices, bool whole) {
