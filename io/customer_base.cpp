@@ -359,21 +359,24 @@ namespace {
     return bad == 0;
 }
 
-[[gnu::target_clones("avx2", "default")]] bool times_within(std::span<const std::int64_t> t, std::int64_t first,
-                                                             std::int64_t last) noexcept {
+// The time column's range and its descents (positions i >= 1 where t[i] < t[i - 1], over the
+// whole shard) in one pass: the column is the largest the checks read (8 bytes an interaction),
+// and a second pass over it cost a fifth of the read phase at 1 M x 100.
+struct TimeScan {
+    std::int64_t lo, hi;
+    std::uint64_t descents;
+};
+[[gnu::target_clones("avx2", "default")]] TimeScan scan_times(std::span<const std::int64_t> t) noexcept {
     std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
-    for (std::int64_t x : t) {
+    std::uint64_t d = 0;
+    if (!t.empty()) lo = hi = t[0];
+    for (std::size_t i = 1; i < t.size(); ++i) {
+        const std::int64_t x = t[i];
         lo = std::min(lo, x);
         hi = std::max(hi, x);
+        d += x < t[i - 1];
     }
-    return t.empty() || (lo >= first && hi <= last);
-}
-
-// Positions i >= 1 where t[i] < t[i - 1], over the whole shard.
-[[gnu::target_clones("avx2", "default")]] std::uint64_t descents(std::span<const std::int64_t> t) noexcept {
-    std::uint64_t d = 0;
-    for (std::size_t i = 1; i < t.size(); ++i) d += t[i] < t[i - 1];
-    return d;
+    return {lo, hi, d};
 }
 
 }  // namespace
@@ -383,15 +386,15 @@ namespace {
 // descents over the whole shard are exactly those at the first interaction of a customer.
 bool CustomerBaseReader::interactions_valid(const CustomerShard& shard, std::uint64_t n) const noexcept {
     const kernels::ShardView s = shard.view();
-    if (!codes_below(s.channel, meta_.channels.size()) || !magnitudes_within(s.value, kMaxAbsValue) ||
-        !times_within(s.time, meta_.first_time, meta_.last_time))
-        return false;
+    if (!codes_below(s.channel, meta_.channels.size()) || !magnitudes_within(s.value, kMaxAbsValue)) return false;
+    const TimeScan times = scan_times(s.time);
+    if (!s.time.empty() && (times.lo < meta_.first_time || times.hi > meta_.last_time)) return false;
     std::uint64_t at_starts = 0;
     for (std::uint64_t k = 0; k < n; ++k) {
         const std::uint64_t i = s.offsets[k];
         if (i > 0 && i < s.offsets[k + 1]) at_starts += s.time[i] < s.time[i - 1];
     }
-    return descents(s.time) == at_starts;
+    return times.descents == at_starts;
 }
 
 void CustomerBaseReader::throw_first_bad_interaction(const CustomerShard& shard, std::uint64_t n) const {

@@ -79,12 +79,32 @@ corrupted value_inf set /interactions/value 18 -inf
 expect 3 infinite_value "value_inf.h5" "/interactions/value row 18 (0-based)" "value -inf" -- score1 --input "$tmp/value_inf.h5"
 corrupted time_negative set /interactions/time 19 -5
 expect 3 time_before_epoch "time_negative.h5" "/interactions/time row 19 (0-based)" "time -5 is before the epoch" -- score1 --input "$tmp/time_negative.h5"
+# In the file's range but out of order within a customer: the last interaction of the first
+# customer from k on whose last interaction is later than its first is given the first's time.
+unsorted_row() {  # K: prints "ROW TIME"
+    local k=$1 first last
+    while [ "$k" -lt "$customers" ]; do
+        first=$(value_at /interactions/offsets "$k") last=$(( $(value_at /interactions/offsets $((k + 1))) - 1 ))
+        if [ "$last" -gt "$first" ] && [ "$(value_at /interactions/time "$last")" -gt "$(value_at /interactions/time "$first")" ]; then
+            echo "$last $(value_at /interactions/time "$first")"
+            return
+        fi
+        k=$((k + 1))
+    done
+    die "no customer from $1 on with two interactions on different days"
+}
+read -r last_of_0 time_0 < <(unsorted_row 0)
+corrupted time_unsorted_0 set /interactions/time "$last_of_0" "$time_0"
+read -r last_of_250 time_250 < <(unsorted_row 250)
+corrupted time_unsorted_250 set /interactions/time "$last_of_250" "$time_250"
+expect 3 time_not_sorted "time_unsorted_0.h5" "/interactions/time row $last_of_0 (0-based)" "earlier than the previous interaction" -- score1 --input "$tmp/time_unsorted_0.h5"
 
 # --- the same data errors at 2 ranks, 6 shards: all ranks agree, one message, no hang ---
 expect 3 missing_dataset_2ranks "no_value.h5" "/interactions/value" "is missing" -- score2 --input "$tmp/no_value.h5"
 expect 3 nan_value_2ranks_rank0 "value_nan.h5" "/interactions/value row 17 (0-based)" "value nan" -- score2 --input "$tmp/value_nan.h5" --shard-customers 50
 corrupted ids_unsorted_late set /customers/id 250 5
 expect 3 ids_not_sorted_2ranks_rank1 "ids_unsorted_late.h5" "/customers/id row 250 (0-based)" -- score2 --input "$tmp/ids_unsorted_late.h5" --shard-customers 50
+expect 3 time_not_sorted_2ranks_rank1 "time_unsorted_250.h5" "/interactions/time row $last_of_250 (0-based)" "earlier than the previous interaction" -- score2 --input "$tmp/time_unsorted_250.h5" --shard-customers 50
 corrupted value_inf_last set /interactions/value "$last_row" inf
 expect 3 infinite_value_2ranks_rank1 "value_inf_last.h5" "/interactions/value row $last_row (0-based)" "value inf" -- score2 --input "$tmp/value_inf_last.h5" --shard-customers 50
 
