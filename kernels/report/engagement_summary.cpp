@@ -80,10 +80,17 @@ EngagementSummary::EngagementSummary(std::size_t business_units, std::size_t reg
 
 void EngagementSummary::add(const EngagementGroup::Contribution& k, const ScoredCustomer& c) noexcept {
     if (!k.acquired) return;
-    groups_[0].add(k);
+    if (groups(Level::business_unit) == 0) return groups_[0].add(k);  // a summary of the corporation only
     groups_[offset_[int(Level::business_unit)] + c.business_unit].add(k);
     groups_[offset_[int(Level::region)] + c.region].add(k);
     groups_[offset_[int(Level::relationship_manager)] + c.rm].add(k);
+}
+
+const EngagementGroup& EngagementSummary::group(Level level, std::size_t g) const noexcept {
+    if (level != Level::corporate || groups(Level::business_unit) == 0) return groups_[offset_[int(level)] + g];
+    corporate_ = groups_[0];  // empty: only summaries without units add to it
+    for (std::size_t u = 0; u < groups(Level::business_unit); ++u) corporate_.merge(group(Level::business_unit, u));
+    return corporate_;
 }
 
 void EngagementSummary::update(const ScoredCustomer& c) noexcept { add(EngagementGroup::contribution(c), c); }

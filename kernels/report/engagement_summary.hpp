@@ -72,18 +72,22 @@ public:
     void update(const ScoredCustomer& c) noexcept;
     // The same for every customer of a block, in order (the sums do not depend on the order).
     void update(std::span<const ScoredCustomer> block);
-    // Group g of a level (0 for the corporation).
-    const EngagementGroup& group(Level level, std::size_t g) const noexcept { return groups_[offset_[int(level)] + g]; }
+    // Group g of a level (0 for the corporation). With business units, a customer updates its
+    // unit's, region's and manager's groups only, and the corporation's group is the units'
+    // merged when asked for (every customer is in one unit; the fields merge exactly): one
+    // group fewer to update per customer.
+    const EngagementGroup& group(Level level, std::size_t g) const noexcept;
     std::size_t groups(Level level) const noexcept { return offset_[int(level) + 1] - offset_[int(level)]; }
 
     std::span<std::int64_t> sum_words() noexcept;
     std::span<std::int64_t> max_words() noexcept { return {}; }
 
 private:
-    void add(const EngagementGroup::Contribution& k, const ScoredCustomer& c) noexcept;  // to its four groups
+    void add(const EngagementGroup::Contribution& k, const ScoredCustomer& c) noexcept;  // to its groups
     std::array<std::size_t, kLevels + 1> offset_{};
     std::vector<EngagementGroup> groups_;
     std::vector<EngagementGroup::Contribution> contributions_;  // update(block)'s scratch
+    mutable EngagementGroup corporate_;  // group(corporate, 0) with units: their sum, made when asked
 };
 
 // The score distribution by tier at the as-of date, for the corporation: customers per

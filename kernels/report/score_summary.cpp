@@ -33,33 +33,45 @@ std::int64_t feature_value(const CustomerFeatures& c, Feature f) noexcept {
     return -1;
 }
 
-ScoreSummary::ScoreSummary(std::size_t business_units)
-    : sums_(business_units + 1), extremes_(business_units + 1) {}
+ScoreSummary::ScoreSummary(std::size_t business_units) : units_(business_units), unit_extremes_(business_units) {}
 
 void ScoreSummary::update(const CustomerFeatures& c, std::uint32_t business_unit) noexcept {
-    for (std::size_t g : {std::size_t(0), std::size_t(business_unit) + 1}) {
-        GroupSums& s = sums_[g];
-        ++s.customers;
-        if (c.tenure_days < 0) continue;  // not yet a customer on the as-of date
-        ++s.acquired;
-        s.active += c.interactions > 0;
-        s.purchasers += c.frequency > 0;
-        s.interactions_window += c.interactions;
-        s.interactions_total += c.interactions_total;
-        s.revenue_cents += c.monetary_cents;
-        for (int f = 0; f < kFeatures; ++f) {
-            const std::int64_t v = feature_value(c, Feature(f));
-            if (v < 0 && (f == int(Feature::recency_days) || f == int(Feature::last_interaction_days)))
-                continue;  // undefined for customers without a purchase / interaction
-            s.features[f].add(v);
-            extremes_[g].features[f].add(v);
-        }
-        for (int k = 0; k < kMaxChannels; ++k) {
-            s.channel_customers[k] += c.channel_count[k] > 0;
-            s.channel_interactions[k] += c.channel_count[k];
-            s.channel_hundredths[k] += c.channel_hundredths[k];
-        }
+    GroupSums& s = units_[business_unit];
+    ++s.customers;
+    if (c.tenure_days < 0) return;  // not yet a customer on the as-of date
+    ++s.acquired;
+    s.active += c.interactions > 0;
+    s.purchasers += c.frequency > 0;
+    s.interactions_window += c.interactions;
+    s.interactions_total += c.interactions_total;
+    s.revenue_cents += c.monetary_cents;
+    GroupExtremes& e = unit_extremes_[business_unit];
+    for (int f = 0; f < kFeatures; ++f) {
+        const std::int64_t v = feature_value(c, Feature(f));
+        if (v < 0 && (f == int(Feature::recency_days) || f == int(Feature::last_interaction_days)))
+            continue;  // undefined for customers without a purchase / interaction
+        s.features[f].add(v);
+        e.features[f].add(v);
     }
+    for (int k = 0; k < kMaxChannels; ++k) {
+        s.channel_customers[k] += c.channel_count[k] > 0;
+        s.channel_interactions[k] += c.channel_count[k];
+        s.channel_hundredths[k] += c.channel_hundredths[k];
+    }
+}
+
+GroupSums ScoreSummary::sums(std::size_t g) const noexcept {
+    if (g > 0) return units_[g - 1];
+    std::vector<std::size_t> all(units_.size());
+    for (std::size_t u = 0; u < all.size(); ++u) all[u] = u + 1;
+    return merged(all).first;
+}
+
+GroupExtremes ScoreSummary::extremes(std::size_t g) const noexcept {
+    if (g > 0) return unit_extremes_[g - 1];
+    std::vector<std::size_t> all(units_.size());
+    for (std::size_t u = 0; u < all.size(); ++u) all[u] = u + 1;
+    return merged(all).second;
 }
 
 void ScoreSummary::combine(const ScoreSummary& other) noexcept {
@@ -76,8 +88,18 @@ std::pair<GroupSums, GroupExtremes> ScoreSummary::merged(std::span<const std::si
     auto* sums = reinterpret_cast<std::int64_t*>(&out.first);
     auto* maxima = reinterpret_cast<std::int64_t*>(&out.second);
     for (std::size_t g : groups) {
-        const auto* a = reinterpret_cast<const std::int64_t*>(&sums_[g]);
-        const auto* b = reinterpret_cast<const std::int64_t*>(&extremes_[g]);
+        if (g == 0) {  // the corporation: every unit
+            std::vector<std::size_t> all(units_.size());
+            for (std::size_t u = 0; u < all.size(); ++u) all[u] = u + 1;
+            const auto whole = merged(all);
+            const auto* a = reinterpret_cast<const std::int64_t*>(&whole.first);
+            const auto* b = reinterpret_cast<const std::int64_t*>(&whole.second);
+            for (std::size_t i = 0; i < sizeof(GroupSums) / 8; ++i) sums[i] += a[i];
+            for (std::size_t i = 0; i < sizeof(GroupExtremes) / 8; ++i) maxima[i] = std::max(maxima[i], b[i]);
+            continue;
+        }
+        const auto* a = reinterpret_cast<const std::int64_t*>(&units_[g - 1]);
+        const auto* b = reinterpret_cast<const std::int64_t*>(&unit_extremes_[g - 1]);
         for (std::size_t i = 0; i < sizeof(GroupSums) / 8; ++i) sums[i] += a[i];
         for (std::size_t i = 0; i < sizeof(GroupExtremes) / 8; ++i) maxima[i] = std::max(maxima[i], b[i]);
     }
@@ -85,12 +107,12 @@ std::pair<GroupSums, GroupExtremes> ScoreSummary::merged(std::span<const std::si
 }
 
 std::span<std::int64_t> ScoreSummary::sum_words() noexcept {
-    return {reinterpret_cast<std::int64_t*>(sums_.data()), sums_.size() * sizeof(GroupSums) / 8};
+    return {reinterpret_cast<std::int64_t*>(units_.data()), units_.size() * sizeof(GroupSums) / 8};
 }
 
 std::span<std::int64_t> ScoreSummary::max_words() noexcept {
-    return {reinterpret_cast<std::int64_t*>(extremes_.data()),
-            extremes_.size() * sizeof(GroupExtremes) / 8};
+    return {reinterpret_cast<std::int64_t*>(unit_extremes_.data()),
+            unit_extremes_.size() * sizeof(GroupExtremes) / 8};
 }
 
 std::span<const std::int64_t> ScoreSummary::sum_words() const noexcept {

@@ -43,15 +43,18 @@ struct GroupExtremes {
 
 class ScoreSummary {
 public:
-    // Group 0 is the corporation; group 1 + u is business unit u.
+    // Group 0 is the corporation; group 1 + u is business unit u. A customer updates its unit's
+    // group only: the corporation's is the units' merged when it is asked for (every customer
+    // belongs to exactly one unit, and every field merges exactly), which halves the work per
+    // customer.
     explicit ScoreSummary(std::size_t business_units);
 
     void update(const CustomerFeatures& c, std::uint32_t business_unit) noexcept;
     void combine(const ScoreSummary& other) noexcept;
 
-    std::size_t groups() const noexcept { return sums_.size(); }
-    const GroupSums& sums(std::size_t g) const noexcept { return sums_[g]; }
-    const GroupExtremes& extremes(std::size_t g) const noexcept { return extremes_[g]; }
+    std::size_t groups() const noexcept { return units_.size() + 1; }
+    GroupSums sums(std::size_t g) const noexcept;
+    GroupExtremes extremes(std::size_t g) const noexcept;
 
     // The sum of several groups, e.g. the "other" row of suppressed groups.
     std::pair<GroupSums, GroupExtremes> merged(std::span<const std::size_t> groups) const noexcept;
@@ -63,8 +66,8 @@ public:
     std::span<const std::int64_t> max_words() const noexcept;
 
 private:
-    std::vector<GroupSums> sums_;
-    std::vector<GroupExtremes> extremes_;
+    std::vector<GroupSums> units_;                 // unit u at u
+    std::vector<GroupExtremes> unit_extremes_;
 };
 
 }  // namespace engage::kernels

@@ -53,6 +53,33 @@ TEST(EngagementSummary, GroupFiguresOnHandCheckedCustomers) {
     EXPECT_EQ(s.group(Level::relationship_manager, 3).customers, 0);
 }
 
+// The corporation's group is made from the units' (a customer updates its unit's, not the
+// corporation's): customers in two units add up to it, and a summary without units (a backtest
+// date's) counts them in the corporation directly.
+TEST(EngagementSummary, TheCorporationIsEveryUnitOrItsOwnWithoutUnits) {
+    EngagementSummary units(2, 2, 4), alone(0, 0, 0);
+    for (std::uint32_t k = 0; k < 5; ++k) {
+        ScoredCustomer c = customer(k % 4, 20.0 * k, k % 2 ? Tier::engaged : Tier::not_engaged, std::int8_t(2 * k), 100 * k);
+        c.business_unit = k % 2;
+        c.region = k % 2;
+        units.update(c);
+        alone.update(c);
+    }
+    for (const EngagementSummary* s : {&units, &alone}) {
+        const EngagementGroup& g = s->group(Level::corporate, 0);
+        EXPECT_EQ(g.customers, 5);
+        EXPECT_EQ(g.score_milli, 200000);           // 0 + 20 + 40 + 60 + 80 points
+        EXPECT_EQ(g.revenue_cents, 1000);
+        EXPECT_EQ(g.revenue_at_risk_cents, 600);    // k = 0, 2, 4 are not engaged
+        EXPECT_EQ(g.passives, 1);                   // answers 0, 2, 4, 6, 8: one passive (8),
+        EXPECT_EQ(g.detractors, 4);                 // four detractors (0-6), no promoter
+        EXPECT_EQ(g.promoters, 0);
+        EXPECT_EQ(g.score_points[40], 1);
+    }
+    EXPECT_EQ(units.group(Level::business_unit, 0).customers, 3);
+    EXPECT_EQ(units.group(Level::business_unit, 1).customers, 2);
+}
+
 TEST(EngagementSummary, SmallGroupsAreFoldedIntoOtherAndOtherHiddenWhenSmall) {
     EngagementSummary s(1, 4, 8);
     const int sizes[8] = {12, 3, 10, 0, 4, 2, 25, 1};
