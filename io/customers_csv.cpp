@@ -1,21 +1,14 @@
 #include "io/customers_csv.hpp"
 
-#include <fcntl.h>
 #include <omp.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <exception>
 #include <memory>
-#include <new>
 #include <optional>
 #include <span>
 
@@ -348,86 +341,6 @@ std::vector<std::string> accounts_at_risk_csv_columns() {
             "composite", "tier", "composite_previous", "tier_previous", "trend", "newly_at_risk"};
 }
 
-// A rank's formatted text beyond what it keeps in memory: appended, then read back in order.
-// The file is created on the first append and removed by the destructor. Written and read past
-// the page cache where the file system allows (io/direct_file.hpp), so that hundreds of MB of
-// scratch text cost disk bandwidth, not new page-cache memory (docs/performance.md, "Writing
-// past the page cache").
-class TextScratch {
-public:
-    TextScratch(std::string path, bool direct) : path_(std::move(path)), direct_(direct) {}
-    ~TextScratch() {
-        if (!writer_) return;
-        writer_.reset();
-        if (read_fd_ >= 0) ::close(read_fd_);
-        std::remove(path_.c_str());
-    }
-    TextScratch(const TextScratch&) = delete;
-    TextScratch& operator=(const TextScratch&) = delete;
-
-    void append(const std::string& text) {
-        if (!writer_) {
-            const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-            if (fd < 0)
-                throw IoError(path_ + ": cannot create the scratch file of customers.csv: " + std::strerror(errno) +
-                              "; check the space and permissions of the output directory");
-            ::close(fd);
-            writer_ = std::make_unique<DirectFile>(path_, direct_);
-        }
-        writer_->write(written_, text.data(), text.size());
-        written_ += text.size();
-    }
-    void rewind() {
-        read_at_ = 0;
-        if (!writer_ || read_fd_ >= 0) return;
-        writer_->finish();
-        read_fd_ = direct_ ? ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT) : -1;
-        aligned_ = read_fd_ >= 0;
-        if (read_fd_ < 0) read_fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-        if (read_fd_ < 0)
-            throw IoError(path_ + ": cannot read the scratch file of customers.csv back: " + std::strerror(errno));
-    }
-    void read(std::uint64_t bytes, std::string& text) {
-        text.resize(bytes);
-        if (bytes == 0) return;
-        if (read_fd_ < 0 || read_at_ + bytes > written_)
-            throw IoError(path_ + ": the scratch file of customers.csv ended early (changed while Engage ran?)");
-        // Past the page cache: whole blocks around the range, into an aligned buffer.
-        constexpr std::uint64_t kBlock = 4096;
-        const std::uint64_t from = aligned_ ? read_at_ / kBlock * kBlock : read_at_;
-        const std::uint64_t to = aligned_ ? (read_at_ + bytes + kBlock - 1) / kBlock * kBlock : read_at_ + bytes;
-        if (buffer_bytes_ < to - from) {
-            const std::uint64_t size = (to - from + kBlock - 1) / kBlock * kBlock;  // aligned_alloc wants a multiple
-            buffer_.reset(static_cast<char*>(std::aligned_alloc(kBlock, size)));
-            buffer_bytes_ = buffer_ ? size : 0;
-            if (!buffer_) throw std::bad_alloc();
-        }
-        std::uint64_t got = 0;
-        while (from + got < read_at_ + bytes) {
-            const ssize_t n = ::pread(read_fd_, buffer_.get() + got, to - from - got, off_t(from + got));
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0)
-                throw IoError(path_ + ": the scratch file of customers.csv ended early (changed while Engage ran?)" +
-                              (n < 0 ? std::string(": ") + std::strerror(errno) : std::string()));
-            got += std::uint64_t(n);
-        }
-        std::memcpy(text.data(), buffer_.get() + (read_at_ - from), bytes);
-        read_at_ += bytes;
-    }
-
-private:
-    struct Free {
-        void operator()(char* p) const noexcept { std::free(p); }
-    };
-    std::string path_;
-    bool direct_;
-    std::unique_ptr<DirectFile> writer_;
-    std::uint64_t written_ = 0, read_at_ = 0, buffer_bytes_ = 0;
-    int read_fd_ = -1;
-    bool aligned_ = false;
-    std::unique_ptr<char[], Free> buffer_;
-};
-
 std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& job) {
     std::optional<h5::File> out, input;
     bool names = false, retention = false, bgbb = false, touches = false;
@@ -451,64 +364,63 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
         source = std::make_unique<Source>(*out, names ? &*input : nullptr, retention, bgbb, job.accounts_at_risk, touches);
     });
 
-    // Count: the rank's bytes, block by block. The text of the first blocks is kept in memory,
-    // up to keep_bytes; the rest goes to the rank's scratch file and is copied from there when
-    // written, so that no row is read back or formatted twice.
+    // Block k of rows is read and formatted by rank k mod P and written at its place in the file
+    // as soon as the place is known: the byte offset after block k - 1 comes from that block's
+    // rank, a token [offset, failed] passed around the ranks in block order. A rank formats its
+    // block while the others format theirs and waits only for the token, so no rank holds more
+    // than one block of text and no text goes through a scratch file. The blocks, and so the
+    // bytes, do not depend on the number of ranks or threads.
     const std::uint64_t block = std::max<std::uint64_t>(1, job.block_rows);
-    const std::string head = comm.root() ? header(job.accounts_at_risk, touches) : std::string();
-    std::vector<std::string> kept;
-    std::vector<std::uint64_t> spilled;  // the bytes of each block after the kept ones
-    const bool direct = h5::io_tuning().direct_output;
-    TextScratch scratch(job.scratch, direct);
-    std::uint64_t mine = head.size(), kept_bytes = 0;
-    bool keeping = true;
-    comm.agree([&] {
-        Block b;
-        std::string text;
-        for (std::uint64_t a = job.first; a < job.last; a += block) {
-            text.clear();
-            source->read(a, std::min(block, job.last - a), b);
-            source->format(b, text);
-            mine += text.size();
-            keeping = keeping && kept_bytes + text.size() <= job.keep_bytes;
-            if (keeping) {
-                kept_bytes += text.size();
-                kept.push_back(text);
-            } else {
-                scratch.append(text);
-                spilled.push_back(text.size());
-            }
-        }
-    });
-    const std::uint64_t offset = comm.exclusive_prefix_sum(mine);
-    const std::uint64_t total = std::uint64_t(comm.sum(std::int64_t(mine)));
-
+    const std::uint64_t blocks = (rows_total + block - 1) / block;
+    const std::uint64_t ranks = std::uint64_t(comm.size()), me = std::uint64_t(comm.rank());
     std::optional<mpi::SharedFile> csv;  // created and truncated collectively, written by each rank
     comm.agree([&] { csv.emplace(comm, job.csv); });
-    std::optional<DirectFile> text_out;
+    std::uint64_t end = 0;  // the file's size, on the rank of the last block (rank 0 without blocks)
     comm.agree([&] {
-        text_out.emplace(job.csv, direct);
-        std::uint64_t at = offset;
-        text_out->write(at, head.data(), head.size());
-        at += head.size();
-        for (auto& text : kept) {
-            text_out->write(at, text.data(), text.size());
-            at += text.size();
-            std::string().swap(text);
+        DirectFile text_out(job.csv, h5::io_tuning().direct_output);
+        // A failure (a bad code in a row, a full disk) ends this rank's writing, not its part in
+        // passing the token: the other ranks then finish their turns, and the agreement reports it.
+        std::exception_ptr failure;
+        auto attempt = [&](auto&& step) {
+            if (failure) return;
+            try {
+                step();
+            } catch (...) {
+                failure = std::current_exception();
+            }
+        };
+        std::array<std::uint64_t, 2> token{0, 0};
+        if (comm.root()) {
+            const std::string head = header(job.accounts_at_risk, touches);
+            attempt([&] { text_out.write(0, head.data(), head.size()); });
+            token[0] = head.size();
+            end = blocks == 0 ? token[0] : 0;
         }
-        scratch.rewind();
+        Block b;
         std::string text;
-        for (std::uint64_t bytes : spilled) {
-            scratch.read(bytes, text);
-            text_out->write(at, text.data(), text.size());
-            at += text.size();
+        for (std::uint64_t k = me; k < blocks; k += ranks) {
+            text.clear();
+            attempt([&] {
+                source->read(k * block, std::min(block, rows_total - k * block), b);
+                source->format(b, text);
+            });
+            if (k > 0 && ranks > 1) {
+                const mpi::ReceiveFrom from{int((k - 1) % ranks), token};
+                comm.exchange({}, std::span(&from, 1));
+            }
+            if (token[1] == 0) attempt([&] { text_out.write(token[0], text.data(), text.size()); });
+            token[0] += text.size();
+            token[1] |= failure ? 1 : 0;
+            if (k + 1 == blocks) end = token[0];
+            else if (ranks > 1) {
+                const mpi::SendTo to{int((k + 1) % ranks), token};
+                comm.exchange(std::span(&to, 1), {});
+            }
         }
-        text_out->finish();
-        if (at != offset + mine)
-            throw Error(job.csv + ": the rows written came to " + std::to_string(at - offset) + " bytes, not " +
-                        std::to_string(mine));
+        attempt([&] { text_out.finish(); });
+        if (failure) std::rethrow_exception(failure);
     });
-    text_out.reset();
+    const std::uint64_t total = std::uint64_t(comm.max(std::int64_t(end)));
     comm.agree([&] { csv->close(); });
     source.reset();
     comm.agree([&] { input->close(); });

@@ -2,11 +2,11 @@
 // customers.csv, the per-customer table of `engage score` (docs/data-format.md, section 4): one
 // row per customer, in the input's order, with the original id, the attributes, the features,
 // the raw signals, the engagement scores, tiers and trend, and the retention predictions (empty
-// without --retention). Written after customers.h5 is complete, from it: each rank reads its own
-// contiguous range of customers back block by block, formats it, and writes its bytes at the
-// offset the ranks before it leave (a prefix sum of byte counts), through MPI-IO. No rank holds
-// more than a block of rows and at most `keep_bytes` of text (the rest waits in a scratch file of
-// the rank); the file is the same bytes for any number of ranks, threads and block size.
+// without --retention). Written after customers.h5 is complete, from it, in blocks of rows:
+// block k is read back and formatted by rank k mod P and written at the byte offset that block
+// k - 1 ends at, which its rank passes on (16 bytes per block). No rank holds more than a block
+// of rows and its text, and no text goes through a scratch file; the file is the same bytes for
+// any number of ranks, threads and block size.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,17 +26,12 @@ struct CustomersCsvJob {
     std::string customers_h5;  // the complete customers.h5 (closed)
     std::string input;         // the customer base scored: its /customers/name, when present, is the id column
     std::string csv;           // where to write (the staged path)
-    std::uint64_t first = 0;   // this rank's customers [first, last)
-    std::uint64_t last = 0;
-    std::uint64_t block_rows = 65536;
-    std::uint64_t keep_bytes = 64 << 20;  // text of the first blocks kept between the count and the write
-    std::string scratch;       // this rank's scratch file for the rest (local, removed when done)
+    std::uint64_t block_rows = 65536;  // rows read back and formatted at a time
     bool accounts_at_risk = false;  // accounts_at_risk.csv rather than customers.csv
 };
 
-// Collective: every rank of `comm` calls it, with its own range (contiguous, in rank order,
-// covering the file's rows). Returns the file's size in bytes. Throws IoError or DataError on
-// every rank.
+// Collective: every rank of `comm` calls it with the same job. Returns the file's size in bytes.
+// Throws IoError or DataError on every rank.
 std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& job);
 
 }  // namespace engage::io

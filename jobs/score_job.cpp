@@ -467,11 +467,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         io::CustomersCsvJob csv;
         csv.customers_h5 = out->staged("customers.h5");
         csv.input = o.input;
-        csv.first = first;
-        csv.last = first + local_customers;
         csv.block_rows = run.block_rows;
-        csv.keep_bytes = memory.spill_bytes / 2;
-        csv.scratch = run.spill_path("customers-csv");
         if (o.customers_csv) {
             progress.phase("writing customers.csv");
             csv.csv = out->staged("customers.csv");

@@ -284,6 +284,9 @@ if [ "$(id -u)" -ne 0 ] || ! mount -t tmpfs -o size=2m tmpfs "$tmp/full" 2>/dev/
 else
     full=$tmp/full
     "$engage" generate --customers 8000 --seed 5 --output "$tmp/big.h5" -q || die "engage generate of the big base failed"
+    # 4,000 customers: customers.h5 (1.2 MB) fits, customers.csv (0.87 MB more) does not; with
+    # --memory-per-rank 4M its rows go in blocks of 430, taken in turns by the ranks.
+    "$engage" generate --customers 4000 --seed 5 --output "$tmp/csv_full.h5" -q || die "engage generate of the 4,000-customer base failed"
     { echo "customer,date,amount"; for d in $(seq -w 1 28); do seq 1 6000 | sed "s/\$/,2024-02-$d,1.25/"; done; } >"$tmp/big.csv"
     "$engage" generate --customers 3 --output "$full/g.h5" -q || die "engage generate into the tmpfs failed"
     "$engage" score --input "$full/g.h5" --output "$full/o" -q || die "engage score into the tmpfs failed"
@@ -300,6 +303,8 @@ else
         full_check "disk_full_import_${n}rank"
         expect 4 "disk_full_score_${n}rank" "$full/o" "No space left on device" -- "${run[@]}" score --input "$tmp/big.h5" --output "$full/o" -q
         full_check "disk_full_score_${n}rank"
+        expect 4 "disk_full_customers_csv_${n}rank" "$full/o" "No space left on device" -- "${run[@]}" score --input "$tmp/csv_full.h5" --output "$full/o" --memory-per-rank 4M -q
+        full_check "disk_full_customers_csv_${n}rank"
     done
     umount "$full"
 fi
