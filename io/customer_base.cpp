@@ -230,6 +230,34 @@ void CustomerBaseReader::read_offsets(std::uint64_t first, std::span<std::uint64
     cols_->offsets.read<std::uint64_t>(first, out);
 }
 
+void CustomerBaseReader::prefetch(std::uint64_t c0, std::uint64_t c1) const noexcept {
+    if (!in_place_ || c1 <= c0) return;
+    try {
+        const Columns& c = *cols_;
+        const MappedFile& file = in_place_->file;
+        auto customers = [&]<class T>(const h5::Dataset& d, T) {
+            if (const auto at = d.offset_in_file<T>()) file.will_need(*at + c0 * sizeof(T), (c1 - c0) * sizeof(T));
+        };
+        customers(c.id, std::uint64_t{});
+        customers(c.acquisition_day, std::int32_t{});
+        customers(c.rm, std::uint32_t{});
+        customers(c.region, std::uint32_t{});
+        customers(c.business_unit, std::uint32_t{});
+        customers(c.segment, std::uint8_t{});
+        if (c.wallet) customers(*c.wallet, double{});
+        customers(c.offsets, std::uint64_t{});
+        std::uint64_t ends[2] = {0, 0};
+        read_offsets(c0, std::span(ends, 1));
+        read_offsets(c1, std::span(ends + 1, 1));
+        if (ends[1] <= ends[0] || ends[1] > meta_.interactions) return;  // read_shard names a bad offset
+        const std::uint64_t at = ends[0], m = ends[1] - ends[0];
+        file.will_need(in_place_->time + at * sizeof(std::int64_t), m * sizeof(std::int64_t));
+        file.will_need(in_place_->channel + at, m);
+        file.will_need(in_place_->value + at * sizeof(double), m * sizeof(double));
+    } catch (...) {  // a hint only: read_shard reports what is wrong
+    }
+}
+
 void CustomerBaseReader::read_shard(std::uint64_t c0, std::uint64_t c1, CustomerShard& s) const {
     const Columns& c = *cols_;
     const std::string& file = meta_.path;

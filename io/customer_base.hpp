@@ -113,6 +113,11 @@ public:
     // and unique, offsets consistent, codes in range, values finite, times inside the file's
     // range and sorted per customer). Throws DataError naming the dataset and row.
     void read_shard(std::uint64_t c0, std::uint64_t c1, CustomerShard& out) const;
+    // Independent, a hint: starts reading customers [c0, c1)'s columns from the disk into the
+    // page cache and returns, so that the rank's next read_shard of them does not wait for the
+    // disk while the current shard is folded. Only where the interaction columns are used in
+    // place (the customer columns too where they are contiguous); errors are ignored.
+    void prefetch(std::uint64_t c0, std::uint64_t c1) const noexcept;
 
     // Collective.
     void close();

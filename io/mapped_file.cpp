@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -63,6 +64,11 @@ MappedRange MappedFile::map(std::uint64_t offset, std::uint64_t bytes) const {
         throw IoError(path_ + ": mapping bytes " + std::to_string(offset) + ".." + std::to_string(offset + bytes) +
                       " failed: " + std::strerror(errno));
     return {base, length, static_cast<const std::byte*>(base) + (offset - start), bytes};
+}
+
+void MappedFile::will_need(std::uint64_t offset, std::uint64_t bytes) const noexcept {
+    if (bytes == 0 || offset >= size_) return;
+    (void)::posix_fadvise(fd_, off_t(offset), off_t(std::min(bytes, size_ - offset)), POSIX_FADV_WILLNEED);
 }
 
 }  // namespace engage::io

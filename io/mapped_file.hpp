@@ -55,6 +55,10 @@ public:
     // Bytes [offset, offset + bytes), which must lie inside size(). Throws IoError naming the
     // file and the system's reason when mmap fails. An empty range maps nothing.
     MappedRange map(std::uint64_t offset, std::uint64_t bytes) const;
+    // Asks the kernel to start reading bytes [offset, offset + bytes) into the page cache and
+    // returns (posix_fadvise WILLNEED), so that a later map of them finds them there. Only a
+    // hint: ranges beyond the file and failures are ignored.
+    void will_need(std::uint64_t offset, std::uint64_t bytes) const noexcept;
 
 private:
     std::string path_;

@@ -401,6 +401,8 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
             comm.agree([&] {
                 if (mine) in->read_shard(bounds[s], bounds[s + 1], shard);
             });
+            // The rank's next shard comes from the disk while this one is folded.
+            if (s + 1 < mine_count) in->prefetch(bounds[s + 1], bounds[s + 2]);
         }
         // One agreement for all stages of the round: a stage's collective calls come before
         // anything in it can fail on one rank only (jobs/stage.hpp).

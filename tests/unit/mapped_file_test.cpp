@@ -60,6 +60,11 @@ TEST(MappedFile, RefusesRangesBeyondTheEnd) {
         }
     }
     EXPECT_THROW(MappedFile(f.path + ".missing"), IoError);
+    // A read-ahead hint is only a hint: beyond the end, across it or empty, it neither throws
+    // nor changes what a map then gives.
+    for (auto [offset, bytes] : {std::pair<std::uint64_t, std::uint64_t>{0, 101}, {100, 1}, {1, UINT64_MAX}, {50, 0}, {10, 20}})
+        file.will_need(offset, bytes);
+    EXPECT_EQ(file.map(10, 20).as<char>()[19], 'x');
 }
 
 }  // namespace
