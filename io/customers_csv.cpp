@@ -7,6 +7,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -28,7 +29,6 @@ namespace engage::io {
 namespace {
 
 constexpr std::size_t kDims = kernels::kDimensions;
-constexpr std::size_t kRowBytesGuess = 256;  // a line is about 200 bytes: one allocation per block
 constexpr std::uint64_t kRowsPerPiece = 1024;  // rows a thread formats at least
 
 // A field as RFC 4180 wants it: quoted when it holds a comma, a quote or a line break.
@@ -39,6 +39,40 @@ std::string csv_field(const std::string& s) {
     return q + "\"";
 }
 
+// A block's text: a buffer that a row is written into through a cursor, after room for the
+// row's longest possible text is made (so no field checks the room it needs), and whose bytes
+// are not cleared first (as std::string::resize would).
+class Text {
+public:
+    const char* data() const noexcept { return data_.get(); }
+    std::size_t size() const noexcept { return size_; }
+    void clear() noexcept { size_ = 0; }
+    // Room for `bytes` more bytes after the text; write there, then commit(end).
+    char* room(std::size_t bytes) {
+        if (capacity_ - size_ < bytes) {
+            const std::size_t grown = std::max(size_ + bytes, 2 * capacity_);
+            std::unique_ptr<char[]> more(new char[grown]);
+            if (size_ > 0) std::memcpy(more.get(), data_.get(), size_);
+            data_ = std::move(more);
+            capacity_ = grown;
+        }
+        return data_.get() + size_;
+    }
+    void commit(const char* end) noexcept { size_ = std::size_t(end - data_.get()); }
+    void append(const Text& t) {
+        std::memcpy(room(t.size_), t.data(), t.size_);
+        size_ += t.size_;
+    }
+
+private:
+    std::unique_ptr<char[]> data_;
+    std::size_t size_ = 0, capacity_ = 0;
+};
+
+// The most one field's text takes, beside the name fields (which are as long as their names):
+// a double in fixed notation has at most 309 digits before the point, then ".0", and a comma.
+constexpr std::size_t kFieldBytes = 320;
+
 // Number formats (docs/data-format.md, section 4). Every number is the shortest decimal that
 // reads back to the value stored in customers.h5 (std::to_chars), so 0.1 prints as 0.1, not as
 // 0.1000000000000000055511; float32 columns are printed as float32, so a score stored as
@@ -46,48 +80,48 @@ std::string csv_field(const std::string& s) {
 // 1e+06); shares, probabilities and expected counts in the shortest of fixed and exponent forms;
 // a whole value of a real column ends in ".0".
 // Unknown values (NaN, an integer's _FillValue) are empty fields.
+// A Line writes one row at a cursor into room the caller made for it (Text::room).
 struct Line {
-    std::string& out;
+    char* p;
     bool first = true;
-    void sep() {
-        if (!first) out += ',';
+    void sep() noexcept {
+        if (!first) *p++ = ',';
         first = false;
     }
-    void text(const std::string& s) {
+    void text(const std::string& s) noexcept {
         sep();
-        out += s;
+        std::memcpy(p, s.data(), s.size());
+        p += s.size();
     }
-    void empty() { sep(); }
-    template <class T> void integer(T v) {
+    void empty() noexcept { sep(); }
+    template <class T> void integer(T v) noexcept {
         sep();
-        char buf[24];
-        out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+        p = std::to_chars(p, p + 24, v).ptr;
     }
-    template <class T> void real(T v, bool fixed) {
+    template <class T> void real(T v, bool fixed) noexcept {
         sep();
         if (std::isnan(v)) return;
-        char buf[400];  // a double in fixed notation: at most 309 digits before the point, and ".0"
-        auto r = fixed ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
-                       : std::to_chars(buf, buf + sizeof buf, v);
+        char* const start = p;
+        p = (fixed ? std::to_chars(p, p + kFieldBytes, v, std::chars_format::fixed) : std::to_chars(p, p + kFieldBytes, v)).ptr;
         // A real column always shows that it is one ("50.0", not "50"), as report.json does, so
         // that a reader's type inference (pandas) makes it a float column even when every value
         // of a small table happens to be whole.
-        if (std::find_if(buf, r.ptr, [](char c) { return c == '.' || c == 'e' || c == 'n'; }) == r.ptr) {
-            *r.ptr++ = '.';
-            *r.ptr++ = '0';
+        if (std::find_if(start, p, [](char c) { return c == '.' || c == 'e' || c == 'n'; }) == p) {
+            *p++ = '.';
+            *p++ = '0';
         }
-        out.append(buf, r.ptr);
     }
     // YYYY-MM-DD (years 0000-9999: the reader checks acquisition days against that range).
-    void date(std::int64_t unix_day) {
+    void date(std::int64_t unix_day) noexcept {
         sep();
         const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{unix_day}}};
         const unsigned y = unsigned(int(ymd.year())), m = unsigned(ymd.month()), d = unsigned(ymd.day());
         const char buf[10] = {char('0' + y / 1000), char('0' + y / 100 % 10), char('0' + y / 10 % 10), char('0' + y % 10), '-',
                               char('0' + m / 10), char('0' + m % 10), '-', char('0' + d / 10), char('0' + d % 10)};
-        out.append(buf, sizeof buf);
+        std::memcpy(p, buf, sizeof buf);
+        p += sizeof buf;
     }
-    void end() { out += '\n'; }
+    void end() noexcept { *p++ = '\n'; }
 };
 
 // One block of rows read back from customers.h5 (and the ids from the input's name column).
@@ -122,6 +156,7 @@ public:
         rm_names_ = names("/customers/rm_names");
         segment_names_ = names("/customers/segment_names");
         for (const auto& t : kernels::kTierNames) tier_names_.emplace_back(t);
+        fields_ = (risk_ ? accounts_at_risk_csv_columns() : customers_csv_columns(touches_)).size();
         epoch_unix_day_ = parse_iso_date(out_.read_string_attribute("/", "epoch").value_or("")).value_or(0);
     }
 
@@ -184,10 +219,10 @@ public:
     // Appends the block's lines to `out`, formatted on the rank's OpenMP threads in pieces that
     // are joined in order: the same bytes for any number of threads. An error is the one of the
     // first piece that has one, so it does not depend on the threads either.
-    void format(const Block& b, std::string& out) const {
+    void format(const Block& b, Text& out) const {
         const std::uint64_t pieces = std::min<std::uint64_t>(std::uint64_t(omp_get_max_threads()), b.rows / kRowsPerPiece + 1);
         if (pieces <= 1) return format_rows(b, 0, b.rows, out);
-        std::vector<std::string> parts(pieces);
+        std::vector<Text> parts(pieces);
         std::vector<std::exception_ptr> errors(pieces);
 #pragma omp parallel for schedule(static, 1)
         for (std::uint64_t p = 0; p < pieces; ++p) {
@@ -199,14 +234,11 @@ public:
         }
         for (const auto& e : errors)
             if (e) std::rethrow_exception(e);
-        std::size_t bytes = 0;
-        for (const auto& part : parts) bytes += part.size();
-        out.reserve(out.size() + bytes);
-        for (const auto& part : parts) out += part;
+        for (const auto& part : parts) out.append(part);
     }
 
     // Appends the lines of the block's rows [i0, i1) to `out`.
-    void format_rows(const Block& b, std::uint64_t i0, std::uint64_t i1, std::string& out) const {
+    void format_rows(const Block& b, std::uint64_t i0, std::uint64_t i1, Text& out) const {
         const std::string& file = out_.name();
         auto name = [&](const std::vector<std::string>& table, std::uint32_t code, const char* what,
                         std::uint64_t row) -> const std::string& {
@@ -215,19 +247,24 @@ public:
                                 std::to_string(code) + ", beyond its " + std::to_string(table.size()) + " names");
             return table[code];
         };
-        out.reserve(out.size() + (i1 - i0) * kRowBytesGuess);
         for (std::uint64_t i = i0; i < i1; ++i) {
             const std::uint64_t row = b.first + i;
             if (risk_ && !at_risk(b.tier[i])) continue;
-            Line l{out};
-            if (input_) l.text(csv_field(b.names[i]));
+            const std::string id = input_ ? csv_field(b.names[i]) : std::string();
+            const std::string& unit = name(business_unit_names_, b.business_unit[i], "business_unit", row);
+            const std::string& region = name(region_names_, b.region[i], "region", row);
+            const std::string& rm = name(rm_names_, b.rm[i], "rm", row);
+            const std::string& segment = name(segment_names_, b.segment[i], "segment", row);
+            Line l{out.room(id.size() + unit.size() + region.size() + rm.size() + segment.size() + fields_ * kFieldBytes)};
+            if (input_) l.text(id);
             else l.integer(b.id[i]);
-            l.text(name(business_unit_names_, b.business_unit[i], "business_unit", row));
-            l.text(name(region_names_, b.region[i], "region", row));
-            l.text(name(rm_names_, b.rm[i], "rm", row));
-            l.text(name(segment_names_, b.segment[i], "segment", row));
+            l.text(unit);
+            l.text(region);
+            l.text(rm);
+            l.text(segment);
             if (risk_) {
                 risk_columns(l, b, i, row);
+                out.commit(l.p);
                 continue;
             }
             l.real(b.wallet[i], true);
@@ -277,6 +314,7 @@ public:
                     else l.integer(b.touch_counts[k][i]);
             }
             l.end();
+            out.commit(l.p);
         }
     }
 
@@ -309,6 +347,7 @@ private:
     h5::File* input_;
     bool retention_, bgbb_, risk_, touches_;
     std::vector<std::string> business_unit_names_, region_names_, rm_names_, segment_names_, tier_names_;
+    std::size_t fields_ = 0;  // the columns of a row
     std::int64_t epoch_unix_day_ = 0;
 };
 
@@ -397,7 +436,7 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
             end = blocks == 0 ? token[0] : 0;
         }
         Block b;
-        std::string text;
+        Text text;
         for (std::uint64_t k = me; k < blocks; k += ranks) {
             text.clear();
             attempt([&] {
