@@ -169,7 +169,6 @@ public:
         };
         if (input_) b.names = input_->read_strings("/customers/name", first, rows);
         col("/customers/id", b.id);
-        col("/customers/acquisition_day", b.acquisition_day);
         col("/customers/business_unit", b.business_unit);
         col("/customers/region", b.region);
         col("/customers/rm", b.rm);
@@ -181,6 +180,7 @@ public:
         col("/engagement/tier_previous", b.tier_previous);
         col("/engagement/trend", b.trend);
         if (risk_) return;  // accounts_at_risk.csv's columns are all read
+        col("/customers/acquisition_day", b.acquisition_day);
         col("/customers/wallet", b.wallet);
         col("/features/tenure_days", b.tenure);
         col("/features/recency_days", b.recency);

@@ -130,7 +130,6 @@ void DirectFile::rethrow_failure() {
 void DirectFile::write(std::uint64_t offset, const void* data, std::uint64_t bytes) {
     if (bytes == 0) return;
     if (!opened_) open();
-    rethrow_failure();
     const auto* p = static_cast<const std::byte*>(data);
     for (std::uint64_t at = offset; at < offset + bytes;) {
         // A piece ends on a block boundary (or at the range's end) and fits its stage from

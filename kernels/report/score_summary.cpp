@@ -61,17 +61,11 @@ void ScoreSummary::update(const CustomerFeatures& c, std::uint32_t business_unit
 }
 
 GroupSums ScoreSummary::sums(std::size_t g) const noexcept {
-    if (g > 0) return units_[g - 1];
-    std::vector<std::size_t> all(units_.size());
-    for (std::size_t u = 0; u < all.size(); ++u) all[u] = u + 1;
-    return merged(all).first;
+    return g > 0 ? units_[g - 1] : merged(std::span(&g, 1)).first;
 }
 
 GroupExtremes ScoreSummary::extremes(std::size_t g) const noexcept {
-    if (g > 0) return unit_extremes_[g - 1];
-    std::vector<std::size_t> all(units_.size());
-    for (std::size_t u = 0; u < all.size(); ++u) all[u] = u + 1;
-    return merged(all).second;
+    return g > 0 ? unit_extremes_[g - 1] : merged(std::span(&g, 1)).second;
 }
 
 void ScoreSummary::combine(const ScoreSummary& other) noexcept {
@@ -87,22 +81,15 @@ std::pair<GroupSums, GroupExtremes> ScoreSummary::merged(std::span<const std::si
     std::pair<GroupSums, GroupExtremes> out;
     auto* sums = reinterpret_cast<std::int64_t*>(&out.first);
     auto* maxima = reinterpret_cast<std::int64_t*>(&out.second);
-    for (std::size_t g : groups) {
-        if (g == 0) {  // the corporation: every unit
-            std::vector<std::size_t> all(units_.size());
-            for (std::size_t u = 0; u < all.size(); ++u) all[u] = u + 1;
-            const auto whole = merged(all);
-            const auto* a = reinterpret_cast<const std::int64_t*>(&whole.first);
-            const auto* b = reinterpret_cast<const std::int64_t*>(&whole.second);
-            for (std::size_t i = 0; i < sizeof(GroupSums) / 8; ++i) sums[i] += a[i];
-            for (std::size_t i = 0; i < sizeof(GroupExtremes) / 8; ++i) maxima[i] = std::max(maxima[i], b[i]);
-            continue;
-        }
-        const auto* a = reinterpret_cast<const std::int64_t*>(&units_[g - 1]);
-        const auto* b = reinterpret_cast<const std::int64_t*>(&unit_extremes_[g - 1]);
+    auto add = [&](std::size_t u) {
+        const auto* a = reinterpret_cast<const std::int64_t*>(&units_[u]);
+        const auto* b = reinterpret_cast<const std::int64_t*>(&unit_extremes_[u]);
         for (std::size_t i = 0; i < sizeof(GroupSums) / 8; ++i) sums[i] += a[i];
         for (std::size_t i = 0; i < sizeof(GroupExtremes) / 8; ++i) maxima[i] = std::max(maxima[i], b[i]);
-    }
+    };
+    for (std::size_t g : groups)
+        if (g > 0) add(g - 1);
+        else for (std::size_t u = 0; u < units_.size(); ++u) add(u);  // the corporation: every unit
     return out;
 }
 
