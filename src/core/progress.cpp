@@ -42,6 +42,9 @@ void Progress::phase(std::string name, std::uint64_t total, std::string unit) {
     total_ = total;
     phase_start_ = now;
     shown_ = false;
+    // At interval 0 every phase shows at its start, even one that gets no update (a close, a
+    // table written in one call): a log then names every phase the job went through.
+    if (interval_ <= 0) print_locked(now, false);
 }
 
 void Progress::update(std::uint64_t done) {

@@ -27,7 +27,8 @@ namespace engage {
 class Progress {
 public:
     // `interval_seconds`: the least time between two lines (ENGAGE_PROGRESS_SECONDS overrides
-    // it; 0 prints a line at every update, from the calling thread, and starts no reporter).
+    // it; 0 prints a line at the start of every phase and at every update, from the calling
+    // thread, and starts no reporter).
     Progress(bool enabled, std::string label, double interval_seconds = 5.0);
     ~Progress();
     Progress(const Progress&) = delete;

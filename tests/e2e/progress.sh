@@ -26,7 +26,7 @@ cat "$tmp/gaps.txt"
 phase='(opening .*|pass over the data|step [0-9]+ after the pass, stage [0-9]+ of [0-9]+ \(.* as of [0-9-]+\)'
 phase+='|sweep [0-9]+ \(.* as of [0-9-]+\)|retention fits as of [0-9-]+: [A-Za-z/-]+ on [0-9]+ groups of summaries of all ranks'
 phase+='|retention predictions as of [0-9-]+ for [0-9]+ distinct summaries|closing customers\.h5|writing customers\.csv'
-phase+='|writing report\.json and the CSV tables|committing the outputs)'
+phase+='|writing accounts_at_risk\.csv|writing report\.json and the CSV tables|committing the outputs)'
 others=$(sed '$d' "$tmp/stamped.log" | cut -c10- | grep -Ev "^score \[ *[0-9]+\.[0-9] s\] $phase: " || true)
 [ -z "$others" ] || fail "lines that do not name a phase:"$'\n'"$others"
 # At least one line per 10 s of the run (at least one line): how many a run gets depends on its
@@ -44,8 +44,18 @@ start=$SECONDS
 "$mpiexec" --bind-to none -n 2 "$engage" "${args[@]/base.h5/small.h5}" --output "$tmp/small" 2> "$tmp/small.err" > /dev/null
 most=$((2 * ((SECONDS - start) / 5 + 1)))
 [ "$(wc -l < "$tmp/small.err")" -le "$most" ] || fail "a small run printed more than $most lines: $(cat "$tmp/small.err")"
+# A line at the start of every phase and at every update: every line names a listed phase, so a
+# phase added without a name here fails every time, not only when a 5 s tick lands in it.
+ENGAGE_PROGRESS_SECONDS=0 "$mpiexec" --bind-to none -n 2 "$engage" "${args[@]/base.h5/small.h5}" --output "$tmp/every" \
+    2> "$tmp/every.err" > /dev/null
+others=$(grep -Ev "^score \[ *[0-9]+\.[0-9] s\] $phase: " "$tmp/every.err" || true)
+[ -z "$others" ] || fail "at interval 0, lines that do not name a phase:"$'\n'"$others"
+for name in 'pass over the data' 'sweep 1' 'retention fits as of' 'closing customers.h5' 'writing accounts_at_risk.csv' \
+    'writing report.json and the CSV tables' 'committing the outputs'; do
+    grep -qF "] $name" "$tmp/every.err" || fail "at interval 0, no line for $name: $(cat "$tmp/every.err")"
+done
 # -q: nothing on stderr, even with a line asked for at every update.
 ENGAGE_PROGRESS_SECONDS=0 "$mpiexec" --bind-to none -n 2 "$engage" "${args[@]/base.h5/small.h5}" --output "$tmp/quiet" -q \
     2> "$tmp/quiet.err" > /dev/null
 [ ! -s "$tmp/quiet.err" ] || fail "-q printed: $(cat "$tmp/quiet.err")"
-echo "progress: $(($(wc -l < "$tmp/stamped.log") - 1)) lines, $(cat "$tmp/gaps.txt"); small run $(wc -l < "$tmp/small.err") lines, -q none"
+echo "progress: $(($(wc -l < "$tmp/stamped.log") - 1)) lines, $(cat "$tmp/gaps.txt"); small run $(wc -l < "$tmp/small.err") lines, $(wc -l < "$tmp/every.err") at interval 0, -q none"

@@ -42,15 +42,34 @@ TEST_F(ProgressTest, EveryUpdateAtIntervalZeroThenADoneLine) {
         Progress p(true, "score", 0.0);
         p.phase("pass over the data", 4, "shards of all ranks");
         for (int i = 1; i <= 4; ++i) p.update(std::uint64_t(i));
-        p.phase("quiet step");  // no update: no line, and no done line when it ends
     }
     const std::string out = testing::internal::GetCapturedStderr();
     EXPECT_EQ(out.find('\r'), std::string::npos);
-    EXPECT_EQ(lines(out), 5) << out;
-    EXPECT_EQ(lines(out, "score ["), 5) << out;
+    EXPECT_EQ(lines(out), 6) << out;  // the start, 4 updates, done
+    EXPECT_EQ(lines(out, "score ["), 6) << out;
+    EXPECT_EQ(lines(out, "pass over the data:   0.0 % (0 of 4 shards of all ranks,"), 1) << out;
     EXPECT_EQ(lines(out, "pass over the data:  50.0 % (2 of 4 shards of all ranks,"), 1) << out;
     EXPECT_EQ(lines(out, "pass over the data: done (4 of 4 shards of all ranks,"), 1) << out;
-    EXPECT_EQ(lines(out, "quiet step"), 0) << out;
+}
+
+// A phase without updates (a file's close, a table written in one call) shows at interval 0 with
+// a line at its start and a done line at its end; at the default interval a short one shows
+// nothing (ShortRunPrintsNothing).
+TEST_F(ProgressTest, EveryPhaseShowsAtIntervalZero) {
+    testing::internal::CaptureStderr();
+    {
+        Progress p(true, "score", 0.0);
+        p.phase("closing customers.h5");
+        p.phase("writing accounts_at_risk.csv");
+        p.end();
+        p.phase("committing the outputs");
+    }
+    const std::string out = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(lines(out), 6) << out;
+    for (const char* name : {"closing customers.h5", "writing accounts_at_risk.csv", "committing the outputs"}) {
+        EXPECT_EQ(lines(out, std::string(name) + ": running (0 s)"), 1) << out;
+        EXPECT_EQ(lines(out, std::string(name) + ": done ("), 1) << out;
+    }
 }
 
 TEST_F(ProgressTest, LinesWhileInsideOneLongCall) {
