@@ -130,7 +130,7 @@ void EngagementStage::report(ReportOutput& out) const {
     if (!date_.main) return;
     auto engagement = io::engagement_report(*summary_, score_by_tier_, truth_rho_, date_.run.options->engagement,
                                             kernels::dimension_signal(*metrics_), *date_.run.meta, date_.as_of, date_.previous_as_of);
-    for (auto& t : io::engagement_tables(engagement)) out.tables.push_back(std::move(t));
+    for (auto& t : engagement.tables) out.tables.push_back(std::move(t));
     out.report["engagement"] = std::move(engagement.section);
     out.splices.push_back(std::move(engagement.relationship_managers));
     auto risk = io::accounts_at_risk_report(*risk_, *summary_, *date_.run.meta);

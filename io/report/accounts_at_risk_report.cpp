@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <memory>
 #include <numeric>
+#include <optional>
 
 #include "io/customer_base.hpp"
+#include "io/report/json_text.hpp"
 
 namespace engage::io {
 
@@ -13,42 +15,41 @@ namespace {
 using json = nlohmann::ordered_json;
 using namespace kernels;
 
-json account_json(const AtRiskAccount& a, const CustomerBaseMeta& meta) {
-    json out;
-    out["customer_id"] = a.id;
-    out["business_unit"] = meta.business_unit_names[a.business_unit];
-    out["relationship_manager"] = meta.rm_names[a.rm];
+void write_account(JsonText& j, const AtRiskAccount& a, const CustomerBaseMeta& meta) {
+    j.object().member("customer_id", a.id);
+    j.member("business_unit", meta.business_unit_names[a.business_unit]).member("relationship_manager", meta.rm_names[a.rm]);
     // A base without amounts (imported with --amount-column none) has no revenue: null, not 0.
-    out["revenue_at_risk"] = meta.has_amounts ? json(double(a.revenue_cents) / 100.0) : json();
-    out["tier"] = kTierNames[a.tier];
-    out["score"] = double(a.score_milli) / 1000.0;
+    j.member("revenue_at_risk", meta.has_amounts ? std::optional(double(a.revenue_cents) / 100.0) : std::nullopt);
+    j.member("tier", kTierNames[a.tier]).member("score", double(a.score_milli) / 1000.0);
     const bool before = a.tier_previous >= 0;
-    out["tier_previous"] = before ? json(kTierNames[a.tier_previous]) : json();
-    out["score_previous"] = before ? json(double(a.score_milli_previous) / 1000.0) : json();
+    j.key("tier_previous");
+    if (before) j.string(kTierNames[a.tier_previous]);
+    else j.null();
+    j.member("score_previous", before ? std::optional(double(a.score_milli_previous) / 1000.0) : std::nullopt);
     // The change of the score since the trend date, in whole thousandths (exact).
-    out["score_change"] = before ? json(double(a.score_milli - a.score_milli_previous) / 1000.0) : json();
-    out["newly_at_risk"] = a.newly_at_risk();
-    return out;
-}
-
-json accounts_json(std::span<const AtRiskAccount> accounts, const CustomerBaseMeta& meta) {
-    json out = json::array();
-    for (const auto& a : accounts) out.push_back(account_json(a, meta));
-    return out;
+    j.member("score_change", before ? std::optional(double(a.score_milli - a.score_milli_previous) / 1000.0) : std::nullopt);
+    j.member("newly_at_risk", a.newly_at_risk()).end();
 }
 
 // A group's line: its accounts at risk, their revenue and their change since the trend date.
+void write_group(JsonText& j, const EngagementGroup& g, const std::string& name, std::span<const AtRiskAccount> top,
+                 const CustomerBaseMeta& meta) {
+    const int ne = int(Tier::not_engaged), ad = int(Tier::actively_disengaged);
+    j.object().member("name", name).member("customers", g.customers);
+    j.member("customers_at_risk", g.tiers[ne] + g.tiers[ad]);
+    j.member("customers_at_risk_previous", g.tiers_previous[ne] + g.tiers_previous[ad]);
+    j.member("revenue_at_risk", meta.has_amounts ? std::optional(double(g.revenue_at_risk_cents) / 100.0) : std::nullopt);
+    j.key("top_accounts").array();
+    for (const auto& a : top) write_account(j, a, meta);
+    j.end().end();
+}
+
 json group_json(const EngagementGroup& g, const std::string& name, std::span<const AtRiskAccount> top,
                 const CustomerBaseMeta& meta) {
-    const int ne = int(Tier::not_engaged), ad = int(Tier::actively_disengaged);
-    json out;
-    out["name"] = name;
-    out["customers"] = g.customers;
-    out["customers_at_risk"] = g.tiers[ne] + g.tiers[ad];
-    out["customers_at_risk_previous"] = g.tiers_previous[ne] + g.tiers_previous[ad];
-    out["revenue_at_risk"] = meta.has_amounts ? json(double(g.revenue_at_risk_cents) / 100.0) : json();
-    out["top_accounts"] = accounts_json(top, meta);
-    return out;
+    std::string text;
+    JsonText j(text);
+    write_group(j, g, name, top, meta);
+    return json::parse(text);
 }
 
 // The groups of a level with at least one account at risk, most revenue at risk first (ties:
@@ -85,15 +86,15 @@ AccountsAtRiskReport accounts_at_risk_report(const AccountsAtRisk& risk, const E
     Splice& splice = out.relationship_managers;
     splice.pointer = "/accounts_at_risk/relationship_managers";
     splice.count = managers->size();
-    splice.entry = [&risk, &summary, &meta, managers](std::size_t i) {
+    splice.entry = [&risk, &summary, &meta, managers](std::size_t i, JsonText& j) {
         const std::size_t g = (*managers)[i];
-        return group_json(summary.group(Level::relationship_manager, g), meta.rm_names[g], risk.rms.group(g), meta);
+        write_group(j, summary.group(Level::relationship_manager, g), meta.rm_names[g], risk.rms.group(g), meta);
     };
     // report.html shows the managers' totals, not their lists, and at most kPageManagers of them.
     constexpr std::size_t kPageManagers = 2000;
     json shown = json::array();
     for (std::size_t i = 0; i < std::min(splice.count, kPageManagers); ++i) {
-        json e = splice.entry(i);
+        json e = splice.entry_json(i);
         e.erase("top_accounts");
         shown.push_back(std::move(e));
     }

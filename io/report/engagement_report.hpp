@@ -1,7 +1,8 @@
 #pragma once
 // The engagement section of report.json and its CSV tables (engagement.csv: every level of
-// the hierarchy; tier_migration.csv: the trend's tier migration), printed from one JSON
-// document. Groups smaller than the configured minimum are folded into an "other" row.
+// the hierarchy; tier_migration.csv: the trend's tier migration; score_distribution.csv),
+// printed from the same figures of each group. Groups smaller than the configured minimum are
+// folded into an "other" row.
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -18,11 +19,13 @@ namespace engage::io {
 struct CustomerBaseMeta;
 
 // report.json's "engagement" section, with the relationship managers' groups (one per manager)
-// left as a splice (io/report/splice.hpp) at /engagement/relationship_managers/groups: its
-// entries are built from `summary` and `meta` when written, so both must outlive it.
+// left as a splice (io/report/splice.hpp) at /engagement/relationship_managers/groups, and the
+// tables, whose relationship-manager rows of engagement.csv are likewise printed when written:
+// both are printed from `summary` and `meta`, which must outlive them.
 struct EngagementReport {
     nlohmann::ordered_json section;
     Splice relationship_managers;
+    std::vector<CsvTable> tables;
 };
 
 EngagementReport engagement_report(const kernels::EngagementSummary& summary,
@@ -32,9 +35,5 @@ EngagementReport engagement_report(const kernels::EngagementSummary& summary,
                                          const std::array<bool, kernels::kDimensions>& signal,
                                          const CustomerBaseMeta& meta, const std::string& as_of,
                                          const std::string& previous_as_of);
-
-// The tables; engagement.csv's relationship-manager rows are printed from the splice's entries
-// when written (so what they are built from must outlive the tables).
-std::vector<CsvTable> engagement_tables(const EngagementReport& report);
 
 }  // namespace engage::io

@@ -10,9 +10,16 @@ namespace engage::io {
 
 using json = nlohmann::ordered_json;
 
+json Splice::entry_json(std::size_t i) const {
+    std::string text;
+    JsonText j(text);
+    entry(i, j);
+    return json::parse(text);
+}
+
 json Splice::whole() const {
     json out = json::array();
-    for (std::size_t i = 0; i < count; ++i) out.push_back(entry(i));
+    for (std::size_t i = 0; i < count; ++i) out.push_back(entry_json(i));
     return out;
 }
 
@@ -25,17 +32,14 @@ void write_list(TextOut& out, const Splice& s, std::size_t indent) {
         out << "[]";
         return;
     }
-    const std::string pad(indent + 2, ' ');
-    const std::string newline = "\n" + pad;
     out << "[\n";
+    std::string text;
     for (std::size_t i = 0; i < s.count; ++i) {
-        const std::string text = s.entry(i).dump(2);
-        const std::string_view view(text);
-        out << pad;
-        std::size_t from = 0;
-        for (std::size_t nl; (nl = text.find('\n', from)) != std::string::npos; from = nl + 1)
-            out << view.substr(from, nl - from) << newline;
-        out << view.substr(from) << (i + 1 < s.count ? ",\n" : "\n");
+        text.assign(indent + 2, ' ');
+        JsonText j(text, indent + 2);
+        s.entry(i, j);
+        text += i + 1 < s.count ? ",\n" : "\n";
+        out << text;
     }
     out << std::string(indent, ' ') << ']';
 }

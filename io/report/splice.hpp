@@ -2,8 +2,9 @@
 // Lists of a report too long to hold as JSON: one entry per relationship manager is 400,000
 // entries and 742 MB of report.json at 100 M customers, several GB as an in-memory document.
 // The document holds a marker where the list goes; write_json prints each list one entry at a
-// time, and the file is byte for byte what report.dump(2) would print had the list been in it.
-// CSV tables do the same with `CsvTable::more_rows`.
+// time, each written as text (io/report/json_text.hpp) rather than built as a json value, and the
+// file is byte for byte what report.dump(2) would print had the list been in it. CSV tables do
+// the same with `CsvTable::more_rows`.
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -11,12 +12,15 @@
 #include <string>
 #include <vector>
 
+#include "io/report/json_text.hpp"
+
 namespace engage::io {
 
 struct Splice {
     std::string pointer;   // where the list goes in the report (a JSON pointer)
     std::size_t count = 0;
-    std::function<nlohmann::ordered_json(std::size_t)> entry;  // entry i, built on demand
+    std::function<void(std::size_t, JsonText&)> entry;  // writes entry i
+    nlohmann::ordered_json entry_json(std::size_t i) const;  // entry i as a json value
     // What stays in the in-memory report once report.json is written (for report.html).
     nlohmann::ordered_json shown;
 

@@ -130,7 +130,7 @@ TEST(ScoreJob, EqualsTheSerialReference) {
         io::replace_markers(report, {engagement_section.relationship_managers, risk_section.relationship_managers}, true);
         EXPECT_EQ(slurp(s.output + "/report.json"), report.dump(2) + "\n");
         auto tables = io::score_report_tables(report);
-        for (auto& t : io::engagement_tables(engagement_section)) tables.push_back(std::move(t));
+        for (auto& t : engagement_section.tables) tables.push_back(std::move(t));
         EXPECT_EQ(tables.size(), 6u);
         for (const auto& table : tables)
             EXPECT_EQ(slurp(s.output + "/" + table.name), table.whole()) << table.name;

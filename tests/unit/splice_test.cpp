@@ -31,12 +31,11 @@ Splice list(const std::string& pointer, std::size_t count) {
     Splice s;
     s.pointer = pointer;
     s.count = count;
-    s.entry = [](std::size_t i) {
-        json e;
-        e["name"] = "group \"" + std::to_string(i) + "\"\n";  // escapes and a newline inside a string
-        e["values"] = {i, 0.5 * double(i), nullptr};
-        e["nested"] = {{"empty", json::array()}, {"object", json::object()}, {"deep", {{"x", {1, {2, 3}}}}}};
-        return e;
+    s.entry = [](std::size_t i, JsonText& j) {
+        j.object().member("name", "group \"" + std::to_string(i) + "\"\n");  // escapes and a newline inside a string
+        j.key("values").array().number(std::uint64_t(i)).number(0.5 * double(i)).null().end();
+        j.key("nested").object().key("empty").array().end().key("object").object().end();
+        j.key("deep").value({{"x", {1, {2, 3}}}}).end().end();
     };
     return s;
 }
@@ -69,7 +68,7 @@ TEST(Splice, AMissingMarkerIsAnError) {
 
 TEST(Splice, ShownReplacesTheMarkerInMemory) {
     Splice s = list("/x/groups", 5);
-    s.shown = {{"total", 5}, {"shown", {s.entry(4)}}};
+    s.shown = {{"total", 5}, {"shown", {s.entry_json(4)}}};
     json doc;
     doc["x"]["groups"] = s.marker();
     replace_markers(doc, {s});

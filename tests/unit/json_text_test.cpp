@@ -1,0 +1,128 @@
+// JsonText prints what nlohmann's dump(2) prints of the same value, byte for byte: random
+// documents of every kind of value (nested, empty containers, doubles of random bits including
+// NaN, infinities, subnormals and -0, integers at their limits, strings that need escapes and
+// UTF-8), written through JsonText's calls and compared with dump(2) of the same json value.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "io/report/json_text.hpp"
+
+namespace engage::io {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// A random value, written to `text` and returned as json.
+json random_value(std::mt19937_64& rng, JsonText& text, int depth) {
+    const int kind = int(rng() % (depth > 3 ? 5 : 8));
+    switch (kind) {
+    case 0:
+        text.null();
+        return nullptr;
+    case 1: {
+        const bool b = rng() % 2;
+        text.boolean(b);
+        return b;
+    }
+    case 2: {
+        static const std::int64_t edge[] = {0, -1, 1, std::numeric_limits<std::int64_t>::min(),
+                                            std::numeric_limits<std::int64_t>::max()};
+        const std::int64_t v = rng() % 3 ? std::int64_t(rng()) >> (rng() % 64) : edge[rng() % 5];
+        if (rng() % 4) {
+            text.number(v);
+            return v;
+        }
+        const std::uint64_t u = rng() >> (rng() % 64);  // unsigned, up to 2^64 - 1
+        text.number(u);
+        return u;
+    }
+    case 3: {
+        double v;
+        switch (rng() % 4) {
+        case 0: v = std::bit_cast<double>(rng()); break;  // any bits: NaN, infinities, subnormals
+        case 1: v = double(std::int64_t(rng() % 2000000) - 1000000) / 1000.0; break;
+        case 2: v = (rng() % 2 ? -1.0 : 1.0) * std::ldexp(double(rng() % 1000 + 1), int(rng() % 200) - 100); break;
+        default: v = rng() % 2 ? -0.0 : 1e-300 * 1e-10;
+        }
+        text.number(v);
+        return std::isfinite(v) ? json(v) : json();  // dump prints a non-finite double as null
+    }
+    case 4: {
+        static const char* strings[] = {"RM 00001", "", "quote \" and \\ back", "tab\there\nnew line",
+                                        "\x01\x1f control", "Zürich – 東京", "/slash/"};
+        const std::string s = strings[rng() % 7];
+        text.string(s);
+        return s;
+    }
+    case 5: {
+        json out = json::object();
+        text.object();
+        const int n = int(rng() % 4);
+        for (int i = 0; i < n; ++i) {
+            const std::string k = "k" + std::to_string(i) + (i == 2 ? " \"q\"" : "");
+            text.key(k);
+            out[k] = random_value(rng, text, depth + 1);
+        }
+        text.end();
+        return out;
+    }
+    case 6: {
+        json out = json::array();
+        text.array();
+        const int n = int(rng() % 4);
+        for (int i = 0; i < n; ++i) out.push_back(random_value(rng, text, depth + 1));
+        text.end();
+        return out;
+    }
+    default: {  // a value given whole
+        const json v = {{"a", {1, 2.5, nullptr}}, {"b", json::object()}, {"c", {{"d", json::array()}}}};
+        text.value(v);
+        return v;
+    }
+    }
+}
+
+TEST(JsonText, PrintsWhatDumpPrints) {
+    std::mt19937_64 rng(7);
+    for (int n = 0; n < 20000; ++n) {
+        std::string out;
+        JsonText text(out);
+        const json v = random_value(rng, text, 0);
+        ASSERT_EQ(out, v.dump(2)) << n;
+    }
+}
+
+TEST(JsonText, IndentsFromTheLineItStartsOn) {
+    std::string out = "    ";
+    JsonText text(out, 4);
+    text.object().member("a", 1).key("b").array().number(0.5).null().end().member("c", "x").end();
+    EXPECT_EQ(out, "    {\n      \"a\": 1,\n      \"b\": [\n        0.5,\n        null\n      ],\n      \"c\": \"x\"\n    }");
+}
+
+TEST(JsonText, NumbersAsJsonPrintsThem) {
+    char buf[64];
+    EXPECT_EQ(json_number(0.1, buf), "0.1");
+    EXPECT_EQ(json_number(1.0, buf), "1.0");
+    EXPECT_EQ(json_number(1e21, buf), "1e+21");
+    EXPECT_EQ(json_number(std::nan(""), buf), "null");
+    std::mt19937_64 rng(11);
+    for (int i = 0; i < 100000; ++i) {
+        const double v = std::bit_cast<double>(rng());
+        if (std::isfinite(v)) {
+            ASSERT_EQ(json_number(v, buf), json(v).dump()) << i;
+        }
+    }
+}
+
+TEST(JsonText, InvalidUtf8IsRefusedAsDumpRefusesIt) {
+    std::string out;
+    JsonText text(out);
+    EXPECT_THROW(text.string("bad \xff byte"), json::type_error);
+}
+
+}  // namespace
+}  // namespace engage::io
