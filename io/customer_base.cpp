@@ -218,9 +218,19 @@ void CustomerBaseReader::use_columns_in_place() {
         auto inside = [&](std::uint64_t at, std::uint64_t element) {
             return at <= size && m <= (size - at) / element;
         };
-        if (inside(*t, sizeof(std::int64_t)) && inside(*ch, 1) && inside(*v, sizeof(double)))
-            in_place_ = std::make_unique<InPlace>(InPlace{std::move(file), *t, *ch, *v});
-        else
+        if (inside(*t, sizeof(std::int64_t)) && inside(*ch, 1) && inside(*v, sizeof(double))) {
+            in_place_ = std::make_unique<InPlace>(InPlace{std::move(file), *t, *ch, *v, nullptr});
+            // Past the page cache when it holds less than half of the time column (the largest):
+            // its pages would be new memory, whose first touch is what costs
+            // (docs/performance.md, "The input past the page cache"); from the page cache when it
+            // holds the base, as that is faster than the disk. Decided once for the file: a
+            // shard's own residency is no guide, as the kernel's read-ahead of the shard before
+            // (8 MB here) brings it in.
+            if (h5::io_tuning().direct_input || in_place_->file.resident(*t, m * sizeof(std::int64_t)) < 0.5) {
+                in_place_->direct = std::make_unique<DirectReader>(meta_.path);
+                if (!in_place_->direct->ok()) in_place_->direct.reset();
+            }
+        } else
             why = "columns beyond the end of the file";
     }
     h5::note_input_read(in_place_ ? "mapped" : "read: " + why);
@@ -251,9 +261,12 @@ void CustomerBaseReader::prefetch(std::uint64_t c0, std::uint64_t c1) const noex
         read_offsets(c1, std::span(ends + 1, 1));
         if (ends[1] <= ends[0] || ends[1] > meta_.interactions) return;  // read_shard names a bad offset
         const std::uint64_t at = ends[0], m = ends[1] - ends[0];
-        file.will_need(in_place_->time + at * sizeof(std::int64_t), m * sizeof(std::int64_t));
-        file.will_need(in_place_->channel + at, m);
-        file.will_need(in_place_->value + at * sizeof(double), m * sizeof(double));
+        auto ranges = in_place_->ranges(at, m);
+        if (DirectReader* direct = in_place_->direct.get(); direct && direct->ok()) {
+            direct->start(std::move(ranges));
+            return;
+        }
+        for (const auto& r : ranges) file.will_need(r.offset, r.bytes);
     } catch (...) {  // a hint only: read_shard reports what is wrong
     }
 }
@@ -327,11 +340,22 @@ void CustomerBaseReader::read_shard(std::uint64_t c0, std::uint64_t c1, Customer
     s.mapped = {};
     if (in_place_) {
         const InPlace& p = *in_place_;
-        const std::uint64_t at = s.first_interaction;
-        s.mapped.time = p.file.map(p.time + at * sizeof(std::int64_t), m * sizeof(std::int64_t));
-        s.mapped.channel = p.file.map(p.channel + at, m);
-        s.mapped.value = p.file.map(p.value + at * sizeof(double), m * sizeof(double));
-        s.mapped.active = true;
+        const auto ranges = p.ranges(s.first_interaction, m);
+        if (p.direct && p.direct->started(ranges)) {  // read past the page cache by prefetch
+            const auto bytes = p.direct->take();
+            if (!bytes.empty()) {
+                s.mapped.time = MappedRange::view(bytes[0]);
+                s.mapped.channel = MappedRange::view(bytes[1]);
+                s.mapped.value = MappedRange::view(bytes[2]);
+                s.mapped.active = true;
+            }
+        }
+        if (!s.mapped.active) {
+            s.mapped.time = p.file.map(ranges[0].offset, ranges[0].bytes);
+            s.mapped.channel = p.file.map(ranges[1].offset, ranges[1].bytes);
+            s.mapped.value = p.file.map(ranges[2].offset, ranges[2].bytes);
+            s.mapped.active = true;
+        }
     } else {
         fetch(c.time, s.time, s.first_interaction, m);
         fetch(c.channel, s.channel, s.first_interaction, m);

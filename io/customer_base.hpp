@@ -10,6 +10,7 @@
 
 #include "features/feature_pass.hpp"
 #include "io/h5/file.hpp"
+#include "io/direct_reader.hpp"
 #include "io/mapped_file.hpp"
 
 namespace engage::mpi { class Comm; }
@@ -113,10 +114,12 @@ public:
     // and unique, offsets consistent, codes in range, values finite, times inside the file's
     // range and sorted per customer). Throws DataError naming the dataset and row.
     void read_shard(std::uint64_t c0, std::uint64_t c1, CustomerShard& out) const;
-    // Independent, a hint: starts reading customers [c0, c1)'s columns from the disk into the
-    // page cache and returns, so that the rank's next read_shard of them does not wait for the
-    // disk while the current shard is folded. Only where the interaction columns are used in
-    // place (the customer columns too where they are contiguous); errors are ignored.
+    // Independent, a hint: starts reading customers [c0, c1)'s columns from the disk and
+    // returns, so that the rank's next read_shard of them does not wait for the disk while the
+    // current shard is folded. Only where the interaction columns are used in place: into the
+    // page cache where it held most of them when the file was opened (the customer columns too
+    // where they are contiguous), otherwise the interaction columns past it into the reader's
+    // own buffers (io/direct_reader.hpp). Errors are ignored.
     void prefetch(std::uint64_t c0, std::uint64_t c1) const noexcept;
 
     // Collective.
@@ -130,9 +133,18 @@ private:
     struct Columns;
     // The interaction columns' byte offsets in the file when all three can be used in place
     // (unfiltered, contiguous, native, aligned, inside the file; ENGAGE_MAP_INPUT not 0).
+    // `direct`: reads the shards past the page cache (io/direct_reader.hpp) when the page cache
+    // did not hold the base when it was opened; null otherwise, or where the file system
+    // refuses O_DIRECT.
     struct InPlace {
         MappedFile file;
         std::uint64_t time, channel, value;
+        std::unique_ptr<DirectReader> direct;
+        std::vector<DirectReader::Range> ranges(std::uint64_t at, std::uint64_t m) const {
+            return {{time + at * sizeof(std::int64_t), m * sizeof(std::int64_t)},
+                    {channel + at, m},
+                    {value + at * sizeof(double), m * sizeof(double)}};
+        }
     };
     std::unique_ptr<InPlace> in_place_;
     CustomerBaseMeta meta_;

@@ -15,15 +15,17 @@ namespace engage::io {
 
 namespace {
 
-constexpr std::uint64_t kBlock = 4096;            // O_DIRECT's alignment on the file systems in use
-constexpr std::uint64_t kStageBytes = 4u << 20;   // each of the two staging buffers
+constexpr std::uint64_t kBlock = kDirectBlock;
 constexpr std::uint64_t kMinDirect = 256u << 10;  // smaller middles are written buffered
 
 std::atomic<std::uint64_t> g_direct{0}, g_buffered{0};
 
-void free_aligned(std::byte* p) { std::free(p); }
-
 }  // namespace
+
+AlignedBytes aligned_bytes(std::uint64_t bytes) {
+    return {static_cast<std::byte*>(std::aligned_alloc(kDirectBlock, (bytes + kDirectBlock - 1) / kDirectBlock * kDirectBlock)),
+            [](std::byte* p) { std::free(p); }};
+}
 
 void DirectFile::fail(const char* what, int error) {
     failure_errno_ = error;
@@ -38,7 +40,7 @@ void DirectFile::open() {
     direct_fd_ = direct_ ? ::open(path_.c_str(), O_WRONLY | O_CLOEXEC | O_DIRECT) : -1;  // -1: buffered only
     for (Stage& s : stages_)
         if (!s.memory) {
-            s.memory = {static_cast<std::byte*>(std::aligned_alloc(kBlock, kStageBytes)), free_aligned};
+            s.memory = aligned_bytes(stage_bytes_);
             if (!s.memory) {
                 ::close(buffered_fd_);
                 if (direct_fd_ >= 0) ::close(direct_fd_);
@@ -134,7 +136,7 @@ void DirectFile::write(std::uint64_t offset, const void* data, std::uint64_t byt
     for (std::uint64_t at = offset; at < offset + bytes;) {
         // A piece ends on a block boundary (or at the range's end) and fits its stage from
         // the stage's offset of `at` within its block.
-        const std::uint64_t n = std::min(offset + bytes - at, kStageBytes - at % kBlock);
+        const std::uint64_t n = std::min(offset + bytes - at, stage_bytes_ - at % kBlock);
         Stage& s = stages_[next_];
         {
             std::unique_lock<std::mutex> lock(mutex_);

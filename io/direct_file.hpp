@@ -34,11 +34,21 @@
 
 namespace engage::io {
 
+// O_DIRECT's alignment on the file systems in use: offsets, lengths and memory of a direct read
+// or write are multiples of it (also for io/direct_reader.hpp and io/spill_store.hpp).
+inline constexpr std::uint64_t kDirectBlock = 4096;
+// Memory aligned to kDirectBlock; null when there is none.
+using AlignedBytes = std::unique_ptr<std::byte[], void (*)(std::byte*)>;
+AlignedBytes aligned_bytes(std::uint64_t bytes);
+
 class DirectFile {
 public:
     // Nothing is opened until the first write. `direct` false: every byte written buffered
-    // (ENGAGE_DIRECT_OUTPUT=0), still behind the caller.
-    explicit DirectFile(std::string path, bool direct = true) : path_(std::move(path)), direct_(direct) {}
+    // (ENGAGE_DIRECT_OUTPUT=0), still behind the caller. `stage_bytes`: the size of each of the
+    // two staging buffers (a multiple of 4 KiB; smaller for files of which a rank has many open).
+    explicit DirectFile(std::string path, bool direct = true, std::uint64_t stage_bytes = kDefaultStageBytes)
+        : path_(std::move(path)), direct_(direct), stage_bytes_(stage_bytes) {}
+    static constexpr std::uint64_t kDefaultStageBytes = 4u << 20;
     DirectFile(const DirectFile&) = delete;
     DirectFile& operator=(const DirectFile&) = delete;
     ~DirectFile();  // close(): waits for the queued writes, reports nothing
@@ -63,7 +73,7 @@ public:
 private:
     static constexpr int kStages = 2;
     struct Stage {
-        std::unique_ptr<std::byte[], void (*)(std::byte*)> memory{nullptr, nullptr};
+        AlignedBytes memory{nullptr, nullptr};
         std::uint64_t offset = 0, bytes = 0;  // the file range it holds, from memory + offset % block
         bool queued = false;
     };
@@ -78,6 +88,7 @@ private:
     std::string path_;
     int buffered_fd_ = -1, direct_fd_ = -1;
     bool direct_ = true;
+    std::uint64_t stage_bytes_;
     bool opened_ = false;
     bool direct_worked_ = false;  // a direct write succeeded: a later EINVAL is an error, not a refusal
 

@@ -152,35 +152,37 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
     // shuffle + the codec, written collectively in whole chunks (docs/performance.md, "Codecs").
     const h5::Compression codec = info.compression;
     // The customer's id and attributes, copied from the input so that the file stands alone.
-    auto customer = [&]<class T>(const char* name, T (*get)(const CustomerRow&)) {
+    auto customer = [&](const char* name, auto get) {
+        using T = decltype(get(std::declval<const CustomerRow&>()));
         c.customers.add<T>(f, std::string("/customers/") + name, n, next, kChunkRows, 1,
                            [get](const CustomerRow& r, T* o) { *o = get(r); }, codec);
     };
     using C = const CustomerRow&;
-    customer("id", +[](C r) { return r.id; });
-    customer("acquisition_day", +[](C r) { return r.acquisition_day; });
-    customer("business_unit", +[](C r) { return r.business_unit; });
-    customer("region", +[](C r) { return r.region; });
-    customer("rm", +[](C r) { return r.rm; });
-    customer("segment", +[](C r) { return r.segment; });
-    customer("wallet", +[](C r) { return r.wallet; });
+    customer("id", [](C r) { return r.id; });
+    customer("acquisition_day", [](C r) { return r.acquisition_day; });
+    customer("business_unit", [](C r) { return r.business_unit; });
+    customer("region", [](C r) { return r.region; });
+    customer("rm", [](C r) { return r.rm; });
+    customer("segment", [](C r) { return r.segment; });
+    customer("wallet", [](C r) { return r.wallet; });
 
     // One scalar feature column: `get` maps a row to its value.
-    auto feature = [&]<class T>(const char* name, T (*get)(const CustomerFeatures&)) {
+    auto feature = [&](const char* name, auto get) {
+        using T = decltype(get(std::declval<const CustomerFeatures&>()));
         c.features.add<T>(f, std::string("/features/") + name, n, next, kChunkRows, 1,
                           [get](const CustomerFeatures& r, T* o) { *o = get(r); }, codec);
     };
     using F = const CustomerFeatures&;
-    feature("tenure_days", +[](F r) { return r.tenure_days; });
-    feature("recency_days", +[](F r) { return r.recency_days; });
-    feature("last_interaction_days", +[](F r) { return r.last_interaction_days; });
-    feature("frequency", +[](F r) { return r.frequency; });
-    feature("monetary", +[](F r) { return double(r.monetary_cents) / 100.0; });
-    feature("interactions", +[](F r) { return r.interactions; });
-    feature("interactions_total", +[](F r) { return r.interactions_total; });
-    feature("breadth", +[](F r) { return r.breadth; });
-    feature("active_weeks", +[](F r) { return r.active_weeks; });
-    feature("active_months", +[](F r) { return r.active_months; });
+    feature("tenure_days", [](F r) { return r.tenure_days; });
+    feature("recency_days", [](F r) { return r.recency_days; });
+    feature("last_interaction_days", [](F r) { return r.last_interaction_days; });
+    feature("frequency", [](F r) { return r.frequency; });
+    feature("monetary", [](F r) { return double(r.monetary_cents) / 100.0; });
+    feature("interactions", [](F r) { return r.interactions; });
+    feature("interactions_total", [](F r) { return r.interactions_total; });
+    feature("breadth", [](F r) { return r.breadth; });
+    feature("active_weeks", [](F r) { return r.active_weeks; });
+    feature("active_months", [](F r) { return r.active_months; });
     c.features.add<std::uint32_t>(f, "/features/channel_count", n, next, kChunkRows, k,
                                   [k](F r, std::uint32_t* o) { std::copy_n(r.channel_count.begin(), k, o); }, codec);
     c.features.add<double>(f, "/features/channel_value", n, next, kChunkRows, k, [k](F r, double* o) {
@@ -190,46 +192,48 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
     // customer's own cadence, sentiment, share of wallet, the last NPS answer) at the as-of
     // date, and below the scores, in single precision (seven significant digits are plenty for
     // a score).
-    auto signal = [&]<class T>(const char* name, T (*get)(const CustomerFeatures&)) {
+    auto signal = [&](const char* name, auto get) {
+        using T = decltype(get(std::declval<const CustomerFeatures&>()));
         c.features.add<T>(f, std::string("/signals/") + name, n, next, kChunkRows, 1,
                           [get](const CustomerFeatures& r, T* o) { *o = get(r); }, codec);
     };
-    signal("usage_regularity", +[](F r) { return float(r.engagement_now.usage_regularity); });
-    signal("sentiment", +[](F r) { return float(r.engagement_now.sentiment); });
-    signal("share_of_wallet", +[](F r) { return float(r.engagement_now.share_of_wallet); });
-    signal("last_nps", +[](F r) { return r.engagement_now.last_nps; });
+    signal("usage_regularity", [](F r) { return float(r.engagement_now.usage_regularity); });
+    signal("sentiment", [](F r) { return float(r.engagement_now.sentiment); });
+    signal("share_of_wallet", [](F r) { return float(r.engagement_now.share_of_wallet); });
+    signal("last_nps", [](F r) { return r.engagement_now.last_nps; });
 
     using S = const ScoredCustomer&;
-    auto score = [&]<class T>(const char* name, T (*get)(const ScoredCustomer&)) {
+    auto score = [&](const char* name, auto get) {
+        using T = decltype(get(std::declval<const ScoredCustomer&>()));
         c.scores.add<T>(f, std::string("/engagement/") + name, n, next_score, kChunkRows, 1,
                         [get](const ScoredCustomer& r, T* o) { *o = get(r); }, codec);
     };
-    score("composite", +[](S r) { return float(r.now.composite); });
-    score("tier", +[](S r) { return r.now.acquired ? std::uint8_t(r.now.tier) : kUnknownTier; });
-    score("composite_previous", +[](S r) { return float(r.previous.composite); });
-    score("tier_previous", +[](S r) { return r.previous.acquired ? std::uint8_t(r.previous.tier) : kUnknownTier; });
+    score("composite", [](S r) { return float(r.now.composite); });
+    score("tier", [](S r) { return r.now.acquired ? std::uint8_t(r.now.tier) : kUnknownTier; });
+    score("composite_previous", [](S r) { return float(r.previous.composite); });
+    score("tier_previous", [](S r) { return r.previous.acquired ? std::uint8_t(r.previous.tier) : kUnknownTier; });
     // The change of the composite over the trend period, from the binary64 scores (NaN when
     // either is: a customer not acquired at one of the dates).
-    score("trend", +[](S r) { return float(r.now.composite - r.previous.composite); });
+    score("trend", [](S r) { return float(r.now.composite - r.previous.composite); });
     c.scores.add<float>(f, "/engagement/dimensions", n, next_score, kChunkRows, kernels::kDimensions,
                         [](S r, float* o) { std::copy(r.now.dimension.begin(), r.now.dimension.end(), o); },
                         codec);
 
     if (info.retention) {
         using R = const kernels::RetentionPrediction&;
-        auto prediction = [&](const char* name, float (*get)(const kernels::RetentionPrediction&)) {
+        auto prediction = [&](const char* name, auto get) {
             c.retention.add<float>(f, std::string("/retention/") + name, n, next_score, kChunkRows, 1,
                                    [get](R r, float* o) { *o = get(r); }, codec);
         };
-        prediction("p_alive", +[](R r) { return r.p_alive; });
-        prediction("expected_transactions", +[](R r) { return r.expected_transactions; });
-        prediction("expected_spend", +[](R r) { return r.expected_spend; });
-        prediction("clv", +[](R r) { return r.clv; });
+        prediction("p_alive", [](R r) { return r.p_alive; });
+        prediction("expected_transactions", [](R r) { return r.expected_transactions; });
+        prediction("expected_spend", [](R r) { return r.expected_spend; });
+        prediction("clv", [](R r) { return r.clv; });
         if (info.bgbb) {
-            prediction("bgbb_p_alive", +[](R r) { return r.bgbb_p_alive; });
-            prediction("bgbb_expected_transactions", +[](R r) { return r.bgbb_expected_transactions; });
-            prediction("bgbb_dert", +[](R r) { return r.bgbb_dert; });
-            prediction("bgbb_clv", +[](R r) { return r.bgbb_clv; });
+            prediction("bgbb_p_alive", [](R r) { return r.bgbb_p_alive; });
+            prediction("bgbb_expected_transactions", [](R r) { return r.bgbb_expected_transactions; });
+            prediction("bgbb_dert", [](R r) { return r.bgbb_dert; });
+            prediction("bgbb_clv", [](R r) { return r.bgbb_clv; });
         }
     }
 
@@ -246,36 +250,36 @@ FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, s
     if (info.touches) {
         // Counts as int32 (-1, the _FillValue: unknown), times and shares as float64 (NaN).
         using T = const kernels::CustomerTouches&;
-        auto count = [&](const char* path, std::int32_t (*get)(T)) {
+        auto count = [&](const char* path, auto get) {
             c.touches.add<std::int32_t>(f, path, n, next, kChunkRows, 1, [get](T r, std::int32_t* o) { *o = get(r); }, codec);
         };
-        auto real = [&](const char* path, double (*get)(T)) {
+        auto real = [&](const char* path, auto get) {
             c.touches.add<double>(f, path, n, next, kChunkRows, 1, [get](T r, double* o) { *o = get(r); }, codec);
         };
-        count("/touches/offers", +[](T r) { return r.offers; });
-        count("/touches/offers_answered", +[](T r) { return r.offers_answered; });
-        real("/touches/offer_response_rate", +[](T r) { return r.offer_response_rate; });
-        real("/touches/offer_response_median", +[](T r) { return r.offer_response_median_s; });
-        count("/touches/customer_initiated", +[](T r) { return r.customer_initiated; });
-        real("/touches/customer_initiated_share", +[](T r) { return r.customer_initiated_share; });
-        count("/touches/tickets", +[](T r) { return r.tickets; });
-        count("/touches/tickets_answered", +[](T r) { return r.tickets_answered; });
-        count("/touches/tickets_resolved", +[](T r) { return r.tickets_resolved; });
-        real("/touches/first_response_median", +[](T r) { return r.first_response_median_s; });
-        real("/touches/first_response_p90", +[](T r) { return r.first_response_p90_s; });
-        real("/touches/resolution_median", +[](T r) { return r.resolution_median_s; });
-        real("/touches/within_5min_share", +[](T r) { return r.within_share[0]; });
-        real("/touches/within_1h_share", +[](T r) { return r.within_share[1]; });
-        real("/touches/within_1d_share", +[](T r) { return r.within_share[2]; });
-        count("/touches/ideas", +[](T r) { return r.ideas; });
-        count("/touches/ideas_to_date", +[](T r) { return r.ideas_to_date; });
-        count("/touches/ideas_commented", +[](T r) { return r.ideas_commented; });
-        count("/touches/ideas_evaluated", +[](T r) { return r.ideas_evaluated; });
-        count("/touches/ideas_implemented", +[](T r) { return r.ideas_implemented; });
-        count("/touches/idea_votes", +[](T r) { return r.idea_votes; });
-        count("/touches/customer_to_company", +[](T r) { return r.stage[0]; });
-        count("/touches/customer_to_content", +[](T r) { return r.stage[1]; });
-        count("/touches/customer_to_community", +[](T r) { return r.stage[2]; });
+        count("/touches/offers", [](T r) { return r.offers; });
+        count("/touches/offers_answered", [](T r) { return r.offers_answered; });
+        real("/touches/offer_response_rate", [](T r) { return r.offer_response_rate; });
+        real("/touches/offer_response_median", [](T r) { return r.offer_response_median_s; });
+        count("/touches/customer_initiated", [](T r) { return r.customer_initiated; });
+        real("/touches/customer_initiated_share", [](T r) { return r.customer_initiated_share; });
+        count("/touches/tickets", [](T r) { return r.tickets; });
+        count("/touches/tickets_answered", [](T r) { return r.tickets_answered; });
+        count("/touches/tickets_resolved", [](T r) { return r.tickets_resolved; });
+        real("/touches/first_response_median", [](T r) { return r.first_response_median_s; });
+        real("/touches/first_response_p90", [](T r) { return r.first_response_p90_s; });
+        real("/touches/resolution_median", [](T r) { return r.resolution_median_s; });
+        real("/touches/within_5min_share", [](T r) { return r.within_share[0]; });
+        real("/touches/within_1h_share", [](T r) { return r.within_share[1]; });
+        real("/touches/within_1d_share", [](T r) { return r.within_share[2]; });
+        count("/touches/ideas", [](T r) { return r.ideas; });
+        count("/touches/ideas_to_date", [](T r) { return r.ideas_to_date; });
+        count("/touches/ideas_commented", [](T r) { return r.ideas_commented; });
+        count("/touches/ideas_evaluated", [](T r) { return r.ideas_evaluated; });
+        count("/touches/ideas_implemented", [](T r) { return r.ideas_implemented; });
+        count("/touches/idea_votes", [](T r) { return r.idea_votes; });
+        count("/touches/customer_to_company", [](T r) { return r.stage[0]; });
+        count("/touches/customer_to_content", [](T r) { return r.stage[1]; });
+        count("/touches/customer_to_community", [](T r) { return r.stage[2]; });
     }
 
     if (f.reopened()) return;  // the names and attributes below were written at creation

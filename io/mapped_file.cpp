@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 #include "core/errors.hpp"
 
@@ -69,6 +70,24 @@ MappedRange MappedFile::map(std::uint64_t offset, std::uint64_t bytes) const {
 void MappedFile::will_need(std::uint64_t offset, std::uint64_t bytes) const noexcept {
     if (bytes == 0 || offset >= size_) return;
     (void)::posix_fadvise(fd_, off_t(offset), off_t(std::min(bytes, size_ - offset)), POSIX_FADV_WILLNEED);
+}
+
+double MappedFile::resident(std::uint64_t offset, std::uint64_t bytes) const noexcept {
+    if (bytes == 0 || offset >= size_) return 1.0;
+    bytes = std::min(bytes, size_ - offset);
+    static const std::uint64_t page = std::uint64_t(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t start = offset / page * page;
+    const std::size_t length = std::size_t(offset + bytes - start);
+    void* base = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE, fd_, off_t(start));  // no page is read
+    if (base == MAP_FAILED) return 1.0;
+    std::vector<unsigned char> in((length + page - 1) / page);
+    std::size_t count = 0;
+    if (::mincore(base, length, in.data()) == 0)
+        for (const unsigned char c : in) count += c & 1;
+    else
+        count = in.size();
+    ::munmap(base, length);
+    return double(count) / double(in.size());
 }
 
 }  // namespace engage::io

@@ -29,6 +29,11 @@ public:
         return {reinterpret_cast<const T*>(data_), bytes_ / sizeof(T)};
     }
     std::uint64_t bytes() const noexcept { return bytes_; }
+    // Bytes held elsewhere (a DirectReader's buffer), viewed like a mapped range; nothing is
+    // unmapped when it goes.
+    static MappedRange view(std::span<const std::byte> bytes) noexcept {
+        return {nullptr, 0, bytes.data(), bytes.size()};
+    }
 
 private:
     friend class MappedFile;
@@ -59,6 +64,9 @@ public:
     // returns (posix_fadvise WILLNEED), so that a later map of them finds them there. Only a
     // hint: ranges beyond the file and failures are ignored.
     void will_need(std::uint64_t offset, std::uint64_t bytes) const noexcept;
+    // The share of the pages of bytes [offset, offset + bytes) in the page cache now (mincore);
+    // 1 when it cannot tell.
+    double resident(std::uint64_t offset, std::uint64_t bytes) const noexcept;
 
 private:
     std::string path_;

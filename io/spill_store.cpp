@@ -8,11 +8,14 @@
 #include <cstring>
 
 #include "core/errors.hpp"
+#include "io/h5/io_tuning.hpp"
 
 namespace engage::io {
 
 namespace {
 std::string why() { return std::strerror(errno); }
+constexpr std::uint64_t kAlign = kDirectBlock;
+constexpr std::uint64_t kStageBytes = 1u << 20;  // each of the writer's two staging buffers
 }  // namespace
 
 void SpillBudget::lend(std::uint64_t bytes) {
@@ -46,6 +49,11 @@ void SpillBytes::clear() {
     std::vector<std::byte>().swap(tail_);
     rows_ = 0;
     file_bytes_ = 0;
+    if (writer_) writer_->close();  // waits for the queued writes; the file goes anyway
+    writer_.reset();
+    if (direct_fd_ >= 0) ::close(direct_fd_);
+    direct_fd_ = -1;
+    direct_read_ = true;
     if (fd_ >= 0) {
         ::close(fd_);
         ::unlink(path_.c_str());
@@ -88,18 +96,30 @@ void SpillBytes::write_block(const std::byte* data, std::uint64_t bytes, std::ui
             throw IoError(path_ + ": cannot create the scratch file for per-customer state (" + why() +
                           "); make its directory writable, or give a larger --memory-per-rank");
     }
-    offset = file_bytes_;
-    std::size_t done = 0;
-    while (done < bytes) {
-        const ssize_t w = ::pwrite(fd_, data + done, bytes - done, off_t(offset + done));
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0)
-            throw IoError(path_ + ": cannot write per-customer state to the scratch file (" + why() +
-                          "); free space on its file system, or give a larger --memory-per-rank");
-        done += std::size_t(w);
+    if (!writer_) writer_ = std::make_unique<DirectFile>(path_, h5::io_tuning().direct_output, kStageBytes);
+    offset = (file_bytes_ + kAlign - 1) / kAlign * kAlign;  // from a block boundary: read back with O_DIRECT
+    try {
+        writer_->write(offset, data, bytes);  // copied; written behind the caller
+    } catch (const IoError&) {
+        write_failed(writer_->failure_errno());
     }
-    file_bytes_ += bytes;
+    file_bytes_ = offset + bytes;
     budget_.count_spill(bytes);
+}
+
+void SpillBytes::write_failed(int error) const {
+    throw IoError(path_ + ": cannot write per-customer state to the scratch file (" + std::strerror(error ? error : EIO) +
+                  "); free space on its file system, or give a larger --memory-per-rank");
+}
+
+void SpillBytes::finish_writes() const {
+    if (!writer_) return;
+    const std::unique_ptr<DirectFile> writer = std::move(writer_);  // its staging memory goes with it
+    try {
+        writer->finish();
+    } catch (const IoError&) {
+        write_failed(writer->failure_errno());
+    }
 }
 
 std::uint64_t SpillBytes::write_out(std::uint64_t bytes) {
@@ -146,15 +166,32 @@ std::span<const std::byte> SpillBytes::block(std::size_t b, std::vector<std::byt
     const Sealed& s = sealed_.at(b);
     if (s.released) throw Error(path_ + ": block " + std::to_string(b) + " was read after its release");
     if (!s.memory.empty()) return s.memory;
-    scratch.resize(s.bytes);
-    std::size_t done = 0;
-    while (done < s.bytes) {
-        const ssize_t r = ::pread(fd_, scratch.data() + done, s.bytes - done, off_t(s.offset + done));
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) throw IoError(path_ + ": cannot read per-customer state back from the scratch file (" + why() + ")");
-        done += std::size_t(r);
+    finish_writes();
+    // From the block's 4 KiB boundary into 4 KiB-aligned memory, past the page cache where the
+    // file system allows it (the end of the last block is the end of the file: a short read).
+    const std::uint64_t length = (s.bytes + kAlign - 1) / kAlign * kAlign;
+    scratch.resize(length + kAlign);
+    std::byte* at = scratch.data() + (kAlign - reinterpret_cast<std::uintptr_t>(scratch.data()) % kAlign) % kAlign;
+    if (direct_read_ && direct_fd_ < 0) {
+        direct_fd_ = h5::io_tuning().direct_output ? ::open(path_.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC) : -1;
+        direct_read_ = direct_fd_ >= 0;
     }
-    return scratch;
+    std::uint64_t done = 0;
+    while (done < s.bytes) {
+        const bool direct = direct_fd_ >= 0 && done % kAlign == 0;
+        const ssize_t r = direct ? ::pread(direct_fd_, at + done, length - done, off_t(s.offset + done))
+                                 : ::pread(fd_, at + done, s.bytes - done, off_t(s.offset + done));
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0 && errno == EINVAL && direct) {  // refused: buffered from here on
+            ::close(direct_fd_);
+            direct_fd_ = -1;
+            direct_read_ = false;
+            continue;
+        }
+        if (r <= 0) throw IoError(path_ + ": cannot read per-customer state back from the scratch file (" + why() + ")");
+        done += std::uint64_t(r);
+    }
+    return {at, std::size_t(s.bytes)};
 }
 
 }  // namespace engage::io

@@ -98,7 +98,8 @@ struct MemoryPlan {
 };
 
 // The budget less what a rank holds whatever its share of the customers (the main date's
-// engagement summary, a group per business unit, region and relationship manager), split: 1/4
+// engagement summary, a group per business unit, region and relationship manager; the input
+// read ahead, at most half of what is left), split: 1/4
 // for the spill stores' blocks in memory, 1/16 for a sweep block of every date, 1/8 for the
 // pass's pending feature rows.
 MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, std::size_t dates) {
@@ -132,7 +133,12 @@ MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, 
                           std::to_string((groups + lists) >> 20) + " MB), which must be at most three quarters of the "
                           "budget; give --memory-per-rank " + std::to_string(mib) + "M or more");
     }
-    const std::uint64_t budget = o.memory_per_rank - groups - lists;
+    // The input's shards read past the page cache (io/direct_reader.hpp) take two sets of a
+    // shard's interaction columns, the one folded and the next; held by every rank that reads
+    // so, reserved whether it does or not so that the plan does not depend on the page cache.
+    const std::uint64_t input_buffers = 2 * o.shards.interactions * (sizeof(std::int64_t) + 1 + sizeof(double));
+    const std::uint64_t rest = o.memory_per_rank - groups - lists;
+    const std::uint64_t budget = rest - std::min(input_buffers, rest / 2);
     MemoryPlan p;
     p.spill_bytes = budget / 4;
     p.block_rows = std::size_t(std::clamp<std::uint64_t>(budget / 16 / (kSweepBytesPerCustomer * dates), 256,

@@ -6,6 +6,7 @@
 
 #include "core/errors.hpp"
 #include "io/direct_file.hpp"
+#include "io/direct_reader.hpp"
 
 namespace engage::io::h5 {
 
@@ -74,9 +75,11 @@ IoTuning parse_io_tuning(const std::string& hints, const std::string& alignment,
         t.alignment = *bytes;
     }
     if (map_input == "0") t.map_input = false;
+    else if (map_input == "direct") t.direct_input = true;
     else if (!map_input.empty() && map_input != "1")
         throw ConfigError("ENGAGE_MAP_INPUT=\"" + map_input + "\": expected 1 (use the input's unfiltered columns "
-                          "in place, the default) or 0 (read them through HDF5)");
+                          "in place, the default), 0 (read them through HDF5) or direct (read them past the "
+                          "page cache)");
     if (direct_output == "0") t.direct_output = false;
     else if (!direct_output.empty() && direct_output != "1")
         throw ConfigError("ENGAGE_DIRECT_OUTPUT=\"" + direct_output + "\": expected 1 (write the output's unfiltered "
@@ -163,6 +166,8 @@ nlohmann::ordered_json io_tuning_record() {
     // The bytes this rank wrote into unfiltered columns through io::DirectFile: past the page
     // cache, and through it (the partial blocks at the ends of each range, small writes).
     r["direct_file_bytes"] = {{"direct", DirectFile::direct_bytes()}, {"buffered", DirectFile::buffered_bytes()}};
+    // The input's interaction columns this rank read past the page cache (io/direct_reader.hpp).
+    r["input_bytes_read_direct"] = DirectReader::bytes_read();
     if (!g_input_read.empty()) r["input_interactions"] = g_input_read;
     r["mpiio_hints_in_effect"] = g_effective.is_null() ? nlohmann::ordered_json::object() : g_effective;
     // Why HDF5 1.10 may fall back to independent I/O (H5D_mpio_no_collective_cause_t).

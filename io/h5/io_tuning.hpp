@@ -14,8 +14,10 @@
 //   ENGAGE_MAP_INPUT=0
 //       reads the input's interaction columns through HDF5 (MPI-IO) into the reader's buffers
 //       even where they could be used in place from the page cache (1, the default: mapped
-//       with mmap where the columns are unfiltered and contiguous; io/mapped_file.hpp). For a
-//       file system whose mmap is slow or unsupported.
+//       with mmap where the columns are unfiltered and contiguous, io/mapped_file.hpp; or, when
+//       the page cache holds less than half of them, read past it into the reader's own
+//       buffers, io/direct_reader.hpp). For a file system whose mmap is slow or unsupported.
+//       ENGAGE_MAP_INPUT=direct reads every shard but the first past the page cache (tests).
 //   ENGAGE_DIRECT_OUTPUT=0
 //       writes the unfiltered columns of the files Engage creates (customers.h5, a generated or
 //       imported base) through the page cache (MPI-IO) instead of past it (1, the default:
@@ -39,6 +41,7 @@ struct IoTuning {
     std::vector<std::pair<std::string, std::string>> hints;  // ENGAGE_MPIIO_HINTS, in order
     hsize_t alignment = 0;                                   // ENGAGE_H5_ALIGNMENT; 0: HDF5's default (none)
     bool map_input = true;                                   // ENGAGE_MAP_INPUT
+    bool direct_input = false;                               // ENGAGE_MAP_INPUT=direct
     bool direct_output = true;                               // ENGAGE_DIRECT_OUTPUT
 };
 

@@ -40,6 +40,9 @@ TEST(IoTuning, RefusesMalformedValues) {
     EXPECT_TRUE(parse_io_tuning("", "").map_input);
     EXPECT_TRUE(parse_io_tuning("", "", "1").map_input);
     EXPECT_FALSE(parse_io_tuning("", "", "0").map_input);
+    EXPECT_FALSE(parse_io_tuning("", "", "1").direct_input);
+    EXPECT_TRUE(parse_io_tuning("", "", "direct").map_input);
+    EXPECT_TRUE(parse_io_tuning("", "", "direct").direct_input);
     for (const char* map : {"yes", "2", " 0"}) {
         try {
             parse_io_tuning("", "", map);

@@ -3,8 +3,13 @@
 // the latest blocks held in memory out, and every block still reads back its own rows.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <filesystem>
 #include <numeric>
+
+#include "core/errors.hpp"
 
 #include "io/spill_store.hpp"
 
@@ -65,6 +70,56 @@ TEST(SpillStore, LendingWritesTheLatestBlocksOutAndGivingBackRestoresTheAllowanc
     EXPECT_EQ(second.block(0, buffer)[3], 3);
     budget.give_back(1000);
     EXPECT_EQ(budget.allowance(), 96u);  // only what was lent comes back
+}
+
+TEST(SpillStore, LargeBlocksGoPastThePageCacheAndReadBackWhole) {
+    // Blocks of 300,007 rows of 8 bytes (2.4 MB: more than the writer's staging buffers, not a
+    // multiple of 4 KiB), all spilled; one released between reads, rows appended after a read.
+    SpillBudget budget(0);
+    SpillStore<std::int64_t> s(scratch("large"), 300007, budget);
+    s.append(rows(1000000));
+    EXPECT_EQ(budget.spilled(), 3u * 300007 * 8);
+    expect_rows(s, 1000000);
+    s.release(1);
+    std::vector<std::byte> buffer;
+    EXPECT_EQ(s.block(2, buffer)[300006], 3 * 300007 - 1);
+    std::vector<std::int64_t> more(300007);
+    std::iota(more.begin(), more.end(), 1000000);
+    s.append(more);  // fills the tail (block 3) and starts block 4, written after the reads
+    EXPECT_EQ(s.block(3, buffer)[0], 3 * 300007);
+    EXPECT_EQ(s.block(3, buffer)[300006], 4 * 300007 - 1);
+    EXPECT_EQ(s.block(4, buffer).size(), 1000000u + 300007u - 4u * 300007u);
+}
+
+TEST(SpillStore, AFailedWriteIsReportedWhenTheBlockIsRead) {
+    // Writes past a file-size limit fail (EFBIG) on the writer's thread, behind the caller: the
+    // failure is reported by the next write or, at the latest, before a row is read back,
+    // naming the scratch file and the way out.
+    const std::string path = scratch("limit");
+    rlimit before{};
+    ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &before), 0);
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit = before;
+    limit.rlim_cur = 1u << 20;
+    ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
+    std::string message;
+    {
+        SpillBudget budget(0);
+        SpillStore<std::int64_t> s(path, 300007, budget);
+        std::vector<std::byte> buffer;
+        try {
+            s.append(rows(700000));  // two 2.4 MB blocks
+            (void)s.block(0, buffer);
+        } catch (const IoError& e) {
+            message = e.what();
+        }
+    }
+    setrlimit(RLIMIT_FSIZE, &before);
+    std::signal(SIGXFSZ, old_handler);
+    EXPECT_NE(message.find(path), std::string::npos) << message;
+    EXPECT_NE(message.find("File too large"), std::string::npos) << message;
+    EXPECT_NE(message.find("--memory-per-rank"), std::string::npos) << message;
+    EXPECT_FALSE(std::filesystem::exists(path));  // the scratch file goes with the store
 }
 
 }  // namespace
