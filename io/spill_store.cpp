@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <new>
+#include <system_error>
 
 #include "core/errors.hpp"
 #include "io/h5/io_tuning.hpp"
@@ -43,6 +45,8 @@ SpillBytes::~SpillBytes() {
 }
 
 void SpillBytes::clear() {
+    forget_read_ahead();
+    std::vector<std::byte>().swap(ahead_);
     for (const Sealed& s : sealed_)
         if (!s.memory.empty() && !s.released) budget_.release(s.bytes);
     sealed_.clear();
@@ -123,6 +127,7 @@ void SpillBytes::finish_writes() const {
 }
 
 std::uint64_t SpillBytes::write_out(std::uint64_t bytes) {
+    forget_read_ahead();  // the writes and a read's fallback would share the descriptors
     std::uint64_t freed = 0;
     for (auto it = sealed_.rbegin(); it != sealed_.rend() && freed < bytes; ++it) {
         if (it->memory.empty() || it->released) continue;
@@ -141,6 +146,7 @@ std::size_t SpillBytes::rows_of(std::size_t b) const noexcept {
 
 void SpillBytes::release(std::size_t b) {
     if (b >= sealed_.size() || sealed_[b].released) return;  // the tail stays until clear()
+    if (ahead_thread_.joinable() && ahead_block_ == b) forget_read_ahead();  // no hole under a read
     Sealed& s = sealed_[b];
     s.released = true;
     if (!s.memory.empty()) {
@@ -161,26 +167,32 @@ void SpillBytes::append_released(std::size_t n) {
     rows_ += n;
 }
 
-std::span<const std::byte> SpillBytes::block(std::size_t b, std::vector<std::byte>& scratch) const {
-    if (b == sealed_.size()) return tail_;
-    const Sealed& s = sealed_.at(b);
-    if (s.released) throw Error(path_ + ": block " + std::to_string(b) + " was read after its release");
-    if (!s.memory.empty()) return s.memory;
-    finish_writes();
+namespace {
+// The 4 KiB-aligned start of a buffer's memory.
+std::byte* aligned_start(std::vector<std::byte>& buffer) {
+    return buffer.data() + (kAlign - reinterpret_cast<std::uintptr_t>(buffer.data()) % kAlign) % kAlign;
+}
+}  // namespace
+
+int SpillBytes::read_spilled(std::uint64_t offset, std::uint64_t bytes, std::vector<std::byte>& buffer) const noexcept {
     // From the block's 4 KiB boundary into 4 KiB-aligned memory, past the page cache where the
     // file system allows it (the end of the last block is the end of the file: a short read).
-    const std::uint64_t length = (s.bytes + kAlign - 1) / kAlign * kAlign;
-    scratch.resize(length + kAlign);
-    std::byte* at = scratch.data() + (kAlign - reinterpret_cast<std::uintptr_t>(scratch.data()) % kAlign) % kAlign;
+    const std::uint64_t length = (bytes + kAlign - 1) / kAlign * kAlign;
+    try {
+        buffer.resize(length + kAlign);  // room for the alignment
+    } catch (const std::bad_alloc&) {
+        return ENOMEM;
+    }
+    std::byte* at = aligned_start(buffer);
     if (direct_read_ && direct_fd_ < 0) {
         direct_fd_ = h5::io_tuning().direct_output ? ::open(path_.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC) : -1;
         direct_read_ = direct_fd_ >= 0;
     }
     std::uint64_t done = 0;
-    while (done < s.bytes) {
+    while (done < bytes) {
         const bool direct = direct_fd_ >= 0 && done % kAlign == 0;
-        const ssize_t r = direct ? ::pread(direct_fd_, at + done, length - done, off_t(s.offset + done))
-                                 : ::pread(fd_, at + done, s.bytes - done, off_t(s.offset + done));
+        const ssize_t r = direct ? ::pread(direct_fd_, at + done, length - done, off_t(offset + done))
+                                 : ::pread(fd_, at + done, bytes - done, off_t(offset + done));
         if (r < 0 && errno == EINTR) continue;
         if (r < 0 && errno == EINVAL && direct) {  // refused: buffered from here on
             ::close(direct_fd_);
@@ -188,10 +200,54 @@ std::span<const std::byte> SpillBytes::block(std::size_t b, std::vector<std::byt
             direct_read_ = false;
             continue;
         }
-        if (r <= 0) throw IoError(path_ + ": cannot read per-customer state back from the scratch file (" + why() + ")");
+        if (r < 0) return errno;
+        if (r == 0) return EIO;  // the file ends before the block does
         done += std::uint64_t(r);
     }
-    return {at, std::size_t(s.bytes)};
+    return 0;
+}
+
+void SpillBytes::start_read_ahead(std::size_t b) const {
+    if (b >= sealed_.size() || sealed_[b].released || !sealed_[b].memory.empty() || sealed_[b].bytes == 0) return;
+    ahead_block_ = b;
+    ahead_errno_ = 0;
+    const std::uint64_t offset = sealed_[b].offset, bytes = sealed_[b].bytes;
+    try {
+        ahead_thread_ = std::thread([this, offset, bytes] { ahead_errno_ = read_spilled(offset, bytes, ahead_); });
+    } catch (const std::system_error&) {
+        // No thread to be had: the block is read when asked for.
+    }
+}
+
+void SpillBytes::forget_read_ahead() const noexcept {
+    if (ahead_thread_.joinable()) ahead_thread_.join();
+}
+
+std::span<const std::byte> SpillBytes::block(std::size_t b, std::vector<std::byte>& scratch) const {
+    if (b == sealed_.size()) return tail_;
+    const Sealed& s = sealed_.at(b);
+    if (s.released) throw Error(path_ + ": block " + std::to_string(b) + " was read after its release");
+    if (!s.memory.empty()) return s.memory;
+    finish_writes();
+    int error = -1;  // -1: not read ahead
+    if (ahead_thread_.joinable()) {
+        const bool wanted = ahead_block_ == b;
+        ahead_thread_.join();
+        if (wanted) {
+            error = ahead_errno_;
+            if (error == 0) {
+                scratch.swap(ahead_);  // the read ahead's buffer, aligned as read_spilled left it
+                bytes_read_ahead_ += s.bytes;
+            }
+        }
+    }
+    if (error < 0) error = read_spilled(s.offset, s.bytes, scratch);
+    // A failed read ahead is reported when its block is asked for, as a read of its own would be.
+    if (error != 0)
+        throw IoError(path_ + ": cannot read per-customer state back from the scratch file (" + std::strerror(error) + ")");
+    start_read_ahead(b + 1);
+    // Where read_spilled put the block: the buffer's aligned start (a swap keeps the buffer).
+    return {aligned_start(scratch), std::size_t(s.bytes)};
 }
 
 }  // namespace engage::io

@@ -9,12 +9,15 @@
 // with two 1 MiB staging buffers while the store is being written), each block from a 4 KiB
 // boundary, and read back with O_DIRECT where the file system allows it: 9.5 GB of blocks at
 // 100 M customers cost new page-cache memory twice otherwise (docs/performance.md, "The report's
-// lists printed, not built", its paragraph on the spill).
+// lists printed, not built", its paragraph on the spill). The sweeps read a store's blocks in
+// order: reading block b from the file starts reading block b + 1 on a thread of its own, so the
+// next block's read overlaps the caller's work on this one (one more block's memory per store).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -65,8 +68,11 @@ public:
     std::uint64_t rows() const noexcept { return rows_; }
     std::size_t block_rows() const noexcept { return block_rows_; }
     std::size_t blocks() const noexcept { return std::size_t((rows_ + block_rows_ - 1) / block_rows_); }
-    // Block b (rows [b * block_rows, ...)): its bytes, read into `scratch` when spilled.
+    // Block b (rows [b * block_rows, ...)): its bytes, read into `scratch` when spilled (or
+    // swapped into it from the read ahead, which then keeps scratch's old buffer).
     std::span<const std::byte> block(std::size_t b, std::vector<std::byte>& scratch) const;
+    // Bytes that block() returned from a read ahead rather than a read of its own.
+    std::uint64_t bytes_read_ahead() const noexcept { return bytes_read_ahead_; }
     // Block b will not be read again: its memory is freed, or its disk space given back (a hole
     // punched in the scratch file), so that a sweep that reads one store and writes another
     // does not need room for both. Reading it again is an error.
@@ -86,6 +92,11 @@ private:
     void write_block(const std::byte* data, std::uint64_t bytes, std::uint64_t& offset);
     void finish_writes() const;  // waits for the queued writes (before a read); frees the staging
     [[noreturn]] void write_failed(int error) const;
+    // Reads `bytes` from `offset` into `buffer` (sized and aligned here); the error number, 0 on
+    // success. Uses the descriptors: the read-ahead thread alone while it runs.
+    int read_spilled(std::uint64_t offset, std::uint64_t bytes, std::vector<std::byte>& buffer) const noexcept;
+    void start_read_ahead(std::size_t b) const;  // block b, when spilled and not released
+    void forget_read_ahead() const noexcept;     // joins the thread; its block is not kept
     struct Sealed {
         std::vector<std::byte> memory;  // empty when spilled
         std::uint64_t offset = 0, bytes = 0;
@@ -102,6 +113,13 @@ private:
     mutable int direct_fd_ = -1;                    // reads past the page cache; -1: not (yet) open
     mutable bool direct_read_ = true;               // false where O_DIRECT reads are refused
     mutable std::unique_ptr<DirectFile> writer_;    // while blocks are being written
+    // The read ahead: block ahead_block_ read into ahead_ by ahead_thread_, ahead_errno_ its
+    // outcome (read after the join only).
+    mutable std::thread ahead_thread_;
+    mutable std::vector<std::byte> ahead_;
+    mutable std::size_t ahead_block_ = 0;
+    mutable int ahead_errno_ = 0;
+    mutable std::uint64_t bytes_read_ahead_ = 0;
 };
 
 template <class T>
@@ -125,6 +143,7 @@ public:
     }
     void clear() { bytes_.clear(); }
     void release(std::size_t b) { bytes_.release(b); }
+    std::uint64_t bytes_read_ahead() const noexcept { return bytes_.bytes_read_ahead(); }
 
     // Checkpoint: the rows block by block (a released block as its row count only), then
     // restored in the same order.

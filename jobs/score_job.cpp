@@ -89,7 +89,7 @@ std::int32_t resolve_fit_gap(const ScoreOptions& o, Day as_of, const io::Custome
 
 // How the memory budget of a rank is shared (docs/architecture.md, "Memory per rank"): a
 // quarter for the sealed blocks of the spill stores, a sixteenth per scoring date for a sweep's
-// block of customers (about 600 bytes a customer and date), an eighth for the feature rows
+// block of customers (about 900 bytes a customer and date, the next block read ahead included), an eighth for the feature rows
 // pending a write; the rest for the shard, the histograms, the groups of the fits, MPI and HDF5.
 struct MemoryPlan {
     std::uint64_t spill_bytes = 0;
@@ -103,7 +103,10 @@ struct MemoryPlan {
 // for the spill stores' blocks in memory, 1/16 for a sweep block of every date, 1/8 for the
 // pass's pending feature rows.
 MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, std::size_t dates) {
-    constexpr std::uint64_t kSweepBytesPerCustomer = 600;
+    // A sweep's block of a date: 600 bytes a customer, and 300 more for the next block of each
+    // spill store that the sweep reads, read ahead while this one is worked on (records 96 bytes,
+    // histories 96, landmark rows 96, outcomes 32: io/spill_store.hpp).
+    constexpr std::uint64_t kSweepBytesPerCustomer = 600 + 300;
     // With the study, the adjusted claims' sums per relationship manager (the revenue
     // regression's 32 bytes, the attrition regression's 16: kernels/study/*_regression.hpp).
     constexpr std::uint64_t kStudyBytesPerManager = 32 + 16;

@@ -91,6 +91,38 @@ TEST(SpillStore, LargeBlocksGoPastThePageCacheAndReadBackWhole) {
     EXPECT_EQ(s.block(4, buffer).size(), 1000000u + 300007u - 4u * 300007u);
 }
 
+TEST(SpillStore, TheNextBlockReadAheadInAnyOrderOfReads) {
+    // Six spilled blocks of 300,007 rows (2.4 MB). Read in order, every block after the first
+    // comes from the read ahead that its predecessor started; out of order, a block read ahead
+    // but not asked for is dropped and the block asked for is read, with the same rows.
+    const std::string path = scratch("ahead");
+    constexpr std::size_t kRows = 300007, kBytes = kRows * 8;
+    SpillBudget budget(0);
+    SpillStore<std::int64_t> s(path, kRows, budget);
+    s.append(rows(6 * kRows));
+    ASSERT_EQ(s.blocks(), 6u);
+    expect_rows(s, 6 * kRows);
+    EXPECT_EQ(s.bytes_read_ahead(), 5 * kBytes);
+    std::vector<std::byte> buffer;
+    EXPECT_EQ(s.block(3, buffer)[0], std::int64_t(3 * kRows));  // starts reading 4 ahead
+    EXPECT_EQ(s.block(1, buffer)[kRows - 1], std::int64_t(2 * kRows - 1));  // 4 dropped; 2 ahead
+    s.release(2);  // the block being read ahead: the read is waited for, then the hole punched
+    EXPECT_THROW((void)s.block(2, buffer), Error);
+    EXPECT_EQ(s.block(4, buffer)[5], std::int64_t(4 * kRows + 5));
+    EXPECT_EQ(s.bytes_read_ahead(), 5 * kBytes);  // none of these came from a read ahead
+    // A read ahead that fails (the file cut short under it) is reported when its block is asked
+    // for, naming the scratch file; the block before it reads whole.
+    EXPECT_EQ(s.block(3, buffer)[1], std::int64_t(3 * kRows + 1));
+    std::filesystem::resize_file(path, 5 * ((kBytes + 4095) / 4096 * 4096) + 4096);  // block 5 cut (blocks start at 4 KiB boundaries)
+    EXPECT_EQ(s.block(4, buffer)[kRows - 1], std::int64_t(5 * kRows - 1));  // starts reading 5 ahead
+    try {
+        (void)s.block(5, buffer);
+        ADD_FAILURE() << "block 5 read from a file cut short";
+    } catch (const IoError& e) {
+        EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+}
+
 TEST(SpillStore, AFailedWriteIsReportedWhenTheBlockIsRead) {
     // Writes past a file-size limit fail (EFBIG) on the writer's thread, behind the caller: the
     // failure is reported by the next write or, at the latest, before a row is read back,
