@@ -46,19 +46,23 @@ void EngagementStage::fold(const io::CustomerShard& shard, std::int64_t) {
 }
 
 // The reference population of the percentiles (EngagementConfig::reference): with `alive`, the
-// customers at risk at the date by the retention study's churn definition.
+// customers at risk at the date by the retention study's churn definition. OpenMP over the
+// shard's customers.
 void EngagementStage::mark_reference(const io::CustomerShard& shard) {
     auto& records = date_.shard_records;
     if (date_.run.options->engagement.reference == kernels::ReferencePopulation::all) return;
     const kernels::RetentionConfig& r = date_.run.retention;
+    const auto n = std::int64_t(records.size());
     if (r.cancel_code < 0) {
-        for (std::size_t k = 0; k < records.size(); ++k) records[k].reference = kernels::alive_at(date_.features[k], r.churn_days);
+#pragma omp parallel for schedule(static)
+        for (std::int64_t k = 0; k < n; ++k) records[k].reference = kernels::alive_at(date_.features[k], r.churn_days);
         return;
     }
     const kernels::StudyHorizon at{date_.ctx.as_of, date_.ctx.as_of, r.churn_days, r.cancel_code};
     const kernels::ShardView view = shard.view();
-    for (std::size_t k = 0; k < records.size(); ++k)
-        records[k].reference = kernels::study_outcome(view, k, date_.run.kinds, at).at_risk;
+#pragma omp parallel for schedule(dynamic, 256)
+    for (std::int64_t k = 0; k < n; ++k)
+        records[k].reference = kernels::study_outcome(view, std::size_t(k), date_.run.kinds, at).at_risk;
 }
 
 void EngagementStage::finish(const mpi::Comm& comm, int step) {

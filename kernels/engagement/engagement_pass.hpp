@@ -60,7 +60,7 @@ inline double planted_engagement(double latent, Day churn_day, Day as_of) noexce
 }
 
 // Appends the records of a shard's customers (the attribute spans are per customer; wallet
-// and the truth spans may be empty).
+// and the truth spans may be empty). OpenMP; each customer's record by one thread.
 inline void collect_records(std::span<const CustomerFeatures> f, std::span<const std::uint64_t> id,
                             std::span<const std::uint32_t> business_unit,
                             std::span<const std::uint32_t> region, std::span<const std::uint32_t> rm,
@@ -68,12 +68,17 @@ inline void collect_records(std::span<const CustomerFeatures> f, std::span<const
                             std::span<const Day> truth_churn, Day as_of, std::int32_t window_days,
                             std::vector<EngagementRecord>& out) {
     constexpr double unknown = std::numeric_limits<double>::quiet_NaN();
-    for (std::size_t i = 0; i < f.size(); ++i) {
-        out.push_back(make_record(f[i],
-                                  {business_unit[i], region[i], rm[i], wallet.empty() ? unknown : wallet[i],
-                                   truth.empty() ? unknown : planted_engagement(truth[i], truth_churn[i], as_of)},
-                                  window_days));
-        out.back().id = id[i];
+    const std::size_t first = out.size();
+    out.resize(first + f.size());
+    EngagementRecord* const rows = out.data() + first;
+    const auto n = std::int64_t(f.size());
+#pragma omp parallel for schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) {
+        rows[i] = make_record(f[i],
+                              {business_unit[i], region[i], rm[i], wallet.empty() ? unknown : wallet[i],
+                               truth.empty() ? unknown : planted_engagement(truth[i], truth_churn[i], as_of)},
+                              window_days);
+        rows[i].id = id[i];
     }
 }
 
