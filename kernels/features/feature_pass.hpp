@@ -76,11 +76,21 @@ struct FeaturePass {
         return out;
     }
 
-    static CustomerFeatures customer(const ShardView& v, std::size_t k, FeatureContext c,
-                                     const ChannelKinds& kinds) noexcept {
+    // Customer k's features, finalized into `out` where it lies (a row returned and then
+    // assigned cost the run a 592-byte copy a customer: docs/performance.md).
+    static void customer(const ShardView& v, std::size_t k, FeatureContext c, const ChannelKinds& kinds,
+                         CustomerFeatures& out) noexcept {
         c.acquisition_day = v.acquisition_day[k];
         c.wallet = v.wallet.empty() ? std::numeric_limits<double>::quiet_NaN() : v.wallet[k];
-        return finalize(fold(v, v.offsets[k], v.offsets[k + 1], c, kinds), c);
+        const States s = fold(v, v.offsets[k], v.offsets[k + 1], c, kinds);
+        out = CustomerFeatures{};
+        finalize_impl(s, c, out, std::index_sequence_for<Kernels...>{});
+    }
+    static CustomerFeatures customer(const ShardView& v, std::size_t k, const FeatureContext& c,
+                                     const ChannelKinds& kinds) noexcept {
+        CustomerFeatures out;
+        customer(v, k, c, kinds, out);
+        return out;
     }
 
     // Every customer of the shard, in parallel; out.size() == v.customers().
@@ -88,7 +98,7 @@ struct FeaturePass {
                     std::span<CustomerFeatures> out) noexcept {
         const auto n = static_cast<std::int64_t>(v.customers());
 #pragma omp parallel for schedule(dynamic, 256)
-        for (std::int64_t k = 0; k < n; ++k) out[k] = customer(v, std::size_t(k), c, kinds);
+        for (std::int64_t k = 0; k < n; ++k) customer(v, std::size_t(k), c, kinds, out[k]);
     }
 
 private:
