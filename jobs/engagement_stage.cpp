@@ -124,10 +124,28 @@ void EngagementStage::sweep(int step, std::size_t block) {
     date_.run.writer->append_scores(date_.scored);
 }
 
+// The block's customers added to the hierarchy's levels, the top lists and the tier histogram:
+// each of these states on one of the rank's OpenMP threads (they are apart in memory, and each
+// takes the block's customers in order: the same sums and lists for any number of threads).
 void EngagementStage::add_to_summary(std::span<const kernels::ScoredCustomer> scored) {
-    summary_->update(scored);
-    if (risk_) risk_->update(scored);
-    for (const auto& c : scored) score_by_tier_.add(c);
+    using Level = kernels::Level;
+    summary_->prepare(scored);
+    // The parts, the costliest first (the managers' groups and lists miss in cache at 400,000
+    // managers): a free thread takes the next.
+    struct Part {
+        int level, list;  // -1: not this kind
+    };
+    static constexpr Part kParts[] = {{int(Level::relationship_manager), -1}, {-1, 2}, {int(Level::business_unit), -1},
+                                      {int(Level::region), -1}, {-1, 1}, {-1, 0}, {-1, -1}};
+    constexpr int n = int(std::size(kParts));
+    static_assert(n == int(kernels::EngagementSummary::kAddedLevels.size()) + kernels::AccountsAtRisk::kLists + 1);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int i = 0; i < n; ++i) {
+        const Part part = kParts[i];
+        if (part.level >= 0) summary_->add_level(Level(part.level), scored);
+        else if (part.list >= 0) { if (risk_) risk_->update(scored, part.list); }
+        else for (const auto& c : scored) score_by_tier_.add(c);
+    }
 }
 
 void EngagementStage::report(ReportOutput& out) const {

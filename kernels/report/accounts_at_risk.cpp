@@ -79,12 +79,14 @@ std::span<const std::int64_t> TopAccounts::slots_words() const noexcept {
 }
 
 void AccountsAtRisk::update(std::span<const ScoredCustomer> block) noexcept {
+    for (int list = 0; list < kLists; ++list) update(block, list);
+}
+
+void AccountsAtRisk::update(std::span<const ScoredCustomer> block, int list) noexcept {
+    TopAccounts& to = list == 0 ? corporate : list == 1 ? business_units : rms;
     for (const ScoredCustomer& c : block) {
         if (!is_at_risk(c)) continue;
-        const AtRiskAccount a = at_risk_account(c);
-        corporate.offer(0, a);
-        business_units.offer(c.business_unit, a);
-        rms.offer(c.rm, a);
+        to.offer(list == 0 ? 0 : list == 1 ? c.business_unit : c.rm, at_risk_account(c));
     }
 }
 

@@ -96,17 +96,36 @@ const EngagementGroup& EngagementSummary::group(Level level, std::size_t g) cons
 void EngagementSummary::update(const ScoredCustomer& c) noexcept { add(EngagementGroup::contribution(c), c); }
 
 void EngagementSummary::update(std::span<const ScoredCustomer> block) {
+    prepare(block);
+    for (Level level : kAddedLevels) add_level(level, block);
+}
+
+void EngagementSummary::prepare(std::span<const ScoredCustomer> block) {
+    contributions_.resize(block.size());
+    const auto n = std::int64_t(block.size());
+#pragma omp parallel for schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) contributions_[std::size_t(i)] = EngagementGroup::contribution(block[std::size_t(i)]);
+}
+
+void EngagementSummary::add_level(Level level, std::span<const ScoredCustomer> block) noexcept {
+    if (groups(Level::business_unit) == 0) {  // a summary of the corporation only
+        if (level == Level::business_unit)
+            for (const auto& k : contributions_) groups_[0].add(k);
+        return;
+    }
+    EngagementGroup* const first = groups_.data() + offset_[int(level)];
+    auto group_of = [level](const ScoredCustomer& c) -> std::size_t {
+        return level == Level::business_unit ? c.business_unit : level == Level::region ? c.region : c.rm;
+    };
     // At 400,000 relationship managers their groups (470 MB) are far out of cache: each
     // customer's update misses in several lines of its manager's group. Prefetching the lines a
     // customer a few places ahead will touch overlaps those misses instead of taking them in turn.
     constexpr std::size_t kAhead = 8;
-    contributions_.resize(block.size());
-    for (std::size_t i = 0; i < block.size(); ++i) contributions_[i] = EngagementGroup::contribution(block[i]);
-    const std::size_t rms = offset_[int(Level::relationship_manager)];
+    const bool prefetch = level == Level::relationship_manager;
     for (std::size_t i = 0; i < block.size(); ++i) {
-        if (i + kAhead < block.size() && contributions_[i + kAhead].acquired) {
+        if (prefetch && i + kAhead < block.size() && contributions_[i + kAhead].acquired) {
             const auto& k = contributions_[i + kAhead];
-            const EngagementGroup& g = groups_[rms + block[i + kAhead].rm];
+            const EngagementGroup& g = first[group_of(block[i + kAhead])];
             for (const void* field : {static_cast<const void*>(&g.customers), static_cast<const void*>(&g.migration[0]),
                                       static_cast<const void*>(&g.migration[kTiers * kTiers - 1]),
                                       static_cast<const void*>(&g.score_milli),
@@ -116,7 +135,7 @@ void EngagementSummary::update(std::span<const ScoredCustomer> block) {
                                       static_cast<const void*>(&g.revenue_cents), static_cast<const void*>(&g.wallet_cents)})
                 __builtin_prefetch(field, 1);
         }
-        add(contributions_[i], block[i]);
+        first[group_of(block[i])].add(contributions_[i]);
     }
 }
 

@@ -72,6 +72,15 @@ public:
     void update(const ScoredCustomer& c) noexcept;
     // The same for every customer of a block, in order (the sums do not depend on the order).
     void update(std::span<const ScoredCustomer> block);
+    // update(block) in two steps, so that a caller can add each level on a thread of its own:
+    // prepare() makes the block's contributions (OpenMP over the customers); add_level() adds
+    // them to one level's groups (the levels' groups are apart in memory, and each level adds its
+    // customers in order, so the sums are those of update(block) whatever the threads). The
+    // levels a customer updates: kAddedLevels (the corporation is merged from the units; a
+    // summary without units adds to the corporation under Level::business_unit).
+    static constexpr std::array<Level, 3> kAddedLevels{Level::business_unit, Level::region, Level::relationship_manager};
+    void prepare(std::span<const ScoredCustomer> block);
+    void add_level(Level level, std::span<const ScoredCustomer> block) noexcept;
     // Group g of a level (0 for the corporation). With business units, a customer updates its
     // unit's, region's and manager's groups only, and the corporation's group is the units'
     // merged when asked for (every customer is in one unit; the fields merge exactly): one
