@@ -1,6 +1,10 @@
 // Hierarchy summaries: group figures on hand-checked customers and the suppression of small groups.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
 #include "report/engagement_summary.hpp"
 
 namespace engage::kernels {
@@ -78,6 +82,32 @@ TEST(EngagementSummary, TheCorporationIsEveryUnitOrItsOwnWithoutUnits) {
     }
     EXPECT_EQ(units.group(Level::business_unit, 0).customers, 3);
     EXPECT_EQ(units.group(Level::business_unit, 1).customers, 2);
+}
+
+// A block's levels added one by one, in any order and from threads of their own (what the
+// engagement stage does), give the sums of one customer at a time; with or without units.
+TEST(EngagementSummary, LevelsAddedApartEqualCustomersAddedInTurn) {
+    std::vector<ScoredCustomer> block;
+    for (std::uint32_t i = 0; i < 5000; ++i) {
+        ScoredCustomer c = customer(i * 7919 % 40, double(i * 37 % 101), Tier(i % 4), std::int8_t(i % 12) - 1,
+                                    std::int64_t(i) * 13, i % 3 ? -1 : 100000, std::int64_t(i % 9) * 100);
+        c.business_unit = i % 3;
+        c.now.acquired = i % 11 != 0;
+        if (i % 5 == 0) c.now.dimension[2] = std::nan("");
+        block.push_back(c);
+    }
+    for (std::size_t units : {std::size_t(3), std::size_t(0)}) {
+        EngagementSummary one(units, units ? 20 : 0, units ? 40 : 0), apart(units, units ? 20 : 0, units ? 40 : 0);
+        for (const auto& c : block) one.update(c);
+        apart.prepare(block);
+        const auto levels = EngagementSummary::kAddedLevels;
+        const auto n = std::int64_t(levels.size());
+#pragma omp parallel for schedule(dynamic, 1)
+        for (std::int64_t i = n - 1; i >= 0; --i) apart.add_level(levels[std::size_t(i)], block);
+        const auto a = one.sum_words(), b = apart.sum_words();
+        EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end())) << units << " units";
+        EXPECT_EQ(apart.group(Level::corporate, 0).customers, 5000 - 455) << units << " units";
+    }
 }
 
 TEST(EngagementSummary, SmallGroupsAreFoldedIntoOtherAndOtherHiddenWhenSmall) {
