@@ -3,6 +3,7 @@
 // extract its value(s) from a row. Appending rows converts them column by column and writes
 // whole chunks (AlignedAppender). Collective calls.
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -27,13 +28,19 @@ public:
     }
     // Column by column over blocks of rows small enough to stay in the L2 cache: a shard's rows
     // of a wide Row (CustomerFeatures: 592 bytes) are tens of MB, and a pass over all of them per
-    // column would read each row's cache lines from memory once per column.
+    // column would read each row's cache lines from memory once per column. The blocks are
+    // shared out among the OpenMP threads: every column grows by all the rows first, then each
+    // block's values go to their own places (the same bytes for any number of threads).
     void append(std::span<const Row> rows) {
         constexpr std::size_t kBlockBytes = 128 * 1024;
         constexpr std::size_t kBlock = std::max<std::size_t>(1, kBlockBytes / sizeof(Row));
-        for (std::size_t b = 0; b < rows.size(); b += kBlock) {
+        for (auto& c : columns_) c->grow(rows.size());
+        const auto blocks = std::int64_t((rows.size() + kBlock - 1) / kBlock);
+#pragma omp parallel for schedule(static)
+        for (std::int64_t k = 0; k < blocks; ++k) {
+            const std::size_t b = std::size_t(k) * kBlock;
             const auto block = rows.subspan(b, std::min(kBlock, rows.size() - b));
-            for (auto& c : columns_) c->append(block);
+            for (auto& c : columns_) c->fill(block, b);
         }
     }
     void write_whole_chunks() {
@@ -47,7 +54,9 @@ public:
 private:
     struct Base {
         virtual ~Base() = default;
-        virtual void append(std::span<const Row> rows) = 0;
+        virtual void grow(std::size_t rows) = 0;  // room for `rows` more rows, filled by fill()
+        // Rows [at, at + rows.size()) of the room that the last grow() made.
+        virtual void fill(std::span<const Row> rows, std::size_t at) const = 0;
         virtual void write_whole_chunks() = 0;
         virtual void write_all() = 0;
     };
@@ -58,8 +67,9 @@ private:
             : ds(f.column<T>(path, rows, width, chunk_rows, compression)),
               out(ds, first_row, chunk_rows, !compression.filtered()),
               width(width), get(std::move(g)) {}
-        void append(std::span<const Row> rows) override {
-            T* dst = out.grow(rows.size() * width);
+        void grow(std::size_t rows) override { room = out.grow(rows * width); }
+        void fill(std::span<const Row> rows, std::size_t at) const override {
+            T* dst = room + at * width;
             for (std::size_t i = 0; i < rows.size(); ++i) get(rows[i], dst + i * width);
         }
         void write_whole_chunks() override { out.write_whole_chunks(); }
@@ -68,6 +78,7 @@ private:
         AlignedAppender<T> out;
         std::uint64_t width;
         Get get;
+        T* room = nullptr;  // where the last grow() made room
     };
     std::vector<std::unique_ptr<Base>> columns_;
 };
