@@ -71,11 +71,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { # a TCP port of 127.0.0.1 that nothing listens on
-    local port
+# A TCP port that no socket uses, below the kernel's ephemeral range: a port inside that range
+# can be taken by any outgoing connection between this check and the daemon's bind (slurmd
+# failed so in CI: "Unable to bind listen port (33686): Address already in use").
+ephemeral_start=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2> /dev/null || echo 32768)
+free_port() {
+    local port low=10000 high=$((ephemeral_start - 1))
+    [ "$high" -gt $((low + 1000)) ] || { low=1025; high=$((ephemeral_start - 1)); }
     while :; do
-        port=$((20000 + RANDOM % 20000))
+        port=$((low + (RANDOM * 32768 + RANDOM) % (high - low + 1)))
         [ "$port" != "${1:-}" ] || continue
+        # in use in any state (listening, connected, TIME_WAIT) on any address: another one
+        if ss -Htan "( sport = :$port or dport = :$port )" 2> /dev/null | grep -q .; then continue; fi
         (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null || { echo "$port"; return; }
     done
 }
