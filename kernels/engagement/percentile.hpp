@@ -36,9 +36,12 @@ inline std::uint16_t metric_key(Metric m, double x) noexcept {
     case Metric::usage_regularity:
     case Metric::share_of_wallet: k = x * 65535.0; break;
     case Metric::sentiment: k = (x + 1.0) * 0.5 * 65535.0; break;
-    default: k = 2048.0 * std::log2(1.0 + std::fmax(0.0, x)); break;
+    default: k = 2048.0 * std::log2(1.0 + (x > 0.0 ? x : 0.0)); break;
     }
-    return std::uint16_t(round_half_away(std::fmin(65535.0, std::fmax(0.0, k))));
+    // x is not NaN (the caller skips unknown metrics), so comparisons clamp as fmin and fmax do
+    // (a zero's sign aside, which the integer key drops) without their library calls: 14 keys a
+    // customer.
+    return std::uint16_t(round_half_away(k < 0.0 ? 0.0 : k > 65535.0 ? 65535.0 : k));
 }
 
 inline double metric_value(Metric m, const EngagementSignals& s) noexcept {

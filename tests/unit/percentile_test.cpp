@@ -50,6 +50,33 @@ TEST(Percentile, KeysAreMonotoneOnEveryScale) {
     EXPECT_NE(metric_key(Metric::usage_depth, 100.0), metric_key(Metric::usage_depth, 100.1));
 }
 
+// The key clamps with comparisons; it must equal the key clamped with std::fmin and std::fmax
+// (as it was) for every metric and any value that is not NaN: below, inside and above the
+// range, both zeros, the cap's neighbours, infinities and random doubles of every magnitude.
+TEST(MetricKey, ClampedAsFminAndFmaxClampIt) {
+    auto reference = [](Metric m, double x) {
+        double k;
+        switch (m) {
+        case Metric::usage_breadth: k = x; break;
+        case Metric::usage_regularity:
+        case Metric::share_of_wallet: k = x * 65535.0; break;
+        case Metric::sentiment: k = (x + 1.0) * 0.5 * 65535.0; break;
+        default: k = 2048.0 * std::log2(1.0 + std::fmax(0.0, x)); break;
+        }
+        return std::uint16_t(round_half_away(std::fmin(65535.0, std::fmax(0.0, k))));
+    };
+    std::vector<double> xs{-1e300, -65536.0, -1.0, -0.5, -0.0, 0.0, 1e-300, 0.25, 0.5, 1.0, 7.0, 65534.5, 65535.0,
+                           65535.4, 65535.5, 65536.0, 1e300, HUGE_VAL, -HUGE_VAL};
+    std::uint64_t state = 88172645463325252ull;
+    for (int i = 0; i < 200000; ++i) {  // xorshift: random signs, exponents and mantissas
+        state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+        const double x = std::ldexp(double(state >> 11) / 9007199254740992.0, int(state % 64) - 40);
+        xs.push_back(state & (1ull << 62) ? -x : x);
+    }
+    for (int m = 0; m < kMetrics; ++m)
+        for (double x : xs) ASSERT_EQ(metric_key(Metric(m), x), reference(Metric(m), x)) << m << " " << x;
+}
+
 TEST(RankCorrelation, MatchesHandComputedSpearmanWithTies) {
     // x ranks 1, 2.5, 2.5, 4; y ranks 2, 1, 3, 4 -> twice the mid-ranks.
     RankCorrelation r;
