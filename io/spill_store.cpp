@@ -219,7 +219,7 @@ void SpillBytes::start_read_ahead(std::size_t b) const {
     }
 }
 
-void SpillBytes::forget_read_ahead() const noexcept {
+void SpillBytes::forget_read_ahead() const noexcept {  // joins; block() takes what it read
     if (ahead_thread_.joinable()) ahead_thread_.join();
 }
 
@@ -232,13 +232,10 @@ std::span<const std::byte> SpillBytes::block(std::size_t b, std::vector<std::byt
     int error = -1;  // -1: not read ahead
     if (ahead_thread_.joinable()) {
         const bool wanted = ahead_block_ == b;
-        ahead_thread_.join();
-        if (wanted) {
-            error = ahead_errno_;
-            if (error == 0) {
-                scratch.swap(ahead_);  // the read ahead's buffer, aligned as read_spilled left it
-                bytes_read_ahead_ += s.bytes;
-            }
+        forget_read_ahead();
+        if (wanted && (error = ahead_errno_) == 0) {
+            scratch.swap(ahead_);  // the read ahead's buffer, aligned as read_spilled left it
+            bytes_read_ahead_ += s.bytes;
         }
     }
     if (error < 0) error = read_spilled(s.offset, s.bytes, scratch);

@@ -129,22 +129,21 @@ void EngagementStage::sweep(int step, std::size_t block) {
 // takes the block's customers in order: the same sums and lists for any number of threads).
 void EngagementStage::add_to_summary(std::span<const kernels::ScoredCustomer> scored) {
     using Level = kernels::Level;
+    using List = kernels::AccountsAtRisk::List;
     summary_->prepare(scored);
-    // The parts, the costliest first (the managers' groups and lists miss in cache at 400,000
-    // managers): a free thread takes the next.
-    struct Part {
-        int level, list;  // -1: not this kind
-    };
-    static constexpr Part kParts[] = {{int(Level::relationship_manager), -1}, {-1, 2}, {int(Level::business_unit), -1},
-                                      {int(Level::region), -1}, {-1, 1}, {-1, 0}, {-1, -1}};
-    constexpr int n = int(std::size(kParts));
-    static_assert(n == int(kernels::EngagementSummary::kAddedLevels.size()) + kernels::AccountsAtRisk::kLists + 1);
+    // Seven parts, the costliest first (the managers' groups and lists miss in cache at 400,000
+    // managers): a free thread takes the next. The levels are EngagementSummary::kAddedLevels.
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int i = 0; i < n; ++i) {
-        const Part part = kParts[i];
-        if (part.level >= 0) summary_->add_level(Level(part.level), scored);
-        else if (part.list >= 0) { if (risk_) risk_->update(scored, part.list); }
-        else for (const auto& c : scored) score_by_tier_.add(c);
+    for (int part = 0; part < 7; ++part) {
+        switch (part) {
+        case 0: summary_->add_level(Level::relationship_manager, scored); break;
+        case 1: if (risk_) risk_->update(scored, List::rms); break;
+        case 2: summary_->add_level(Level::business_unit, scored); break;
+        case 3: summary_->add_level(Level::region, scored); break;
+        case 4: if (risk_) risk_->update(scored, List::business_units); break;
+        case 5: if (risk_) risk_->update(scored, List::corporate); break;
+        default: for (const auto& c : scored) score_by_tier_.add(c);
+        }
     }
 }
 

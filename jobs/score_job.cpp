@@ -89,8 +89,9 @@ std::int32_t resolve_fit_gap(const ScoreOptions& o, Day as_of, const io::Custome
 
 // How the memory budget of a rank is shared (docs/architecture.md, "Memory per rank"): a
 // quarter for the sealed blocks of the spill stores, a sixteenth per scoring date for a sweep's
-// block of customers (about 900 bytes a customer and date, the next block read ahead included), an eighth for the feature rows
-// pending a write; the rest for the shard, the histograms, the groups of the fits, MPI and HDF5.
+// block of customers (about 900 bytes a customer and date, the next block read ahead
+// included), an eighth for the feature rows pending a write; the rest for the shard, the
+// histograms, the groups of the fits, MPI and HDF5.
 struct MemoryPlan {
     std::uint64_t spill_bytes = 0;
     std::size_t block_rows = 1;

@@ -70,21 +70,24 @@ struct FeaturePass {
         combine_impl(into, later, std::index_sequence_for<Kernels...>{});
     }
 
+    // The features of folded states, written into `out` where it lies (a row returned and then
+    // assigned cost the run a 592-byte copy a customer: docs/performance.md).
+    static void finalize(const States& s, const FeatureContext& c, CustomerFeatures& out) noexcept {
+        out = CustomerFeatures{};
+        finalize_impl(s, c, out, std::index_sequence_for<Kernels...>{});
+    }
     static CustomerFeatures finalize(const States& s, const FeatureContext& c) noexcept {
         CustomerFeatures out;
-        finalize_impl(s, c, out, std::index_sequence_for<Kernels...>{});
+        finalize(s, c, out);
         return out;
     }
 
-    // Customer k's features, finalized into `out` where it lies (a row returned and then
-    // assigned cost the run a 592-byte copy a customer: docs/performance.md).
+    // Customer k's features, into `out`.
     static void customer(const ShardView& v, std::size_t k, FeatureContext c, const ChannelKinds& kinds,
                          CustomerFeatures& out) noexcept {
         c.acquisition_day = v.acquisition_day[k];
         c.wallet = v.wallet.empty() ? std::numeric_limits<double>::quiet_NaN() : v.wallet[k];
-        const States s = fold(v, v.offsets[k], v.offsets[k + 1], c, kinds);
-        out = CustomerFeatures{};
-        finalize_impl(s, c, out, std::index_sequence_for<Kernels...>{});
+        finalize(fold(v, v.offsets[k], v.offsets[k + 1], c, kinds), c, out);
     }
     static CustomerFeatures customer(const ShardView& v, std::size_t k, const FeatureContext& c,
                                      const ChannelKinds& kinds) noexcept {

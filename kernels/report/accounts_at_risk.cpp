@@ -79,14 +79,14 @@ std::span<const std::int64_t> TopAccounts::slots_words() const noexcept {
 }
 
 void AccountsAtRisk::update(std::span<const ScoredCustomer> block) noexcept {
-    for (int list = 0; list < kLists; ++list) update(block, list);
+    for (List list : {List::corporate, List::business_units, List::rms}) update(block, list);
 }
 
-void AccountsAtRisk::update(std::span<const ScoredCustomer> block, int list) noexcept {
-    TopAccounts& to = list == 0 ? corporate : list == 1 ? business_units : rms;
+void AccountsAtRisk::update(std::span<const ScoredCustomer> block, List list) noexcept {
+    TopAccounts& to = list == List::corporate ? corporate : list == List::business_units ? business_units : rms;
     for (const ScoredCustomer& c : block) {
         if (!is_at_risk(c)) continue;
-        to.offer(list == 0 ? 0 : list == 1 ? c.business_unit : c.rm, at_risk_account(c));
+        to.offer(list == List::corporate ? 0 : list == List::business_units ? c.business_unit : c.rm, at_risk_account(c));
     }
 }
 

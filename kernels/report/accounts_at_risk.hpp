@@ -80,11 +80,10 @@ struct AccountsAtRisk {
                TopAccounts::bytes(rms, kPerManager);
     }
     void update(std::span<const ScoredCustomer> block) noexcept;
-    // The same for one list (kLists: 0 the corporation's, 1 the units', 2 the managers'): each
-    // list is offered the block's customers in order, so a caller may fill the lists on threads
-    // of their own with the result of update(block).
-    static constexpr int kLists = 3;
-    void update(std::span<const ScoredCustomer> block, int list) noexcept;
+    // The same for one list: each list is offered the block's customers in order, so a caller
+    // may fill the lists on threads of their own with the result of update(block).
+    enum class List { corporate, business_units, rms };
+    void update(std::span<const ScoredCustomer> block, List list) noexcept;
     TopAccounts corporate, business_units, rms;
 };
 

@@ -78,12 +78,14 @@ EngagementSummary::EngagementSummary(std::size_t business_units, std::size_t reg
     groups_.resize(offset_[kLevels]);
 }
 
+std::size_t EngagementSummary::member_of(Level level, const ScoredCustomer& c) noexcept {
+    return level == Level::business_unit ? c.business_unit : level == Level::region ? c.region : c.rm;
+}
+
 void EngagementSummary::add(const EngagementGroup::Contribution& k, const ScoredCustomer& c) noexcept {
     if (!k.acquired) return;
     if (groups(Level::business_unit) == 0) return groups_[0].add(k);  // a summary of the corporation only
-    groups_[offset_[int(Level::business_unit)] + c.business_unit].add(k);
-    groups_[offset_[int(Level::region)] + c.region].add(k);
-    groups_[offset_[int(Level::relationship_manager)] + c.rm].add(k);
+    for (Level level : kAddedLevels) groups_[offset_[int(level)] + member_of(level, c)].add(k);
 }
 
 const EngagementGroup& EngagementSummary::group(Level level, std::size_t g) const noexcept {
@@ -114,9 +116,6 @@ void EngagementSummary::add_level(Level level, std::span<const ScoredCustomer> b
         return;
     }
     EngagementGroup* const first = groups_.data() + offset_[int(level)];
-    auto group_of = [level](const ScoredCustomer& c) -> std::size_t {
-        return level == Level::business_unit ? c.business_unit : level == Level::region ? c.region : c.rm;
-    };
     // At 400,000 relationship managers their groups (470 MB) are far out of cache: each
     // customer's update misses in several lines of its manager's group. Prefetching the lines a
     // customer a few places ahead will touch overlaps those misses instead of taking them in turn.
@@ -125,7 +124,7 @@ void EngagementSummary::add_level(Level level, std::span<const ScoredCustomer> b
     for (std::size_t i = 0; i < block.size(); ++i) {
         if (prefetch && i + kAhead < block.size() && contributions_[i + kAhead].acquired) {
             const auto& k = contributions_[i + kAhead];
-            const EngagementGroup& g = first[group_of(block[i + kAhead])];
+            const EngagementGroup& g = first[member_of(level, block[i + kAhead])];
             for (const void* field : {static_cast<const void*>(&g.customers), static_cast<const void*>(&g.migration[0]),
                                       static_cast<const void*>(&g.migration[kTiers * kTiers - 1]),
                                       static_cast<const void*>(&g.score_milli),
@@ -135,7 +134,7 @@ void EngagementSummary::add_level(Level level, std::span<const ScoredCustomer> b
                                       static_cast<const void*>(&g.revenue_cents), static_cast<const void*>(&g.wallet_cents)})
                 __builtin_prefetch(field, 1);
         }
-        first[group_of(block[i])].add(contributions_[i]);
+        first[member_of(level, block[i])].add(contributions_[i]);
     }
 }
 

@@ -93,6 +93,7 @@ public:
 
 private:
     void add(const EngagementGroup::Contribution& k, const ScoredCustomer& c) noexcept;  // to its groups
+    static std::size_t member_of(Level level, const ScoredCustomer& c) noexcept;  // c's group in a level
     std::array<std::size_t, kLevels + 1> offset_{};
     std::vector<EngagementGroup> groups_;
     std::vector<EngagementGroup::Contribution> contributions_;  // update(block)'s scratch
