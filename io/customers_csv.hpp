@@ -28,6 +28,7 @@ struct CustomersCsvJob {
     std::string csv;           // where to write (the staged path)
     std::uint64_t block_rows = 65536;  // rows read back and formatted at a time
     bool accounts_at_risk = false;  // accounts_at_risk.csv rather than customers.csv
+    std::uint64_t write_queue_bytes = 0;  // this rank's writes queued behind it (0: two stages, io/direct_file.hpp)
 };
 
 // Collective: every rank of `comm` calls it with the same job. Returns the file's size in bytes.

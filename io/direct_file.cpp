@@ -54,7 +54,7 @@ void DirectFile::open() {
 }
 
 void DirectFile::run() noexcept {
-    int w = 0;  // the stages are written in the order the caller queued them
+    std::size_t w = 0;  // the stages are written in the order the caller queued them
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
         changed_.wait(lock, [&] { return stages_[w].queued || stopping_; });
@@ -73,7 +73,7 @@ void DirectFile::run() noexcept {
         if (error && !failure_) failure_ = error;
         stages_[w].queued = false;
         changed_.notify_all();
-        w ^= 1;
+        w = (w + 1) % stages_.size();
     }
 }
 
@@ -151,7 +151,7 @@ void DirectFile::write(std::uint64_t offset, const void* data, std::uint64_t byt
             s.queued = true;
         }
         changed_.notify_all();
-        next_ ^= 1;
+        next_ = (next_ + 1) % stages_.size();
         at += n;
     }
 }

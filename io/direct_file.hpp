@@ -14,15 +14,18 @@
 // ENGAGE_DIRECT_OUTPUT=0 turns it off (io/h5/io_tuning.hpp).
 //
 // The writes run behind the caller (docs/performance.md, "Writes behind the computation"):
-// `write` copies the bytes into one of two 4 MiB staging buffers, placed so that the file's
-// block boundaries fall on the buffer's, and returns; a thread of the object's own writes them
-// in order while the caller computes, so that a rank waits for the disk only when both buffers
-// are still queued. `finish` waits for the writes and reports the first one that failed; a
+// `write` copies the bytes into the next of a ring of staging buffers (two of 4 MiB unless the
+// owner gives more), placed so that the file's block boundaries fall on the buffer's, and
+// returns; a thread of the object's own writes them in order while the caller computes, so
+// that a rank waits for the disk only when every buffer is still queued. A caller that hands
+// over its rows in bursts (customers.h5's flushes: tens of MB at once) gives a ring as deep as
+// a burst, so that the disk takes it while the rank computes the next one. `finish` waits for the writes and reports the first one that failed; a
 // failed write is also reported by the next `write`.
 //
 // The caller guarantees that nothing else writes the same bytes (HDF5 writes only metadata
 // outside the datasets' allocated space) and that readers of the file come after `finish`:
 // a direct write invalidates the page cache over its range, so later reads see its bytes.
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -31,6 +34,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace engage::io {
 
@@ -44,11 +48,17 @@ AlignedBytes aligned_bytes(std::uint64_t bytes);
 class DirectFile {
 public:
     // Nothing is opened until the first write. `direct` false: every byte written buffered
-    // (ENGAGE_DIRECT_OUTPUT=0), still behind the caller. `stage_bytes`: the size of each of the
-    // two staging buffers (a multiple of 4 KiB; smaller for files of which a rank has many open).
-    explicit DirectFile(std::string path, bool direct = true, std::uint64_t stage_bytes = kDefaultStageBytes)
-        : path_(std::move(path)), direct_(direct), stage_bytes_(stage_bytes) {}
+    // (ENGAGE_DIRECT_OUTPUT=0), still behind the caller. `stage_bytes`: the size of each staging
+    // buffer (a multiple of 4 KiB; smaller for files of which a rank has many open); `stages`:
+    // how many (at least two; their memory is taken at the first write).
+    explicit DirectFile(std::string path, bool direct = true, std::uint64_t stage_bytes = kDefaultStageBytes,
+                        int stages = 2)
+        : path_(std::move(path)), direct_(direct), stage_bytes_(stage_bytes), stages_(std::size_t(std::max(2, stages))) {}
     static constexpr std::uint64_t kDefaultStageBytes = 4u << 20;
+    // The stages of kDefaultStageBytes that `queue_bytes` of memory holds (at least two).
+    static int stages_in(std::uint64_t queue_bytes) noexcept {
+        return int(std::clamp<std::uint64_t>(queue_bytes / kDefaultStageBytes, 2, 1024));
+    }
     DirectFile(const DirectFile&) = delete;
     DirectFile& operator=(const DirectFile&) = delete;
     ~DirectFile();  // close(): waits for the queued writes, reports nothing
@@ -71,7 +81,6 @@ public:
     static std::uint64_t buffered_bytes() noexcept;
 
 private:
-    static constexpr int kStages = 2;
     struct Stage {
         AlignedBytes memory{nullptr, nullptr};
         std::uint64_t offset = 0, bytes = 0;  // the file range it holds, from memory + offset % block
@@ -92,8 +101,8 @@ private:
     bool opened_ = false;
     bool direct_worked_ = false;  // a direct write succeeded: a later EINVAL is an error, not a refusal
 
-    Stage stages_[kStages];
-    int next_ = 0;  // the stage the caller fills next; the thread writes them in the same order
+    std::vector<Stage> stages_;
+    std::size_t next_ = 0;  // the stage the caller fills next; the thread writes them in the same order
     std::mutex mutex_;
     std::condition_variable changed_;
     bool stopping_ = false;

@@ -140,7 +140,8 @@ struct FeaturesWriter::Columns {
 FeaturesWriter::FeaturesWriter(const mpi::Comm& comm, const std::string& path, std::uint64_t customers,
                                const FeaturesFileInfo& info, std::uint64_t first,
                                std::optional<std::uint64_t> resume_at, std::optional<std::uint64_t> scores_at)
-    : cols_(std::make_unique<Columns>(resume_at ? h5::File::reopen(comm, path) : h5::File::create(comm, path))) {
+    : cols_(std::make_unique<Columns>(resume_at ? h5::File::reopen(comm, path, info.write_queue_bytes)
+                                                : h5::File::create(comm, path, info.write_queue_bytes))) {
     Columns& c = *cols_;
     h5::File& f = c.file;
     const std::uint64_t n = customers, k = info.channel_names.size();

@@ -55,6 +55,7 @@ struct FeaturesFileInfo {
     bool landmark = false;    // with the /landmark group (the follow-up after the as-of date)
     bool touches = false;     // with the /touches group (offers, support, ideas, stages: kernels/touches)
     h5::Compression compression;  // none: contiguous columns written independently
+    std::uint64_t write_queue_bytes = 0;  // this rank's writes queued behind it (h5::File::create)
 };
 
 class FeaturesWriter {

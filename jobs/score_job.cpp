@@ -90,19 +90,23 @@ std::int32_t resolve_fit_gap(const ScoreOptions& o, Day as_of, const io::Custome
 // How the memory budget of a rank is shared (docs/architecture.md, "Memory per rank"): a
 // quarter for the sealed blocks of the spill stores, a sixteenth per scoring date for a sweep's
 // block of customers (about 900 bytes a customer and date, the next block read ahead
-// included), an eighth for the feature rows pending a write; the rest for the shard, the
-// histograms, the groups of the fits, MPI and HDF5.
+// included), an eighth for the output on its way to the disk (the feature rows pending a
+// write, a quarter of it, and the writes queued behind the rank, the rest); the rest for the
+// shard, the histograms, the groups of the fits, MPI and HDF5.
 struct MemoryPlan {
     std::uint64_t spill_bytes = 0;
     std::size_t block_rows = 1;
     std::int64_t flush_rounds = 1;
+    std::uint64_t write_queue_bytes = 0;
 };
 
 // The budget less what a rank holds whatever its share of the customers (the main date's
 // engagement summary, a group per business unit, region and relationship manager; the input
 // read ahead, at most half of what is left), split: 1/4
-// for the spill stores' blocks in memory, 1/16 for a sweep block of every date, 1/8 for the
-// pass's pending feature rows.
+// for the spill stores' blocks in memory, 1/16 for a sweep block of every date, 1/32 for the
+// pass's pending feature rows and 3/32 for the writes queued behind the rank: a flush hands the
+// disk a burst that the queue takes whole, so that the rank computes on while it is written
+// (docs/performance.md, "A write queue as deep as a flush").
 MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, std::size_t dates) {
     // A sweep's block of a date: 600 bytes a customer, and 300 more for the next block of each
     // spill store that the sweep reads, read ahead while this one is worked on (records 96 bytes,
@@ -149,7 +153,8 @@ MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, 
                                                          std::uint64_t(1) << 20));
     const std::uint64_t row_bytes = 96 + 12 * meta.channels.size();  // id, attributes, features, signals of one customer
     const std::uint64_t round_bytes = std::max<std::uint64_t>(1, std::min<std::uint64_t>(o.shards.customers, o.shards.interactions) * row_bytes);
-    p.flush_rounds = std::int64_t(std::max<std::uint64_t>(1, budget / 8 / round_bytes));
+    p.flush_rounds = std::int64_t(std::max<std::uint64_t>(1, budget / 32 / round_bytes));
+    p.write_queue_bytes = budget / 32 * 3;
     return p;
 }
 
@@ -365,6 +370,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     file_info.landmark = study;
     file_info.touches = touches_apply(run);
     file_info.compression = o.compression;
+    file_info.write_queue_bytes = memory.write_queue_bytes;
     comm.agree([&] {
         writer = std::make_unique<io::FeaturesWriter>(comm, out->staged("customers.h5"), meta.customers, file_info,
                                                       first, resume_at, scores_at);
@@ -480,6 +486,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
         csv.customers_h5 = out->staged("customers.h5");
         csv.input = o.input;
         csv.block_rows = run.block_rows;
+        csv.write_queue_bytes = memory.write_queue_bytes;  // customers.h5's, free again
         if (o.customers_csv) {
             progress.phase("writing customers.csv");
             csv.csv = out->staged("customers.csv");

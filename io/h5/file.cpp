@@ -243,24 +243,28 @@ File File::open(const mpi::Comm& comm, const std::string& path) {
     return file;
 }
 
-File File::create(const mpi::Comm& comm, const std::string& path) {
+File File::create(const mpi::Comm& comm, const std::string& path, std::uint64_t write_queue_bytes) {
     Handle fapl = file_access(comm);
     Handle f{checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()),
                      "creating " + path),
              H5Fclose};
     note_effective_hints(f.id());
     File file(std::move(f), path, collective_xfer(), comm.rank(), comm.native());
-    if (io_tuning().direct_output) file.direct_ = std::make_shared<DirectFile>(path);
+    if (io_tuning().direct_output)
+        file.direct_ = std::make_shared<DirectFile>(path, true, DirectFile::kDefaultStageBytes,
+                                                    DirectFile::stages_in(write_queue_bytes));
     return file;
 }
 
-File File::reopen(const mpi::Comm& comm, const std::string& path) {
+File File::reopen(const mpi::Comm& comm, const std::string& path, std::uint64_t write_queue_bytes) {
     Handle fapl = file_access(comm);
     Handle f{checked(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.id()), "opening " + path + " for writing"),
              H5Fclose};
     File file(std::move(f), path, collective_xfer(), comm.rank(), comm.native());
     file.reopened_ = true;
-    if (io_tuning().direct_output) file.direct_ = std::make_shared<DirectFile>(path);
+    if (io_tuning().direct_output)
+        file.direct_ = std::make_shared<DirectFile>(path, true, DirectFile::kDefaultStageBytes,
+                                                    DirectFile::stages_in(write_queue_bytes));
     return file;
 }
 

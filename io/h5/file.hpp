@@ -108,12 +108,13 @@ public:
     // Collective. Throws IoError when the file is missing or unreadable, DataError when it is
     // not an HDF5 file.
     static File open(const mpi::Comm& comm, const std::string& path);
-    // Collective. Creates or truncates.
-    static File create(const mpi::Comm& comm, const std::string& path);
+    // Collective. Creates or truncates. `write_queue_bytes`: the memory of this rank's direct
+    // writes queued behind it (io/direct_file.hpp; 0: its two staging buffers).
+    static File create(const mpi::Comm& comm, const std::string& path, std::uint64_t write_queue_bytes = 0);
     // Collective. Opens a file that Engage created earlier for reading and writing (customers.h5
     // kept by a checkpoint, jobs/score_checkpoint.hpp): its column() calls then open the
     // existing datasets instead of creating them.
-    static File reopen(const mpi::Comm& comm, const std::string& path);
+    static File reopen(const mpi::Comm& comm, const std::string& path, std::uint64_t write_queue_bytes = 0);
 
     const std::string& name() const noexcept { return name_; }
     // The file's size in bytes when opened (open() only; UINT64_MAX when unknown).

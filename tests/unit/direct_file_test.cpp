@@ -3,8 +3,8 @@
 // pieces of odd sizes (larger and smaller than its staging buffers, the caller's buffer reused
 // at once), leave exactly the bytes written, whether the file system takes O_DIRECT (the
 // aligned middles then go past the page cache) or not (tmpfs: everything buffered); a file that
-// cannot be opened is named in the error, and a write that fails behind the caller is reported
-// by finish and by the next write.
+// cannot be opened is named in the error, a write that fails behind the caller is reported
+// by finish and by the next write, and a deep ring of staging buffers writes in queue order.
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -106,6 +106,48 @@ TEST(DirectFile, LeavesExactlyTheBytesWritten) { check_writes(std::filesystem::t
 TEST(DirectFile, FallsBackToBufferedWritesOnTmpfs) {
     if (!std::filesystem::is_directory("/dev/shm")) GTEST_SKIP() << "no /dev/shm here";
     check_writes("/dev/shm");
+}
+
+// A ring of seven staging buffers of 64 KiB (a writer with a deep queue, as customers.h5's):
+// 40 "columns" of a flush written in turn at scattered places, each in pieces of odd sizes, the
+// ring wrapping round many times; then a later write over part of earlier ones, which must win
+// because the stages are written in the order they were queued.
+TEST(DirectFile, ARingOfStagesWritesInTheOrderQueued) {
+    TempFile f(std::filesystem::temp_directory_path());
+    constexpr std::size_t kColumns = 40, kColumnBytes = 200003, kStride = 262144 + 513;
+    std::vector<std::vector<unsigned char>> columns;
+    for (std::size_t c = 0; c < kColumns; ++c) columns.push_back(pattern(kColumnBytes, unsigned(100 + c)));
+    const auto later = pattern(3 * kColumnBytes, 99);
+    const std::size_t later_at = 5 * kStride + 1000;
+    {
+        DirectFile d(f.path, true, 64u << 10, 7);
+        for (std::size_t c = 0; c < kColumns; ++c) {
+            const std::size_t at = (kColumns - 1 - c) * kStride;  // the last column first
+            for (std::size_t done = 0, piece = 1 + 9000 * c; done < kColumnBytes; piece = piece * 2 + 4097) {
+                const std::size_t k = std::min(piece, kColumnBytes - done);
+                d.write(at + done, columns[c].data() + done, k);
+                done += k;
+            }
+        }
+        d.write(later_at, later.data(), later.size());
+        d.finish();
+    }
+    const auto got = contents(f.path);
+    ASSERT_EQ(got.size(), (kColumns - 1) * kStride + kColumnBytes);
+    for (std::size_t c = 0; c < kColumns; ++c) {
+        const std::size_t at = (kColumns - 1 - c) * kStride;
+        for (std::size_t i = 0; i < kColumnBytes; ++i) {
+            const std::size_t p = at + i;
+            const unsigned char want = p >= later_at && p < later_at + later.size() ? later[p - later_at] : columns[c][i];
+            ASSERT_EQ(got[p], want) << "column " << c << ", byte " << i;
+        }
+    }
+}
+
+TEST(DirectFile, StagesInAQueueOfBytes) {
+    EXPECT_EQ(DirectFile::stages_in(0), 2);
+    EXPECT_EQ(DirectFile::stages_in(DirectFile::kDefaultStageBytes * 3 - 1), 2);
+    EXPECT_EQ(DirectFile::stages_in(DirectFile::kDefaultStageBytes * 21), 21);
 }
 
 TEST(DirectFile, NamesTheFileItCannotOpen) {
