@@ -19,8 +19,9 @@
 // returns; a thread of the object's own writes them in order while the caller computes, so
 // that a rank waits for the disk only when every buffer is still queued. A caller that hands
 // over its rows in bursts (customers.h5's flushes: tens of MB at once) gives a ring as deep as
-// a burst, so that the disk takes it while the rank computes the next one. `finish` waits for the writes and reports the first one that failed; a
-// failed write is also reported by the next `write`.
+// a burst, so that the disk takes it while the rank computes the next one. `finish` waits for
+// the writes and reports the first one that failed; a failed write is also reported by the
+// next `write`.
 //
 // The caller guarantees that nothing else writes the same bytes (HDF5 writes only metadata
 // outside the datasets' allocated space) and that readers of the file come after `finish`:
