@@ -4,6 +4,7 @@
 #include <linux/falloc.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <new>
@@ -17,7 +18,7 @@ namespace engage::io {
 namespace {
 std::string why() { return std::strerror(errno); }
 constexpr std::uint64_t kAlign = kDirectBlock;
-constexpr std::uint64_t kStageBytes = 1u << 20;  // each of the writer's two staging buffers
+constexpr std::uint64_t kStageBytes = 1u << 20;  // each of the writer's staging buffers
 }  // namespace
 
 void SpillBudget::lend(std::uint64_t bytes) {
@@ -100,7 +101,15 @@ void SpillBytes::write_block(const std::byte* data, std::uint64_t bytes, std::ui
             throw IoError(path_ + ": cannot create the scratch file for per-customer state (" + why() +
                           "); make its directory writable, or give a larger --memory-per-rank");
     }
-    if (!writer_) writer_ = std::make_unique<DirectFile>(path_, h5::io_tuning().direct_output, kStageBytes);
+    // A ring of staging buffers that takes a whole block, so that the caller goes on while the
+    // block is written rather than waiting for all but its last 2 MiB to reach the disk. A store
+    // being written is not being read, so the ring takes the place of the block read ahead,
+    // which the memory plan counts per store (jobs/score_job.cpp, plan_memory).
+    if (!writer_) {
+        const std::uint64_t block_bytes = std::uint64_t(row_bytes_) * block_rows_;
+        writer_ = std::make_unique<DirectFile>(path_, h5::io_tuning().direct_output, kStageBytes,
+                                               int(std::min<std::uint64_t>(1024, (block_bytes + kStageBytes - 1) / kStageBytes)));
+    }
     offset = (file_bytes_ + kAlign - 1) / kAlign * kAlign;  // from a block boundary: read back with O_DIRECT
     try {
         writer_->write(offset, data, bytes);  // copied; written behind the caller

@@ -6,7 +6,8 @@
 // the same rows, so results do not depend on the memory budget. Local: no MPI.
 //
 // The scratch file is written behind the caller and past the page cache (io/direct_file.hpp,
-// with two 1 MiB staging buffers while the store is being written), each block from a 4 KiB
+// with a ring of 1 MiB staging buffers that holds a block while the store is being written:
+// the memory of the block that a store being read reads ahead), each block from a 4 KiB
 // boundary, and read back with O_DIRECT where the file system allows it: 9.5 GB of blocks at
 // 100 M customers cost new page-cache memory twice otherwise (docs/performance.md, "The report's
 // lists printed, not built", its paragraph on the spill). The sweeps read a store's blocks in
