@@ -59,10 +59,6 @@ public:
         return data_.get() + size_;
     }
     void commit(const char* end) noexcept { size_ = std::size_t(end - data_.get()); }
-    void append(const Text& t) {
-        std::memcpy(room(t.size_), t.data(), t.size_);
-        size_ += t.size_;
-    }
 
 private:
     std::unique_ptr<char[]> data_;
@@ -216,13 +212,17 @@ public:
         col("/retention/bgbb_clv", b.bgbb_clv);
     }
 
-    // Appends the block's lines to `out`, formatted on the rank's OpenMP threads in pieces that
-    // are joined in order: the same bytes for any number of threads. An error is the one of the
-    // first piece that has one, so it does not depend on the threads either.
-    void format(const Block& b, Text& out) const {
+    // The block's lines, formatted on the rank's OpenMP threads in pieces: `parts` holds them in
+    // order (the block's text is their concatenation, the same bytes for any number of
+    // threads) and keeps its memory from block to block, so that no piece is grown from
+    // nothing again (new memory costs a page fault per 4 KiB) or copied into one text. An
+    // error is the one of the first piece that has one, so it does not depend on the threads
+    // either.
+    void format(const Block& b, std::vector<Text>& parts) const {
         const std::uint64_t pieces = std::min<std::uint64_t>(std::uint64_t(omp_get_max_threads()), b.rows / kRowsPerPiece + 1);
-        if (pieces <= 1) return format_rows(b, 0, b.rows, out);
-        std::vector<Text> parts(pieces);
+        if (parts.size() < pieces) parts.resize(pieces);
+        for (Text& part : parts) part.clear();
+        if (pieces <= 1) return format_rows(b, 0, b.rows, parts[0]);
         std::vector<std::exception_ptr> errors(pieces);
 #pragma omp parallel for schedule(static, 1)
         for (std::uint64_t p = 0; p < pieces; ++p) {
@@ -234,7 +234,6 @@ public:
         }
         for (const auto& e : errors)
             if (e) std::rethrow_exception(e);
-        for (const auto& part : parts) out.append(part);
     }
 
     // Appends the lines of the block's rows [i0, i1) to `out`.
@@ -437,19 +436,23 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
             end = blocks == 0 ? token[0] : 0;
         }
         Block b;
-        Text text;
+        std::vector<Text> text;  // the block's text in pieces (Source::format)
         for (std::uint64_t k = me; k < blocks; k += ranks) {
-            text.clear();
             attempt([&] {
                 source->read(k * block, std::min(block, rows_total - k * block), b);
                 source->format(b, text);
             });
+            if (failure) text.clear();
             if (k > 0 && ranks > 1) {
                 const mpi::ReceiveFrom from{int((k - 1) % ranks), token};
                 comm.exchange({}, std::span(&from, 1));
             }
-            if (token[1] == 0) attempt([&] { text_out.write(token[0], text.data(), text.size()); });
-            token[0] += text.size();
+            std::uint64_t at = token[0];
+            for (const Text& piece : text) {
+                if (token[1] == 0) attempt([&] { text_out.write(at, piece.data(), piece.size()); });
+                at += piece.size();
+            }
+            token[0] = at;
             token[1] |= failure ? 1 : 0;
             if (k + 1 == blocks) end = token[0];
             else if (ranks > 1) {
