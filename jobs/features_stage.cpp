@@ -19,7 +19,8 @@ SummaryStage::SummaryStage(DateContext& date, std::int64_t flush_rounds)
       summary_(date.run.meta->business_unit_names.size()) {}
 
 void SummaryStage::fold(const io::CustomerShard& shard, std::int64_t round) {
-    for (std::size_t k = 0; k < shard.customers(); ++k) summary_.update(date_.features[k], shard.business_unit[k]);
+    kernels::add_customers(summary_, std::span(date_.features).first(shard.customers()),
+                           std::span(shard.business_unit).first(shard.customers()), scratch_);
     date_.run.writer->append(shard, date_.features, (round + 1) % flush_rounds_ == 0);
 }
 

@@ -45,6 +45,7 @@ private:
     DateContext& date_;
     std::int64_t flush_rounds_;
     kernels::ScoreSummary summary_;
+    std::vector<kernels::ScoreSummary> scratch_;  // the rank's other threads' summaries of a round (add_customers)
 };
 
 }  // namespace engage::jobs

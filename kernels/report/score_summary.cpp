@@ -1,6 +1,9 @@
 #include "report/score_summary.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
+#include <climits>
 #include <type_traits>
 
 namespace engage::kernels {
@@ -75,6 +78,36 @@ void ScoreSummary::combine(const ScoreSummary& other) noexcept {
     auto x = max_words();
     auto y = other.max_words();
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::max(x[i], y[i]);
+}
+
+void ScoreSummary::clear() noexcept {
+    auto sums = sum_words();
+    std::fill(sums.begin(), sums.end(), 0);
+    auto extremes = max_words();
+    std::fill(extremes.begin(), extremes.end(), INT64_MIN);  // DistributionExtremes' start
+}
+
+void add_customers(ScoreSummary& into, std::span<const CustomerFeatures> f, std::span<const std::uint32_t> units,
+                   std::vector<ScoreSummary>& scratch, std::size_t scratch_bytes) {
+    constexpr std::size_t kMinCustomersPerThread = 4096;
+    const std::size_t n = f.size();
+    const std::size_t affordable = 1 + scratch_bytes / std::max<std::size_t>(1, into.bytes());
+    const int threads = int(std::min({std::size_t(omp_get_max_threads()), affordable, n / kMinCustomersPerThread}));
+    if (threads <= 1) {
+        for (std::size_t k = 0; k < n; ++k) into.update(f[k], units[k]);
+        return;
+    }
+    while (scratch.size() < std::size_t(threads - 1)) scratch.emplace_back(into.groups() - 1);
+#pragma omp parallel num_threads(threads)
+    {
+        const std::size_t t = std::size_t(omp_get_thread_num()), T = std::size_t(omp_get_num_threads());
+        ScoreSummary& s = t == 0 ? into : scratch[t - 1];
+        for (std::size_t k = n * t / T; k < n * (t + 1) / T; ++k) s.update(f[k], units[k]);
+    }
+    for (int t = 1; t < threads; ++t) {
+        into.combine(scratch[std::size_t(t - 1)]);
+        scratch[std::size_t(t - 1)].clear();
+    }
 }
 
 std::pair<GroupSums, GroupExtremes> ScoreSummary::merged(std::span<const std::size_t> groups) const noexcept {

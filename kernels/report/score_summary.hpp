@@ -51,6 +51,10 @@ public:
 
     void update(const CustomerFeatures& c, std::uint32_t business_unit) noexcept;
     void combine(const ScoreSummary& other) noexcept;
+    // Every group back to no customer (as constructed), keeping the memory.
+    void clear() noexcept;
+    // The memory of the groups.
+    std::size_t bytes() const noexcept { return units_.size() * (sizeof(GroupSums) + sizeof(GroupExtremes)); }
 
     std::size_t groups() const noexcept { return units_.size() + 1; }
     GroupSums sums(std::size_t g) const noexcept;
@@ -69,5 +73,13 @@ private:
     std::vector<GroupSums> units_;                 // unit u at u
     std::vector<GroupExtremes> unit_extremes_;
 };
+
+// Adds the customers `f` (of business units `units`) to `into` on the OpenMP threads: each
+// thread adds a contiguous range to a summary of its own (`into` itself for the first, `scratch`
+// for the others: kept by the caller from call to call, at most `scratch_bytes` of them), then
+// the summaries are combined into `into` and cleared. Every field is an integer, so `into` ends
+// as one thread adding the customers in turn would leave it, for any number of threads.
+void add_customers(ScoreSummary& into, std::span<const CustomerFeatures> f, std::span<const std::uint32_t> units,
+                   std::vector<ScoreSummary>& scratch, std::size_t scratch_bytes = std::size_t(32) << 20);
 
 }  // namespace engage::kernels

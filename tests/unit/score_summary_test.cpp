@@ -1,6 +1,8 @@
 // The report state: histogram buckets and quantiles, per-group counts, and merging.
 #include <gtest/gtest.h>
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -116,6 +118,58 @@ TEST(ScoreSummary, CombineEqualsSequentialUpdates) {
     a.combine(b);
     EXPECT_TRUE(std::ranges::equal(a.sum_words(), whole.sum_words()));
     EXPECT_TRUE(std::ranges::equal(a.max_words(), whole.max_words()));
+}
+
+}  // namespace
+}  // namespace engage::kernels
+
+namespace engage::kernels {
+namespace {
+
+// add_customers on 1-4 OpenMP threads, with room for every thread's summary or for fewer, gives
+// the state of one thread adding the customers in turn, word for word; its scratch summaries
+// are left cleared for the next call, and a second call adds to the first.
+TEST(ScoreSummary, CustomersAddedOnThreadsEqualCustomersAddedInTurn) {
+    constexpr std::size_t kUnits = 3, kCustomers = 30000;
+    std::vector<CustomerFeatures> f(kCustomers);
+    std::vector<std::uint32_t> unit(kCustomers);
+    std::uint64_t x = 12345;
+    auto next = [&] { return x = x * 6364136223846793005ULL + 1442695040888963407ULL, std::int64_t(x >> 33); };
+    for (std::size_t k = 0; k < kCustomers; ++k) {
+        CustomerFeatures& c = f[k];
+        c.tenure_days = std::int32_t(next() % 3000) - 5;  // some not yet customers
+        c.recency_days = std::int32_t(next() % 400) - 1;
+        c.last_interaction_days = std::int32_t(next() % 400) - 1;
+        c.frequency = std::uint32_t(next() % 20);
+        c.monetary_cents = next() % 10000000 - 10;
+        c.interactions = std::uint32_t(next() % 200);
+        c.interactions_total = c.interactions + std::uint32_t(next() % 500);
+        c.breadth = std::uint32_t(next() % 14);
+        c.active_weeks = std::uint32_t(next() % 53);
+        c.active_months = std::uint32_t(next() % 13);
+        for (int j = 0; j < kMaxChannels; ++j) {
+            c.channel_count[j] = std::uint32_t(next() % 5);
+            c.channel_hundredths[j] = next() % 100000;
+        }
+        unit[k] = std::uint32_t(next() % kUnits);
+    }
+    ScoreSummary in_turn(kUnits);
+    for (int round = 0; round < 2; ++round)
+        for (std::size_t k = 0; k < kCustomers; ++k) in_turn.update(f[k], unit[k]);
+    const int threads_before = omp_get_max_threads();
+    for (int threads = 1; threads <= 4; ++threads)
+        for (const std::size_t room : {std::size_t(32) << 20, ScoreSummary(kUnits).bytes()}) {  // all threads; two
+            omp_set_num_threads(threads);
+            ScoreSummary s(kUnits);
+            std::vector<ScoreSummary> scratch;
+            for (int round = 0; round < 2; ++round) add_customers(s, f, unit, scratch, room);
+            EXPECT_TRUE(std::ranges::equal(s.sum_words(), in_turn.sum_words())) << threads << " threads";
+            EXPECT_TRUE(std::ranges::equal(s.max_words(), in_turn.max_words())) << threads << " threads";
+            EXPECT_LE(scratch.size(), room >= (std::size_t(32) << 20) ? std::size_t(threads) : std::size_t(1));
+            for (const ScoreSummary& t : scratch)
+                EXPECT_TRUE(std::ranges::equal(t.sum_words(), ScoreSummary(kUnits).sum_words())) << "scratch left cleared";
+        }
+    omp_set_num_threads(threads_before);
 }
 
 }  // namespace
