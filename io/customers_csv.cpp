@@ -415,8 +415,7 @@ std::uint64_t write_customers_csv(const mpi::Comm& comm, const CustomersCsvJob& 
     comm.agree([&] { csv.emplace(comm, job.csv); });
     std::uint64_t end = 0;  // the file's size, on the rank of the last block (rank 0 without blocks)
     comm.agree([&] {
-        DirectFile text_out(job.csv, h5::io_tuning().direct_output, DirectFile::kDefaultStageBytes,
-                            DirectFile::stages_in(job.write_queue_bytes));
+        DirectFile text_out(job.csv, h5::io_tuning().direct_output, DirectFile::kDefaultStageBytes, job.write_queue_bytes);
         // A failure (a bad code in a row, a full disk) ends this rank's writing, not its part in
         // passing the token: the other ranks then finish their turns, and the agreement reports it.
         std::exception_ptr failure;

@@ -50,15 +50,17 @@ class DirectFile {
 public:
     // Nothing is opened until the first write. `direct` false: every byte written buffered
     // (ENGAGE_DIRECT_OUTPUT=0), still behind the caller. `stage_bytes`: the size of each staging
-    // buffer (a multiple of 4 KiB; smaller for files of which a rank has many open); `stages`:
-    // how many (at least two; their memory is taken at the first write).
+    // buffer (a multiple of 4 KiB; smaller for files of which a rank has many open);
+    // `queue_bytes`: the memory of the ring, as many stages as it holds (stages_in; their memory
+    // is taken at the first write).
     explicit DirectFile(std::string path, bool direct = true, std::uint64_t stage_bytes = kDefaultStageBytes,
-                        int stages = 2)
-        : path_(std::move(path)), direct_(direct), stage_bytes_(stage_bytes), stages_(std::size_t(std::max(2, stages))) {}
+                        std::uint64_t queue_bytes = 0)
+        : path_(std::move(path)), direct_(direct), stage_bytes_(stage_bytes),
+          stages_(stages_in(queue_bytes, stage_bytes)) {}
     static constexpr std::uint64_t kDefaultStageBytes = 4u << 20;
-    // The stages of kDefaultStageBytes that `queue_bytes` of memory holds (at least two).
-    static int stages_in(std::uint64_t queue_bytes) noexcept {
-        return int(std::clamp<std::uint64_t>(queue_bytes / kDefaultStageBytes, 2, 1024));
+    // The stages of `stage_bytes` that `queue_bytes` of memory holds: at least two, at most 1024.
+    static std::size_t stages_in(std::uint64_t queue_bytes, std::uint64_t stage_bytes = kDefaultStageBytes) noexcept {
+        return std::clamp<std::uint64_t>(queue_bytes / std::max<std::uint64_t>(1, stage_bytes), 2, 1024);
     }
     DirectFile(const DirectFile&) = delete;
     DirectFile& operator=(const DirectFile&) = delete;

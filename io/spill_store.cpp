@@ -106,9 +106,8 @@ void SpillBytes::write_block(const std::byte* data, std::uint64_t bytes, std::ui
     // being written is not being read, so the ring takes the place of the block read ahead,
     // which the memory plan counts per store (jobs/score_job.cpp, plan_memory).
     if (!writer_) {
-        const std::uint64_t block_bytes = std::uint64_t(row_bytes_) * block_rows_;
-        writer_ = std::make_unique<DirectFile>(path_, h5::io_tuning().direct_output, kStageBytes,
-                                               int(std::min<std::uint64_t>(1024, (block_bytes + kStageBytes - 1) / kStageBytes)));
+        const std::uint64_t whole_stages = (std::uint64_t(row_bytes_) * block_rows_ + kStageBytes - 1) / kStageBytes;
+        writer_ = std::make_unique<DirectFile>(path_, h5::io_tuning().direct_output, kStageBytes, whole_stages * kStageBytes);
     }
     offset = (file_bytes_ + kAlign - 1) / kAlign * kAlign;  // from a block boundary: read back with O_DIRECT
     try {

@@ -251,8 +251,7 @@ File File::create(const mpi::Comm& comm, const std::string& path, std::uint64_t 
     note_effective_hints(f.id());
     File file(std::move(f), path, collective_xfer(), comm.rank(), comm.native());
     if (io_tuning().direct_output)
-        file.direct_ = std::make_shared<DirectFile>(path, true, DirectFile::kDefaultStageBytes,
-                                                    DirectFile::stages_in(write_queue_bytes));
+        file.direct_ = std::make_shared<DirectFile>(path, true, DirectFile::kDefaultStageBytes, write_queue_bytes);
     return file;
 }
 
@@ -263,8 +262,7 @@ File File::reopen(const mpi::Comm& comm, const std::string& path, std::uint64_t 
     File file(std::move(f), path, collective_xfer(), comm.rank(), comm.native());
     file.reopened_ = true;
     if (io_tuning().direct_output)
-        file.direct_ = std::make_shared<DirectFile>(path, true, DirectFile::kDefaultStageBytes,
-                                                    DirectFile::stages_in(write_queue_bytes));
+        file.direct_ = std::make_shared<DirectFile>(path, true, DirectFile::kDefaultStageBytes, write_queue_bytes);
     return file;
 }
 

@@ -120,7 +120,7 @@ TEST(DirectFile, ARingOfStagesWritesInTheOrderQueued) {
     const auto later = pattern(3 * kColumnBytes, 99);
     const std::size_t later_at = 5 * kStride + 1000;
     {
-        DirectFile d(f.path, true, 64u << 10, 7);
+        DirectFile d(f.path, true, 64u << 10, 7 * (64u << 10));
         for (std::size_t c = 0; c < kColumns; ++c) {
             const std::size_t at = (kColumns - 1 - c) * kStride;  // the last column first
             for (std::size_t done = 0, piece = 1 + 9000 * c; done < kColumnBytes; piece = piece * 2 + 4097) {
@@ -145,9 +145,11 @@ TEST(DirectFile, ARingOfStagesWritesInTheOrderQueued) {
 }
 
 TEST(DirectFile, StagesInAQueueOfBytes) {
-    EXPECT_EQ(DirectFile::stages_in(0), 2);
-    EXPECT_EQ(DirectFile::stages_in(DirectFile::kDefaultStageBytes * 3 - 1), 2);
-    EXPECT_EQ(DirectFile::stages_in(DirectFile::kDefaultStageBytes * 21), 21);
+    EXPECT_EQ(DirectFile::stages_in(0), 2u);
+    EXPECT_EQ(DirectFile::stages_in(DirectFile::kDefaultStageBytes * 3 - 1), 2u);
+    EXPECT_EQ(DirectFile::stages_in(DirectFile::kDefaultStageBytes * 21), 21u);
+    EXPECT_EQ(DirectFile::stages_in(7u << 20, 1u << 20), 7u);  // a spill store's 1 MiB stages
+    EXPECT_EQ(DirectFile::stages_in(std::uint64_t(1) << 40), 1024u);
 }
 
 TEST(DirectFile, NamesTheFileItCannotOpen) {
