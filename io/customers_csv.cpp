@@ -41,8 +41,13 @@ std::string csv_field(const std::string& s) {
 
 // A block's text: a buffer that a row is written into through a cursor, after room for the
 // row's longest possible text is made (so no field checks the room it needs), and whose bytes
-// are not cleared first (as std::string::resize would).
-class Text {
+// are not cleared first (as std::string::resize would). A cache line of its own: the threads
+// that format a block's pieces each commit to their Text after every row, and two Texts (24
+// bytes each) in one line made that line travel between the cores at every row. Whether they
+// shared a line depended on where the vector was allocated: at 1 rank x 2 threads on 10 M
+// customers, accounts_at_risk.csv's formatting took 0.52-0.58 s in some runs and 1.04-1.17 s
+// in the others (docs/performance.md, "False sharing in the CSVs' pieces").
+class alignas(64) Text {
 public:
     const char* data() const noexcept { return data_.get(); }
     std::size_t size() const noexcept { return size_; }
