@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "core/errors.hpp"
+#include "core/helper_thread.hpp"
 
 namespace engage::io {
 
@@ -49,7 +50,7 @@ void DirectFile::open() {
             }
         }
     next_ = 0;
-    thread_ = std::thread([this] { run(); });
+    thread_ = helper_thread([this] { run(); });
     opened_ = true;
 }
 

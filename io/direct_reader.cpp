@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "core/errors.hpp"
+#include "core/helper_thread.hpp"
 
 namespace engage::io {
 
@@ -58,7 +59,7 @@ void DirectReader::start(std::vector<Range> ranges) {
     ranges_ = std::move(ranges);
     pending_ = true;
     error_ = 0;
-    thread_ = std::thread([this] { read_all(); });
+    thread_ = helper_thread([this] { read_all(); });
 }
 
 void DirectReader::read_all() noexcept {

@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "core/errors.hpp"
+#include "core/helper_thread.hpp"
 #include "io/h5/io_tuning.hpp"
 
 namespace engage::io {
@@ -221,7 +222,7 @@ void SpillBytes::start_read_ahead(std::size_t b) const {
     ahead_errno_ = 0;
     const std::uint64_t offset = sealed_[b].offset, bytes = sealed_[b].bytes;
     try {
-        ahead_thread_ = std::thread([this, offset, bytes] { ahead_errno_ = read_spilled(offset, bytes, ahead_); });
+        ahead_thread_ = helper_thread([this, offset, bytes] { ahead_errno_ = read_spilled(offset, bytes, ahead_); });
     } catch (const std::system_error&) {
         // No thread to be had: the block is read when asked for.
     }

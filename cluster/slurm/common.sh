@@ -37,7 +37,9 @@ engage_binary() {
 # confines each task to its own CPUs (TaskPlugin task/affinity or task/cgroup), the threads of a
 # rank are pinned inside them (OMP_PLACES=cores, OMP_PROC_BIND=close); under task/none every task
 # sees every CPU, and the same pinning would put the first thread of every rank on one core, so
-# none is set. Either variable exported before sbatch wins.
+# none is set. Either variable exported before sbatch wins. With the threads pinned, a rank's
+# own helper threads (its writers, readers ahead and progress reporter) still run on any CPU of
+# the task (src/core/helper_thread.hpp), not on the first core beside OpenMP's thread 0.
 engage_hybrid_env() {
     local cpus=${SLURM_CPUS_PER_TASK:-1}
     export OMP_NUM_THREADS=$cpus SRUN_CPUS_PER_TASK=$cpus

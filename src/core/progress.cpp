@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <exception>
 
+#include "core/helper_thread.hpp"
+
 namespace engage {
 
 Progress::Progress(bool enabled, std::string label, double interval_seconds)
@@ -16,7 +18,7 @@ Progress::Progress(bool enabled, std::string label, double interval_seconds)
         const double v = std::strtod(env, &end);
         if (end != env && *end == '\0' && v >= 0) interval_ = v;
     }
-    if (interval_ > 0) reporter_ = std::thread([this] { report(); });
+    if (interval_ > 0) reporter_ = helper_thread([this] { report(); });
 }
 
 Progress::~Progress() {
