@@ -1,5 +1,7 @@
 #include "io/customer_base.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -16,6 +18,7 @@ namespace engage::io {
 
 namespace {
 constexpr double kMaxAbsValue = 1e13;  // values are summed in hundredths in 64-bit integers
+constexpr std::size_t kParallelCheckRows = 1u << 16;  // a shard's checks on several threads from this many rows
 
 // The calendar Engage writes: dates 0000-01-01 .. 9999-12-31 (four-digit years), as days since
 // 1970-01-01. Every day of a file (epoch + day) must fall inside it; its span fits int32 days.
@@ -433,20 +436,43 @@ struct TimeScan {
 
 }  // namespace
 
-// Whether every row is valid: a known channel, a finite value of magnitude at most 1e13, a time
-// in the file's declared range, times sorted within each customer. Sorted within customers: the
-// descents over the whole shard are exactly those at the first interaction of a customer.
-bool CustomerBaseReader::interactions_valid(const CustomerShard& shard, std::uint64_t n) const noexcept {
-    const kernels::ShardView s = shard.view();
-    if (!codes_below(s.channel, meta_.channels.size()) || !magnitudes_within(s.value, kMaxAbsValue)) return false;
-    const TimeScan times = scan_times(s.time);
-    if (!s.time.empty() && (times.lo < meta_.first_time || times.hi > meta_.last_time)) return false;
-    std::uint64_t at_starts = 0;
-    for (std::uint64_t k = 0; k < n; ++k) {
-        const std::uint64_t i = s.offsets[k];
-        if (i > 0 && i < s.offsets[k + 1]) at_starts += s.time[i] < s.time[i - 1];
+// Sorted within customers: the descents over the whole shard are exactly those at the first
+// interaction of a customer. Each share of the rows (and of the customers) on a thread, the
+// shares combined exactly (and, min, max, integer sums): a rank of 16 threads would otherwise
+// check its shards' interactions on one of them while the others wait.
+bool interactions_valid(const kernels::ShardView& s, std::uint64_t n, std::size_t channels, std::int64_t first_time,
+                        std::int64_t last_time, std::int64_t parts) noexcept {
+    const std::size_t rows = s.time.size();
+    parts = std::max<std::int64_t>(1, parts);
+    bool ok = true;
+    std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
+    std::uint64_t descents = 0, at_starts = 0;
+#pragma omp parallel for schedule(static) if (parts > 1) reduction(&& : ok) reduction(min : lo) reduction(max : hi) \
+    reduction(+ : descents, at_starts)
+    for (std::int64_t p = 0; p < parts; ++p) {
+        const auto share = [&](std::uint64_t total, std::int64_t q) { return total * std::uint64_t(q) / std::uint64_t(parts); };
+        const std::size_t a = share(rows, p), b = share(rows, p + 1);
+        if (!codes_below(s.channel.subspan(a, b - a), channels) || !magnitudes_within(s.value.subspan(a, b - a), kMaxAbsValue))
+            ok = false;  // a thread takes several shares where there are more than threads
+        if (b > a) {
+            const TimeScan times = scan_times(s.time.subspan(a, b - a));
+            lo = std::min(lo, times.lo);
+            hi = std::max(hi, times.hi);
+            descents += times.descents + (a > 0 && s.time[a] < s.time[a - 1]);  // the one across the shares' border
+        }
+        for (std::uint64_t k = share(n, p); k < share(n, p + 1); ++k) {
+            const std::uint64_t i = s.offsets[k];
+            if (i > 0 && i < s.offsets[k + 1]) at_starts += s.time[i] < s.time[i - 1];
+        }
     }
-    return times.descents == at_starts;
+    if (!ok) return false;
+    if (rows > 0 && (lo < first_time || hi > last_time)) return false;
+    return descents == at_starts;
+}
+
+bool CustomerBaseReader::interactions_valid(const CustomerShard& shard, std::uint64_t n) const noexcept {
+    const std::int64_t parts = shard.view().time.size() < kParallelCheckRows ? 1 : std::int64_t(omp_get_max_threads());
+    return io::interactions_valid(shard.view(), n, meta_.channels.size(), meta_.first_time, meta_.last_time, parts);
 }
 
 void CustomerBaseReader::throw_first_bad_interaction(const CustomerShard& shard, std::uint64_t n) const {

@@ -98,6 +98,13 @@ struct CustomerShard {
     std::uint64_t interactions() const noexcept { return offsets.empty() ? 0 : offsets.back(); }
 };
 
+// Whether every interaction of a shard's `customers` customers is valid: a channel code below
+// `channels`, a finite value of magnitude at most 1e13, a time in [first_time, last_time], times
+// sorted within each customer. Checked in `parts` contiguous shares of the rows on the OpenMP
+// threads (the same answer for any number of parts); the reader names the first bad row itself.
+bool interactions_valid(const kernels::ShardView& s, std::uint64_t customers, std::size_t channels,
+                        std::int64_t first_time, std::int64_t last_time, std::int64_t parts) noexcept;
+
 class CustomerBaseReader {
 public:
     // Collective: opens the file and checks its schema (datasets, types, lengths, attributes,
