@@ -6,6 +6,7 @@
 // large a value, a time outside the file's range.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "io/customer_base.hpp"
+#include "tiny_shard.hpp"
 
 namespace engage::io {
 namespace {
@@ -20,19 +22,11 @@ namespace {
 constexpr std::size_t kChannels = 6;
 constexpr std::int64_t kFirst = 1000, kLast = 2'000'000;
 
-struct Shard {
-    std::vector<std::uint64_t> offsets{0};
-    std::vector<kernels::Day> acquisition_day;
-    std::vector<std::int64_t> time;
-    std::vector<std::uint8_t> channel;
-    std::vector<double> value;
-    kernels::ShardView view() const { return {offsets, acquisition_day, time, channel, value, {}, {}, {}}; }
-    bool starts_customer(std::size_t row) const {
-        for (std::uint64_t o : offsets)
-            if (o == row) return true;
-        return false;
-    }
-};
+using Shard = testing_support::TinyShard;  // filled row by row here, with times to the second
+
+bool starts_customer(const Shard& s, std::size_t row) {
+    return std::find(s.offsets.begin(), s.offsets.end(), row) != s.offsets.end();
+}
 
 Shard random_shard(std::uint64_t customers) {
     std::mt19937_64 rng(11);
@@ -47,13 +41,13 @@ Shard random_shard(std::uint64_t customers) {
             s.value.push_back(double(std::int64_t(rng() % 2'000'001) - 1'000'000) / 100.0);
         }
         s.offsets.push_back(s.time.size());
-        s.acquisition_day.push_back(0);
+        s.acquisition.push_back(0);
     }
     return s;
 }
 
 bool valid(const Shard& s, std::int64_t parts) {
-    return interactions_valid(s.view(), s.acquisition_day.size(), kChannels, kFirst, kLast, parts);
+    return interactions_valid(s.view(), s.acquisition.size(), kChannels, kFirst, kLast, parts);
 }
 
 const std::vector<std::int64_t> kParts{1, 2, 3, 4, 7, 16};
@@ -70,7 +64,7 @@ TEST(InteractionsValid, SameAnswerForAnyNumberOfShares) {
         for (std::int64_t p = 1; p < parts; ++p) rows.push_back(base.time.size() * std::size_t(p) / std::size_t(parts));
     int inside = 0;
     for (std::size_t row : rows) {
-        if (base.starts_customer(row)) continue;
+        if (starts_customer(base, row)) continue;
         ++inside;
         Shard s = base;
         s.time[row] = s.time[row - 1] - 1;
@@ -101,7 +95,7 @@ TEST(InteractionsValid, MoreSharesThanRows) {
     const Shard s = random_shard(3);
     for (std::int64_t parts : kParts) EXPECT_TRUE(valid(s, parts)) << parts;
     Shard empty;
-    empty.acquisition_day.push_back(0);
+    empty.acquisition.push_back(0);
     empty.offsets.push_back(0);
     for (std::int64_t parts : kParts) EXPECT_TRUE(valid(empty, parts)) << parts;
 }
