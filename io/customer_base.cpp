@@ -471,8 +471,9 @@ bool interactions_valid(const kernels::ShardView& s, std::uint64_t n, std::size_
 }
 
 bool CustomerBaseReader::interactions_valid(const CustomerShard& shard, std::uint64_t n) const noexcept {
-    const std::int64_t parts = shard.view().time.size() < kParallelCheckRows ? 1 : std::int64_t(omp_get_max_threads());
-    return io::interactions_valid(shard.view(), n, meta_.channels.size(), meta_.first_time, meta_.last_time, parts);
+    const kernels::ShardView s = shard.view();
+    const std::int64_t parts = s.time.size() < kParallelCheckRows ? 1 : std::int64_t(omp_get_max_threads());
+    return io::interactions_valid(s, n, meta_.channels.size(), meta_.first_time, meta_.last_time, parts);
 }
 
 void CustomerBaseReader::throw_first_bad_interaction(const CustomerShard& shard, std::uint64_t n) const {

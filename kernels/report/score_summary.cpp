@@ -3,7 +3,6 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <climits>
 #include <type_traits>
 
 namespace engage::kernels {
@@ -81,10 +80,8 @@ void ScoreSummary::combine(const ScoreSummary& other) noexcept {
 }
 
 void ScoreSummary::clear() noexcept {
-    auto sums = sum_words();
-    std::fill(sums.begin(), sums.end(), 0);
-    auto extremes = max_words();
-    std::fill(extremes.begin(), extremes.end(), INT64_MIN);  // DistributionExtremes' start
+    std::fill(units_.begin(), units_.end(), GroupSums{});
+    std::fill(unit_extremes_.begin(), unit_extremes_.end(), GroupExtremes{});
 }
 
 void add_customers(ScoreSummary& into, std::span<const CustomerFeatures> f, std::span<const std::uint32_t> units,

@@ -120,12 +120,6 @@ TEST(ScoreSummary, CombineEqualsSequentialUpdates) {
     EXPECT_TRUE(std::ranges::equal(a.max_words(), whole.max_words()));
 }
 
-}  // namespace
-}  // namespace engage::kernels
-
-namespace engage::kernels {
-namespace {
-
 // add_customers on 1-4 OpenMP threads, with room for every thread's summary or for fewer, gives
 // the state of one thread adding the customers in turn, word for word; its scratch summaries
 // are left cleared for the next call, and a second call adds to the first.
@@ -166,8 +160,10 @@ TEST(ScoreSummary, CustomersAddedOnThreadsEqualCustomersAddedInTurn) {
             EXPECT_TRUE(std::ranges::equal(s.sum_words(), in_turn.sum_words())) << threads << " threads";
             EXPECT_TRUE(std::ranges::equal(s.max_words(), in_turn.max_words())) << threads << " threads";
             EXPECT_LE(scratch.size(), room >= (std::size_t(32) << 20) ? std::size_t(threads) : std::size_t(1));
-            for (const ScoreSummary& t : scratch)
+            for (const ScoreSummary& t : scratch) {
                 EXPECT_TRUE(std::ranges::equal(t.sum_words(), ScoreSummary(kUnits).sum_words())) << "scratch left cleared";
+                EXPECT_TRUE(std::ranges::equal(t.max_words(), ScoreSummary(kUnits).max_words())) << "scratch left cleared";
+            }
         }
     omp_set_num_threads(threads_before);
 }
