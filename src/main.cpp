@@ -4,6 +4,7 @@
 
 #include "cli/command_line.hpp"
 #include "core/errors.hpp"
+#include "core/heap.hpp"
 #include "core/version.hpp"
 #include "io/h5/filters.hpp"
 #include "io/h5/library.hpp"
@@ -23,6 +24,7 @@ std::string joined(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    engage::keep_freed_memory();  // before MPI and HDF5 allocate (core/heap.hpp)
     engage::mpi::Environment env(argc, argv);
     const auto comm = engage::mpi::Comm::world();
     engage::io::h5::silence_automatic_error_printing();
