@@ -15,16 +15,21 @@ and prints model.md. Standard library only.
 Time of a run on p ranks (one thread each), every term from the measured runs except the
 cluster's latency, bandwidth and file-system figures, which are assumptions (options below):
 
-  T(p) = serial(C) + max(parallel(p), io_floor) + allreduces(p) + broadcasts(p)
+  T(p) = serial(C, p) + max(parallel(p), io_floor) + allreduces(p) + broadcasts(p)
 
   parallel(p) = W * ceil(S / p) / S
       W: the 1-rank time of the phases that divide among ranks (read, compute, write, reduce,
       engagement); S: shards. Shards are dealt in contiguous blocks whose sizes differ by at most
       one and are balanced by interactions, so the slowest rank does ceil(S/p) of S shards.
-  serial(C) = s0 + s1 * C       (C customers)
-      everything else of the wall time (rank 0 planning the shards from the offsets, opening the
-      files, the report built by rank 0, creating customers.h5, committing the outputs), fitted
-      by least squares over the measured 1-thread runs of all sizes.
+  serial(C, p) = o0 + o1 * planned(C, p) + r0 + r1 * C       (C customers)
+      everything else of the wall time, in two parts fitted by least squares over the measured
+      runs at 1 rank x 1 thread:
+      - the "open" phase, o0 + o1 * planned: the files opened, and the shards planned from the
+        offsets in planning blocks of 2^18 customers (partition::kPlanBlockCustomers) dealt to
+        the ranks in contiguous ranges, so that the slowest rank plans
+        planned(C, p) = min(C, ceil(ceil(C / 2^18) / p) * 2^18) customers (all of them at 1 rank);
+      - the rest, r0 + r1 * C: the report built by rank 0 (it grows with the sales hierarchy,
+        not with the customers), creating customers.h5, committing the outputs.
   io_floor = (input bytes + output bytes) / file-system bandwidth   (every rank reads and writes
       at once: the run cannot beat the file system's aggregate bandwidth). With a codec (issue 14)
       the measured unfiltered bytes are scaled by --input-scale and --output-scale (stored /
@@ -56,6 +61,14 @@ import sys
 
 PARALLEL = ["read_s", "compute_s", "write_s", "reduce_s", "engagement_s"]
 RANKS = [2 ** k for k in range(11)]  # 1 .. 1024
+FS_SWEEP = [20, 50, 100, 200, 500, 1000]  # GB/s of the file-system table
+PLAN_BLOCK = 1 << 18  # partition::kPlanBlockCustomers (src/partition/block_plan.hpp)
+
+
+def planned(customers, p):
+    """Customers whose offsets the slowest of p ranks plans (jobs/shard_plan.cpp)."""
+    blocks = math.ceil(customers / PLAN_BLOCK)
+    return min(customers, math.ceil(blocks / p) * PLAN_BLOCK)
 
 
 def fit_line(xs, ys):
@@ -65,6 +78,13 @@ def fit_line(xs, ys):
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
     return my - b * mx, b
+
+
+def fit_cost(xs, ys):
+    """fit_line for a cost that cannot fall as x grows: a negative slope (noise over a cost that
+    does not grow) is taken as a constant, the mean."""
+    a, b = fit_line(xs, ys)
+    return (a, b) if b >= 0 else (sum(ys) / len(ys), 0.0)
 
 
 def log2up(p):
@@ -122,7 +142,8 @@ class Costs:
         firsts = first_rank(one)
         if not firsts:
             sys.exit("model.py: no run at 1 rank x 1 thread (RANKS and THREADS must include 1)")
-        self.s0, self.s1 = fit_line([r["customers"] for r in firsts], [r["serial"] for r in firsts])
+        self.o0, self.o1 = fit_cost([r["customers"] for r in firsts], [float(r["open_s"]) for r in firsts])
+        self.r0, self.r1 = fit_cost([r["customers"] for r in firsts], [r["serial"] - float(r["open_s"]) for r in firsts])
         self.b0, self.b1 = fit_line([r["customers"] for r in one], [int(r["allreduce_bytes_per_rank_max"]) for r in one])
         if len({r["rounds"] for r in one}) >= 2:
             self.a0, self.a1 = fit_line([r["rounds"] for r in one], [int(r["allreduce_calls"]) for r in one])
@@ -139,7 +160,7 @@ def model(c, a, base, p, weak=False, shard_factor=1.0, round_s=0.0):
     W += a.codec_seconds * (p if weak else 1)  # decoding the input, encoding the output
     parallel = W * rounds / S
     io_floor = (b["input_bytes"] * a.input_scale + b["output_bytes"] * a.output_scale) / a.fs_bandwidth
-    serial = c.s0 + c.s1 * b["customers"]
+    serial = c.o0 + c.o1 * planned(b["customers"], p) + c.r0 + c.r1 * b["customers"]
     calls = c.a0 + c.a1 * rounds
     B = c.b0 + c.b1 * b["customers"]
     beta = a.ranks_per_node / a.link_bandwidth if p > a.ranks_per_node else 1 / a.node_bandwidth
@@ -151,6 +172,28 @@ def model(c, a, base, p, weak=False, shard_factor=1.0, round_s=0.0):
             "interactions": round(b["interactions"]), "shards": S, "rounds": rounds, "parallel_s": parallel,
             "io_floor_s": io_floor, "serial_s": serial, "allreduce_latency_s": lat, "allreduce_bandwidth_s": bw,
             "broadcast_s": bcast, "allreduce_bytes_per_rank": round(B), "wall_s": wall}
+
+
+def weak_file_system(c, a, base, say, target=0.8):
+    """Weak-scaling efficiency against the file system's aggregate bandwidth, and the bandwidth
+    that reaches `target`: the i/o floor must stay under one_wall / target less the rest."""
+    one = model(c, a, base, 1, True)["wall_s"]
+    say(f"\n## Weak scaling against the file system's bandwidth (the other assumptions as above)\n")
+    say("| ranks (nodes) | customers | GB read + written | " +
+        " | ".join(f"{g} GB/s" for g in FS_SWEEP) + " | no floor | GB/s for " + f"{target} |")
+    say("|---:|---:|---:|" + "---:|" * (len(FS_SWEEP) + 2))
+    for p in (64, 256, 1024):
+        b = base.scaled(p)
+        gb = (b["input_bytes"] * a.input_scale + b["output_bytes"] * a.output_scale) / 1e9
+        cells = []
+        for g in FS_SWEEP + [math.inf]:
+            m = model(c, argparse.Namespace(**{**vars(a), "fs_bandwidth": g * 1e9}), base, p, True)
+            cells.append(f"{one / m['wall_s']:.2f}")
+        free = model(c, argparse.Namespace(**{**vars(a), "fs_bandwidth": math.inf}), base, p, True)
+        room = one / target - (free["wall_s"] - free["parallel_s"])  # what the floor may take
+        need = (f"{gb / room:,.0f}" if room >= free["parallel_s"] else "not reachable") if room > 0 else "not reachable"
+        say(f"| {p} ({math.ceil(p / a.ranks_per_node)}) | {round(b['customers']):,} | {gb:,.1f} | " +
+            " | ".join(cells) + f" | {need} |")
 
 
 def allreduce_fit(path):
@@ -224,7 +267,9 @@ def main():
         say(f"- {mode} base at 1 rank: {b['customers']:,.0f} customers, {b['interactions'] / 1e6:.1f} M interactions, "
             f"{b['shards']:.0f} shards; divisible work W = {b['W']:.3f} s "
             f"({b['W'] / b['interactions'] * 1e9:.1f} ns per interaction), wall {b['wall']:.3f} s")
-    say(f"- serial part (wall - divisible phases, at 1 rank) = {c.s0:.3f} s + {c.s1 * 1e6:.3f} s per million customers")
+    say(f"- serial part (wall - divisible phases, at 1 rank): the open phase {c.o0:.3f} s + {c.o1 * 1e6:.3f} s per "
+        f"million customers planned (the slowest rank's planning blocks of {PLAN_BLOCK:,} customers), the rest "
+        f"{c.r0:.3f} s + {c.r1 * 1e6:.3f} s per million customers")
     say(f"- all-reduced bytes per rank = {c.b0 / 1e6:.2f} MB + {c.b1:.2f} bytes per customer; "
         f"calls = {c.a0:.0f} + {c.a1:.2f} per round of shards")
     if round_note:
@@ -296,6 +341,8 @@ def main():
                 f"({m['allreduce_latency_s']:.4f} + {m['allreduce_bandwidth_s']:.3f}) | "
                 f"{m['allreduce_bytes_per_rank'] / 1e6:.1f} | {m['wall_s']:.3f} | {m['speedup']:.1f} | "
                 f"{m['efficiency']:.2f} |")
+    if "weak" in bases:
+        weak_file_system(c, a, bases["weak"], say)
     text = "\n".join(lines) + "\n"
     open(os.path.join(a.out, "model.md"), "w").write(text)
     print(text, end="")

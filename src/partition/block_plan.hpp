@@ -14,12 +14,16 @@
 
 namespace engage::partition {
 
-// 2^22 customers per planning block. Large enough that the forced boundaries are rare (at the
-// default limits a block holds at least 64 shards, so at most one shard in 64 is cut short by a
-// block end), small enough that a base of 10^9 customers has about 240 blocks to deal to ranks.
+// 2^18 customers per planning block. Small, because the slowest rank plans whole blocks: with
+// 100,000 customers per rank on 1,024 ranks it plans one block, 262,144 customers' offsets,
+// where blocks of 2^22 made it plan 4,194,304 (measured at 4-15 ns a customer: 0.06 s, a fifth
+// of such a rank's work; docs/performance.md, "The serial part is the planning block"). Large
+// enough that the forced boundaries stay rare: at the default limits a block holds at least 4
+// shards, and they align with its end where the customer limit closes them (10 interactions a
+// customer: 4 full shards), while at 100 interactions a customer one shard in about 25 is cut short.
 // A multiple of the default customer limit (2^16) and of the customer columns' chunk (65536).
-// Changing it changes the shard layout of every base larger than one block.
-inline constexpr std::uint64_t kPlanBlockCustomers = std::uint64_t(1) << 22;
+// Changing it changes the shard layout of every base larger than one block, not the outputs.
+inline constexpr std::uint64_t kPlanBlockCustomers = std::uint64_t(1) << 18;
 
 // Rows of /interactions/offsets read at once while planning (8 MiB).
 inline constexpr std::uint64_t kPlanReadRows = std::uint64_t(1) << 20;
