@@ -4,6 +4,7 @@
 #include "features/channel_kind.hpp"
 #include "io/customer_base.hpp"
 #include "io/report/csv.hpp"
+#include "io/report/ordered_pieces.hpp"
 #include "io/text_out.hpp"
 #include "report/suppression.hpp"
 
@@ -120,7 +121,7 @@ std::string CsvTable::whole() const {
 void write_table(const CsvTable& table, const std::string& path) {
     TextOut out(path);
     out << table.content;
-    for (std::size_t i = 0; i < table.more_rows; ++i) out << table.row(i);
+    write_in_order(out, table.more_rows, [&](std::size_t i, std::string& text) { text += table.row(i); });
     out << table.tail;
     out.close();
 }

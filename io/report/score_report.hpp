@@ -31,8 +31,8 @@ nlohmann::ordered_json build_score_report(const kernels::ScoreSummary& summary,
 void write_json(const nlohmann::ordered_json& report, const std::string& path);
 
 // A CSV table of a report: file name -> content. A table too long to hold (a row per
-// relationship manager) has `more_rows` rows after `content`, printed one at a time by `row(i)`,
-// then `tail`.
+// relationship manager) has `more_rows` rows after `content`, printed one at a time by `row(i)`
+// (on the rank's threads: `row` must be safe to call on several at once), then `tail`.
 struct CsvTable {
     CsvTable(std::string name_, std::string content_) : name(std::move(name_)), content(std::move(content_)) {}
     std::string name;

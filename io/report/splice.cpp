@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "core/errors.hpp"
+#include "io/report/ordered_pieces.hpp"
 #include "io/text_out.hpp"
 
 namespace engage::io {
@@ -26,21 +27,20 @@ json Splice::whole() const {
 namespace {
 
 // The list as nlohmann's dump(2) prints an array whose key sits at `indent` spaces: entries on
-// their own lines two spaces deeper, the closing bracket back at `indent`.
+// their own lines two spaces deeper, the closing bracket back at `indent`. The entries are
+// printed on the rank's threads (io/report/ordered_pieces.hpp).
 void write_list(TextOut& out, const Splice& s, std::size_t indent) {
     if (s.count == 0) {
         out << "[]";
         return;
     }
     out << "[\n";
-    std::string text;
-    for (std::size_t i = 0; i < s.count; ++i) {
-        text.assign(indent + 2, ' ');
+    write_in_order(out, s.count, [&](std::size_t i, std::string& text) {
+        text.append(indent + 2, ' ');
         JsonText j(text, indent + 2);
         s.entry(i, j);
         text += i + 1 < s.count ? ",\n" : "\n";
-        out << text;
-    }
+    });
     out << std::string(indent, ' ') << ']';
 }
 

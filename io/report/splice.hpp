@@ -19,7 +19,7 @@ namespace engage::io {
 struct Splice {
     std::string pointer;   // where the list goes in the report (a JSON pointer)
     std::size_t count = 0;
-    std::function<void(std::size_t, JsonText&)> entry;  // writes entry i
+    std::function<void(std::size_t, JsonText&)> entry;  // writes entry i; called on several threads at once
     nlohmann::ordered_json entry_json(std::size_t i) const;  // entry i as a json value
     // What stays in the in-memory report once report.json is written (for report.html).
     nlohmann::ordered_json shown;
