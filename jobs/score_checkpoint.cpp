@@ -10,6 +10,7 @@
 #include "features/channel_kind.hpp"
 #include "jobs/score_job.hpp"
 #include "jobs/stage.hpp"
+#include "partition/block_plan.hpp"
 #include "mpi/comm.hpp"
 
 namespace engage::jobs {
@@ -47,7 +48,8 @@ std::string modified(const std::string& path) {
 
 // What a checkpoint of `engage score` belongs to: the input file (as given, where it is, its size
 // and modification time), every option that changes a result, the number of ranks (it decides
-// which shards each rank holds) and the shards, and the version of engage.
+// which shards each rank holds), the shards and the planning block that cut them, and the
+// version of engage.
 io::CheckpointIdentity identity_of(const ScoreOptions& o, const std::string& version, int ranks, std::size_t shards) {
     io::CheckpointIdentity id;
     auto add = [&](std::string name, std::string value) { id.emplace_back(std::move(name), std::move(value)); };
@@ -61,6 +63,9 @@ io::CheckpointIdentity identity_of(const ScoreOptions& o, const std::string& ver
     add("input modified", modified(o.input));
     add("number of ranks", std::to_string(ranks));
     add("shards", std::to_string(shards));
+    // With the limits, the planning block decides where the shards are cut (a checkpoint of a
+    // binary with other blocks may have as many shards, cut elsewhere).
+    add("shard planning block (customers)", std::to_string(partition::kPlanBlockCustomers));
     add("--as-of", o.as_of);
     add("--window-days", std::to_string(o.window_days));
     add("--shard-interactions", std::to_string(o.shards.interactions));

@@ -130,9 +130,20 @@ rc=0
 "$engage" "${args[@]}" --output "$out" -q > "$tmp/ranks.log" 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || fail "a rerun at 1 rank: exit $rc, expected 2: $(cat "$tmp/ranks.log")"
 grep -qF "(number of ranks 2 there, 1 now)" "$tmp/ranks.log" || fail "the message for 1 rank: $(cat "$tmp/ranks.log")"
+# A checkpoint of a binary that did not record its planning block (blocks of 2^22 customers
+# then): as many shards may be cut elsewhere, so it is not resumed.
+manifest=$out/.engage-checkpoint/checkpoint.json
+cp "$manifest" "$tmp/manifest.json"
+/usr/bin/python3 -c 'import json, sys; m = json.load(open(sys.argv[1])); del m["identity"]["shard planning block (customers)"]; json.dump(m, open(sys.argv[1], "w"))' "$manifest"
+rc=0
+"${mpirun2[@]}" "$engage" "${args[@]}" --output "$out" -q > "$tmp/block.log" 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "a checkpoint without its planning block: exit $rc, expected 2: $(cat "$tmp/block.log")"
+grep -qF "(shard planning block (customers) (not recorded) there, 262144 now)" "$tmp/block.log" ||
+    fail "the message for a checkpoint without its planning block: $(cat "$tmp/block.log")"
+cp "$tmp/manifest.json" "$manifest"
 intact "$out" "after the mismatching reruns"
 [ -s "$out/.engage-checkpoint/checkpoint.json" ] || fail "a mismatching rerun removed the checkpoint"
-echo "[$SECONDS s] mismatching reruns (--window-days, ranks): exit 2 with the difference named"
+echo "[$SECONDS s] mismatching reruns (--window-days, ranks, planning block): exit 2 with the difference named"
 
 start "$tmp/stop2.log" "${mpirun2[@]}" "$engage" "${args[@]}" --output "$out"
 mpirun=$(child_of "$job" "${mpiexec##*/}")
