@@ -10,8 +10,8 @@
 #include "features/channel_kind.hpp"
 #include "jobs/score_job.hpp"
 #include "jobs/stage.hpp"
-#include "partition/block_plan.hpp"
 #include "mpi/comm.hpp"
+#include "partition/block_plan.hpp"
 
 namespace engage::jobs {
 
