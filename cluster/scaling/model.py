@@ -183,16 +183,14 @@ def weak_file_system(c, a, base, say, target=0.8):
         " | ".join(f"{g} GB/s" for g in FS_SWEEP) + " | no floor | GB/s for " + f"{target} |")
     say("|---:|---:|---:|" + "---:|" * (len(FS_SWEEP) + 2))
     for p in (64, 256, 1024):
-        b = base.scaled(p)
-        gb = (b["input_bytes"] * a.input_scale + b["output_bytes"] * a.output_scale) / 1e9
-        cells = []
-        for g in FS_SWEEP + [math.inf]:
-            m = model(c, argparse.Namespace(**{**vars(a), "fs_bandwidth": g * 1e9}), base, p, True)
-            cells.append(f"{one / m['wall_s']:.2f}")
-        free = model(c, argparse.Namespace(**{**vars(a), "fs_bandwidth": math.inf}), base, p, True)
+        def at(gb_per_s):
+            return model(c, argparse.Namespace(**{**vars(a), "fs_bandwidth": gb_per_s * 1e9}), base, p, True)
+        gb = at(1)["io_floor_s"]  # the floor at 1 GB/s: the GB read and written
+        cells = [f"{one / at(g)['wall_s']:.2f}" for g in FS_SWEEP + [math.inf]]
+        free = at(math.inf)
         room = one / target - (free["wall_s"] - free["parallel_s"])  # what the floor may take
-        need = (f"{gb / room:,.0f}" if room >= free["parallel_s"] else "not reachable") if room > 0 else "not reachable"
-        say(f"| {p} ({math.ceil(p / a.ranks_per_node)}) | {round(b['customers']):,} | {gb:,.1f} | " +
+        need = f"{gb / room:,.0f}" if room >= free["parallel_s"] > 0 else "not reachable"
+        say(f"| {p} ({math.ceil(p / a.ranks_per_node)}) | {round(free['customers']):,} | {gb:,.1f} | " +
             " | ".join(cells) + f" | {need} |")
 
 
