@@ -256,4 +256,34 @@ std::span<const std::byte> SpillBytes::block(std::size_t b, std::vector<std::byt
     return {aligned_start(scratch), std::size_t(s.bytes)};
 }
 
+void SpillBytes::settle() const {
+    forget_read_ahead();
+    finish_writes();
+}
+
+void SpillBytes::row(std::uint64_t i, void* out) const {
+    if (i >= rows_) throw Error(path_ + ": row " + std::to_string(i) + " of " + std::to_string(rows_) + " read");
+    const std::size_t b = std::size_t(i / block_rows_);
+    const std::size_t at = std::size_t(i % block_rows_) * row_bytes_;
+    if (b == sealed_.size()) {
+        std::memcpy(out, tail_.data() + at, row_bytes_);
+        return;
+    }
+    const Sealed& s = sealed_[b];
+    if (s.released) throw Error(path_ + ": block " + std::to_string(b) + " was read after its release");
+    if (!s.memory.empty()) {
+        std::memcpy(out, s.memory.data() + at, row_bytes_);
+        return;
+    }
+    auto* to = static_cast<std::byte*>(out);
+    for (std::size_t done = 0; done < row_bytes_;) {
+        const ssize_t r = ::pread(fd_, to + done, row_bytes_ - done, off_t(s.offset + at + done));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0)
+            throw IoError(path_ + ": cannot read per-customer state back from the scratch file (" +
+                          std::strerror(r < 0 ? errno : EIO) + ")");
+        done += std::size_t(r);
+    }
+}
+
 }  // namespace engage::io

@@ -72,6 +72,11 @@ public:
     // Block b (rows [b * block_rows, ...)): its bytes, read into `scratch` when spilled (or
     // swapped into it from the read ahead, which then keeps scratch's old buffer).
     std::span<const std::byte> block(std::size_t b, std::vector<std::byte>& scratch) const;
+    // Row i into `out`, from memory or read from the scratch file on its own: for a store read
+    // at random once written. Safe on several threads at once after settle(), as long as
+    // nothing else is called meanwhile.
+    void row(std::uint64_t i, void* out) const;
+    void settle() const;  // the queued writes done and no read ahead running
     // Bytes that block() returned from a read ahead rather than a read of its own.
     std::uint64_t bytes_read_ahead() const noexcept { return bytes_read_ahead_; }
     // Block b will not be read again: its memory is freed, or its disk space given back (a hole
@@ -144,6 +149,9 @@ public:
     }
     void clear() { bytes_.clear(); }
     void release(std::size_t b) { bytes_.release(b); }
+    // Row i, read at random (SpillBytes::row): after settle(), on any number of threads.
+    void settle() const { bytes_.settle(); }
+    void row(std::uint64_t i, T& out) const { bytes_.row(i, &out); }
     std::uint64_t bytes_read_ahead() const noexcept { return bytes_.bytes_read_ahead(); }
 
     // Checkpoint: the rows block by block (a released block as its row count only), then

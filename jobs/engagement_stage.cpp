@@ -20,15 +20,51 @@ EngagementStage::EngagementStage(DateContext& date)
       // per rank at 100 M customers) are held through sweep 0; the hierarchy summary (470 MB at
       // 400,000 relationship managers) is then built in sweep 1, after they are gone, from the
       // records scored again (the same scores: score_all is a pure function of the record).
-      late_summary_(date.main && date.run.options->retention.enabled) {}
+      late_summary_(date.main && date.run.options->retention.enabled) {
+    const std::size_t rms = date.main ? date.run.meta->rm_names.size() : 0, per = date.run.managers_per_range;
+    if (per > 0 && rms > per) {
+        ranges_ = (rms + per - 1) / per;
+        // Rank 0's reduced groups, in blocks of about 4 MiB.
+        constexpr std::size_t kGroupsPerBlock = std::max<std::size_t>(1, (std::size_t(4) << 20) / sizeof(kernels::EngagementGroup));
+        managers_ = std::make_unique<io::SpillStore<kernels::EngagementGroup>>(date.run.spill_path("managers"),
+                                                                               kGroupsPerBlock, *date.run.spill_budget);
+    }
+}
+
+std::size_t EngagementStage::range_first(std::size_t k) const noexcept {
+    const std::size_t rms = date_.main ? date_.run.meta->rm_names.size() : 0;
+    return k * rms / ranges_;  // ranges of equal size within one
+}
+
+std::unique_ptr<kernels::EngagementSummary> EngagementStage::range_summary(std::size_t k) const {
+    const io::CustomerBaseMeta& m = *date_.run.meta;
+    return std::make_unique<kernels::EngagementSummary>(m.business_unit_names.size(), m.region_names.size(),
+                                                        range_count(k), range_first(k));
+}
+
+// A range reduced to rank 0: its managers' groups appended to rank 0's store, in the managers' order.
+void EngagementStage::keep_managers(const mpi::Comm& comm, kernels::EngagementSummary& range) {
+    using Level = kernels::Level;
+    const std::size_t n = range.groups(Level::relationship_manager);
+    if (comm.root() && n > 0) managers_->append(std::span(&range.group(Level::relationship_manager, 0), n));
+}
+
+kernels::LevelGroups EngagementStage::managers() const {
+    if (!managers_) return kernels::LevelGroups::of(*summary_, kernels::Level::relationship_manager);
+    managers_->settle();
+    return {std::size_t(managers_->size()),
+            [store = managers_.get()](std::size_t g, kernels::EngagementGroup& buffer) -> const kernels::EngagementGroup& {
+                store->row(g, buffer);
+                return buffer;
+            }};
+}
 
 // Only the main date is reported: a backtest date keeps no hierarchy (a group per relationship
 // manager would cost as much as the main date's). Made for the sweep that fills it.
 void EngagementStage::make_summary() {
     const io::CustomerBaseMeta& m = *date_.run.meta;
     summary_ = std::make_unique<kernels::EngagementSummary>(date_.main ? m.business_unit_names.size() : 0,
-                                                            date_.main ? m.region_names.size() : 0,
-                                                            date_.main ? m.rm_names.size() : 0);
+                                                            date_.main ? m.region_names.size() : 0, range_count(0));
     if (date_.main) risk_ = std::make_unique<kernels::AccountsAtRisk>(m.business_unit_names.size(), m.rm_names.size());
 }
 
@@ -71,10 +107,14 @@ void EngagementStage::finish(const mpi::Comm& comm, int step) {
         metrics_->finalize();
         if (!late_summary_) make_summary();
     }
-    if (step == summary_step()) {
-        records_->clear();  // the summary's sweep was their last
+    const int summarised = first_summary_sweep() + 1;  // the finish after the summary's sweep
+    if (step == summarised) {
         // Only rank 0 reports: the summaries are reduced to it, not all-reduced.
         mpi::reduce_state(comm, *summary_);
+        if (managers_) {
+            keep_managers(comm, *summary_);
+            summary_->drop_managers();
+        }
         if (!comm.root()) summary_.reset();
         if (risk_) {
             // Top lists merge exactly in any order (kernels/report/accounts_at_risk.hpp).
@@ -84,7 +124,17 @@ void EngagementStage::finish(const mpi::Comm& comm, int step) {
             if (!comm.root()) risk_.reset();
         }
         mpi::reduce_state(comm, score_by_tier_);
+        range_ = 1;
+    } else if (step > summarised && step <= records_last_sweep() + 1) {
+        mpi::reduce_state(comm, *next_range_);
+        keep_managers(comm, *next_range_);
+        next_range_.reset();
+        ++range_;
     }
+    if (step == records_last_sweep() + 1) records_->clear();  // the last range's sweep was their last
+    // The next range's groups, for the sweep after this finish (range 0's are the summary's).
+    if (range_ >= 1 && range_ < ranges_ && step == first_summary_sweep() + int(range_))
+        next_range_ = range_summary(range_);
     if (step == 1 && truth_) {
         mpi::allreduce_state(comm, *validation_);
         validation_->finalize();
@@ -100,16 +150,22 @@ void EngagementStage::sweep(int step, std::size_t block) {
         if (block > 0) pairs_->release(block - 1);
         kernels::correlate_with_truth(pairs_->block(block, scratch_), *validation_, truth_rho_);
     }
-    if (step == 1 && late_summary_) {
-        if (!summary_) make_summary();
-        if (block > 0) records_->release(block - 1);
+    if (step >= 1 && step >= first_summary_sweep() && step <= records_last_sweep()) {
+        // The records scored again: for the late summary, or for a further range of managers.
+        if (block > 0 && step == records_last_sweep()) records_->release(block - 1);
         const auto records = records_->block(block, late_scratch_);
         late_scored_.resize(records.size());
         kernels::score_all(records, *metrics_, date_.run.options->engagement, late_scored_);
-        add_to_summary(late_scored_);
+        if (late_summary_ && step == 1) {
+            if (!summary_) make_summary();
+            add_to_summary(late_scored_);
+        } else {
+            next_range_->prepare(late_scored_);
+            next_range_->add_level(kernels::Level::relationship_manager, late_scored_);
+        }
     }
     if (step != 0) return;
-    if (block > 0 && summary_step() == 1) records_->release(block - 1);
+    if (block > 0 && records_last_sweep() == 0) records_->release(block - 1);
     const auto records = records_->block(block, scratch_);
     date_.records = records;
     date_.scored.resize(records.size());
@@ -149,12 +205,13 @@ void EngagementStage::add_to_summary(std::span<const kernels::ScoredCustomer> sc
 
 void EngagementStage::report(ReportOutput& out) const {
     if (!date_.main) return;
-    auto engagement = io::engagement_report(*summary_, score_by_tier_, truth_rho_, date_.run.options->engagement,
+    const kernels::LevelGroups groups = managers();
+    auto engagement = io::engagement_report(*summary_, groups, score_by_tier_, truth_rho_, date_.run.options->engagement,
                                             kernels::dimension_signal(*metrics_), *date_.run.meta, date_.as_of, date_.previous_as_of);
     for (auto& t : engagement.tables) out.tables.push_back(std::move(t));
     out.report["engagement"] = std::move(engagement.section);
     out.splices.push_back(std::move(engagement.relationship_managers));
-    auto risk = io::accounts_at_risk_report(*risk_, *summary_, *date_.run.meta);
+    auto risk = io::accounts_at_risk_report(*risk_, *summary_, groups, *date_.run.meta);
     out.report["accounts_at_risk"] = std::move(risk.section);
     out.splices.push_back(std::move(risk.relationship_managers));
 }
@@ -164,8 +221,12 @@ void EngagementStage::save(io::StateWriter& out) {
     pairs_->save(out);
     save_words(out, *metrics_);
     save_words(out, *validation_);
+    out.value(std::int64_t(range_));
     out.value(std::int64_t(summary_ != nullptr));
     if (summary_) save_words(out, *summary_);
+    out.value(std::int64_t(next_range_ != nullptr));
+    if (next_range_) save_words(out, *next_range_);
+    if (managers_) managers_->save(out);
     out.value(std::int64_t(risk_ != nullptr));
     if (risk_)
         for (auto* t : {&risk_->corporate, &risk_->business_units, &risk_->rms}) out.vector(std::span<const std::int64_t>(t->words()));
@@ -178,10 +239,17 @@ void EngagementStage::restore(io::StateReader& in, int finished) {
     pairs_->restore(in);
     restore_words(in, *metrics_);
     restore_words(in, *validation_);
+    range_ = std::size_t(in.value<std::int64_t>());
     if (in.value<std::int64_t>() != 0) {
         make_summary();
+        if (managers_ && range_ >= 1) summary_->drop_managers();  // kept by managers_ since
         restore_words(in, *summary_);
     }
+    if (in.value<std::int64_t>() != 0) {
+        next_range_ = range_summary(range_);
+        restore_words(in, *next_range_);
+    }
+    if (managers_) managers_->restore(in);
     if (in.value<std::int64_t>() != 0)
         for (auto* t : {&risk_->corporate, &risk_->business_units, &risk_->rms}) in.fixed(t->words());
     restore_words(in, score_by_tier_);

@@ -7,9 +7,16 @@
 // scored again, once the retention predictions are freed); with planted truth, each validated
 // customer's two keys are spilled, and sweep 1 reads them back for the rank correlation with
 // the truth.
+//
+// Where the relationship managers' groups do not fit the memory budget at once
+// (RunContext::managers_per_range), the summary's sweep builds those of a first range of
+// managers, and each further range is built in a sweep of its own from the records scored
+// again; after each, the range is reduced to rank 0, which appends it to a spill store of its
+// own and reports the managers from there. Every rank then holds one range, never the level.
 #include <memory>
 
 #include "jobs/date_context.hpp"
+#include "io/spill_store.hpp"
 #include "jobs/stage.hpp"
 #include "report/accounts_at_risk.hpp"
 #include "report/engagement_summary.hpp"
@@ -25,7 +32,7 @@ public:
     void fold(const io::CustomerShard& shard, std::int64_t round) override;
     void finish(const mpi::Comm& comm, int step) override;
     bool wants_sweep(int step) const noexcept override {
-        return step == 0 || (step == 1 && (truth_ || late_summary_));
+        return step == 0 || (step == 1 && truth_) || (step >= first_summary_sweep() && step < records_last_sweep() + 1);
     }
     void sweep(int step, std::size_t block) override;
     void report(ReportOutput& out) const override;
@@ -36,8 +43,16 @@ private:
     void mark_reference(const io::CustomerShard& shard);
     void make_summary();
     void add_to_summary(std::span<const kernels::ScoredCustomer> scored);
-    // The step whose finish reduces the summary: after the sweep that builds it.
-    int summary_step() const noexcept { return late_summary_ ? 2 : 1; }
+    // The sweep that builds the summary (with the first range of managers), and the last one
+    // that reads the records (the last range's). The finish after a sweep reduces what it built.
+    int first_summary_sweep() const noexcept { return late_summary_ ? 1 : 0; }
+    int records_last_sweep() const noexcept { return first_summary_sweep() + int(ranges_) - 1; }
+    // Managers [first, first + count) of range k.
+    std::size_t range_first(std::size_t k) const noexcept;
+    std::size_t range_count(std::size_t k) const noexcept { return range_first(k + 1) - range_first(k); }
+    std::unique_ptr<kernels::EngagementSummary> range_summary(std::size_t k) const;
+    void keep_managers(const mpi::Comm& comm, kernels::EngagementSummary& range);  // rank 0 appends them
+    kernels::LevelGroups managers() const;  // for the report
 
     DateContext& date_;
     std::unique_ptr<io::SpillStore<kernels::EngagementRecord>> records_;
@@ -54,6 +69,10 @@ private:
     bool late_summary_ = false;  // the summary is built in sweep 1 rather than sweep 0
     std::vector<std::byte> late_scratch_;
     std::vector<kernels::ScoredCustomer> late_scored_;
+    std::size_t ranges_ = 1;  // ranges of managers (the main date's; 1 otherwise)
+    std::size_t range_ = 0;   // the range being built (ranges_ once all are reduced)
+    std::unique_ptr<kernels::EngagementSummary> next_range_;  // range_ >= 1's, while it is built
+    std::unique_ptr<io::SpillStore<kernels::EngagementGroup>> managers_;  // with ranges: rank 0's reduced groups
 };
 
 }  // namespace engage::jobs

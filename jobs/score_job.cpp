@@ -98,16 +98,21 @@ struct MemoryPlan {
     std::size_t block_rows = 1;
     std::int64_t flush_rounds = 1;
     std::uint64_t write_queue_bytes = 0;
+    std::size_t managers_per_range = 0;  // 0: every manager's group at once
 };
 
 // The budget less what a rank holds whatever its share of the customers (the main date's
-// engagement summary, a group per business unit, region and relationship manager; the input
-// read ahead, at most half of what is left), split: 1/4
+// engagement summary, a group per business unit, region and relationship manager, and the
+// accounts-at-risk lists: at most half the budget; the input read ahead, at most half of what
+// is left), split: 1/4
 // for the spill stores' blocks in memory, 1/16 for a sweep block of every date, 1/32 for the
 // pass's pending feature rows and 3/32 for the writes queued behind the rank: a flush hands the
 // disk a burst that the queue takes whole, so that the rank computes on while it is written
-// (docs/performance.md, "A write queue as deep as a flush").
-MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, std::size_t dates) {
+// (docs/performance.md, "A write queue as deep as a flush"). Where the managers' groups do not
+// fit that half, they are built range by range, as many managers a range as fit
+// (jobs/engagement_stage.hpp): the rest of the job takes about 450 MB of its own at 10 M
+// customers and 2 M managers (docs/performance.md, "Relationship managers range by range").
+MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, std::size_t dates, bool touches) {
     // A sweep's block of a date: 600 bytes a customer, and 300 more for the next block of each
     // spill store that the sweep reads, read ahead while this one is worked on (records 96 bytes,
     // histories 96, landmark rows 96, outcomes 32: io/spill_store.hpp).
@@ -115,39 +120,43 @@ MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, 
     // With the study, the adjusted claims' sums per relationship manager (the revenue
     // regression's 32 bytes, the attrition regression's 16: kernels/study/*_regression.hpp).
     constexpr std::uint64_t kStudyBytesPerManager = 32 + 16;
+    constexpr std::uint64_t kManagerGroup = sizeof(kernels::EngagementGroup);
     const bool study = o.retention.enabled && o.retention.holdout_days > 0;
-    const std::uint64_t groups =
-        kernels::EngagementSummary::bytes(meta.business_unit_names.size(), meta.region_names.size(),
-                                          meta.rm_names.size()) +
-        (study ? kStudyBytesPerManager * meta.rm_names.size() : 0);
-    if (groups > o.memory_per_rank / 2) {
-        const std::uint64_t mib = (4 * groups + (1 << 20) - 1) >> 20;
+    const std::uint64_t rms = meta.rm_names.size();
+    // Held whatever the ranges: the groups above the managers, the study's sums per manager and
+    // the touches' groups at every level (built in the pass: jobs/touches_stage.hpp).
+    const std::uint64_t fixed =
+        kernels::EngagementSummary::bytes(meta.business_unit_names.size(), meta.region_names.size(), 0) +
+        (study ? kStudyBytesPerManager * rms : 0) +
+        (touches ? kernels::TouchesSummary::bytes(meta.business_unit_names.size(), meta.region_names.size(), rms,
+                                                  meta.segment_names.size())
+                 : 0);
+    // The accounts-at-risk lists: a short list per business unit and manager, and a piece of
+    // another rank's while they are merged.
+    const std::uint64_t list_bytes = kernels::AccountsAtRisk::bytes(meta.business_unit_names.size(), rms);
+    const std::uint64_t lists = list_bytes + std::min<std::uint64_t>(list_bytes, 8u << 20);  // mpi::reduce_merged's piece
+    const std::uint64_t half = o.memory_per_rank / 2;
+    const std::uint64_t room = half - std::min(half, fixed + lists);
+    if (room < kManagerGroup) {
+        const std::uint64_t mib = (2 * (fixed + lists + kManagerGroup) + (1 << 20) - 1) >> 20;
         throw ConfigError("--memory-per-rank " + std::to_string(o.memory_per_rank >> 20) + "M: every rank holds the "
-                          "engagement summary of the whole hierarchy of " + o.input + (study ? " and the study's sums per manager" : "") + " (" +
-                          std::to_string(meta.rm_names.size()) + " relationship managers, " +
-                          std::to_string(meta.region_names.size()) + " regions, " +
-                          std::to_string(meta.business_unit_names.size()) + " business units: " +
-                          std::to_string(groups >> 20) + " MB), which must be at most half the budget; give "
+                          "groups above the relationship managers of " + o.input + ", the accounts-at-risk lists of its " +
+                          std::to_string(rms) + " relationship managers and " +
+                          std::to_string(meta.business_unit_names.size()) + " business units" +
+                          (study ? ", the study's sums per manager" : "") + (touches ? ", the touches' groups" : "") +
+                          " (" + std::to_string((fixed + lists) >> 20) +
+                          " MB), which with one manager's group must be at most half the budget; give "
                           "--memory-per-rank " + std::to_string(mib) + "M or more");
     }
-    // The accounts-at-risk lists (a short list per business unit and manager, and a piece of
-    // another rank's while they are merged) come out of the rest, before it is split.
-    const std::uint64_t list_bytes = kernels::AccountsAtRisk::bytes(meta.business_unit_names.size(), meta.rm_names.size());
-    const std::uint64_t lists = list_bytes + std::min<std::uint64_t>(list_bytes, 8u << 20);  // mpi::reduce_merged's piece
-    if (groups + lists > o.memory_per_rank / 4 * 3) {
-        const std::uint64_t mib = ((groups + lists) * 4 / 3 + (1 << 20) - 1) >> 20;
-        throw ConfigError("--memory-per-rank " + std::to_string(o.memory_per_rank >> 20) + "M: every rank holds the "
-                          "engagement summary of the whole hierarchy of " + o.input + " and its accounts-at-risk lists (" +
-                          std::to_string((groups + lists) >> 20) + " MB), which must be at most three quarters of the "
-                          "budget; give --memory-per-rank " + std::to_string(mib) + "M or more");
-    }
+    MemoryPlan p;
+    if (rms * kManagerGroup > room) p.managers_per_range = std::size_t(room / kManagerGroup);
+    const std::uint64_t groups = fixed + (p.managers_per_range ? p.managers_per_range : rms) * kManagerGroup;
     // The input's shards read past the page cache (io/direct_reader.hpp) take two sets of a
     // shard's interaction columns, the one folded and the next; held by every rank that reads
     // so, reserved whether it does or not so that the plan does not depend on the page cache.
     const std::uint64_t input_buffers = 2 * o.shards.interactions * (sizeof(std::int64_t) + 1 + sizeof(double));
     const std::uint64_t rest = o.memory_per_rank - groups - lists;
     const std::uint64_t budget = rest - std::min(input_buffers, rest / 2);
-    MemoryPlan p;
     p.spill_bytes = budget / 4;
     p.block_rows = std::size_t(std::clamp<std::uint64_t>(budget / 16 / (kSweepBytesPerCustomer * dates), 256,
                                                          std::uint64_t(1) << 20));
@@ -311,11 +320,12 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     // The stages, with the rank's per-customer state in spill stores under the memory budget.
     const bool study = o.retention.enabled && o.retention.holdout_days > 0;
     MemoryPlan memory;
-    comm.agree([&] { memory = plan_memory(o, meta, 1 + (study ? extra.size() + !o.calibrate_as_of.empty() : 0)); });
+    comm.agree([&] { memory = plan_memory(o, meta, 1 + (study ? extra.size() + !o.calibrate_as_of.empty() : 0), touches_apply(run)); });
     io::SpillBudget spill_budget(memory.spill_bytes);
     run.spill_budget = &spill_budget;
     run.spill_dir = out->staging_dir();
     run.block_rows = memory.block_rows;
+    run.managers_per_range = memory.managers_per_range;
     auto pipeline = make_score_stages(run, as_of_day, extra, memory.flush_rounds);
     const auto& stages = pipeline->stages;
     const std::uint64_t first = bounds.front(), local_customers = bounds.back() - bounds.front();
@@ -532,6 +542,9 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     extra_record["shards"] = shards;
     extra_record["memory_per_rank_bytes"] = o.memory_per_rank;
     extra_record["sweep_block_customers"] = run.block_rows;
+    // The sweeps that built the relationship managers' groups, a range of managers each (1: all at once).
+    extra_record["relationship_manager_ranges"] =
+        memory.managers_per_range ? (meta.rm_names.size() + memory.managers_per_range - 1) / memory.managers_per_range : 1;
     extra_record["spilled_bytes_all_ranks"] = spilled;
     auto record = run_record(comm, info, timer, extra_record);
     const double read_s = record["phase_seconds_slowest_rank"]["read"].get<double>();

@@ -54,20 +54,23 @@ json group_json(const EngagementGroup& g, const std::string& name, std::span<con
 
 // The groups of a level with at least one account at risk, most revenue at risk first (ties:
 // the group's index, the input's order of names).
-std::vector<std::size_t> ranked_groups(const EngagementSummary& s, Level level, const TopAccounts& top) {
+std::vector<std::size_t> ranked_groups(const LevelGroups& level, const TopAccounts& top) {
     std::vector<std::size_t> groups;
-    for (std::size_t g = 0; g < s.groups(level); ++g)
-        if (!top.group(g).empty()) groups.push_back(g);
-    std::stable_sort(groups.begin(), groups.end(), [&](std::size_t a, std::size_t b) {
-        return s.group(level, a).revenue_at_risk_cents > s.group(level, b).revenue_at_risk_cents;
-    });
+    std::vector<std::int64_t> at_risk(level.count);
+    EngagementGroup buffer;
+    for (std::size_t g = 0; g < level.count; ++g)
+        if (!top.group(g).empty()) {
+            groups.push_back(g);
+            at_risk[g] = level.read(g, buffer).revenue_at_risk_cents;
+        }
+    std::stable_sort(groups.begin(), groups.end(), [&](std::size_t a, std::size_t b) { return at_risk[a] > at_risk[b]; });
     return groups;
 }
 
 }  // namespace
 
 AccountsAtRiskReport accounts_at_risk_report(const AccountsAtRisk& risk, const EngagementSummary& summary,
-                                             const CustomerBaseMeta& meta) {
+                                             const LevelGroups& managers, const CustomerBaseMeta& meta) {
     AccountsAtRiskReport out;
     json& r = out.section;
     r["definition"] = "customers whose tier at the as-of date is not_engaged or actively_disengaged; revenue at "
@@ -77,18 +80,19 @@ AccountsAtRiskReport accounts_at_risk_report(const AccountsAtRisk& risk, const E
     const EngagementGroup& corporate = summary.group(Level::corporate, 0);
     r["corporate"] = group_json(corporate, "corporate", risk.corporate.group(0), meta);
     json units = json::array();
-    for (std::size_t g : ranked_groups(summary, Level::business_unit, risk.business_units))
+    for (std::size_t g : ranked_groups(LevelGroups::of(summary, Level::business_unit), risk.business_units))
         units.push_back(group_json(summary.group(Level::business_unit, g), meta.business_unit_names[g],
                                    risk.business_units.group(g), meta));
     r["business_units"] = std::move(units);
-    auto managers = std::make_shared<const std::vector<std::size_t>>(
-        ranked_groups(summary, Level::relationship_manager, risk.rms));
+    auto ranked = std::make_shared<const std::vector<std::size_t>>(
+        ranked_groups(managers, risk.rms));
     Splice& splice = out.relationship_managers;
     splice.pointer = "/accounts_at_risk/relationship_managers";
-    splice.count = managers->size();
-    splice.entry = [&risk, &summary, &meta, managers](std::size_t i, JsonText& j) {
-        const std::size_t g = (*managers)[i];
-        write_group(j, summary.group(Level::relationship_manager, g), meta.rm_names[g], risk.rms.group(g), meta);
+    splice.count = ranked->size();
+    splice.entry = [&risk, groups = managers, &meta, ranked](std::size_t i, JsonText& j) {
+        const std::size_t g = (*ranked)[i];
+        EngagementGroup buffer;
+        write_group(j, groups.read(g, buffer), meta.rm_names[g], risk.rms.group(g), meta);
     };
     // report.html shows the managers' totals, not their lists, and at most kPageManagers of them.
     constexpr std::size_t kPageManagers = 2000;

@@ -162,37 +162,43 @@ struct Tables {
 // The groups of one level after suppression, and "other". With `splice` (the relationship
 // managers: one entry per manager), the groups are left to it and to `streamed`'s rows, printed
 // when written, and the splice keeps for report.html the groups that page shows.
-json level_json(const EngagementSummary& s, Level level, const std::vector<std::string>& names, std::int64_t min_size,
+json level_json(const LevelGroups& groups, Level level, const std::vector<std::string>& names, std::int64_t min_size,
                 bool amounts, Tables& tables, Splice* splice = nullptr, CsvTable* streamed = nullptr) {
-    const SuppressedLevel sl = suppress_small_groups(s, level, min_size);
+    const SuppressedLevel sl = suppress_small_groups(groups, min_size);
     const bool migration = level == Level::business_unit;
     const std::string other_name = "other (" + std::to_string(sl.other_groups) + " groups)";
     json out;
+    EngagementGroup buffer;
     if (splice) {
         auto kept = std::make_shared<const std::vector<std::size_t>>(sl.kept);
         splice->count = streamed->more_rows = kept->size();
-        splice->entry = [&s, &names, kept, level, migration, amounts](std::size_t i, JsonText& j) {
-            write_group(j, s.group(level, (*kept)[i]), names[(*kept)[i]], migration, amounts);
+        splice->entry = [groups, &names, kept, migration, amounts](std::size_t i, JsonText& j) {
+            EngagementGroup buffer;
+            write_group(j, groups.read((*kept)[i], buffer), names[(*kept)[i]], migration, amounts);
         };
-        streamed->row = [&s, &names, kept, level, amounts](std::size_t i) {
-            return group_row(kLevelNames[int(level)], s.group(level, (*kept)[i]), names[(*kept)[i]], amounts);
+        streamed->row = [groups, &names, kept, level, amounts](std::size_t i) {
+            EngagementGroup buffer;
+            return group_row(kLevelNames[int(level)], groups.read((*kept)[i], buffer), names[(*kept)[i]], amounts);
         };
         if (sl.other_shown) streamed->tail = group_row(kLevelNames[int(level)], sl.other, other_name, amounts);
         std::vector<double> means;
         means.reserve(kept->size());
-        for (std::size_t g : *kept)
-            means.push_back(ratio(s.group(level, g).score_milli, s.group(level, g).customers, 1e-3).value_or(std::nan("")));
+        for (std::size_t g : *kept) {
+            const EngagementGroup& group = groups.read(g, buffer);
+            means.push_back(ratio(group.score_milli, group.customers, 1e-3).value_or(std::nan("")));
+        }
         json shown = json::array();
         for (std::size_t i : html::shown_groups(means)) shown.push_back(splice->entry_json(i));
         splice->shown = {{"total", splice->count}, {"shown", std::move(shown)}};
         out["groups"] = splice->marker();
     } else {
-        json groups = json::array();
+        json groups_json = json::array();
         for (std::size_t g : sl.kept) {
-            groups.push_back(group_json(s.group(level, g), names[g], migration, amounts));
-            tables.add(level, s.group(level, g), names[g], migration, amounts);
+            const EngagementGroup& group = groups.read(g, buffer);
+            groups_json.push_back(group_json(group, names[g], migration, amounts));
+            tables.add(level, group, names[g], migration, amounts);
         }
-        out["groups"] = std::move(groups);
+        out["groups"] = std::move(groups_json);
     }
     out["suppressed_groups"] = sl.other_groups;
     out["other"] = json();
@@ -215,7 +221,8 @@ json wallets_json(const CustomerBaseMeta& meta, const std::string& as_of) {
 
 }  // namespace
 
-EngagementReport engagement_report(const EngagementSummary& summary, const TierScoreHistogram& score_by_tier,
+EngagementReport engagement_report(const EngagementSummary& summary, const LevelGroups& managers,
+                                   const TierScoreHistogram& score_by_tier,
                        const RankCorrelation& truth,
                        const EngagementConfig& config, const std::array<bool, kDimensions>& signal,
                        const CustomerBaseMeta& meta, const std::string& as_of,
@@ -264,15 +271,17 @@ EngagementReport engagement_report(const EngagementSummary& summary, const TierS
     r["corporate"]["score_distribution"] = std::move(distribution);
     const auto min = std::int64_t(config.min_group_size);
     r["business_units"] =
-        level_json(summary, Level::business_unit, meta.business_unit_names, min, meta.has_amounts, tables);
-    r["regions"] = level_json(summary, Level::region, meta.region_names, min, meta.has_amounts, tables);
+        level_json(LevelGroups::of(summary, Level::business_unit), Level::business_unit, meta.business_unit_names,
+                   min, meta.has_amounts, tables);
+    r["regions"] = level_json(LevelGroups::of(summary, Level::region), Level::region, meta.region_names, min,
+                              meta.has_amounts, tables);
     // The relationship managers: an entry and a row each, printed when written; no migration rows.
-    CsvTable managers{"engagement.csv", ""};
+    CsvTable rows{"engagement.csv", ""};
     out.relationship_managers.pointer = "/engagement/relationship_managers/groups";
-    r["relationship_managers"] = level_json(summary, Level::relationship_manager, meta.rm_names, min,
-                                            meta.has_amounts, tables, &out.relationship_managers, &managers);
-    managers.content = std::move(tables.rows);
-    out.tables.push_back(std::move(managers));
+    r["relationship_managers"] = level_json(managers, Level::relationship_manager, meta.rm_names, min,
+                                            meta.has_amounts, tables, &out.relationship_managers, &rows);
+    rows.content = std::move(tables.rows);
+    out.tables.push_back(std::move(rows));
     out.tables.push_back({"tier_migration.csv", std::move(tables.migration)});
     out.tables.push_back({"score_distribution.csv", std::move(distribution_csv)});
     if (truth.count() > 0) {

@@ -21,14 +21,16 @@ struct CustomerBaseMeta;
 // report.json's "engagement" section, with the relationship managers' groups (one per manager)
 // left as a splice (io/report/splice.hpp) at /engagement/relationship_managers/groups, and the
 // tables, whose relationship-manager rows of engagement.csv are likewise printed when written:
-// both are printed from `summary` and `meta`, which must outlive them.
+// both are printed from `summary` (the corporation, units and regions), `managers` (its
+// relationship managers' groups, or where they are kept when the summary holds a range of them
+// only) and `meta`, which must outlive them.
 struct EngagementReport {
     nlohmann::ordered_json section;
     Splice relationship_managers;
     std::vector<CsvTable> tables;
 };
 
-EngagementReport engagement_report(const kernels::EngagementSummary& summary,
+EngagementReport engagement_report(const kernels::EngagementSummary& summary, const kernels::LevelGroups& managers,
                                          const kernels::TierScoreHistogram& score_by_tier,
                                          const kernels::RankCorrelation& truth,
                                          const kernels::EngagementConfig& config,

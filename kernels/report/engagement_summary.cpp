@@ -73,19 +73,29 @@ void EngagementGroup::merge(const EngagementGroup& g) noexcept {
     for (std::size_t i = 0; i < sizeof(EngagementGroup) / 8; ++i) a[i] += b[i];
 }
 
-EngagementSummary::EngagementSummary(std::size_t business_units, std::size_t regions, std::size_t rms) {
+EngagementSummary::EngagementSummary(std::size_t business_units, std::size_t regions, std::size_t rms,
+                                     std::size_t first_rm)
+    : first_rm_(first_rm) {
     offset_ = {0, 1, 1 + business_units, 1 + business_units + regions, 1 + business_units + regions + rms};
     groups_.resize(offset_[kLevels]);
 }
 
-std::size_t EngagementSummary::member_of(Level level, const ScoredCustomer& c) noexcept {
-    return level == Level::business_unit ? c.business_unit : level == Level::region ? c.region : c.rm;
+void EngagementSummary::drop_managers() {
+    const std::size_t managers = offset_[int(Level::relationship_manager)];
+    groups_.resize(managers);
+    groups_.shrink_to_fit();
+    offset_[kLevels] = managers;
+}
+
+std::size_t EngagementSummary::member_of(Level level, const ScoredCustomer& c) const noexcept {
+    return level == Level::business_unit ? c.business_unit : level == Level::region ? c.region : c.rm - first_rm_;
 }
 
 void EngagementSummary::add(const EngagementGroup::Contribution& k, const ScoredCustomer& c) noexcept {
     if (!k.acquired) return;
     if (groups(Level::business_unit) == 0) return groups_[0].add(k);  // a summary of the corporation only
-    for (Level level : kAddedLevels) groups_[offset_[int(level)] + member_of(level, c)].add(k);
+    for (Level level : kAddedLevels)
+        if (counts(level, c)) groups_[offset_[int(level)] + member_of(level, c)].add(k);
 }
 
 const EngagementGroup& EngagementSummary::group(Level level, std::size_t g) const noexcept {
@@ -122,7 +132,7 @@ void EngagementSummary::add_level(Level level, std::span<const ScoredCustomer> b
     constexpr std::size_t kAhead = 8;
     const bool prefetch = level == Level::relationship_manager;
     for (std::size_t i = 0; i < block.size(); ++i) {
-        if (prefetch && i + kAhead < block.size() && contributions_[i + kAhead].acquired) {
+        if (prefetch && i + kAhead < block.size() && contributions_[i + kAhead].acquired && counts(level, block[i + kAhead])) {
             const auto& k = contributions_[i + kAhead];
             const EngagementGroup& g = first[member_of(level, block[i + kAhead])];
             for (const void* field : {static_cast<const void*>(&g.customers), static_cast<const void*>(&g.migration[0]),
@@ -134,7 +144,7 @@ void EngagementSummary::add_level(Level level, std::span<const ScoredCustomer> b
                                       static_cast<const void*>(&g.revenue_cents), static_cast<const void*>(&g.wallet_cents)})
                 __builtin_prefetch(field, 1);
         }
-        first[member_of(level, block[i])].add(contributions_[i]);
+        if (counts(level, block[i])) first[member_of(level, block[i])].add(contributions_[i]);
     }
 }
 
@@ -164,13 +174,22 @@ int median_points(const EngagementGroup& g) noexcept {
     return 100;
 }
 
+LevelGroups LevelGroups::of(const EngagementSummary& s, Level level) {
+    return {s.groups(level), [&s, level](std::size_t g, EngagementGroup&) -> const EngagementGroup& { return s.group(level, g); }};
+}
+
 SuppressedLevel suppress_small_groups(const EngagementSummary& s, Level level, std::int64_t min_size) {
-    std::vector<std::int64_t> sizes(s.groups(level));
-    for (std::size_t g = 0; g < sizes.size(); ++g) sizes[g] = s.group(level, g).customers;
+    return suppress_small_groups(LevelGroups::of(s, level), min_size);
+}
+
+SuppressedLevel suppress_small_groups(const LevelGroups& groups, std::int64_t min_size) {
+    std::vector<std::int64_t> sizes(groups.count);
+    EngagementGroup buffer;
+    for (std::size_t g = 0; g < sizes.size(); ++g) sizes[g] = groups.read(g, buffer).customers;
     const SuppressionPlan plan = plan_suppression(sizes, min_size);
     SuppressedLevel out;
     out.kept = plan.kept;
-    for (std::size_t g : plan.folded) out.other.merge(s.group(level, g));
+    for (std::size_t g : plan.folded) out.other.merge(groups.read(g, buffer));
     out.other_groups = std::int64_t(plan.folded.size());
     out.other_shown = plan.other_shown;
     return out;

@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -63,7 +64,11 @@ struct EngagementGroup {
 
 class EngagementSummary {
 public:
-    EngagementSummary(std::size_t business_units, std::size_t regions, std::size_t rms);
+    // With `rms` managers' groups: those of managers [first_rm, first_rm + rms). A summary of a
+    // range of managers adds every customer to its unit and region but only the range's
+    // customers to their managers (a run whose managers' groups exceed its memory budget builds
+    // that level range by range, each in a sweep of its own: jobs/engagement_stage.hpp).
+    EngagementSummary(std::size_t business_units, std::size_t regions, std::size_t rms, std::size_t first_rm = 0);
     // What one of that size holds.
     static std::uint64_t bytes(std::size_t business_units, std::size_t regions, std::size_t rms) noexcept {
         return (1 + business_units + regions + rms) * sizeof(EngagementGroup);
@@ -81,7 +86,10 @@ public:
     static constexpr std::array<Level, 3> kAddedLevels{Level::business_unit, Level::region, Level::relationship_manager};
     void prepare(std::span<const ScoredCustomer> block);
     void add_level(Level level, std::span<const ScoredCustomer> block) noexcept;
-    // Group g of a level (0 for the corporation). With business units, a customer updates its
+    std::size_t first_rm() const noexcept { return first_rm_; }
+    // Frees the managers' groups (once kept elsewhere): a summary of the levels above them.
+    void drop_managers();
+    // Group g of a level (0 for the corporation; a manager's index less first_rm()). With business units, a customer updates its
     // unit's, region's and manager's groups only, and the corporation's group is the units'
     // merged when asked for (every customer is in one unit; the fields merge exactly): one
     // group fewer to update per customer.
@@ -93,8 +101,12 @@ public:
 
 private:
     void add(const EngagementGroup::Contribution& k, const ScoredCustomer& c) noexcept;  // to its groups
-    static std::size_t member_of(Level level, const ScoredCustomer& c) noexcept;  // c's group in a level
+    std::size_t member_of(Level level, const ScoredCustomer& c) const noexcept;  // c's group in a level
+    bool counts(Level level, const ScoredCustomer& c) const noexcept {  // c has a group of this summary
+        return level != Level::relationship_manager || c.rm - first_rm_ < groups(level);
+    }
     std::array<std::size_t, kLevels + 1> offset_{};
+    std::size_t first_rm_ = 0;
     std::vector<EngagementGroup> groups_;
     std::vector<EngagementGroup::Contribution> contributions_;  // update(block)'s scratch
     mutable EngagementGroup corporate_;  // group(corporate, 0) with units: their sum, made when asked
@@ -131,5 +143,16 @@ struct SuppressedLevel {
     bool other_shown = false;
 };
 SuppressedLevel suppress_small_groups(const EngagementSummary& s, Level level, std::int64_t min_size);
+
+// The groups of one level as a report reads them: group g by reference into the state that
+// holds it, or copied into `buffer` where the level is not held in memory (the relationship
+// managers of a run that built them range by range). `read` may be called from several threads.
+struct LevelGroups {
+    std::size_t count = 0;
+    std::function<const EngagementGroup&(std::size_t g, EngagementGroup& buffer)> read;
+    // A level of a summary in memory (which must outlive it).
+    static LevelGroups of(const EngagementSummary& s, Level level);
+};
+SuppressedLevel suppress_small_groups(const LevelGroups& groups, std::int64_t min_size);
 
 }  // namespace engage::kernels

@@ -59,6 +59,10 @@ struct TouchesContribution {
 class TouchesSummary {
 public:
     TouchesSummary(std::size_t business_units, std::size_t regions, std::size_t rms, std::size_t segments);
+    // What one of that size holds.
+    static std::uint64_t bytes(std::size_t business_units, std::size_t regions, std::size_t rms, std::size_t segments) noexcept {
+        return 2 * (1 + business_units + regions + rms + segments) * (sizeof(TouchesGroup) + sizeof(std::int64_t));
+    }
     // Customer in groups (business unit, region, rm, segment): `now` and `previous` are its
     // contributions at the two dates.
     void update(const TouchesContribution& now, const TouchesContribution& previous, std::uint32_t business_unit,

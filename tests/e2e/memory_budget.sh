@@ -49,3 +49,26 @@ section() { python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.ar
 [ "$(section "$tmp/plain-as-of/report.json")" = "$(section "$tmp/study-ref/report.json")" ] ||
     fail "report.json's engagement section differs with --retention"
 echo "memory_budget: the engagement section is the same with and without --retention"
+
+# 667 relationship managers: at 1M per rank their groups do not fit at once, and the
+# engagement stage builds them range by range, a sweep each, kept on rank 0 once reduced
+# (jobs/engagement_stage.hpp). The outputs equal those of the default budget's one range, with
+# and without the study (whose summary is built in a later sweep).
+ranges() { sed -n 's/.*"relationship_manager_ranges": \([0-9]*\).*/\1/p' "$1/run.json"; }
+run 1 1 generate --customers 20000 --seed 9 --mean-interactions 20 --customers-per-rm 30 --output "$tmp/managers.h5"
+managers=(score --input "$tmp/managers.h5" --shard-customers 500)
+managers_study=("${managers[@]}" --retention --holdout-days 120 --opportunity-days 30 --backtest-as-of 2025-03-31)
+for name in managers managers_study; do
+    declare -n args=$name
+    run 2 1 "${args[@]}" --output "$tmp/$name-ref"
+    [ "$(ranges "$tmp/$name-ref")" = 1 ] || fail "$name: the default budget built the managers in $(ranges "$tmp/$name-ref") ranges"
+    for layout in "1 1" "2 2" "3 1"; do
+        set -- $layout
+        out=$tmp/$name-$1x$2
+        run "$1" "$2" "${args[@]}" --memory-per-rank 1M --output "$out"
+        [ "$(ranges "$out")" -ge 3 ] || fail "$name at $1 x $2: 1M per rank built the managers in $(ranges "$out") ranges"
+        same "$tmp/$name-ref" "$out" "$name at $1 ranks x $2 threads, 1M per rank, $(ranges "$out") ranges of managers"
+        ls -A "$out" | grep -q '^\.' && fail "$name: left behind in $out: $(ls -A "$out")"
+    done
+    echo "memory_budget: $name: identical outputs with the managers in $(ranges "$tmp/$name-1x1") ranges at 1M per rank"
+done

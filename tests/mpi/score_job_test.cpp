@@ -115,7 +115,8 @@ TEST(ScoreJob, EqualsTheSerialReference) {
             summary, meta,
             {s.input, as_of, format_iso_date(meta.epoch_unix_day + ctx.window_start), s.window_days, shards,
              std::int64_t(model.min_group_size)});
-        auto engagement_section = io::engagement_report(engagement.summary, engagement.score_by_tier, engagement.truth, model,
+        const auto managers = kernels::LevelGroups::of(engagement.summary, kernels::Level::relationship_manager);
+        auto engagement_section = io::engagement_report(engagement.summary, managers, engagement.score_by_tier, engagement.truth, model,
                                                         engagement.signal, meta, as_of, format_iso_date(meta.epoch_unix_day + ctx.previous_as_of));
         // The job streams the relationship managers' list into report.json; here it is put in
         // whole, so the file is compared with nlohmann's own printing of the whole document.
@@ -124,7 +125,7 @@ TEST(ScoreJob, EqualsTheSerialReference) {
         // merged up the tree (mpi::reduce_merged), must give exactly these.
         kernels::AccountsAtRisk risk(meta.business_unit_names.size(), meta.rm_names.size());
         risk.update(engagement.scored);
-        auto risk_section = io::accounts_at_risk_report(risk, engagement.summary, meta);
+        auto risk_section = io::accounts_at_risk_report(risk, engagement.summary, managers, meta);
         report["accounts_at_risk"] = risk_section.section;
         EXPECT_GT(risk_section.relationship_managers.count, 0u) << "the base has accounts at risk to test";
         io::replace_markers(report, {engagement_section.relationship_managers, risk_section.relationship_managers}, true);

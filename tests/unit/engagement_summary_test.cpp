@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "report/engagement_summary.hpp"
@@ -107,6 +108,66 @@ TEST(EngagementSummary, LevelsAddedApartEqualCustomersAddedInTurn) {
         const auto a = one.sum_words(), b = apart.sum_words();
         EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end())) << units << " units";
         EXPECT_EQ(apart.group(Level::corporate, 0).customers, 5000 - 455) << units << " units";
+    }
+}
+
+// The managers built range by range (what a run does when their groups exceed its budget):
+// each range's groups are the full summary's groups of those managers, its units and regions
+// those of every customer; without its managers, a summary keeps the levels above them.
+TEST(EngagementSummary, ARangeOfManagersHoldsTheirGroupsOfTheFullSummary) {
+    std::vector<ScoredCustomer> block;
+    for (std::uint32_t i = 0; i < 3000; ++i) {
+        ScoredCustomer c = customer(i * 7919 % 40, double(i * 37 % 101), Tier(i % 4), std::int8_t(i % 12) - 1,
+                                    std::int64_t(i) * 13, i % 3 ? -1 : 100000, std::int64_t(i % 9) * 100);
+        c.business_unit = i % 3;
+        c.region = i % 7;
+        c.now.acquired = i % 11 != 0;
+        block.push_back(c);
+    }
+    EngagementSummary full(3, 7, 40);
+    full.update(block);
+    std::size_t managers = 0;
+    for (const auto& [first, count] : {std::pair<std::size_t, std::size_t>{0, 13}, {13, 14}, {27, 13}}) {
+        EngagementSummary range(3, 7, count, first);
+        range.prepare(block);
+        for (const Level level : EngagementSummary::kAddedLevels) range.add_level(level, block);
+        for (std::size_t g = 0; g < count; ++g, ++managers) {
+            const EngagementGroup &a = full.group(Level::relationship_manager, first + g),
+                                  &b = range.group(Level::relationship_manager, g);
+            EXPECT_EQ(0, std::memcmp(&a, &b, sizeof a)) << "manager " << first + g;
+            EXPECT_GT(b.customers, 0) << "manager " << first + g;
+        }
+        for (std::size_t u = 0; u < 3; ++u)
+            EXPECT_EQ(0, std::memcmp(&full.group(Level::business_unit, u), &range.group(Level::business_unit, u),
+                                     sizeof(EngagementGroup)));
+        range.drop_managers();
+        EXPECT_EQ(range.groups(Level::relationship_manager), 0u);
+        EXPECT_EQ(range.sum_words().size(), (1 + 3 + 7) * sizeof(EngagementGroup) / 8);
+        EXPECT_EQ(range.group(Level::corporate, 0).customers, full.group(Level::corporate, 0).customers);
+        EXPECT_EQ(range.group(Level::region, 6).score_milli, full.group(Level::region, 6).score_milli);
+    }
+    EXPECT_EQ(managers, 40u);
+}
+
+// The suppression of a level read through LevelGroups (the managers kept on rank 0's disk)
+// is that of the summary's own level.
+TEST(EngagementSummary, SuppressionThroughLevelGroupsIsTheSummarys) {
+    EngagementSummary s(1, 4, 8);
+    const int sizes[8] = {12, 3, 10, 0, 4, 2, 25, 1};
+    for (std::uint32_t rm = 0; rm < 8; ++rm)
+        for (int k = 0; k < sizes[rm]; ++k) s.update(customer(rm, 50, Tier::engaged, -1, 100));
+    std::vector<EngagementGroup> copies;
+    for (std::size_t g = 0; g < 8; ++g) copies.push_back(s.group(Level::relationship_manager, g));
+    const LevelGroups read{8, [&copies](std::size_t g, EngagementGroup& buffer) -> const EngagementGroup& {
+                               buffer = copies[g];
+                               return buffer;
+                           }};
+    for (const std::int64_t min : {1, 10, 11, 26}) {
+        const SuppressedLevel a = suppress_small_groups(s, Level::relationship_manager, min), b = suppress_small_groups(read, min);
+        EXPECT_EQ(a.kept, b.kept) << min;
+        EXPECT_EQ(a.other_groups, b.other_groups) << min;
+        EXPECT_EQ(a.other_shown, b.other_shown) << min;
+        EXPECT_EQ(0, std::memcmp(&a.other, &b.other, sizeof(EngagementGroup))) << min;
     }
 }
 

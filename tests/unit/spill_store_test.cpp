@@ -44,6 +44,24 @@ TEST(SpillStore, BlocksBeyondTheAllowanceGoToTheScratchFile) {
     expect_rows(s, 18);
 }
 
+// Rows read at random (what the report does with the managers' groups kept on rank 0): those
+// in memory, in the scratch file and in the unsealed tail, from several threads at once.
+TEST(SpillStore, RowsReadAtRandomFromMemoryFileAndTailOnSeveralThreads) {
+    SpillBudget budget(64);  // blocks 0 and 1 in memory, 2-4 spilled, a tail of 3
+    SpillStore<std::int64_t> s(scratch("random"), 4, budget);
+    s.append(rows(23));
+    EXPECT_EQ(budget.spilled(), 96u);
+    s.settle();
+    std::vector<std::int64_t> got(23 * 7, -1);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (std::int64_t k = 0; k < std::int64_t(got.size()); ++k) s.row(std::uint64_t(k * 13 % 23), got[std::size_t(k)]);
+    for (std::size_t k = 0; k < got.size(); ++k) EXPECT_EQ(got[k], std::int64_t(k * 13 % 23)) << k;
+    std::int64_t past = 0;
+    EXPECT_THROW(s.row(23, past), Error);
+    s.release(2);
+    EXPECT_THROW(s.row(9, past), Error);  // block 2's row: released
+}
+
 TEST(SpillStore, LendingWritesTheLatestBlocksOutAndGivingBackRestoresTheAllowance) {
     SpillBudget budget(96);
     SpillStore<std::int64_t> first(scratch("b1"), 4, budget), second(scratch("b2"), 4, budget);

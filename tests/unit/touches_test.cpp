@@ -226,5 +226,13 @@ TEST(TouchesSummary, BinsPercentilesAndMerge) {
     EXPECT_EQ(binned_percentile(both.group(false, 1, 0), -1, 50), -1);
 }
 
+// What the memory plan counts for the touches' groups (jobs/score_job.cpp): every word the
+// summary holds and reduces, at both dates.
+TEST(TouchesSummary, BytesAreTheWordsItHolds) {
+    TouchesSummary s(3, 7, 1000, 2);
+    EXPECT_EQ(TouchesSummary::bytes(3, 7, 1000, 2), (s.sum_words().size() + s.max_words().size()) * sizeof(std::int64_t));
+    EXPECT_EQ(s.groups(3), 1000u);
+}
+
 }  // namespace
 }  // namespace engage::kernels
