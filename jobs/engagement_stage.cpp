@@ -24,10 +24,13 @@ EngagementStage::EngagementStage(DateContext& date)
     const std::size_t rms = date.main ? date.run.meta->rm_names.size() : 0, per = date.run.managers_per_range;
     if (per > 0 && rms > per) {
         ranges_ = (rms + per - 1) / per;
-        // Rank 0's reduced groups, in blocks of about 4 MiB.
-        constexpr std::size_t kGroupsPerBlock = std::max<std::size_t>(1, (std::size_t(4) << 20) / sizeof(kernels::EngagementGroup));
+        // Rank 0's reduced groups and lists, in blocks of about 4 MiB.
+        constexpr std::size_t kGroupsPerBlock = (std::size_t(4) << 20) / sizeof(kernels::EngagementGroup);
+        constexpr std::size_t kListsPerBlock = (std::size_t(4) << 20) / sizeof(kernels::ManagerSlots);
         managers_ = std::make_unique<io::SpillStore<kernels::EngagementGroup>>(date.run.spill_path("managers"),
                                                                                kGroupsPerBlock, *date.run.spill_budget);
+        manager_lists_ = std::make_unique<io::SpillStore<kernels::ManagerSlots>>(
+            date.run.spill_path("manager-lists"), kListsPerBlock, *date.run.spill_budget);
     }
 }
 
@@ -42,11 +45,24 @@ std::unique_ptr<kernels::EngagementSummary> EngagementStage::range_summary(std::
                                                         range_count(k), range_first(k));
 }
 
-// A range reduced to rank 0: its managers' groups appended to rank 0's store, in the managers' order.
-void EngagementStage::keep_managers(const mpi::Comm& comm, kernels::EngagementSummary& range) {
+void EngagementStage::keep_managers(const mpi::Comm& comm, kernels::EngagementSummary& range,
+                                    const kernels::TopAccounts& lists) {
     using Level = kernels::Level;
     const std::size_t n = range.groups(Level::relationship_manager);
-    if (comm.root() && n > 0) managers_->append(std::span(&range.group(Level::relationship_manager, 0), n));
+    if (!comm.root() || n == 0) return;
+    managers_->append(std::span(&range.group(Level::relationship_manager, 0), n));
+    static_assert(sizeof(kernels::ManagerSlots) == kernels::AccountsAtRisk::kPerManager * sizeof(kernels::AtRiskAccount));
+    manager_lists_->append(std::span(reinterpret_cast<const kernels::ManagerSlots*>(lists.slots().data()), n));
+}
+
+kernels::ManagerLists EngagementStage::manager_lists() const {
+    if (!manager_lists_)
+        return [risk = risk_.get()](std::size_t g, kernels::ManagerSlots&) { return risk->rms.group(g); };
+    manager_lists_->settle();
+    return [store = manager_lists_.get()](std::size_t g, kernels::ManagerSlots& buffer) {
+        store->row(g, buffer);
+        return kernels::TopAccounts::filled(buffer);
+    };
 }
 
 kernels::LevelGroups EngagementStage::managers() const {
@@ -65,7 +81,7 @@ void EngagementStage::make_summary() {
     const io::CustomerBaseMeta& m = *date_.run.meta;
     summary_ = std::make_unique<kernels::EngagementSummary>(date_.main ? m.business_unit_names.size() : 0,
                                                             date_.main ? m.region_names.size() : 0, range_count(0));
-    if (date_.main) risk_ = std::make_unique<kernels::AccountsAtRisk>(m.business_unit_names.size(), m.rm_names.size());
+    if (date_.main) risk_ = std::make_unique<kernels::AccountsAtRisk>(m.business_unit_names.size(), range_count(0));
 }
 
 void EngagementStage::fold(const io::CustomerShard& shard, std::int64_t) {
@@ -111,30 +127,37 @@ void EngagementStage::finish(const mpi::Comm& comm, int step) {
     if (step == summarised) {
         // Only rank 0 reports: the summaries are reduced to it, not all-reduced.
         mpi::reduce_state(comm, *summary_);
-        if (managers_) {
-            keep_managers(comm, *summary_);
-            summary_->drop_managers();
-        }
-        if (!comm.root()) summary_.reset();
         if (risk_) {
             // Top lists merge exactly in any order (kernels/report/accounts_at_risk.hpp).
             mpi::reduce_merged(comm, risk_->corporate);
             mpi::reduce_merged(comm, risk_->business_units);
             mpi::reduce_merged(comm, risk_->rms);
-            if (!comm.root()) risk_.reset();
+        }
+        if (managers_) {  // range 0's managers go to rank 0's stores
+            keep_managers(comm, *summary_, risk_->rms);
+            summary_->drop_managers();
+            risk_->rms = kernels::TopAccounts(0, kernels::AccountsAtRisk::kPerManager);
+        }
+        if (!comm.root()) {
+            summary_.reset();
+            risk_.reset();
         }
         mpi::reduce_state(comm, score_by_tier_);
         range_ = 1;
     } else if (step > summarised && step <= records_last_sweep() + 1) {
         mpi::reduce_state(comm, *next_range_);
-        keep_managers(comm, *next_range_);
+        mpi::reduce_merged(comm, next_lists_->rms);
+        keep_managers(comm, *next_range_, next_lists_->rms);
         next_range_.reset();
+        next_lists_.reset();
         ++range_;
     }
     if (step == records_last_sweep() + 1) records_->clear();  // the last range's sweep was their last
     // The next range's groups, for the sweep after this finish (range 0's are the summary's).
-    if (range_ >= 1 && range_ < ranges_ && step == first_summary_sweep() + int(range_))
+    if (range_ >= 1 && range_ < ranges_ && step == first_summary_sweep() + int(range_)) {
         next_range_ = range_summary(range_);
+        next_lists_ = std::make_unique<kernels::AccountsAtRisk>(0, range_count(range_), range_first(range_));
+    }
     if (step == 1 && truth_) {
         mpi::allreduce_state(comm, *validation_);
         validation_->finalize();
@@ -159,9 +182,13 @@ void EngagementStage::sweep(int step, std::size_t block) {
         if (late_summary_ && step == 1) {
             if (!summary_) make_summary();
             add_to_summary(late_scored_);
-        } else {
+        } else {  // a further range: its managers' groups and lists, each on a thread of its own
             next_range_->prepare(late_scored_);
-            next_range_->add_level(kernels::Level::relationship_manager, late_scored_);
+#pragma omp parallel for schedule(static, 1)
+            for (int part = 0; part < 2; ++part) {
+                if (part == 0) next_range_->add_level(kernels::Level::relationship_manager, late_scored_);
+                else next_lists_->update(late_scored_, kernels::AccountsAtRisk::List::rms);
+            }
         }
     }
     if (step != 0) return;
@@ -211,7 +238,7 @@ void EngagementStage::report(ReportOutput& out) const {
     for (auto& t : engagement.tables) out.tables.push_back(std::move(t));
     out.report["engagement"] = std::move(engagement.section);
     out.splices.push_back(std::move(engagement.relationship_managers));
-    auto risk = io::accounts_at_risk_report(*risk_, *summary_, groups, *date_.run.meta);
+    auto risk = io::accounts_at_risk_report(*risk_, *summary_, groups, manager_lists(), *date_.run.meta);
     out.report["accounts_at_risk"] = std::move(risk.section);
     out.splices.push_back(std::move(risk.relationship_managers));
 }
@@ -225,8 +252,14 @@ void EngagementStage::save(io::StateWriter& out) {
     out.value(std::int64_t(summary_ != nullptr));
     if (summary_) save_words(out, *summary_);
     out.value(std::int64_t(next_range_ != nullptr));
-    if (next_range_) save_words(out, *next_range_);
-    if (managers_) managers_->save(out);
+    if (next_range_) {
+        save_words(out, *next_range_);
+        out.vector(std::span<const std::int64_t>(next_lists_->rms.words()));
+    }
+    if (managers_) {
+        managers_->save(out);
+        manager_lists_->save(out);
+    }
     out.value(std::int64_t(risk_ != nullptr));
     if (risk_)
         for (auto* t : {&risk_->corporate, &risk_->business_units, &risk_->rms}) out.vector(std::span<const std::int64_t>(t->words()));
@@ -242,14 +275,22 @@ void EngagementStage::restore(io::StateReader& in, int finished) {
     range_ = std::size_t(in.value<std::int64_t>());
     if (in.value<std::int64_t>() != 0) {
         make_summary();
-        if (managers_ && range_ >= 1) summary_->drop_managers();  // kept by managers_ since
+        if (managers_ && range_ >= 1) {  // kept by managers_ and manager_lists_ since
+            summary_->drop_managers();
+            risk_->rms = kernels::TopAccounts(0, kernels::AccountsAtRisk::kPerManager);
+        }
         restore_words(in, *summary_);
     }
     if (in.value<std::int64_t>() != 0) {
         next_range_ = range_summary(range_);
+        next_lists_ = std::make_unique<kernels::AccountsAtRisk>(0, range_count(range_), range_first(range_));
         restore_words(in, *next_range_);
+        in.fixed(next_lists_->rms.words());
     }
-    if (managers_) managers_->restore(in);
+    if (managers_) {
+        managers_->restore(in);
+        manager_lists_->restore(in);
+    }
     if (in.value<std::int64_t>() != 0)
         for (auto* t : {&risk_->corporate, &risk_->business_units, &risk_->rms}) in.fixed(t->words());
     restore_words(in, score_by_tier_);

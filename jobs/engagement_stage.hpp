@@ -8,11 +8,11 @@
 // customer's two keys are spilled, and sweep 1 reads them back for the rank correlation with
 // the truth.
 //
-// Where the relationship managers' groups do not fit the memory budget at once
-// (RunContext::managers_per_range), the summary's sweep builds those of a first range of
-// managers, and each further range is built in a sweep of its own from the records scored
-// again; after each, the range is reduced to rank 0, which appends it to a spill store of its
-// own and reports the managers from there. Every rank then holds one range, never the level.
+// Where the relationship managers' groups and accounts-at-risk lists do not fit the memory
+// budget at once (RunContext::managers_per_range), the summary's sweep builds those of a first
+// range of managers, and each further range is built in a sweep of its own from the records
+// scored again; after each, the range is reduced to rank 0, which appends it to spill stores of
+// its own and reports the managers from there. Every rank then holds one range, never the level.
 #include <memory>
 
 #include "jobs/date_context.hpp"
@@ -51,8 +51,10 @@ private:
     std::size_t range_first(std::size_t k) const noexcept;
     std::size_t range_count(std::size_t k) const noexcept { return range_first(k + 1) - range_first(k); }
     std::unique_ptr<kernels::EngagementSummary> range_summary(std::size_t k) const;
-    void keep_managers(const mpi::Comm& comm, kernels::EngagementSummary& range);  // rank 0 appends them
+    // A range reduced to rank 0: its managers' groups and lists appended to rank 0's stores.
+    void keep_managers(const mpi::Comm& comm, kernels::EngagementSummary& range, const kernels::TopAccounts& lists);
     kernels::LevelGroups managers() const;  // for the report
+    kernels::ManagerLists manager_lists() const;
 
     DateContext& date_;
     std::unique_ptr<io::SpillStore<kernels::EngagementRecord>> records_;
@@ -72,7 +74,9 @@ private:
     std::size_t ranges_ = 1;  // ranges of managers (the main date's; 1 otherwise)
     std::size_t range_ = 0;   // the range being built (ranges_ once all are reduced)
     std::unique_ptr<kernels::EngagementSummary> next_range_;  // range_ >= 1's, while it is built
+    std::unique_ptr<kernels::AccountsAtRisk> next_lists_;     // ... and its managers' lists
     std::unique_ptr<io::SpillStore<kernels::EngagementGroup>> managers_;  // with ranges: rank 0's reduced groups
+    std::unique_ptr<io::SpillStore<kernels::ManagerSlots>> manager_lists_;  // ... and lists
 };
 
 }  // namespace engage::jobs

@@ -102,16 +102,15 @@ struct MemoryPlan {
 };
 
 // The budget less what a rank holds whatever its share of the customers (the main date's
-// engagement summary, a group per business unit, region and relationship manager, and the
-// accounts-at-risk lists: at most half the budget; the input read ahead, at most half of what
-// is left), split: 1/4
+// engagement groups and accounts-at-risk lists of every business unit, region and relationship
+// manager: at most half the budget; the input read ahead, at most half of what is left), split: 1/4
 // for the spill stores' blocks in memory, 1/16 for a sweep block of every date, 1/32 for the
 // pass's pending feature rows and 3/32 for the writes queued behind the rank: a flush hands the
 // disk a burst that the queue takes whole, so that the rank computes on while it is written
-// (docs/performance.md, "A write queue as deep as a flush"). Where the managers' groups do not
-// fit that half, they are built range by range, as many managers a range as fit
-// (jobs/engagement_stage.hpp): the rest of the job takes about 450 MB of its own at 10 M
-// customers and 2 M managers (docs/performance.md, "Relationship managers range by range").
+// (docs/performance.md, "A write queue as deep as a flush"). Where the managers' groups and
+// lists do not fit that half, they are built range by range, as many managers a range as fit
+// (jobs/engagement_stage.hpp): the other half is what the rest of the job needs
+// (docs/performance.md, "Relationship managers range by range").
 MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, std::size_t dates, bool touches) {
     // A sweep's block of a date: 600 bytes a customer, and 300 more for the next block of each
     // spill store that the sweep reads, read ahead while this one is worked on (records 96 bytes,
@@ -120,42 +119,42 @@ MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, 
     // With the study, the adjusted claims' sums per relationship manager (the revenue
     // regression's 32 bytes, the attrition regression's 16: kernels/study/*_regression.hpp).
     constexpr std::uint64_t kStudyBytesPerManager = 32 + 16;
-    constexpr std::uint64_t kManagerGroup = sizeof(kernels::EngagementGroup);
+    // A manager's engagement group and accounts-at-risk list: what a range holds per manager.
+    constexpr std::uint64_t kManager = sizeof(kernels::EngagementGroup) + sizeof(kernels::ManagerSlots);
     const bool study = o.retention.enabled && o.retention.holdout_days > 0;
-    const std::uint64_t rms = meta.rm_names.size();
-    // Held whatever the ranges: the groups above the managers, the study's sums per manager and
-    // the touches' groups at every level (built in the pass: jobs/touches_stage.hpp).
+    const std::uint64_t rms = meta.rm_names.size(), units = meta.business_unit_names.size();
+    // Held whatever the ranges: the groups and lists above the managers, the study's sums per
+    // manager and the touches' groups at every level (built in the pass: jobs/touches_stage.hpp).
     const std::uint64_t fixed =
-        kernels::EngagementSummary::bytes(meta.business_unit_names.size(), meta.region_names.size(), 0) +
+        kernels::EngagementSummary::bytes(units, meta.region_names.size(), 0) + kernels::AccountsAtRisk::bytes(units, 0) +
         (study ? kStudyBytesPerManager * rms : 0) +
-        (touches ? kernels::TouchesSummary::bytes(meta.business_unit_names.size(), meta.region_names.size(), rms,
-                                                  meta.segment_names.size())
-                 : 0);
-    // The accounts-at-risk lists: a short list per business unit and manager, and a piece of
-    // another rank's while they are merged.
-    const std::uint64_t list_bytes = kernels::AccountsAtRisk::bytes(meta.business_unit_names.size(), rms);
-    const std::uint64_t lists = list_bytes + std::min<std::uint64_t>(list_bytes, 8u << 20);  // mpi::reduce_merged's piece
+        (touches ? kernels::TouchesSummary::bytes(units, meta.region_names.size(), rms, meta.segment_names.size()) : 0);
+    // The lists' merge takes a piece of another rank's, of at most 8 MB (mpi::reduce_merged).
+    auto piece = [&](std::uint64_t managers) {
+        return std::min<std::uint64_t>(kernels::AccountsAtRisk::bytes(units, managers), 8u << 20);
+    };
     const std::uint64_t half = o.memory_per_rank / 2;
-    const std::uint64_t room = half - std::min(half, fixed + lists);
-    if (room < kManagerGroup) {
-        const std::uint64_t mib = (2 * (fixed + lists + kManagerGroup) + (1 << 20) - 1) >> 20;
+    const std::uint64_t room = half - std::min(half, fixed + piece(rms));
+    if (room < kManager) {
+        const std::uint64_t mib = (2 * (fixed + piece(rms) + kManager) + (1 << 20) - 1) >> 20;
         throw ConfigError("--memory-per-rank " + std::to_string(o.memory_per_rank >> 20) + "M: every rank holds the "
-                          "groups above the relationship managers of " + o.input + ", the accounts-at-risk lists of its " +
-                          std::to_string(rms) + " relationship managers and " +
-                          std::to_string(meta.business_unit_names.size()) + " business units" +
-                          (study ? ", the study's sums per manager" : "") + (touches ? ", the touches' groups" : "") +
-                          " (" + std::to_string((fixed + lists) >> 20) +
-                          " MB), which with one manager's group must be at most half the budget; give "
+                          "engagement groups and accounts-at-risk lists above the relationship managers of " + o.input +
+                          (study ? ", the study's sums per manager" : "") +
+                          (touches ? ", the touches' groups of every level" : "") + " (" + std::to_string(rms) +
+                          " relationship managers, " + std::to_string(units) + " business units: " +
+                          std::to_string((fixed + piece(rms)) >> 20) +
+                          " MB), which with one manager's group and list must be at most half the budget; give "
                           "--memory-per-rank " + std::to_string(mib) + "M or more");
     }
     MemoryPlan p;
-    if (rms * kManagerGroup > room) p.managers_per_range = std::size_t(room / kManagerGroup);
-    const std::uint64_t groups = fixed + (p.managers_per_range ? p.managers_per_range : rms) * kManagerGroup;
+    if (rms * kManager > room) p.managers_per_range = std::size_t(room / kManager);
+    const std::uint64_t managers = p.managers_per_range ? p.managers_per_range : rms;
+    const std::uint64_t held = fixed + managers * kManager + piece(managers);
     // The input's shards read past the page cache (io/direct_reader.hpp) take two sets of a
     // shard's interaction columns, the one folded and the next; held by every rank that reads
     // so, reserved whether it does or not so that the plan does not depend on the page cache.
     const std::uint64_t input_buffers = 2 * o.shards.interactions * (sizeof(std::int64_t) + 1 + sizeof(double));
-    const std::uint64_t rest = o.memory_per_rank - groups - lists;
+    const std::uint64_t rest = o.memory_per_rank - held;
     const std::uint64_t budget = rest - std::min(input_buffers, rest / 2);
     p.spill_bytes = budget / 4;
     p.block_rows = std::size_t(std::clamp<std::uint64_t>(budget / 16 / (kSweepBytesPerCustomer * dates), 256,

@@ -54,12 +54,13 @@ json group_json(const EngagementGroup& g, const std::string& name, std::span<con
 
 // The groups of a level with at least one account at risk, most revenue at risk first (ties:
 // the group's index, the input's order of names).
-std::vector<std::size_t> ranked_groups(const LevelGroups& level, const TopAccounts& top) {
+std::vector<std::size_t> ranked_groups(const LevelGroups& level, const ManagerLists& top) {
     std::vector<std::size_t> groups;
     std::vector<std::int64_t> at_risk(level.count);
     EngagementGroup buffer;
+    ManagerSlots slots;
     for (std::size_t g = 0; g < level.count; ++g)
-        if (!top.group(g).empty()) {
+        if (!top(g, slots).empty()) {
             groups.push_back(g);
             at_risk[g] = level.read(g, buffer).revenue_at_risk_cents;
         }
@@ -70,7 +71,8 @@ std::vector<std::size_t> ranked_groups(const LevelGroups& level, const TopAccoun
 }  // namespace
 
 AccountsAtRiskReport accounts_at_risk_report(const AccountsAtRisk& risk, const EngagementSummary& summary,
-                                             const LevelGroups& managers, const CustomerBaseMeta& meta) {
+                                             const LevelGroups& managers, const ManagerLists& lists,
+                                             const CustomerBaseMeta& meta) {
     AccountsAtRiskReport out;
     json& r = out.section;
     r["definition"] = "customers whose tier at the as-of date is not_engaged or actively_disengaged; revenue at "
@@ -80,19 +82,21 @@ AccountsAtRiskReport accounts_at_risk_report(const AccountsAtRisk& risk, const E
     const EngagementGroup& corporate = summary.group(Level::corporate, 0);
     r["corporate"] = group_json(corporate, "corporate", risk.corporate.group(0), meta);
     json units = json::array();
-    for (std::size_t g : ranked_groups(LevelGroups::of(summary, Level::business_unit), risk.business_units))
+    const ManagerLists unit_lists = [&risk](std::size_t g, ManagerSlots&) { return risk.business_units.group(g); };
+    for (std::size_t g : ranked_groups(LevelGroups::of(summary, Level::business_unit), unit_lists))
         units.push_back(group_json(summary.group(Level::business_unit, g), meta.business_unit_names[g],
                                    risk.business_units.group(g), meta));
     r["business_units"] = std::move(units);
     auto ranked = std::make_shared<const std::vector<std::size_t>>(
-        ranked_groups(managers, risk.rms));
+        ranked_groups(managers, lists));
     Splice& splice = out.relationship_managers;
     splice.pointer = "/accounts_at_risk/relationship_managers";
     splice.count = ranked->size();
-    splice.entry = [&risk, groups = managers, &meta, ranked](std::size_t i, JsonText& j) {
+    splice.entry = [groups = managers, lists, &meta, ranked](std::size_t i, JsonText& j) {
         const std::size_t g = (*ranked)[i];
         EngagementGroup buffer;
-        write_group(j, groups.read(g, buffer), meta.rm_names[g], risk.rms.group(g), meta);
+        ManagerSlots slots;
+        write_group(j, groups.read(g, buffer), meta.rm_names[g], lists(g, slots), meta);
     };
     // report.html shows the managers' totals, not their lists, and at most kPageManagers of them.
     constexpr std::size_t kPageManagers = 2000;

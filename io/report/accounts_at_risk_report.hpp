@@ -21,10 +21,11 @@ struct AccountsAtRiskReport {
     Splice relationship_managers;  // at /accounts_at_risk/relationship_managers
 };
 
-// The corporation's and units' groups from `summary`, the managers' from `managers` (see
-// io/report/engagement_report.hpp); all must outlive the splice.
+// The corporation's and units' groups and lists from `summary` and `risk`, the managers' from
+// `managers` and `lists` (see io/report/engagement_report.hpp); all must outlive the splice.
 AccountsAtRiskReport accounts_at_risk_report(const kernels::AccountsAtRisk& risk,
                                              const kernels::EngagementSummary& summary,
-                                             const kernels::LevelGroups& managers, const CustomerBaseMeta& meta);
+                                             const kernels::LevelGroups& managers, const kernels::ManagerLists& lists,
+                                             const CustomerBaseMeta& meta);
 
 }  // namespace engage::io

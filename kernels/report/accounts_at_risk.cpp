@@ -64,10 +64,13 @@ void TopAccounts::merge_words(std::span<const std::int64_t> words, std::size_t f
 }
 
 std::span<const AtRiskAccount> TopAccounts::group(std::size_t g) const noexcept {
-    const AtRiskAccount* s = slots_.data() + g * n_;
-    std::size_t filled = 0;
-    while (filled < n_ && !s[filled].empty()) ++filled;
-    return {s, filled};
+    return filled({slots_.data() + g * n_, n_});
+}
+
+std::span<const AtRiskAccount> TopAccounts::filled(std::span<const AtRiskAccount> slots) noexcept {
+    std::size_t n = 0;
+    while (n < slots.size() && !slots[n].empty()) ++n;
+    return slots.first(n);
 }
 
 std::span<std::int64_t> TopAccounts::words() noexcept {
@@ -86,7 +89,9 @@ void AccountsAtRisk::update(std::span<const ScoredCustomer> block, List list) no
     TopAccounts& to = list == List::corporate ? corporate : list == List::business_units ? business_units : rms;
     for (const ScoredCustomer& c : block) {
         if (!is_at_risk(c)) continue;
-        to.offer(list == List::corporate ? 0 : list == List::business_units ? c.business_unit : c.rm, at_risk_account(c));
+        if (list == List::rms && c.rm - first_rm >= rms.groups()) continue;  // another range's manager
+        to.offer(list == List::corporate ? 0 : list == List::business_units ? c.business_unit : c.rm - first_rm,
+                 at_risk_account(c));
     }
 }
 

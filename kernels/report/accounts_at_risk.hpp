@@ -6,7 +6,9 @@
 // bounded top-N lists: a strict total order (revenue at risk descending, then customer id
 // ascending) makes the top N of a union the top N of the parts' top N, so that per-rank lists
 // merge exactly, in any order and over any tree, into the same list.
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -56,6 +58,10 @@ public:
     std::size_t group_words() const noexcept { return n_ * sizeof(AtRiskAccount) / 8; }
     // Group g's accounts, best first (the filled slots only).
     std::span<const AtRiskAccount> group(std::size_t g) const noexcept;
+    // The filled slots of a group's n slots (the same order).
+    static std::span<const AtRiskAccount> filled(std::span<const AtRiskAccount> slots) noexcept;
+    // Every slot of every group, group by group (n a group).
+    std::span<const AtRiskAccount> slots() const noexcept { return slots_; }
     std::size_t groups() const noexcept { return groups_; }
     std::size_t n() const noexcept { return n_; }
 
@@ -70,11 +76,13 @@ private:
 
 // The lists of the report: the corporation's top accounts, and each business unit's and
 // relationship manager's. Built from the scored customers of the main date, in any order. A
-// manager's list is short: at 400,000 managers the lists are 80 MB on every rank.
+// manager's list is short: at 400,000 managers the lists are 80 MB on every rank. With `rms`
+// lists from `first_rm`: those of managers [first_rm, first_rm + rms), offered only their own
+// customers (a range of managers: jobs/engagement_stage.hpp).
 struct AccountsAtRisk {
     static constexpr std::size_t kCorporate = 25, kPerUnit = 10, kPerManager = 5;
-    AccountsAtRisk(std::size_t business_units, std::size_t rms)
-        : corporate(1, kCorporate), business_units(business_units, kPerUnit), rms(rms, kPerManager) {}
+    AccountsAtRisk(std::size_t business_units, std::size_t rms, std::size_t first_rm = 0)
+        : corporate(1, kCorporate), business_units(business_units, kPerUnit), rms(rms, kPerManager), first_rm(first_rm) {}
     static std::uint64_t bytes(std::size_t business_units, std::size_t rms) noexcept {
         return TopAccounts::bytes(1, kCorporate) + TopAccounts::bytes(business_units, kPerUnit) +
                TopAccounts::bytes(rms, kPerManager);
@@ -85,6 +93,15 @@ struct AccountsAtRisk {
     enum class List { corporate, business_units, rms };
     void update(std::span<const ScoredCustomer> block, List list) noexcept;
     TopAccounts corporate, business_units, rms;
+    std::size_t first_rm = 0;
 };
+
+// A manager's list as whole slots (empty ones last): how rank 0 keeps a range's lists once
+// reduced, beside the managers' groups.
+using ManagerSlots = std::array<AtRiskAccount, AccountsAtRisk::kPerManager>;
+
+// The managers' lists as a report reads them (see LevelGroups): manager g's accounts, best first,
+// from the lists in memory or copied into `buffer`. May be called from several threads.
+using ManagerLists = std::function<std::span<const AtRiskAccount>(std::size_t g, ManagerSlots& buffer)>;
 
 }  // namespace engage::kernels

@@ -6,7 +6,7 @@
 # equal those of an uninterrupted run. The stop points are reached exactly with
 # ENGAGE_TEST_STOP_AT (src/core/stop_request.hpp: the process sends itself SIGTERM there). A tiny
 # --memory-per-rank makes the sweeps many blocks long and spills the per-customer state, so
-# the checkpoint holds scratch-file state too; with 667 relationship managers it also makes
+# the checkpoint holds scratch-file state too; with 800 relationship managers it also makes
 # the engagement stage build their groups range by range, each range in a sweep of its own and
 # kept on rank 0 once reduced (sweeps 2-5 here), so the stops in those sweeps and steps stop
 # between ranges too. The pass itself: tests/e2e/checkpoint.sh.
@@ -19,7 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 export OMP_NUM_THREADS=1
 
-"$engage" generate --customers 8000 --mean-interactions 30 --seed 21 --customers-per-rm 12 --output "$tmp/base.h5" -q
+"$engage" generate --customers 8000 --mean-interactions 30 --seed 21 --customers-per-rm 10 --output "$tmp/base.h5" -q
 args=(score --input "$tmp/base.h5" --shard-customers 500 --retention --holdout-days 120 --opportunity-days 28
       --backtest-as-of 2025-03-31 --calibrate-as-of 2025-05-01 --memory-per-rank 1M)
 mpirun2=("$mpiexec" --bind-to none -n 2)

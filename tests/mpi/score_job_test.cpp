@@ -125,7 +125,9 @@ TEST(ScoreJob, EqualsTheSerialReference) {
         // merged up the tree (mpi::reduce_merged), must give exactly these.
         kernels::AccountsAtRisk risk(meta.business_unit_names.size(), meta.rm_names.size());
         risk.update(engagement.scored);
-        auto risk_section = io::accounts_at_risk_report(risk, engagement.summary, managers, meta);
+        auto risk_section = io::accounts_at_risk_report(
+            risk, engagement.summary, managers,
+            [&risk](std::size_t g, kernels::ManagerSlots&) { return risk.rms.group(g); }, meta);
         report["accounts_at_risk"] = risk_section.section;
         EXPECT_GT(risk_section.relationship_managers.count, 0u) << "the base has accounts at risk to test";
         io::replace_markers(report, {engagement_section.relationship_managers, risk_section.relationship_managers}, true);
