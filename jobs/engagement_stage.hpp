@@ -15,8 +15,8 @@
 // its own and reports the managers from there. Every rank then holds one range, never the level.
 #include <memory>
 
-#include "jobs/date_context.hpp"
 #include "io/spill_store.hpp"
+#include "jobs/date_context.hpp"
 #include "jobs/stage.hpp"
 #include "report/accounts_at_risk.hpp"
 #include "report/engagement_summary.hpp"

@@ -135,7 +135,7 @@ MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, 
     };
     const std::uint64_t half = o.memory_per_rank / 2;
     const std::uint64_t room = half - std::min(half, fixed + piece(rms));
-    if (room < kManager) {
+    if (rms > 0 && room < kManager) {
         const std::uint64_t mib = (2 * (fixed + piece(rms) + kManager) + (1 << 20) - 1) >> 20;
         throw ConfigError("--memory-per-rank " + std::to_string(o.memory_per_rank >> 20) + "M: every rank holds the "
                           "engagement groups and accounts-at-risk lists above the relationship managers of " + o.input +
