@@ -58,6 +58,22 @@ TEST(EngagementSummary, GroupFiguresOnHandCheckedCustomers) {
     EXPECT_EQ(s.group(Level::relationship_manager, 3).customers, 0);
 }
 
+// n customers over 40 managers (20 regions) and 3 units, of every tier and score, every 11th not
+// yet acquired, with and without an NPS answer, a wallet and spend, every 5th without signal in
+// one dimension.
+std::vector<ScoredCustomer> mixed_block(std::uint32_t n) {
+    std::vector<ScoredCustomer> block;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        ScoredCustomer c = customer(i * 7919 % 40, double(i * 37 % 101), Tier(i % 4), std::int8_t(i % 12) - 1,
+                                    std::int64_t(i) * 13, i % 3 ? -1 : 100000, std::int64_t(i % 9) * 100);
+        c.business_unit = i % 3;
+        c.now.acquired = i % 11 != 0;
+        if (i % 5 == 0) c.now.dimension[2] = std::nan("");
+        block.push_back(c);
+    }
+    return block;
+}
+
 // The corporation's group is made from the units' (a customer updates its unit's, not the
 // corporation's): customers in two units add up to it, and a summary without units (a backtest
 // date's) counts them in the corporation directly.
@@ -88,15 +104,7 @@ TEST(EngagementSummary, TheCorporationIsEveryUnitOrItsOwnWithoutUnits) {
 // A block's levels added one by one, in any order and from threads of their own (what the
 // engagement stage does), give the sums of one customer at a time; with or without units.
 TEST(EngagementSummary, LevelsAddedApartEqualCustomersAddedInTurn) {
-    std::vector<ScoredCustomer> block;
-    for (std::uint32_t i = 0; i < 5000; ++i) {
-        ScoredCustomer c = customer(i * 7919 % 40, double(i * 37 % 101), Tier(i % 4), std::int8_t(i % 12) - 1,
-                                    std::int64_t(i) * 13, i % 3 ? -1 : 100000, std::int64_t(i % 9) * 100);
-        c.business_unit = i % 3;
-        c.now.acquired = i % 11 != 0;
-        if (i % 5 == 0) c.now.dimension[2] = std::nan("");
-        block.push_back(c);
-    }
+    const std::vector<ScoredCustomer> block = mixed_block(5000);
     for (std::size_t units : {std::size_t(3), std::size_t(0)}) {
         EngagementSummary one(units, units ? 20 : 0, units ? 40 : 0), apart(units, units ? 20 : 0, units ? 40 : 0);
         for (const auto& c : block) one.update(c);
@@ -115,20 +123,12 @@ TEST(EngagementSummary, LevelsAddedApartEqualCustomersAddedInTurn) {
 // each range's groups are the full summary's groups of those managers, its units and regions
 // those of every customer; without its managers, a summary keeps the levels above them.
 TEST(EngagementSummary, ARangeOfManagersHoldsTheirGroupsOfTheFullSummary) {
-    std::vector<ScoredCustomer> block;
-    for (std::uint32_t i = 0; i < 3000; ++i) {
-        ScoredCustomer c = customer(i * 7919 % 40, double(i * 37 % 101), Tier(i % 4), std::int8_t(i % 12) - 1,
-                                    std::int64_t(i) * 13, i % 3 ? -1 : 100000, std::int64_t(i % 9) * 100);
-        c.business_unit = i % 3;
-        c.region = i % 7;
-        c.now.acquired = i % 11 != 0;
-        block.push_back(c);
-    }
-    EngagementSummary full(3, 7, 40);
+    const std::vector<ScoredCustomer> block = mixed_block(3000);
+    EngagementSummary full(3, 20, 40);
     full.update(block);
     std::size_t managers = 0;
     for (const auto& [first, count] : {std::pair<std::size_t, std::size_t>{0, 13}, {13, 14}, {27, 13}}) {
-        EngagementSummary range(3, 7, count, first);
+        EngagementSummary range(3, 20, count, first);
         range.prepare(block);
         for (const Level level : EngagementSummary::kAddedLevels) range.add_level(level, block);
         for (std::size_t g = 0; g < count; ++g, ++managers) {
@@ -142,7 +142,7 @@ TEST(EngagementSummary, ARangeOfManagersHoldsTheirGroupsOfTheFullSummary) {
                                      sizeof(EngagementGroup)));
         range.drop_managers();
         EXPECT_EQ(range.groups(Level::relationship_manager), 0u);
-        EXPECT_EQ(range.sum_words().size(), (1 + 3 + 7) * sizeof(EngagementGroup) / 8);
+        EXPECT_EQ(range.sum_words().size(), (1 + 3 + 20) * sizeof(EngagementGroup) / 8);
         EXPECT_EQ(range.group(Level::corporate, 0).customers, full.group(Level::corporate, 0).customers);
         EXPECT_EQ(range.group(Level::region, 6).score_milli, full.group(Level::region, 6).score_milli);
     }
