@@ -81,6 +81,23 @@ TEST(AccountsAtRisk, RankedListsOnAHandMadeBase) {
     EXPECT_EQ(ids(r.rms.group(2)), (std::vector<std::uint64_t>{16, 19, 15}));
 }
 
+// The lists of a range of managers (a run that builds them range by range) hold only the
+// range's customers, at the range's own indices: managers 1 and 2 of the hand-made base.
+TEST(AccountsAtRisk, ARangeOfManagersListsItsOwnCustomersOnly) {
+    AccountsAtRisk range(0, 2, 1);
+    range.update(hand_made_base(), AccountsAtRisk::List::rms);
+    EXPECT_EQ(range.rms.groups(), 2u);
+    EXPECT_EQ(ids(range.rms.group(0)), (std::vector<std::uint64_t>{13, 14}));
+    EXPECT_EQ(ids(range.rms.group(1)), (std::vector<std::uint64_t>{16, 19, 15}));
+    AccountsAtRisk first(0, 1, 0);
+    first.update(hand_made_base(), AccountsAtRisk::List::rms);
+    EXPECT_EQ(ids(first.rms.group(0)), (std::vector<std::uint64_t>{18, 11}));
+    // A list's whole slots, empty ones last, as rank 0 keeps them.
+    const auto slots = range.rms.slots().subspan(0, AccountsAtRisk::kPerManager);
+    EXPECT_EQ(ids(TopAccounts::filled(slots)), (std::vector<std::uint64_t>{13, 14}));
+    EXPECT_TRUE(slots[2].empty());
+}
+
 TEST(AccountsAtRisk, ListsKeepTheTopNOnly) {
     TopAccounts top(1, 3);
     for (const auto& c : hand_made_base())
