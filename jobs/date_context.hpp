@@ -35,7 +35,7 @@ struct RunContext {
     io::SpillBudget* spill_budget = nullptr;
     std::string spill_dir;                 // where the rank's scratch files go
     std::size_t block_rows = 1;            // customers per block of the sweeps (every spill store)
-    std::size_t managers_per_range = 0;    // the managers' groups a sweep builds; 0: all at once
+    std::size_t manager_ranges = 1;        // the main date builds its managers' groups in ranges (1: all at once)
     std::int32_t fit_gap_days = 0;         // T - T_fit of the baselines' training date (jobs/baseline_stage.hpp)
     int rank = 0;
     bool talk = false;                     // rank 0 prints progress lines

@@ -21,9 +21,8 @@ EngagementStage::EngagementStage(DateContext& date)
       // 400,000 relationship managers) is then built in sweep 1, after they are gone, from the
       // records scored again (the same scores: score_all is a pure function of the record).
       late_summary_(date.main && date.run.options->retention.enabled) {
-    const std::size_t rms = date.main ? date.run.meta->rm_names.size() : 0, per = date.run.managers_per_range;
-    if (per > 0 && rms > per) {
-        ranges_ = (rms + per - 1) / per;
+    if (date.main && date.run.manager_ranges > 1) {
+        ranges_ = date.run.manager_ranges;
         // Rank 0's reduced groups and lists, in blocks of about 4 MiB.
         constexpr std::size_t kGroupsPerBlock = (std::size_t(4) << 20) / sizeof(kernels::EngagementGroup);
         constexpr std::size_t kListsPerBlock = (std::size_t(4) << 20) / sizeof(kernels::ManagerSlots);

@@ -9,7 +9,7 @@
 // the truth.
 //
 // Where the relationship managers' groups and accounts-at-risk lists do not fit the memory
-// budget at once (RunContext::managers_per_range), the summary's sweep builds those of a first
+// budget at once (RunContext::manager_ranges), the summary's sweep builds those of a first
 // range of managers, and each further range is built in a sweep of its own from the records
 // scored again; after each, the range is reduced to rank 0, which appends it to spill stores of
 // its own and reports the managers from there. Every rank then holds one range, never the level.

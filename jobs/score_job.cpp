@@ -98,7 +98,7 @@ struct MemoryPlan {
     std::size_t block_rows = 1;
     std::int64_t flush_rounds = 1;
     std::uint64_t write_queue_bytes = 0;
-    std::size_t managers_per_range = 0;  // 0: every manager's group at once
+    std::size_t manager_ranges = 1;  // the ranges the managers' groups are built in (1: all at once)
 };
 
 // The budget less what a rank holds whatever its share of the customers (the main date's
@@ -147,9 +147,9 @@ MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, 
                           "--memory-per-rank " + std::to_string(mib) + "M or more");
     }
     MemoryPlan p;
-    if (rms * kManager > room) p.managers_per_range = std::size_t(room / kManager);
-    const std::uint64_t managers = p.managers_per_range ? p.managers_per_range : rms;
-    const std::uint64_t held = fixed + managers * kManager + piece(managers);
+    const std::uint64_t per_range = std::min(rms, room / kManager);  // at most, a range holds
+    if (per_range < rms) p.manager_ranges = std::size_t((rms + per_range - 1) / per_range);
+    const std::uint64_t held = fixed + per_range * kManager + piece(per_range);
     // The input's shards read past the page cache (io/direct_reader.hpp) take two sets of a
     // shard's interaction columns, the one folded and the next; held by every rank that reads
     // so, reserved whether it does or not so that the plan does not depend on the page cache.
@@ -324,7 +324,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     run.spill_budget = &spill_budget;
     run.spill_dir = out->staging_dir();
     run.block_rows = memory.block_rows;
-    run.managers_per_range = memory.managers_per_range;
+    run.manager_ranges = memory.manager_ranges;
     auto pipeline = make_score_stages(run, as_of_day, extra, memory.flush_rounds);
     const auto& stages = pipeline->stages;
     const std::uint64_t first = bounds.front(), local_customers = bounds.back() - bounds.front();
@@ -542,8 +542,7 @@ void run_score(const mpi::Comm& comm, const ScoreOptions& o, const RunInfo& info
     extra_record["memory_per_rank_bytes"] = o.memory_per_rank;
     extra_record["sweep_block_customers"] = run.block_rows;
     // The sweeps that built the relationship managers' groups, a range of managers each (1: all at once).
-    extra_record["relationship_manager_ranges"] =
-        memory.managers_per_range ? (meta.rm_names.size() + memory.managers_per_range - 1) / memory.managers_per_range : 1;
+    extra_record["relationship_manager_ranges"] = memory.manager_ranges;
     extra_record["spilled_bytes_all_ranks"] = spilled;
     auto record = run_record(comm, info, timer, extra_record);
     const double read_s = record["phase_seconds_slowest_rank"]["read"].get<double>();

@@ -86,10 +86,9 @@ public:
     static constexpr std::array<Level, 3> kAddedLevels{Level::business_unit, Level::region, Level::relationship_manager};
     void prepare(std::span<const ScoredCustomer> block);
     void add_level(Level level, std::span<const ScoredCustomer> block) noexcept;
-    std::size_t first_rm() const noexcept { return first_rm_; }
     // Frees the managers' groups (once kept elsewhere): a summary of the levels above them.
     void drop_managers();
-    // Group g of a level (0 for the corporation; a manager's index less first_rm()). With business units, a customer updates its
+    // Group g of a level (0 for the corporation; a manager's index less the first manager's). With business units, a customer updates its
     // unit's, region's and manager's groups only, and the corporation's group is the units'
     // merged when asked for (every customer is in one unit; the fields merge exactly): one
     // group fewer to update per customer.
