@@ -17,7 +17,11 @@ namespace engage::io {
 namespace {
 
 constexpr std::uint64_t kBlock = kDirectBlock;
-constexpr std::uint64_t kMinDirect = 256u << 10;  // smaller middles are written buffered
+// Smaller middles are written buffered. At 256 KiB the score columns of a sweep block of 25,000
+// customers (a run whose managers take half the budget) went buffered: 0.8 GB of new page cache
+// a rank at 100 M customers; at 64 KiB they go direct, 4-5 s shorter there, the same at 1 M and
+// 10 M (docs/performance.md, "The CSVs read ahead, each row's manager fetched ahead").
+constexpr std::uint64_t kMinDirect = 64u << 10;
 
 std::atomic<std::uint64_t> g_direct{0}, g_buffered{0};
 
