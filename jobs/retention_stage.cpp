@@ -132,9 +132,8 @@ void RetentionStage::predict() {
                                              o.holdout_days > 0 ? double(o.holdout_days) / 7.0 : 0.0,
                                              o.prediction_model == kernels::PredictionModel::pareto_nbd};
     predictions_by_summary_ = {};
-    predictions_by_summary_ = kernels::RfmPredictions(rfm_.take(), [&](const kernels::RfmSummary& s) {
-        return kernels::predict_rfm(bg_nbd_.params, pareto_nbd_.params, s, horizon);
-    });
+    predictions_by_summary_ =
+        kernels::RfmPredictions(rfm_.take(), kernels::RfmPredictor(bg_nbd_.params, pareto_nbd_.params, horizon));
     bgbb_by_pattern_ = {};
     if (bgbb()) {
         const kernels::BgbbOpportunities opportunities = this->opportunities();

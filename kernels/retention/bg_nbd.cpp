@@ -157,6 +157,10 @@ double bg_nbd_expected_transactions(const BgNbdParams& p, const RfmSummary& s, d
     });
 }
 
+double bg_nbd_alive_expectation(const BgNbdParams& p, double x, double T, double t) noexcept {
+    return alive_expectation(p, x, T, t);
+}
+
 double bg_nbd_expected_transactions_new(const BgNbdParams& p, double t) noexcept {
     if (t <= 0) return 0.0;
     // (a + b - 1) / (a - 1) * [1 - (alpha / (alpha + t))^r 2F1(r, b; a + b - 1; t / (alpha + t))]

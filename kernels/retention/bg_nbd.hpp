@@ -51,6 +51,11 @@ double bg_nbd_p_alive(const BgNbdParams& p, const RfmSummary& s) noexcept;
 // E[Y(t) | x, t_x, T]: expected repeat transactions in (T, T + t] (FHL 2005, conditional expectation).
 double bg_nbd_expected_transactions(const BgNbdParams& p, const RfmSummary& s, double t) noexcept;
 
+// E[Y(t) | x, t_x, T] / P(alive | x, t_x, T), t > 0: the factor of the expectation that depends on
+// the customer through x and T only. Where |a - 1| >= 1e-6, bg_nbd_expected_transactions is
+// this times bg_nbd_p_alive, the same bits (at a = 1 it takes the mean of two sides).
+double bg_nbd_alive_expectation(const BgNbdParams& p, double x, double T, double t) noexcept;
+
 // E[X(t)]: expected repeat transactions in (0, t] of a new customer (FHL 2005, expected transactions of a new customer).
 double bg_nbd_expected_transactions_new(const BgNbdParams& p, double t) noexcept;
 

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -25,6 +26,7 @@
 #include "retention/gamma_gamma.hpp"
 #include "retention/hypergeometric.hpp"
 #include "retention/pareto_nbd.hpp"
+#include "retention/rfm_predictions.hpp"
 #include "stats/exact_sum.hpp"
 #include "btyd_support.hpp"
 
@@ -369,6 +371,85 @@ TEST(BgNbd, FitRecoversSimulatedParametersWithAnyThreadCount) {
     };
     const auto one = words_with(1);
     for (int threads = 2; threads <= 4; ++threads) EXPECT_EQ(words_with(threads), one) << threads;
+}
+
+// The Pareto/NBD sum over groups keeps each (x, y) term of A0 while x stays the same
+// (kernels/retention/pareto_nbd.cpp): its sums must be those of every group's likelihood and
+// gradient computed alone, to the last bit, at any number of threads, for both orderings of
+// alpha and beta, with t_x = 0, t_x = T and times shared between many groups.
+// Summaries in weeks of whole days, x = 0..12, many of them sharing x and T or x and t_x, with
+// t_x = 0 and t_x = T among them; some twice. Grouped: more than 4,096 groups.
+std::vector<RfmGroup> shared_time_groups() {
+    std::vector<RfmSummary> customers;
+    for (int x = 0; x <= 12; ++x)
+        for (int days = 7; days <= 1825; days += 53)
+            for (int last = 0; last <= days; last += x == 0 ? days + 1 : 97) {
+                customers.push_back({double(x), double(last) / 7.0, double(days) / 7.0});
+                if (last % 2 == 0) customers.push_back(customers.back());  // a count of 2
+                if (last + 97 > days && x > 0) customers.push_back({double(x), double(days) / 7.0, double(days) / 7.0});
+            }
+    return group_summaries<RfmSummary>(customers);
+}
+
+TEST(ParetoNbd, GroupedSumsAreThoseOfEachGroupAlone) {
+    const std::vector<RfmGroup> groups = shared_time_groups();
+    ASSERT_GT(groups.size(), 4096u);  // sum_over_groups goes parallel past 4,096 groups
+    for (const ParetoNbdParams p : {kPn, ParetoNbdParams{0.553, 13.0, 0.606, 2.5}}) {
+        SCOPED_TRACE(testing::Message() << "alpha " << p.alpha << " beta " << p.beta);
+        std::vector<ExactSum> alone(5), value_alone(1);
+        for (const RfmGroup& g : groups) {
+            double d[4];
+            alone[0].add(pareto_nbd_log_likelihood_gradient(p, g.summary, d), g.count);
+            for (int j = 0; j < 4; ++j) alone[std::size_t(j + 1)].add(d[j], g.count);
+            value_alone[0].add(pareto_nbd_log_likelihood(p, g.summary), g.count);
+        }
+        auto words = [](std::vector<ExactSum>& sums) {
+            std::vector<std::int64_t> w;
+            for (auto& s : sums) w.insert(w.end(), s.sum_words().begin(), s.sum_words().end());
+            return w;
+        };
+        ASSERT_TRUE(std::isfinite(alone[0].value()));
+        for (int threads : {1, 3}) {
+            const int saved = omp_get_max_threads();
+            omp_set_num_threads(threads);
+            std::vector<ExactSum> grouped(5), value_grouped(1);
+            pareto_nbd_add_log_likelihood(p, groups, grouped[0], std::span(grouped).subspan(1));
+            pareto_nbd_add_log_likelihood(p, groups, value_grouped[0]);
+            omp_set_num_threads(saved);
+            EXPECT_EQ(words(grouped), words(alone)) << threads << " threads";
+            EXPECT_EQ(words(value_grouped), words(value_alone)) << threads << " threads";
+        }
+    }
+}
+
+// RfmPredictor keeps BG/NBD's factors of each (x, T) while x stays the same
+// (kernels/retention/rfm_predictions.hpp): every prediction must be predict_rfm's, to the last
+// bit, at any number of threads, with and without a holdout, and where it defers to predict_rfm
+// (Pareto/NBD the model; a = 1).
+TEST(RfmPredictor, TheSameBitsAsPredictRfmForEverySummary) {
+    const std::vector<RfmGroup> groups = shared_time_groups();
+    const double weekly = std::pow(1.10, 1.0 / 52.0) - 1.0;
+    for (const PredictionHorizon h : {PredictionHorizon{52, weekly, 26.0, false}, PredictionHorizon{13, 0.0, 0.0, false},
+                                      PredictionHorizon{52, weekly, 180.0 / 7.0, true}}) {
+        for (const BgNbdParams bg : {kBg, BgNbdParams{kBg.r, kBg.alpha, 1.0, kBg.b}}) {
+            SCOPED_TRACE(testing::Message() << "horizon " << h.horizon_weeks << " holdout " << h.holdout_weeks
+                                            << " pareto " << h.pareto << " a " << bg.a);
+            for (int threads : {1, 3}) {
+                const int saved = omp_get_max_threads();
+                omp_set_num_threads(threads);
+                const RfmPredictions predictions(std::vector<RfmGroup>(groups), RfmPredictor(bg, kPn, h));
+                omp_set_num_threads(saved);
+                std::size_t differ = 0;
+                for (const RfmGroup& g : groups) {
+                    const RfmPrediction want = predict_rfm(bg, kPn, g.summary, h), got = predictions.at(g.summary);
+                    const double a[5] = {want.p_alive, want.expected, want.discounted, want.holdout_bg_nbd, want.holdout_pareto_nbd};
+                    const double b[5] = {got.p_alive, got.expected, got.discounted, got.holdout_bg_nbd, got.holdout_pareto_nbd};
+                    differ += std::memcmp(a, b, sizeof a) != 0;
+                }
+                EXPECT_EQ(differ, 0u) << "of " << groups.size() << " summaries, " << threads << " threads";
+            }
+        }
+    }
 }
 
 // Issue 4, item 7. OMP_NUM_THREADS=1 taskset -c 0 engage_unit_tests --gtest_also_run_disabled_tests
