@@ -86,12 +86,11 @@ struct XTerms {
     A0Terms a0;
     double rx, rsx, head, log_died;
     double d_head[4] = {0, 0, 0, 0};
-    bool with_gradient;
 
     XTerms(const ParetoNbdParams& p, double x, bool gradient) noexcept
         : a0(p, x), rx(p.r + x), rsx(p.r + p.s + x),
           head(lgamma(rx) - lgamma(p.r) + p.r * std::log(p.alpha) + p.s * std::log(p.beta)),
-          log_died(std::log(p.s) - std::log(rsx)), with_gradient(gradient) {
+          log_died(std::log(p.s) - std::log(rsx)) {
         if (!gradient) return;
         d_head[0] = btyd::digamma(rx) - btyd::digamma(p.r) + std::log(p.alpha);
         d_head[1] = p.r / p.alpha;
