@@ -211,12 +211,17 @@ double pareto_nbd_p_alive(const ParetoNbdParams& p, const RfmSummary& s) noexcep
 
 double pareto_nbd_expected_transactions(const ParetoNbdParams& p, const RfmSummary& s, double t) noexcept {
     if (t <= 0) return 0.0;
+    return pareto_nbd_expected_transactions(p, s, t, pareto_nbd_p_alive(p, s));
+}
+
+double pareto_nbd_expected_transactions(const ParetoNbdParams& p, const RfmSummary& s, double t, double p_alive) noexcept {
+    if (t <= 0) return 0.0;
     // [1 - ((beta+T)/(beta+T+t))^(s-1)] / (s - 1) = L * (-expm1(-y) / y), L = ln(1 + t/(beta+T)),
     // y = (s - 1) L; the factor is 1 at y = 0, which gives the s = 1 limit without a branch cut.
     const double big_l = std::log1p(t / (p.beta + s.T));
     const double y = (p.s - 1) * big_l;
     const double factor = y == 0 ? big_l : big_l * (-std::expm1(-y) / y);
-    return (p.r + s.x) * (p.beta + s.T) / (p.alpha + s.T) * factor * pareto_nbd_p_alive(p, s);
+    return (p.r + s.x) * (p.beta + s.T) / (p.alpha + s.T) * factor * p_alive;
 }
 
 }  // namespace engage::kernels

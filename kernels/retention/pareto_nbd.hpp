@@ -51,5 +51,8 @@ double pareto_nbd_p_alive(const ParetoNbdParams& p, const RfmSummary& s) noexcep
 //                        * [1 - ((beta + T) / (beta + T + t))^(s - 1)] * P(alive)
 // (the limit (r + x)(beta + T) / (alpha + T) ln((beta + T + t) / (beta + T)) P(alive) at s = 1).
 double pareto_nbd_expected_transactions(const ParetoNbdParams& p, const RfmSummary& s, double t) noexcept;
+// The same with P(alive) given (pareto_nbd_p_alive(p, s), the same bits), for a caller that asks
+// for several t of one summary (the CLV's weeks).
+double pareto_nbd_expected_transactions(const ParetoNbdParams& p, const RfmSummary& s, double t, double p_alive) noexcept;
 
 }  // namespace engage::kernels

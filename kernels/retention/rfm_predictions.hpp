@@ -56,14 +56,16 @@ inline RfmPrediction predict_rfm(const BgNbdParams& bg, const ParetoNbdParams& p
 // expectations at the horizon's weeks and at the holdout are P(alive) times a factor that
 // depends on it through x and T only (bg_nbd_alive_expectation), and the summaries of one x share
 // a few thousand values of T (weeks of whole days) against millions of summaries in a large base:
-// the factors are computed once per (x, T) and kept while x stays the same.
+// the factors are computed once per (x, T) and kept while x stays the same. With Pareto/NBD, the
+// summary's P(alive) (two 2F1 series) is computed once for all its weeks instead of once a week.
 class RfmPredictor {
 public:
     RfmPredictor(const BgNbdParams& bg, const ParetoNbdParams& pareto, const PredictionHorizon& h) noexcept
         : bg_(bg), pareto_(pareto), h_(h) {}
     RfmPrediction operator()(const RfmSummary& s) {
-        // Pareto/NBD, or BG/NBD where its expectation averages the two sides of a = 1: as predict_rfm.
-        if (h_.pareto || h_.horizon_weeks < 1 || std::fabs(bg_.a - 1) < 1e-6) return predict_rfm(bg_, pareto_, s, h_);
+        if (h_.pareto) return pareto(s);
+        // BG/NBD where its expectation averages the two sides of a = 1: as predict_rfm.
+        if (h_.horizon_weeks < 1 || std::fabs(bg_.a - 1) < 1e-6) return predict_rfm(bg_, pareto_, s, h_);
         if (!(s.x == x_)) {
             by_age_.clear();
             x_ = s.x;
@@ -90,6 +92,18 @@ public:
     }
 
 private:
+    RfmPrediction pareto(const RfmSummary& s) const {
+        RfmPrediction r;
+        r.p_alive = pareto_nbd_p_alive(pareto_, s);
+        const auto expected = [&](double t) { return pareto_nbd_expected_transactions(pareto_, s, t, r.p_alive); };
+        r.expected = expected(double(h_.horizon_weeks));
+        r.discounted = discounted_expected_transactions(expected, h_.horizon_weeks, 1.0, h_.weekly_rate);
+        if (h_.holdout_weeks > 0) {
+            r.holdout_bg_nbd = bg_nbd_expected_transactions(bg_, s, h_.holdout_weeks);
+            r.holdout_pareto_nbd = expected(h_.holdout_weeks);
+        }
+        return r;
+    }
     BgNbdParams bg_;
     ParetoNbdParams pareto_;
     PredictionHorizon h_;
