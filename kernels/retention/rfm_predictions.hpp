@@ -35,18 +35,21 @@ struct PredictionHorizon {
     bool pareto = false;       // P(alive), expected and discounted from Pareto/NBD, not BG/NBD
 };
 
+// Pareto/NBD's expectation is its P(alive) (two 2F1 series) times a closed form of t: P(alive)
+// is computed once for all the horizon's weeks and the holdout (the same bits as
+// pareto_nbd_expected_transactions(pareto, s, t) for each).
 inline RfmPrediction predict_rfm(const BgNbdParams& bg, const ParetoNbdParams& pareto, const RfmSummary& s,
                                  const PredictionHorizon& h) {
     RfmPrediction r;
-    const auto expected = [&](double t) {
-        return h.pareto ? pareto_nbd_expected_transactions(pareto, s, t) : bg_nbd_expected_transactions(bg, s, t);
-    };
-    r.p_alive = h.pareto ? pareto_nbd_p_alive(pareto, s) : bg_nbd_p_alive(bg, s);
+    const double pareto_alive = h.pareto || h.holdout_weeks > 0 ? pareto_nbd_p_alive(pareto, s) : 0.0;
+    const auto pareto_expected = [&](double t) { return pareto_nbd_expected_transactions(pareto, s, t, pareto_alive); };
+    const auto expected = [&](double t) { return h.pareto ? pareto_expected(t) : bg_nbd_expected_transactions(bg, s, t); };
+    r.p_alive = h.pareto ? pareto_alive : bg_nbd_p_alive(bg, s);
     r.expected = expected(double(h.horizon_weeks));
     r.discounted = discounted_expected_transactions(expected, h.horizon_weeks, 1.0, h.weekly_rate);
     if (h.holdout_weeks > 0) {
         r.holdout_bg_nbd = bg_nbd_expected_transactions(bg, s, h.holdout_weeks);
-        r.holdout_pareto_nbd = pareto_nbd_expected_transactions(pareto, s, h.holdout_weeks);
+        r.holdout_pareto_nbd = pareto_expected(h.holdout_weeks);
     }
     return r;
 }
@@ -56,16 +59,14 @@ inline RfmPrediction predict_rfm(const BgNbdParams& bg, const ParetoNbdParams& p
 // expectations at the horizon's weeks and at the holdout are P(alive) times a factor that
 // depends on it through x and T only (bg_nbd_alive_expectation), and the summaries of one x share
 // a few thousand values of T (weeks of whole days) against millions of summaries in a large base:
-// the factors are computed once per (x, T) and kept while x stays the same. With Pareto/NBD, the
-// summary's P(alive) (two 2F1 series) is computed once for all its weeks instead of once a week.
+// the factors are computed once per (x, T) and kept while x stays the same.
 class RfmPredictor {
 public:
     RfmPredictor(const BgNbdParams& bg, const ParetoNbdParams& pareto, const PredictionHorizon& h) noexcept
         : bg_(bg), pareto_(pareto), h_(h) {}
     RfmPrediction operator()(const RfmSummary& s) {
-        if (h_.pareto) return pareto(s);
-        // BG/NBD where its expectation averages the two sides of a = 1: as predict_rfm.
-        if (h_.horizon_weeks < 1 || std::fabs(bg_.a - 1) < 1e-6) return predict_rfm(bg_, pareto_, s, h_);
+        // Pareto/NBD, or BG/NBD where its expectation averages the two sides of a = 1: as predict_rfm.
+        if (h_.pareto || h_.horizon_weeks < 1 || std::fabs(bg_.a - 1) < 1e-6) return predict_rfm(bg_, pareto_, s, h_);
         if (!(s.x == x_)) {
             by_age_.clear();
             x_ = s.x;
@@ -92,18 +93,6 @@ public:
     }
 
 private:
-    RfmPrediction pareto(const RfmSummary& s) const {
-        RfmPrediction r;
-        r.p_alive = pareto_nbd_p_alive(pareto_, s);
-        const auto expected = [&](double t) { return pareto_nbd_expected_transactions(pareto_, s, t, r.p_alive); };
-        r.expected = expected(double(h_.horizon_weeks));
-        r.discounted = discounted_expected_transactions(expected, h_.horizon_weeks, 1.0, h_.weekly_rate);
-        if (h_.holdout_weeks > 0) {
-            r.holdout_bg_nbd = bg_nbd_expected_transactions(bg_, s, h_.holdout_weeks);
-            r.holdout_pareto_nbd = expected(h_.holdout_weeks);
-        }
-        return r;
-    }
     BgNbdParams bg_;
     ParetoNbdParams pareto_;
     PredictionHorizon h_;
