@@ -56,10 +56,11 @@ void TouchesStage::finish(const mpi::Comm& comm, int step) {
 
 void TouchesStage::report(ReportOutput& out) const {
     const io::CustomerBaseMeta& m = *date_.run.meta;
-    auto section = io::touches_report(*summary_, m, date_.as_of, date_.previous_as_of,
+    auto touches = io::touches_report(*summary_, m, date_.as_of, date_.previous_as_of,
                                       std::int64_t(date_.run.options->engagement.min_group_size));
-    out.tables.push_back(io::touches_table(section));
-    out.report["touches"] = std::move(section);
+    out.tables.push_back(std::move(touches.table));
+    out.report["touches"] = std::move(touches.section);
+    out.splices.push_back(std::move(touches.relationship_managers));
 }
 
 void TouchesStage::save(io::StateWriter& out) { save_words(out, *summary_); }

@@ -1,5 +1,9 @@
 #include "io/report/touches_report.hpp"
 
+#include <algorithm>
+#include <memory>
+#include <vector>
+
 #include "io/customer_base.hpp"
 #include "io/report/csv.hpp"
 
@@ -91,15 +95,60 @@ json group_json(const std::string& name, const TouchesGroup& now, std::int64_t l
     return out;
 }
 
+// The measures of group g of a level, as report.json prints it.
+json level_group_json(const TouchesSummary& s, int level, std::size_t g, const std::string& name, bool known) {
+    return group_json(name, s.group(false, level, g), s.longest(false, level, g), s.group(true, level, g),
+                      s.longest(true, level, g), known);
+}
+
+// A group's row of touches.csv: the numbers of its entry in report.json.
+std::string csv_group_row(const char* level, const json& g) {
+    const json& o = g["offered_vs_chosen"];
+    const json& s = g["support"];
+    const json& w = s["answered_within_share"];
+    const json& i = g["ideas"];
+    const json& m = g["stage_mix"]["shares"];
+    const json& p = g["previous"];
+    return csv_row({level, g["name"], g["customers"], o["offers"], o["customers_offered"], o["offers_answered"],
+                    o["response_rate"], o["customer_initiated_share"], s["tickets"], s["answered"], s["unanswered"],
+                    s["resolved"], s["first_response_median_seconds"], s["first_response_p90_seconds"], w["5min"],
+                    w["1h"], w["1d"], i["submitted"], i["submitted_to_date"], i["commented"], i["evaluated"],
+                    i["implemented"], i["votes_and_comments_on_ideas"], m["customer_to_company"],
+                    m["customer_to_content"], m["customer_to_community"], p["customers"],
+                    p["offered_vs_chosen"]["response_rate"], p["support"]["first_response_median_seconds"],
+                    p["support"]["answered_within_share"]["5min"], p["ideas"]["submitted"]});
+}
+
+// The groups of one level after suppression, and "other", into the section and the table's
+// rows. With `splice` (the relationship managers: one entry per manager), the shown groups are
+// left to it and to the table's streamed rows, each printed from the summary when written, and
+// the level's "other" row goes to `other_row`.
 json level_json(const TouchesSummary& s, int level, const std::vector<std::string>& names, std::int64_t min_size,
-                bool known) {
+                bool known, std::string& rows, Splice* splice = nullptr, CsvTable* table = nullptr,
+                std::string* other_row = nullptr) {
     const TouchesLevelPlan plan = plan_touches_level(s, level, min_size);
-    json groups = json::array();
-    for (std::size_t g : plan.kept)
-        groups.push_back(group_json(names[g], s.group(false, level, g), s.longest(false, level, g),
-                                    s.group(true, level, g), s.longest(true, level, g), known));
     json out;
-    out["groups"] = std::move(groups);
+    if (splice) {
+        auto kept = std::make_shared<const std::vector<std::size_t>>(plan.kept);
+        splice->count = table->more_rows = kept->size();
+        splice->entry = [&s, &names, kept, level, known](std::size_t i, JsonText& j) {
+            const std::size_t g = (*kept)[i];
+            j.value(level_group_json(s, level, g, names[g], known));
+        };
+        table->row = [&s, &names, kept, level, known](std::size_t i) {
+            const std::size_t g = (*kept)[i];
+            return csv_group_row(kTouchesLevelNames[level], level_group_json(s, level, g, names[g], known));
+        };
+        splice->shown = {{"total", splice->count}};  // report.html shows the business units only
+        out["groups"] = splice->marker();
+    } else {
+        json groups = json::array();
+        for (std::size_t g : plan.kept) {
+            groups.push_back(level_group_json(s, level, g, names[g], known));
+            rows += csv_group_row(kTouchesLevelNames[level], groups.back());
+        }
+        out["groups"] = std::move(groups);
+    }
     out["suppressed_groups"] = std::int64_t(plan.folded.size());
     if (plan.other_shown) {
         TouchesGroup now, before;
@@ -112,6 +161,7 @@ json level_json(const TouchesSummary& s, int level, const std::vector<std::strin
         }
         out["other"] = group_json("other (" + std::to_string(plan.folded.size()) + " groups)", now, longest_now, before,
                                   longest_before, known);
+        (other_row ? *other_row : rows) += csv_group_row(kTouchesLevelNames[level], out["other"]);
     } else {
         out["other"] = json();
     }
@@ -120,12 +170,14 @@ json level_json(const TouchesSummary& s, int level, const std::vector<std::strin
 
 constexpr const char* kLevelKeys[kTouchesLevels] = {"corporate", "business_units", "regions", "relationship_managers",
                                                     "segments"};
+constexpr int kManagers = 3;  // kTouchesLevelNames[kManagers]: the level with a group per relationship manager
 }  // namespace
 
-json touches_report(const TouchesSummary& summary, const CustomerBaseMeta& meta, const std::string& as_of,
-                    const std::string& previous_as_of, std::int64_t min_group_size) {
+TouchesReport touches_report(const TouchesSummary& summary, const CustomerBaseMeta& meta, const std::string& as_of,
+                             const std::string& previous_as_of, std::int64_t min_group_size) {
     const bool known = meta.has_answers;
-    json r;
+    TouchesReport out;
+    json& r = out.section;
     r["as_of"] = as_of;
     r["previous_as_of"] = previous_as_of;
     r["initiator"] = meta.has_initiator ? "column" : "by kind (offer, support_reply, idea_feedback: the company's)";
@@ -135,17 +187,9 @@ json touches_report(const TouchesSummary& summary, const CustomerBaseMeta& meta,
     r["response_time_bins"] =
         "group percentiles are the upper edge of a fixed bin: 1 minute to 5 minutes, 10 minutes to 1 hour, "
         "1 hour to 1 day, 1 day to 30 days; beyond, the group's longest time";
-    r["corporate"] = group_json("corporate", summary.group(false, 0, 0), summary.longest(false, 0, 0),
-                                summary.group(true, 0, 0), summary.longest(true, 0, 0), known);
-    const std::vector<std::string>* names[kTouchesLevels] = {nullptr, &meta.business_unit_names, &meta.region_names,
-                                                             &meta.rm_names, &meta.segment_names};
-    for (int l = 1; l < kTouchesLevels; ++l)
-        r[kLevelKeys[l]] = level_json(summary, l, *names[l], min_group_size, known);
-    return r;
-}
-
-CsvTable touches_table(const json& section) {
-    std::string rows =
+    r["corporate"] = level_group_json(summary, 0, 0, "corporate", known);
+    std::string& rows = out.table.content;
+    rows =
         "level,group,customers,offers,customers_offered,offers_answered,response_rate,customer_initiated_share,"
         "tickets,tickets_answered,tickets_unanswered,tickets_resolved,first_response_median_seconds,"
         "first_response_p90_seconds,answered_within_5min_share,answered_within_1h_share,answered_within_1d_share,"
@@ -153,30 +197,19 @@ CsvTable touches_table(const json& section) {
         "customer_to_company_share,customer_to_content_share,customer_to_community_share,"
         "customers_previous,response_rate_previous,first_response_median_seconds_previous,"
         "answered_within_5min_share_previous,ideas_previous\n";
-    auto row = [&](const char* level, const json& g) {
-        const json& o = g["offered_vs_chosen"];
-        const json& s = g["support"];
-        const json& w = s["answered_within_share"];
-        const json& i = g["ideas"];
-        const json& m = g["stage_mix"]["shares"];
-        const json& p = g["previous"];
-        rows += csv_row({level, g["name"], g["customers"], o["offers"], o["customers_offered"], o["offers_answered"],
-                         o["response_rate"], o["customer_initiated_share"], s["tickets"], s["answered"],
-                         s["unanswered"], s["resolved"], s["first_response_median_seconds"],
-                         s["first_response_p90_seconds"], w["5min"], w["1h"], w["1d"], i["submitted"],
-                         i["submitted_to_date"], i["commented"], i["evaluated"], i["implemented"],
-                         i["votes_and_comments_on_ideas"], m["customer_to_company"], m["customer_to_content"],
-                         m["customer_to_community"], p["customers"], p["offered_vs_chosen"]["response_rate"],
-                         p["support"]["first_response_median_seconds"], p["support"]["answered_within_share"]["5min"],
-                         p["ideas"]["submitted"]});
-    };
-    row("corporate", section["corporate"]);
+    rows += csv_group_row(kTouchesLevelNames[0], r["corporate"]);
+    const std::vector<std::string>* names[kTouchesLevels] = {nullptr, &meta.business_unit_names, &meta.region_names,
+                                                             &meta.rm_names, &meta.segment_names};
+    // The levels in the table's order; the managers' rows are printed when written, so the
+    // levels after them go to the table's tail.
+    out.relationship_managers.pointer = std::string("/touches/") + kLevelKeys[kManagers] + "/groups";
     for (int l = 1; l < kTouchesLevels; ++l) {
-        const json& level = section[kLevelKeys[l]];
-        for (const auto& g : level["groups"]) row(kTouchesLevelNames[l], g);
-        if (!level["other"].is_null()) row(kTouchesLevelNames[l], level["other"]);
+        std::string& level_rows = l > kManagers ? out.table.tail : rows;
+        r[kLevelKeys[l]] = l == kManagers ? level_json(summary, l, *names[l], min_group_size, known, rows,
+                                                       &out.relationship_managers, &out.table, &out.table.tail)
+                                          : level_json(summary, l, *names[l], min_group_size, known, level_rows);
     }
-    return CsvTable("touches.csv", std::move(rows));
+    return out;
 }
 
 }  // namespace engage::io
