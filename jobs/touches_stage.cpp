@@ -40,13 +40,17 @@ void TouchesStage::fold(const io::CustomerShard& shard, std::int64_t round) {
             const kernels::Day acquired = v.acquisition_day[std::size_t(k)];
             date_.touches[k] = kernels::customer_touches(v, std::size_t(k), c.window_start, c.as_of, kinds, scratch, &delays);
             now_[k] = kernels::touches_contribution(date_.touches[k], acquired <= c.as_of, delays);
-            const kernels::CustomerTouches before = kernels::customer_touches(
-                v, std::size_t(k), c.previous_window_start, c.previous_as_of, kinds, scratch, &delays);
+            // The rows read up to the as-of date hold those up to the earlier date (trend-days >= 1).
+            const kernels::CustomerTouches before =
+                c.previous_as_of <= c.as_of
+                    ? kernels::TouchesKernel::finalize(scratch, c.previous_window_start, c.previous_as_of,
+                                                       !v.answers.empty(), &delays)
+                    : kernels::customer_touches(v, std::size_t(k), c.previous_window_start, c.previous_as_of, kinds,
+                                                scratch, &delays);
             previous_[k] = kernels::touches_contribution(before, acquired <= c.previous_as_of, delays);
         }
     }
-    for (std::size_t k = 0; k < n; ++k)
-        summary_->update(now_[k], previous_[k], shard.business_unit[k], shard.region[k], shard.rm[k], shard.segment[k]);
+    summary_->update(now_, previous_, shard.business_unit, shard.region, shard.rm, shard.segment);
     date_.run.writer->append_touches(date_.touches, (round + 1) % flush_rounds_ == 0);
 }
 

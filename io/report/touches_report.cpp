@@ -170,7 +170,6 @@ json level_json(const TouchesSummary& s, int level, const std::vector<std::strin
 
 constexpr const char* kLevelKeys[kTouchesLevels] = {"corporate", "business_units", "regions", "relationship_managers",
                                                     "segments"};
-constexpr int kManagers = 3;  // kTouchesLevelNames[kManagers]: the level with a group per relationship manager
 }  // namespace
 
 TouchesReport touches_report(const TouchesSummary& summary, const CustomerBaseMeta& meta, const std::string& as_of,
@@ -202,10 +201,10 @@ TouchesReport touches_report(const TouchesSummary& summary, const CustomerBaseMe
                                                              &meta.rm_names, &meta.segment_names};
     // The levels in the table's order; the managers' rows are printed when written, so the
     // levels after them go to the table's tail.
-    out.relationship_managers.pointer = std::string("/touches/") + kLevelKeys[kManagers] + "/groups";
+    out.relationship_managers.pointer = std::string("/touches/") + kLevelKeys[kTouchesManagerLevel] + "/groups";
     for (int l = 1; l < kTouchesLevels; ++l) {
-        std::string& level_rows = l > kManagers ? out.table.tail : rows;
-        r[kLevelKeys[l]] = l == kManagers ? level_json(summary, l, *names[l], min_group_size, known, rows,
+        std::string& level_rows = l > kTouchesManagerLevel ? out.table.tail : rows;
+        r[kLevelKeys[l]] = l == kTouchesManagerLevel ? level_json(summary, l, *names[l], min_group_size, known, rows,
                                                        &out.relationship_managers, &out.table, &out.table.tail)
                                           : level_json(summary, l, *names[l], min_group_size, known, level_rows);
     }

@@ -52,16 +52,26 @@ void TouchesKernel::update(State& s, std::int64_t time, ChannelKind kind, bool c
     s.rows.push_back({time, answers, kind, company, value});
 }
 
-CustomerTouches TouchesKernel::finalize(const State& s, Day window_start, Day as_of, bool answers_known,
+CustomerTouches TouchesKernel::finalize(State& s, Day window_start, Day as_of, bool answers_known,
                                         std::vector<std::int64_t>* delays) {
     CustomerTouches t;
     t.answers_known = answers_known;
-    const std::size_t n = s.rows.size();
+    // The rows up to the as-of date: those before the first row after it (in time order, as
+    // customer_touches reads them).
+    const std::size_t n = std::size_t(
+        std::find_if(s.rows.begin(), s.rows.end(), [as_of](const State::Row& r) { return Day(r.time / 86400) > as_of; }) -
+        s.rows.begin());
     // For each row, the delay to its first answer of each sort (kNone: none by the as-of date),
     // and the highest idea feedback. Answers come after what they answer, so one pass in order
     // sees the first answer first.
-    std::vector<std::int64_t> first_customer(n, kNone), first_reply(n, kNone), first_resolution(n, kNone);
-    std::vector<std::int16_t> feedback(n, 0);
+    auto& first_customer = s.first_customer;
+    auto& first_reply = s.first_reply;
+    auto& first_resolution = s.first_resolution;
+    auto& feedback = s.feedback;
+    first_customer.assign(n, kNone);
+    first_reply.assign(n, kNone);
+    first_resolution.assign(n, kNone);
+    feedback.assign(n, 0);
     for (std::size_t i = 0; i < n; ++i) {
         const auto& r = s.rows[i];
         if (r.answers == 0 || r.answers > i) continue;
@@ -76,7 +86,12 @@ CustomerTouches TouchesKernel::finalize(const State& s, Day window_start, Day as
             feedback[j] = std::max(feedback[j], r.value);
         }
     }
-    std::vector<std::int64_t> offer_delays, reply_delays, resolution_delays;
+    auto& offer_delays = s.offer_delays;
+    auto& reply_delays = s.reply_delays;
+    auto& resolution_delays = s.resolution_delays;
+    offer_delays.clear();
+    reply_delays.clear();
+    resolution_delays.clear();
     std::int32_t offers_answered = 0, tickets_answered = 0, tickets_resolved = 0;
     std::array<std::int32_t, 3> within{};
     std::int32_t commented = 0, evaluated = 0, implemented = 0;

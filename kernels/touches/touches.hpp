@@ -64,17 +64,23 @@ struct TouchesState {
         bool company;
         std::int16_t value;     // value rounded to a whole number (reply 1/2, feedback 1-3)
     };
-    std::vector<Row> rows;      // the customer's rows up to the as-of date, in order
+    std::vector<Row> rows;      // the customer's rows up to the latest as-of date asked, in order
+    // finalize's work arrays, kept from customer to customer so that a thread allocates them once.
+    std::vector<std::int64_t> first_customer, first_reply, first_resolution;
+    std::vector<std::int16_t> feedback;
+    std::vector<std::int64_t> offer_delays, reply_delays, resolution_delays;
 };
 
 struct TouchesKernel {
     using State = TouchesState;
-    // One row of the customer (time order); rows after the as-of date are never passed.
+    // One row of the customer (time order).
     static void update(State& s, std::int64_t time, ChannelKind kind, bool company, std::uint32_t answers,
                        std::int64_t value_hundredths) noexcept;
-    // `answers_known`: whether the base has an answers column. With `delays`, also the
-    // first-response times of the window's answered tickets, ascending (for the group histograms).
-    static CustomerTouches finalize(const State& s, Day window_start, Day as_of, bool answers_known,
+    // The touches at `as_of` from the rows up to it (rows after it are left out, so that the
+    // rows read up to one date serve every earlier date too). `answers_known`: whether the base
+    // has an answers column. With `delays`, also the first-response times of the window's
+    // answered tickets, ascending (for the group histograms). Uses the state's work arrays.
+    static CustomerTouches finalize(State& s, Day window_start, Day as_of, bool answers_known,
                                     std::vector<std::int64_t>* delays = nullptr);
 };
 
@@ -83,7 +89,8 @@ struct TouchesKernel {
 // count), 90 for the 90th percentile, given as a whole percentage so that the rank is exact.
 std::int64_t nearest_rank(std::span<const std::int64_t> sorted, int percent) noexcept;
 
-// Customer k of a shard at a date: its rows up to ctx.as_of, the window ctx.window_start..as_of.
+// Customer k of a shard at a date: its rows up to as_of, the window window_start..as_of. The
+// rows stay in `scratch`: TouchesKernel::finalize(scratch, ...) gives the customer at an earlier date.
 CustomerTouches customer_touches(const ShardView& v, std::size_t k, Day window_start, Day as_of,
                                  const ChannelKinds& kinds, TouchesState& scratch,
                                  std::vector<std::int64_t>* delays = nullptr);

@@ -74,10 +74,30 @@ void TouchesSummary::update(const TouchesContribution& now, const TouchesContrib
                 g.ideas_commented += t.ideas_commented;
                 g.ideas_evaluated += t.ideas_evaluated;
                 g.ideas_implemented += t.ideas_implemented;
-                for (int b = 0; b < ResponseBins::kBins; ++b) g.first_response[b] += c.bins[b];
-                longest_[i] = std::max(longest_[i], c.longest);
+                if (c.longest >= 0) {  // else no answered ticket: every bin 0
+                    for (int b = 0; b < ResponseBins::kBins; ++b) g.first_response[b] += c.bins[b];
+                    longest_[i] = std::max(longest_[i], c.longest);
+                }
             }
         }
+    }
+}
+
+void TouchesSummary::update(std::span<const TouchesContribution> now, std::span<const TouchesContribution> previous,
+                            std::span<const std::uint32_t> business_unit, std::span<const std::uint32_t> region,
+                            std::span<const std::uint32_t> rm, std::span<const std::uint8_t> segment) noexcept {
+    // With 40,000 relationship managers their groups at the two dates (56 MB) are out of cache,
+    // and most of the update's time went to the first miss in each. Fetching the groups of the
+    // customer a few places ahead overlaps those misses instead of taking them in turn.
+    constexpr std::size_t kAhead = 8;
+    const std::size_t n = now.size();
+    for (std::size_t k = 0; k < n; ++k) {
+        if (k + kAhead < n)
+            for (int p = 0; p < 2; ++p) {
+                const auto* g = reinterpret_cast<const char*>(&groups_[index(p != 0, kTouchesManagerLevel, rm[k + kAhead])]);
+                for (std::size_t line = 0; line < sizeof(TouchesGroup); line += 64) __builtin_prefetch(g + line, 1);
+            }
+        update(now[k], previous[k], business_unit[k], region[k], rm[k], segment[k]);
     }
 }
 

@@ -31,6 +31,7 @@ struct ResponseBins {
 constexpr int kTouchesLevels = 5;
 constexpr const char* kTouchesLevelNames[kTouchesLevels] = {"corporate", "business_unit", "region",
                                                             "relationship_manager", "segment"};
+constexpr int kTouchesManagerLevel = 3;  // the level with a group per relationship manager
 
 struct TouchesGroup {
     std::int64_t customers = 0;           // acquired by the date
@@ -67,6 +68,10 @@ public:
     // contributions at the two dates.
     void update(const TouchesContribution& now, const TouchesContribution& previous, std::uint32_t business_unit,
                 std::uint32_t region, std::uint32_t rm, std::uint32_t segment) noexcept;
+    // The same for the customers of a block, in order (spans of one length).
+    void update(std::span<const TouchesContribution> now, std::span<const TouchesContribution> previous,
+                std::span<const std::uint32_t> business_unit, std::span<const std::uint32_t> region,
+                std::span<const std::uint32_t> rm, std::span<const std::uint8_t> segment) noexcept;
     const TouchesGroup& group(bool previous, int level, std::size_t g) const noexcept {
         return groups_[index(previous, level, g)];
     }

@@ -42,12 +42,13 @@ struct Customer {
         }
         offsets.push_back(time.size());
     }
-    CustomerTouches touches(std::vector<std::int64_t>* delays = nullptr) const {
+    CustomerTouches touches(std::vector<std::int64_t>* delays = nullptr, Day start = kStart, Day as_of = kAsOf,
+                            TouchesState* state = nullptr) const {
         ShardView v{offsets, acquisition, time, channel, value, {}, initiator, answers};
         ChannelKinds kinds{};
         for (int i = 0; i < kChannelKinds; ++i) kinds[i] = ChannelKind(i);
         TouchesState scratch;
-        return customer_touches(v, 0, kStart, kAsOf, kinds, scratch, delays);
+        return customer_touches(v, 0, start, as_of, kinds, state ? *state : scratch, delays);
     }
 };
 
@@ -174,6 +175,85 @@ TEST(Touches, WithoutAnswersColumnResponsesAreUnknown) {
     EXPECT_TRUE(std::isnan(t.within_share[0]));
 }
 
+// Every field of two customers' touches, NaN equal to NaN.
+void expect_same(const CustomerTouches& a, const CustomerTouches& b, const char* what) {
+    SCOPED_TRACE(what);
+    auto same = [](double x, double y) { return std::isnan(x) ? std::isnan(y) : x == y; };
+    EXPECT_EQ(a.answers_known, b.answers_known);
+    EXPECT_EQ(a.offers, b.offers);
+    EXPECT_EQ(a.offers_answered, b.offers_answered);
+    EXPECT_TRUE(same(a.offer_response_rate, b.offer_response_rate));
+    EXPECT_TRUE(same(a.offer_response_median_s, b.offer_response_median_s));
+    EXPECT_EQ(a.interactions, b.interactions);
+    EXPECT_EQ(a.customer_initiated, b.customer_initiated);
+    EXPECT_TRUE(same(a.customer_initiated_share, b.customer_initiated_share));
+    EXPECT_EQ(a.tickets, b.tickets);
+    EXPECT_EQ(a.tickets_answered, b.tickets_answered);
+    EXPECT_EQ(a.tickets_resolved, b.tickets_resolved);
+    EXPECT_TRUE(same(a.first_response_median_s, b.first_response_median_s));
+    EXPECT_TRUE(same(a.first_response_p90_s, b.first_response_p90_s));
+    EXPECT_TRUE(same(a.resolution_median_s, b.resolution_median_s));
+    EXPECT_EQ(a.within, b.within);
+    for (int w = 0; w < 3; ++w) EXPECT_TRUE(same(a.within_share[w], b.within_share[w]));
+    EXPECT_EQ(a.ideas, b.ideas);
+    EXPECT_EQ(a.ideas_to_date, b.ideas_to_date);
+    EXPECT_EQ(a.ideas_commented, b.ideas_commented);
+    EXPECT_EQ(a.ideas_evaluated, b.ideas_evaluated);
+    EXPECT_EQ(a.ideas_implemented, b.ideas_implemented);
+    EXPECT_EQ(a.idea_votes, b.idea_votes);
+    EXPECT_EQ(a.stage, b.stage);
+}
+
+// The stage reads a customer's rows once, up to the as-of date, and finalizes them again at the
+// trend's earlier date: the same touches and delays as rows read up to that date only. The
+// customer's answers, replies and feedback after the earlier date must not count at it.
+TEST(Touches, AnEarlierDateFromTheRowsReadUpToALaterOne) {
+    const Customer c({
+        {2, 0, K::offer, 0, 1, 0},             // 0: offer, answered on day 7 (after the earlier date 5)
+        {3, 0, K::support, 0, 0, 0},           // 1: ticket, replied to on day 3 and resolved on day 8
+        {3, 200, K::support_reply, 1, 1, 1},   // 2: first reply to 1 after 200 s
+        {4, 0, K::idea, 0, 0, 0},              // 3: idea, commented on day 5, implemented on day 9
+        {4, 50, K::support, 0, 0, 0},          // 4: ticket, first replied to on day 6
+        {5, 0, K::idea_feedback, 1, 1, 2},     // 5: comments idea 3
+        {5, 10, K::idea_vote, 0, 0, 0},        // 6
+        {6, 0, K::support_reply, 1, 1, 3},     // 7: replies to ticket 4
+        {7, 0, K::usage, 0, 0, 8},             // 8: answers offer 0
+        {8, 0, K::support_reply, 2, 1, 8},     // 9: resolves ticket 1
+        {9, 0, K::idea_feedback, 3, 1, 7},     // 10: implements idea 3
+        {9, 30, K::idea, 0, 0, 0},             // 11
+    });
+    for (const auto& [start, earlier] : std::vector<std::pair<Day, Day>>{{1, 5}, {3, 6}, {1, 8}, {0, 1}, {4, 4}}) {
+        std::vector<std::int64_t> alone, again;
+        const CustomerTouches expected = c.touches(&alone, start, earlier);
+        TouchesState state;
+        std::vector<std::int64_t> later;
+        const CustomerTouches at_as_of = c.touches(&later, kStart, kAsOf, &state);
+        const CustomerTouches at_earlier = TouchesKernel::finalize(state, start, earlier, true, &again);
+        expect_same(at_earlier, expected, ("window " + std::to_string(start) + "-" + std::to_string(earlier)).c_str());
+        EXPECT_EQ(again, alone);
+        // Finalizing again leaves the later date's answer as it was.
+        expect_same(TouchesKernel::finalize(state, kStart, kAsOf, true, &later), at_as_of, "the later date again");
+    }
+    // Hand-checked at day 5 (window 1-5): the offer unanswered, ticket 1 answered (200 s) and
+    // not resolved, ticket 4 unanswered, the idea commented only.
+    const CustomerTouches t = c.touches(nullptr, 1, 5);
+    EXPECT_EQ(t.offers, 1);
+    EXPECT_EQ(t.offers_answered, 0);
+    EXPECT_EQ(t.tickets, 2);
+    EXPECT_EQ(t.tickets_answered, 1);
+    EXPECT_EQ(t.tickets_resolved, 0);
+    EXPECT_EQ(t.first_response_median_s, 200.0);
+    EXPECT_EQ(t.ideas_commented, 1);
+    EXPECT_EQ(t.ideas_implemented, 0);
+    // At day 10 the offer is answered, both tickets too (200 s and 2 days - 50 s), ticket 1 resolved, the idea implemented.
+    const CustomerTouches u = c.touches();
+    EXPECT_EQ(u.offers_answered, 1);
+    EXPECT_EQ(u.tickets_answered, 2);
+    EXPECT_EQ(u.tickets_resolved, 1);
+    EXPECT_EQ(u.first_response_p90_s, 172750.0);
+    EXPECT_EQ(u.ideas_implemented, 1);
+}
+
 TEST(Touches, NearestRank) {
     const std::vector<std::int64_t> v = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110};
     EXPECT_EQ(nearest_rank(v, 50), 60);   // ceil(5.5) = 6
@@ -224,6 +304,40 @@ TEST(TouchesSummary, BinsPercentilesAndMerge) {
     EXPECT_EQ(binned_percentile(g, both.longest(false, 1, 1), 90), 3456000);
     EXPECT_EQ(binned_percentile(g, both.longest(false, 1, 1), 30), 180);  // rank ceil(1.8) = 2
     EXPECT_EQ(binned_percentile(both.group(false, 1, 0), -1, 50), -1);
+}
+
+// A block's customers added at once (their managers' groups fetched ahead) give the words of
+// the customers added one by one; a customer without an answered ticket adds no bin.
+TEST(TouchesSummary, ABlockAddsWhatItsCustomersAddOneByOne) {
+    std::vector<TouchesContribution> now, previous;
+    std::vector<std::uint32_t> units, regions, rms;
+    std::vector<std::uint8_t> segments;
+    TouchesSummary one_by_one(3, 5, 40, 2), block(3, 5, 40, 2);
+    for (std::uint32_t k = 0; k < 100; ++k) {
+        CustomerTouches t;
+        t.answers_known = true;
+        t.offers = std::int32_t(k % 4);
+        t.tickets = std::int32_t(k % 3);
+        t.tickets_answered = k % 5 == 0 ? t.tickets : 0;
+        t.interactions = std::int32_t(k);
+        t.stage = {std::int32_t(k % 2), 1, 0};
+        const std::vector<std::int64_t> delays =
+            t.tickets_answered > 0 ? std::vector<std::int64_t>(std::size_t(t.tickets), std::int64_t(k) * 977) : std::vector<std::int64_t>{};
+        now.push_back(touches_contribution(t, k % 7 != 0, delays));
+        previous.push_back(touches_contribution(t, k % 3 == 0, {}));
+        units.push_back(k % 3);
+        regions.push_back(k % 5);
+        rms.push_back((k * 13) % 40);
+        segments.push_back(std::uint8_t(k % 2));
+        one_by_one.update(now.back(), previous.back(), units.back(), regions.back(), rms.back(), segments.back());
+    }
+    block.update(now, previous, units, regions, rms, segments);
+    const auto a = one_by_one.sum_words(), b = block.sum_words();
+    EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin()));
+    const auto ma = one_by_one.max_words(), mb = block.max_words();
+    EXPECT_TRUE(std::equal(ma.begin(), ma.end(), mb.begin()));
+    EXPECT_EQ(block.group(false, 0, 0).customers, 85);  // 100 less k = 0, 7, ..., 98
+    EXPECT_EQ(block.longest(false, 0, 0), 95 * 977);     // the largest k, a multiple of 5 with a ticket
 }
 
 // What the memory plan counts for the touches' groups (jobs/score_job.cpp): every word the
