@@ -119,16 +119,22 @@ MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, 
     // With the study, the adjusted claims' sums per relationship manager (the revenue
     // regression's 32 bytes, the attrition regression's 16: kernels/study/*_regression.hpp).
     constexpr std::uint64_t kStudyBytesPerManager = 32 + 16;
-    // A manager's engagement group and accounts-at-risk list: what a range holds per manager.
-    constexpr std::uint64_t kManager = sizeof(kernels::EngagementGroup) + sizeof(kernels::ManagerSlots);
+    // A manager's engagement group and accounts-at-risk list, and with touches its touches'
+    // groups at both dates: what a range holds per manager.
+    using kernels::TouchesSummary;
+    const std::uint64_t kManager = sizeof(kernels::EngagementGroup) + sizeof(kernels::ManagerSlots) +
+                                   (touches ? TouchesSummary::bytes(0, 0, 1, 0) - TouchesSummary::bytes(0, 0, 0, 0) : 0);
     const bool study = o.retention.enabled && o.retention.holdout_days > 0;
     const std::uint64_t rms = meta.rm_names.size(), units = meta.business_unit_names.size();
     // Held whatever the ranges: the groups and lists above the managers, the study's sums per
-    // manager and the touches' groups at every level (built in the pass: jobs/touches_stage.hpp).
+    // manager and the touches' groups of the other levels (and a range's corporate group:
+    // jobs/touches_stage.hpp).
     const std::uint64_t fixed =
         kernels::EngagementSummary::bytes(units, meta.region_names.size(), 0) + kernels::AccountsAtRisk::bytes(units, 0) +
         (study ? kStudyBytesPerManager * rms : 0) +
-        (touches ? kernels::TouchesSummary::bytes(units, meta.region_names.size(), rms, meta.segment_names.size()) : 0);
+        (touches ? TouchesSummary::bytes(units, meta.region_names.size(), 0, meta.segment_names.size()) +
+                       TouchesSummary::bytes(0, 0, 0, 0)
+                 : 0);
     // The lists' merge takes a piece of another rank's, of at most 8 MB (mpi::reduce_merged).
     auto piece = [&](std::uint64_t managers) {
         return std::min<std::uint64_t>(kernels::AccountsAtRisk::bytes(units, managers), 8u << 20);
@@ -140,7 +146,7 @@ MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, 
         throw ConfigError("--memory-per-rank " + std::to_string(o.memory_per_rank >> 20) + "M: every rank holds the "
                           "engagement groups and accounts-at-risk lists above the relationship managers of " + o.input +
                           (study ? ", the study's sums per manager" : "") +
-                          (touches ? ", the touches' groups of every level" : "") + " (" + std::to_string(rms) +
+                          (touches ? ", the touches' groups of the other levels" : "") + " (" + std::to_string(rms) +
                           " relationship managers, " + std::to_string(units) + " business units: " +
                           std::to_string((fixed + piece(rms)) >> 20) +
                           " MB), which with one manager's group and list must be at most half the budget; give "

@@ -6,6 +6,7 @@
 
 #include "io/customer_base.hpp"
 #include "io/report/csv.hpp"
+#include "report/suppression.hpp"
 
 namespace engage::io {
 
@@ -95,10 +96,8 @@ json group_json(const std::string& name, const TouchesGroup& now, std::int64_t l
     return out;
 }
 
-// The measures of group g of a level, as report.json prints it.
-json level_group_json(const TouchesSummary& s, int level, std::size_t g, const std::string& name, bool known) {
-    return group_json(name, s.group(false, level, g), s.longest(false, level, g), s.group(true, level, g),
-                      s.longest(true, level, g), known);
+json both_json(const std::string& name, const TouchesGroups& g, bool known) {
+    return group_json(name, g.now, g.longest_now, g.previous, g.longest_previous, known);
 }
 
 // A group's row of touches.csv: the numbers of its entry in report.json.
@@ -121,46 +120,47 @@ std::string csv_group_row(const char* level, const json& g) {
 
 // The groups of one level after suppression, and "other", into the section and the table's
 // rows. With `splice` (the relationship managers: one entry per manager), the shown groups are
-// left to it and to the table's streamed rows, each printed from the summary when written, and
+// left to it and to the table's streamed rows, each printed from `groups` when written, and
 // the level's "other" row goes to `other_row`.
-json level_json(const TouchesSummary& s, int level, const std::vector<std::string>& names, std::int64_t min_size,
-                bool known, std::string& rows, Splice* splice = nullptr, CsvTable* table = nullptr,
+json level_json(const TouchesLevelGroups& groups, int level, const std::vector<std::string>& names,
+                std::int64_t min_size, bool known, std::string& rows, Splice* splice = nullptr, CsvTable* table = nullptr,
                 std::string* other_row = nullptr) {
-    const TouchesLevelPlan plan = plan_touches_level(s, level, min_size);
+    std::vector<std::int64_t> sizes(groups.count);
+    for (std::size_t g = 0; g < sizes.size(); ++g) sizes[g] = groups.read(g).now.customers;
+    const SuppressionPlan plan = plan_suppression(sizes, min_size);
     json out;
     if (splice) {
         auto kept = std::make_shared<const std::vector<std::size_t>>(plan.kept);
         splice->count = table->more_rows = kept->size();
-        splice->entry = [&s, &names, kept, level, known](std::size_t i, JsonText& j) {
+        splice->entry = [groups, &names, kept, known](std::size_t i, JsonText& j) {
             const std::size_t g = (*kept)[i];
-            j.value(level_group_json(s, level, g, names[g], known));
+            j.value(both_json(names[g], groups.read(g), known));
         };
-        table->row = [&s, &names, kept, level, known](std::size_t i) {
+        table->row = [groups, &names, kept, level, known](std::size_t i) {
             const std::size_t g = (*kept)[i];
-            return csv_group_row(kTouchesLevelNames[level], level_group_json(s, level, g, names[g], known));
+            return csv_group_row(kTouchesLevelNames[level], both_json(names[g], groups.read(g), known));
         };
         splice->shown = {{"total", splice->count}};  // report.html shows the business units only
         out["groups"] = splice->marker();
     } else {
-        json groups = json::array();
+        json list = json::array();
         for (std::size_t g : plan.kept) {
-            groups.push_back(level_group_json(s, level, g, names[g], known));
-            rows += csv_group_row(kTouchesLevelNames[level], groups.back());
+            list.push_back(both_json(names[g], groups.read(g), known));
+            rows += csv_group_row(kTouchesLevelNames[level], list.back());
         }
-        out["groups"] = std::move(groups);
+        out["groups"] = std::move(list);
     }
     out["suppressed_groups"] = std::int64_t(plan.folded.size());
     if (plan.other_shown) {
-        TouchesGroup now, before;
-        std::int64_t longest_now = -1, longest_before = -1;
+        TouchesGroups other;
         for (std::size_t g : plan.folded) {
-            now.merge(s.group(false, level, g));
-            before.merge(s.group(true, level, g));
-            longest_now = std::max(longest_now, s.longest(false, level, g));
-            longest_before = std::max(longest_before, s.longest(true, level, g));
+            const TouchesGroups one = groups.read(g);
+            other.now.merge(one.now);
+            other.previous.merge(one.previous);
+            other.longest_now = std::max(other.longest_now, one.longest_now);
+            other.longest_previous = std::max(other.longest_previous, one.longest_previous);
         }
-        out["other"] = group_json("other (" + std::to_string(plan.folded.size()) + " groups)", now, longest_now, before,
-                                  longest_before, known);
+        out["other"] = both_json("other (" + std::to_string(plan.folded.size()) + " groups)", other, known);
         (other_row ? *other_row : rows) += csv_group_row(kTouchesLevelNames[level], out["other"]);
     } else {
         out["other"] = json();
@@ -172,8 +172,13 @@ constexpr const char* kLevelKeys[kTouchesLevels] = {"corporate", "business_units
                                                     "segments"};
 }  // namespace
 
-TouchesReport touches_report(const TouchesSummary& summary, const CustomerBaseMeta& meta, const std::string& as_of,
-                             const std::string& previous_as_of, std::int64_t min_group_size) {
+TouchesLevelGroups TouchesLevelGroups::of(const TouchesSummary& s, int level) {
+    return {s.groups(level), [&s, level](std::size_t g) { return s.both(level, g); }};
+}
+
+TouchesReport touches_report(const TouchesSummary& summary, const TouchesLevelGroups& managers,
+                             const CustomerBaseMeta& meta, const std::string& as_of, const std::string& previous_as_of,
+                             std::int64_t min_group_size) {
     const bool known = meta.has_answers;
     TouchesReport out;
     json& r = out.section;
@@ -186,7 +191,7 @@ TouchesReport touches_report(const TouchesSummary& summary, const CustomerBaseMe
     r["response_time_bins"] =
         "group percentiles are the upper edge of a fixed bin: 1 minute to 5 minutes, 10 minutes to 1 hour, "
         "1 hour to 1 day, 1 day to 30 days; beyond, the group's longest time";
-    r["corporate"] = level_group_json(summary, 0, 0, "corporate", known);
+    r["corporate"] = both_json("corporate", summary.both(0, 0), known);
     std::string& rows = out.table.content;
     rows =
         "level,group,customers,offers,customers_offered,offers_answered,response_rate,customer_initiated_share,"
@@ -204,9 +209,11 @@ TouchesReport touches_report(const TouchesSummary& summary, const CustomerBaseMe
     out.relationship_managers.pointer = std::string("/touches/") + kLevelKeys[kTouchesManagerLevel] + "/groups";
     for (int l = 1; l < kTouchesLevels; ++l) {
         std::string& level_rows = l > kTouchesManagerLevel ? out.table.tail : rows;
-        r[kLevelKeys[l]] = l == kTouchesManagerLevel ? level_json(summary, l, *names[l], min_group_size, known, rows,
-                                                       &out.relationship_managers, &out.table, &out.table.tail)
-                                          : level_json(summary, l, *names[l], min_group_size, known, level_rows);
+        r[kLevelKeys[l]] = l == kTouchesManagerLevel
+                               ? level_json(managers, l, *names[l], min_group_size, known, rows, &out.relationship_managers,
+                                            &out.table, &out.table.tail)
+                               : level_json(TouchesLevelGroups::of(summary, l), l, *names[l], min_group_size, known,
+                                            level_rows);
     }
     return out;
 }

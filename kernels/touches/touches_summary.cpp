@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <type_traits>
 
-#include "report/suppression.hpp"
 
 namespace engage::kernels {
 
@@ -32,7 +31,9 @@ TouchesContribution touches_contribution(const CustomerTouches& t, bool acquired
     return c;
 }
 
-TouchesSummary::TouchesSummary(std::size_t business_units, std::size_t regions, std::size_t rms, std::size_t segments) {
+TouchesSummary::TouchesSummary(std::size_t business_units, std::size_t regions, std::size_t rms, std::size_t segments,
+                               std::size_t first_rm)
+    : first_rm_(first_rm) {
     const std::size_t sizes[kTouchesLevels] = {1, business_units, regions, rms, segments};
     for (int l = 0; l < kTouchesLevels; ++l) offset_[l + 1] = offset_[l] + sizes[l];
     groups_.resize(2 * offset_[kTouchesLevels]);
@@ -52,7 +53,9 @@ void TouchesSummary::update(const TouchesContribution& now, const TouchesContrib
         if (!c.acquired) continue;
         const CustomerTouches& t = c.touches;
         for (int l = 0; l < kTouchesLevels; ++l) {
-            const std::size_t i = index(p != 0, l, member[l]);
+            const std::size_t in = group_of(l, member[l]);
+            if (in == groups(l)) continue;  // not a group of this summary
+            const std::size_t i = index(p != 0, l, in);
             TouchesGroup& g = groups_[i];
             ++g.customers;
             g.offers += t.offers;
@@ -92,9 +95,10 @@ void TouchesSummary::update(std::span<const TouchesContribution> now, std::span<
     constexpr std::size_t kAhead = 8;
     const std::size_t n = now.size();
     for (std::size_t k = 0; k < n; ++k) {
-        if (k + kAhead < n)
+        const std::size_t ahead = k + kAhead < n ? group_of(kTouchesManagerLevel, rm[k + kAhead]) : groups(kTouchesManagerLevel);
+        if (ahead < groups(kTouchesManagerLevel))
             for (int p = 0; p < 2; ++p) {
-                const auto* g = reinterpret_cast<const char*>(&groups_[index(p != 0, kTouchesManagerLevel, rm[k + kAhead])]);
+                const auto* g = reinterpret_cast<const char*>(&groups_[index(p != 0, kTouchesManagerLevel, ahead)]);
                 for (std::size_t line = 0; line < sizeof(TouchesGroup); line += 64) __builtin_prefetch(g + line, 1);
             }
         update(now[k], previous[k], business_unit[k], region[k], rm[k], segment[k]);
@@ -111,13 +115,6 @@ std::int64_t binned_percentile(const TouchesGroup& g, std::int64_t longest, int 
     for (int b = 0; b < ResponseBins::kBins; ++b)
         if ((seen += g.first_response[b]) >= rank) return b == ResponseBins::kBins - 1 ? longest : ResponseBins::upper(b);
     return longest;
-}
-
-TouchesLevelPlan plan_touches_level(const TouchesSummary& s, int level, std::int64_t min_size) {
-    std::vector<std::int64_t> sizes(s.groups(level));
-    for (std::size_t g = 0; g < sizes.size(); ++g) sizes[g] = s.group(false, level, g).customers;
-    const SuppressionPlan p = plan_suppression(sizes, min_size);
-    return {p.kept, p.folded, p.other_shown};
 }
 
 }  // namespace engage::kernels

@@ -56,10 +56,22 @@ struct TouchesContribution {
     std::int64_t longest = -1;  // the longest first-response time; -1: none
 };
 
-// Groups per level at one date.
+// A group at both dates: what the report reads of one group, and the row in which rank 0 keeps
+// a relationship manager's reduced groups when they are built range by range.
+struct TouchesGroups {
+    TouchesGroup now, previous;
+    std::int64_t longest_now = -1, longest_previous = -1;
+};
+
+// Groups per level at both dates.
 class TouchesSummary {
 public:
-    TouchesSummary(std::size_t business_units, std::size_t regions, std::size_t rms, std::size_t segments);
+    // With `rms` managers' groups: those of managers [first_rm, first_rm + rms). A summary of a
+    // range of managers adds only the range's customers to their managers (a run whose
+    // managers' groups exceed its memory budget builds that level range by range:
+    // jobs/touches_stage.hpp); a level of no groups is left out.
+    TouchesSummary(std::size_t business_units, std::size_t regions, std::size_t rms, std::size_t segments,
+                   std::size_t first_rm = 0);
     // What one of that size holds.
     static std::uint64_t bytes(std::size_t business_units, std::size_t regions, std::size_t rms, std::size_t segments) noexcept {
         return 2 * (1 + business_units + regions + rms + segments) * (sizeof(TouchesGroup) + sizeof(std::int64_t));
@@ -80,6 +92,9 @@ public:
         return longest_[index(previous, level, g)];
     }
     std::size_t groups(int level) const noexcept { return offset_[level + 1] - offset_[level]; }
+    TouchesGroups both(int level, std::size_t g) const noexcept {
+        return {group(false, level, g), group(true, level, g), longest(false, level, g), longest(true, level, g)};
+    }
 
     std::span<std::int64_t> sum_words() noexcept;
     std::span<std::int64_t> max_words() noexcept { return longest_; }
@@ -88,6 +103,12 @@ private:
     std::size_t index(bool previous, int level, std::size_t g) const noexcept {
         return (previous ? offset_[kTouchesLevels] : 0) + offset_[level] + g;
     }
+    // The group of a customer's `member` of a level in this summary, or groups(level) when none.
+    std::size_t group_of(int level, std::size_t member) const noexcept {
+        const std::size_t g = level == kTouchesManagerLevel ? member - first_rm_ : member;  // wraps below the range
+        return g < groups(level) ? g : groups(level);
+    }
+    std::size_t first_rm_ = 0;
     std::array<std::size_t, kTouchesLevels + 1> offset_{};
     std::vector<TouchesGroup> groups_;   // the as-of date's, then the previous date's
     std::vector<std::int64_t> longest_;  // the same order
@@ -101,11 +122,5 @@ TouchesContribution touches_contribution(const CustomerTouches& t, bool acquired
 // seconds (the group's longest time in the last bin); -1 when the group has no answered ticket.
 std::int64_t binned_percentile(const TouchesGroup& g, std::int64_t longest, int percent) noexcept;
 
-// Which groups of a level are shown (report/suppression.hpp), by customers at the as-of date.
-struct TouchesLevelPlan {
-    std::vector<std::size_t> kept, folded;
-    bool other_shown = false;
-};
-TouchesLevelPlan plan_touches_level(const TouchesSummary& s, int level, std::int64_t min_size);
 
 }  // namespace engage::kernels

@@ -115,4 +115,46 @@ grep -q 'id="touches"' "$tmp/plain/report.html" && fail "a touches section in re
 head -1 "$tmp/plain/customers.csv" | grep -q 'offers' && fail "touches columns in customers.csv without touches"
 $py -c "import h5py, sys; sys.exit('touches' in h5py.File('$tmp/plain/customers.h5', 'r'))" ||
     fail "a /touches group in customers.h5 without touches"
-echo "touches: every measure as recomputed from the rows, identical at 1-4 ranks, after a resume, and absent without touches"
+
+# 500 relationship managers: at 1M per rank their engagement and touches groups do not fit at
+# once, and both stages build them range by range (jobs/touches_stage.hpp: the touches of a
+# later range's customers kept as compact records, read again in that range's sweep). The
+# outputs equal those of the default budget's one range at 1-3 ranks and 1-2 threads, and after
+# stops in the first range sweep and between ranges.
+ranges() { sed -n 's/.*"relationship_manager_ranges": \([0-9]*\).*/\1/p' "$1/run.json"; }
+run 1 1 generate --customers 6000 --seed 4 --mean-interactions 30 --customers-per-rm 12 --company-touches \
+    --output "$tmp/managers.h5"
+managers=(score --input "$tmp/managers.h5" --shard-customers 400)
+run 2 1 "${managers[@]}" --output "$tmp/m-ref"
+[ "$(ranges "$tmp/m-ref")" = 1 ] || fail "the default budget built the managers in $(ranges "$tmp/m-ref") ranges"
+same_as_one_range() { # DIR WHAT
+    local f
+    for f in report.json touches.csv engagement.csv accounts_at_risk.csv customers.csv; do
+        cmp "$tmp/m-ref/$f" "$1/$f" || fail "$2: $f differs from the default budget's"
+    done
+    h5diff "$tmp/m-ref/customers.h5" "$1/customers.h5" > /dev/null || fail "$2: customers.h5 differs"
+}
+$py - "$tmp/m-ref/report.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))["touches"]["relationship_managers"]
+assert len(m["groups"]) > 300, len(m["groups"])  # most managers shown, from the splice
+PY
+for layout in "1 1" "2 2" "3 1"; do
+    set -- $layout
+    run "$1" "$2" "${managers[@]}" --memory-per-rank 1M --output "$tmp/m-$1x$2"
+    [ "$(ranges "$tmp/m-$1x$2")" -ge 3 ] || fail "1M per rank built the managers in $(ranges "$tmp/m-$1x$2") ranges"
+    same_as_one_range "$tmp/m-$1x$2" "$1 ranks x $2 threads, $(ranges "$tmp/m-$1x$2") ranges of managers"
+done
+# Stages: features, summary, engagement, touches. Range 1 is built in sweep 1 and reduced in
+# step 2; range 2 in sweep 2, reduced in step 3.
+for stop in "in sweep 1 after the pass, after block 1 of" "in step 2 after the pass, after 4 of" \
+            "in step 3 after the pass, after 3 of" "in sweep 2 after the pass, after block 2 of"; do
+    rm -rf "$tmp/m-stop"
+    rc=0
+    ENGAGE_TEST_STOP_AT="$stop" OMP_NUM_THREADS=1 "$mpiexec" --bind-to none -n 2 "$engage" "${managers[@]}" \
+        --memory-per-rank 1M --output "$tmp/m-stop" > "$tmp/m-stop.log" 2>&1 || rc=$?
+    [ "$rc" -eq 75 ] || fail "ranges: stop \"$stop\": exit $rc, expected 75: $(cat "$tmp/m-stop.log")"
+    run 2 1 "${managers[@]}" --memory-per-rank 1M --output "$tmp/m-stop"
+    same_as_one_range "$tmp/m-stop" "ranges, stopped \"$stop\" and resumed"
+done
+echo "touches: every measure as recomputed from the rows, identical at 1-4 ranks, after a resume, with the managers in ranges, and absent without touches"

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "touches/touches_record.hpp"
 #include "touches/touches_summary.hpp"
 
 namespace engage::kernels {
@@ -338,6 +339,63 @@ TEST(TouchesSummary, ABlockAddsWhatItsCustomersAddOneByOne) {
     EXPECT_TRUE(std::equal(ma.begin(), ma.end(), mb.begin()));
     EXPECT_EQ(block.group(false, 0, 0).customers, 85);  // 100 less k = 0, 7, ..., 98
     EXPECT_EQ(block.longest(false, 0, 0), 95 * 977);     // the largest k, a multiple of 5 with a ticket
+}
+
+// A customer's record (kept for a later range of managers) adds to a range's managers exactly
+// what its contributions add: with and without answers known, not acquired at the earlier date,
+// answered tickets in the last bin (beyond 30 days), counts past one LEB128 byte. A record of a
+// manager outside the range adds nothing; a record cut short is an error, not a wrong sum.
+TEST(TouchesRecord, AddsWhatTheContributionsAdd) {
+    std::vector<std::uint8_t> bytes;
+    TouchesSummary direct(0, 0, 3, 0, 5), decoded(0, 0, 3, 0, 5);
+    std::vector<std::size_t> ends;
+    for (std::uint32_t k = 0; k < 40; ++k) {
+        CustomerTouches t;
+        t.answers_known = k % 4 != 0;
+        t.offers = std::int32_t(k * 37);  // up to 1,443: two bytes
+        t.interactions = std::int32_t(k * 1000 + 1);
+        t.customer_initiated = std::int32_t(k);
+        t.tickets = std::int32_t(k % 6);
+        t.ideas = 1;
+        t.ideas_to_date = 2;
+        t.idea_votes = std::int32_t(k % 3);
+        t.stage = {std::int32_t(k), 2, 3};
+        if (t.answers_known) {
+            t.offers_answered = std::int32_t(k * 11);
+            t.tickets_answered = t.tickets / 2;
+            t.tickets_resolved = t.tickets / 3;
+            t.within = {0, t.tickets_answered / 2, t.tickets_answered};
+            t.ideas_commented = 1;
+            t.ideas_evaluated = k % 2 == 0 ? 1 : 0;
+            t.ideas_implemented = 0;
+        }
+        std::vector<std::int64_t> delays;
+        for (std::int32_t a = 0; a < t.tickets_answered; ++a) delays.push_back(k);   // a bin of several
+        if (t.tickets_answered >= 2) delays.push_back(31 * 86400 + k);              // the last bin
+        const TouchesContribution now = touches_contribution(t, true, t.answers_known ? delays : std::vector<std::int64_t>{});
+        const TouchesContribution before = touches_contribution(t, k % 5 != 0, {});
+        const std::uint32_t rm = 4 + k % 5;  // managers 4-8, of which 5-7 are the range's
+        direct.update(now, before, 0, 0, rm, 0);
+        append_touches_record(bytes, rm, now, before);
+        ends.push_back(bytes.size());
+    }
+    std::uint32_t rm = 0;
+    TouchesContribution now, before;
+    for (std::size_t at = 0, k = 0; at < bytes.size(); ++k) {
+        at = read_touches_record(bytes, at, rm, now, before);
+        ASSERT_EQ(at, ends[k]);
+        decoded.update(now, before, 0, 0, rm, 0);
+    }
+    EXPECT_EQ(rm, 4u + 39 % 5);
+    const auto a = direct.sum_words(), b = decoded.sum_words();
+    EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin()));
+    const auto ma = direct.max_words(), mb = decoded.max_words();
+    EXPECT_TRUE(std::equal(ma.begin(), ma.end(), mb.begin()));
+    // Manager 5 (range group 0): customers k = 1, 6, ..., 36: 8 of them.
+    EXPECT_EQ(decoded.group(false, kTouchesManagerLevel, 0).customers, 8);
+    EXPECT_GT(decoded.longest(false, kTouchesManagerLevel, 0), 30 * 86400);  // a bin beyond 30 days
+    EXPECT_EQ(decoded.groups(1), 0u);
+    EXPECT_THROW(read_touches_record(std::span(bytes).first(ends[0] - 1), 0, rm, now, before), std::out_of_range);
 }
 
 // What the memory plan counts for the touches' groups (jobs/score_job.cpp): every word the
