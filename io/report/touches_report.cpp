@@ -1,11 +1,16 @@
 #include "io/report/touches_report.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <memory>
+#include <optional>
+#include <type_traits>
 #include <vector>
 
 #include "io/customer_base.hpp"
 #include "io/report/csv.hpp"
+#include "io/report/json_text.hpp"
 #include "report/suppression.hpp"
 
 namespace engage::io {
@@ -14,108 +19,172 @@ namespace {
 using json = nlohmann::ordered_json;
 using namespace kernels;
 
-json ratio(std::int64_t a, std::int64_t b) { return b == 0 ? json() : json(double(a) / double(b)); }
-json seconds(std::int64_t s) { return s < 0 ? json() : json(s); }
+using Real = std::optional<double>;
+using Count = std::optional<std::int64_t>;
 
-// A group at one date. `known`: the base has an answers column (else every count of answers,
-// and what is derived from them, is null).
-json measures(const TouchesGroup& g, std::int64_t longest, bool known) {
-    auto k = [known](json v) { return known ? v : json(); };
-    json out;
-    out["customers"] = g.customers;
-    out["offered_vs_chosen"] = {{"offers", g.offers},
-                                {"customers_offered", g.customers_offered},
-                                {"offers_answered", k(g.offers_answered)},
-                                {"response_rate", k(ratio(g.offers_answered, g.offers))},
-                                {"interactions", g.interactions},
-                                {"customer_initiated", g.customer_initiated},
-                                {"customer_initiated_share", ratio(g.customer_initiated, g.interactions)}};
-    json within;
-    for (int w = 0; w < 3; ++w) within[kWithinNames[w]] = k(ratio(g.within[w], g.tickets));
-    out["support"] = {{"tickets", g.tickets},
-                      {"customers_with_tickets", g.customers_with_tickets},
-                      {"answered", k(g.tickets_answered)},
-                      {"unanswered", k(g.tickets - g.tickets_answered)},
-                      {"resolved", k(g.tickets_resolved)},
-                      {"first_response_median_seconds", k(seconds(binned_percentile(g, longest, 50)))},
-                      {"first_response_p90_seconds", k(seconds(binned_percentile(g, longest, 90)))},
-                      {"answered_within_share", within}};
-    out["ideas"] = {{"submitted", g.ideas},
-                    {"submitted_to_date", g.ideas_to_date},
-                    {"customers_with_ideas", g.customers_with_ideas},
-                    {"commented", k(g.ideas_commented)},
-                    {"evaluated", k(g.ideas_evaluated)},
-                    {"implemented", k(g.ideas_implemented)},
-                    {"votes_and_comments_on_ideas", g.idea_votes}};
-    std::int64_t staged = 0;
-    for (std::int64_t s : g.stage) staged += s;
-    json counts, shares;
-    for (int s = 0; s < kEngagementStages; ++s) {
-        counts[kEngagementStageNames[s]] = g.stage[s];
-        shares[kEngagementStageNames[s]] = ratio(g.stage[s], staged);
+Real ratio(std::int64_t a, std::int64_t b) { return b == 0 ? Real() : Real(double(a) / double(b)); }
+Count seconds(std::int64_t s) { return s < 0 ? Count() : Count(s); }
+
+// A group's measures at one date, as report.json prints them (none: null). `known`: the base
+// has an answers column (else every count of answers, and what is derived from them, is null).
+struct Measures {
+    std::int64_t customers, offers, customers_offered;
+    Count offers_answered;
+    Real response_rate;
+    std::int64_t interactions, customer_initiated;
+    Real customer_initiated_share;
+    std::int64_t tickets, customers_with_tickets;
+    Count answered, unanswered, resolved, median_s, p90_s;
+    std::array<Real, 3> within;
+    std::int64_t ideas, ideas_to_date, customers_with_ideas;
+    Count commented, evaluated, implemented;
+    std::int64_t votes;
+    std::array<std::int64_t, kEngagementStages> stage;
+    std::array<Real, kEngagementStages> shares;
+
+    Measures(const TouchesGroup& g, std::int64_t longest, bool known) {
+        auto k = [known](auto v) { return known ? v : decltype(v)(); };
+        customers = g.customers;
+        offers = g.offers;
+        customers_offered = g.customers_offered;
+        offers_answered = k(Count(g.offers_answered));
+        response_rate = k(ratio(g.offers_answered, g.offers));
+        interactions = g.interactions;
+        customer_initiated = g.customer_initiated;
+        customer_initiated_share = ratio(g.customer_initiated, g.interactions);
+        tickets = g.tickets;
+        customers_with_tickets = g.customers_with_tickets;
+        answered = k(Count(g.tickets_answered));
+        unanswered = k(Count(g.tickets - g.tickets_answered));
+        resolved = k(Count(g.tickets_resolved));
+        median_s = k(seconds(binned_percentile(g, longest, 50)));
+        p90_s = k(seconds(binned_percentile(g, longest, 90)));
+        for (int w = 0; w < 3; ++w) within[w] = k(ratio(g.within[w], g.tickets));
+        ideas = g.ideas;
+        ideas_to_date = g.ideas_to_date;
+        customers_with_ideas = g.customers_with_ideas;
+        commented = k(Count(g.ideas_commented));
+        evaluated = k(Count(g.ideas_evaluated));
+        implemented = k(Count(g.ideas_implemented));
+        votes = g.idea_votes;
+        std::int64_t staged = 0;
+        for (std::int64_t n : g.stage) staged += n;
+        for (int s = 0; s < kEngagementStages; ++s) {
+            stage[s] = g.stage[s];
+            shares[s] = ratio(g.stage[s], staged);
+        }
     }
-    out["stage_mix"] = {{"interactions", counts}, {"shares", shares}};
-    return out;
+};
+
+// The measures' members, into the object being written.
+void write_measures(JsonText& j, const Measures& m) {
+    j.member("customers", m.customers);
+    j.key("offered_vs_chosen").object().member("offers", m.offers).member("customers_offered", m.customers_offered);
+    j.key("offers_answered").number(m.offers_answered).key("response_rate").number(m.response_rate);
+    j.member("interactions", m.interactions).member("customer_initiated", m.customer_initiated);
+    j.key("customer_initiated_share").number(m.customer_initiated_share).end();
+    j.key("support").object().member("tickets", m.tickets).member("customers_with_tickets", m.customers_with_tickets);
+    j.key("answered").number(m.answered).key("unanswered").number(m.unanswered).key("resolved").number(m.resolved);
+    j.key("first_response_median_seconds").number(m.median_s).key("first_response_p90_seconds").number(m.p90_s);
+    j.key("answered_within_share").object();
+    for (int w = 0; w < 3; ++w) j.key(kWithinNames[w]).number(m.within[w]);
+    j.end().end();
+    j.key("ideas").object().member("submitted", m.ideas).member("submitted_to_date", m.ideas_to_date);
+    j.member("customers_with_ideas", m.customers_with_ideas).key("commented").number(m.commented);
+    j.key("evaluated").number(m.evaluated).key("implemented").number(m.implemented);
+    j.member("votes_and_comments_on_ideas", m.votes).end();
+    j.key("stage_mix").object().key("interactions").object();
+    for (int s = 0; s < kEngagementStages; ++s) j.member(kEngagementStageNames[s], m.stage[s]);
+    j.end().key("shares").object();
+    for (int s = 0; s < kEngagementStages; ++s) j.key(kEngagementStageNames[s]).number(m.shares[s]);
+    j.end().end();
 }
 
 // "up", "down" or "same" from the previous value to the current one; null when either is.
-json direction(const json& now, const json& before) {
-    if (now.is_null() || before.is_null()) return json();
-    const double a = now.get<double>(), b = before.get<double>();
-    return a > b ? "up" : a < b ? "down" : "same";
+template <class T>
+void direction(JsonText& j, const char* key, const std::optional<T>& now, const std::optional<T>& before) {
+    j.key(key);
+    if (!now || !before) {
+        j.null();
+        return;
+    }
+    const double a = double(*now), b = double(*before);
+    j.string(a > b ? "up" : a < b ? "down" : "same");
 }
 
-json group_json(const std::string& name, const TouchesGroup& now, std::int64_t longest_now, const TouchesGroup& before,
-                std::int64_t longest_before, bool known) {
-    json out;
-    out["name"] = name;
-    json current = measures(now, longest_now, known);  // held: items() refers to it
-    for (auto& [key, v] : current.items()) out[key] = std::move(v);
-    json previous = measures(before, longest_before, known);
-    json trend;
-    auto compare = [&](const char* part, const char* key, const char* as) {
-        trend[as] = direction(out[part][key], previous[part][key]);
-    };
-    compare("offered_vs_chosen", "response_rate", "response_rate");
-    compare("offered_vs_chosen", "customer_initiated_share", "customer_initiated_share");
-    compare("support", "tickets", "tickets");
-    compare("support", "first_response_median_seconds", "first_response_median_seconds");
-    compare("support", "first_response_p90_seconds", "first_response_p90_seconds");
+// A group at both dates as report.json prints it: its name, its measures, "previous" and "trend".
+void write_group(JsonText& j, const std::string& name, const Measures& now, const Measures& before) {
+    j.object().member("name", name);
+    write_measures(j, now);
+    j.key("previous").object();
+    write_measures(j, before);
+    j.end();
+    j.key("trend").object();
+    direction(j, "response_rate", now.response_rate, before.response_rate);
+    direction(j, "customer_initiated_share", now.customer_initiated_share, before.customer_initiated_share);
+    direction(j, "tickets", Count(now.tickets), Count(before.tickets));
+    direction(j, "first_response_median_seconds", now.median_s, before.median_s);
+    direction(j, "first_response_p90_seconds", now.p90_s, before.p90_s);
     for (int w = 0; w < 3; ++w)
-        trend[std::string("answered_within_") + kWithinNames[w] + "_share"] =
-            direction(out["support"]["answered_within_share"][kWithinNames[w]],
-                      previous["support"]["answered_within_share"][kWithinNames[w]]);
-    compare("ideas", "submitted", "ideas_submitted");
-    compare("ideas", "implemented", "ideas_implemented");
+        direction(j, (std::string("answered_within_") + kWithinNames[w] + "_share").c_str(), now.within[w], before.within[w]);
+    direction(j, "ideas_submitted", Count(now.ideas), Count(before.ideas));
+    direction(j, "ideas_implemented", now.implemented, before.implemented);
     for (int s = 0; s < kEngagementStages; ++s)
-        trend[std::string(kEngagementStageNames[s]) + "_share"] =
-            direction(out["stage_mix"]["shares"][kEngagementStageNames[s]],
-                      previous["stage_mix"]["shares"][kEngagementStageNames[s]]);
-    out["previous"] = std::move(previous);
-    out["trend"] = std::move(trend);
-    return out;
+        direction(j, (std::string(kEngagementStageNames[s]) + "_share").c_str(), now.shares[s], before.shares[s]);
+    j.end().end();
 }
 
+// The same as a json value (the levels other than the managers', and "other").
 json both_json(const std::string& name, const TouchesGroups& g, bool known) {
-    return group_json(name, g.now, g.longest_now, g.previous, g.longest_previous, known);
+    std::string text;
+    JsonText j(text);
+    write_group(j, name, Measures(g.now, g.longest_now, known), Measures(g.previous, g.longest_previous, known));
+    return json::parse(text);
 }
 
-// A group's row of touches.csv: the numbers of its entry in report.json.
-std::string csv_group_row(const char* level, const json& g) {
-    const json& o = g["offered_vs_chosen"];
-    const json& s = g["support"];
-    const json& w = s["answered_within_share"];
-    const json& i = g["ideas"];
-    const json& m = g["stage_mix"]["shares"];
-    const json& p = g["previous"];
-    return csv_row({level, g["name"], g["customers"], o["offers"], o["customers_offered"], o["offers_answered"],
-                    o["response_rate"], o["customer_initiated_share"], s["tickets"], s["answered"], s["unanswered"],
-                    s["resolved"], s["first_response_median_seconds"], s["first_response_p90_seconds"], w["5min"],
-                    w["1h"], w["1d"], i["submitted"], i["submitted_to_date"], i["commented"], i["evaluated"],
-                    i["implemented"], i["votes_and_comments_on_ideas"], m["customer_to_company"],
-                    m["customer_to_content"], m["customer_to_community"], p["customers"],
-                    p["offered_vs_chosen"]["response_rate"], p["support"]["first_response_median_seconds"],
-                    p["support"]["answered_within_share"]["5min"], p["ideas"]["submitted"]});
+// A group's row of touches.csv: the numbers of its entry in report.json, null as an empty field.
+std::string csv_group_row(const char* level, const std::string& name, const TouchesGroups& g, bool known) {
+    const Measures m(g.now, g.longest_now, known), p(g.previous, g.longest_previous, known);
+    std::string row = level;
+    row += ',';
+    row += csv_field(name);
+    auto field = [&row](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        char buf[64];
+        row += ',';
+        if constexpr (std::is_same_v<T, std::int64_t>) {
+            row.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+        } else if (v) {
+            if constexpr (std::is_same_v<T, Real>) row += json_number(*v, buf);
+            else row.append(buf, std::to_chars(buf, buf + sizeof buf, *v).ptr);
+        }
+    };
+    field(m.customers);
+    field(m.offers);
+    field(m.customers_offered);
+    field(m.offers_answered);
+    field(m.response_rate);
+    field(m.customer_initiated_share);
+    field(m.tickets);
+    field(m.answered);
+    field(m.unanswered);
+    field(m.resolved);
+    field(m.median_s);
+    field(m.p90_s);
+    for (const Real& w : m.within) field(w);
+    field(m.ideas);
+    field(m.ideas_to_date);
+    field(m.commented);
+    field(m.evaluated);
+    field(m.implemented);
+    field(m.votes);
+    for (const Real& s : m.shares) field(s);
+    field(p.customers);
+    field(p.response_rate);
+    field(p.median_s);
+    field(p.within[0]);
+    field(p.ideas);
+    return row + '\n';
 }
 
 // The groups of one level after suppression, and "other", into the section and the table's
@@ -134,19 +203,22 @@ json level_json(const TouchesLevelGroups& groups, int level, const std::vector<s
         splice->count = table->more_rows = kept->size();
         splice->entry = [groups, &names, kept, known](std::size_t i, JsonText& j) {
             const std::size_t g = (*kept)[i];
-            j.value(both_json(names[g], groups.read(g), known));
+            const TouchesGroups both = groups.read(g);
+            write_group(j, names[g], Measures(both.now, both.longest_now, known),
+                        Measures(both.previous, both.longest_previous, known));
         };
         table->row = [groups, &names, kept, level, known](std::size_t i) {
             const std::size_t g = (*kept)[i];
-            return csv_group_row(kTouchesLevelNames[level], both_json(names[g], groups.read(g), known));
+            return csv_group_row(kTouchesLevelNames[level], names[g], groups.read(g), known);
         };
         splice->shown = {{"total", splice->count}};  // report.html shows the business units only
         out["groups"] = splice->marker();
     } else {
         json list = json::array();
         for (std::size_t g : plan.kept) {
-            list.push_back(both_json(names[g], groups.read(g), known));
-            rows += csv_group_row(kTouchesLevelNames[level], list.back());
+            const TouchesGroups both = groups.read(g);
+            list.push_back(both_json(names[g], both, known));
+            rows += csv_group_row(kTouchesLevelNames[level], names[g], both, known);
         }
         out["groups"] = std::move(list);
     }
@@ -160,8 +232,9 @@ json level_json(const TouchesLevelGroups& groups, int level, const std::vector<s
             other.longest_now = std::max(other.longest_now, one.longest_now);
             other.longest_previous = std::max(other.longest_previous, one.longest_previous);
         }
-        out["other"] = both_json("other (" + std::to_string(plan.folded.size()) + " groups)", other, known);
-        (other_row ? *other_row : rows) += csv_group_row(kTouchesLevelNames[level], out["other"]);
+        const std::string name = "other (" + std::to_string(plan.folded.size()) + " groups)";
+        out["other"] = both_json(name, other, known);
+        (other_row ? *other_row : rows) += csv_group_row(kTouchesLevelNames[level], name, other, known);
     } else {
         out["other"] = json();
     }
@@ -191,7 +264,8 @@ TouchesReport touches_report(const TouchesSummary& summary, const TouchesLevelGr
     r["response_time_bins"] =
         "group percentiles are the upper edge of a fixed bin: 1 minute to 5 minutes, 10 minutes to 1 hour, "
         "1 hour to 1 day, 1 day to 30 days; beyond, the group's longest time";
-    r["corporate"] = both_json("corporate", summary.both(0, 0), known);
+    const TouchesGroups corporate = summary.both(0, 0);
+    r["corporate"] = both_json("corporate", corporate, known);
     std::string& rows = out.table.content;
     rows =
         "level,group,customers,offers,customers_offered,offers_answered,response_rate,customer_initiated_share,"
@@ -201,7 +275,7 @@ TouchesReport touches_report(const TouchesSummary& summary, const TouchesLevelGr
         "customer_to_company_share,customer_to_content_share,customer_to_community_share,"
         "customers_previous,response_rate_previous,first_response_median_seconds_previous,"
         "answered_within_5min_share_previous,ideas_previous\n";
-    rows += csv_group_row(kTouchesLevelNames[0], r["corporate"]);
+    rows += csv_group_row(kTouchesLevelNames[0], "corporate", corporate, known);
     const std::vector<std::string>* names[kTouchesLevels] = {nullptr, &meta.business_unit_names, &meta.region_names,
                                                              &meta.rm_names, &meta.segment_names};
     // The levels in the table's order; the managers' rows are printed when written, so the
