@@ -119,8 +119,9 @@ $py -c "import h5py, sys; sys.exit('touches' in h5py.File('$tmp/plain/customers.
 # 500 relationship managers: at 1M per rank their engagement and touches groups do not fit at
 # once, and both stages build them range by range (jobs/touches_stage.hpp: the touches of a
 # later range's customers kept as compact records, read again in that range's sweep). The
-# outputs equal those of the default budget's one range at 1-3 ranks and 1-2 threads, and after
-# stops in the first range sweep and between ranges.
+# outputs equal those of the default budget's one range at 1-3 ranks and 1-2 threads, with the
+# retention study and a backtest date too, and after stops in the first range sweep and between
+# ranges.
 ranges() { sed -n 's/.*"relationship_manager_ranges": \([0-9]*\).*/\1/p' "$1/run.json"; }
 run 1 1 generate --customers 6000 --seed 4 --mean-interactions 30 --customers-per-rm 12 --company-touches \
     --output "$tmp/managers.h5"
@@ -145,6 +146,15 @@ for layout in "1 1" "2 2" "3 1"; do
     [ "$(ranges "$tmp/m-$1x$2")" -ge 3 ] || fail "1M per rank built the managers in $(ranges "$tmp/m-$1x$2") ranges"
     same_as_one_range "$tmp/m-$1x$2" "$1 ranks x $2 threads, $(ranges "$tmp/m-$1x$2") ranges of managers"
 done
+# With the retention study and a backtest date (the touches stage's sweeps beside theirs).
+study=("${managers[@]}" --retention --holdout-days 120 --opportunity-days 30 --backtest-as-of 2025-03-31)
+run 2 1 "${study[@]}" --output "$tmp/s-ref"
+run 3 1 "${study[@]}" --memory-per-rank 1M --output "$tmp/s-1M"
+[ "$(ranges "$tmp/s-1M")" -ge 3 ] || fail "the study at 1M per rank built the managers in $(ranges "$tmp/s-1M") ranges"
+for f in "$tmp"/s-ref/report.json "$tmp"/s-ref/*.csv; do
+    cmp "$f" "$tmp/s-1M/${f##*/}" || fail "with the study, ${f##*/} differs in $(ranges "$tmp/s-1M") ranges of managers"
+done
+h5diff "$tmp/s-ref/customers.h5" "$tmp/s-1M/customers.h5" > /dev/null || fail "with the study, customers.h5 differs in ranges"
 # Stages: features, summary, engagement, touches. Range 1 is built in sweep 1 and reduced in
 # step 2; range 2 in sweep 2, reduced in step 3.
 for stop in "in sweep 1 after the pass, after block 1 of" "in step 2 after the pass, after 4 of" \
