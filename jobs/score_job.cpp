@@ -122,7 +122,7 @@ MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, 
     // A manager's engagement group and accounts-at-risk list, and with touches its touches'
     // groups at both dates: what a range holds per manager.
     using kernels::TouchesSummary;
-    const std::uint64_t kManager = sizeof(kernels::EngagementGroup) + sizeof(kernels::ManagerSlots) +
+    const std::uint64_t manager_bytes = sizeof(kernels::EngagementGroup) + sizeof(kernels::ManagerSlots) +
                                    (touches ? TouchesSummary::bytes(0, 0, 1, 0) - TouchesSummary::bytes(0, 0, 0, 0) : 0);
     const bool study = o.retention.enabled && o.retention.holdout_days > 0;
     const std::uint64_t rms = meta.rm_names.size(), units = meta.business_unit_names.size();
@@ -141,8 +141,8 @@ MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, 
     };
     const std::uint64_t half = o.memory_per_rank / 2;
     const std::uint64_t room = half - std::min(half, fixed + piece(rms));
-    if (rms > 0 && room < kManager) {
-        const std::uint64_t mib = (2 * (fixed + piece(rms) + kManager) + (1 << 20) - 1) >> 20;
+    if (rms > 0 && room < manager_bytes) {
+        const std::uint64_t mib = (2 * (fixed + piece(rms) + manager_bytes) + (1 << 20) - 1) >> 20;
         throw ConfigError("--memory-per-rank " + std::to_string(o.memory_per_rank >> 20) + "M: every rank holds the "
                           "engagement groups and accounts-at-risk lists above the relationship managers of " + o.input +
                           (study ? ", the study's sums per manager" : "") +
@@ -153,9 +153,9 @@ MemoryPlan plan_memory(const ScoreOptions& o, const io::CustomerBaseMeta& meta, 
                           "--memory-per-rank " + std::to_string(mib) + "M or more");
     }
     MemoryPlan p;
-    const std::uint64_t per_range = std::min(rms, room / kManager);  // at most, a range holds
+    const std::uint64_t per_range = std::min(rms, room / manager_bytes);  // at most, a range holds
     if (per_range < rms) p.manager_ranges = std::size_t((rms + per_range - 1) / per_range);
-    const std::uint64_t held = fixed + per_range * kManager + piece(per_range);
+    const std::uint64_t held = fixed + per_range * manager_bytes + piece(per_range);
     // The input's shards read past the page cache (io/direct_reader.hpp) take two sets of a
     // shard's interaction columns, the one folded and the next; held by every rank that reads
     // so, reserved whether it does or not so that the plan does not depend on the page cache.

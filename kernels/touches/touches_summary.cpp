@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <type_traits>
 
-
 namespace engage::kernels {
 
 static_assert(std::is_trivially_copyable_v<TouchesGroup> && sizeof(TouchesGroup) % 8 == 0);
