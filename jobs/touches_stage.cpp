@@ -58,13 +58,10 @@ void TouchesStage::fold(const io::CustomerShard& shard, std::int64_t round) {
             const kernels::Day acquired = v.acquisition_day[std::size_t(k)];
             date_.touches[k] = kernels::customer_touches(v, std::size_t(k), c.window_start, c.as_of, kinds, scratch, &delays);
             now_[k] = kernels::touches_contribution(date_.touches[k], acquired <= c.as_of, delays);
-            // The rows read up to the as-of date hold those up to the earlier date (trend-days >= 1).
-            const kernels::CustomerTouches before =
-                c.previous_as_of <= c.as_of
-                    ? kernels::TouchesKernel::finalize(scratch, c.previous_window_start, c.previous_as_of,
-                                                       !v.answers.empty(), &delays)
-                    : kernels::customer_touches(v, std::size_t(k), c.previous_window_start, c.previous_as_of, kinds,
-                                                scratch, &delays);
+            // The rows read up to the as-of date hold those up to the earlier one (--trend-days is
+            // at least 1: src/cli/engagement_options.cpp).
+            const kernels::CustomerTouches before = kernels::TouchesKernel::finalize(
+                scratch, c.previous_window_start, c.previous_as_of, !v.answers.empty(), &delays);
             previous_[k] = kernels::touches_contribution(before, acquired <= c.previous_as_of, delays);
         }
     }
