@@ -9,7 +9,8 @@
 #   relationship managers at every size, else the generator's one per 250 customers),
 #   BASELINE=path/to/other/engage (also times that binary on the same files, alternating with
 #   this one, to measure an added cost), QUIET_MAX=L (wait until the 1-minute load average is
-#   under L before each run; the load is printed with each run either way).
+#   under L before each run; the load is printed with each run either way), DISK_CHECK=0 (no
+#   measure of the disk's speed, printed last otherwise).
 # Prints a Markdown table for docs/performance.md and writes WORKDIR/bench_score.csv; the last
 # column is each run's wall time over the first base's at the same ranks.
 set -euo pipefail
@@ -30,6 +31,22 @@ wait_quiet() {
   [ -n "${QUIET_MAX:-}" ] || return 0
   while awk -v l="$(load)" -v m="$QUIET_MAX" 'BEGIN { exit !(l >= m) }'; do sleep 5; done
 }
+
+# The work directory's disk past the page cache, 1 GiB written and read with O_DIRECT (dd): at
+# 100 M customers a run writes about 50 GB, and its time follows this more than the code
+# (docs/performance.md, "This session's host"). DISK_CHECK=0 skips it.
+disk_speed() {
+  local f="$work/disk_check" w r
+  [ "${DISK_CHECK:-1}" = 0 ] && return 0
+  if w=$(dd if=/dev/zero of="$f" bs=8M count=128 oflag=direct 2>&1) &&
+     r=$(dd if="$f" of=/dev/null bs=8M iflag=direct 2>&1); then
+    echo "disk of $work past the page cache: write ${w##*, }, read ${r##*, } (dd, 1 GiB, O_DIRECT)"
+  else
+    echo "disk of $work: not measured (O_DIRECT refused)"
+  fi
+  rm -f "$f"
+}
+disk=$(disk_speed)
 
 run_one() { # binary label base spec ranks
   local bin=$1 label=$2 base=$3 spec=$4 ranks=$5 out="$work/out"
@@ -97,3 +114,4 @@ for r in medians:
 loads = [float(g["load"]) for g in sum(groups.values(), [])]
 print(f"\n1-minute load average before the runs: {min(loads):.2f}-{max(loads):.2f}")
 PY
+[ -z "$disk" ] || echo "$disk"
