@@ -72,9 +72,11 @@ public:
     // Block b (rows [b * block_rows, ...)): its bytes, read into `scratch` when spilled (or
     // swapped into it from the read ahead, which then keeps scratch's old buffer).
     std::span<const std::byte> block(std::size_t b, std::vector<std::byte>& scratch) const;
-    // Row i into `out`, from memory or read from the scratch file on its own: for a store read
-    // at random once written. Safe on several threads at once after settle(), as long as
-    // nothing else is called meanwhile.
+    // Row i into `out`, from memory or from the scratch file: for a store read at random once
+    // written. Safe on several threads at once after settle(), as long as nothing else is called
+    // meanwhile. A thread that reads a spilled block's rows in order (a level's groups, one by
+    // one) is served from a chunk of up to 256 KiB of them that it read at once; a read that
+    // does not follow the thread's previous one closely reads its row alone.
     void row(std::uint64_t i, void* out) const;
     void settle() const;  // the queued writes done and no read ahead running
     // Bytes that block() returned from a read ahead rather than a read of its own.
@@ -109,7 +111,9 @@ private:
         bool released = false;
     };
     void seal();
+    void read_rows(std::uint64_t offset, std::uint64_t bytes, std::byte* to) const;  // from fd_; throws
     std::string path_;
+    std::uint64_t id_;  // the chunks that row() keeps on each thread are this store's rows (new at clear())
     std::size_t row_bytes_, block_rows_;
     SpillBudget& budget_;
     std::vector<Sealed> sealed_;

@@ -62,6 +62,43 @@ TEST(SpillStore, RowsReadAtRandomFromMemoryFileAndTailOnSeveralThreads) {
     EXPECT_THROW(s.row(9, past), Error);  // block 2's row: released
 }
 
+// Spilled rows read in order come from a chunk a thread read at once (256 KiB: 32,768 rows of
+// 8 bytes, so a block of 100,000 rows takes several chunks and a chunk ends at its block's end);
+// read in pieces on several threads, backwards, or once the store was cleared and filled with
+// other rows, each read still gets its own row.
+TEST(SpillStore, RowsReadInOrderInPiecesBackwardsAndAfterAClear) {
+    SpillBudget budget(0);  // every block spilled
+    SpillStore<std::int64_t> s(scratch("in-order"), 100000, budget);
+    const std::size_t n = 250003;  // two blocks and a tail
+    s.append(rows(n));
+    s.settle();
+    std::int64_t got = -1;
+    for (std::size_t i = 0; i < n; ++i) {
+        s.row(i, got);
+        ASSERT_EQ(got, std::int64_t(i));
+    }
+    std::vector<std::int64_t> pieces(n, -1);  // pieces of 256 rows, every thread's in order
+#pragma omp parallel for schedule(static, 1)
+    for (std::int64_t p = 0; p < std::int64_t((n + 255) / 256); ++p)
+        for (std::size_t i = std::size_t(p) * 256; i < std::min(n, std::size_t(p + 1) * 256); ++i) s.row(i, pieces[i]);
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(pieces[i], std::int64_t(i));
+    for (std::size_t i = n; i-- > 0;) {
+        s.row(i, got);
+        ASSERT_EQ(got, std::int64_t(i));
+    }
+    for (std::size_t i = 0; i < 100; ++i) s.row(i, got);  // this thread's chunk: rows from 1
+    // The same rows' places hold other values after a clear: nothing read before is served.
+    s.clear();
+    std::vector<std::int64_t> other = rows(n);
+    for (auto& v : other) v = -v - 7;
+    s.append(other);
+    s.settle();
+    for (std::size_t i = 0; i < n; ++i) {
+        s.row(i, got);
+        ASSERT_EQ(got, -std::int64_t(i) - 7);
+    }
+}
+
 TEST(SpillStore, LendingWritesTheLatestBlocksOutAndGivingBackRestoresTheAllowance) {
     SpillBudget budget(96);
     SpillStore<std::int64_t> first(scratch("b1"), 4, budget), second(scratch("b2"), 4, budget);
