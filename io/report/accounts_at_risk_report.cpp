@@ -31,13 +31,22 @@ void write_account(JsonText& j, const AtRiskAccount& a, const CustomerBaseMeta& 
     j.member("newly_at_risk", a.newly_at_risk()).end();
 }
 
+// What a group's line shows of its EngagementGroup.
+struct GroupAtRisk {
+    std::int64_t customers = 0, at_risk = 0, at_risk_previous = 0, revenue_at_risk_cents = 0;
+    explicit GroupAtRisk(const EngagementGroup& g)
+        : customers(g.customers),
+          at_risk(g.tiers[int(Tier::not_engaged)] + g.tiers[int(Tier::actively_disengaged)]),
+          at_risk_previous(g.tiers_previous[int(Tier::not_engaged)] + g.tiers_previous[int(Tier::actively_disengaged)]),
+          revenue_at_risk_cents(g.revenue_at_risk_cents) {}
+};
+
 // A group's line: its accounts at risk, their revenue and their change since the trend date.
-void write_group(JsonText& j, const EngagementGroup& g, const std::string& name, std::span<const AtRiskAccount> top,
+void write_group(JsonText& j, const GroupAtRisk& g, const std::string& name, std::span<const AtRiskAccount> top,
                  const CustomerBaseMeta& meta) {
-    const int ne = int(Tier::not_engaged), ad = int(Tier::actively_disengaged);
     j.object().member("name", name).member("customers", g.customers);
-    j.member("customers_at_risk", g.tiers[ne] + g.tiers[ad]);
-    j.member("customers_at_risk_previous", g.tiers_previous[ne] + g.tiers_previous[ad]);
+    j.member("customers_at_risk", g.at_risk);
+    j.member("customers_at_risk_previous", g.at_risk_previous);
     j.member("revenue_at_risk", meta.has_amounts ? std::optional(double(g.revenue_at_risk_cents) / 100.0) : std::nullopt);
     j.key("top_accounts").array();
     for (const auto& a : top) write_account(j, a, meta);
@@ -48,23 +57,28 @@ json group_json(const EngagementGroup& g, const std::string& name, std::span<con
                 const CustomerBaseMeta& meta) {
     std::string text;
     JsonText j(text);
-    write_group(j, g, name, top, meta);
+    write_group(j, GroupAtRisk(g), name, top, meta);
     return json::parse(text);
 }
 
 // The groups of a level with at least one account at risk, most revenue at risk first (ties:
-// the group's index, the input's order of names).
-std::vector<std::size_t> ranked_groups(const LevelGroups& level, const ManagerLists& top) {
-    std::vector<std::size_t> groups;
-    std::vector<std::int64_t> at_risk(level.count);
+// the group's index, the input's order of names), with what their lines show: read once, in
+// the groups' order (at 400,000 managers rank 0 reads the groups from a scratch file, where a
+// read in the ranking's order was a system call each: docs/performance.md, "The report's rows
+// read in chunks").
+struct RankedGroup {
+    std::size_t index;
+    GroupAtRisk figures;
+};
+std::vector<RankedGroup> ranked_groups(const LevelGroups& level, const ManagerLists& top) {
+    std::vector<RankedGroup> groups;
     EngagementGroup buffer;
     ManagerSlots slots;
     for (std::size_t g = 0; g < level.count; ++g)
-        if (!top(g, slots).empty()) {
-            groups.push_back(g);
-            at_risk[g] = level.read(g, buffer).revenue_at_risk_cents;
-        }
-    std::stable_sort(groups.begin(), groups.end(), [&](std::size_t a, std::size_t b) { return at_risk[a] > at_risk[b]; });
+        if (!top(g, slots).empty()) groups.push_back({g, GroupAtRisk(level.read(g, buffer))});
+    std::stable_sort(groups.begin(), groups.end(), [](const RankedGroup& a, const RankedGroup& b) {
+        return a.figures.revenue_at_risk_cents > b.figures.revenue_at_risk_cents;
+    });
     return groups;
 }
 
@@ -83,20 +97,18 @@ AccountsAtRiskReport accounts_at_risk_report(const AccountsAtRisk& risk, const E
     r["corporate"] = group_json(corporate, "corporate", risk.corporate.group(0), meta);
     json units = json::array();
     const ManagerLists unit_lists = [&risk](std::size_t g, ManagerSlots&) { return risk.business_units.group(g); };
-    for (std::size_t g : ranked_groups(LevelGroups::of(summary, Level::business_unit), unit_lists))
-        units.push_back(group_json(summary.group(Level::business_unit, g), meta.business_unit_names[g],
-                                   risk.business_units.group(g), meta));
+    for (const RankedGroup& u : ranked_groups(LevelGroups::of(summary, Level::business_unit), unit_lists))
+        units.push_back(group_json(summary.group(Level::business_unit, u.index), meta.business_unit_names[u.index],
+                                   risk.business_units.group(u.index), meta));
     r["business_units"] = std::move(units);
-    auto ranked = std::make_shared<const std::vector<std::size_t>>(
-        ranked_groups(managers, lists));
+    auto ranked = std::make_shared<const std::vector<RankedGroup>>(ranked_groups(managers, lists));
     Splice& splice = out.relationship_managers;
     splice.pointer = "/accounts_at_risk/relationship_managers";
     splice.count = ranked->size();
-    splice.entry = [groups = managers, lists, &meta, ranked](std::size_t i, JsonText& j) {
-        const std::size_t g = (*ranked)[i];
-        EngagementGroup buffer;
+    splice.entry = [lists, &meta, ranked](std::size_t i, JsonText& j) {
+        const RankedGroup& m = (*ranked)[i];
         ManagerSlots slots;
-        write_group(j, groups.read(g, buffer), meta.rm_names[g], lists(g, slots), meta);
+        write_group(j, m.figures, meta.rm_names[m.index], lists(m.index, slots), meta);
     };
     // report.html shows the managers' totals, not their lists, and at most kPageManagers of them.
     constexpr std::size_t kPageManagers = 2000;
