@@ -27,8 +27,8 @@ std::atomic<std::uint64_t> next_store_id{1};
 
 // What SpillBytes::row keeps on each thread: the rows it read last of a few stores. A report
 // reads the relationship managers' groups level by level, in order, and each read of 1.2 KB
-// was a system call of its own: 2.6 million of them, 7.7 s of system time on rank 0 at 400,000
-// managers (docs/performance.md, "The report's rows read in chunks").
+// was a system call of its own: 2.6 million of them on rank 0 at 400,000 managers, in a report
+// phase of 10 s (docs/performance.md, "The report's rows read in chunks").
 constexpr std::uint64_t kChunkBytes = 256u << 10;
 constexpr std::size_t kChunkStores = 4;  // a report reads two stores at once, the groups and the lists
 struct RowChunk {
