@@ -52,9 +52,12 @@ json random_value(std::mt19937_64& rng, JsonText& text, int depth) {
         return std::isfinite(v) ? json(v) : json();  // dump prints a non-finite double as null
     }
     case 4: {
-        static const char* strings[] = {"RM 00001", "", "quote \" and \\ back", "tab\there\nnew line",
-                                        "\x01\x1f control", "Zürich – 東京", "/slash/"};
-        const std::string s = strings[rng() % 7];
+        // Escapes and UTF-8 in the first 8 bytes, in later words and in a word's tail.
+        static const char* strings[] = {"RM 00001",        "",          "quote \" and \\ back", "tab\there\nnew line",
+                                        "\x01\x1f control", "Zürich – 東京", "/slash/",                "a plain sixteen!",
+                                        "plain prefix, then \"quoted\"", "12345678\x7f", "0123456789 Zürich",
+                                        "0123456789abcdef\\"};
+        const std::string s = strings[rng() % std::size(strings)];
         text.string(s);
         return s;
     }
@@ -115,6 +118,41 @@ TEST(JsonText, NumbersAsJsonPrintsThem) {
         if (std::isfinite(v)) {
             ASSERT_EQ(json_number(v, buf), json(v).dump()) << i;
         }
+    }
+}
+
+// json_number prints the doubles nearest to decimals of at most 3 places without Grisu2
+// (json_text.cpp, short_decimal): the same text as nlohmann for every such decimal of up to 6
+// digits (cents and thousandths of the report's amounts and scores), for random ones up to
+// 10^15 (the short path stops at 10^15 thousandths), each with its neighbouring double.
+TEST(JsonText, DecimalsOfUpToThreePlacesAsJsonPrintsThem) {
+    char buf[64];
+    EXPECT_EQ(json_number(0.0, buf), "0.0");
+    EXPECT_EQ(json_number(-0.0, buf), "-0.0");
+    EXPECT_EQ(json_number(43.116, buf), "43.116");
+    EXPECT_EQ(json_number(-0.368, buf), "-0.368");
+    EXPECT_EQ(json_number(0.001, buf), "0.001");
+    EXPECT_EQ(json_number(0.05, buf), "0.05");
+    EXPECT_EQ(json_number(2069373410.63, buf), "2069373410.63");
+    EXPECT_EQ(json_number(12680954.0, buf), "12680954.0");
+    EXPECT_EQ(json_number(999999999999.999, buf), "999999999999.999");
+    EXPECT_EQ(json_number(1e12, buf), "1000000000000.0");
+    EXPECT_EQ(json_number(1e15 - 1, buf), "999999999999999.0");
+    EXPECT_EQ(json_number(1e15, buf), "1e+15");
+    EXPECT_EQ(json_number(0.0005, buf), "0.0005");
+    const double scale[] = {1.0, 10.0, 100.0, 1000.0};
+    for (int p = 0; p < 4; ++p)
+        for (std::int64_t m = -1'000'000; m <= 1'000'000; ++m) {
+            const double v = double(m) / scale[p];
+            ASSERT_EQ(json_number(v, buf), json(v).dump()) << m << " / " << scale[p];
+        }
+    std::mt19937_64 rng(13);
+    for (int i = 0; i < 500'000; ++i) {
+        const std::int64_t m = std::int64_t(rng() % 1'000'000'000'000'000) >> (rng() % 50);
+        const double v = (rng() % 2 ? -1.0 : 1.0) * double(m) / scale[rng() % 4];
+        ASSERT_EQ(json_number(v, buf), json(v).dump()) << i;
+        const double next = std::nextafter(v, 2 * v + 1);  // a neighbour: not a short decimal
+        ASSERT_EQ(json_number(next, buf), json(next).dump()) << i;
     }
 }
 
