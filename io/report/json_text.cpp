@@ -15,14 +15,15 @@ namespace {
 // `digits` and `places` get the fewest places that read back as a (digits / 10^places).
 //
 // Such a decimal is the text nlohmann prints for a. It reads back as a: m and 1000 are exact
-// doubles, so their quotient is the double nearest to the decimal, as a parser returns. No other decimal
-// of 3 places does (under 10^15 thousandths they lie at least 4 ulps apart), so a decimal of
-// fewer places that read back as a would be m with its trailing zeros dropped: stripping them
-// gives the fewest places. Grisu2 finds the shortest decimal within a's rounding interval less
-// a margin of about 2^-10 ulp at each end; a decimal of p places lies a multiple of 1/5^p ulp
-// from a, so at p <= 3 at least 1/250 ulp inside the interval, never within the margin.
-// tests/unit/json_text_test.cpp compares the two on every decimal of up to 6 digits and on
-// random ones up to 10^15.
+// doubles, so their quotient is the double nearest to the decimal, as a parser returns. No
+// other decimal of 3 places does (under 10^15 thousandths they lie at least 4 ulps apart), so a
+// decimal of fewer places that read back as a would be m with its trailing zeros dropped:
+// stripping them gives the fewest places. Grisu2 finds the shortest decimal within a's rounding
+// interval less a margin of about 2^-10 ulp at each end. A decimal of p places lies a multiple
+// of 5^-p ulp from a (a < 10^12 has an ulp of at most 2^-12), so at p <= 3 it lies at least
+// 1/250 ulp inside that interval (1/500 at a power of two, whose lower bound is a quarter ulp
+// away), never within the margin. tests/unit/json_text_test.cpp compares the two on every
+// decimal of up to 6 digits and on random ones up to 10^15.
 bool short_decimal(double a, std::uint64_t& digits, int& places) noexcept {
     const double m = std::round(a * 1000.0);  // exact for such a decimal: the error is under 0.5
     if (!(m < 1e15) || m / 1000.0 != a) return false;
