@@ -146,6 +146,14 @@ TEST(JsonText, DecimalsOfUpToThreePlacesAsJsonPrintsThem) {
             const double v = double(m) / scale[p];
             ASSERT_EQ(json_number(v, buf), json(v).dump()) << m << " / " << scale[p];
         }
+    // Powers of two, where the rounding interval's lower bound is a quarter ulp away (the
+    // narrow case of the argument in io/report/json_text.cpp), past 10^15 (2^50, 2^53: not short
+    // decimals), and their neighbours on both sides.
+    for (int k = -3; k <= 53; ++k) {
+        const double v = std::ldexp(1.0, k);
+        for (const double w : {v, -v, std::nextafter(v, 0.0), std::nextafter(v, 2 * v)})
+            ASSERT_EQ(json_number(w, buf), json(w).dump()) << "2^" << k;
+    }
     std::mt19937_64 rng(13);
     for (int i = 0; i < 500'000; ++i) {
         const std::int64_t m = std::int64_t(rng() % 1'000'000'000'000'000) >> (rng() % 50);
